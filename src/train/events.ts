@@ -1,0 +1,134 @@
+/**
+ * What a training run tells the world. The trainer never prints: it emits
+ * these events and the app (plain reporter, JSON reporter, Ink dashboard)
+ * decides what to show or save. Every field is plain data so events can cross
+ * a worker_threads boundary and be written as JSON lines unchanged.
+ */
+import type { CellType } from '../model/config.js';
+
+export interface RunInfo {
+  corpusName: string;
+  /** Code points in the corpus after normalisation. */
+  corpusChars: number;
+  corpusBytes: number;
+  trainChars: number;
+  valChars: number;
+  vocabSize: number;
+  cell: CellType;
+  layers: number;
+  hidden: number;
+  embedding: number;
+  dropout: number;
+  params: number;
+  backend: string;
+  batchSize: number;
+  seqLen: number;
+  stepsPerEpoch: number;
+  maxSteps: number | null;
+  maxEpochs: number | null;
+  maxTimeMs: number | null;
+  /** Step the run starts from (non-zero when resuming). */
+  startStep: number;
+  outDir: string;
+  resumedFrom: string | null;
+}
+
+export interface StepEvent {
+  type: 'step';
+  step: number;
+  /** Fractional epoch, e.g. 1.25 = a quarter through the second epoch. */
+  epoch: number;
+  /** Mean training loss of this step in nats per character. */
+  loss: number;
+  lr: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  charsPerSec: number;
+  elapsedMs: number;
+  /** 0..1 towards the nearest stopping limit. */
+  progress: number;
+  etaMs: number | null;
+}
+
+export interface EvalEvent {
+  type: 'eval';
+  step: number;
+  epoch: number;
+  valLoss: number;
+  valBpc: number;
+  /** Mean training loss since the previous eval. */
+  trainLoss: number;
+  trainBpc: number;
+  bestValLoss: number;
+  improved: boolean;
+  valBatches: number;
+}
+
+export interface SampleEvent {
+  type: 'sample';
+  step: number;
+  samples: { temperature: number; text: string }[];
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  step: number;
+  kind: 'latest' | 'best';
+  path: string;
+}
+
+export interface WarningEvent {
+  type: 'warning';
+  step: number;
+  message: string;
+}
+
+export interface StateEvent {
+  type: 'paused' | 'resumed';
+  step: number;
+}
+
+export type StopReason = 'max-steps' | 'max-epochs' | 'max-time' | 'stopped';
+
+export interface DoneEvent {
+  type: 'done';
+  step: number;
+  reason: StopReason;
+  elapsedMs: number;
+  bestValLoss: number | null;
+  latestPath: string | null;
+  bestPath: string | null;
+}
+
+export interface ErrorEvent {
+  type: 'error';
+  step: number;
+  message: string;
+}
+
+export interface StartEvent {
+  type: 'start';
+  info: RunInfo;
+}
+
+export type TrainEvent =
+  | StartEvent
+  | StepEvent
+  | EvalEvent
+  | SampleEvent
+  | CheckpointEvent
+  | WarningEvent
+  | StateEvent
+  | DoneEvent
+  | ErrorEvent;
+
+export type TrainEventListener = (event: TrainEvent) => void;
+
+/** Commands an app can send to a running trainer (key presses, signals). */
+export type TrainCommand =
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'toggle-pause' }
+  | { type: 'save' }
+  | { type: 'sample'; temperatures?: number[] }
+  | { type: 'stop' };
