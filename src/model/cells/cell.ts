@@ -1,0 +1,51 @@
+/**
+ * A recurrent cell run over a whole sequence, with its backward pass written
+ * by hand (BPTT). Tensor layout is time-major: step t of a batch of N streams
+ * is an [N, ·] matrix; stacked sequences are [T·N, ·] with row t·N + n.
+ *
+ * The input projection x·kernel + bias of every step is computed by the
+ * caller in one matMul before the loop; the cell does only the recurrent
+ * matMul and the gate math per step, and returns the gradient with respect
+ * to those projections so the caller can form the kernel gradient with one
+ * matMul over all steps after the loop.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+export interface CellState {
+  /** [N, H] */
+  h: tf.Tensor2D;
+  /** [N, H], LSTM only. */
+  c?: tf.Tensor2D;
+}
+
+export interface SequenceResult {
+  /** Hidden state after each step, T × [N, H]. */
+  outputs: tf.Tensor2D[];
+  final: CellState;
+  /** Whatever backward() needs; null when not kept. */
+  cache: unknown;
+}
+
+export interface SequenceGradients {
+  /** dL/d(input projection), stacked time-major [T·N, G·H]. */
+  dProjection: tf.Tensor2D;
+  /** dL/d(recurrent kernel) [H, G·H]. */
+  dRecurrent: tf.Tensor2D;
+}
+
+export interface Cell {
+  /** Number of gate blocks G in kernel columns. */
+  readonly gates: number;
+  /**
+   * @param projections T × [N, G·H], x_t·kernel + bias
+   * @param recurrent [H, G·H] (internal gate order)
+   * @param initial state before the first step
+   * @param keepCache keep what backward() needs
+   */
+  forward(projections: tf.Tensor2D[], recurrent: tf.Tensor2D, initial: CellState, keepCache: boolean): SequenceResult;
+  /**
+   * @param cache from forward(…, keepCache = true)
+   * @param dOutputs T × [N, H], dL/dh_t from the layer above (not the recurrence)
+   */
+  backward(cache: unknown, recurrent: tf.Tensor2D, dOutputs: tf.Tensor2D[]): SequenceGradients;
+}

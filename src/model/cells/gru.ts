@@ -1,0 +1,77 @@
+/**
+ * GRU (Keras' reset-before variant, as tf.layers implements it):
+ *   z = σ(x_z + h·R_z), r = σ(x_r + h·R_r), ĥ = tanh(x_h + (r ⊙ h)·R_h),
+ *   h' = z ⊙ h + (1 − z) ⊙ ĥ.
+ * One update gate z does the work of the LSTM's input and forget gates, and
+ * there is no separate cell state: three blocks of weights instead of four.
+ *
+ * Gate order of the G·H = 3H columns: z, r, h (same as Keras).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
+import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
+
+interface GruStep {
+  z: tf.Tensor2D;
+  r: tf.Tensor2D;
+  candidate: tf.Tensor2D;
+  hPrev: tf.Tensor2D;
+  resetHidden: tf.Tensor2D;
+}
+
+export const gruCell: Cell = {
+  gates: 3,
+
+  forward(projections, recurrent, initial, keepCache): SequenceResult {
+    const hidden = recurrent.shape[0];
+    const [recurrentZR, recurrentH] = splitColumns(recurrent, [2 * hidden, hidden]);
+    let h = initial.h;
+    const outputs: tf.Tensor2D[] = [];
+    const steps: GruStep[] = [];
+    for (const projection of projections) {
+      const [xZR, xH] = splitColumns(projection, [2 * hidden, hidden]);
+      const zr = tf.sigmoid(tf.add(xZR!, tf.matMul(h, recurrentZR!))) as tf.Tensor2D;
+      const [z, r] = splitColumns(zr, [hidden, hidden]);
+      const resetHidden = tf.mul(r!, h) as tf.Tensor2D;
+      const candidate = tf.tanh(tf.add(xH!, tf.matMul(resetHidden, recurrentH!))) as tf.Tensor2D;
+      const hNext = tf.add(candidate, tf.mul(z!, tf.sub(h, candidate))) as tf.Tensor2D;
+      if (keepCache) steps.push({ z: z!, r: r!, candidate, hPrev: h, resetHidden });
+      outputs.push(hNext);
+      h = hNext;
+    }
+    return { outputs, final: { h }, cache: keepCache ? steps : null };
+  },
+
+  backward(cache, recurrent, dOutputs): SequenceGradients {
+    const steps = cache as GruStep[];
+    const hidden = recurrent.shape[0];
+    const [recurrentZR, recurrentH] = splitColumns(recurrent, [2 * hidden, hidden]);
+    const recurrentZRT = transpose2d(recurrentZR!);
+    const recurrentHT = transpose2d(recurrentH!);
+    const dZR: tf.Tensor2D[] = new Array(steps.length);
+    const dH: tf.Tensor2D[] = new Array(steps.length);
+    let dhNext: tf.Tensor2D | null = null;
+    for (let t = steps.length - 1; t >= 0; t--) {
+      const s = steps[t]!;
+      const dh: tf.Tensor2D = dhNext ? tf.add(dOutputs[t]!, dhNext) : dOutputs[t]!;
+      const daH = tf.mul(tf.mul(dh, tf.sub(1, s.z)), tf.sub(1, tf.square(s.candidate))) as tf.Tensor2D;
+      const dz = tf.mul(dh, tf.sub(s.hPrev, s.candidate));
+      const dResetHidden = tf.matMul(daH, recurrentHT);
+      const dr = tf.mul(dResetHidden, s.hPrev);
+      const daZ = tf.mul(dz, tf.mul(s.z, tf.sub(1, s.z)));
+      const daR = tf.mul(dr, tf.mul(s.r, tf.sub(1, s.r)));
+      const daZR = tf.concat([daZ, daR], 1) as tf.Tensor2D;
+      dZR[t] = daZR;
+      dH[t] = daH;
+      dhNext = tf.addN([tf.mul(dh, s.z), tf.mul(dResetHidden, s.r), tf.matMul(daZR, recurrentZRT)]) as tf.Tensor2D;
+    }
+    const dZRAll = tf.concat(dZR, 0) as tf.Tensor2D;
+    const dHAll = tf.concat(dH, 0) as tf.Tensor2D;
+    const hPrevT = transpose2d(tf.concat(steps.map((s) => s.hPrev), 0) as tf.Tensor2D);
+    const resetHiddenT = transpose2d(tf.concat(steps.map((s) => s.resetHidden), 0) as tf.Tensor2D);
+    return {
+      dProjection: tf.concat([dZRAll, dHAll], 1) as tf.Tensor2D,
+      dRecurrent: tf.concat([tf.matMul(hPrevT, dZRAll), tf.matMul(resetHiddenT, dHAll)], 1) as tf.Tensor2D,
+    };
+  },
+};

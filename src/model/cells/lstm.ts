@@ -1,0 +1,74 @@
+/**
+ * LSTM: c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh(c_t), with gates
+ * i, f, o = σ(·) and candidate g = tanh(·). The cell state travels through
+ * time by an elementwise product with f alone — the near-additive path that
+ * keeps gradients alive over long distances.
+ *
+ * Internal gate order of the G·H = 4H columns: i, f, o, g.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
+import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
+
+interface LstmStep {
+  i: tf.Tensor2D;
+  f: tf.Tensor2D;
+  o: tf.Tensor2D;
+  g: tf.Tensor2D;
+  cPrev: tf.Tensor2D;
+  hPrev: tf.Tensor2D;
+  tanhC: tf.Tensor2D;
+}
+
+export const lstmCell: Cell = {
+  gates: 4,
+
+  forward(projections, recurrent, initial, keepCache): SequenceResult {
+    const hidden = recurrent.shape[0];
+    let h = initial.h;
+    let c = initial.c!;
+    const outputs: tf.Tensor2D[] = [];
+    const steps: LstmStep[] = [];
+    for (const projection of projections) {
+      const pre = tf.add(projection, tf.matMul(h, recurrent)) as tf.Tensor2D;
+      const [sigmoidPart, candidatePart] = splitColumns(pre, [3 * hidden, hidden]);
+      const [i, f, o] = splitColumns(tf.sigmoid(sigmoidPart!), [hidden, hidden, hidden]);
+      const g = tf.tanh(candidatePart!);
+      const cNext = tf.add(tf.mul(f!, c), tf.mul(i!, g)) as tf.Tensor2D;
+      const tanhC = tf.tanh(cNext);
+      const hNext = tf.mul(o!, tanhC) as tf.Tensor2D;
+      if (keepCache) steps.push({ i: i!, f: f!, o: o!, g, cPrev: c, hPrev: h, tanhC });
+      outputs.push(hNext);
+      h = hNext;
+      c = cNext;
+    }
+    return { outputs, final: { h, c }, cache: keepCache ? steps : null };
+  },
+
+  backward(cache, recurrent, dOutputs): SequenceGradients {
+    const steps = cache as LstmStep[];
+    const recurrentT = transpose2d(recurrent);
+    const dPre: tf.Tensor2D[] = new Array(steps.length);
+    let dhNext: tf.Tensor2D | null = null;
+    let dcNext: tf.Tensor2D | null = null;
+    for (let t = steps.length - 1; t >= 0; t--) {
+      const s = steps[t]!;
+      const dh: tf.Tensor2D = dhNext ? tf.add(dOutputs[t]!, dhNext) : dOutputs[t]!;
+      // dc = dc_{t+1}·f_{t+1} + dh·o·(1 − tanh²c)
+      let dc = tf.mul(tf.mul(dh, s.o), tf.sub(1, tf.square(s.tanhC))) as tf.Tensor2D;
+      if (dcNext) dc = tf.add(dc, dcNext);
+      const daI = tf.mul(tf.mul(dc, s.g), tf.mul(s.i, tf.sub(1, s.i)));
+      const daF = tf.mul(tf.mul(dc, s.cPrev), tf.mul(s.f, tf.sub(1, s.f)));
+      const daO = tf.mul(tf.mul(dh, s.tanhC), tf.mul(s.o, tf.sub(1, s.o)));
+      const daG = tf.mul(tf.mul(dc, s.i), tf.sub(1, tf.square(s.g)));
+      const da = tf.concat([daI, daF, daO, daG], 1) as tf.Tensor2D;
+      dPre[t] = da;
+      dhNext = tf.matMul(da, recurrentT) as tf.Tensor2D;
+      dcNext = tf.mul(dc, s.f) as tf.Tensor2D;
+    }
+    const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
+    const hPrevT = transpose2d(tf.concat(steps.map((s) => s.hPrev), 0) as tf.Tensor2D);
+    return { dProjection, dRecurrent: tf.matMul(hPrevT, dProjection) };
+  },
+};
+

@@ -1,0 +1,46 @@
+/**
+ * Vanilla RNN: h_t = tanh(x_t + h_{t−1}·R). Every step multiplies the state
+ * (and, going back, the gradient) by the same R and a tanh' ≤ 1, so signals
+ * from far back shrink or blow up geometrically — why a plain RNN forgets.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { transpose2d } from '../../backend/fast-ops.js';
+import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
+
+interface RnnCache {
+  outputs: tf.Tensor2D[];
+  hPrev: tf.Tensor2D[];
+}
+
+export const rnnCell: Cell = {
+  gates: 1,
+
+  forward(projections, recurrent, initial, keepCache): SequenceResult {
+    let h = initial.h;
+    const outputs: tf.Tensor2D[] = [];
+    const hPrev: tf.Tensor2D[] = [];
+    for (const projection of projections) {
+      hPrev.push(h);
+      h = tf.tanh(tf.add(projection, tf.matMul(h, recurrent))) as tf.Tensor2D;
+      outputs.push(h);
+    }
+    const cache: RnnCache | null = keepCache ? { outputs, hPrev } : null;
+    return { outputs, final: { h }, cache };
+  },
+
+  backward(cache, recurrent, dOutputs): SequenceGradients {
+    const { outputs, hPrev } = cache as RnnCache;
+    const recurrentT = transpose2d(recurrent);
+    const dPre: tf.Tensor2D[] = new Array(outputs.length);
+    let dhNext: tf.Tensor2D | null = null;
+    for (let t = outputs.length - 1; t >= 0; t--) {
+      const dh: tf.Tensor2D = dhNext ? tf.add(dOutputs[t]!, dhNext) : dOutputs[t]!;
+      const da = tf.mul(dh, tf.sub(1, tf.square(outputs[t]!))) as tf.Tensor2D;
+      dPre[t] = da;
+      dhNext = tf.matMul(da, recurrentT) as tf.Tensor2D;
+    }
+    const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
+    const hPrevT = transpose2d(tf.concat(hPrev, 0) as tf.Tensor2D);
+    return { dProjection, dRecurrent: tf.matMul(hPrevT, dProjection) };
+  },
+};

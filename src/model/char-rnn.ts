@@ -1,0 +1,210 @@
+/**
+ * The character-level language model: embedding → L recurrent layers →
+ * dense softmax, with a hand-written backward pass.
+ *
+ * Token sequences are time-major Int32Arrays of length T·N (element t·N + n
+ * is stream n at step t). Layer 0 never materialises embeddings: with
+ * W₁ = E·K₀ + b₀ ([V, G·H]) the input projection of token x is row x of W₁,
+ * which is cheaper than the embedding lookup plus a [T·N, E]·[E, G·H] matMul.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gatherRows, scatterAddRows, sliceRows, sumRows, transpose2d } from '../backend/fast-ops.js';
+import type { Rng } from '../util/rng.js';
+import { cellFor, zeroState, type Cell, type CellState } from './cells/index.js';
+import type { ModelConfig } from './config.js';
+import { layerParam, type Params } from './params.js';
+
+/** Per-layer recurrent state of N streams. */
+export type ModelState = CellState[];
+
+export interface TokenBatch {
+  /** T·N time-major input ids. */
+  inputs: Int32Array;
+  /** T·N time-major target ids (the next character). */
+  targets: Int32Array;
+  batchSize: number;
+  seqLen: number;
+}
+
+export interface ForwardOptions {
+  /** Draws the dropout masks; no dropout when absent. */
+  dropoutRng?: Rng;
+}
+
+interface LayerCache {
+  /** The layer's input, stacked [T·N, D] (absent for layer 0). */
+  input: tf.Tensor2D | null;
+  cell: unknown;
+  /** Inverted-dropout mask applied to the layer's stacked output. */
+  mask: tf.Tensor2D | null;
+}
+
+interface ForwardResult {
+  /** Top layer output, stacked [T·N, H], after dropout. */
+  top: tf.Tensor2D;
+  finals: ModelState;
+  caches: LayerCache[];
+}
+
+export interface LossAndGradients {
+  /** Mean cross-entropy in nats per character. */
+  loss: tf.Scalar;
+  grads: Params;
+  finals: ModelState;
+}
+
+export class CharRnn {
+  readonly cell: Cell;
+
+  constructor(
+    readonly config: ModelConfig,
+    public params: Params,
+  ) {
+    this.cell = cellFor(config.cell);
+  }
+
+  zeroState(batch: number): ModelState {
+    return Array.from({ length: this.config.layers }, () => zeroState(this.config.cell, batch, this.config.hidden));
+  }
+
+  private p(name: string): tf.Tensor2D {
+    return this.params.get(name) as tf.Tensor2D;
+  }
+
+  /** W₁ = E·K₀ + b₀: [V, G·H], the layer-0 input projection of every token. */
+  firstProjectionTable(): tf.Tensor2D {
+    return tf.tidy(() => tf.add(tf.matMul(this.p('embedding'), this.p(layerParam(0, 'kernel'))), this.p(layerParam(0, 'bias'))));
+  }
+
+  private forward(batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>, state: ModelState, keepCache: boolean, options: ForwardOptions): ForwardResult {
+    const { batchSize: n, seqLen: steps, inputs } = batch;
+    const { layers, hidden, dropout } = this.config;
+    const caches: LayerCache[] = [];
+    const finals: ModelState = [];
+    let stacked: tf.Tensor2D | null = null;
+    for (let l = 0; l < layers; l++) {
+      let projections: tf.Tensor2D[];
+      const input = stacked;
+      if (l === 0) {
+        const table = this.firstProjectionTable();
+        projections = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
+      } else {
+        const all = tf.add(tf.matMul(input!, this.p(layerParam(l, 'kernel'))), this.p(layerParam(l, 'bias'))) as tf.Tensor2D;
+        projections = Array.from({ length: steps }, (_, t) => sliceRows(all, t * n, n));
+      }
+      const result = this.cell.forward(projections, this.p(layerParam(l, 'recurrent')), state[l]!, keepCache);
+      finals.push(result.final);
+      stacked = tf.concat(result.outputs, 0) as tf.Tensor2D;
+      let mask: tf.Tensor2D | null = null;
+      if (options.dropoutRng && dropout > 0) {
+        mask = dropoutMask(options.dropoutRng, steps * n, hidden, dropout);
+        stacked = tf.mul(stacked, mask) as tf.Tensor2D;
+      }
+      caches.push({ input: l === 0 ? null : input, cell: result.cache, mask });
+    }
+    return { top: stacked!, finals, caches };
+  }
+
+  private logits(top: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.matMul(top, this.p('output.kernel')), this.p('output.bias')) as tf.Tensor2D;
+  }
+
+  /**
+   * Mean cross-entropy over the batch and its gradient for every parameter.
+   * The returned tensors (loss, grads, finals) are the caller's to dispose.
+   */
+  lossAndGradients(batch: TokenBatch, state: ModelState, options: ForwardOptions = {}): LossAndGradients {
+    const { vocabSize: vocab, layers } = this.config;
+    const { batchSize: n, seqLen: steps, inputs, targets } = batch;
+    const count = n * steps;
+    const out = tf.tidy(() => {
+      const { top, finals, caches } = this.forward(batch, state, true, options);
+      const logProbs = tf.logSoftmax(this.logits(top));
+      const oneHot = oneHotMatrix(targets, vocab);
+      const loss = tf.div(tf.neg(tf.sum(tf.mul(logProbs, oneHot))), count) as tf.Scalar;
+      const dLogits = tf.div(tf.sub(tf.exp(logProbs), oneHot), count) as tf.Tensor2D;
+
+      const grads: Record<string, tf.Tensor> = {};
+      grads['output.kernel'] = tf.matMul(transpose2d(top), dLogits);
+      grads['output.bias'] = sumRows(dLogits);
+      let dStacked = tf.matMul(dLogits, transpose2d(this.p('output.kernel'))) as tf.Tensor2D;
+      for (let l = layers - 1; l >= 0; l--) {
+        const cache = caches[l]!;
+        if (cache.mask) dStacked = tf.mul(dStacked, cache.mask) as tf.Tensor2D;
+        const dOutputs = Array.from({ length: steps }, (_, t) => sliceRows(dStacked, t * n, n));
+        const { dProjection, dRecurrent } = this.cell.backward(cache.cell, this.p(layerParam(l, 'recurrent')), dOutputs);
+        grads[layerParam(l, 'recurrent')] = dRecurrent;
+        grads[layerParam(l, 'bias')] = sumRows(dProjection);
+        const kernel = this.p(layerParam(l, 'kernel'));
+        if (l > 0) {
+          grads[layerParam(l, 'kernel')] = tf.matMul(transpose2d(cache.input!), dProjection);
+          dStacked = tf.matMul(dProjection, transpose2d(kernel)) as tf.Tensor2D;
+        } else {
+          const dTable = scatterAddRows(dProjection, inputs, vocab);
+          grads[layerParam(0, 'kernel')] = tf.matMul(transpose2d(this.p('embedding')), dTable);
+          grads['embedding'] = tf.matMul(dTable, transpose2d(kernel));
+        }
+      }
+      return { loss, grads, finals: flattenState(finals) };
+    });
+    return {
+      loss: out.loss,
+      grads: new Map(Object.entries(out.grads)),
+      finals: unflattenState(out.finals, this.config.cell === 'lstm'),
+    };
+  }
+
+  /**
+   * Summed cross-entropy (nats) over a batch, no gradients, and the final
+   * state, for evaluation with state carried across windows.
+   */
+  lossSum(batch: TokenBatch, state: ModelState): { lossSum: tf.Scalar; finals: ModelState } {
+    const out = tf.tidy(() => {
+      const { top, finals } = this.forward(batch, state, false, {});
+      const logProbs = tf.logSoftmax(this.logits(top));
+      const lossSum = tf.neg(tf.sum(tf.mul(logProbs, oneHotMatrix(batch.targets, this.config.vocabSize)))) as tf.Scalar;
+      return { lossSum, finals: flattenState(finals) };
+    });
+    return { lossSum: out.lossSum, finals: unflattenState(out.finals, this.config.cell === 'lstm') };
+  }
+
+  /** Logits of every position [T·N, V] (time-major), and the final state. */
+  sequenceLogits(batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>, state: ModelState): { logits: tf.Tensor2D; finals: ModelState } {
+    const out = tf.tidy(() => {
+      const { top, finals } = this.forward(batch, state, false, {});
+      return { logits: this.logits(top), finals: flattenState(finals) };
+    });
+    return { logits: out.logits, finals: unflattenState(out.finals, this.config.cell === 'lstm') };
+  }
+}
+
+function dropoutMask(rng: Rng, rows: number, cols: number, rate: number): tf.Tensor2D {
+  const keep = 1 - rate;
+  const values = new Float32Array(rows * cols);
+  for (let i = 0; i < values.length; i++) values[i] = rng.next() < keep ? 1 / keep : 0;
+  return tf.tensor2d(values, [rows, cols]);
+}
+
+function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {
+  const values = new Float32Array(ids.length * depth);
+  for (let i = 0; i < ids.length; i++) values[i * depth + ids[i]!] = 1;
+  return tf.tensor2d(values, [ids.length, depth]);
+}
+
+/** tf.tidy returns arrays of tensors but not optional fields: h, c, h, c… */
+function flattenState(state: ModelState): tf.Tensor2D[] {
+  return state.flatMap((s) => (s.c ? [s.h, s.c] : [s.h]));
+}
+
+function unflattenState(flat: tf.Tensor2D[], hasCell: boolean): ModelState {
+  const out: ModelState = [];
+  for (let i = 0; i < flat.length; i += hasCell ? 2 : 1) out.push(hasCell ? { h: flat[i]!, c: flat[i + 1]! } : { h: flat[i]! });
+  return out;
+}
+
+export function disposeState(state: ModelState): void {
+  for (const s of state) {
+    s.h.dispose();
+    s.c?.dispose();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The standard tf.layers model that computes what CharRnn computes:
+ * embedding → simpleRNN|lstm|gru (return sequences) × L → dense (logits).
+ * Checkpoints are saved through it, so any TF.js program can load them with
+ * tf.loadLayersModel. Dropout is a training-time detail and is left out.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from './config.js';
+import { toKerasArrays, type Params } from './params.js';
+
+export function buildLayersModel(c: ModelConfig, options: { oneHotInput?: boolean } = {}): tf.LayersModel {
+  const model = tf.sequential({ name: 'charnn' });
+  if (options.oneHotInput) {
+    // The embedding as a bias-free dense layer on one-hot rows: same maths,
+    // and its gradient is a matMul (the Embedding gradient has no wasm kernel).
+    model.add(tf.layers.dense({ name: 'embedding', units: c.embedding, useBias: false, inputShape: [null, c.vocabSize] }));
+  } else {
+    model.add(tf.layers.embedding({ name: 'embedding', inputDim: c.vocabSize, outputDim: c.embedding, inputShape: [null] }));
+  }
+  for (let l = 0; l < c.layers; l++) {
+    const common = { name: `${c.cell}_${l + 1}`, units: c.hidden, returnSequences: true };
+    if (c.cell === 'lstm') model.add(tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: true }));
+    else if (c.cell === 'gru') model.add(tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' }));
+    else model.add(tf.layers.simpleRNN({ ...common, activation: 'tanh' }));
+  }
+  model.add(tf.layers.dense({ name: 'output', units: c.vocabSize }));
+  return model;
+}
+
+/** A tf.layers model holding the given weights. */
+export function toLayersModel(c: ModelConfig, params: Params): tf.LayersModel {
+  const model = buildLayersModel(c);
+  const arrays = toKerasArrays(c, params);
+  const tensors = arrays.map(({ spec, values }) => tf.tensor(values, spec.shape));
+  model.setWeights(tensors);
+  tensors.forEach((t) => t.dispose());
+  return model;
+}

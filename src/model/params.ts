@@ -1,0 +1,110 @@
+/**
+ * The model's weights: names, shapes, initialisation and conversion to and
+ * from the Keras layout used in checkpoints.
+ *
+ * Internally the LSTM gate blocks are ordered i, f, o, g (input, forget,
+ * output, candidate) so one sigmoid covers the three gates in one contiguous
+ * block; Keras orders them i, f, c(=g), o. GRU blocks are z, r, h in both.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../util/rng.js';
+import { gateCount, type ModelConfig } from './config.js';
+import { glorotUniform, recurrentOrthogonal, uniformArray } from './init.js';
+
+/** Name → tensor, in the canonical order of parameterSpecs(). */
+export type Params = Map<string, tf.Tensor>;
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  /** Whether the last axis holds gate blocks (needs reordering for Keras). */
+  gated: boolean;
+}
+
+export const layerParam = (layer: number, part: 'kernel' | 'recurrent' | 'bias'): string => `layer${layer}.${part}`;
+
+/** All parameters, in the order of the tf.layers equivalent's weights. */
+export function parameterSpecs(c: ModelConfig): ParamSpec[] {
+  const g = gateCount(c.cell) * c.hidden;
+  const specs: ParamSpec[] = [{ name: 'embedding', shape: [c.vocabSize, c.embedding], gated: false }];
+  for (let l = 0; l < c.layers; l++) {
+    const input = l === 0 ? c.embedding : c.hidden;
+    specs.push({ name: layerParam(l, 'kernel'), shape: [input, g], gated: true });
+    specs.push({ name: layerParam(l, 'recurrent'), shape: [c.hidden, g], gated: true });
+    specs.push({ name: layerParam(l, 'bias'), shape: [g], gated: true });
+  }
+  specs.push({ name: 'output.kernel', shape: [c.hidden, c.vocabSize], gated: false });
+  specs.push({ name: 'output.bias', shape: [c.vocabSize], gated: false });
+  return specs;
+}
+
+/** Fresh weights (internal layout). */
+export function initParams(c: ModelConfig, rng: Rng): Params {
+  const params: Params = new Map();
+  const gates = gateCount(c.cell);
+  for (const spec of parameterSpecs(c)) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    let values: Float32Array;
+    if (spec.name === 'embedding') values = uniformArray(rng, size, 0.05);
+    else if (spec.name.endsWith('.recurrent')) values = recurrentOrthogonal(rng, c.hidden, gates);
+    else if (spec.name.endsWith('.kernel')) values = glorotUniform(rng, spec.shape[0]!, spec.shape[1]!);
+    else {
+      values = new Float32Array(size);
+      // Internal LSTM order i, f, o, g: the forget block is the second.
+      if (c.cell === 'lstm') values.fill(1, c.hidden, 2 * c.hidden);
+    }
+    params.set(spec.name, tf.tensor(values, spec.shape));
+  }
+  return params;
+}
+
+/**
+ * Permutation of gate blocks from the internal order to Keras' (and back).
+ * LSTM internal i,f,o,g ↔ Keras i,f,c,o is its own inverse: swap blocks 2 and 3.
+ */
+function gatePermutation(c: ModelConfig): number[] | null {
+  return c.cell === 'lstm' ? [0, 1, 3, 2] : null;
+}
+
+/** Reorders the gate blocks along the last axis (values in JS, any rank). */
+export function permuteGateBlocks(values: Float32Array, shape: number[], hidden: number, order: number[]): Float32Array {
+  const width = shape[shape.length - 1]!;
+  const rows = values.length / width;
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) {
+    for (let b = 0; b < order.length; b++) {
+      const from = r * width + order[b]! * hidden;
+      out.set(values.subarray(from, from + hidden), r * width + b * hidden);
+    }
+  }
+  return out;
+}
+
+/** Parameter values in Keras layout, as plain arrays in canonical order. */
+export function toKerasArrays(c: ModelConfig, params: Params): { spec: ParamSpec; values: Float32Array }[] {
+  const perm = gatePermutation(c);
+  return parameterSpecs(c).map((spec) => {
+    const values = params.get(spec.name)!.dataSync() as Float32Array;
+    return { spec, values: spec.gated && perm ? permuteGateBlocks(values, spec.shape, c.hidden, perm) : values.slice() };
+  });
+}
+
+/** Converts Keras-layout arrays (canonical order) into internal parameters. */
+export function fromKerasArrays(c: ModelConfig, arrays: Float32Array[]): Params {
+  const perm = gatePermutation(c);
+  const params: Params = new Map();
+  parameterSpecs(c).forEach((spec, i) => {
+    const values = arrays[i]!;
+    const internal = spec.gated && perm ? permuteGateBlocks(values, spec.shape, c.hidden, perm) : values;
+    params.set(spec.name, tf.tensor(internal, spec.shape));
+  });
+  return params;
+}
+
+export function disposeParams(params: Params): void {
+  for (const t of params.values()) t.dispose();
+}
+
+export function cloneParams(params: Params): Params {
+  return new Map([...params].map(([k, v]) => [k, v.clone()]));
+}
