@@ -29,6 +29,8 @@ export interface TokenBatch {
 export interface ForwardOptions {
   /** Draws the dropout masks; no dropout when absent. */
   dropoutRng?: Rng;
+  /** A precomputed firstProjectionTable() (sampling reuses it every step). */
+  table?: tf.Tensor2D;
 }
 
 interface LayerCache {
@@ -86,7 +88,7 @@ export class CharRnn {
       let projections: tf.Tensor2D[];
       const input = stacked;
       if (l === 0) {
-        const table = this.firstProjectionTable();
+        const table = options.table ?? this.firstProjectionTable();
         projections = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
       } else {
         const all = tf.add(tf.matMul(input!, this.p(layerParam(l, 'kernel'))), this.p(layerParam(l, 'bias'))) as tf.Tensor2D;
@@ -169,9 +171,13 @@ export class CharRnn {
   }
 
   /** Logits of every position [T·N, V] (time-major), and the final state. */
-  sequenceLogits(batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>, state: ModelState): { logits: tf.Tensor2D; finals: ModelState } {
+  sequenceLogits(
+    batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>,
+    state: ModelState,
+    options: Pick<ForwardOptions, 'table'> = {},
+  ): { logits: tf.Tensor2D; finals: ModelState } {
     const out = tf.tidy(() => {
-      const { top, finals } = this.forward(batch, state, false, {});
+      const { top, finals } = this.forward(batch, state, false, options);
       return { logits: this.logits(top), finals: flattenState(finals) };
     });
     return { logits: out.logits, finals: unflattenState(out.finals, this.config.cell === 'lstm') };

@@ -8,22 +8,30 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.js';
 import { toKerasArrays, type Params } from './params.js';
 
-export function buildLayersModel(c: ModelConfig, options: { oneHotInput?: boolean } = {}): tf.LayersModel {
+/**
+ * @param options.initialize draw Keras' default initial weights (for training
+ *   the baseline); otherwise zeros, since the weights are set right after.
+ */
+export function buildLayersModel(c: ModelConfig, options: { oneHotInput?: boolean; initialize?: boolean } = {}): tf.LayersModel {
+  const init = options.initialize ? {} : { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', embeddingsInitializer: 'zeros' } as const;
   const model = tf.sequential({ name: 'charnn' });
   if (options.oneHotInput) {
     // The embedding as a bias-free dense layer on one-hot rows: same maths,
     // and its gradient is a matMul (the Embedding gradient has no wasm kernel).
-    model.add(tf.layers.dense({ name: 'embedding', units: c.embedding, useBias: false, inputShape: [null, c.vocabSize] }));
+    model.add(tf.layers.dense({ name: 'embedding', units: c.embedding, useBias: false, inputShape: [null, c.vocabSize], kernelInitializer: init.kernelInitializer }));
   } else {
-    model.add(tf.layers.embedding({ name: 'embedding', inputDim: c.vocabSize, outputDim: c.embedding, inputShape: [null] }));
+    model.add(tf.layers.embedding({ name: 'embedding', inputDim: c.vocabSize, outputDim: c.embedding, inputShape: [null], embeddingsInitializer: init.embeddingsInitializer }));
   }
   for (let l = 0; l < c.layers; l++) {
-    const common = { name: `${c.cell}_${l + 1}`, units: c.hidden, returnSequences: true };
+    const common = {
+      name: `${c.cell}_${l + 1}`, units: c.hidden, returnSequences: true,
+      kernelInitializer: init.kernelInitializer, recurrentInitializer: init.recurrentInitializer,
+    };
     if (c.cell === 'lstm') model.add(tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: true }));
     else if (c.cell === 'gru') model.add(tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' }));
     else model.add(tf.layers.simpleRNN({ ...common, activation: 'tanh' }));
   }
-  model.add(tf.layers.dense({ name: 'output', units: c.vocabSize }));
+  model.add(tf.layers.dense({ name: 'output', units: c.vocabSize, kernelInitializer: init.kernelInitializer }));
   return model;
 }
 

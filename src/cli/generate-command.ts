@@ -1,0 +1,171 @@
+/** `charnn generate <checkpoint>`: text for scripts and pipelines, on stdout only. */
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { BACKEND_NAMES, initBackend, type BackendName } from '../backend/index.js';
+import { loadCheckpoint } from '../checkpoint/load.js';
+import { normalizeText } from '../data/corpus.js';
+import { CharRnn } from '../model/char-rnn.js';
+import { generate, type GenerationRequest, type GenerationResult } from '../sample/generate.js';
+import { Sampler } from '../sample/sampler.js';
+import { showChar } from '../data/vocabulary.js';
+import { Rng } from '../util/rng.js';
+import { usageError } from '../util/errors.js';
+import { action } from './run-command.js';
+import { collect, integer, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, probabilityMass, unescapeText } from './parsers.js';
+import { writeOut } from './stdout.js';
+import { Option } from 'commander';
+
+export const MAX_LENGTH_LIMIT = 10_000_000;
+/** Streams per model batch; more samples are generated in several batches. */
+const STREAMS_PER_BATCH = 256;
+
+interface GenerateOptions {
+  prime?: string;
+  prompts?: string;
+  length: number;
+  maxLength: number;
+  num: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed?: number;
+  stop: string[];
+  format: 'text' | 'jsonl';
+  separator: string;
+  backend: BackendName;
+}
+
+function readPrompts(source: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch {
+    throw usageError(`cannot read prompts from ${source === '-' ? 'stdin' : source}`, 'pass a readable file with one prompt per line, or - for stdin');
+  }
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  if (lines.length === 0) throw usageError(`the prompts ${source === '-' ? 'on stdin' : `file ${source}`} is empty`, 'give one prompt per line');
+  // A prompt line stands for itself followed by the line break the model saw in training.
+  return lines.map((line) => `${unescapeText(line)}\n`);
+}
+
+/** A per-sample seed that depends only on the run seed and the sample's place. */
+export function sampleSeed(seed: number, prompt: number, sample: number): number {
+  let x = (seed ^ Math.imul(prompt + 1, 0x9e3779b1)) >>> 0;
+  x = Math.imul(x ^ (x >>> 15), 0x85ebca6b) >>> 0;
+  x = (x ^ Math.imul(sample + 1, 0xc2b2ae35)) >>> 0;
+  return (x ^ (x >>> 13)) >>> 0;
+}
+
+export function makeGenerateCommand(): Command {
+  return new Command('generate')
+    .description('generate text from a checkpoint; samples go to stdout and nothing else does')
+    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .option('--prime <text>', 'text to continue (\\n for a line break)')
+    .option('--prompts <file>', 'one prompt per line from a file, or - for stdin')
+    .option('--length <n>', 'characters per sample (0 = until a --stop string or --max-length)', nonNegativeInt, 200)
+    .option('--max-length <n>', 'upper bound for --length 0', positiveInt, 10_000)
+    .option('--num <n>', 'samples per prompt, generated together as one batch', positiveInt, 1)
+    .option('--temperature <x>', 'sampling temperature (0 = always the most likely character)', nonNegativeNumber, 1)
+    .option('--top-k <n>', 'sample only from the k most likely characters (0 = off)', nonNegativeInt, 0)
+    .option('--top-p <x>', 'sample only from the smallest set reaching this probability, in (0, 1]', probabilityMass, 1)
+    .option('--seed <n>', 'random seed: same seed, same samples (default: random)', integer)
+    .option('--stop <string>', 'end a sample when it produces this string (repeatable; \\n allowed)', collect, [])
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
+    .option('--separator <text>', 'printed between samples in text format (\\n allowed)', '\\n\\n')
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
+    .option('--debug', 'show stack traces of internal errors')
+    .action(action(runGenerate));
+}
+
+async function runGenerate(checkpointPath: string, options: GenerateOptions): Promise<void> {
+  if (options.prime !== undefined && options.prompts !== undefined) throw usageError('--prime and --prompts cannot be used together', 'choose one source of prompts');
+  if (options.length > MAX_LENGTH_LIMIT || options.maxLength > MAX_LENGTH_LIMIT) {
+    throw usageError(`--length and --max-length are limited to ${MAX_LENGTH_LIMIT.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
+  }
+  await initBackend(options.backend);
+  const checkpoint = loadCheckpoint(checkpointPath);
+  const vocab = checkpoint.vocab;
+  const rawPrompts = options.prompts !== undefined ? readPrompts(options.prompts) : [unescapeText(options.prime ?? '')];
+  const prompts = rawPrompts.map((p) => normalizeText(p, checkpoint.meta.normalization));
+  prompts.forEach((prompt, i) => {
+    const missing = vocab.missingChars(prompt);
+    if (missing.length > 0) {
+      const where = options.prompts !== undefined ? `prompt ${i + 1}` : 'the prime text';
+      throw usageError(
+        `${where} has characters the model never saw: ${missing.slice(0, 8).map(showChar).join(' ')}${missing.length > 8 ? ` and ${missing.length - 8} more` : ''}`,
+        'remove them or use a checkpoint trained on text that contains them',
+      );
+    }
+  });
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const stop = options.stop.map(unescapeText);
+  const separator = unescapeText(options.separator);
+  const sampling = { temperature: options.temperature, topK: options.topK, topP: options.topP };
+  const jobs = prompts.flatMap((prompt, p) =>
+    Array.from({ length: options.num }, (_, s) => ({ prompt, raw: rawPrompts[p]!, p, s })),
+  );
+  const model = new CharRnn(checkpoint.meta.model, checkpoint.params);
+  const sampler = new Sampler(model);
+  let first = true;
+  try {
+    for (let start = 0; start < jobs.length; start += STREAMS_PER_BATCH) {
+      const chunk = jobs.slice(start, start + STREAMS_PER_BATCH);
+      const requests: GenerationRequest[] = chunk.map((j) => ({ prime: j.prompt, rng: new Rng(sampleSeed(seed, j.p, j.s)), sampling }));
+      // The first sample of a text run streams as it is drawn (holding back
+      // what could still turn out to be the start of a stop string); the
+      // rest follow in order.
+      const streamFirst = options.format === 'text' && start === 0;
+      const holdBack = Math.max(0, ...stop.map((s) => s.length - 1));
+      let live = '';
+      let streamed = 0;
+      if (streamFirst) await writeOut(chunk[0]!.prompt);
+      const results: GenerationResult[] = await generate(sampler, vocab, requests, {
+        length: options.length,
+        maxLength: options.maxLength,
+        stop,
+        onChar: streamFirst
+          ? (i, char) => {
+              if (i === 0) live += char;
+            }
+          : undefined,
+        afterStep: streamFirst
+          ? async () => {
+              let upTo = live.length - holdBack;
+              // Never cut between the two halves of a surrogate pair.
+              const unit = live.charCodeAt(upTo - 1);
+              if (unit >= 0xd800 && unit <= 0xdbff) upTo--;
+              if (upTo > streamed) {
+                await writeOut(live.slice(streamed, upTo));
+                streamed = upTo;
+              }
+            }
+          : undefined,
+      });
+      if (streamFirst) {
+        await writeOut(results[0]!.text.slice(streamed));
+        first = false;
+      }
+      for (let i = 0; i < chunk.length; i++) {
+        const job = chunk[i]!;
+        const r = results[i]!;
+        if (options.format === 'jsonl') {
+          await writeOut(
+            `${JSON.stringify({
+              prompt: job.prompt, text: r.text, seed, prompt_index: job.p, sample_index: job.s,
+              temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
+              logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped,
+            })}\n`,
+          );
+          continue;
+        }
+        if (streamFirst && i === 0) continue;
+        await writeOut(`${first ? '' : separator}${job.prompt}${r.text}`);
+        first = false;
+      }
+    }
+    if (options.format === 'text') await writeOut('\n');
+  } finally {
+    sampler.dispose();
+  }
+}

@@ -1,0 +1,62 @@
+/** `charnn info <checkpoint>` */
+import { Command } from 'commander';
+import { loadCheckpoint } from '../checkpoint/load.js';
+import { parameterCount } from '../model/config.js';
+import { disposeParams } from '../model/params.js';
+import { initBackend } from '../backend/index.js';
+import { action } from './run-command.js';
+
+export function makeInfoCommand(): Command {
+  return new Command('info')
+    .description('describe a checkpoint: model, vocabulary, progress, validation loss')
+    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .option('--json', 'print the description as JSON', false)
+    .action(
+      action(async (path: string, options: { json: boolean }) => {
+        await initBackend('cpu');
+        const { dir, meta, params } = loadCheckpoint(path);
+        disposeParams(params);
+        const p = meta.progress;
+        const best = p.bestValLoss;
+        const info = {
+          checkpoint: dir,
+          cell: meta.model.cell,
+          layers: meta.model.layers,
+          hidden: meta.model.hidden,
+          embedding: meta.model.embedding,
+          dropout: meta.model.dropout,
+          parameters: parameterCount(meta.model),
+          vocabSize: meta.model.vocabSize,
+          normalization: meta.normalization,
+          step: p.step,
+          epoch: p.epoch + p.batch / Math.max(1, Math.floor(Math.floor((meta.corpus.trainChars - 1) / meta.training.batchSize) / meta.training.seqLen)),
+          bestValLoss: best,
+          bestValBpc: best === null ? null : best / Math.LN2,
+          bestStep: p.bestStep,
+          lastValLoss: meta.history.val.at(-1)?.[1] ?? null,
+          trainingTimeMs: p.elapsedMs,
+          corpus: meta.corpus,
+          createdAt: meta.createdAt,
+          charnnVersion: meta.charnnVersion,
+          backend: meta.backend,
+        };
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(info)}\n`);
+          return;
+        }
+        const rows: [string, string][] = [
+          ['checkpoint', dir],
+          ['model', `${meta.model.cell}, ${meta.model.layers} layer(s) × ${meta.model.hidden} hidden, embedding ${meta.model.embedding}, dropout ${meta.model.dropout}`],
+          ['parameters', info.parameters.toLocaleString('en-US')],
+          ['vocabulary', `${meta.model.vocabSize} characters (normalization ${meta.normalization})`],
+          ['steps', `${p.step.toLocaleString('en-US')} (epoch ${info.epoch.toFixed(2)})`],
+          ['best val loss', best === null ? 'none yet' : `${best.toFixed(4)} nats = ${(best / Math.LN2).toFixed(4)} bits/char (step ${p.bestStep})`],
+          ['corpus', `${meta.corpus.name} (${meta.corpus.path}), ${meta.corpus.chars.toLocaleString('en-US')} characters, ${meta.corpus.bytes.toLocaleString('en-US')} bytes`],
+          ['training time', `${(p.elapsedMs / 1000).toFixed(1)} s on ${meta.backend}`],
+          ['created', `${meta.createdAt} by charnn ${meta.charnnVersion}`],
+        ];
+        const width = Math.max(...rows.map(([k]) => k.length));
+        process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+      }),
+    );
+}

@@ -1,0 +1,35 @@
+/** The charnn program: one commander factory per command. */
+import { Command, CommanderError } from 'commander';
+import { makeGenerateCommand } from './generate-command.js';
+import { makeInfoCommand } from './info-command.js';
+import { reportError } from './run-command.js';
+import { makeTrainCommand } from './train-command.js';
+import { CHARNN_VERSION } from '../train/trainer.js';
+
+export function makeProgram(): Command {
+  const program = new Command('charnn')
+    .description('Train character-level RNN, LSTM and GRU language models on any text, and sample from them.')
+    .version(CHARNN_VERSION)
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride();
+  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeInfoCommand()]) {
+    command.showHelpAfterError('(add --help for usage)').exitOverride();
+    program.addCommand(command);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = makeProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its message; usage errors exit 2.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(error);
+  }
+}

@@ -1,0 +1,132 @@
+/** `charnn train [corpus]` */
+import { Command, Option } from 'commander';
+import { BACKEND_NAMES, initBackend, type BackendName } from '../backend/index.js';
+import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
+import { CELL_TYPES, DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
+import type { TrainRequest } from '../train/setup.js';
+import { action } from './run-command.js';
+import {
+  dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, oneOf, openFraction, positiveInt, positiveNumber, integer,
+} from './parsers.js';
+import { bundledCorpus } from './paths.js';
+import { runTraining } from './train-run.js';
+
+interface TrainOptions {
+  cell: ModelConfig['cell'];
+  layers: number;
+  hidden: number;
+  embedding: number;
+  dropout: number;
+  normalize: Normalization;
+  batch: number;
+  seqLen: number;
+  valFrac: number;
+  lr: number;
+  lrDecay: number;
+  lrDecayEvery: number;
+  clip: number;
+  seed: number;
+  maxSteps?: number;
+  maxEpochs?: number;
+  maxTime?: number;
+  evalEvery: number;
+  evalBatches: number;
+  sampleTemperatures: number[];
+  sampleLength: number;
+  keep: number;
+  maxRecoveries: number;
+  out?: string;
+  resume?: string;
+  backend: BackendName;
+  ui: boolean;
+  json: boolean;
+  debug?: boolean;
+}
+
+/** Maps option keys to the config fields they set. */
+const MODEL_KEYS: Record<string, keyof Omit<ModelConfig, 'vocabSize'>> = {
+  cell: 'cell', layers: 'layers', hidden: 'hidden', embedding: 'embedding', dropout: 'dropout',
+};
+const TRAIN_KEYS: Record<string, keyof TrainConfig> = {
+  batch: 'batchSize', seqLen: 'seqLen', valFrac: 'valFrac', lr: 'lr', lrDecay: 'lrDecay', lrDecayEvery: 'lrDecayEvery',
+  clip: 'clip', seed: 'seed', maxSteps: 'maxSteps', maxEpochs: 'maxEpochs', maxTime: 'maxTimeMs', evalEvery: 'evalEvery',
+  evalBatches: 'evalBatches', sampleTemperatures: 'sampleTemperatures', sampleLength: 'sampleLength', keep: 'keep',
+  maxRecoveries: 'maxRecoveries',
+};
+
+export function makeTrainCommand(): Command {
+  const d = DEFAULT_TRAIN_CONFIG;
+  const m = DEFAULT_MODEL_CONFIG;
+  const command = new Command('train')
+    .description('train a character-level language model on a text file or a directory of text files')
+    .argument('[corpus]', 'UTF-8 text file or directory (default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)')
+    .addOption(new Option('--cell <type>', 'recurrent cell').choices(CELL_TYPES).default(m.cell))
+    .option('--layers <n>', 'recurrent layers', positiveInt, m.layers)
+    .option('--hidden <n>', 'hidden units per layer', positiveInt, m.hidden)
+    .option('--embedding <n>', 'character embedding size', positiveInt, m.embedding)
+    .option('--dropout <rate>', 'dropout on each layer\'s output while training, in [0, 1)', dropoutRate, m.dropout)
+    .addOption(new Option('--normalize <form>', 'Unicode normalisation (nfd splits Hangul syllables into jamo)').choices(NORMALIZATIONS).default('none'))
+    .option('--batch <n>', 'parallel streams per step', positiveInt, d.batchSize)
+    .option('--seq-len <n>', 'characters per stream per step (truncated BPTT length)', positiveInt, d.seqLen)
+    .option('--val-frac <x>', 'fraction of the corpus (its end) held out for validation', openFraction, d.valFrac)
+    .option('--lr <x>', 'Adam learning rate', positiveNumber, d.lr)
+    .option('--lr-decay <x>', 'multiply the learning rate by this every --lr-decay-every steps', positiveNumber, d.lrDecay)
+    .option('--lr-decay-every <n>', 'steps between learning-rate decays', positiveInt, d.lrDecayEvery)
+    .option('--clip <x>', 'clip the global gradient norm to this (0 = off)', nonNegativeNumber, d.clip)
+    .option('--seed <n>', 'random seed (same seed and backend: same run)', integer, d.seed)
+    .option('--max-steps <n>', 'stop at this step (counted from the start of the run, across resumes)', positiveInt)
+    .option('--max-epochs <x>', 'stop after this many passes over the training text', positiveNumber)
+    .option('--max-time <duration>', 'stop after this long, e.g. 90s, 20m, 2h', duration)
+    .option('--eval-every <n>', 'steps between validation, samples and checkpoints', positiveInt, d.evalEvery)
+    .option('--eval-batches <n>', 'validation batches per evaluation (0 = the whole validation split)', nonNegativeInt, d.evalBatches)
+    .option('--sample-temperatures <list>', 'temperatures of the samples shown after each evaluation', listOf(nonNegativeNumber), d.sampleTemperatures)
+    .option('--sample-length <n>', 'characters per sample after each evaluation (0 = none)', nonNegativeInt, d.sampleLength)
+    .option('--keep <n>', 'how many latest snapshots to keep besides best/', positiveInt, d.keep)
+    .option('--max-recoveries <n>', 'times to restore the last checkpoint with a halved learning rate when training diverges', nonNegativeInt, d.maxRecoveries)
+    .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>)')
+    .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory')
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
+    .option('--no-ui', 'plain progress lines on stderr instead of the live dashboard')
+    .option('--json', 'one JSON event per line on stdout', false)
+    .option('--debug', 'show stack traces of internal errors')
+    .action(
+      action(async (corpus: string | undefined, options: TrainOptions) => {
+        const explicit = (key: string): boolean => command.getOptionValueSource(key) === 'cli';
+        const model: TrainRequest['model'] = {};
+        for (const [key, field] of Object.entries(MODEL_KEYS)) {
+          if (explicit(key) || !options.resume) (model as Record<string, unknown>)[field] = options[key as keyof TrainOptions];
+        }
+        const training: Partial<TrainConfig> = {};
+        for (const [key, field] of Object.entries(TRAIN_KEYS)) {
+          const value = options[key as keyof TrainOptions];
+          if (explicit(key) || (!options.resume && value !== undefined)) (training as Record<string, unknown>)[field] = value;
+        }
+        // Without any limit a run stops after char-rnn's default of 50 epochs.
+        if (!options.resume && options.maxSteps === undefined && options.maxEpochs === undefined && options.maxTime === undefined) {
+          training.maxEpochs = 50;
+        }
+        if (options.resume && explicit('maxSteps') === false && explicit('maxEpochs') === false && explicit('maxTime') === false) {
+          // A resumed run keeps its own limits unless new ones are given.
+        } else if (options.resume) {
+          // New limits replace the old ones entirely.
+          training.maxSteps = options.maxSteps ?? null;
+          training.maxEpochs = options.maxEpochs ?? null;
+          training.maxTimeMs = options.maxTime ?? null;
+        }
+        const backend = await initBackend(options.backend);
+        const request: TrainRequest = {
+          corpusPath: corpus ?? (options.resume ? '' : bundledCorpus()),
+          normalization: options.normalize,
+          model,
+          training,
+          outDir: options.out ?? null,
+          resume: options.resume ?? null,
+          backend,
+        };
+        const mode = options.json ? 'json' : !options.ui || !process.stdout.isTTY || !process.stdin.isTTY ? 'plain' : 'dashboard';
+        await runTraining(request, mode);
+      }),
+    );
+  return command;
+}

@@ -1,0 +1,94 @@
+/**
+ * Turning one row of logits into a character: temperature, top-k, nucleus
+ * (top-p) truncation and a draw from the seeded RNG. Plain JS on a [V] row —
+ * cheap next to the model step, and identical on every backend.
+ */
+import type { Rng } from '../util/rng.js';
+
+export interface SamplingOptions {
+  /** 0 = always the most likely character (argmax). */
+  temperature: number;
+  /** Keep only the k most likely characters; 0 = off. */
+  topK: number;
+  /** Keep the smallest set of characters whose probability reaches p; 1 = off. */
+  topP: number;
+}
+
+export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 1, topK: 0, topP: 1 };
+
+/** log softmax of logits[offset … offset+size) into a new Float64Array. */
+export function logSoftmax(logits: ArrayLike<number>, offset = 0, size = logits.length - offset): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < size; i++) max = Math.max(max, logits[offset + i]!);
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum += Math.exp(logits[offset + i]! - max);
+  const logZ = max + Math.log(sum);
+  const out = new Float64Array(size);
+  for (let i = 0; i < size; i++) out[i] = logits[offset + i]! - logZ;
+  return out;
+}
+
+/**
+ * The distribution actually sampled from, after temperature and truncation.
+ * Returns probabilities that sum to 1 (zeros for excluded characters).
+ */
+export function samplingDistribution(logProbs: Float64Array, options: SamplingOptions): Float64Array {
+  const size = logProbs.length;
+  const probs = new Float64Array(size);
+  if (options.temperature <= 0) {
+    let best = 0;
+    for (let i = 1; i < size; i++) if (logProbs[i]! > logProbs[best]!) best = i;
+    probs[best] = 1;
+    return probs;
+  }
+  let max = -Infinity;
+  for (let i = 0; i < size; i++) max = Math.max(max, logProbs[i]! / options.temperature);
+  let sum = 0;
+  for (let i = 0; i < size; i++) {
+    probs[i] = Math.exp(logProbs[i]! / options.temperature - max);
+    sum += probs[i]!;
+  }
+  for (let i = 0; i < size; i++) probs[i]! /= sum;
+  const truncateK = options.topK > 0 && options.topK < size;
+  const truncateP = options.topP > 0 && options.topP < 1;
+  if (!truncateK && !truncateP) return probs;
+  // Stable order: by probability, ties by index, so results never depend on sort internals.
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => probs[b]! - probs[a]! || a - b);
+  let keep = truncateK ? options.topK : size;
+  if (truncateP) {
+    let cumulative = 0;
+    for (let r = 0; r < keep; r++) {
+      cumulative += probs[order[r]!]!;
+      if (cumulative >= options.topP) {
+        keep = r + 1;
+        break;
+      }
+    }
+  }
+  const truncated = new Float64Array(size);
+  let kept = 0;
+  for (let r = 0; r < keep; r++) kept += probs[order[r]!]!;
+  for (let r = 0; r < keep; r++) truncated[order[r]!] = probs[order[r]!]! / kept;
+  return truncated;
+}
+
+/** Draws an index from a probability vector. */
+export function drawIndex(probs: Float64Array, rng: Rng): number {
+  const u = rng.next();
+  let cumulative = 0;
+  let last = 0;
+  for (let i = 0; i < probs.length; i++) {
+    if (probs[i]! <= 0) continue;
+    cumulative += probs[i]!;
+    last = i;
+    if (u < cumulative) return i;
+  }
+  return last;
+}
+
+/** The k most likely characters of a log-probability row, most likely first. */
+export function topCandidates(logProbs: Float64Array, k: number): { index: number; prob: number }[] {
+  return Array.from(logProbs, (lp, index) => ({ index, prob: Math.exp(lp) }))
+    .sort((a, b) => b.prob - a.prob || a.index - b.index)
+    .slice(0, k);
+}

@@ -1,0 +1,358 @@
+/**
+ * The training loop. It knows nothing of printing: it emits TrainEvents and
+ * takes TrainCommands; the app decides what to show or save (minGPT-style
+ * callbacks).
+ */
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { BatchStream } from '../data/batches.js';
+import type { Normalization } from '../data/corpus.js';
+import type { Vocabulary } from '../data/vocabulary.js';
+import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
+import { parameterCount, type ModelConfig } from '../model/config.js';
+import type { Params } from '../model/params.js';
+import { generate } from '../sample/generate.js';
+import { Sampler } from '../sample/sampler.js';
+import { Rng } from '../util/rng.js';
+import { runtimeError } from '../util/errors.js';
+import { loadCheckpoint, loadTrainingState } from '../checkpoint/load.js';
+import type { CorpusInfo, History, Progress } from '../checkpoint/meta.js';
+import { saveCheckpoint } from '../checkpoint/save.js';
+import { removeStaleTemporaries } from '../checkpoint/files.js';
+import { learningRateAt, type TrainConfig } from './config.js';
+import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
+import { Adam, clipScale, globalNorm } from './optimizer.js';
+import { evaluate } from './evaluate.js';
+
+export const CHARNN_VERSION = '0.1.0';
+
+export interface TrainerSetup {
+  corpus: CorpusInfo;
+  vocab: Vocabulary;
+  normalization: Normalization;
+  trainIds: Int32Array;
+  valIds: Int32Array;
+  model: ModelConfig;
+  training: TrainConfig;
+  params: Params;
+  outDir: string;
+  backend: string;
+  /** Progress, history, optimizer and carried state of a resumed run. */
+  resume: {
+    from: string;
+    progress: Progress;
+    history: History;
+    adam: Adam;
+    carried: ModelState | null;
+  } | null;
+}
+
+export class Trainer {
+  private listeners = new Set<TrainEventListener>();
+  private commands: TrainCommand[] = [];
+  private wake: (() => void) | null = null;
+  private readonly model: CharRnn;
+  private readonly adam: Adam;
+  private readonly trainStream: BatchStream;
+  private readonly valStream: BatchStream;
+  private readonly rng: Rng;
+  private progress: Progress;
+  private history: History;
+  private carried: ModelState;
+  private paused = false;
+  private stopRequested = false;
+
+  constructor(private readonly setup: TrainerSetup) {
+    const t = setup.training;
+    this.model = new CharRnn(setup.model, setup.params);
+    this.trainStream = new BatchStream(setup.trainIds, t.batchSize, t.seqLen, 'training');
+    this.valStream = new BatchStream(setup.valIds, t.batchSize, t.seqLen, 'validation');
+    const r = setup.resume;
+    this.adam = r?.adam ?? new Adam();
+    this.progress = r?.progress ?? {
+      step: 0, epoch: 0, batch: 0, rngState: new Rng(t.seed).state, bestValLoss: null, bestStep: null, elapsedMs: 0, recoveries: 0,
+    };
+    this.history = r?.history ?? { train: [], val: [] };
+    this.rng = new Rng(this.progress.rngState);
+    this.carried = r?.carried ?? this.model.zeroState(t.batchSize);
+  }
+
+  get latestDir(): string {
+    return path.join(this.setup.outDir, 'latest');
+  }
+
+  get bestDir(): string {
+    return path.join(this.setup.outDir, 'best');
+  }
+
+  subscribe(listener: TrainEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  send(command: TrainCommand): void {
+    this.commands.push(command);
+    this.wake?.();
+  }
+
+  private emit(event: TrainEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  runInfo(): RunInfo {
+    const s = this.setup;
+    return {
+      corpusName: s.corpus.name, corpusChars: s.corpus.chars, corpusBytes: s.corpus.bytes,
+      trainChars: s.trainIds.length, valChars: s.valIds.length, vocabSize: s.vocab.size,
+      cell: s.model.cell, layers: s.model.layers, hidden: s.model.hidden, embedding: s.model.embedding,
+      dropout: s.model.dropout, params: parameterCount(s.model), backend: s.backend,
+      batchSize: s.training.batchSize, seqLen: s.training.seqLen, stepsPerEpoch: this.trainStream.batchesPerEpoch,
+      maxSteps: s.training.maxSteps, maxEpochs: s.training.maxEpochs, maxTimeMs: s.training.maxTimeMs,
+      startStep: this.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null,
+    };
+  }
+
+  private fractionalEpoch(): number {
+    return this.progress.epoch + this.progress.batch / this.trainStream.batchesPerEpoch;
+  }
+
+  private stopReason(sessionMs: number): StopReason | null {
+    const t = this.setup.training;
+    if (this.stopRequested) return 'stopped';
+    if (t.maxSteps !== null && this.progress.step >= t.maxSteps) return 'max-steps';
+    if (t.maxEpochs !== null && this.fractionalEpoch() >= t.maxEpochs) return 'max-epochs';
+    if (t.maxTimeMs !== null && sessionMs >= t.maxTimeMs) return 'max-time';
+    return null;
+  }
+
+  private progressFraction(sessionMs: number): number {
+    const t = this.setup.training;
+    const start = this.setup.resume?.progress.step ?? 0;
+    const fractions = [0];
+    if (t.maxSteps !== null) fractions.push((this.progress.step - start) / Math.max(1, t.maxSteps - start));
+    if (t.maxEpochs !== null) fractions.push(this.fractionalEpoch() / t.maxEpochs);
+    if (t.maxTimeMs !== null) fractions.push(sessionMs / t.maxTimeMs);
+    return Math.min(1, Math.max(...fractions));
+  }
+
+  /** Handles queued commands; returns once not paused. */
+  private async handleCommands(): Promise<void> {
+    for (;;) {
+      while (this.commands.length > 0) {
+        const c = this.commands.shift()!;
+        if (c.type === 'stop') this.stopRequested = true;
+        else if (c.type === 'pause' || (c.type === 'toggle-pause' && !this.paused)) {
+          if (!this.paused) this.emit({ type: 'paused', step: this.progress.step });
+          this.paused = true;
+        } else if (c.type === 'resume' || c.type === 'toggle-pause') {
+          if (this.paused) this.emit({ type: 'resumed', step: this.progress.step });
+          this.paused = false;
+        } else if (c.type === 'save') await this.saveLatest();
+        else if (c.type === 'sample') await this.emitSamples(c.temperatures);
+      }
+      if (!this.paused || this.stopRequested) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  private async emitSamples(temperatures = this.setup.training.sampleTemperatures): Promise<void> {
+    if (temperatures.length === 0 || this.setup.training.sampleLength <= 0) return;
+    const sampler = new Sampler(this.model);
+    try {
+      const requests = temperatures.map((temperature, i) => ({
+        prime: '',
+        rng: new Rng(this.setup.training.seed * 7919 + this.progress.step * 31 + i),
+        sampling: { temperature, topK: 0, topP: 1 },
+      }));
+      const results = await generate(sampler, this.setup.vocab, requests, {
+        length: this.setup.training.sampleLength, maxLength: this.setup.training.sampleLength, stop: [],
+      });
+      this.emit({ type: 'sample', step: this.progress.step, samples: results.map((r, i) => ({ temperature: temperatures[i]!, text: r.text })) });
+    } finally {
+      sampler.dispose();
+    }
+  }
+
+  private checkpointMeta() {
+    const s = this.setup;
+    return {
+      format: 'charnn-checkpoint' as const, version: 1, charnnVersion: CHARNN_VERSION, createdAt: new Date().toISOString(),
+      backend: s.backend, model: s.model, vocabulary: [...s.vocab.chars], normalization: s.normalization,
+      corpus: s.corpus, training: s.training, progress: { ...this.progress, rngState: this.rng.state }, history: this.history,
+    };
+  }
+
+  private async save(dir: string, kind: 'latest' | 'best'): Promise<void> {
+    try {
+      await saveCheckpoint(dir, { meta: this.checkpointMeta(), params: this.model.params, adam: this.adam, carried: this.carried });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const why = e.code === 'ENOSPC' || e.code === 'EFBIG' ? 'the disk is full' : e.code === 'EACCES' || e.code === 'EROFS' ? 'permission denied' : e.message;
+      throw runtimeError(`could not save the ${kind} checkpoint to ${dir}: ${why}`, 'free disk space or choose another --out; the previous checkpoint is intact', error);
+    }
+    this.emit({ type: 'checkpoint', step: this.progress.step, kind, path: dir });
+  }
+
+  private saveLatest(): Promise<void> {
+    return this.save(this.latestDir, 'latest');
+  }
+
+  private async runEval(trainLossSinceEval: number): Promise<void> {
+    const t = this.setup.training;
+    const { loss: valLoss, batches } = await evaluate(this.model, this.valStream, t.evalBatches);
+    const improved = this.progress.bestValLoss === null || valLoss < this.progress.bestValLoss;
+    if (improved) {
+      this.progress.bestValLoss = valLoss;
+      this.progress.bestStep = this.progress.step;
+    }
+    this.history.val.push([this.progress.step, valLoss]);
+    if (Number.isFinite(trainLossSinceEval)) this.history.train.push([this.progress.step, trainLossSinceEval]);
+    this.emit({
+      type: 'eval', step: this.progress.step, epoch: this.fractionalEpoch(), valLoss, valBpc: valLoss / Math.LN2,
+      trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: this.progress.bestValLoss!, improved, valBatches: batches,
+    });
+    await this.saveLatest();
+    if (improved) await this.save(this.bestDir, 'best');
+    await this.emitSamples();
+  }
+
+  /** Restores the last good checkpoint after repeated divergence, halving the learning rate. */
+  private recover(): void {
+    const loaded = loadCheckpoint(this.latestDir);
+    const state = loadTrainingState(loaded)!;
+    for (const t of this.model.params.values()) t.dispose();
+    this.model.params = loaded.params;
+    this.adam.dispose();
+    this.adam.m = state.m;
+    this.adam.v = state.v;
+    this.adam.step = state.adamStep;
+    disposeState(this.carried);
+    this.carried = state.carried ?? this.model.zeroState(this.setup.training.batchSize);
+    const recoveries = this.progress.recoveries + 1;
+    this.progress = { ...loaded.meta.progress, recoveries };
+  }
+
+  async run(): Promise<DoneEvent> {
+    const t = this.setup.training;
+    removeStaleTemporaries(this.setup.outDir);
+    this.emit({ type: 'start', info: this.runInfo() });
+    const sessionStart = performance.now();
+    let pausedMs = 0;
+    const sessionMs = (): number => performance.now() - sessionStart - pausedMs;
+    const elapsedBase = this.progress.elapsedMs;
+    let lossSum = 0;
+    let lossCount = 0;
+    let badInARow = 0;
+    let warnedBad = false;
+    const recentRates: number[] = [];
+    let reason: StopReason | null = null;
+    const vocabLimit = 10 * Math.log(this.setup.vocab.size) + 10;
+    while ((reason = this.stopReason(sessionMs())) === null) {
+      const pauseStart = performance.now();
+      const wasPaused = this.paused || this.commands.length > 0;
+      await this.handleCommands();
+      if (wasPaused) pausedMs += performance.now() - pauseStart;
+      if (this.stopRequested) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+
+      const stepStart = performance.now();
+      if (this.progress.batch === 0) {
+        disposeState(this.carried);
+        this.carried = this.model.zeroState(t.batchSize);
+      }
+      const { inputs, targets } = this.trainStream.batch(this.progress.batch);
+      const batch = { inputs, targets, batchSize: t.batchSize, seqLen: t.seqLen };
+      const result = this.model.lossAndGradients(batch, this.carried, { dropoutRng: this.rng });
+      const loss = result.loss.dataSync()[0]!;
+      result.loss.dispose();
+      const norm = globalNorm(result.grads);
+      const lr = learningRateAt(t, this.progress.step, 0.5 ** this.progress.recoveries);
+      if (!Number.isFinite(loss) || !Number.isFinite(norm) || loss > vocabLimit) {
+        for (const g of result.grads.values()) g.dispose();
+        disposeState(result.finals);
+        badInARow++;
+        if (!warnedBad) {
+          warnedBad = true;
+          this.emit({ type: 'warning', step: this.progress.step, message: `loss became ${loss} (gradient norm ${norm}); step skipped` });
+        }
+        if (badInARow >= t.maxBadSteps) {
+          if (this.progress.recoveries >= t.maxRecoveries) {
+            throw runtimeError(
+              `training diverged: ${badInARow} non-finite steps in a row after ${this.progress.recoveries} recoveries`,
+              'lower --lr or --clip, or resume from the latest checkpoint with a smaller learning rate',
+            );
+          }
+          try {
+            this.recover();
+          } catch {
+            throw runtimeError(`training diverged at step ${this.progress.step} before any checkpoint was written`, 'lower --lr or --clip and start again');
+          }
+          this.emit({
+            type: 'warning', step: this.progress.step,
+            message: `diverged: restored ${this.latestDir} (step ${this.progress.step}) and halved the learning rate (recovery ${this.progress.recoveries} of ${t.maxRecoveries})`,
+          });
+          badInARow = 0;
+        } else {
+          // Skip this window's data but keep going.
+          this.advanceCursor();
+        }
+        continue;
+      }
+      badInARow = 0;
+      this.adam.apply(this.model.params, result.grads, lr, clipScale(norm, t.clip));
+      for (const g of result.grads.values()) g.dispose();
+      disposeState(this.carried);
+      this.carried = result.finals;
+      this.progress.step++;
+      this.advanceCursor();
+      lossSum += loss;
+      lossCount++;
+
+      const stepMs = performance.now() - stepStart;
+      recentRates.push((t.batchSize * t.seqLen) / (stepMs / 1000));
+      if (recentRates.length > 20) recentRates.shift();
+      const charsPerSec = recentRates.reduce((a, b) => a + b, 0) / recentRates.length;
+      const now = sessionMs();
+      this.progress.elapsedMs = elapsedBase + now;
+      const progress = this.progressFraction(now);
+      this.emit({
+        type: 'step', step: this.progress.step, epoch: this.fractionalEpoch(), loss, lr, gradNorm: norm, charsPerSec,
+        elapsedMs: this.progress.elapsedMs, progress, etaMs: progress > 0 && progress < 1 ? (now * (1 - progress)) / progress : null,
+      });
+      if (this.progress.step % t.evalEvery === 0) {
+        await this.runEval(lossSum / lossCount);
+        lossSum = 0;
+        lossCount = 0;
+      }
+    }
+    // The final state is always saved, and evaluated when steps were taken since the last eval.
+    if (lossCount > 0) await this.runEval(lossSum / lossCount);
+    else await this.saveLatest();
+    const done: DoneEvent = {
+      type: 'done', step: this.progress.step, reason, elapsedMs: this.progress.elapsedMs, bestValLoss: this.progress.bestValLoss,
+      latestPath: this.latestDir, bestPath: this.progress.bestValLoss === null ? null : this.bestDir,
+    };
+    this.emit(done);
+    return done;
+  }
+
+  private advanceCursor(): void {
+    this.progress.batch++;
+    if (this.progress.batch >= this.trainStream.batchesPerEpoch) {
+      this.progress.batch = 0;
+      this.progress.epoch++;
+    }
+  }
+
+  /** Tensors held by the trainer (for leak checks). */
+  static liveTensors(): number {
+    return tf.memory().numTensors;
+  }
+
+  dispose(): void {
+    for (const t of this.model.params.values()) t.dispose();
+    this.adam.dispose();
+    disposeState(this.carried);
+  }
+}
