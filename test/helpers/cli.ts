@@ -1,0 +1,85 @@
+/**
+ * Runs the real binary (bin/charnn.js → dist/) as a user would. `npm test`
+ * builds dist/ first (pretest), so these tests exercise the shipped code.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'charnn.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** Runs charnn to completion. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Synchronous variant for set-up code. */
+export function runCliSync(args: string[], options: CliOptions = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 120_000,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(prefix = 'charnn-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A small English-like corpus (a slice of the bundled one), written to a temp file. */
+export function smallCorpus(dir: string, chars = 20_000): string {
+  const text = fs.readFileSync(path.join(ROOT, 'corpora', 'tinyshakespeare.txt'), 'utf8').slice(0, chars);
+  const file = path.join(dir, 'small.txt');
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+/** Trains a tiny model quickly and returns its run directory. */
+export function trainTiny(dir: string, cell: 'rnn' | 'lstm' | 'gru' = 'lstm', extra: string[] = []): string {
+  const corpus = smallCorpus(dir);
+  const out = path.join(dir, `run-${cell}`);
+  const r = runCliSync(
+    ['train', corpus, '--cell', cell, '--layers', '1', '--hidden', '32', '--embedding', '16', '--batch', '8', '--seq-len', '32',
+      '--max-steps', '10', '--eval-every', '5', '--eval-batches', '2', '--sample-length', '0', '--no-ui', '--backend', 'wasm', '--out', out, ...extra],
+  );
+  if (r.code !== 0) throw new Error(`training failed (${r.code}): ${r.stderr}`);
+  return out;
+}
