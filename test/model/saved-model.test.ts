@@ -1,0 +1,61 @@
+/**
+ * A charnn checkpoint is a standard TF.js Layers model: plain
+ * tf.loadLayersModel (with a small file IO handler, since tfjs-node is not
+ * here) loads it and predicts the same next-character distribution as charnn.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { loadCheckpoint } from '../../src/checkpoint/load.js';
+import { CharRnn } from '../../src/model/char-rnn.js';
+import { Sampler } from '../../src/sample/sampler.js';
+import { logSoftmax } from '../../src/sample/distribution.js';
+import { CELL_TYPES } from '../../src/model/config.js';
+import { tempDir, trainTiny } from '../helpers/cli.js';
+
+/** The whole of "loading a TF.js model from disk" without tfjs-node. */
+function fileHandler(modelJsonPath: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8'));
+      const group = json.weightsManifest[0];
+      const buffers = group.paths.map((p: string) => fs.readFileSync(path.join(path.dirname(modelJsonPath), p)));
+      const data = Buffer.concat(buffers);
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights),
+        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.length),
+      };
+    },
+  };
+}
+
+let dir: string;
+beforeAll(async () => {
+  await initBackend('wasm');
+  dir = tempDir();
+});
+
+describe.each(CELL_TYPES)('%s checkpoint', (cell) => {
+  it('loads with tf.loadLayersModel and predicts what charnn predicts', async () => {
+    const run = trainTiny(dir, cell);
+    const latest = path.join(run, 'latest');
+    const layers = await tf.loadLayersModel(fileHandler(path.join(latest, 'model.json')));
+    const checkpoint = loadCheckpoint(latest);
+    const prime = 'ROMEO:\nWhat';
+    const ids = checkpoint.vocab.encode(prime);
+    const theirs = tf.tidy(() => {
+      const out = layers.predict(tf.tensor2d([Array.from(ids)])) as tf.Tensor3D;
+      return tf.softmax(out.slice([0, ids.length - 1, 0], [1, 1, -1]).reshape([-1])).dataSync();
+    });
+    const sampler = new Sampler(new CharRnn(checkpoint.meta.model, checkpoint.params));
+    const { logits } = sampler.feed(sampler.zeroState(1), ids);
+    const ours = logSoftmax(logits).map(Math.exp);
+    expect(theirs.length).toBe(checkpoint.vocab.size);
+    let worst = 0;
+    ours.forEach((p, i) => (worst = Math.max(worst, Math.abs(p - theirs[i]!))));
+    expect(worst).toBeLessThan(1e-5);
+  });
+});
