@@ -1,0 +1,159 @@
+/**
+ * The live training dashboard: a pure render of DashboardState into exactly
+ * the rows it is given (never more than `height`, never wider than
+ * `width`). Spare rows go to the loss chart first, then to longer samples,
+ * more warnings and a roomier checkpoint section.
+ */
+import { Box, Text } from 'ink';
+import { trainLossPoints, type DashboardState } from './dashboard-state.js';
+import {
+  checkpointRows,
+  footerRows,
+  headerRow,
+  lossRow,
+  progressRow,
+  sampleRows,
+  statsRow,
+  warningRows,
+} from './dashboard-rows.js';
+import { binPoints, renderLineChart } from './line-chart.js';
+import { Line, type Row } from './Line.js';
+import { formatCompact } from '../format.js';
+import { stripAnsi } from '../text.js';
+
+export interface DashboardProps {
+  state: DashboardState;
+  /** Columns available; every row is at most this wide. */
+  width: number;
+  /** Rows available; the dashboard never renders more. */
+  height: number;
+  /** ANSI colours and styles; false for NO_COLOR / --no-color. */
+  color: boolean;
+  /** Temperature `g` samples at: marked in the samples, shown in the footer. */
+  temperature?: number;
+  /** The user asked to stop and the trainer is saving latest/. */
+  stopping?: boolean;
+}
+
+export interface DashboardPlan {
+  chartRows: number;
+  sampleCount: number;
+  sampleLines: number;
+  warningRows: number;
+  checkpointRows: 1 | 2;
+  footerRows: number;
+}
+
+const TOP_ROWS = 4; // header, progress, stats, loss
+const MIN_CHART = 6;
+const COMFORT_CHART = 12;
+const ROOMY_CHART = 24;
+
+/** How many rows each section gets for a terminal of `width` × `height`. */
+export function planDashboard(s: DashboardState, width: number, height: number, temperature?: number): DashboardPlan {
+  const p: DashboardPlan = {
+    chartRows: 0,
+    sampleCount: Math.max(1, s.samples.length),
+    sampleLines: 1,
+    warningRows: Math.min(1, s.warnings.length),
+    checkpointRows: 1,
+    footerRows: s.status === 'error' ? 3 : 1,
+  };
+  // Rows the samples really take (short texts do not use every allowed line).
+  const sampleHeight = () =>
+    s.samples.length === 0 ? 1 : sampleRows(pickSamples(s, p.sampleCount, temperature), width, p.sampleLines, temperature).length;
+  const rest = () => height - TOP_ROWS - p.footerRows - p.checkpointRows - sampleHeight() - p.warningRows;
+  if (rest() < MIN_CHART) p.footerRows = 1;
+  if (rest() < MIN_CHART) p.warningRows = 0;
+  if (rest() < MIN_CHART) p.sampleCount = 1;
+  const grow = (apply: () => void, undo: () => void, keep: number) => {
+    apply();
+    if (rest() < keep) undo();
+  };
+  if (s.bestCheckpoint && s.latestCheckpoint && width < 120) {
+    grow(() => (p.checkpointRows = 2), () => (p.checkpointRows = 1), COMFORT_CHART);
+  }
+  if (s.samples.length > 0) grow(() => (p.sampleLines = 2), () => (p.sampleLines = 1), COMFORT_CHART);
+  if (s.warnings.length > 1) {
+    const before = p.warningRows;
+    grow(() => (p.warningRows = Math.min(3, s.warnings.length)), () => (p.warningRows = before), COMFORT_CHART);
+  }
+  for (let lines = 3; lines <= 8 && s.samples.length > 0; lines++) {
+    const before = p.sampleLines;
+    grow(() => (p.sampleLines = lines), () => (p.sampleLines = before), lines === 3 ? COMFORT_CHART + 4 : ROOMY_CHART);
+    if (p.sampleLines !== lines) break;
+  }
+  const chart = rest();
+  p.chartRows = chart >= 4 ? chart : 0;
+  return p;
+}
+
+/** The samples shown when only `count` fit: the selected temperature first. */
+function pickSamples(s: DashboardState, count: number, temperature?: number): DashboardState {
+  if (count >= s.samples.length) return s;
+  const chosen = s.samples.find((e) => e.temperature === temperature) ?? s.samples.at(-1)!;
+  return { ...s, samples: [chosen] };
+}
+
+function chartLines(s: DashboardState, width: number, rows: number, color: boolean): string[] {
+  if (rows <= 0) return [];
+  const train = trainLossPoints(s.trainHistory).map((p) => ({ x: p.step, y: p.loss }));
+  const val = s.valHistory.map((p) => ({ x: p.step, y: p.loss }));
+  const first = train[0]?.x ?? val[0]?.x;
+  const last = Math.max(s.step?.step ?? -Infinity, train.at(-1)?.x ?? -Infinity, val.at(-1)?.x ?? -Infinity);
+  return renderLineChart(
+    [
+      { name: 'train', points: binPoints(train, width * 2), color: 'cyan' },
+      { name: 'val', points: val, marker: '◆', color: 'yellow' },
+    ],
+    {
+      width,
+      height: rows,
+      color,
+      title: 'loss (nats)',
+      xMin: first !== undefined ? Math.min(first, s.info?.startStep ?? first) : undefined,
+      xMax: Number.isFinite(last) ? last : undefined,
+      formatX: (x) => formatCompact(Math.round(x)),
+      emptyMessage: s.status === 'waiting' ? 'waiting for the first step…' : 'no loss yet',
+    },
+  );
+}
+
+/** The rows of the dashboard, top to bottom, cut to `height`. */
+export function dashboardRows(props: DashboardProps): (Row | string)[] {
+  const { state: s, width, height } = props;
+  const plan = planDashboard(s, width, height, props.temperature);
+  const body: (Row | string)[] = [
+    headerRow(s, width),
+    progressRow(s, width),
+    statsRow(s, width),
+    lossRow(s, width),
+    ...chartLines(s, width, plan.chartRows, props.color),
+    ...sampleRows(pickSamples(s, plan.sampleCount, props.temperature), width, plan.sampleLines, props.temperature),
+    ...checkpointRows(s, width, plan.checkpointRows),
+    ...warningRows(s, width, plan.warningRows),
+  ];
+  const footer = footerRows(s, width, {
+    temperature: props.temperature,
+    stopping: props.stopping,
+    maxRows: plan.footerRows,
+  });
+  return [...body.slice(0, Math.max(0, height - footer.length)), ...footer].slice(0, Math.max(0, height));
+}
+
+export function Dashboard(props: DashboardProps) {
+  const rows = dashboardRows(props);
+  return (
+    <Box flexDirection="column" width={props.width}>
+      {rows.map((row, i) =>
+        typeof row === 'string' ? (
+          <Text key={i} wrap="truncate-end">
+            {props.color ? row : stripAnsi(row)}
+          </Text>
+        ) : (
+          <Line key={i} row={row} width={props.width} color={props.color} />
+        ),
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,253 @@
+/**
+ * The dashboard's rows as styled segments, one builder per section, each
+ * cut to the terminal width. Pure functions of DashboardState, so the
+ * component only lays them out and the text can be tested on its own.
+ */
+import type { DashboardState } from './dashboard-state.js';
+import { describeStopReason } from './event-lines.js';
+import {
+  formatBpc,
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatEpoch,
+  formatGradNorm,
+  formatLoss,
+  formatLr,
+  formatPercent,
+  formatTemperature,
+} from '../format.js';
+import { displayWidth, flattenText, truncateStart, wrapWords } from '../text.js';
+import { type Row, type Seg, fitFirst, joinFit, rowText, seg } from './Line.js';
+
+const DIM = { dim: true } as const;
+const BOLD = { bold: true } as const;
+const SEP = seg(' · ', DIM);
+
+const labelled = (label: string, value: string): Row => [seg(`${label} `, DIM), seg(value, BOLD)];
+
+export function headerRow(s: DashboardState, width: number): Row {
+  const info = s.info;
+  if (!info) return [seg('charnn', { bold: true, color: 'cyan' }), seg('  waiting for training to start…', DIM)];
+  const parts = (compact: boolean): Row[] => {
+    const n = compact ? formatCompact : formatCount;
+    const row: Row[] = [
+      [seg(flattenText(info.corpusName), { bold: true, color: 'cyan' })],
+      [seg(`${n(info.corpusChars)} chars`)],
+      labelled('vocab', String(info.vocabSize)),
+      [seg(`${info.cell.toUpperCase()} ${info.layers}×${info.hidden}`, BOLD)],
+      [seg(`${n(info.params)} params`)],
+      [seg(info.backend)],
+    ];
+    if (info.resumedFrom) row.push([seg(`resumed @${n(info.startStep)}`, DIM)]);
+    return row;
+  };
+  return fitFirst(
+    [
+      { parts: parts(false), sep: SEP },
+      { parts: parts(true), sep: SEP },
+      { parts: parts(true), sep: seg('  ') },
+    ],
+    width,
+  );
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** A progress bar of exactly `width` columns. */
+export function progressBar(fraction: number, width: number): { filled: string; rest: string } {
+  const f = Number.isFinite(fraction) ? Math.max(0, Math.min(1, fraction)) : 0;
+  const eighths = Math.round(f * width * 8);
+  const full = Math.floor(eighths / 8);
+  const part = full < width ? EIGHTHS[eighths % 8]! : '';
+  return { filled: '█'.repeat(full) + part, rest: '░'.repeat(Math.max(0, width - full - (part ? 1 : 0))) };
+}
+
+export function progressRow(s: DashboardState, width: number): Row {
+  const st = s.step;
+  const done = s.status === 'done';
+  // A run that reached its limit is complete; one stopped early is not.
+  const fraction = done && s.done?.reason !== 'stopped' ? 1 : (st?.progress ?? 0);
+  const tail: Row[] = [
+    [seg(formatPercent(fraction), BOLD)],
+    labelled('elapsed', formatDuration(s.done?.elapsedMs ?? st?.elapsedMs ?? null)),
+  ];
+  if (s.paused) tail.push([seg('paused', { bold: true, color: 'yellow' })]);
+  else if (!done && s.status !== 'error') tail.push(labelled('eta', formatDuration(st?.etaMs ?? null)));
+  let right = joinFit(tail, Math.max(0, width - 12), seg('  '));
+  const barWidth = Math.max(0, width - displayWidth(rowText(right)) - 2);
+  if (barWidth < 4) right = [];
+  const bar = progressBar(fraction, barWidth < 4 ? width : barWidth);
+  const color = s.status === 'error' ? 'red' : s.paused ? 'yellow' : 'green';
+  return [seg(bar.filled, { color }), seg(bar.rest, DIM), ...(right.length ? [seg('  '), ...right] : [])];
+}
+
+export function statsRow(s: DashboardState, width: number): Row {
+  const st = s.step;
+  const max = s.info?.maxSteps ?? null;
+  const step = st ? formatCount(st.step) + (max !== null ? `/${formatCount(max)}` : '') : '--';
+  const maxEpochs = s.info?.maxEpochs ?? null;
+  const epoch = formatEpoch(st?.epoch ?? null) + (maxEpochs !== null ? `/${maxEpochs}` : '');
+  const parts = [
+    labelled('step', step),
+    labelled('epoch', epoch),
+    [seg(formatCount(st?.charsPerSec ?? null), BOLD), seg(' chars/s', DIM)],
+    labelled('lr', formatLr(st?.lr ?? null)),
+    labelled('|g|', formatGradNorm(st?.gradNorm ?? null)),
+  ];
+  return fitFirst([{ parts, sep: seg('   ') }, { parts, sep: seg('  ') }], width);
+}
+
+function lossPart(label: string, nats: number | null, color: Seg['style']): Row {
+  return [
+    seg(`${label} `, DIM),
+    seg(formatLoss(nats), { ...color, bold: true }),
+    seg(' nats ', DIM),
+    seg(`(${formatBpc(nats)} bpc)`),
+  ];
+}
+
+export function lossRow(s: DashboardState, width: number): Row {
+  return joinFit(
+    [
+      lossPart('train', s.step?.loss ?? null, { color: 'cyan' }),
+      lossPart('val', s.lastEval?.valLoss ?? null, { color: 'yellow' }),
+    ],
+    width,
+    seg('   '),
+  );
+}
+
+/**
+ * Samples, `linesPer` rows each (text hard-wrapped, newlines shown as ↵),
+ * the temperature `g` samples at marked with ▸.
+ */
+export function sampleRows(s: DashboardState, width: number, linesPer: number, selected: number | undefined): Row[] {
+  if (s.samples.length === 0) {
+    const t = selected !== undefined ? ` at T=${formatTemperature(selected)}` : '';
+    return [joinFit([[seg('samples', DIM)], [seg(`none yet — press g to sample${t}`, DIM)]], width, seg('  '))];
+  }
+  const labels = s.samples.map((e) => `T=${formatTemperature(e.temperature)}`);
+  const labelWidth = Math.max(...labels.map((l) => l.length));
+  const rows: Row[] = [];
+  s.samples.forEach((e, i) => {
+    const mark = e.temperature === selected ? '▸' : ' ';
+    const prefix = `${mark}${labels[i]!.padEnd(labelWidth)} `;
+    const textWidth = Math.max(1, width - prefix.length);
+    const lines = wrapWords(flattenText(e.text), textWidth, linesPer);
+    lines.forEach((line, j) => {
+      const head =
+        j === 0 ? seg(prefix, mark === '▸' ? { bold: true, color: 'magenta' } : DIM) : seg(' '.repeat(prefix.length));
+      rows.push([head, seg(line)]);
+    });
+  });
+  return rows;
+}
+
+/** Latest and best checkpoint on one row, or two when `rows` is 2. */
+export function checkpointRows(s: DashboardState, width: number, rows: 1 | 2): Row[] {
+  const best = s.bestCheckpoint;
+  const latest = s.latestCheckpoint;
+  const bestVal = s.bestValLoss !== null ? ` val ${formatLoss(s.bestValLoss)}` : '';
+  if (!best && !latest) {
+    const parts: Row[] = [[seg('checkpoints', DIM)], [seg('none yet', DIM)]];
+    if (s.bestValLoss !== null) parts.push(labelled('best val', formatLoss(s.bestValLoss)));
+    return [joinFit(parts, width, seg('  '))];
+  }
+  const part = (label: string, at: number, path: string, extra: string, room: number): Row => {
+    const fixed = `${label} @${formatCompact(at)}${extra} → `;
+    return [
+      seg(`${label} `, DIM),
+      seg(`@${formatCompact(at)}`),
+      seg(extra, { color: 'green' }),
+      seg(' → ', DIM),
+      seg(truncateStart(flattenText(path), Math.max(4, room - displayWidth(fixed)))),
+    ];
+  };
+  const items: Row[] = [];
+  if (best) items.push(part('best', best.step, best.path, bestVal, rows === 2 || !latest ? width : Math.floor((width - 3) / 2)));
+  if (latest) items.push(part('latest', latest.step, latest.path, '', rows === 2 || !best ? width : Math.floor((width - 3) / 2)));
+  if (rows === 2) return items.map((r) => joinFit([r], width));
+  return [joinFit(items, width, seg('   '))];
+}
+
+export function warningRows(s: DashboardState, width: number, count: number): Row[] {
+  if (count <= 0) return [];
+  return s.warnings.slice(-count).map((w) =>
+    joinFit([[seg('⚠ ', { color: 'yellow', bold: true }), seg(`step ${formatCount(w.step)}: ${flattenText(w.message)}`, { color: 'yellow' })]], width),
+  );
+}
+
+export interface FooterOptions {
+  temperature?: number;
+  stopping?: boolean;
+  /** Rows available to an error message. */
+  maxRows?: number;
+}
+
+/** Status and keys; the final state (done or error) replaces the keys. */
+export function footerRows(s: DashboardState, width: number, o: FooterOptions = {}): Row[] {
+  if (s.status === 'done' && s.done) {
+    const d = s.done;
+    const head: Row = [
+      seg(' DONE ', { inverse: true, color: 'green', bold: true }),
+      seg(` ${describeStopReason(d.reason)} at step ${formatCount(d.step)}`, BOLD),
+    ];
+    const after = labelled('after', formatDuration(d.elapsedMs));
+    const best = d.bestValLoss;
+    const variants = [
+      best !== null ? [head, after, labelled('best val', `${formatLoss(best)} (${formatBpc(best)} bpc)`)] : [head, after],
+      best !== null ? [head, after, labelled('best val', formatLoss(best))] : [head, after],
+    ];
+    return [fitFirst(variants.map((parts) => ({ parts, sep: seg('  ') })), width)];
+  }
+  if (s.status === 'error' && s.error) {
+    const head = ` ERROR at step ${formatCount(s.error.step)} `;
+    const text = `${head} ${flattenText(s.error.message)}`;
+    const lines = wrapWords(text, width, Math.max(1, o.maxRows ?? 1));
+    return lines.map((line, i) =>
+      i === 0 && line.startsWith(head)
+        ? [seg(head, { inverse: true, color: 'red', bold: true }), seg(line.slice(head.length), { color: 'red' })]
+        : [seg(line, { color: 'red' })],
+    );
+  }
+  if (o.stopping) {
+    return [
+      joinFit(
+        [
+          [seg(' STOPPING ', { inverse: true, color: 'yellow', bold: true }), seg(' saving latest/ and exiting…', BOLD)],
+          [seg('Ctrl-C again to quit now', DIM)],
+        ],
+        width,
+        seg('  '),
+      ),
+    ];
+  }
+  const badge = (short: boolean): Row =>
+    s.paused
+      ? [seg(short ? ' ❚❚ ' : ' ❚❚ PAUSED ', { inverse: true, color: 'yellow', bold: true })]
+      : s.status === 'waiting'
+        ? [seg(short ? ' … ' : ' STARTING ', { inverse: true, bold: true })]
+        : [seg(short ? ' ▶ ' : ' TRAINING ', { inverse: true, color: 'green', bold: true })];
+  const key = (k: string, what: string): Row => [seg(k, { bold: true, color: 'cyan' }), seg(` ${what}`)];
+  const t = o.temperature !== undefined ? formatTemperature(o.temperature) : null;
+  const pause = s.paused ? 'resume' : 'pause';
+  const full: Row[] = [
+    key('p', pause),
+    key('s', 'save'),
+    key('g', t ? `sample T=${t}` : 'sample'),
+    key('t', 'temperature'),
+    key('q', 'save & quit'),
+  ];
+  const short: Row[] = [key('p', pause), key('s', 'save'), key('g', 'sample'), key('t', t ? `T=${t}` : 'temp'), key('q', 'quit')];
+  return [
+    fitFirst(
+      [
+        { parts: [badge(false), ...full], sep: seg('  ') },
+        { parts: [badge(false), ...short], sep: seg('  ') },
+        { parts: [badge(true), ...short], sep: seg(' ') },
+      ],
+      width,
+    ),
+  ];
+}

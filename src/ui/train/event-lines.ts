@@ -1,0 +1,129 @@
+/**
+ * One-line human descriptions of training events, shared by the plain
+ * reporter and the dashboard's scroll-back log so both read the same.
+ * Output is plain text: no ANSI, no control characters.
+ */
+import type {
+  CheckpointEvent,
+  DoneEvent,
+  ErrorEvent,
+  EvalEvent,
+  RunInfo,
+  SampleEvent,
+  StateEvent,
+  StepEvent,
+  StopReason,
+  WarningEvent,
+} from '../../train/events.js';
+import {
+  formatBpc,
+  formatCount,
+  formatDuration,
+  formatEpoch,
+  formatGradNorm,
+  formatLoss,
+  formatLr,
+  formatTemperature,
+} from '../format.js';
+import { flattenText, sanitizeMultiline } from '../text.js';
+
+export function describeStopReason(reason: StopReason): string {
+  switch (reason) {
+    case 'max-steps':
+      return 'reached max steps';
+    case 'max-epochs':
+      return 'reached max epochs';
+    case 'max-time':
+      return 'reached time limit';
+    case 'stopped':
+      return 'stopped';
+  }
+}
+
+/** `lstm 2×256` */
+export function describeModel(info: RunInfo): string {
+  return `${info.cell} ${info.layers}×${info.hidden}`;
+}
+
+/** The first limit that applies, e.g. `2,000 steps`, or null when unbounded. */
+export function describeLimit(info: RunInfo): string | null {
+  const parts: string[] = [];
+  if (info.maxSteps !== null) parts.push(`${formatCount(info.maxSteps)} steps`);
+  if (info.maxEpochs !== null) parts.push(`${formatCount(info.maxEpochs)} epochs`);
+  if (info.maxTimeMs !== null) parts.push(formatDuration(info.maxTimeMs));
+  return parts.length > 0 ? parts.join(' / ') : null;
+}
+
+export function formatRunHeader(info: RunInfo): string {
+  const parts = [
+    `run ${flattenText(info.corpusName)}`,
+    `${formatCount(info.corpusChars)} chars`,
+    `vocab ${info.vocabSize}`,
+    `${describeModel(info)} (emb ${info.embedding}${info.dropout > 0 ? `, dropout ${info.dropout}` : ''})`,
+    `${formatCount(info.params)} params`,
+    `backend ${info.backend}`,
+    `batch ${info.batchSize}×${info.seqLen}`,
+  ];
+  const limit = describeLimit(info);
+  if (limit) parts.push(`limit ${limit}`);
+  if (info.resumedFrom) parts.push(`resumed from ${flattenText(info.resumedFrom)} at step ${info.startStep}`);
+  return parts.join(' · ');
+}
+
+export function formatStepLine(e: StepEvent, info: RunInfo | null): string {
+  const step = info?.maxSteps != null ? `${e.step}/${info.maxSteps}` : String(e.step);
+  const parts = [
+    `step ${step}`,
+    `epoch ${formatEpoch(e.epoch)}`,
+    `loss ${formatLoss(e.loss)} (${formatBpc(e.loss)} bpc)`,
+    `lr ${formatLr(e.lr)}`,
+    `|g| ${formatGradNorm(e.gradNorm)}`,
+    `${formatCount(e.charsPerSec)} chars/s`,
+  ];
+  if (e.etaMs !== null && Number.isFinite(e.etaMs)) parts.push(`eta ${formatDuration(e.etaMs)}`);
+  return parts.join('  ');
+}
+
+export function formatEvalLine(e: EvalEvent): string {
+  const verdict = e.improved ? 'best so far' : `best ${formatLoss(e.bestValLoss)}`;
+  return (
+    `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
+    `train ${formatLoss(e.trainLoss)} — ${verdict}`
+  );
+}
+
+export function formatCheckpointLine(e: CheckpointEvent): string {
+  return `checkpoint ${e.kind} → ${flattenText(e.path)}`;
+}
+
+export function formatWarningLine(e: WarningEvent): string {
+  return `warning at step ${e.step}: ${flattenText(e.message)}`;
+}
+
+export function formatStateLine(e: StateEvent): string {
+  return `${e.type} at step ${e.step}`;
+}
+
+export function formatDoneLine(e: DoneEvent): string {
+  const parts = [`done at step ${e.step}: ${describeStopReason(e.reason)} after ${formatDuration(e.elapsedMs)}`];
+  if (e.bestValLoss !== null) {
+    parts.push(`best val ${formatLoss(e.bestValLoss)} nats (${formatBpc(e.bestValLoss)} bpc)`);
+  }
+  if (e.latestPath) parts.push(`latest → ${flattenText(e.latestPath)}`);
+  if (e.bestPath) parts.push(`best → ${flattenText(e.bestPath)}`);
+  return parts.join(' · ');
+}
+
+export function formatErrorLine(e: ErrorEvent): string {
+  return `error at step ${e.step}: ${flattenText(e.message)}`;
+}
+
+/** A sample as a heading plus the text, indented, line by line. */
+export function formatSampleLines(e: SampleEvent): string[] {
+  const lines: string[] = [];
+  for (const s of e.samples) {
+    lines.push(`sample step ${e.step} T=${formatTemperature(s.temperature)}:`);
+    for (const line of sanitizeMultiline(s.text).split('\n')) lines.push(`  │ ${line.replace(/\t/g, ' ')}`);
+  }
+  return lines;
+}

@@ -1,0 +1,87 @@
+/** Mount the training dashboard on a terminal (commands call this, never JSX). */
+import { render } from 'ink';
+import type { TrainEvent } from '../../train/events.js';
+import { TrainApp } from './TrainApp.js';
+import type { TrainSession } from './useTrainEvents.js';
+
+export type { TrainSession } from './useTrainEvents.js';
+
+export interface RenderTrainOptions {
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  /** ANSI colours; default: on unless NO_COLOR is set (non-empty). */
+  color?: boolean;
+  /** Temperatures `t` cycles through (default 0.5, 0.8, 1.0). */
+  sampleTemperatures?: number[];
+  /** Called on a second Ctrl-C; default process.exit(130). */
+  onForceExit?: () => void;
+  /** Route console.* output above the dashboard instead of through it (default true). */
+  patchConsole?: boolean;
+}
+
+export interface TrainDashboardHandle {
+  waitUntilExit(): Promise<void>;
+  unmount(): void;
+}
+
+export function colorFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['NO_COLOR'] === undefined || env['NO_COLOR'] === '';
+}
+
+/**
+ * Subscribe to `session` now and hold events until the app's own
+ * subscription (made after the first render) takes over, so a trainer that
+ * emits `start` right after this call loses nothing.
+ */
+function bufferUntilSubscribed(session: TrainSession): TrainSession & { close(): void } {
+  let buffer: TrainEvent[] | null = [];
+  const listeners = new Set<(e: TrainEvent) => void>();
+  const close = session.subscribe((e) => {
+    if (buffer) buffer.push(e);
+    for (const l of listeners) l(e);
+  });
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      if (buffer) {
+        const pending = buffer;
+        buffer = null;
+        for (const e of pending) listener(e);
+      }
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    send: (command) => session.send(command),
+    close,
+  };
+}
+
+export function renderTrainDashboard(session: TrainSession, options: RenderTrainOptions = {}): TrainDashboardHandle {
+  const buffered = bufferUntilSubscribed(session);
+  const instance = render(
+    <TrainApp
+      session={buffered}
+      color={options.color ?? colorFromEnv()}
+      sampleTemperatures={options.sampleTemperatures}
+      onForceExit={options.onForceExit}
+    />,
+    {
+      stdout: options.stdout ?? process.stdout,
+      stdin: options.stdin ?? process.stdin,
+      exitOnCtrlC: false,
+      patchConsole: options.patchConsole ?? true,
+    },
+  );
+  const exited = instance.waitUntilExit().then(
+    () => buffered.close(),
+    (error: unknown) => {
+      buffered.close();
+      throw error;
+    },
+  );
+  return {
+    waitUntilExit: () => exited,
+    unmount: () => instance.unmount(),
+  };
+}

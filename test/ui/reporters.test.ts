@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { TrainEvent } from '../../src/train/events.js';
+import { createJsonReporter, createPlainReporter } from '../../src/ui/train/reporters.js';
+import { evalEvent, midRunEvents, runInfo, stepEvent } from './fixtures.js';
+
+function collect(events: TrainEvent[], make: (write: (l: string) => void) => (e: TrainEvent) => void): string[] {
+  const lines: string[] = [];
+  const report = make((l) => lines.push(l));
+  for (const e of events) report(e);
+  return lines;
+}
+
+const done: TrainEvent = {
+  type: 'done',
+  step: 2000,
+  reason: 'max-steps',
+  elapsedMs: 723_000,
+  bestValLoss: 1.4012,
+  latestPath: 'checkpoints/x/latest',
+  bestPath: 'checkpoints/x/best',
+};
+
+describe('plain reporter', () => {
+  it('prints a run header and the step line in the documented format', () => {
+    const lines = collect(
+      [
+        { type: 'start', info: runInfo() },
+        stepEvent(120, { epoch: 0.3834, loss: 1.9213, lr: 2e-3, gradNorm: 1.234, charsPerSec: 5210, etaMs: 252_000 }),
+      ],
+      (w) => createPlainReporter(w),
+    );
+    expect(lines[0]).toBe(
+      'run tinyshakespeare.txt · 1,115,394 chars · vocab 65 · lstm 2×256 (emb 64) · 818,497 params · backend tensorflow · batch 32×100 · limit 2,000 steps',
+    );
+    expect(lines[1]).toBe('step 120/2000  epoch 0.38  loss 1.9213 (2.772 bpc)  lr 2.0e-3  |g| 1.23  5,210 chars/s  eta 4m12s');
+  });
+
+  it('throttles step lines: first always, then every N steps and T ms, whichever is later', () => {
+    const steps = Array.from({ length: 100 }, (_, i) => stepEvent(i + 1, { elapsedMs: (i + 1) * 100 }));
+    // 10 steps = 1 s, so the 2 s limit is the later one: every 20 steps.
+    const lines = collect(steps, (w) => createPlainReporter(w, { everySteps: 10, everyMs: 2000 }));
+    expect(lines.map((l) => l.split('  ')[0])).toEqual(['step 1', 'step 21', 'step 41', 'step 61', 'step 81']);
+    // With a short time limit the step count decides.
+    const fast = collect(steps, (w) => createPlainReporter(w, { everySteps: 25, everyMs: 0 }));
+    expect(fast.map((l) => l.split('  ')[0])).toEqual(['step 1', 'step 26', 'step 51', 'step 76']);
+  });
+
+  it('always prints evals, samples, checkpoints, warnings, pauses, done and errors', () => {
+    const lines = collect(
+      [
+        { type: 'start', info: runInfo() },
+        stepEvent(1),
+        stepEvent(2),
+        evalEvent(200, Infinity, { valLoss: 1.8123, valBpc: 1.8123 / Math.LN2, trainLoss: 1.9001, improved: true, bestValLoss: 1.8123 }),
+        evalEvent(400, 1.8123, { valLoss: 1.9, valBpc: 1.9 / Math.LN2, trainLoss: 1.8, improved: false, bestValLoss: 1.8123 }),
+        { type: 'sample', step: 400, samples: [{ temperature: 0.8, text: 'ROMEO:\nHark\u001B[31m!' }] },
+        { type: 'checkpoint', step: 200, kind: 'best', path: 'checkpoints/x/best' },
+        { type: 'warning', step: 300, message: 'gradient norm 1e6, clipped' },
+        { type: 'paused', step: 400 },
+        { type: 'resumed', step: 400 },
+        done,
+        { type: 'error', step: 401, message: 'disk full' },
+      ],
+      (w) => createPlainReporter(w),
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(/^run /),
+      expect.stringMatching(/^step 1\//),
+      'eval step 200: val 1.8123 nats (2.615 bpc), train 1.9001 — best so far',
+      'eval step 400: val 1.9000 nats (2.741 bpc), train 1.8000 — best 1.8123',
+      'sample step 400 T=0.8:',
+      '  │ ROMEO:',
+      '  │ Hark[31m!',
+      'checkpoint best → checkpoints/x/best',
+      'warning at step 300: gradient norm 1e6, clipped',
+      'paused at step 400',
+      'resumed at step 400',
+      'done at step 2000: reached max steps after 12m03s · best val 1.4012 nats (2.022 bpc) · latest → checkpoints/x/latest · best → checkpoints/x/best',
+      'error at step 401: disk full',
+    ]);
+    for (const l of lines) expect(l).not.toMatch(/\u001B/);
+  });
+});
+
+describe('JSON reporter', () => {
+  it('writes every event as one valid JSON object per line', () => {
+    const events = [...midRunEvents(50), done];
+    const lines = collect(events, createJsonReporter);
+    expect(lines).toHaveLength(events.length);
+    for (const [i, l] of lines.entries()) {
+      expect(l).not.toContain('\n');
+      expect(JSON.parse(l)).toEqual(events[i]);
+    }
+  });
+
+  it('turns a diverged NaN loss into null rather than invalid JSON', () => {
+    const [line] = collect([stepEvent(5, { loss: NaN })], createJsonReporter);
+    expect(JSON.parse(line!).loss).toBeNull();
+  });
+});
