@@ -1,6 +1,7 @@
 /** `charnn train [corpus]` */
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES, initBackend, type BackendName } from '../backend/index.js';
+import os from 'node:os';
+import { BACKEND_NAMES, defaultWorkers, initBackend, type BackendName } from '../backend/index.js';
 import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
 import { CELL_TYPES, DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
@@ -36,6 +37,7 @@ interface TrainOptions {
   sampleLength: number;
   keep: number;
   maxRecoveries: number;
+  workers?: number;
   out?: string;
   resume?: string;
   backend: BackendName;
@@ -52,7 +54,7 @@ const TRAIN_KEYS: Record<string, keyof TrainConfig> = {
   batch: 'batchSize', seqLen: 'seqLen', valFrac: 'valFrac', lr: 'lr', lrDecay: 'lrDecay', lrDecayEvery: 'lrDecayEvery',
   clip: 'clip', seed: 'seed', maxSteps: 'maxSteps', maxEpochs: 'maxEpochs', maxTime: 'maxTimeMs', evalEvery: 'evalEvery',
   evalBatches: 'evalBatches', sampleTemperatures: 'sampleTemperatures', sampleLength: 'sampleLength', keep: 'keep',
-  maxRecoveries: 'maxRecoveries',
+  maxRecoveries: 'maxRecoveries', workers: 'workers',
 };
 
 export function makeTrainCommand(): Command {
@@ -84,6 +86,7 @@ export function makeTrainCommand(): Command {
     .option('--sample-length <n>', 'characters per sample after each evaluation (0 = none)', nonNegativeInt, d.sampleLength)
     .option('--keep <n>', 'how many latest snapshots to keep besides best/', positiveInt, d.keep)
     .option('--max-recoveries <n>', 'times to restore the last checkpoint with a halved learning rate when training diverges', nonNegativeInt, d.maxRecoveries)
+    .option('--workers <n>', 'threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveInt)
     .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>)')
     .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
@@ -115,6 +118,7 @@ export function makeTrainCommand(): Command {
           training.maxTimeMs = options.maxTime ?? null;
         }
         const backend = await initBackend(options.backend);
+        if (options.workers === undefined && !options.resume) training.workers = defaultWorkers(backend, os.availableParallelism());
         const request: TrainRequest = {
           corpusPath: corpus ?? (options.resume ? '' : bundledCorpus()),
           normalization: options.normalize,

@@ -24,6 +24,8 @@ export interface TrainConfig {
   maxBadSteps: number;
   /** Restores of the last good checkpoint with a halved learning rate before giving up. */
   maxRecoveries: number;
+  /** Threads computing gradients on shards of each batch (data parallel). */
+  workers: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -45,6 +47,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   keep: 1,
   maxBadSteps: 5,
   maxRecoveries: 3,
+  workers: 1,
 };
 
 /** Learning rate at a step, with step decay. */

@@ -22,6 +22,8 @@ import { removeStaleTemporaries } from '../checkpoint/files.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
 import { Adam, clipScale, globalNorm } from './optimizer.js';
+import { LocalGradients, type GradientEngine } from './gradients.js';
+import { ParallelGradients } from './parallel/parallel-gradients.js';
 import { evaluate } from './evaluate.js';
 
 export const CHARNN_VERSION = '0.1.0';
@@ -61,6 +63,7 @@ export class Trainer {
   private carried: ModelState;
   private paused = false;
   private stopRequested = false;
+  private readonly gradients: GradientEngine;
 
   constructor(private readonly setup: TrainerSetup) {
     const t = setup.training;
@@ -75,6 +78,8 @@ export class Trainer {
     this.history = r?.history ?? { train: [], val: [] };
     this.rng = new Rng(this.progress.rngState);
     this.carried = r?.carried ?? this.model.zeroState(t.batchSize);
+    const workers = Math.min(t.workers, t.batchSize);
+    this.gradients = workers > 1 ? new ParallelGradients(this.model, workers, setup.backend) : new LocalGradients(this.model);
   }
 
   get latestDir(): string {
@@ -263,9 +268,8 @@ export class Trainer {
       }
       const { inputs, targets } = this.trainStream.batch(this.progress.batch);
       const batch = { inputs, targets, batchSize: t.batchSize, seqLen: t.seqLen };
-      const result = this.model.lossAndGradients(batch, this.carried, { dropoutRng: this.rng });
-      const loss = result.loss.dataSync()[0]!;
-      result.loss.dispose();
+      const result = await this.gradients.compute(batch, this.carried, this.rng);
+      const loss = result.loss;
       const norm = globalNorm(result.grads);
       const lr = learningRateAt(t, this.progress.step, 0.5 ** this.progress.recoveries);
       if (!Number.isFinite(loss) || !Number.isFinite(norm) || loss > vocabLimit) {
@@ -351,6 +355,7 @@ export class Trainer {
   }
 
   dispose(): void {
+    void this.gradients.dispose();
     for (const t of this.model.params.values()) t.dispose();
     this.adam.dispose();
     disposeState(this.carried);

@@ -1,6 +1,7 @@
 /** The parent side of a training worker: the same subscribe/send surface as a Trainer. */
 import { Worker } from 'node:worker_threads';
 import { CharnnError } from '../util/errors.js';
+import { workerUrl } from '../util/worker-url.js';
 import type { TrainCommand, TrainEvent, TrainEventListener } from './events.js';
 import type { TrainRequest } from './setup.js';
 import type { WorkerMessage } from './worker.js';
@@ -14,7 +15,7 @@ export interface TrainingWorker {
 }
 
 export function startTrainingWorker(request: TrainRequest): TrainingWorker {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: request, stdout: false, stderr: false });
+  const worker = new Worker(workerUrl('./worker.js', import.meta.url), { workerData: request, stdout: false, stderr: false });
   const listeners = new Set<TrainEventListener>();
   const backlog: TrainEvent[] = [];
   const finished = new Promise<void>((resolve, reject) => {

@@ -22,13 +22,13 @@ beforeAll(async () => {
   corpus = smallCorpus(dir, 12_000);
 });
 
-function request(out: string, maxSteps: number, resume: string | null = null): TrainRequest {
+function request(out: string, maxSteps: number, resume: string | null = null, workers = 1): TrainRequest {
   return {
     corpusPath: corpus,
     normalization: 'none',
     model: resume ? {} : { cell: 'lstm', layers: 2, hidden: 24, embedding: 8, dropout: 0.2 },
     training: {
-      batchSize: 4, seqLen: 16, maxSteps, evalEvery: 6, evalBatches: 2, sampleLength: 0, seed: 3,
+      batchSize: 4, seqLen: 16, maxSteps, evalEvery: 6, evalBatches: 2, sampleLength: 0, seed: 3, workers,
       ...(resume ? {} : { maxEpochs: null }),
     },
     outDir: out,
@@ -61,12 +61,12 @@ describe('training', () => {
     expect(b).toEqual(a);
   });
 
-  it('resumes exactly: N + N steps equal 2N straight steps', async () => {
-    const straight = path.join(dir, 'straight');
-    const split = path.join(dir, 'split');
-    const straightLosses = await train(request(straight, 12));
-    const firstHalf = await train(request(split, 6));
-    const secondHalf = await train(request(split, 12, path.join(split, 'latest')));
+  it.each([1, 2])('resumes exactly with %i worker(s): N + N steps equal 2N straight steps', async (workers) => {
+    const straight = path.join(dir, `straight-${workers}`);
+    const split = path.join(dir, `split-${workers}`);
+    const straightLosses = await train(request(straight, 12, null, workers));
+    const firstHalf = await train(request(split, 6, null, workers));
+    const secondHalf = await train(request(split, 12, path.join(split, 'latest'), workers));
     expect(firstHalf).toHaveLength(6);
     expect(secondHalf).toHaveLength(6);
     const resumedLosses = [...firstHalf, ...secondHalf];
@@ -77,5 +77,23 @@ describe('training', () => {
     a.forEach((values, i) => values.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i]![j]!)))));
     expect(worst).toBeLessThanOrEqual(1e-5);
     expect(JSON.parse(fs.readFileSync(path.join(split, 'latest', 'charnn.json'), 'utf8')).progress.step).toBe(12);
+  });
+});
+
+describe('data-parallel training', () => {
+  it('with 2 workers follows the single-worker run of the same global batch', async () => {
+    const base = (out: string, workers: number): TrainRequest => ({
+      corpusPath: corpus,
+      normalization: 'none',
+      model: { cell: 'gru', layers: 2, hidden: 24, embedding: 8, dropout: 0 },
+      training: { batchSize: 6, seqLen: 16, maxSteps: 20, maxEpochs: null, evalEvery: 20, evalBatches: 1, sampleLength: 0, seed: 5, workers },
+      outDir: out,
+      resume: null,
+      backend: 'wasm',
+    });
+    const single = await train(base(path.join(dir, 'w1'), 1));
+    const parallel = await train(base(path.join(dir, 'w2'), 2));
+    expect(parallel).toHaveLength(20);
+    parallel.forEach((loss, i) => expect(Math.abs(loss - single[i]!)).toBeLessThanOrEqual(1e-4));
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * Worker-thread entry for data-parallel training: holds a copy of the model,
+ * reads the current parameters from shared memory each step, and returns the
+ * loss, gradients and final state for its shard of the batch.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend, type BackendName } from '../../backend/index.js';
+import { CharRnn, disposeState, type TokenBatch } from '../../model/char-rnn.js';
+import type { ModelConfig } from '../../model/config.js';
+import { disposeParams, parameterSpecs } from '../../model/params.js';
+import { Rng, type RngState } from '../../util/rng.js';
+import { packParams, packState, paramSize, unpackParams, unpackState } from './shards.js';
+
+export interface GradientWorkerInit {
+  config: ModelConfig;
+  backend: string;
+  /** Shared Float32 parameters, written by the main thread before each step. */
+  params: SharedArrayBuffer;
+}
+
+export interface GradientJob {
+  batch: TokenBatch;
+  state: Float32Array;
+  rngState: RngState;
+}
+
+export interface GradientReply {
+  loss: number;
+  grads: Float32Array;
+  finals: Float32Array;
+}
+
+const port = parentPort!;
+const init = workerData as GradientWorkerInit;
+const specs = parameterSpecs(init.config);
+const shared = new Float32Array(init.params);
+
+async function main(): Promise<void> {
+  await initBackend(init.backend as BackendName);
+  const model = new CharRnn(init.config, unpackParams(specs, shared));
+  port.on('message', (job: GradientJob) => {
+    disposeParams(model.params);
+    model.params = unpackParams(specs, shared);
+    const c = init.config;
+    const state = unpackState(job.state, c.layers, job.batch.batchSize, c.hidden, c.cell === 'lstm');
+    const result = model.lossAndGradients(job.batch, state, { dropoutRng: new Rng(job.rngState) });
+    const loss = result.loss.dataSync()[0]!;
+    const grads = packParams(specs, result.grads, new Float32Array(paramSize(specs)));
+    const finals = packState(result.finals, 0, job.batch.batchSize);
+    result.loss.dispose();
+    disposeParams(result.grads);
+    disposeState(result.finals);
+    disposeState(state);
+    port.postMessage({ loss, grads, finals } satisfies GradientReply, [grads.buffer as ArrayBuffer, finals.buffer as ArrayBuffer]);
+  });
+  port.postMessage('ready');
+}
+
+void main();
