@@ -1,12 +1,12 @@
 /** Training with the live Ink dashboard; the trainer runs in a worker thread. */
 import type { TrainRequest } from '../train/setup.js';
 import { startTrainingWorker } from '../train/worker-session.js';
-import { renderTrainDashboard } from '../ui/train/render-train.js';
+import { colorFromEnv, renderTrainDashboard } from '../ui/train/render-train.js';
 
 export async function runDashboardTraining(request: TrainRequest): Promise<void> {
   const worker = startTrainingWorker(request);
   const app = renderTrainDashboard(worker, {
-    color: !('NO_COLOR' in process.env),
+    color: colorFromEnv(),
     sampleTemperatures: request.training.sampleTemperatures,
   });
   // SIGTERM (and SIGINT when the terminal is not in raw mode) mean: save and stop.
