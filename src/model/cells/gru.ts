@@ -29,15 +29,20 @@ export const gruCell: Cell = {
     const outputs: tf.Tensor2D[] = [];
     const steps: GruStep[] = [];
     for (const projection of projections) {
-      const [xZR, xH] = splitColumns(projection, [2 * hidden, hidden]);
-      const zr = tf.sigmoid(tf.add(xZR!, tf.matMul(h, recurrentZR!))) as tf.Tensor2D;
-      const [z, r] = splitColumns(zr, [hidden, hidden]);
-      const resetHidden = tf.mul(r!, h) as tf.Tensor2D;
-      const candidate = tf.tanh(tf.add(xH!, tf.matMul(resetHidden, recurrentH!))) as tf.Tensor2D;
-      const hNext = tf.add(candidate, tf.mul(z!, tf.sub(h, candidate))) as tf.Tensor2D;
-      if (keepCache) steps.push({ z: z!, r: r!, candidate, hPrev: h, resetHidden });
-      outputs.push(hNext);
-      h = hNext;
+      // Per-step tidy: only what the next step and backward() need survives.
+      const hPrev = h;
+      const step = tf.tidy(() => {
+        const [xZR, xH] = splitColumns(projection, [2 * hidden, hidden]);
+        const zr = tf.sigmoid(tf.add(xZR!, tf.matMul(hPrev, recurrentZR!))) as tf.Tensor2D;
+        const [z, r] = splitColumns(zr, [hidden, hidden]);
+        const resetHidden = tf.mul(r!, hPrev) as tf.Tensor2D;
+        const candidate = tf.tanh(tf.add(xH!, tf.matMul(resetHidden, recurrentH!))) as tf.Tensor2D;
+        const hNext = tf.add(candidate, tf.mul(z!, tf.sub(hPrev, candidate))) as tf.Tensor2D;
+        return { z: z!, r: r!, resetHidden, candidate, hNext };
+      });
+      if (keepCache) steps.push({ z: step.z, r: step.r, candidate: step.candidate, hPrev, resetHidden: step.resetHidden });
+      outputs.push(step.hNext);
+      h = step.hNext;
     }
     return { outputs, final: { h }, cache: keepCache ? steps : null };
   },
@@ -53,17 +58,23 @@ export const gruCell: Cell = {
     let dhNext: tf.Tensor2D | null = null;
     for (let t = steps.length - 1; t >= 0; t--) {
       const s = steps[t]!;
-      const dh: tf.Tensor2D = dhNext ? tf.add(dOutputs[t]!, dhNext) : dOutputs[t]!;
-      const daH = tf.mul(tf.mul(dh, tf.sub(1, s.z)), tf.sub(1, tf.square(s.candidate))) as tf.Tensor2D;
-      const dz = tf.mul(dh, tf.sub(s.hPrev, s.candidate));
-      const dResetHidden = tf.matMul(daH, recurrentHT);
-      const dr = tf.mul(dResetHidden, s.hPrev);
-      const daZ = tf.mul(dz, tf.mul(s.z, tf.sub(1, s.z)));
-      const daR = tf.mul(dr, tf.mul(s.r, tf.sub(1, s.r)));
-      const daZR = tf.concat([daZ, daR], 1) as tf.Tensor2D;
-      dZR[t] = daZR;
-      dH[t] = daH;
-      dhNext = tf.addN([tf.mul(dh, s.z), tf.mul(dResetHidden, s.r), tf.matMul(daZR, recurrentZRT)]) as tf.Tensor2D;
+      const dhIn = dhNext;
+      const step = tf.tidy(() => {
+        const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        const daH = tf.mul(tf.mul(dh, tf.sub(1, s.z)), tf.sub(1, tf.square(s.candidate))) as tf.Tensor2D;
+        const dz = tf.mul(dh, tf.sub(s.hPrev, s.candidate));
+        const dResetHidden = tf.matMul(daH, recurrentHT);
+        const dr = tf.mul(dResetHidden, s.hPrev);
+        const daZ = tf.mul(dz, tf.mul(s.z, tf.sub(1, s.z)));
+        const daR = tf.mul(dr, tf.mul(s.r, tf.sub(1, s.r)));
+        const daZR = tf.concat([daZ, daR], 1) as tf.Tensor2D;
+        const dhPrev = tf.addN([tf.mul(dh, s.z), tf.mul(dResetHidden, s.r), tf.matMul(daZR, recurrentZRT)]) as tf.Tensor2D;
+        return { daZR, daH, dhPrev };
+      });
+      dhIn?.dispose();
+      dZR[t] = step.daZR;
+      dH[t] = step.daH;
+      dhNext = step.dhPrev;
     }
     const dZRAll = tf.concat(dZR, 0) as tf.Tensor2D;
     const dHAll = tf.concat(dH, 0) as tf.Tensor2D;

@@ -30,17 +30,20 @@ export const lstmCell: Cell = {
     const outputs: tf.Tensor2D[] = [];
     const steps: LstmStep[] = [];
     for (const projection of projections) {
-      const pre = tf.add(projection, tf.matMul(h, recurrent)) as tf.Tensor2D;
-      const [sigmoidPart, candidatePart] = splitColumns(pre, [3 * hidden, hidden]);
-      const [i, f, o] = splitColumns(tf.sigmoid(sigmoidPart!), [hidden, hidden, hidden]);
-      const g = tf.tanh(candidatePart!);
-      const cNext = tf.add(tf.mul(f!, c), tf.mul(i!, g)) as tf.Tensor2D;
-      const tanhC = tf.tanh(cNext);
-      const hNext = tf.mul(o!, tanhC) as tf.Tensor2D;
-      if (keepCache) steps.push({ i: i!, f: f!, o: o!, g, cPrev: c, hPrev: h, tanhC });
-      outputs.push(hNext);
-      h = hNext;
-      c = cNext;
+      // Per-step tidy: only what the next step and backward() need survives.
+      const step = tf.tidy(() => {
+        const pre = tf.add(projection, tf.matMul(h, recurrent)) as tf.Tensor2D;
+        const [sigmoidPart, candidatePart] = splitColumns(pre, [3 * hidden, hidden]);
+        const [i, f, o] = splitColumns(tf.sigmoid(sigmoidPart!), [hidden, hidden, hidden]);
+        const g = tf.tanh(candidatePart!);
+        const cNext = tf.add(tf.mul(f!, c), tf.mul(i!, g)) as tf.Tensor2D;
+        const tanhC = tf.tanh(cNext);
+        return { i: i!, f: f!, o: o!, g, cNext, tanhC, hNext: tf.mul(o!, tanhC) as tf.Tensor2D };
+      });
+      if (keepCache) steps.push({ i: step.i, f: step.f, o: step.o, g: step.g, cPrev: c, hPrev: h, tanhC: step.tanhC });
+      outputs.push(step.hNext);
+      h = step.hNext;
+      c = step.cNext;
     }
     return { outputs, final: { h, c }, cache: keepCache ? steps : null };
   },
@@ -53,18 +56,25 @@ export const lstmCell: Cell = {
     let dcNext: tf.Tensor2D | null = null;
     for (let t = steps.length - 1; t >= 0; t--) {
       const s = steps[t]!;
-      const dh: tf.Tensor2D = dhNext ? tf.add(dOutputs[t]!, dhNext) : dOutputs[t]!;
-      // dc = dc_{t+1}·f_{t+1} + dh·o·(1 − tanh²c)
-      let dc = tf.mul(tf.mul(dh, s.o), tf.sub(1, tf.square(s.tanhC))) as tf.Tensor2D;
-      if (dcNext) dc = tf.add(dc, dcNext);
-      const daI = tf.mul(tf.mul(dc, s.g), tf.mul(s.i, tf.sub(1, s.i)));
-      const daF = tf.mul(tf.mul(dc, s.cPrev), tf.mul(s.f, tf.sub(1, s.f)));
-      const daO = tf.mul(tf.mul(dh, s.tanhC), tf.mul(s.o, tf.sub(1, s.o)));
-      const daG = tf.mul(tf.mul(dc, s.i), tf.sub(1, tf.square(s.g)));
-      const da = tf.concat([daI, daF, daO, daG], 1) as tf.Tensor2D;
-      dPre[t] = da;
-      dhNext = tf.matMul(da, recurrentT) as tf.Tensor2D;
-      dcNext = tf.mul(dc, s.f) as tf.Tensor2D;
+      const dhIn = dhNext;
+      const dcIn = dcNext;
+      const step = tf.tidy(() => {
+        const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        // dc = dc_{t+1}·f_{t+1} + dh·o·(1 − tanh²c)
+        let dc = tf.mul(tf.mul(dh, s.o), tf.sub(1, tf.square(s.tanhC))) as tf.Tensor2D;
+        if (dcIn) dc = tf.add(dc, dcIn);
+        const daI = tf.mul(tf.mul(dc, s.g), tf.mul(s.i, tf.sub(1, s.i)));
+        const daF = tf.mul(tf.mul(dc, s.cPrev), tf.mul(s.f, tf.sub(1, s.f)));
+        const daO = tf.mul(tf.mul(dh, s.tanhC), tf.mul(s.o, tf.sub(1, s.o)));
+        const daG = tf.mul(tf.mul(dc, s.i), tf.sub(1, tf.square(s.g)));
+        const da = tf.concat([daI, daF, daO, daG], 1) as tf.Tensor2D;
+        return { da, dh: tf.matMul(da, recurrentT) as tf.Tensor2D, dc: tf.mul(dc, s.f) as tf.Tensor2D };
+      });
+      dhIn?.dispose();
+      dcIn?.dispose();
+      dPre[t] = step.da;
+      dhNext = step.dh;
+      dcNext = step.dc;
     }
     const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
     const hPrevT = transpose2d(tf.concat(steps.map((s) => s.hPrev), 0) as tf.Tensor2D);

@@ -21,7 +21,8 @@ export const rnnCell: Cell = {
     const hPrev: tf.Tensor2D[] = [];
     for (const projection of projections) {
       hPrev.push(h);
-      h = tf.tanh(tf.add(projection, tf.matMul(h, recurrent))) as tf.Tensor2D;
+      const previous = h;
+      h = tf.tidy(() => tf.tanh(tf.add(projection, tf.matMul(previous, recurrent))) as tf.Tensor2D);
       outputs.push(h);
     }
     const cache: RnnCache | null = keepCache ? { outputs, hPrev } : null;
@@ -34,10 +35,15 @@ export const rnnCell: Cell = {
     const dPre: tf.Tensor2D[] = new Array(outputs.length);
     let dhNext: tf.Tensor2D | null = null;
     for (let t = outputs.length - 1; t >= 0; t--) {
-      const dh: tf.Tensor2D = dhNext ? tf.add(dOutputs[t]!, dhNext) : dOutputs[t]!;
-      const da = tf.mul(dh, tf.sub(1, tf.square(outputs[t]!))) as tf.Tensor2D;
-      dPre[t] = da;
-      dhNext = tf.matMul(da, recurrentT) as tf.Tensor2D;
+      const dhIn = dhNext;
+      const step = tf.tidy(() => {
+        const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        const da = tf.mul(dh, tf.sub(1, tf.square(outputs[t]!))) as tf.Tensor2D;
+        return { da, dh: tf.matMul(da, recurrentT) as tf.Tensor2D };
+      });
+      dhIn?.dispose();
+      dPre[t] = step.da;
+      dhNext = step.dh;
     }
     const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
     const hPrevT = transpose2d(tf.concat(hPrev, 0) as tf.Tensor2D);
