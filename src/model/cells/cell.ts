@@ -46,6 +46,9 @@ export interface Cell {
   /**
    * @param cache from forward(…, keepCache = true)
    * @param dOutputs T × [N, H], dL/dh_t from the layer above (not the recurrence)
+   * @param onStep optional probe, called at every step t (T−1 down to 0) with
+   *   the total dL/dh_t (layer above plus recurrence) inside the step's
+   *   tf.tidy: read it there, or tf.keep() what you derive from it
    */
-  backward(cache: unknown, recurrent: tf.Tensor2D, dOutputs: tf.Tensor2D[]): SequenceGradients;
+  backward(cache: unknown, recurrent: tf.Tensor2D, dOutputs: tf.Tensor2D[], onStep?: (t: number, dh: tf.Tensor2D) => void): SequenceGradients;
 }

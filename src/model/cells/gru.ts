@@ -47,7 +47,7 @@ export const gruCell: Cell = {
     return { outputs, final: { h }, cache: keepCache ? steps : null };
   },
 
-  backward(cache, recurrent, dOutputs): SequenceGradients {
+  backward(cache, recurrent, dOutputs, onStep): SequenceGradients {
     const steps = cache as GruStep[];
     const hidden = recurrent.shape[0];
     const [recurrentZR, recurrentH] = splitColumns(recurrent, [2 * hidden, hidden]);
@@ -61,6 +61,7 @@ export const gruCell: Cell = {
       const dhIn = dhNext;
       const step = tf.tidy(() => {
         const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        onStep?.(t, dh);
         const daH = tf.mul(tf.mul(dh, tf.sub(1, s.z)), tf.sub(1, tf.square(s.candidate))) as tf.Tensor2D;
         const dz = tf.mul(dh, tf.sub(s.hPrev, s.candidate));
         const dResetHidden = tf.matMul(daH, recurrentHT);

@@ -48,7 +48,7 @@ export const lstmCell: Cell = {
     return { outputs, final: { h, c }, cache: keepCache ? steps : null };
   },
 
-  backward(cache, recurrent, dOutputs): SequenceGradients {
+  backward(cache, recurrent, dOutputs, onStep): SequenceGradients {
     const steps = cache as LstmStep[];
     const recurrentT = transpose2d(recurrent);
     const dPre: tf.Tensor2D[] = new Array(steps.length);
@@ -60,6 +60,7 @@ export const lstmCell: Cell = {
       const dcIn = dcNext;
       const step = tf.tidy(() => {
         const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        onStep?.(t, dh);
         // dc = dc_{t+1}·f_{t+1} + dh·o·(1 − tanh²c)
         let dc = tf.mul(tf.mul(dh, s.o), tf.sub(1, tf.square(s.tanhC))) as tf.Tensor2D;
         if (dcIn) dc = tf.add(dc, dcIn);

@@ -29,7 +29,7 @@ export const rnnCell: Cell = {
     return { outputs, final: { h }, cache };
   },
 
-  backward(cache, recurrent, dOutputs): SequenceGradients {
+  backward(cache, recurrent, dOutputs, onStep): SequenceGradients {
     const { outputs, hPrev } = cache as RnnCache;
     const recurrentT = transpose2d(recurrent);
     const dPre: tf.Tensor2D[] = new Array(outputs.length);
@@ -38,6 +38,7 @@ export const rnnCell: Cell = {
       const dhIn = dhNext;
       const step = tf.tidy(() => {
         const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        onStep?.(t, dh);
         const da = tf.mul(dh, tf.sub(1, tf.square(outputs[t]!))) as tf.Tensor2D;
         return { da, dh: tf.matMul(da, recurrentT) as tf.Tensor2D };
       });
