@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
+import * as k from '../../backend/kernels.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
 
 interface GruStep {
@@ -33,11 +34,11 @@ export const gruCell: Cell = {
       const hPrev = h;
       const step = tf.tidy(() => {
         const [xZR, xH] = splitColumns(projection, [2 * hidden, hidden]);
-        const zr = tf.sigmoid(tf.add(xZR!, tf.matMul(hPrev, recurrentZR!))) as tf.Tensor2D;
+        const zr = k.sigmoid(k.add(xZR!, k.matMul(hPrev, recurrentZR!))) as tf.Tensor2D;
         const [z, r] = splitColumns(zr, [hidden, hidden]);
-        const resetHidden = tf.mul(r!, hPrev) as tf.Tensor2D;
-        const candidate = tf.tanh(tf.add(xH!, tf.matMul(resetHidden, recurrentH!))) as tf.Tensor2D;
-        const hNext = tf.add(candidate, tf.mul(z!, tf.sub(hPrev, candidate))) as tf.Tensor2D;
+        const resetHidden = k.mul(r!, hPrev) as tf.Tensor2D;
+        const candidate = k.tanh(k.add(xH!, k.matMul(resetHidden, recurrentH!))) as tf.Tensor2D;
+        const hNext = k.add(candidate, k.mul(z!, k.sub(hPrev, candidate))) as tf.Tensor2D;
         return { z: z!, r: r!, resetHidden, candidate, hNext };
       });
       if (keepCache) steps.push({ z: step.z, r: step.r, candidate: step.candidate, hPrev, resetHidden: step.resetHidden });
@@ -60,16 +61,16 @@ export const gruCell: Cell = {
       const s = steps[t]!;
       const dhIn = dhNext;
       const step = tf.tidy(() => {
-        const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        const dh: tf.Tensor2D = dhIn ? k.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
         onStep?.(t, dh);
-        const daH = tf.mul(tf.mul(dh, tf.sub(1, s.z)), tf.sub(1, tf.square(s.candidate))) as tf.Tensor2D;
-        const dz = tf.mul(dh, tf.sub(s.hPrev, s.candidate));
-        const dResetHidden = tf.matMul(daH, recurrentHT);
-        const dr = tf.mul(dResetHidden, s.hPrev);
-        const daZ = tf.mul(dz, tf.mul(s.z, tf.sub(1, s.z)));
-        const daR = tf.mul(dr, tf.mul(s.r, tf.sub(1, s.r)));
-        const daZR = tf.concat([daZ, daR], 1) as tf.Tensor2D;
-        const dhPrev = tf.addN([tf.mul(dh, s.z), tf.mul(dResetHidden, s.r), tf.matMul(daZR, recurrentZRT)]) as tf.Tensor2D;
+        const daH = k.mul(k.mul(dh, k.oneMinus(s.z)), k.oneMinus(k.square(s.candidate))) as tf.Tensor2D;
+        const dz = k.mul(dh, k.sub(s.hPrev, s.candidate));
+        const dResetHidden = k.matMul(daH, recurrentHT);
+        const dr = k.mul(dResetHidden, s.hPrev);
+        const daZ = k.mul(dz, k.mul(s.z, k.oneMinus(s.z)));
+        const daR = k.mul(dr, k.mul(s.r, k.oneMinus(s.r)));
+        const daZR = k.concatColumns([daZ, daR]) as tf.Tensor2D;
+        const dhPrev = k.addN([k.mul(dh, s.z), k.mul(dResetHidden, s.r), k.matMul(daZR, recurrentZRT)]) as tf.Tensor2D;
         return { daZR, daH, dhPrev };
       });
       dhIn?.dispose();
@@ -83,7 +84,7 @@ export const gruCell: Cell = {
     const resetHiddenT = transpose2d(tf.concat(steps.map((s) => s.resetHidden), 0) as tf.Tensor2D);
     return {
       dProjection: tf.concat([dZRAll, dHAll], 1) as tf.Tensor2D,
-      dRecurrent: tf.concat([tf.matMul(hPrevT, dZRAll), tf.matMul(resetHiddenT, dHAll)], 1) as tf.Tensor2D,
+      dRecurrent: tf.concat([k.matMul(hPrevT, dZRAll), k.matMul(resetHiddenT, dHAll)], 1) as tf.Tensor2D,
     };
   },
 };

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
+import * as k from '../../backend/kernels.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
 
 interface LstmStep {
@@ -15,6 +16,8 @@ interface LstmStep {
   f: tf.Tensor2D;
   o: tf.Tensor2D;
   g: tf.Tensor2D;
+  /** σ'(·) = s(1 − s) of the i, f, o block [N, 3H], formed once on the wide block. */
+  gateSlope: tf.Tensor2D;
   cPrev: tf.Tensor2D;
   hPrev: tf.Tensor2D;
   tanhC: tf.Tensor2D;
@@ -32,15 +35,17 @@ export const lstmCell: Cell = {
     for (const projection of projections) {
       // Per-step tidy: only what the next step and backward() need survives.
       const step = tf.tidy(() => {
-        const pre = tf.add(projection, tf.matMul(h, recurrent)) as tf.Tensor2D;
+        const pre = k.add(projection, k.matMul(h, recurrent)) as tf.Tensor2D;
         const [sigmoidPart, candidatePart] = splitColumns(pre, [3 * hidden, hidden]);
-        const [i, f, o] = splitColumns(tf.sigmoid(sigmoidPart!), [hidden, hidden, hidden]);
-        const g = tf.tanh(candidatePart!);
-        const cNext = tf.add(tf.mul(f!, c), tf.mul(i!, g)) as tf.Tensor2D;
-        const tanhC = tf.tanh(cNext);
-        return { i: i!, f: f!, o: o!, g, cNext, tanhC, hNext: tf.mul(o!, tanhC) as tf.Tensor2D };
+        const gates = k.sigmoid(sigmoidPart!);
+        const [i, f, o] = splitColumns(gates, [hidden, hidden, hidden]);
+        const g = k.tanh(candidatePart!);
+        const cNext = k.add(k.mul(f!, c), k.mul(i!, g)) as tf.Tensor2D;
+        const tanhC = k.tanh(cNext);
+        const gateSlope = keepCache ? k.mul(gates, k.oneMinus(gates)) : gates;
+        return { i: i!, f: f!, o: o!, g, gateSlope, cNext, tanhC, hNext: k.mul(o!, tanhC) as tf.Tensor2D };
       });
-      if (keepCache) steps.push({ i: step.i, f: step.f, o: step.o, g: step.g, cPrev: c, hPrev: h, tanhC: step.tanhC });
+      if (keepCache) steps.push({ i: step.i, f: step.f, o: step.o, g: step.g, gateSlope: step.gateSlope, cPrev: c, hPrev: h, tanhC: step.tanhC });
       outputs.push(step.hNext);
       h = step.hNext;
       c = step.cNext;
@@ -59,17 +64,17 @@ export const lstmCell: Cell = {
       const dhIn = dhNext;
       const dcIn = dcNext;
       const step = tf.tidy(() => {
-        const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        const dh: tf.Tensor2D = dhIn ? k.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
         onStep?.(t, dh);
         // dc = dc_{t+1}·f_{t+1} + dh·o·(1 − tanh²c)
-        let dc = tf.mul(tf.mul(dh, s.o), tf.sub(1, tf.square(s.tanhC))) as tf.Tensor2D;
-        if (dcIn) dc = tf.add(dc, dcIn);
-        const daI = tf.mul(tf.mul(dc, s.g), tf.mul(s.i, tf.sub(1, s.i)));
-        const daF = tf.mul(tf.mul(dc, s.cPrev), tf.mul(s.f, tf.sub(1, s.f)));
-        const daO = tf.mul(tf.mul(dh, s.tanhC), tf.mul(s.o, tf.sub(1, s.o)));
-        const daG = tf.mul(tf.mul(dc, s.i), tf.sub(1, tf.square(s.g)));
-        const da = tf.concat([daI, daF, daO, daG], 1) as tf.Tensor2D;
-        return { da, dh: tf.matMul(da, recurrentT) as tf.Tensor2D, dc: tf.mul(dc, s.f) as tf.Tensor2D };
+        let dc = k.mul(k.mul(dh, s.o), k.oneMinus(k.square(s.tanhC))) as tf.Tensor2D;
+        if (dcIn) dc = k.add(dc, dcIn);
+        const daI = k.mul(k.mul(dc, s.g), k.mul(s.i, k.oneMinus(s.i)));
+        const daF = k.mul(k.mul(dc, s.cPrev), k.mul(s.f, k.oneMinus(s.f)));
+        const daO = k.mul(k.mul(dh, s.tanhC), k.mul(s.o, k.oneMinus(s.o)));
+        const daG = k.mul(k.mul(dc, s.i), k.oneMinus(k.square(s.g)));
+        const da = k.concatColumns([daI, daF, daO, daG]) as tf.Tensor2D;
+        return { da, dh: k.matMul(da, recurrentT) as tf.Tensor2D, dc: k.mul(dc, s.f) as tf.Tensor2D };
       });
       dhIn?.dispose();
       dcIn?.dispose();
@@ -79,7 +84,7 @@ export const lstmCell: Cell = {
     }
     const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
     const hPrevT = transpose2d(tf.concat(steps.map((s) => s.hPrev), 0) as tf.Tensor2D);
-    return { dProjection, dRecurrent: tf.matMul(hPrevT, dProjection) };
+    return { dProjection, dRecurrent: k.matMul(hPrevT, dProjection) };
   },
 };
 

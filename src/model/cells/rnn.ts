@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { transpose2d } from '../../backend/fast-ops.js';
+import * as k from '../../backend/kernels.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
 
 interface RnnCache {
@@ -22,7 +23,7 @@ export const rnnCell: Cell = {
     for (const projection of projections) {
       hPrev.push(h);
       const previous = h;
-      h = tf.tidy(() => tf.tanh(tf.add(projection, tf.matMul(previous, recurrent))) as tf.Tensor2D);
+      h = tf.tidy(() => k.tanh(k.add(projection, k.matMul(previous, recurrent))) as tf.Tensor2D);
       outputs.push(h);
     }
     const cache: RnnCache | null = keepCache ? { outputs, hPrev } : null;
@@ -37,10 +38,10 @@ export const rnnCell: Cell = {
     for (let t = outputs.length - 1; t >= 0; t--) {
       const dhIn = dhNext;
       const step = tf.tidy(() => {
-        const dh: tf.Tensor2D = dhIn ? tf.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+        const dh: tf.Tensor2D = dhIn ? k.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
         onStep?.(t, dh);
-        const da = tf.mul(dh, tf.sub(1, tf.square(outputs[t]!))) as tf.Tensor2D;
-        return { da, dh: tf.matMul(da, recurrentT) as tf.Tensor2D };
+        const da = k.mul(dh, k.oneMinus(k.square(outputs[t]!))) as tf.Tensor2D;
+        return { da, dh: k.matMul(da, recurrentT) as tf.Tensor2D };
       });
       dhIn?.dispose();
       dPre[t] = step.da;
@@ -48,6 +49,6 @@ export const rnnCell: Cell = {
     }
     const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
     const hPrevT = transpose2d(tf.concat(hPrev, 0) as tf.Tensor2D);
-    return { dProjection, dRecurrent: tf.matMul(hPrevT, dProjection) };
+    return { dProjection, dRecurrent: k.matMul(hPrevT, dProjection) };
   },
 };
