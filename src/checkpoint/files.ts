@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { runtimeError, usageError } from '../util/errors.js';
 
 export const PREVIOUS_SUFFIX = '.prev';
 
@@ -35,14 +36,39 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
+/** Name of a temporary sibling of `target`; removeStaleTemporaries recognises it once its process is gone. */
+export function temporaryName(target: string): string {
+  return `${target}.tmp-${process.pid}-${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+}
+
+/**
+ * Removes a directory so that a crash half-way never leaves a partial
+ * directory under its real name: it is first renamed to a temporary name.
+ */
+export function removeDirectory(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const doomed = temporaryName(dir);
+  fs.renameSync(dir, doomed);
+  fs.rmSync(doomed, { recursive: true, force: true });
+}
+
+export interface ReplaceOptions {
+  /**
+   * Called with the previous directory (renamed to `<target>.prev`) once the
+   * new one is in place, instead of deleting it — e.g. to keep it as a
+   * snapshot. It must move or remove it.
+   */
+  retirePrevious?: (previous: string) => void;
+}
+
 /**
  * Writes `files` (name → contents) as directory `target`, replacing any
  * previous one only once the new one is complete.
  */
-export function replaceDirectoryAtomically(target: string, files: Record<string, string | Uint8Array>): void {
+export function replaceDirectoryAtomically(target: string, files: Record<string, string | Uint8Array>, options: ReplaceOptions = {}): void {
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
-  const temporary = `${target}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const temporary = temporaryName(target);
   fs.mkdirSync(temporary);
   try {
     for (const [name, data] of Object.entries(files)) writeFileSynced(path.join(temporary, name), data);
@@ -59,15 +85,24 @@ export function replaceDirectoryAtomically(target: string, files: Record<string,
   }
   fs.renameSync(temporary, target);
   fsyncDirectory(parent);
-  fs.rmSync(previous, { recursive: true, force: true });
+  if (!fs.existsSync(previous)) return;
+  if (options.retirePrevious) options.retirePrevious(previous);
+  else fs.rmSync(previous, { recursive: true, force: true });
+}
+
+const TEMPORARY = /\.tmp-\d+-[0-9a-z]+$/;
+
+/** Whether a directory entry is a temporary left (or being written) by some process. */
+export function isTemporaryName(entry: string): boolean {
+  return TEMPORARY.test(entry);
 }
 
 /** Removes temporary directories left by a crash mid-write. */
 export function removeStaleTemporaries(runDir: string): void {
   if (!fs.existsSync(runDir)) return;
   for (const entry of fs.readdirSync(runDir)) {
-    if (/\.tmp-\d+-[0-9a-z]+$/.test(entry)) {
-      const pid = Number(entry.split('.tmp-')[1]!.split('-')[0]);
+    if (TEMPORARY.test(entry)) {
+      const pid = Number(entry.split('.tmp-').at(-1)!.split('-')[0]);
       if (pid !== process.pid && !isAlive(pid)) fs.rmSync(path.join(runDir, entry), { recursive: true, force: true });
     }
   }
@@ -79,5 +114,44 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The nearest existing ancestor of `dir` (or `dir` itself). */
+function nearestExisting(dir: string): string {
+  let current = dir;
+  while (!fs.existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
+}
+
+/**
+ * Makes sure checkpoints can be written under `dir` before any training
+ * time is spent: creates it and writes (and removes) a small probe file.
+ * A path blocked by a file, a read-only or forbidden location is a usage
+ * error; a full disk a run-time one.
+ */
+export function checkWritableDirectory(dir: string, flag = '--out'): void {
+  const probe = path.join(dir, `.charnn-write-test-${process.pid}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    writeFileSynced(probe, 'charnn');
+    fs.rmSync(probe, { force: true });
+  } catch (error) {
+    try {
+      fs.rmSync(probe, { force: true });
+    } catch {
+      // Nothing was written.
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = `pass ${flag} with a directory you can write to`;
+    if (code === 'ENOTDIR' || code === 'EEXIST') {
+      throw usageError(`cannot write checkpoints to ${dir}: ${nearestExisting(dir)} is a file, not a directory`, hint);
+    }
+    if (code === 'EACCES' || code === 'EPERM') throw usageError(`cannot write checkpoints to ${dir}: permission denied`, hint);
+    if (code === 'EROFS') throw usageError(`cannot write checkpoints to ${dir}: the file system is read-only`, hint);
+    if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') {
+      throw runtimeError(`cannot write checkpoints to ${dir}: the disk is full`, `free disk space or ${hint}`);
+    }
+    throw usageError(`cannot write checkpoints to ${dir}: ${(error as Error).message}`, hint);
   }
 }

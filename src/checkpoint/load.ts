@@ -14,6 +14,7 @@ import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { parseMeta, type CharnnMeta } from './meta.js';
 import { META_FILE, MODEL_FILE } from './save.js';
+import { isLatestName } from './snapshots.js';
 
 export interface LoadedCheckpoint {
   dir: string;
@@ -67,6 +68,17 @@ function readBytes(file: string, what: string, dir: string): Buffer {
   }
 }
 
+/** './weights.bin' or 'weights.bin', never a path leaving the checkpoint directory. */
+function isPlainFileName(p: string): boolean {
+  const name = p.startsWith('./') ? p.slice(2) : p;
+  return /^[\w.-]+$/.test(name) && !name.startsWith('.');
+}
+
+function isWeightSpec(x: unknown): boolean {
+  const s = x as { name?: unknown; shape?: unknown };
+  return typeof s?.name === 'string' && Array.isArray(s.shape) && s.shape.every((d) => Number.isInteger(d) && (d as number) >= 0);
+}
+
 function damaged(dir: string, what: string): never {
   throw usageError(`checkpoint ${dir} is damaged: ${what}`, 'use another checkpoint (e.g. the run directory\'s latest/)');
 }
@@ -88,10 +100,18 @@ export function loadCheckpoint(given: string): LoadedCheckpoint {
     if ((error as { exitCode?: number }).exitCode) throw error;
     damaged(dir, `${MODEL_FILE} is not valid JSON`);
   }
-  const groups = modelJson.weightsManifest;
+  const groups = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0) damaged(dir, `${MODEL_FILE} has no weightsManifest`);
-  const specs = groups.flatMap((g) => g.weights);
-  const buffers = groups.flatMap((g) => g.paths.map((p) => readBytes(path.join(dir, p), 'weight file', dir)));
+  for (const g of groups as unknown[]) {
+    const group = g as { paths?: unknown; weights?: unknown };
+    if (!Array.isArray(group?.paths) || !group.paths.every((p) => typeof p === 'string' && isPlainFileName(p))) {
+      damaged(dir, `${MODEL_FILE} lists weight paths that are not plain file names in the checkpoint directory`);
+    }
+    if (!Array.isArray(group.weights) || !group.weights.every(isWeightSpec)) damaged(dir, `${MODEL_FILE} has a malformed weightsManifest`);
+  }
+  const manifest = groups as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const specs = manifest.flatMap((g) => g.weights);
+  const buffers = manifest.flatMap((g) => g.paths.map((p) => readBytes(path.join(dir, p), 'weight file', dir)));
   const data = Buffer.concat(buffers);
   const expectedSpecs = parameterSpecs(meta.model);
   if (specs.length !== expectedSpecs.length) {
@@ -124,7 +144,30 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
   const bytes = readBytes(path.join(checkpoint.dir, info.file), 'state file', checkpoint.dir);
   const total = info.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   if (bytes.length !== total * 4) damaged(checkpoint.dir, `${info.file} is ${bytes.length} bytes, expected ${total * 4} (truncated file?)`);
+  // Every tensor must fit the model it is stored with, or training would fail deep inside TF.js.
+  const { model } = checkpoint.meta;
+  const wanted = new Map<string, number[]>();
+  for (const spec of parameterSpecs(model)) {
+    wanted.set(`adam.m/${spec.name}`, spec.shape);
+    wanted.set(`adam.v/${spec.name}`, spec.shape);
+  }
+  const batchSize = checkpoint.meta.training.batchSize;
+  for (let l = 0; l < model.layers; l++) {
+    wanted.set(`carried/${l}/h`, [batchSize, model.hidden]);
+    if (model.cell === 'lstm') wanted.set(`carried/${l}/c`, [batchSize, model.hidden]);
+  }
+  for (const entry of info.tensors) {
+    const want = wanted.get(entry.name);
+    if (!want) damaged(checkpoint.dir, `${info.file} holds an unexpected tensor ${entry.name}`);
+    if (want.length !== entry.shape.length || want.some((d, k) => d !== entry.shape[k])) {
+      damaged(checkpoint.dir, `${info.file} tensor ${entry.name} has shape [${entry.shape}] but the model needs [${want}]`);
+    }
+  }
+  const names = new Set(info.tensors.map((e) => e.name));
+  const adamNames = [...wanted.keys()].filter((n) => n.startsWith('adam.'));
+  if (info.adamStep > 0 && adamNames.some((n) => !names.has(n))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  for (let i = 0; i < all.length; i++) if (!Number.isFinite(all[i]!)) damaged(checkpoint.dir, `${info.file} contains NaN or Infinity`);
   const m: Params = new Map();
   const v: Params = new Map();
   const carriedParts = new Map<string, tf.Tensor2D>();
@@ -154,5 +197,5 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
 /** The run directory a checkpoint directory belongs to (its parent for best/ and latest/). */
 export function runDirectoryOf(checkpointDir: string): string {
   const base = path.basename(checkpointDir).replace(PREVIOUS_SUFFIX, '');
-  return base === 'best' || base === 'latest' ? path.dirname(checkpointDir) : checkpointDir;
+  return base === 'best' || isLatestName(base) ? path.dirname(checkpointDir) : checkpointDir;
 }

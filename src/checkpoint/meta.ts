@@ -6,7 +6,7 @@
  */
 import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
 import { CELL_TYPES, type ModelConfig } from '../model/config.js';
-import type { TrainConfig } from '../train/config.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
 import type { RngState } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 
@@ -70,8 +70,41 @@ function fail(path: string, what: string): never {
 }
 
 const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Parses and checks charnn.json; every problem is a one-line usage error. */
+/** Checks for the training config a checkpoint stores: [field, test, what it must be, default when absent]. */
+const TRAINING_CHECKS: [keyof TrainConfig, (x: unknown) => boolean, string, unknown][] = [
+  ['batchSize', isPositiveInt, 'a positive integer', undefined],
+  ['seqLen', isPositiveInt, 'a positive integer', undefined],
+  ['valFrac', (x) => isFiniteNumber(x) && x > 0 && x < 1, 'a number between 0 and 1', undefined],
+  ['lr', (x) => isFiniteNumber(x) && x > 0, 'a number > 0', undefined],
+  ['lrDecay', (x) => isFiniteNumber(x) && x > 0, 'a number > 0', DEFAULT_TRAIN_CONFIG.lrDecay],
+  ['lrDecayEvery', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.lrDecayEvery],
+  ['clip', (x) => isFiniteNumber(x) && x >= 0, 'a number ≥ 0', DEFAULT_TRAIN_CONFIG.clip],
+  ['seed', (x) => typeof x === 'number' && Number.isSafeInteger(x), 'an integer', DEFAULT_TRAIN_CONFIG.seed],
+  ['maxSteps', (x) => x === null || isPositiveInt(x), 'a positive integer or null', null],
+  ['maxEpochs', (x) => x === null || (isFiniteNumber(x) && x > 0), 'a number > 0 or null', null],
+  ['maxTimeMs', (x) => x === null || (isFiniteNumber(x) && x > 0), 'a number > 0 or null', null],
+  ['evalEvery', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.evalEvery],
+  ['evalBatches', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.evalBatches],
+  ['sampleTemperatures', (x) => Array.isArray(x) && x.every((t) => isFiniteNumber(t) && t >= 0), 'a list of numbers ≥ 0', DEFAULT_TRAIN_CONFIG.sampleTemperatures],
+  ['sampleLength', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.sampleLength],
+  ['keep', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.keep],
+  ['maxBadSteps', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.maxBadSteps],
+  ['maxRecoveries', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.maxRecoveries],
+];
+
+function isHistory(x: unknown): x is [number, number][] {
+  return Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && isCount(p[0]) && typeof p[1] === 'number');
+}
+
+/**
+ * Parses and checks charnn.json; every problem is a one-line usage error
+ * naming the field. Settings added after version 1 files were written get
+ * their defaults when absent.
+ */
 export function parseMeta(text: string, path: string): CharnnMeta {
   let raw: unknown;
   try {
@@ -79,18 +112,22 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   } catch (error) {
     fail(path, `charnn.json is not valid JSON (${(error as Error).message})`);
   }
-  if (typeof raw !== 'object' || raw === null) fail(path, 'charnn.json is not an object');
+  if (!isObject(raw)) fail(path, 'charnn.json is not an object');
   const meta = raw as Partial<CharnnMeta>;
   if (meta.format !== CHECKPOINT_FORMAT) fail(path, `charnn.json has format ${JSON.stringify(meta.format)}, expected "${CHECKPOINT_FORMAT}"`);
-  if (typeof meta.version !== 'number') fail(path, 'charnn.json has no version');
+  if (!isPositiveInt(meta.version)) fail(path, 'charnn.json has no valid version');
   if (meta.version > CHECKPOINT_VERSION) {
     throw usageError(
       `checkpoint ${path} has format version ${meta.version}, newer than this charnn understands (${CHECKPOINT_VERSION})`,
       'upgrade charnn (npm install -g charnn@latest)',
     );
   }
+  for (const key of ['charnnVersion', 'createdAt', 'backend'] as const) {
+    if (meta[key] === undefined) (meta as Record<string, unknown>)[key] = 'unknown';
+    else if (typeof meta[key] !== 'string') fail(path, `${key} must be a string`);
+  }
   const m = meta.model;
-  if (!m || !CELL_TYPES.includes(m.cell)) fail(path, `model.cell must be one of ${CELL_TYPES.join(', ')}`);
+  if (!isObject(m) || !CELL_TYPES.includes(m.cell)) fail(path, `model.cell must be one of ${CELL_TYPES.join(', ')}`);
   for (const key of ['vocabSize', 'embedding', 'hidden', 'layers'] as const) {
     if (!isPositiveInt(m[key])) fail(path, `model.${key} must be a positive integer`);
   }
@@ -98,11 +135,51 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   if (!Array.isArray(meta.vocabulary) || meta.vocabulary.some((c) => typeof c !== 'string')) fail(path, 'vocabulary must be a list of characters');
   if (meta.vocabulary.length !== m.vocabSize) fail(path, `vocabulary has ${meta.vocabulary.length} characters but model.vocabSize is ${m.vocabSize}`);
   if (!NORMALIZATIONS.includes(meta.normalization as Normalization)) fail(path, `normalization must be one of ${NORMALIZATIONS.join(', ')}`);
-  const p = meta.progress;
-  if (!p || !Number.isInteger(p.step) || p.step < 0) fail(path, 'progress.step must be a non-negative integer');
-  if (!Array.isArray(p.rngState) || p.rngState.length !== 4) fail(path, 'progress.rngState must hold 4 numbers');
-  if (!meta.training || typeof meta.training !== 'object') fail(path, 'training config missing');
-  if (!meta.corpus || typeof meta.corpus !== 'object') fail(path, 'corpus info missing');
-  if (!meta.history || !Array.isArray(meta.history.train) || !Array.isArray(meta.history.val)) fail(path, 'history missing');
+
+  const t = meta.training as Record<string, unknown> | undefined;
+  if (!isObject(t)) fail(path, 'training config missing');
+  for (const [key, ok, what, fallback] of TRAINING_CHECKS) {
+    if (t[key] === undefined && fallback !== undefined) t[key] = fallback;
+    else if (!ok(t[key])) fail(path, `training.${key} must be ${what}`);
+  }
+
+  const c = meta.corpus as Record<string, unknown> | undefined;
+  if (!isObject(c)) fail(path, 'corpus info missing');
+  for (const key of ['name', 'path'] as const) if (typeof c[key] !== 'string') fail(path, `corpus.${key} must be a string`);
+  for (const key of ['bytes', 'chars', 'trainChars', 'valChars'] as const) if (!isCount(c[key])) fail(path, `corpus.${key} must be an integer ≥ 0`);
+
+  const p = meta.progress as Record<string, unknown> | undefined;
+  if (!isObject(p) || !isCount(p.step)) fail(path, 'progress.step must be a non-negative integer');
+  if (!isCount(p.epoch)) fail(path, 'progress.epoch must be a non-negative integer');
+  if (!isCount(p.batch)) fail(path, 'progress.batch must be a non-negative integer');
+  const batchesPerEpoch = Math.floor(Math.floor(((c.trainChars as number) - 1) / (t.batchSize as number)) / (t.seqLen as number));
+  if (batchesPerEpoch > 0 && p.batch >= batchesPerEpoch) fail(path, `progress.batch ${p.batch} is beyond the ${batchesPerEpoch} batches of an epoch`);
+  if (!Array.isArray(p.rngState) || p.rngState.length !== 4 || !p.rngState.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < 2 ** 32)) {
+    fail(path, 'progress.rngState must hold 4 unsigned 32-bit integers');
+  }
+  if (p.rngState.every((x) => x === 0)) fail(path, 'progress.rngState must not be all zeros');
+  if (p.bestValLoss === undefined) p.bestValLoss = null;
+  if (p.bestValLoss !== null && !isFiniteNumber(p.bestValLoss)) fail(path, 'progress.bestValLoss must be a number or null');
+  if (p.bestStep === undefined) p.bestStep = null;
+  if (p.bestStep !== null && !isCount(p.bestStep)) fail(path, 'progress.bestStep must be an integer ≥ 0 or null');
+  if (p.elapsedMs === undefined) p.elapsedMs = 0;
+  if (!isFiniteNumber(p.elapsedMs) || p.elapsedMs < 0) fail(path, 'progress.elapsedMs must be a number ≥ 0');
+  if (p.recoveries === undefined) p.recoveries = 0;
+  if (!isCount(p.recoveries)) fail(path, 'progress.recoveries must be an integer ≥ 0');
+
+  const h = meta.history as Record<string, unknown> | undefined;
+  if (!isObject(h) || !isHistory(h.train) || !isHistory(h.val)) fail(path, 'history must hold train and val lists of [step, loss] pairs');
+
+  const state = meta.state as unknown;
+  if (state === undefined) meta.state = null;
+  else if (state !== null) {
+    if (!isObject(state)) fail(path, 'state must be an object or null');
+    if (typeof state.file !== 'string' || !/^[\w.-]+$/.test(state.file) || state.file.startsWith('.')) fail(path, 'state.file must be a plain file name');
+    if (!isCount(state.adamStep)) fail(path, 'state.adamStep must be an integer ≥ 0');
+    const tensors = state.tensors;
+    if (!Array.isArray(tensors) || !tensors.every((e) => isObject(e) && typeof e.name === 'string' && Array.isArray(e.shape) && e.shape.every(isCount))) {
+      fail(path, 'state.tensors must be a list of {name, shape}');
+    }
+  }
   return meta as CharnnMeta;
 }

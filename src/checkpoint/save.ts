@@ -11,6 +11,7 @@ import type { Params } from '../model/params.js';
 import type { Adam } from '../train/optimizer.js';
 import { replaceDirectoryAtomically } from './files.js';
 import type { CharnnMeta, TensorEntry } from './meta.js';
+import { retirePreviousLatest } from './snapshots.js';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -68,10 +69,38 @@ function stateTensors(adam: Adam | null, carried: ModelState | null): { entries:
   return { entries: tensors.map(([name, t]) => ({ name, shape: t.shape })), bytes: new Uint8Array(all.buffer) };
 }
 
-/** Writes the checkpoint directory atomically. */
-export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
+/** Thrown instead of writing a checkpoint whose weights or optimizer state hold NaN or Infinity. */
+export class NonFiniteCheckpointError extends Error {
+  constructor(readonly what: 'weights' | 'optimizer state') {
+    super(`the ${what} contain NaN or Infinity`);
+    this.name = 'NonFiniteCheckpointError';
+  }
+}
+
+function allFinite(bytes: Uint8Array): boolean {
+  const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
+}
+
+export interface SaveOptions {
+  /**
+   * Saving latest/: how many latest snapshots to keep (the replaced one is
+   * kept as latest-<step>/ and older ones pruned, only after the new one is
+   * complete). Leave undefined for best/ and other single checkpoints.
+   */
+  keep?: number;
+}
+
+/**
+ * Writes the checkpoint directory atomically. Never writes non-finite
+ * weights: it throws NonFiniteCheckpointError and leaves the disk untouched.
+ */
+export async function saveCheckpoint(dir: string, contents: CheckpointContents, options: SaveOptions = {}): Promise<void> {
   const { modelJson, weights } = await layersModelFiles(contents.meta, contents.params);
+  if (weights.byteLength % 4 !== 0 || !allFinite(weights)) throw new NonFiniteCheckpointError('weights');
   const state = stateTensors(contents.adam, contents.carried);
+  if (!allFinite(state.bytes)) throw new NonFiniteCheckpointError('optimizer state');
   const meta: CharnnMeta = {
     ...contents.meta,
     state: { file: STATE_FILE, adamStep: contents.adam?.step ?? 0, tensors: state.entries },
@@ -83,5 +112,5 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
     // Written last inside the temporary directory; the directory only becomes
     // visible under its real name once everything is on disk.
     [META_FILE]: JSON.stringify(meta, null, 1),
-  });
+  }, options.keep === undefined ? {} : { retirePrevious: (previous) => retirePreviousLatest(previous, options.keep!) });
 }

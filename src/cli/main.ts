@@ -21,6 +21,9 @@ export function makeProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A file-size limit (ulimit -f) must fail the write with EFBIG — reported
+  // as a full disk, previous checkpoint intact — not kill the process.
+  process.on('SIGXFSZ', () => {});
   const program = makeProgram();
   try {
     await program.parseAsync(argv);

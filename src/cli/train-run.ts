@@ -31,6 +31,46 @@ function installSignalHandlers(stop: () => void): () => void {
   };
 }
 
+/**
+ * JSON lines on stdout while training: when the reader goes away
+ * (`charnn train --json | head`), training stops as after Ctrl-C — latest/
+ * is saved and the exit code is 0 — instead of the process exiting at once
+ * and losing the steps since the last checkpoint.
+ */
+function watchStdout(onClosed: () => void): { write: (text: string) => void; restore: () => void } {
+  let closed = false;
+  const others = process.stdout.listeners('error') as ((error: Error) => void)[];
+  for (const listener of others) process.stdout.off('error', listener);
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') {
+      for (const listener of others) listener(error);
+      return;
+    }
+    if (!closed) {
+      closed = true;
+      process.stderr.write('charnn: stdout was closed, saving latest/ and stopping\n');
+      onClosed();
+    }
+  };
+  process.stdout.on('error', onError);
+  return {
+    write(text) {
+      if (closed) return;
+      try {
+        process.stdout.write(text);
+      } catch (error) {
+        onError(error as NodeJS.ErrnoException);
+      }
+    },
+    restore() {
+      // Late errors of the closed pipe are expected; keep swallowing them.
+      if (closed) return;
+      process.stdout.off('error', onError);
+      for (const listener of others) process.stdout.on('error', listener);
+    },
+  };
+}
+
 export async function runTraining(request: TrainRequest, mode: TrainMode): Promise<void> {
   if (mode === 'dashboard') {
     const { runDashboardTraining } = await import('./train-dashboard.js');
@@ -38,9 +78,10 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
     return;
   }
   const trainer = prepareTraining(request);
+  const stdout = mode === 'json' ? watchStdout(() => trainer.send({ type: 'stop' })) : null;
   const report =
     mode === 'json'
-      ? createJsonReporter((line) => process.stdout.write(`${line}\n`))
+      ? createJsonReporter((line) => stdout!.write(`${line}\n`))
       : createPlainReporter((line) => process.stderr.write(`${line}\n`));
   let failure: TrainEvent | null = null;
   trainer.subscribe((event) => {
@@ -52,6 +93,7 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
     await trainer.run();
   } finally {
     removeHandlers();
+    stdout?.restore();
     trainer.dispose();
   }
   if (failure) throw runtimeError((failure as { message: string }).message);

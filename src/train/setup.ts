@@ -13,6 +13,7 @@ import { initParams } from '../model/params.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
+import { checkWritableDirectory } from '../checkpoint/files.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
@@ -41,7 +42,18 @@ export function defaultOutDir(corpusName: string, cell: string): string {
 }
 
 export function prepareTraining(request: TrainRequest): Trainer {
-  if (request.resume) return prepareResume(request, request.resume);
+  const trainer = request.resume ? prepareResume(request, request.resume) : prepareNew(request);
+  // A run directory that cannot be written is found now, not at the first save.
+  try {
+    checkWritableDirectory(path.dirname(trainer.latestDir));
+  } catch (error) {
+    trainer.dispose();
+    throw error;
+  }
+  return trainer;
+}
+
+function prepareNew(request: TrainRequest): Trainer {
   const corpus = readCorpus(request.corpusPath, request.normalization);
   const vocab = Vocabulary.fromText(corpus.text);
   const ids = vocab.encode(corpus.text);

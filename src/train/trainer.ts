@@ -17,7 +17,7 @@ import { Rng } from '../util/rng.js';
 import { runtimeError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState } from '../checkpoint/load.js';
 import type { CorpusInfo, History, Progress } from '../checkpoint/meta.js';
-import { saveCheckpoint } from '../checkpoint/save.js';
+import { NonFiniteCheckpointError, saveCheckpoint } from '../checkpoint/save.js';
 import { removeStaleTemporaries } from '../checkpoint/files.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
@@ -25,6 +25,7 @@ import { Adam, clipScale, globalNorm } from './optimizer.js';
 import { LocalGradients, type GradientEngine } from './gradients.js';
 import { ParallelGradients } from './parallel/parallel-gradients.js';
 import { evaluate } from './evaluate.js';
+import { faultLoss } from './fault-injection.js';
 
 export const CHARNN_VERSION = '0.1.0';
 
@@ -190,8 +191,14 @@ export class Trainer {
 
   private async save(dir: string, kind: 'latest' | 'best'): Promise<void> {
     try {
-      await saveCheckpoint(dir, { meta: this.checkpointMeta(), params: this.model.params, adam: this.adam, carried: this.carried });
+      const keep = kind === 'latest' ? { keep: this.setup.training.keep } : {};
+      await saveCheckpoint(dir, { meta: this.checkpointMeta(), params: this.model.params, adam: this.adam, carried: this.carried }, keep);
     } catch (error) {
+      if (error instanceof NonFiniteCheckpointError) {
+        // Never a NaN checkpoint: the last good one stays for recovery.
+        this.emit({ type: 'warning', step: this.progress.step, message: `${error.message} at step ${this.progress.step}; ${kind} checkpoint not saved` });
+        return;
+      }
       const e = error as NodeJS.ErrnoException;
       const why = e.code === 'ENOSPC' || e.code === 'EFBIG' ? 'the disk is full' : e.code === 'EACCES' || e.code === 'EROFS' ? 'permission denied' : e.message;
       throw runtimeError(`could not save the ${kind} checkpoint to ${dir}: ${why}`, 'free disk space or choose another --out; the previous checkpoint is intact', error);
@@ -269,7 +276,7 @@ export class Trainer {
       const { inputs, targets } = this.trainStream.batch(this.progress.batch);
       const batch = { inputs, targets, batchSize: t.batchSize, seqLen: t.seqLen };
       const result = await this.gradients.compute(batch, this.carried, this.rng);
-      const loss = result.loss;
+      const loss = faultLoss(result.loss);
       const norm = globalNorm(result.grads);
       const lr = learningRateAt(t, this.progress.step, 0.5 ** this.progress.recoveries);
       if (!Number.isFinite(loss) || !Number.isFinite(norm) || loss > vocabLimit) {

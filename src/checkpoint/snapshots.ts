@@ -1,0 +1,73 @@
+/**
+ * `--keep N`: a run directory holds latest/ (always the newest snapshot),
+ * up to N − 1 older ones as latest-<step>/ siblings, and best/. An older
+ * snapshot is only renamed or removed after the new latest/ is complete on
+ * disk, so a crash at any moment leaves at least the previous snapshot whole.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PREVIOUS_SUFFIX, removeDirectory } from './files.js';
+
+export const LATEST = 'latest';
+const SNAPSHOT = /^latest-(\d+)$/;
+
+export interface Snapshot {
+  step: number;
+  dir: string;
+}
+
+/** The directory name of an older snapshot taken at `step`. */
+export function snapshotName(step: number): string {
+  return `${LATEST}-${step}`;
+}
+
+/** Older snapshots in a run directory (not latest/ itself), newest first. */
+export function listSnapshots(runDir: string): Snapshot[] {
+  if (!fs.existsSync(runDir)) return [];
+  const found: Snapshot[] = [];
+  for (const entry of fs.readdirSync(runDir, { withFileTypes: true })) {
+    const match = SNAPSHOT.exec(entry.name);
+    if (match && entry.isDirectory()) found.push({ step: Number(match[1]), dir: path.join(runDir, entry.name) });
+  }
+  return found.sort((a, b) => b.step - a.step);
+}
+
+/** The step a checkpoint directory was saved at, or null when its charnn.json cannot be read. */
+function savedStep(dir: string): number | null {
+  try {
+    const step = (JSON.parse(fs.readFileSync(path.join(dir, 'charnn.json'), 'utf8')) as { progress?: { step?: unknown } }).progress?.step;
+    return typeof step === 'number' && Number.isInteger(step) && step >= 0 ? step : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Keeps the replaced latest/ (now at `previous`, i.e. latest.prev) as
+ * latest-<step>/ when more than one snapshot is wanted, else removes it;
+ * then prunes older snapshots to keep − 1.
+ */
+export function retirePreviousLatest(previous: string, keep: number): void {
+  const runDir = path.dirname(previous);
+  const step = keep > 1 ? savedStep(previous) : null;
+  // A snapshot of the same step as the new latest/ (a save right after an eval) adds nothing.
+  if (step === null || step === savedStep(path.join(runDir, LATEST))) {
+    fs.rmSync(previous, { recursive: true, force: true });
+  } else {
+    const name = path.join(runDir, snapshotName(step));
+    // A snapshot of this step left by an earlier run (resumed from an older one): the newer copy wins.
+    removeDirectory(name);
+    fs.renameSync(previous, name);
+  }
+  pruneSnapshots(runDir, keep);
+}
+
+/** Removes all but the newest keep − 1 latest-<step>/ directories. */
+export function pruneSnapshots(runDir: string, keep: number): void {
+  for (const old of listSnapshots(runDir).slice(Math.max(0, keep - 1))) removeDirectory(old.dir);
+}
+
+/** Whether a directory name is latest/, one of its snapshots, or latest.prev. */
+export function isLatestName(name: string): boolean {
+  return name === LATEST || name === LATEST + PREVIOUS_SUFFIX || SNAPSHOT.test(name);
+}
