@@ -44,9 +44,12 @@ function readPrompts(source: string): string[] {
   }
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
-  if (lines.length === 0) throw usageError(`the prompts ${source === '-' ? 'on stdin' : `file ${source}`} is empty`, 'give one prompt per line');
-  // A prompt line stands for itself followed by the line break the model saw in training.
-  return lines.map((line) => `${unescapeText(line)}\n`);
+  if (lines.length === 0) {
+    throw usageError(source === '-' ? 'no prompts on stdin (it was empty)' : `the prompts file ${source} is empty`, 'give one prompt per line');
+  }
+  // Each line is a prompt exactly like a --prime value: taken literally, with
+  // \n (and \t, \\) standing for a line break inside a prompt.
+  return lines.map(unescapeText);
 }
 
 /** A per-sample seed that depends only on the run seed and the sample's place. */
@@ -62,7 +65,7 @@ export function makeGenerateCommand(): Command {
     .description('generate text from a checkpoint; samples go to stdout and nothing else does')
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
     .option('--prime <text>', 'text to continue (\\n for a line break)')
-    .option('--prompts <file>', 'one prompt per line from a file, or - for stdin')
+    .option('--prompts <file>', 'one prompt per line (\\n for a line break inside one) from a file, or - for stdin')
     .option('--length <n>', 'characters per sample (0 = until a --stop string or --max-length)', nonNegativeInt, 200)
     .option('--max-length <n>', 'upper bound for --length 0', positiveInt, 10_000)
     .option('--num <n>', 'samples per prompt, generated together as one batch', positiveInt, 1)
@@ -119,6 +122,7 @@ async function runGenerate(checkpointPath: string, options: GenerateOptions): Pr
       const holdBack = Math.max(0, ...stop.map((s) => s.length - 1));
       let live = '';
       let streamed = 0;
+      let liveStopped = false;
       if (streamFirst) await writeOut(chunk[0]!.prompt);
       const results: GenerationResult[] = await generate(sampler, vocab, requests, {
         length: options.length,
@@ -126,11 +130,17 @@ async function runGenerate(checkpointPath: string, options: GenerateOptions): Pr
         stop,
         onChar: streamFirst
           ? (i, char) => {
-              if (i === 0) live += char;
+              if (i !== 0 || liveStopped) return;
+              live += char;
+              // A completed stop string is not part of the sample: stream
+              // nothing more; the rest (without the stop string) is written
+              // from the result below.
+              if (stop.some((s) => s.length > 0 && live.endsWith(s))) liveStopped = true;
             }
           : undefined,
         afterStep: streamFirst
           ? async () => {
+              if (liveStopped) return;
               let upTo = live.length - holdBack;
               // Never cut between the two halves of a surrogate pair.
               const unit = live.charCodeAt(upTo - 1);

@@ -1,5 +1,7 @@
 /** The charnn program: one commander factory per command. */
 import { Command, CommanderError } from 'commander';
+import { makeEvalCommand } from './eval-command.js';
+import { makeExportCommand } from './export-command.js';
 import { makeGenerateCommand } from './generate-command.js';
 import { makeInfoCommand } from './info-command.js';
 import { reportError } from './run-command.js';
@@ -13,7 +15,7 @@ export function makeProgram(): Command {
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeInfoCommand()]) {
+  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand()]) {
     command.showHelpAfterError('(add --help for usage)').exitOverride();
     program.addCommand(command);
   }

@@ -1,0 +1,43 @@
+/** `charnn export <checkpoint> <dir>`: the model as a static web page that samples in the browser. */
+import { Command } from 'commander';
+import { initBackend } from '../backend/index.js';
+import { loadCheckpoint } from '../checkpoint/load.js';
+import { exportCheckpoint } from '../export/export-model.js';
+import { disposeParams } from '../model/params.js';
+import { action } from './run-command.js';
+import { writeOut } from './stdout.js';
+
+export function makeExportCommand(): Command {
+  return new Command('export')
+    .description('write a checkpoint as a TF.js Layers model (model.json + weights), vocab.json and an index.html that samples in the browser')
+    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('<dir>', 'directory to write (created if missing; serve it with any static web server)')
+    .option('--force', 'write into a directory that already holds other files', false)
+    .option('--debug', 'show stack traces of internal errors')
+    .action(
+      action(async (checkpointPath: string, dir: string, options: { force: boolean }) => {
+        // Nothing is computed: the plain JS backend loads fastest.
+        await initBackend('cpu');
+        const checkpoint = loadCheckpoint(checkpointPath);
+        let result;
+        try {
+          result = await exportCheckpoint(checkpoint, dir, { force: options.force });
+        } finally {
+          disposeParams(checkpoint.params);
+        }
+        const width = Math.max(...result.files.map((f) => f.name.length));
+        const lines = [
+          `exported ${checkpoint.dir} to ${result.dir}`,
+          ...result.files.map((f) => `  ${f.name.padEnd(width)}  ${f.bytes.toLocaleString('en-US')} bytes`),
+          `serve the directory with any static web server and open index.html, e.g.`,
+          `  python3 -m http.server --bind 127.0.0.1 --directory ${shellWord(dir)} 8000   →   http://127.0.0.1:8000/`,
+        ];
+        await writeOut(`${lines.join('\n')}\n`);
+      }),
+    );
+}
+
+/** A path as one shell word (quoted only when it needs to be). */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,221 @@
+/**
+ * How well a model predicts a text: the mean cross-entropy of every
+ * character given all the characters before it.
+ *
+ * Running one stream over a long text is one model step per character, far
+ * too slow on wasm, so the text is cut into `streams` contiguous segments
+ * that run side by side as one batch, in windows, with each segment's hidden
+ * state carried from window to window (the layout the trainer's validation
+ * uses). Each segment starts from a zero state, which costs a little at the
+ * start of every segment; segments are long (thousands of characters) so
+ * that this stays negligible. The last segment may be shorter; its padding
+ * is masked out of the loss.
+ *
+ * Segments are independent, so worker threads can take shares of them; the
+ * segmentation depends only on the text, never on the number of workers.
+ */
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import type { Vocabulary } from '../data/vocabulary.js';
+import { CharRnn, disposeState } from '../model/char-rnn.js';
+import { parameterSpecs } from '../model/params.js';
+import { runtimeError } from '../util/errors.js';
+import { workerUrl } from '../util/worker-url.js';
+import type { EvalWorkerInit, EvalWorkerMessage } from './eval-worker.js';
+
+/** Segments shorter than this would make the zero-state starts noticeable. */
+export const MIN_SEGMENT = 2048;
+/** More streams stop paying off on wasm/cpu and only cost memory. */
+export const MAX_STREAMS = 128;
+/** Time steps per forward call. */
+export const MAX_WINDOW = 128;
+/** Upper bound on the [window·streams, vocab] logits of one call. */
+const MAX_LOGITS = 4_000_000;
+/** Below this many characters, starting worker threads costs more than it saves. */
+export const MIN_CHARS_PER_WORKER = 100_000;
+
+export interface Segmentation {
+  /** Characters to predict: every id but the first. */
+  total: number;
+  streams: number;
+  /** Targets per stream (the last stream may have fewer). */
+  segment: number;
+}
+
+export interface IdsLoss {
+  /** Summed cross-entropy in nats. */
+  lossSum: number;
+  /** Characters predicted. */
+  count: number;
+}
+
+export interface EvaluateOptions {
+  /** Parallel segments (default: from the text length, up to MAX_STREAMS). */
+  streams?: number;
+  /** Threads sharing the segments, this one included (default 1). */
+  workers?: number;
+  /** Called now and then with the characters done so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** How a text of `length` ids is cut into segments. */
+export function segmentation(length: number, streams?: number): Segmentation {
+  const total = Math.max(0, length - 1);
+  const wanted = streams ?? Math.floor(total / MIN_SEGMENT);
+  const n = Math.max(1, Math.min(MAX_STREAMS, wanted, total));
+  return { total, streams: n, segment: total === 0 ? 0 : Math.ceil(total / n) };
+}
+
+/** Summed cross-entropy over the segments [from, to) of `seg`. */
+export async function evaluateSegments(
+  model: CharRnn,
+  ids: Int32Array,
+  seg: Segmentation,
+  from: number,
+  to: number,
+  onProgress?: (done: number) => void,
+): Promise<IdsLoss> {
+  const { total, segment } = seg;
+  const width = to - from;
+  if (width <= 0 || total === 0) return { lossSum: 0, count: 0 };
+  const vocab = model.config.vocabSize;
+  const window = Math.max(1, Math.min(MAX_WINDOW, segment, Math.floor(MAX_LOGITS / (width * vocab))));
+  const table = model.firstProjectionTable();
+  let state = model.zeroState(width);
+  let lossSum = 0;
+  let done = 0;
+  try {
+    for (let start = 0; start < segment; start += window) {
+      const steps = Math.min(window, segment - start);
+      const inputs = new Int32Array(steps * width);
+      const oneHot = new Float32Array(steps * width * vocab);
+      let counted = 0;
+      for (let n = 0; n < width; n++) {
+        for (let t = 0; t < steps; t++) {
+          const position = (from + n) * segment + start + t;
+          // Past the end (only in the last segment): any input, no target.
+          if (position >= total) continue;
+          const row = t * width + n;
+          inputs[row] = ids[position]!;
+          oneHot[row * vocab + ids[position + 1]!] = 1;
+          counted++;
+        }
+      }
+      if (counted === 0) break;
+      const { logits, finals } = model.sequenceLogits({ inputs, batchSize: width, seqLen: steps }, state, { table });
+      const sum = tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.tensor2d(oneHot, [steps * width, vocab])))));
+      lossSum += (await sum.data())[0]!;
+      sum.dispose();
+      logits.dispose();
+      disposeState(state);
+      state = finals;
+      done += counted;
+      onProgress?.(done);
+      // Let the event loop breathe (signals, progress output, worker messages).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    disposeState(state);
+    table.dispose();
+  }
+  return { lossSum, count: done };
+}
+
+/** Splits `streams` into `parts` contiguous ranges of nearly equal size. */
+export function streamRanges(streams: number, parts: number): [number, number][] {
+  const n = Math.max(1, Math.min(parts, streams));
+  return Array.from({ length: n }, (_, k) => [Math.floor((k * streams) / n), Math.floor(((k + 1) * streams) / n)] as [number, number]);
+}
+
+function runWorker(init: EvalWorkerInit, onProgress: (done: number) => void): { result: Promise<IdsLoss>; stop: () => Promise<number> } {
+  const worker = new Worker(workerUrl('./eval-worker.js', import.meta.url), { workerData: init });
+  const result = new Promise<IdsLoss>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (message: EvalWorkerMessage) => {
+      if (message.kind === 'progress') onProgress(message.done);
+      else if (message.kind === 'done') {
+        settled = true;
+        resolve({ lossSum: message.lossSum, count: message.count });
+      } else {
+        settled = true;
+        reject(new Error(message.message));
+      }
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`exit code ${code}`));
+    });
+  });
+  // Awaited only once this thread's share is done; a failure before that must
+  // not count as an unhandled rejection.
+  result.catch(() => undefined);
+  return { result, stop: () => worker.terminate() };
+}
+
+/** Summed cross-entropy of ids[1…] given the ids before each. */
+export async function evaluateIds(model: CharRnn, ids: Int32Array, options: EvaluateOptions = {}): Promise<IdsLoss> {
+  const seg = segmentation(ids.length, options.streams);
+  if (seg.total === 0) return { lossSum: 0, count: 0 };
+  const workers = Math.max(1, Math.min(options.workers ?? 1, Math.floor(seg.total / MIN_CHARS_PER_WORKER) || 1));
+  const ranges = streamRanges(seg.streams, workers);
+  const progress = ranges.map(() => 0);
+  const report = (k: number) => (done: number) => {
+    progress[k] = done;
+    options.onProgress?.(progress.reduce((a, b) => a + b, 0), seg.total);
+  };
+  const remote = ranges.slice(1).map(([from, to], i) => {
+    const init: EvalWorkerInit = {
+      config: model.config,
+      backend: tf.getBackend(),
+      params: parameterSpecs(model.config).map((spec) => model.params.get(spec.name)!.dataSync() as Float32Array),
+      ids,
+      seg,
+      from,
+      to,
+    };
+    return runWorker(init, report(i + 1));
+  });
+  try {
+    const local = await evaluateSegments(model, ids, seg, ranges[0]![0], ranges[0]![1], report(0));
+    let others: IdsLoss[];
+    try {
+      others = await Promise.all(remote.map((r) => r.result));
+    } catch (error) {
+      throw runtimeError(`an evaluation worker failed: ${(error as Error).message}`, 'run with --workers 1', error);
+    }
+    return others.reduce((a, b) => ({ lossSum: a.lossSum + b.lossSum, count: a.count + b.count }), local);
+  } finally {
+    await Promise.all(remote.map((r) => r.stop()));
+  }
+}
+
+export interface TextEvaluation {
+  /** Characters predicted (known characters minus the first). */
+  chars: number;
+  /** Characters not in the vocabulary, left out. */
+  skipped: number;
+  /** The distinct missing characters, in order of first appearance. */
+  missing: string[];
+  /** Mean cross-entropy, nats per character (null when nothing could be predicted). */
+  loss: number | null;
+  lossSum: number;
+}
+
+/**
+ * Evaluates an already normalised text. Characters the vocabulary lacks are
+ * dropped (the text closes up around them) and counted.
+ */
+export async function evaluateText(model: CharRnn, vocab: Vocabulary, text: string, options: EvaluateOptions = {}): Promise<TextEvaluation> {
+  const { ids, skipped } = vocab.encodeLossy(text);
+  const missing = skipped > 0 ? vocab.missingChars(text) : [];
+  const { lossSum, count } = await evaluateIds(model, ids, options);
+  return { chars: count, skipped, missing, loss: count > 0 ? lossSum / count : null, lossSum };
+}
+
+/** Bits per character for a loss in nats. */
+export function bitsPerChar(loss: number): number {
+  return loss / Math.LN2;
+}

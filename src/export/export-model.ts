@@ -1,0 +1,115 @@
+/**
+ * `charnn export`: a directory any static web server can serve —
+ *   model.json + weights.bin  the standard TF.js Layers model (tf.loadLayersModel)
+ *   vocab.json                characters in id order and what a sampler needs to know
+ *   tf.min.js                 TF.js itself, copied from node_modules (no CDN needed)
+ *   index.html                a self-contained page that samples in the browser
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { LoadedCheckpoint } from '../checkpoint/load.js';
+import { layersModelFiles, META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/save.js';
+import { runtimeError, usageError } from '../util/errors.js';
+import { pageHtml, type ExportVocab } from './page.js';
+
+export const VOCAB_FILE = 'vocab.json';
+export const TFJS_FILE = 'tf.min.js';
+export const PAGE_FILE = 'index.html';
+export const EXPORT_FILES = [MODEL_FILE, WEIGHTS_FILE, VOCAB_FILE, TFJS_FILE, PAGE_FILE] as const;
+
+/** The browser build of the TF.js charnn itself runs on. */
+export function tfjsBrowserBundle(): string {
+  let main: string;
+  try {
+    main = createRequire(import.meta.url).resolve('@tensorflow/tfjs');
+  } catch (error) {
+    throw runtimeError('cannot find @tensorflow/tfjs to copy tf.min.js from', 'reinstall charnn (npm install)', error);
+  }
+  const file = path.join(path.dirname(main), TFJS_FILE);
+  if (!fs.existsSync(file)) throw runtimeError(`${file} is missing`, 'reinstall charnn (npm install)');
+  return file;
+}
+
+export function exportVocab(checkpoint: LoadedCheckpoint): ExportVocab {
+  const { meta, vocab } = checkpoint;
+  const m = meta.model;
+  const newline = vocab.id('\n');
+  return {
+    format: 'charnn-export',
+    version: 1,
+    chars: [...vocab.chars],
+    normalization: meta.normalization,
+    cell: m.cell,
+    layers: m.layers,
+    hidden: m.hidden,
+    embedding: m.embedding,
+    vocabSize: m.vocabSize,
+    outputs: 'logits',
+    startId: newline >= 0 ? newline : 0,
+    model: `${m.cell.toUpperCase()} ${m.layers}×${m.hidden}`,
+    corpus: meta.corpus.name,
+    step: meta.progress.step,
+    bestValLoss: meta.progress.bestValLoss,
+    charnnVersion: meta.charnnVersion,
+  };
+}
+
+function isPreviousExport(dir: string): boolean {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, VOCAB_FILE), 'utf8')).format === 'charnn-export';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks that `dir` may receive an export: new, empty, a previous export, or
+ * anything at all with `force` — but never a checkpoint, whose model.json
+ * the export would overwrite.
+ */
+function prepareDirectory(dir: string, shown: string, force: boolean): void {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw usageError(`${shown} is a file`, 'pass a directory to export into (it is created if missing)');
+    if (fs.existsSync(path.join(dir, META_FILE))) {
+      throw usageError(`${shown} is a checkpoint directory`, 'export into another directory; the export would overwrite the checkpoint\'s model.json');
+    }
+    const entries = fs.readdirSync(dir);
+    if (entries.length > 0 && !force && !isPreviousExport(dir)) {
+      throw usageError(`${shown} is not empty`, 'export into a new or empty directory, or pass --force to write the export files into it anyway');
+    }
+  }
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw usageError(`cannot create ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'pass a directory you can write to');
+  }
+}
+
+export interface ExportResult {
+  dir: string;
+  files: { name: string; bytes: number }[];
+}
+
+/** Writes the export of a loaded checkpoint into `target`. */
+export async function exportCheckpoint(checkpoint: LoadedCheckpoint, target: string, options: { force?: boolean } = {}): Promise<ExportResult> {
+  const dir = path.resolve(target);
+  prepareDirectory(dir, target, options.force ?? false);
+  const bundle = tfjsBrowserBundle();
+  const { modelJson, weights } = await layersModelFiles(checkpoint.meta, checkpoint.params);
+  const vocab = exportVocab(checkpoint);
+  const contents: [string, string | Uint8Array][] = [
+    [WEIGHTS_FILE, weights],
+    [MODEL_FILE, modelJson],
+    [VOCAB_FILE, `${JSON.stringify(vocab, null, 1)}\n`],
+    [TFJS_FILE, fs.readFileSync(bundle)],
+    [PAGE_FILE, pageHtml(vocab)],
+  ];
+  try {
+    for (const [name, data] of contents) fs.writeFileSync(path.join(dir, name), data);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw runtimeError(`cannot write the export into ${target}: ${e.code ?? e.message}`, 'check the free space and permissions of the directory', error);
+  }
+  return { dir, files: contents.map(([name, data]) => ({ name, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length })) };
+}

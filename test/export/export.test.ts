@@ -1,0 +1,178 @@
+/**
+ * `charnn export`: the directory holds a standard TF.js Layers model that
+ * plain tf.loadLayersModel loads and that predicts what charnn predicts; the
+ * page's own sampling code (run here in Node) draws what `charnn generate`
+ * draws for the same seed; vocab.json, tf.min.js and index.html are complete;
+ * the target directory is checked before anything is written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { loadCheckpoint } from '../../src/checkpoint/load.js';
+import { CharRnn } from '../../src/model/char-rnn.js';
+import { logSoftmax } from '../../src/sample/distribution.js';
+import { generate } from '../../src/sample/generate.js';
+import { Sampler } from '../../src/sample/sampler.js';
+import { sampleSeed } from '../../src/cli/generate-command.js';
+import { Rng } from '../../src/util/rng.js';
+import { PAGE_SCRIPT, type ExportVocab } from '../../src/export/page.js';
+import { ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+
+type Cell = 'rnn' | 'lstm' | 'gru';
+const CELLS: Cell[] = ['rnn', 'lstm', 'gru'];
+
+/** What the page defines as `charnn`. */
+interface PageApi {
+  buildStateful(t: typeof tf, base: tf.LayersModel, info: ExportVocab): tf.LayersModel;
+  feed(t: typeof tf, model: tf.LayersModel, ids: number[]): Float32Array;
+  generate(t: typeof tf, model: tf.LayersModel, info: ExportVocab, options: { prime: string; length: number; temperature: number; seed: number }): Promise<string>;
+  encode(info: ExportVocab, text: string): { ids: number[]; missing: string[] };
+}
+const page = new Function(`${PAGE_SCRIPT}\nreturn charnn;`)() as PageApi;
+
+/** Loading a TF.js model from disk without tfjs-node. */
+function fileHandler(modelJsonPath: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8'));
+      const buffers = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => fs.readFileSync(path.join(path.dirname(modelJsonPath), p))));
+      const data = Buffer.concat(buffers);
+      return {
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights),
+        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.length),
+      };
+    },
+  };
+}
+
+let dir: string;
+const runs = {} as Record<Cell, string>;
+const exports = {} as Record<Cell, string>;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  dir = tempDir('charnn-export-');
+  const corpus = smallCorpus(dir);
+  await Promise.all(
+    CELLS.map(async (cell) => {
+      runs[cell] = path.join(dir, `run-${cell}`);
+      const train = await runCli([
+        'train', corpus, '--cell', cell, '--layers', cell === 'gru' ? '2' : '1', '--hidden', '32', '--embedding', '16', '--batch', '8',
+        '--seq-len', '32', '--max-steps', '8', '--eval-every', '8', '--eval-batches', '1', '--sample-length', '0', '--lr', '0.01',
+        '--no-ui', '--backend', 'wasm', '--workers', '1', '--out', runs[cell],
+      ]);
+      if (train.code !== 0) throw new Error(`training ${cell} failed: ${train.stderr}`);
+      exports[cell] = path.join(dir, `export-${cell}`);
+      const r = await runCli(['export', runs[cell], exports[cell]]);
+      if (r.code !== 0 || r.stderr !== '') throw new Error(`export ${cell} failed (${r.code}): ${r.stderr}`);
+    }),
+  );
+});
+
+describe.each(CELLS)('export of a %s checkpoint', (cell) => {
+  it('writes model.json, weights, vocab.json, tf.min.js and index.html', () => {
+    const out = exports[cell];
+    expect(fs.readdirSync(out).sort()).toEqual(['index.html', 'model.json', 'tf.min.js', 'vocab.json', 'weights.bin']);
+    const meta = JSON.parse(fs.readFileSync(path.join(runs[cell], 'best', 'charnn.json'), 'utf8'));
+    const vocab = JSON.parse(fs.readFileSync(path.join(out, 'vocab.json'), 'utf8')) as ExportVocab;
+    expect(vocab).toMatchObject({
+      format: 'charnn-export', chars: meta.vocabulary, normalization: 'none', cell, layers: meta.model.layers, hidden: 32, embedding: 16,
+      vocabSize: meta.vocabulary.length, outputs: 'logits', startId: meta.vocabulary.indexOf('\n'),
+    });
+    expect(fs.readFileSync(path.join(out, 'tf.min.js')).equals(fs.readFileSync(path.join(ROOT, 'node_modules/@tensorflow/tfjs/dist/tf.min.js')))).toBe(true);
+    const html = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    expect(html).toContain('<script src="tf.min.js"></script>');
+    expect(html).toContain('id="temperature" type="range"');
+    // Self-contained: nothing else is fetched from anywhere.
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it('loads with plain tf.loadLayersModel and gives the next-character probabilities charnn gives', async () => {
+    const out = exports[cell];
+    const base = await tf.loadLayersModel(fileHandler(path.join(out, 'model.json')));
+    const checkpoint = loadCheckpoint(runs[cell]);
+    const ids = checkpoint.vocab.encode('First Citizen:\nBefore we proceed');
+    const theirs = tf.tidy(() => {
+      const y = base.predict(tf.tensor2d([Array.from(ids)])) as tf.Tensor3D;
+      return tf.softmax(y.slice([0, ids.length - 1, 0], [1, 1, -1]).reshape([-1])).dataSync();
+    });
+    const sampler = new Sampler(new CharRnn(checkpoint.meta.model, checkpoint.params));
+    const { state, logits } = sampler.feed(sampler.zeroState(1), ids);
+    state.forEach((s) => (s.h.dispose(), s.c?.dispose()));
+    const ours = logSoftmax(logits).map(Math.exp);
+    let worst = 0;
+    ours.forEach((p, i) => (worst = Math.max(worst, Math.abs(p - theirs[i]!))));
+    expect(worst).toBeLessThan(1e-5);
+
+    // The page's stateful copy, fed the same text, agrees too.
+    const info = JSON.parse(fs.readFileSync(path.join(out, 'vocab.json'), 'utf8')) as ExportVocab;
+    const stateful = page.buildStateful(tf, base, info);
+    stateful.resetStates();
+    const half = Math.floor(ids.length / 2);
+    page.feed(tf, stateful, Array.from(ids.slice(0, half)));
+    const pageLogits = page.feed(tf, stateful, Array.from(ids.slice(half)));
+    const pageProbs = logSoftmax(pageLogits).map(Math.exp);
+    worst = 0;
+    ours.forEach((p, i) => (worst = Math.max(worst, Math.abs(p - pageProbs[i]!))));
+    expect(worst).toBeLessThan(1e-5);
+    stateful.dispose();
+    base.dispose();
+    sampler.dispose();
+  });
+
+  it('the page samples what charnn generate samples for the same seed and temperature', async () => {
+    const out = exports[cell];
+    const info = JSON.parse(fs.readFileSync(path.join(out, 'vocab.json'), 'utf8')) as ExportVocab;
+    const base = await tf.loadLayersModel(fileHandler(path.join(out, 'model.json')));
+    const stateful = page.buildStateful(tf, base, info);
+    const checkpoint = loadCheckpoint(runs[cell]);
+    const sampler = new Sampler(new CharRnn(checkpoint.meta.model, checkpoint.params));
+    for (const [prime, seed, temperature] of [['First', 11, 0.8], ['', 3, 1]] as const) {
+      const text = await page.generate(tf, stateful, info, { prime, length: 120, temperature, seed });
+      // What charnn generate --seed does for sample 0 of prompt 0.
+      const [ours] = await generate(sampler, checkpoint.vocab, [{ prime, rng: new Rng(sampleSeed(seed, 0, 0)), sampling: { temperature, topK: 0, topP: 1 } }], {
+        length: 120, maxLength: 120, stop: [],
+      });
+      expect(text).toBe(ours!.text);
+      if (cell === 'lstm' && prime !== '') {
+        // ... and the binary itself.
+        const cli = await runCli(['generate', runs[cell], '--prime', prime, '--seed', String(seed), '--temperature', String(temperature), '--length', '120']);
+        expect(cli.stdout).toBe(`${prime}${text}\n`);
+      }
+    }
+    expect(page.encode(info, 'a☃b').missing).toEqual(['☃']);
+    sampler.dispose();
+    stateful.dispose();
+    base.dispose();
+  });
+});
+
+describe('export target directory', () => {
+  it('refuses a checkpoint directory, a file and a non-empty directory (unless --force), and re-exports over an export', async () => {
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'x');
+    const busy = path.join(dir, 'busy');
+    fs.mkdirSync(busy);
+    fs.writeFileSync(path.join(busy, 'notes.txt'), 'mine');
+    const refused: [string, RegExp][] = [
+      [path.join(runs.lstm, 'best'), /is a checkpoint directory/],
+      [file, /is a file/],
+      [busy, /is not empty .*--force/],
+    ];
+    const results = await Promise.all(refused.map(([target]) => runCli(['export', runs.lstm, target])));
+    results.forEach((r, i) => {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(refused[i]![1]);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+    expect(fs.readdirSync(busy)).toEqual(['notes.txt']);
+    const [forced, again] = await Promise.all([runCli(['export', runs.lstm, busy, '--force']), runCli(['export', runs.lstm, exports.lstm])]);
+    expect(forced.code).toBe(0);
+    expect(fs.readdirSync(busy).sort()).toEqual(['index.html', 'model.json', 'notes.txt', 'tf.min.js', 'vocab.json', 'weights.bin']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/index\.html/);
+  });
+});
