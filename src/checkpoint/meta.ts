@@ -94,6 +94,7 @@ const TRAINING_CHECKS: [keyof TrainConfig, (x: unknown) => boolean, string, unkn
   ['keep', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.keep],
   ['maxBadSteps', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.maxBadSteps],
   ['maxRecoveries', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.maxRecoveries],
+  ['workers', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.workers],
 ];
 
 function isHistory(x: unknown): x is [number, number][] {

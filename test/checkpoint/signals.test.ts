@@ -1,0 +1,101 @@
+/**
+ * Ctrl-C (SIGINT) and SIGTERM save latest/ and exit 0 within a few seconds;
+ * a second SIGINT exits at once (130), and the checkpoint on disk stays whole.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { loadCheckpoint } from '../../src/checkpoint/load.js';
+import { disposeParams } from '../../src/model/params.js';
+import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
+
+/** Generous for a loaded CI machine; on a quiet one these take well under a second. */
+const GRACEFUL_MS = 10_000;
+const AT_ONCE_MS = 2_000;
+
+let dir: string;
+let corpus: string;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  dir = tempDir('charnn-signals-');
+  corpus = smallCorpus(dir, 12_000);
+});
+
+interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** ms from the last signal sent to the exit. */
+  exitMs: number;
+}
+
+/**
+ * Trains in plain mode until stderr shows `ready`, then sends `signals`
+ * (`gapMs` apart) and waits for the exit.
+ */
+function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], gapMs = 0): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'train', corpus, '--layers', '1', '--hidden', '32', '--embedding', '16', '--batch', '4',
+      '--seq-len', '16', '--max-steps', '100000', '--eval-every', '3', '--eval-batches', '1', '--sample-length', '0', '--backend', 'wasm',
+      '--workers', '1', '--no-ui', '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    let lastSignal = 0;
+    const safety = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (!sent && ready.test(stderr)) {
+        sent = true;
+        void (async () => {
+          for (const [i, signal] of signals.entries()) {
+            if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
+            lastSignal = performance.now();
+            child.kill(signal);
+          }
+        })();
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(safety);
+      resolve({ code, signal, stderr, exitMs: performance.now() - lastSignal });
+    });
+  });
+}
+
+function latestStep(out: string): number {
+  const checkpoint = loadCheckpoint(path.join(out, 'latest'));
+  disposeParams(checkpoint.params);
+  return checkpoint.meta.progress.step;
+}
+
+describe('signals', () => {
+  it.concurrent.each<[NodeJS.Signals, string]>([
+    ['SIGINT', 'interrupted'],
+    ['SIGTERM', 'terminated'],
+  ])('%s saves latest/ and exits 0', async (signal, word) => {
+    const out = path.join(dir, signal);
+    const r = await trainAndSignal(out, /^step /m, [signal]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.exitMs).toBeLessThan(GRACEFUL_MS);
+    expect(r.stderr).toContain(`charnn: ${word}, saving latest/ and stopping`);
+    const done = /^done at step (\d+): stopped/m.exec(r.stderr);
+    expect(done, r.stderr).not.toBeNull();
+    expect(r.stderr).toMatch(new RegExp(`^checkpoint latest → ${out}/latest$`, 'm'));
+    expect(latestStep(out)).toBe(Number(done![1]));
+  });
+
+  it.concurrent('a second SIGINT exits at once with 130, leaving a whole checkpoint', async () => {
+    const out = path.join(dir, 'twice');
+    // Wait for a first latest/ so there is a previous checkpoint to keep.
+    const r = await trainAndSignal(out, /^checkpoint latest/m, ['SIGINT', 'SIGINT'], 20);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.exitMs).toBeLessThan(AT_ONCE_MS);
+    expect(r.stderr).toContain('charnn: interrupted again, exiting without saving');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(latestStep(out)).toBeGreaterThanOrEqual(3);
+  });
+});
