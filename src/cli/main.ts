@@ -5,6 +5,7 @@ import { makeExportCommand } from './export-command.js';
 import { makeGenerateCommand } from './generate-command.js';
 import { makeInfoCommand } from './info-command.js';
 import { reportError } from './run-command.js';
+import { makeSampleCommand } from './sample-command.js';
 import { makeTrainCommand } from './train-command.js';
 import { CHARNN_VERSION } from '../train/trainer.js';
 
@@ -15,7 +16,7 @@ export function makeProgram(): Command {
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand()]) {
+  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand()]) {
     command.showHelpAfterError('(add --help for usage)').exitOverride();
     program.addCommand(command);
   }

@@ -83,6 +83,29 @@ describe('TrainApp', () => {
     expect(session.sent.at(-1)).toEqual({ type: 'sample', temperatures: [0.8] });
   });
 
+  it('acknowledges p, s and g at once, before the trainer answers between steps', async () => {
+    const { session, app, frame, subscribed, emitAndShow } = mount();
+    await subscribed();
+    await emitAndShow('step 1/', { type: 'start', info: runInfo() }, stepEvent(1));
+    // The target is 100 ms; the limit leaves room for a loaded test machine.
+    const ACK_MS = 300;
+    app.stdin.write('p');
+    await eventually(() => expect(frame()).toContain('PAUSING…'), ACK_MS);
+    app.stdin.write('s');
+    app.stdin.write('g');
+    await eventually(() => expect(frame()).toMatch(/s saving….*g sampling…/), ACK_MS);
+    // The trainer confirms, one after the other.
+    await emitAndShow('PAUSED', { type: 'paused', step: 1 });
+    expect(frame()).toContain('saving…');
+    await emitAndShow('s save ', { type: 'checkpoint', step: 1, kind: 'latest', path: 'checkpoints/t/latest' });
+    expect(frame()).toContain('sampling…');
+    await emitAndShow('g sample T=0.8', { type: 'sample', step: 1, samples: [{ temperature: 0.8, text: 'hello' }] });
+    app.stdin.write('p');
+    await eventually(() => expect(frame()).toContain('RESUMING…'), ACK_MS);
+    await emitAndShow('TRAINING', { type: 'resumed', step: 1 });
+    expect(session.sent.map((c) => c.type)).toEqual(['toggle-pause', 'save', 'sample', 'toggle-pause']);
+  });
+
   it('shows PAUSED when the trainer confirms the pause', async () => {
     const { frame, subscribed, emitAndShow } = mount();
     await subscribed();

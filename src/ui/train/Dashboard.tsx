@@ -15,6 +15,7 @@ import {
   sampleRows,
   statsRow,
   warningRows,
+  type PendingKeys,
 } from './dashboard-rows.js';
 import { binPoints, renderLineChart } from './line-chart.js';
 import { Line, type Row } from './Line.js';
@@ -33,6 +34,8 @@ export interface DashboardProps {
   temperature?: number;
   /** The user asked to stop and the trainer is saving latest/. */
   stopping?: boolean;
+  /** Keys pressed and not yet confirmed by the trainer. */
+  pending?: PendingKeys;
 }
 
 export interface DashboardPlan {
@@ -136,6 +139,7 @@ export function dashboardRows(props: DashboardProps): (Row | string)[] {
   const footer = footerRows(s, width, {
     temperature: props.temperature,
     stopping: props.stopping,
+    pending: props.pending,
     maxRows: plan.footerRows,
   });
   return [...body.slice(0, Math.max(0, height - footer.length)), ...footer].slice(0, Math.max(0, height));

@@ -1,7 +1,8 @@
 /**
  * One terminal row made of styled segments, cut to a column budget so it can
- * never wrap. Styles are dropped entirely when colour is off (NO_COLOR), so
- * the output then carries no escape sequences at all.
+ * never wrap. Styles are dropped when colour is off (NO_COLOR), so the
+ * output then carries no escape sequences at all — except for segments that
+ * carry an explicit `mono` style (underline, inverse: no colour).
  */
 import { Text } from 'ink';
 import { displayWidth, truncate } from '../text.js';
@@ -11,11 +12,18 @@ export interface SegStyle {
   bold?: boolean;
   dim?: boolean;
   inverse?: boolean;
+  underline?: boolean;
 }
 
 export interface Seg {
   text: string;
   style?: SegStyle;
+  /**
+   * Style used instead when colour is off (NO_COLOR). Absent: plain text.
+   * Only for information that would otherwise be lost, such as the
+   * sampler's probability heat map.
+   */
+  mono?: SegStyle;
 }
 
 export type Row = Seg[];
@@ -40,7 +48,7 @@ export function fitRow(row: Row, width: number): Row {
       used += w;
       continue;
     }
-    out.push({ text: truncate(s.text, width - used), style: s.style });
+    out.push({ ...s, text: truncate(s.text, width - used) });
     break;
   }
   return out;
@@ -83,15 +91,23 @@ export function Line({ row, width, color }: { row: Row; width: number; color: bo
     <Text wrap="truncate-end">
       {fitted.length === 0
         ? ' '
-        : fitted.map((s, i) =>
-            color && s.style ? (
-              <Text key={i} color={s.style.color} bold={s.style.bold} dimColor={s.style.dim} inverse={s.style.inverse}>
+        : fitted.map((s, i) => {
+            const style = color ? s.style : s.mono;
+            return style ? (
+              <Text
+                key={i}
+                color={color ? style.color : undefined}
+                bold={style.bold}
+                dimColor={style.dim}
+                inverse={style.inverse}
+                underline={style.underline}
+              >
                 {s.text}
               </Text>
             ) : (
               s.text
-            ),
-          )}
+            );
+          })}
     </Text>
   );
 }

@@ -9,9 +9,23 @@ import { Static, useApp, useInput, useStdin } from 'ink';
 import { Dashboard } from './Dashboard.js';
 import { LogLine } from './LogLine.js';
 import { useTerminalSize } from './useTerminalSize.js';
+import type { DashboardState } from './dashboard-state.js';
 import { DEFAULT_FLUSH_INTERVAL_MS, useTrainEvents, type TrainSession } from './useTrainEvents.js';
 
 export const DEFAULT_SAMPLE_TEMPERATURES: readonly number[] = [0.5, 0.8, 1.0];
+
+/** Longest a key stays marked as pending without an answer from the trainer. */
+const PENDING_TIMEOUT_MS = 120_000;
+
+interface PendingState {
+  /** The paused state `p` asked for. */
+  pause?: boolean;
+  /** Checkpoints written when `s` was pressed. */
+  save?: number;
+  /** The samples shown when `g` was pressed. */
+  sample?: DashboardState['samples'];
+  since?: number;
+}
 
 export interface TrainAppProps {
   session: TrainSession;
@@ -43,6 +57,11 @@ export function TrainApp(props: TrainAppProps) {
   const stopRequested = useRef(false);
   const interrupts = useRef(0);
   const [, setTIndex] = useState(tIndex.current);
+  // Keys the trainer answers between steps: acknowledged on screen at once,
+  // cleared when its event arrives (the paused state, a checkpoint, samples).
+  const [pending, setPending] = useState<PendingState>({});
+  const latestState = useRef(state);
+  latestState.current = state;
   const [stopping, setStopping] = useState(false);
   const finished = state.status === 'done' || state.status === 'error';
   const temperature = temperatures[tIndex.current % temperatures.length]!;
@@ -57,12 +76,15 @@ export function TrainApp(props: TrainAppProps) {
         }
       } else if (input === 'p') {
         session.send({ type: 'toggle-pause' });
+        setPending((p) => ({ ...p, pause: !(p.pause ?? latestState.current.paused), since: Date.now() }));
         return;
       } else if (input === 's') {
         session.send({ type: 'save' });
+        setPending((p) => ({ ...p, save: p.save ?? latestState.current.checkpointsWritten, since: Date.now() }));
         return;
       } else if (input === 'g') {
         session.send({ type: 'sample', temperatures: [temperatures[tIndex.current % temperatures.length]!] });
+        setPending((p) => ({ ...p, sample: p.sample ?? latestState.current.samples, since: Date.now() }));
         return;
       } else if (input === 't') {
         tIndex.current = (tIndex.current + 1) % temperatures.length;
@@ -78,6 +100,20 @@ export function TrainApp(props: TrainAppProps) {
     },
     { isActive: isRawModeSupported === true && !finished },
   );
+
+  // Clear what the trainer has confirmed; give up waiting after a while
+  // (a sample with --sample-length 0 never comes).
+  useEffect(() => {
+    setPending((p) => {
+      const next: PendingState = { ...p };
+      if (finished || (p.since !== undefined && Date.now() - p.since > PENDING_TIMEOUT_MS)) return {};
+      if (p.pause !== undefined && p.pause === state.paused) delete next.pause;
+      if (p.save !== undefined && state.checkpointsWritten > p.save) delete next.save;
+      if (p.sample !== undefined && state.samples !== p.sample) delete next.sample;
+      const same = next.pause === p.pause && next.save === p.save && next.sample === p.sample;
+      return same ? p : next;
+    });
+  }, [state, finished]);
 
   useEffect(() => {
     if (!finished) return;
@@ -96,6 +132,7 @@ export function TrainApp(props: TrainAppProps) {
         color={color}
         temperature={temperature}
         stopping={stopping && !finished}
+        pending={{ pause: pending.pause, save: pending.save !== undefined, sample: pending.sample !== undefined }}
       />
     </>
   );

@@ -178,9 +178,18 @@ export function warningRows(s: DashboardState, width: number, count: number): Ro
   );
 }
 
+export interface PendingKeys {
+  /** `p` was pressed: the paused state asked for. */
+  pause?: boolean;
+  save?: boolean;
+  sample?: boolean;
+}
+
 export interface FooterOptions {
   temperature?: number;
   stopping?: boolean;
+  /** Keys pressed whose effect the trainer has not confirmed yet (it answers between steps). */
+  pending?: PendingKeys;
   /** Rows available to an error message. */
   maxRows?: number;
 }
@@ -223,23 +232,28 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
       ),
     ];
   }
+  const pausing = o.pending?.pause !== undefined && o.pending.pause !== s.paused ? o.pending.pause : null;
   const badge = (short: boolean): Row =>
-    s.paused
+    pausing !== null
+      ? [seg(short ? ' … ' : pausing ? ' PAUSING… ' : ' RESUMING… ', { inverse: true, color: pausing ? 'yellow' : 'green', bold: true })]
+      : s.paused
       ? [seg(short ? ' ❚❚ ' : ' ❚❚ PAUSED ', { inverse: true, color: 'yellow', bold: true })]
       : s.status === 'waiting'
         ? [seg(short ? ' … ' : ' STARTING ', { inverse: true, bold: true })]
         : [seg(short ? ' ▶ ' : ' TRAINING ', { inverse: true, color: 'green', bold: true })];
   const key = (k: string, what: string): Row => [seg(k, { bold: true, color: 'cyan' }), seg(` ${what}`)];
   const t = o.temperature !== undefined ? formatTemperature(o.temperature) : null;
-  const pause = s.paused ? 'resume' : 'pause';
+  const pause = (pausing ?? s.paused) ? 'resume' : 'pause';
+  const save = o.pending?.save ? 'saving…' : 'save';
+  const sample = o.pending?.sample ? 'sampling…' : 'sample';
   const full: Row[] = [
     key('p', pause),
-    key('s', 'save'),
-    key('g', t ? `sample T=${t}` : 'sample'),
+    key('s', save),
+    key('g', t && !o.pending?.sample ? `sample T=${t}` : sample),
     key('t', 'temperature'),
     key('q', 'save & quit'),
   ];
-  const short: Row[] = [key('p', pause), key('s', 'save'), key('g', 'sample'), key('t', t ? `T=${t}` : 'temp'), key('q', 'quit')];
+  const short: Row[] = [key('p', pause), key('s', save), key('g', sample), key('t', t ? `T=${t}` : 'temp'), key('q', 'quit')];
   return [
     fitFirst(
       [

@@ -22,6 +22,8 @@ export interface RenderTrainOptions {
 export interface TrainDashboardHandle {
   waitUntilExit(): Promise<void>;
   unmount(): void;
+  /** Erase the live frame (e.g. before reporting an error that came before any training). */
+  clear(): void;
 }
 
 export function colorFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -83,5 +85,6 @@ export function renderTrainDashboard(session: TrainSession, options: RenderTrain
   return {
     waitUntilExit: () => exited,
     unmount: () => instance.unmount(),
+    clear: () => instance.clear(),
   };
 }

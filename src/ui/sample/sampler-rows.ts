@@ -1,0 +1,138 @@
+/**
+ * The sampler's fixed rows (header, top-5 candidates, message, status,
+ * keys) as styled segments cut to the terminal width, in the dashboard's
+ * style. Pure functions, so their text can be tested on its own.
+ */
+import { showChar } from '../../data/vocabulary.js';
+import type { Candidate } from '../../sample/session.js';
+import { formatCount, formatTemperature } from '../format.js';
+import { flattenText } from '../text.js';
+import { fitFirst, joinFit, seg, type Row, type SegStyle } from '../train/Line.js';
+import { describeSeed, describeTopK, describeTopP, type SamplerSettings } from './settings.js';
+import { heatLegend } from './transcript.js';
+
+const DIM = { dim: true } as const;
+const BOLD = { bold: true } as const;
+const KEY: SegStyle = { bold: true, color: 'cyan' };
+
+const labelled = (label: string, value: string, style: SegStyle = BOLD): Row => [seg(`${label} `, DIM), seg(value, style)];
+
+export interface HeaderInfo {
+  /** Checkpoint name, e.g. tinyshakespeare-lstm/best. */
+  name: string;
+  /** e.g. LSTM 2×256. */
+  model?: string;
+  vocabSize?: number;
+  /** e.g. "step 2,000 · val 1.52". */
+  detail?: string;
+  backend?: string;
+}
+
+export function headerRow(h: HeaderInfo, position: number, width: number): Row {
+  // In order of importance: what does not fit is left out.
+  const parts: Row[] = [[seg('charnn sample', { bold: true, color: 'cyan' })], [seg(flattenText(h.name), BOLD)]];
+  if (h.model) parts.push([seg(h.model, BOLD)]);
+  parts.push(position === 0 ? [seg('fresh state', DIM)] : labelled('context', `${formatCount(position)} chars`, {}));
+  if (h.vocabSize !== undefined) parts.push(labelled('vocab', String(h.vocabSize)));
+  if (h.detail) parts.push([seg(h.detail, DIM)]);
+  if (h.backend) parts.push([seg(h.backend, DIM)]);
+  return joinFit(parts, width, seg(' · ', DIM));
+}
+
+/** The 5 (or k) most likely next characters with their probabilities. */
+export function candidatesRow(candidates: readonly Candidate[], width: number): Row {
+  const parts: Row[] = [[seg('next', DIM)]];
+  for (const c of candidates) {
+    const pct = c.prob >= 0.995 ? '100%' : c.prob >= 0.1 ? `${Math.round(c.prob * 100)}%` : `${(c.prob * 100).toFixed(1)}%`;
+    parts.push([seg(showChar(c.char), BOLD), seg(` ${pct}`)]);
+  }
+  return joinFit(parts, width, seg('   '));
+}
+
+export type MessageTone = 'info' | 'error';
+
+export function messageRow(text: string, tone: MessageTone, width: number): Row {
+  const style: SegStyle = tone === 'error' ? { color: 'red', bold: true } : { color: 'green' };
+  return joinFit([[seg(tone === 'error' ? '✗ ' : '✓ ', style), seg(flattenText(text), tone === 'error' ? { color: 'red' } : {})]], width);
+}
+
+export interface StatusOptions {
+  generating: { done: number; total: number } | null;
+  /** The seed of the last generation, shown when seeds are random. */
+  lastSeed: number | null;
+  color: boolean;
+}
+
+export function statusRow(s: SamplerSettings, width: number, o: StatusOptions): Row {
+  const badge = (short: boolean): Row =>
+    o.generating
+      ? [seg(short ? ` ▶ ${o.generating.done}/${o.generating.total} ` : ` GENERATING ${o.generating.done}/${o.generating.total} `, { inverse: true, color: 'green', bold: true })]
+      : [seg(short ? ' ✎ ' : ' READY ', { inverse: true, bold: true })];
+  const seed = s.seed === null && o.lastSeed !== null ? `random (${o.lastSeed})` : describeSeed(s.seed);
+  const onOff = (v: boolean) => (v ? 'on' : 'off');
+  const heat: Row = s.heat ? [seg('heat ', DIM), ...heatLegend(o.color)] : labelled('heat', 'off');
+  const long = (b: boolean): Row[] => [
+    badge(b),
+    labelled('T', formatTemperature(s.temperature)),
+    labelled('top-k', describeTopK(s.topK)),
+    labelled('top-p', describeTopP(s.topP)),
+    labelled('len', String(s.length)),
+    labelled('seed', seed),
+    heat,
+    labelled('top5', onOff(s.top)),
+  ];
+  const shortSeed = s.seed === null ? 'rnd' : String(s.seed);
+  const short: Row[] = [
+    badge(true),
+    labelled('T', formatTemperature(s.temperature)),
+    labelled('k', describeTopK(s.topK)),
+    labelled('p', describeTopP(s.topP)),
+    labelled('len', String(s.length)),
+    labelled('seed', shortSeed),
+    s.heat ? [seg('heat ', DIM), ...heatLegend(o.color)] : labelled('heat', 'off'),
+    labelled('top5', onOff(s.top)),
+  ];
+  const tiny: Row[] = short.map((part, i) => (i === 6 && s.heat ? labelled('heat', 'on') : part));
+  // The state badge keeps its words longest; the settings shorten first.
+  return fitFirst(
+    [
+      { parts: long(false), sep: seg('  ') },
+      { parts: [badge(false), ...short.slice(1)], sep: seg('  ') },
+      { parts: [badge(false), ...tiny.slice(1)], sep: seg(' ') },
+      { parts: short, sep: seg('  ') },
+      { parts: tiny, sep: seg(' ') },
+    ],
+    width,
+  );
+}
+
+export function keysRow(width: number, generating: boolean, typingCommand = false): Row {
+  const key = (k: string, what: string, style: SegStyle = KEY): Row => [seg(k, style), ...(what ? [seg(` ${what}`)] : [])];
+  if (typingCommand) {
+    // While a slash command is being typed, list them all.
+    const names = ['/temp X', '/topk N', '/topp X', '/len N', '/seed N|random', '/reset', '/heat', '/top', '/help', '/quit'];
+    return joinFit(
+      names.map((n) => [seg(n.split(' ')[0]!, KEY), ...(n.includes(' ') ? [seg(n.slice(n.indexOf(' ')), DIM)] : [])]),
+      width,
+      seg(' '),
+    );
+  }
+  const esc = generating ? key('Esc', 'stop', { bold: true, color: 'yellow', inverse: true }) : key('Esc', 'stop');
+  const full: Row[] = [
+    key('Enter', 'send (empty: continue)'),
+    esc,
+    key('Tab', 'heat'),
+    key('⇧Tab', 'top5'),
+    key('/help', 'commands'),
+    key('^C', 'quit'),
+  ];
+  const short: Row[] = [key('⏎', 'send'), esc, key('Tab', 'heat'), key('⇧Tab', 'top5'), key('/help', 'cmds'), key('^C', 'quit')];
+  return fitFirst(
+    [
+      { parts: full, sep: seg('  ') },
+      { parts: short, sep: seg('  ') },
+      { parts: short, sep: seg(' ') },
+    ],
+    width,
+  );
+}

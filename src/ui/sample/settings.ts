@@ -1,0 +1,193 @@
+/**
+ * The sampler's settings and its slash commands, as pure functions: a line
+ * the user typed becomes either prime text or a command with its new
+ * settings or an inline message. Nothing here can throw on user input.
+ */
+import { formatTemperature } from '../format.js';
+
+export interface SamplerSettings {
+  /** 0 = always the most likely character. */
+  temperature: number;
+  /** 0 = off. */
+  topK: number;
+  /** 1 = off. */
+  topP: number;
+  /** Characters generated per Enter. */
+  length: number;
+  /** Fixed seed, or null for a new random seed on every generation. */
+  seed: number | null;
+  /** Colour each generated character by its probability. */
+  heat: boolean;
+  /** Show the 5 most likely next characters. */
+  top: boolean;
+}
+
+export const DEFAULT_SAMPLER_SETTINGS: SamplerSettings = {
+  temperature: 0.8,
+  topK: 0,
+  topP: 1,
+  length: 200,
+  seed: null,
+  heat: false,
+  top: false,
+};
+
+export const MAX_TEMPERATURE = 100;
+export const MAX_SAMPLE_LENGTH = 100_000;
+export const MAX_SEED = 2 ** 32 - 1;
+
+export type InputAction =
+  /** Text to feed, then generate (may be '' = continue from the current state). */
+  | { kind: 'text'; text: string }
+  | { kind: 'settings'; settings: SamplerSettings; message: string }
+  | { kind: 'reset' }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'error'; message: string };
+
+/** The slash commands, for /help and the footer. */
+export const COMMAND_HELP: readonly [string, string][] = [
+  ['/temp X', 'temperature, X ≥ 0 (0 = always the most likely character)'],
+  ['/topk N', 'sample from the N most likely characters only (0 = off)'],
+  ['/topp X', 'sample from the smallest set reaching probability X, 0 < X ≤ 1 (1 = off)'],
+  ['/len N', `characters per generation, 1–${MAX_SAMPLE_LENGTH.toLocaleString('en-US')}`],
+  ['/seed N', 'fixed seed (a reset + the same prime repeats the text); /seed random: new each time'],
+  ['/reset', 'forget the context: the next text starts from a fresh state'],
+  ['/heat', 'toggle the heat map: each generated character coloured by its probability (also Tab)'],
+  ['/top', 'toggle the 5 most likely next characters (also Shift-Tab)'],
+  ['/help', 'this list'],
+  ['/quit', 'leave (also Ctrl-C)'],
+];
+
+/** Lines of /help: keys, commands, and how the heat map reads. */
+export function helpLines(color: boolean): string[] {
+  return [
+    'Type text and press Enter: it is fed to the model, which continues it. Enter on an empty line continues',
+    'from where the model stopped. Esc stops a generation. \\n in your text is a line break, \\\\ a backslash,',
+    'and a line starting with // sends text that starts with /.',
+    ...COMMAND_HELP.map(([cmd, what]) => `  ${cmd.padEnd(8)} ${what}`),
+    color
+      ? 'Heat map: green p ≥ 50%, yellow p ≥ 20%, red below (p = the model’s own probability at T=1).'
+      : 'Heat map without colour (NO_COLOR): plain p ≥ 50%, underlined p ≥ 20%, inverse below.',
+    '↑/↓ recall earlier lines; ←/→, Home/End, Ctrl-A/E move; Ctrl-U clears the line, Ctrl-W deletes a word.',
+  ];
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const INTEGER = /^\+?\d+$/;
+
+function parseNumber(text: string | undefined): number | null {
+  if (text === undefined || !NUMBER.test(text)) return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+function parseInteger(text: string | undefined): number | null {
+  if (text === undefined || !INTEGER.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function onOff(arg: string | undefined, current: boolean): boolean | null {
+  if (arg === undefined) return !current;
+  const a = arg.toLowerCase();
+  if (a === 'on' || a === '1' || a === 'true' || a === 'yes') return true;
+  if (a === 'off' || a === '0' || a === 'false' || a === 'no') return false;
+  return null;
+}
+
+export const describeTopK = (k: number): string => (k === 0 ? 'off' : String(k));
+export const describeTopP = (p: number): string => (p >= 1 ? 'off' : String(Number(p.toFixed(4))));
+export const describeSeed = (seed: number | null): string => (seed === null ? 'random' : String(seed));
+
+const ALIASES: Record<string, string> = {
+  temp: 'temp', temperature: 'temp', t: 'temp',
+  topk: 'topk', 'top-k': 'topk', k: 'topk',
+  topp: 'topp', 'top-p': 'topp', p: 'topp',
+  len: 'len', length: 'len', n: 'len',
+  seed: 'seed',
+  reset: 'reset',
+  heat: 'heat', heatmap: 'heat',
+  top: 'top', top5: 'top',
+  help: 'help', h: 'help', '?': 'help',
+  quit: 'quit', exit: 'quit', q: 'quit',
+};
+
+/** What a submitted input line means. */
+export function interpretInput(line: string, s: SamplerSettings): InputAction {
+  if (line.startsWith('//')) return { kind: 'text', text: line.slice(1) };
+  if (!line.startsWith('/')) return { kind: 'text', text: line };
+  const [rawName = '', ...args] = line.slice(1).trim().split(/\s+/);
+  const name = ALIASES[rawName.toLowerCase()];
+  const arg = args[0];
+  const extra = args.length > 1 ? ` (extra words ignored: ${args.slice(1).join(' ')})` : '';
+  const set = (patch: Partial<SamplerSettings>, message: string): InputAction => ({
+    kind: 'settings',
+    settings: { ...s, ...patch },
+    message: message + extra,
+  });
+  switch (name) {
+    case 'temp': {
+      if (arg === undefined) return { kind: 'error', message: `temperature is ${formatTemperature(s.temperature)}; change it with /temp 0.7` };
+      const t = parseNumber(arg);
+      if (t === null || t < 0 || t > MAX_TEMPERATURE) {
+        return { kind: 'error', message: `/temp needs a number from 0 to ${MAX_TEMPERATURE} (0 = always the most likely character), not "${arg}"` };
+      }
+      return set({ temperature: t }, `temperature ${formatTemperature(t)}`);
+    }
+    case 'topk': {
+      if (arg === undefined) return { kind: 'error', message: `top-k is ${describeTopK(s.topK)}; change it with /topk 40 (0 = off)` };
+      const k = arg.toLowerCase() === 'off' ? 0 : parseInteger(arg);
+      if (k === null) return { kind: 'error', message: `/topk needs a whole number ≥ 0 (0 = off), not "${arg}"` };
+      return set({ topK: k }, `top-k ${describeTopK(k)}`);
+    }
+    case 'topp': {
+      if (arg === undefined) return { kind: 'error', message: `top-p is ${describeTopP(s.topP)}; change it with /topp 0.9 (1 = off)` };
+      const p = arg.toLowerCase() === 'off' ? 1 : parseNumber(arg);
+      if (p === null || !(p > 0 && p <= 1)) return { kind: 'error', message: `/topp needs a number above 0 and at most 1 (1 = off), not "${arg}"` };
+      return set({ topP: p }, `top-p ${describeTopP(p)}`);
+    }
+    case 'len': {
+      if (arg === undefined) return { kind: 'error', message: `length is ${s.length}; change it with /len 300` };
+      const n = parseInteger(arg);
+      if (n === null || n < 1 || n > MAX_SAMPLE_LENGTH) {
+        return { kind: 'error', message: `/len needs a whole number from 1 to ${MAX_SAMPLE_LENGTH.toLocaleString('en-US')}, not "${arg}"` };
+      }
+      return set({ length: n }, `length ${n}`);
+    }
+    case 'seed': {
+      if (arg === undefined) return { kind: 'error', message: `seed is ${describeSeed(s.seed)}; use /seed 42 or /seed random` };
+      const a = arg.toLowerCase();
+      if (a === 'random' || a === 'rand' || a === 'r' || a === 'off' || a === 'none') return set({ seed: null }, 'seed random: a new one for every generation');
+      const n = parseInteger(arg);
+      if (n === null || n > MAX_SEED) return { kind: 'error', message: `/seed needs a whole number from 0 to ${MAX_SEED} or "random", not "${arg}"` };
+      return set({ seed: n }, `seed ${n}: /reset and the same text give the same continuation`);
+    }
+    case 'heat': {
+      const v = onOff(arg, s.heat);
+      if (v === null) return { kind: 'error', message: `/heat takes on or off, not "${arg}"` };
+      return set({ heat: v }, `heat map ${v ? 'on' : 'off'}`);
+    }
+    case 'top': {
+      const v = onOff(arg, s.top);
+      if (v === null) return { kind: 'error', message: `/top takes on or off, not "${arg}"` };
+      return set({ top: v }, `top-5 next characters ${v ? 'on' : 'off'}`);
+    }
+    case 'reset':
+      return { kind: 'reset' };
+    case 'help':
+      return { kind: 'help' };
+    case 'quit':
+      return { kind: 'quit' };
+    default:
+      return {
+        kind: 'error',
+        message: rawName === '' ? 'a command is missing after /; type /help for the list' : `unknown command /${rawName}; type /help for the list (// sends text that starts with /)`,
+      };
+  }
+}
+
+/** The escapes typed text may use, as in `charnn generate --prime`: \n, \t, \\. */
+export function unescapeInput(value: string): string {
+  return value.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+}

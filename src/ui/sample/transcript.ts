@@ -1,0 +1,203 @@
+/**
+ * The sampler's conversation as data, and its rendering into terminal rows.
+ *
+ * A transcript is a list of blocks: text blocks (what the user typed and
+ * what the model generated, character by character, each generated one with
+ * its probability) and note blocks (help, "context reset"). Text wraps by
+ * columns; only the rows that fit are built, from the end, so a long session
+ * costs no more per frame than a short one.
+ *
+ * Heat map (generated characters by the model's probability p):
+ *   colour:  green p ≥ 0.5, yellow p ≥ 0.2, red below;
+ *   NO_COLOR: plain p ≥ 0.5, underlined p ≥ 0.2, inverse below.
+ * With the heat map on, a generated line break shows as ↵ so its
+ * probability is visible too.
+ */
+import { charWidth, wrapWords } from '../text.js';
+import type { Row, Seg, SegStyle } from '../train/Line.js';
+
+export interface Cell {
+  ch: string;
+  kind: 'user' | 'gen';
+  /** Model probability of a generated character. */
+  prob?: number;
+}
+
+export type Block =
+  | { kind: 'text'; cells: Cell[] }
+  | { kind: 'note'; text: string; tone?: 'info' | 'help' };
+
+/** Cells kept in memory; older text scrolls away for good. */
+export const MAX_CELLS = 50_000;
+
+export const HEAT_HIGH = 0.5;
+export const HEAT_MID = 0.2;
+
+export type HeatLevel = 'high' | 'mid' | 'low';
+
+export function heatLevel(prob: number): HeatLevel {
+  return prob >= HEAT_HIGH ? 'high' : prob >= HEAT_MID ? 'mid' : 'low';
+}
+
+const HEAT_STYLE: Record<HeatLevel, { style: SegStyle; mono?: SegStyle }> = {
+  high: { style: { color: 'green' } },
+  mid: { style: { color: 'yellow' }, mono: { underline: true } },
+  low: { style: { color: 'red' }, mono: { inverse: true } },
+};
+
+const USER_STYLE: { style: SegStyle; mono?: SegStyle } = { style: { color: 'cyan', bold: true }, mono: { bold: true } };
+const PLAIN: { style?: SegStyle; mono?: SegStyle } = {};
+
+/** Legend segments for the heat map, in the current colour mode. */
+export function heatLegend(color: boolean): Seg[] {
+  const swatch = (level: HeatLevel, label: string): Seg => ({ text: label, ...HEAT_STYLE[level] });
+  return color
+    ? [swatch('high', '≥50%'), { text: ' ' }, swatch('mid', '≥20%'), { text: ' ' }, swatch('low', '<20%')]
+    : [swatch('high', 'plain≥50%'), { text: ' ' }, swatch('mid', 'under≥20%'), { text: ' ' }, swatch('low', 'inv<20%')];
+}
+
+/** Appends characters to the transcript (mutating it), starting a text block after a note. */
+export function appendCells(blocks: Block[], cells: Cell[]): void {
+  if (cells.length === 0) return;
+  const last = blocks.at(-1);
+  if (last?.kind === 'text') last.cells.push(...cells);
+  else blocks.push({ kind: 'text', cells: [...cells] });
+  trim(blocks);
+}
+
+export function appendNote(blocks: Block[], text: string, tone: 'info' | 'help' = 'info'): void {
+  blocks.push({ kind: 'note', text, tone });
+  trim(blocks);
+}
+
+/** Cells of typed text. */
+export const userCells = (text: string): Cell[] => Array.from(text, (ch) => ({ ch, kind: 'user' as const }));
+
+function trim(blocks: Block[]): void {
+  let total = 0;
+  for (const b of blocks) total += b.kind === 'text' ? b.cells.length : 1;
+  while (total > MAX_CELLS && blocks.length > 1) {
+    const first = blocks[0]!;
+    if (first.kind === 'text' && first.cells.length > total - MAX_CELLS) {
+      first.cells.splice(0, total - MAX_CELLS);
+      return;
+    }
+    total -= first.kind === 'text' ? first.cells.length : 1;
+    blocks.shift();
+  }
+  const only = blocks[0];
+  if (only?.kind === 'text' && only.cells.length > MAX_CELLS) only.cells.splice(0, only.cells.length - MAX_CELLS);
+}
+
+/** What a character looks like on screen: tab → space, CR → nothing, other control characters → �. */
+function shown(ch: string): string {
+  if (ch === '\t') return ' ';
+  if (ch === '\r') return '';
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return '�';
+  return ch;
+}
+
+interface Shown {
+  text: string;
+  width: number;
+  look: { style?: SegStyle; mono?: SegStyle };
+}
+
+function lookOf(cell: Cell, heat: boolean): { style?: SegStyle; mono?: SegStyle } {
+  if (cell.kind === 'user') return USER_STYLE;
+  if (!heat || cell.prob === undefined) return PLAIN;
+  return HEAT_STYLE[heatLevel(cell.prob)];
+}
+
+/** Wrap cells into display lines of at most `width` columns. */
+export function wrapCells(cells: readonly Cell[], width: number, heat: boolean): Shown[][] {
+  const lines: Shown[][] = [];
+  let line: Shown[] = [];
+  let used = 0;
+  const put = (s: Shown) => {
+    if (used + s.width > width && line.length > 0) {
+      lines.push(line);
+      line = [];
+      used = 0;
+    }
+    line.push(s);
+    used += s.width;
+  };
+  for (const cell of cells) {
+    const look = lookOf(cell, heat);
+    if (cell.ch === '\n') {
+      if (heat && cell.kind === 'gen') put({ text: '↵', width: 1, look });
+      lines.push(line);
+      line = [];
+      used = 0;
+      continue;
+    }
+    const text = shown(cell.ch);
+    if (text === '') continue;
+    put({ text, width: charWidth(text), look });
+  }
+  lines.push(line);
+  return lines;
+}
+
+function sameLook(a: Shown['look'], b: Shown['look']): boolean {
+  return a === b;
+}
+
+/** One display line as a row, runs of the same look merged into one segment. */
+function lineRow(line: Shown[]): Row {
+  const row: Row = [];
+  let run: Shown | null = null;
+  let text = '';
+  const flush = () => {
+    if (run && text !== '') row.push({ text, style: run.look.style, mono: run.look.mono });
+    text = '';
+  };
+  for (const s of line) {
+    if (!run || !sameLook(run.look, s.look)) {
+      flush();
+      run = s;
+    }
+    text += s.text;
+  }
+  flush();
+  return row;
+}
+
+/** The display lines of the end of a text block: enough cells for `rows` lines, started at a line break when one is near. */
+function tailLines(cells: readonly Cell[], width: number, rows: number, heat: boolean): Shown[][] {
+  let start = Math.max(0, cells.length - rows * Math.max(1, width) * 2 - 1);
+  if (start > 0) {
+    const limit = Math.max(0, start - 20_000);
+    let i = start - 1;
+    while (i >= limit && cells[i]!.ch !== '\n') i--;
+    if (i >= limit) start = i + 1;
+  }
+  const lines = wrapCells(start === 0 ? cells : cells.slice(start), width, heat);
+  return lines.slice(-rows);
+}
+
+const NOTE_STYLE: Record<'info' | 'help', SegStyle> = { info: { dim: true }, help: { color: 'gray' } };
+
+/** The last `rows` rows of the transcript at `width` columns (fewer when it is short). */
+export function transcriptRows(blocks: readonly Block[], width: number, rows: number, heat: boolean): Row[] {
+  if (rows <= 0 || width <= 0) return [];
+  const out: Row[] = [];
+  for (let b = blocks.length - 1; b >= 0 && out.length < rows; b--) {
+    const block = blocks[b]!;
+    const need = rows - out.length;
+    if (block.kind === 'note') {
+      const lines = wrapWords(block.text, width).slice(-need);
+      out.unshift(...lines.map((text): Row => [{ text, style: NOTE_STYLE[block.tone ?? 'info'] }]));
+    } else {
+      out.unshift(...tailLines(block.cells, width, need, heat).map(lineRow));
+    }
+  }
+  return out.slice(-rows);
+}
+
+/** Plain text of the transcript's text blocks (for tests and debugging). */
+export function transcriptText(blocks: readonly Block[]): string {
+  return blocks.map((b) => (b.kind === 'text' ? b.cells.map((c) => c.ch).join('') : `\n[${b.text}]\n`)).join('');
+}

@@ -1,0 +1,197 @@
+/**
+ * End to end in a real terminal: the built binary (bin/charnn.js → dist/)
+ * runs inside a detached 80×24 tmux session, keys go in with send-keys and
+ * the screen comes back with capture-pane. Skipped (with a printed reason)
+ * when tmux is not installed. Run `npx tsc -p .` (or `npm test`) first.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { loadCheckpoint } from '../../src/checkpoint/load.js';
+import { disposeParams } from '../../src/model/params.js';
+import { displayWidth } from '../../src/ui/text.js';
+import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+
+const WIDTH = 80;
+const HEIGHT = 24;
+const SOCKET = `charnn-e2e-${process.pid}`;
+const HAVE_TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+const BUILT = fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'main.js'));
+const skipReason = !HAVE_TMUX ? 'tmux is not installed' : !BUILT ? 'dist/ is not built (run npx tsc -p .)' : null;
+if (skipReason) console.log(`skipping the tmux end-to-end tests: ${skipReason}`);
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Starts `args` (charnn's arguments) in a new 80×24 session; the pane stays after it exits and shows its exit code. */
+function start(session: string, args: string[]): void {
+  const command = `${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo CHARNN_EXIT=$?; sleep 120`;
+  tmux('new-session', '-d', '-s', session, '-x', String(WIDTH), '-y', String(HEIGHT), '-c', ROOT, command);
+}
+
+const screen = (session: string): string => tmux('capture-pane', '-p', '-t', session);
+const keys = (session: string, ...k: string[]) => tmux('send-keys', '-t', session, ...k);
+const type = (session: string, text: string) => tmux('send-keys', '-t', session, '-l', text);
+
+/** Polls the screen until `check` returns something truthy. */
+async function waitFor<T>(session: string, what: string, check: (screen: string) => T | null | false | undefined, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = screen(session);
+    const result = check(last);
+    if (result) return result;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen was:\n${last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const stepOf = (s: string): number | null => {
+  const m = /step (\d[\d,]*)/.exec(s);
+  return m ? Number(m[1]!.replace(/,/g, '')) : null;
+};
+
+function expectFits(frame: string): void {
+  const lines = frame.replace(/\n+$/, '').split('\n');
+  expect(lines.length).toBeLessThanOrEqual(HEIGHT);
+  for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(WIDTH);
+}
+
+describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
+  let dir: string;
+  let runDir: string;
+
+  beforeAll(async () => {
+    dir = tempDir('charnn-tmux-');
+    runDir = path.join(dir, 'run');
+    await initBackend('wasm');
+  });
+
+  afterAll(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // No server left: nothing to clean up.
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('charnn train: the dashboard updates, p pauses, samples appear, q leaves a loadable latest/', async () => {
+    const corpus = smallCorpus(dir, 30_000);
+    start('train', ['train', corpus, '--layers', '1', '--hidden', '64', '--batch', '16', '--seq-len', '50', '--workers', '1',
+      '--eval-every', '20', '--eval-batches', '2', '--sample-length', '60', '--out', runDir]);
+    const first = await waitFor('train', 'the first training step', (s) => (stepOf(s) ?? 0) >= 1 && s, 40_000);
+    // Everything at once in 80×24: header, progress bar, stats, losses, chart, samples, checkpoints, footer.
+    expect(first).toMatch(/^small · 30,000 chars · vocab \d+ · LSTM 1×64/);
+    expect(first).toMatch(/[█░]{10,}.*\d+%\s+elapsed/);
+    expect(first).toMatch(/chars\/s/);
+    expect(first).toMatch(/train \d\.\d{4} nats \(\d\.\d{3} bpc\)/);
+    expect(first).toMatch(/┤/);
+    expect(first).toMatch(/└[─┬]{20,}/);
+    expect(first).toMatch(/loss \(nats\).*train.*val/);
+    expect(first).toMatch(/TRAINING.*p pause.*q save & quit/);
+    expectFits(first);
+
+    // Keeps updating.
+    const s1 = stepOf(first)!;
+    await waitFor('train', 'more steps', (s) => (stepOf(s) ?? 0) > s1);
+
+    keys('train', 'p');
+    const paused = await waitFor('train', 'PAUSED', (s) => s.includes('PAUSED') && s);
+    expect(paused).toContain('p resume');
+    const pausedAt = stepOf(paused);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(stepOf(screen('train'))).toBe(pausedAt);
+    keys('train', 'p');
+    await waitFor('train', 'training again', (s) => s.includes('TRAINING') && (stepOf(s) ?? 0) > pausedAt!);
+
+    // The first eval (step 20) brings the validation loss, samples and checkpoints.
+    const evaluated = await waitFor('train', 'samples after an eval', (s) => /T=0\.8 \S/.test(s) && /val \d\.\d{4} nats/.test(s) && s, 40_000);
+    expect(evaluated).toMatch(/latest @\d+/);
+    expectFits(evaluated);
+
+    keys('train', 'q');
+    const done = await waitFor('train', 'the exit', (s) => s.includes('CHARNN_EXIT=') && s, 30_000);
+    expect(done).toContain('CHARNN_EXIT=0');
+    expect(done).toMatch(/DONE +stopped at step \d+/);
+
+    const checkpoint = loadCheckpoint(path.join(runDir, 'latest'));
+    expect(checkpoint.meta.progress.step).toBeGreaterThanOrEqual(20);
+    expect(checkpoint.meta.model).toMatchObject({ cell: 'lstm', layers: 1, hidden: 64 });
+    disposeParams(checkpoint.params);
+  });
+
+  it('charnn sample: typed text streams a continuation; Esc stops it; settings change live; a fixed seed matches generate', async () => {
+    const checkpoint = fs.existsSync(path.join(runDir, 'latest', 'charnn.json')) ? path.join(runDir, 'latest') : path.join(trainTiny(dir, 'gru'), 'latest');
+    start('sample', ['sample', checkpoint, '--length', '100000']);
+    const ready = await waitFor('sample', 'the sampler', (s) => s.includes('READY') && s);
+    expect(ready).toMatch(/charnn sample · .* · fresh state/);
+    // At 80 columns a long length shortens the labels (top-k → k).
+    expect(ready).toMatch(/READY +T 0\.8 +(top-)?k off +(top-)?p off +len 100000 +seed (random|rnd) +heat off +top5 off/);
+    expectFits(ready);
+
+    type('sample', 'ROMEO:');
+    await waitFor('sample', 'the typed text', (s) => /^› ROMEO:/m.test(s));
+    keys('sample', 'Enter');
+    // Streams: the count grows while the text comes in.
+    const a = await waitFor('sample', 'generation', (s) => Number(/GENERATING (\d+)\/100000/.exec(s)?.[1] ?? 0));
+    const b = await waitFor('sample', 'more characters', (s) => {
+      const n = Number(/GENERATING (\d+)\/100000/.exec(s)?.[1] ?? 0);
+      return n > a && n;
+    });
+    expect(b).toBeGreaterThan(a);
+    expect(screen('sample')).toMatch(/ROMEO:/);
+    keys('sample', 'Escape');
+    const stopped = await waitFor('sample', 'the stop', (s) => s.includes('READY') && s);
+    expect(stopped).toMatch(/stopped after \d+ of 100000 characters/);
+    expectFits(stopped);
+
+    // Controls, one line at a time.
+    for (const [line, shown] of [
+      ['/temp 0.5', /T 0\.5 /],
+      ['/topk 20', /k 20 /],
+      ['/len 60', /len 60 /],
+      ['/seed 5', /seed 5 /],
+      ['/heat', /heat (≥50%|on)/],
+      ['/top', /^next +"/m],
+      ['/reset', /fresh state/],
+    ] as const) {
+      type('sample', line);
+      await waitFor('sample', line, (s) => s.includes(`› ${line}`));
+      keys('sample', 'Enter');
+      await waitFor('sample', `the effect of ${line}`, (s) => shown.test(s));
+    }
+    // Out-of-vocabulary text is named inline and not sent.
+    type('sample', 'ROMEO€');
+    await waitFor('sample', 'the typed text', (s) => s.includes('› ROMEO€'));
+    keys('sample', 'Enter');
+    await waitFor('sample', 'the vocabulary message', (s) => s.includes(`not in the model's vocabulary: "€"`));
+    keys('sample', 'C-u');
+
+    // After /reset with a fixed seed, the sampler continues the text exactly as charnn generate does.
+    type('sample', 'ROMEO:');
+    await waitFor('sample', 'the typed text', (s) => /^› ROMEO:/m.test(s));
+    keys('sample', 'Enter');
+    const after = await waitFor('sample', 'the seeded generation', (s) => /context 66 chars/.test(s) && s.includes('READY') && s);
+    const generated = await runCli(['generate', checkpoint, '--prime', 'ROMEO:', '--seed', '5', '--temperature', '0.5', '--top-k', '20', '--length', '60']);
+    expect(generated.code).toBe(0);
+    const expected = generated.stdout.replace(/\n$/, '').split('\n').join('↵\n'); // the heat map shows generated line breaks as ↵
+    const transcript = after.split('context reset: the model starts from a fresh state ──\n')[1]!.split('\nnext ')[0]!.replace(/\n+$/, '');
+    // Text wraps at 80 columns on screen; compare without the wrapping.
+    const unwrap = (t: string) => t.replace(/\n/g, '');
+    expect(unwrap(transcript)).toBe(unwrap(expected));
+
+    type('sample', '/quit');
+    await waitFor('sample', 'the typed command', (s) => s.includes('› /quit'));
+    keys('sample', 'Enter');
+    const exited = await waitFor('sample', 'the exit', (s) => s.includes('CHARNN_EXIT=') && s);
+    expect(exited).toContain('CHARNN_EXIT=0');
+  });
+});

@@ -1,0 +1,315 @@
+import { EventEmitter } from 'node:events';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { initBackend } from '../../src/backend/index.js';
+import { Vocabulary } from '../../src/data/vocabulary.js';
+import { CharRnn } from '../../src/model/char-rnn.js';
+import { disposeParams, initParams } from '../../src/model/params.js';
+import { Sampler } from '../../src/sample/sampler.js';
+import { SamplingSession } from '../../src/sample/session.js';
+import { SamplerApp, type SamplerAppProps } from '../../src/ui/sample/SamplerApp.js';
+import { renderSampler } from '../../src/ui/sample/render-sampler.js';
+import { Rng } from '../../src/util/rng.js';
+import { columns, eventually, sleep, strip } from './fixtures.js';
+
+// Styles reach the fake terminal only when chalk (loaded by Ink) believes in colour.
+vi.hoisted(() => {
+  process.env['FORCE_COLOR'] = '1';
+});
+
+const ESC = '\u001B';
+const CTRL_C = '\u0003';
+const TAB = '\t';
+const SHIFT_TAB = '\u001B[Z';
+const BACKSPACE = '\u007F';
+
+const vocab = Vocabulary.fromText('abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ\n.,:;!?\'-');
+const config = { cell: 'lstm' as const, vocabSize: vocab.size, embedding: 8, hidden: 16, layers: 1, dropout: 0 };
+let model: CharRnn;
+let sampler: Sampler;
+const sessions: SamplingSession[] = [];
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  model = new CharRnn(config, initParams(config, new Rng(1)));
+  sampler = new Sampler(model);
+});
+
+afterEach(() => {
+  cleanup();
+  for (const s of sessions.splice(0)) s.dispose();
+});
+
+afterAll(() => {
+  sampler.dispose();
+  disposeParams(model.params);
+});
+
+function mount(props: Partial<SamplerAppProps> = {}) {
+  const session = new SamplingSession(sampler, vocab);
+  sessions.push(session);
+  const app = render(
+    <SamplerApp session={session} color={false} header={{ name: 'test/best', model: 'LSTM 1×16', vocabSize: vocab.size }} flushIntervalMs={10} {...props} />,
+  );
+  const frame = () => strip(app.lastFrame());
+  const inputLine = () => frame().split('\n').find((l) => l.startsWith('› ')) ?? '';
+  const type = async (text: string) => {
+    // One key at a time, as typed.
+    for (const ch of text) app.stdin.write(ch);
+    await eventually(() => expect(inputLine().trimEnd().endsWith(text.trimEnd())).toBe(true));
+  };
+  const enter = () => app.stdin.write('\r');
+  const transcript = () => {
+    const lines = frame().split('\n');
+    return lines.slice(1, lines.findIndex((l) => l.startsWith('› ')) - 0).join('\n');
+  };
+  return { session, app, frame, type, enter, transcript };
+}
+
+describe('SamplerApp', () => {
+  it('shows the controls, the keys and an empty prompt', async () => {
+    const { frame } = mount();
+    await eventually(() => expect(frame()).toContain('READY'));
+    const f = frame();
+    expect(f).toContain('charnn sample · test/best · LSTM 1×16 · fresh state');
+    expect(f).toMatch(/T 0\.8 +top-k off +top-p off +len 200 +seed random +heat off +top5 off/);
+    expect(f).toContain('Enter send');
+    expect(f).toContain('Esc stop');
+    expect(f).toContain('/help');
+    expect(f).toContain('Type some text and press Enter');
+    const lines = f.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const line of lines) expect(columns(line)).toBeLessThanOrEqual(100);
+  });
+
+  it('typing + Enter feeds the text and streams the continuation in', async () => {
+    const { app, frame, type, enter, session } = mount({ settings: { length: 300 } });
+    await type('the cat ');
+    enter();
+    // Streaming: a frame shows a partial generation before it is complete.
+    await eventually(() => expect(frame()).toMatch(/GENERATING \d+\/300/));
+    await eventually(() => expect(frame()).toContain('READY'), 10_000);
+    expect(session.position).toBe(8 + 300);
+    const frames = app.frames.map(strip);
+    const progress = frames.map((f) => /GENERATING (\d+)\/300/.exec(f)?.[1]).filter((x): x is string => x !== undefined).map(Number);
+    expect(new Set(progress).size).toBeGreaterThan(1);
+    expect(frame()).toContain('the cat ');
+    expect(frame()).toMatch(/context 308 chars/);
+    // The input was cleared, and remembered: ↑ brings it back.
+    expect(frame()).toMatch(/› +type text/);
+    app.stdin.write('\u001B[A');
+    await eventually(() => expect(frame()).toContain('› the cat'));
+  });
+
+  it('a slash command changes a setting shown on screen; bad values get an inline message', async () => {
+    const { app, frame, type, enter } = mount();
+    await type('/temp 0.3');
+    enter();
+    await eventually(() => expect(frame()).toMatch(/T 0\.3 +top-k/));
+    expect(frame()).toContain('✓ temperature 0.3');
+    await type('/topk 5');
+    enter();
+    await eventually(() => expect(frame()).toMatch(/top-k 5 /));
+    await type('/seed 42');
+    enter();
+    await eventually(() => expect(frame()).toMatch(/seed 42 /));
+    await type('/len 50');
+    enter();
+    await eventually(() => expect(frame()).toMatch(/len 50 /));
+    await type('/topp 1.5');
+    enter();
+    await eventually(() => expect(frame()).toContain('✗ /topp needs a number above 0 and at most 1'));
+    // The rejected line stays for editing.
+    expect(frame()).toContain('› /topp 1.5');
+    app.stdin.write('\u0015'); // Ctrl-U clears the line
+    await eventually(() => expect(frame()).toMatch(/› +type text/));
+    await type('/frobnicate');
+    enter();
+    await eventually(() => expect(frame()).toContain('unknown command /'));
+  });
+
+  it('/heat and Tab toggle the heat map, /top and Shift-Tab the next-character candidates', async () => {
+    const { app, frame, type, enter } = mount({ settings: { length: 20 } });
+    await type('/heat');
+    enter();
+    await eventually(() => expect(frame()).toContain('heat plain≥50% under≥20% inv<20%'));
+    app.stdin.write(TAB);
+    await eventually(() => expect(frame()).toMatch(/heat off/));
+    app.stdin.write(SHIFT_TAB);
+    await eventually(() => expect(frame()).toMatch(/^next +"\S+" \d/m));
+    const next = /^next +"(\S+)" (\d+(?:\.\d)?)%/m.exec(frame())!;
+    expect(Number(next[2])).toBeGreaterThan(0);
+    await type('/top off');
+    enter();
+    await eventually(() => expect(frame()).not.toMatch(/^next /m));
+  });
+
+  it('colours generated characters by probability; without colour: underline and inverse', async () => {
+    for (const color of [false, true]) {
+      const { app, type, enter, frame } = mount({ color, settings: { length: 60, heat: true, temperature: 2 } });
+      await type('a');
+      enter();
+      await eventually(() => expect(frame()).toContain('context 61 chars'), 10_000);
+      await eventually(() => expect(frame()).toContain('READY'));
+      // A random tiny model spreads probability thinly: most characters are below 20%.
+      const raw = app.lastFrame()!;
+      if (color) {
+        expect(raw).toContain('\u001B[31m'); // red
+      } else {
+        expect(raw).toContain('\u001B[7m'); // inverse
+        expect(raw).not.toMatch(/\u001B\[3[1-7]m/); // and no colour at all
+      }
+      app.unmount();
+    }
+  });
+
+  it('names characters outside the vocabulary inline and sends nothing', async () => {
+    const { app, frame, type, enter, session } = mount({ settings: { length: 10 } });
+    await type('café 1');
+    enter();
+    await eventually(() => expect(frame()).toContain(`✗ not in the model's vocabulary: "é" "1"`));
+    expect(session.position).toBe(0);
+    expect(frame()).toContain('› café 1');
+    expect(frame()).toContain('READY');
+    // Fix the text and send it.
+    for (let i = 0; i < 3; i++) app.stdin.write(BACKSPACE);
+    await eventually(() => expect(frame()).toMatch(/› caf *$/m));
+    enter();
+    await eventually(() => expect(session.position).toBe(3 + 10));
+    await eventually(() => expect(frame()).not.toContain('vocabulary'));
+  });
+
+  it('Esc stops a running generation, and Enter on an empty line continues it', async () => {
+    const { app, frame, type, enter, session } = mount({ settings: { length: 100_000 } });
+    await type('go');
+    enter();
+    await eventually(() => expect(frame()).toMatch(/GENERATING \d+\/100000/));
+    app.stdin.write(ESC);
+    await eventually(() => expect(frame()).toContain('READY'));
+    const stoppedAt = session.position;
+    expect(stoppedAt).toBeLessThan(2 + 100_000);
+    expect(frame()).toMatch(/stopped after \d+ of 100000 characters/);
+    await sleep(50);
+    expect(session.position).toBe(stoppedAt);
+    // Enter with nothing typed: the model carries on from where it stopped.
+    enter();
+    await eventually(() => expect(session.position).toBeGreaterThan(stoppedAt));
+    app.stdin.write(ESC);
+    await eventually(() => expect(frame()).toContain('READY'));
+  });
+
+  it('/reset forgets the context; a fixed seed then repeats the same text', async () => {
+    const { frame, type, enter, session } = mount({ settings: { length: 40, seed: 7 } });
+    // Record what each generation produced.
+    const texts: string[] = [];
+    const original = session.generate.bind(session);
+    session.generate = async function* (...args: Parameters<typeof original>) {
+      let text = '';
+      for await (const c of original(...args)) {
+        text += c.char;
+        yield c;
+      }
+      texts.push(text);
+    };
+    const generated = async (prime: string) => {
+      await type(prime);
+      const before = session.position;
+      enter();
+      await eventually(() => expect(session.position).toBe(before + prime.length + 40), 10_000);
+      await eventually(() => expect(frame()).toContain('READY'));
+    };
+    await generated('ab');
+    await generated('cd');
+    expect(texts[1]).not.toBe(texts[0]); // the context differs
+    await type('/reset');
+    enter();
+    await eventually(() => expect(frame()).toContain('context reset'));
+    expect(session.position).toBe(0);
+    expect(frame()).toContain('fresh state');
+    await generated('ab');
+    expect(texts).toHaveLength(3);
+    expect(texts[2]).toBe(texts[0]);
+    const afterReset = frame().split('context reset')[1]!;
+    expect(afterReset).toContain('ab' + texts[0]!.split('\n')[0]!.slice(0, 10));
+  });
+
+  it('edits the input line: Backspace, and \\n in the text is a line break', async () => {
+    const { app, frame, type, enter, session } = mount({ settings: { length: 5 } });
+    await type('abX');
+    app.stdin.write(BACKSPACE);
+    await eventually(() => expect(frame()).toMatch(/› ab *$/m));
+    await type('ab\\nc'.slice(2));
+    enter();
+    await eventually(() => expect(session.position).toBe(4 + 5));
+  });
+
+  it('keys typed ahead in one read are handled in order: Enter sends', async () => {
+    const { app, frame, session } = mount({ settings: { length: 5 } });
+    app.stdin.write('/len 7\rhi\r');
+    await eventually(() => expect(session.position).toBe(2 + 7));
+    await eventually(() => expect(frame()).toMatch(/len 7 /));
+  });
+
+  it('/help lists the commands in the transcript', async () => {
+    const { frame, type, enter } = mount();
+    await type('/help');
+    enter();
+    await eventually(() => expect(frame()).toContain('inverse below'));
+    expect(frame()).toMatch(/^ +\/topp X +sample from the smallest set/m);
+  });
+
+  it('Ctrl-C and /quit exit', async () => {
+    for (const quit of [CTRL_C, '/quit\r']) {
+      const session = new SamplingSession(sampler, vocab);
+      sessions.push(session);
+      const stdout = new FakeStdout();
+      const stdin = new FakeStdin();
+      const handle = renderSampler({
+        session,
+        color: false,
+        header: { name: 'quit-test' },
+        stdout: stdout as unknown as NodeJS.WriteStream,
+        stdin: stdin as unknown as NodeJS.ReadStream,
+        patchConsole: false,
+      });
+      await eventually(() => expect(strip(stdout.output)).toContain('READY'));
+      stdin.write(quit);
+      await handle.waitUntilExit();
+      // Bracketed paste was switched on for the terminal, and off again.
+      expect(stdout.output.startsWith('\u001B[?2004h')).toBe(true);
+      expect(stdout.output).toContain('\u001B[?2004l');
+    }
+  });
+});
+
+class FakeStdout extends EventEmitter {
+  isTTY = true;
+  columns = 80;
+  rows = 24;
+  output = '';
+  write = (chunk: string) => {
+    this.output += chunk;
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write(data: string) {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  }
+  setRawMode() {}
+  setEncoding() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read() {
+    const d = this.data;
+    this.data = null;
+    return d;
+  }
+}
