@@ -337,8 +337,10 @@ export class Trainer {
         lossCount = 0;
       }
     }
-    // The final state is always saved, and evaluated when steps were taken since the last eval.
-    if (lossCount > 0) await this.runEval(lossSum / lossCount);
+    // The final state is always saved. It is also evaluated when steps were
+    // taken since the last eval — unless the user asked to stop, who should
+    // not wait for a pass over the validation split.
+    if (lossCount > 0 && reason !== 'stopped') await this.runEval(lossSum / lossCount);
     else await this.saveLatest();
     const done: DoneEvent = {
       type: 'done', step: this.progress.step, reason, elapsedMs: this.progress.elapsedMs, bestValLoss: this.progress.bestValLoss,

@@ -2,6 +2,7 @@
  * Worker-thread entry: runs a training request off the UI thread, posting
  * every TrainEvent to the parent and taking TrainCommands from it.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { CharnnError } from '../util/errors.js';
@@ -14,6 +15,14 @@ export type WorkerMessage =
   | { kind: 'failed'; message: string; hint?: string; exitCode: 1 | 2; stack?: string };
 
 const port = parentPort!;
+
+// On Linux this lowers only this thread, so the UI thread answers keys promptly
+// while training keeps the cores busy.
+try {
+  os.setPriority(0, os.constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // Not permitted here: run at normal priority.
+}
 const request = workerData as TrainRequest;
 
 async function main(): Promise<void> {

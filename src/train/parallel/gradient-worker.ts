@@ -3,6 +3,7 @@
  * reads the current parameters from shared memory each step, and returns the
  * loss, gradients and final state for its shard of the batch.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../../backend/index.js';
 import { CharRnn, disposeState, type TokenBatch } from '../../model/char-rnn.js';
@@ -31,6 +32,14 @@ export interface GradientReply {
 }
 
 const port = parentPort!;
+
+// On Linux this lowers only this thread, so the UI thread answers keys promptly
+// while training keeps the cores busy.
+try {
+  os.setPriority(0, os.constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // Not permitted here: run at normal priority.
+}
 const init = workerData as GradientWorkerInit;
 const specs = parameterSpecs(init.config);
 const shared = new Float32Array(init.params);
