@@ -1,8 +1,10 @@
 /** The charnn program: one commander factory per command. */
 import { Command, CommanderError } from 'commander';
+import { makeCompareCommand } from './compare-command.js';
 import { makeEvalCommand } from './eval-command.js';
 import { makeExportCommand } from './export-command.js';
 import { makeGenerateCommand } from './generate-command.js';
+import { makeGradientsCommand } from './gradients-command.js';
 import { makeInfoCommand } from './info-command.js';
 import { reportError } from './run-command.js';
 import { makeSampleCommand } from './sample-command.js';
@@ -16,7 +18,7 @@ export function makeProgram(): Command {
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand()]) {
+  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand()]) {
     command.showHelpAfterError('(add --help for usage)').exitOverride();
     program.addCommand(command);
   }

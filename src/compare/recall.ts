@@ -1,0 +1,329 @@
+/**
+ * The long-range memory experiment: train each cell on the recall task
+ * (marker, `lag` fillers, '=', marker again) and measure how often it gets
+ * the recalled marker right on held-out episodes.
+ *
+ * Training drives CharRnn and Adam directly (no checkpoints, no validation
+ * passes): every stream of a batch is a run of consecutive episodes and every
+ * BPTT window is exactly one episode (seqLen = lag + 4), so the marker and
+ * its recall always fall in the same window and the dependency is learnable
+ * by truncated BPTT; the hidden state is carried from window to window as in
+ * ordinary training. Every step sees fresh episodes, so there is nothing to
+ * overfit.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gatherRows, scatterAddRows, sliceRows, sumRows, transpose2d } from '../backend/fast-ops.js';
+import { makeRecallTask, type RecallTask } from '../data/recall-task.js';
+import { CharRnn, disposeState, type LossAndGradients, type ModelState, type TokenBatch } from '../model/char-rnn.js';
+import { parameterCount, type CellType } from '../model/config.js';
+import { disposeParams, initParams, layerParam } from '../model/params.js';
+import { Adam, clipScale, globalNorm } from '../train/optimizer.js';
+import { Rng } from '../util/rng.js';
+
+/** What recallAccuracy needs from a model (CharRnn, or a hand-made fake in tests). */
+export interface LogitModel {
+  readonly config: { vocabSize: number };
+  zeroState(batch: number): ModelState;
+  sequenceLogits(batch: { inputs: Int32Array; batchSize: number; seqLen: number }, state: ModelState): { logits: tf.Tensor2D; finals: ModelState };
+}
+
+export interface RecallScore {
+  /** Fraction of recall positions where the most likely next character is the right marker. */
+  accuracy: number;
+  /** Mean −log p(right marker) at the recall positions (nats); ln(markers) is guessing. */
+  recallLoss: number;
+  /** Recall positions scored. */
+  count: number;
+}
+
+/**
+ * Runs the model over `ids` split into `streams` contiguous chunks of
+ * ⌊length / streams⌋ ids (state carried through each chunk, windows of
+ * `window` steps) and scores the prediction made for every recall position:
+ * the logits after reading position p − 1 must put the character at p first.
+ * Positions at the very start of a chunk (nothing read yet) or beyond the
+ * last chunk are skipped, so choose `streams` so that chunks hold whole
+ * episodes.
+ */
+export function recallAccuracy(
+  model: LogitModel,
+  ids: Int32Array,
+  recallPositions: Int32Array,
+  options: { streams: number; window: number },
+): RecallScore {
+  const { streams, window } = options;
+  const vocab = model.config.vocabSize;
+  const chunk = Math.floor(ids.length / streams);
+  if (chunk < 1) throw new Error(`${ids.length} ids cannot be split into ${streams} streams`);
+  // For each (chunk-local input index) the recall position it predicts.
+  const wanted = new Map<number, number>();
+  for (const p of recallPositions) {
+    const s = Math.floor(p / chunk);
+    const local = p - s * chunk;
+    if (s >= streams || local < 1) continue;
+    wanted.set(s * chunk + local - 1, p);
+  }
+  let correct = 0;
+  let lossSum = 0;
+  let state = model.zeroState(streams);
+  try {
+    for (let start = 0; start < chunk; start += window) {
+      const steps = Math.min(window, chunk - start);
+      const inputs = new Int32Array(steps * streams);
+      for (let t = 0; t < steps; t++) for (let s = 0; s < streams; s++) inputs[t * streams + s] = ids[s * chunk + start + t]!;
+      const { logits, finals } = model.sequenceLogits({ inputs, batchSize: streams, seqLen: steps }, state);
+      const values = logits.dataSync();
+      logits.dispose();
+      disposeState(state);
+      state = finals;
+      for (let t = 0; t < steps; t++) {
+        for (let s = 0; s < streams; s++) {
+          const p = wanted.get(s * chunk + start + t);
+          if (p === undefined) continue;
+          const row = (t * streams + s) * vocab;
+          const target = ids[p]!;
+          let best = 0;
+          let max = -Infinity;
+          for (let v = 0; v < vocab; v++) {
+            if (values[row + v]! > max) {
+              max = values[row + v]!;
+              best = v;
+            }
+          }
+          let z = 0;
+          for (let v = 0; v < vocab; v++) z += Math.exp(values[row + v]! - max);
+          lossSum += Math.log(z) - (values[row + target]! - max);
+          if (best === target) correct++;
+        }
+      }
+    }
+  } finally {
+    disposeState(state);
+  }
+  const count = wanted.size;
+  return { accuracy: count > 0 ? correct / count : NaN, recallLoss: count > 0 ? lossSum / count : NaN, count };
+}
+
+/**
+ * Cross-entropy weighted per position, Σ wᵢ·CEᵢ / Σ wᵢ, and its gradient for
+ * every parameter: CharRnn.lossAndGradients with a weight per position (no
+ * dropout). With all weights 1 it is exactly lossAndGradients. The recall
+ * experiment weights only the recall positions: the fillers are random by
+ * construction, so their loss carries no signal, only noise that drowns the
+ * one gradient that teaches memory.
+ */
+export function weightedLossAndGradients(model: CharRnn, batch: TokenBatch, state: ModelState, weights: Float32Array): LossAndGradients {
+  const { vocabSize: vocab, layers } = model.config;
+  const { batchSize: n, seqLen: steps, inputs, targets } = batch;
+  if (weights.length !== n * steps) throw new Error(`weights has ${weights.length} entries, expected ${n}×${steps}`);
+  let total = 0;
+  for (const w of weights) total += w;
+  if (!(total > 0)) throw new Error('weights must not all be zero');
+  const p = (name: string) => model.params.get(name) as tf.Tensor2D;
+  const out = tf.tidy(() => {
+    const caches: { input: tf.Tensor2D | null; cell: unknown }[] = [];
+    const finals: tf.Tensor2D[] = [];
+    let stacked: tf.Tensor2D | null = null;
+    for (let l = 0; l < layers; l++) {
+      const input = stacked;
+      let projections: tf.Tensor2D[];
+      if (l === 0) {
+        const table = model.firstProjectionTable();
+        projections = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
+      } else {
+        const all = tf.add(tf.matMul(input!, p(layerParam(l, 'kernel'))), p(layerParam(l, 'bias'))) as tf.Tensor2D;
+        projections = Array.from({ length: steps }, (_, t) => sliceRows(all, t * n, n));
+      }
+      const result = model.cell.forward(projections, p(layerParam(l, 'recurrent')), state[l]!, true);
+      finals.push(result.final.h);
+      if (result.final.c) finals.push(result.final.c);
+      stacked = tf.concat(result.outputs, 0) as tf.Tensor2D;
+      caches.push({ input: l === 0 ? null : input, cell: result.cache });
+    }
+    const top = stacked!;
+    const logProbs = tf.logSoftmax(tf.add(tf.matMul(top, p('output.kernel')), p('output.bias')));
+    const oneHot = new Float32Array(n * steps * vocab);
+    for (let i = 0; i < targets.length; i++) oneHot[i * vocab + targets[i]!] = 1;
+    const targetMask = tf.tensor2d(oneHot, [n * steps, vocab]);
+    const w = tf.tensor2d(weights.map((v) => v / total), [n * steps, 1]);
+    const loss = tf.neg(tf.sum(tf.mul(tf.mul(logProbs, targetMask), w))) as tf.Scalar;
+    const dLogits = tf.mul(tf.sub(tf.exp(logProbs), targetMask), w) as tf.Tensor2D;
+    const grads: Record<string, tf.Tensor> = {};
+    grads['output.kernel'] = tf.matMul(transpose2d(top), dLogits);
+    grads['output.bias'] = sumRows(dLogits);
+    let dStacked = tf.matMul(dLogits, transpose2d(p('output.kernel'))) as tf.Tensor2D;
+    for (let l = layers - 1; l >= 0; l--) {
+      const dOutputs = Array.from({ length: steps }, (_, t) => sliceRows(dStacked, t * n, n));
+      const { dProjection, dRecurrent } = model.cell.backward(caches[l]!.cell, p(layerParam(l, 'recurrent')), dOutputs);
+      grads[layerParam(l, 'recurrent')] = dRecurrent;
+      grads[layerParam(l, 'bias')] = sumRows(dProjection);
+      const kernel = p(layerParam(l, 'kernel'));
+      if (l > 0) {
+        grads[layerParam(l, 'kernel')] = tf.matMul(transpose2d(caches[l]!.input!), dProjection);
+        dStacked = tf.matMul(dProjection, transpose2d(kernel)) as tf.Tensor2D;
+      } else {
+        const dTable = scatterAddRows(dProjection, inputs, vocab);
+        grads[layerParam(0, 'kernel')] = tf.matMul(transpose2d(p('embedding')), dTable);
+        grads['embedding'] = tf.matMul(dTable, transpose2d(kernel));
+      }
+    }
+    return { loss, grads, finals };
+  });
+  const finals: ModelState = [];
+  const hasCell = model.config.cell === 'lstm';
+  for (let i = 0; i < out.finals.length; i += hasCell ? 2 : 1) finals.push(hasCell ? { h: out.finals[i]!, c: out.finals[i + 1]! } : { h: out.finals[i]! });
+  return { loss: out.loss, grads: new Map(Object.entries(out.grads)), finals };
+}
+
+export interface RecallRunConfig {
+  cell: CellType;
+  hidden: number;
+  layers: number;
+  embedding: number;
+  lag: number;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  clip: number;
+  seed: number;
+  /** Held-out episodes scored at the end (rounded up to a multiple of evalStreams). */
+  evalEpisodes: number;
+  /** Score a smaller held-out set every this many steps (0 = only at the end). */
+  evalEvery: number;
+  /** 'recall': loss on the recall position only (default); 'all': every next character, as a language model. */
+  loss?: 'recall' | 'all';
+  /** Carry the hidden state from episode to episode (default) or start every episode from zeros. */
+  carry?: boolean;
+}
+
+export const DEFAULT_RECALL_BUDGET = {
+  hidden: 64,
+  layers: 1,
+  embedding: 16,
+  steps: 600,
+  batchSize: 32,
+  lr: 3e-3,
+  clip: 5,
+  evalEpisodes: 512,
+} as const;
+
+export type RecallProgress =
+  | { type: 'step'; step: number; loss: number; elapsedMs: number }
+  | { type: 'eval'; step: number; accuracy: number; recallLoss: number; elapsedMs: number };
+
+export interface RecallRunResult {
+  cell: CellType;
+  lag: number;
+  hidden: number;
+  layers: number;
+  params: number;
+  steps: number;
+  /** Accuracy on the held-out episodes after training. */
+  accuracy: number;
+  recallLoss: number;
+  evalCount: number;
+  chance: number;
+  /** Mean training loss over the last tenth of the steps (nats per weighted position). */
+  finalLoss: number;
+  elapsedMs: number;
+  /** [step, held-out accuracy] at every intermediate score. */
+  curve: [number, number][];
+}
+
+const EVAL_STREAMS = 16;
+
+/** The training batch of one step: window `step` of every stream. */
+function recallBatch(ids: Int32Array, episodeLength: number, stepsPerStream: number, batchSize: number, step: number) {
+  const inputs = new Int32Array(episodeLength * batchSize);
+  const targets = new Int32Array(episodeLength * batchSize);
+  for (let n = 0; n < batchSize; n++) {
+    const start = (n * stepsPerStream + step) * episodeLength;
+    for (let t = 0; t < episodeLength; t++) {
+      inputs[t * batchSize + n] = ids[start + t]!;
+      targets[t * batchSize + n] = ids[start + t + 1]!;
+    }
+  }
+  return { inputs, targets, batchSize, seqLen: episodeLength };
+}
+
+function heldOut(lag: number, episodes: number, seed: number): { task: RecallTask; ids: Int32Array } {
+  const task = makeRecallTask({ lag, episodes, seed });
+  return { task, ids: task.vocabulary.encode(task.text) };
+}
+
+/**
+ * Trains one cell on the recall task at one lag and scores it. `shouldStop`
+ * is checked between steps; a stopped run is scored where it is.
+ */
+export async function runRecall(
+  config: RecallRunConfig,
+  onProgress?: (p: RecallProgress) => void,
+  shouldStop?: () => boolean,
+): Promise<RecallRunResult> {
+  const { cell, lag, steps, batchSize } = config;
+  const episodeLength = lag + 4;
+  // One extra episode so the last window of the last stream has a target.
+  const train = makeRecallTask({ lag, episodes: batchSize * steps + 1, seed: config.seed });
+  const ids = train.vocabulary.encode(train.text);
+  const evalEpisodes = Math.ceil(config.evalEpisodes / EVAL_STREAMS) * EVAL_STREAMS;
+  const final = heldOut(lag, evalEpisodes, config.seed + 7919);
+  const probe = heldOut(lag, EVAL_STREAMS * 2, config.seed + 104_729);
+  const modelConfig = { cell, vocabSize: train.vocabulary.size, embedding: config.embedding, hidden: config.hidden, layers: config.layers, dropout: 0 };
+  const model = new CharRnn(modelConfig, initParams(modelConfig, new Rng(config.seed)));
+  const adam = new Adam();
+  let state = model.zeroState(batchSize);
+  const curve: [number, number][] = [];
+  const started = performance.now();
+  const losses: number[] = [];
+  const carry = config.carry !== false;
+  // Input index lag + 1 ('=') predicts the recalled marker.
+  const weights = new Float32Array(episodeLength * batchSize);
+  if (config.loss === 'all') weights.fill(1);
+  else weights.fill(1, (lag + 1) * batchSize, (lag + 2) * batchSize);
+  const score = (set: { task: RecallTask; ids: Int32Array }) =>
+    recallAccuracy(model, set.ids, set.task.recallPositions, {
+      streams: carry ? EVAL_STREAMS : set.task.recallPositions.length,
+      window: episodeLength,
+    });
+  try {
+    let done = 0;
+    for (let step = 0; step < steps && !shouldStop?.(); step++) {
+      const result = weightedLossAndGradients(model, recallBatch(ids, episodeLength, steps, batchSize, step), state, weights);
+      const loss = result.loss.dataSync()[0]!;
+      result.loss.dispose();
+      const norm = globalNorm(result.grads);
+      if (Number.isFinite(loss) && Number.isFinite(norm)) adam.apply(model.params, result.grads, config.lr, clipScale(norm, config.clip));
+      for (const g of result.grads.values()) g.dispose();
+      disposeState(state);
+      if (carry) state = result.finals;
+      else {
+        disposeState(result.finals);
+        state = model.zeroState(batchSize);
+      }
+      losses.push(loss);
+      done = step + 1;
+      const elapsedMs = performance.now() - started;
+      onProgress?.({ type: 'step', step: step + 1, loss, elapsedMs });
+      if (config.evalEvery > 0 && (step + 1) % config.evalEvery === 0 && step + 1 < steps) {
+        const s = score(probe);
+        curve.push([step + 1, s.accuracy]);
+        onProgress?.({ type: 'eval', step: step + 1, accuracy: s.accuracy, recallLoss: s.recallLoss, elapsedMs: performance.now() - started });
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const s = score(final);
+    const elapsedMs = performance.now() - started;
+    curve.push([done, s.accuracy]);
+    onProgress?.({ type: 'eval', step: done, accuracy: s.accuracy, recallLoss: s.recallLoss, elapsedMs });
+    const tail = losses.slice(-Math.max(1, Math.floor(done / 10)));
+    return {
+      cell, lag, hidden: config.hidden, layers: config.layers, params: parameterCount(modelConfig), steps: done,
+      accuracy: s.accuracy, recallLoss: s.recallLoss, evalCount: s.count, chance: train.chanceAccuracy,
+      finalLoss: tail.length > 0 ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN, elapsedMs, curve,
+    };
+  } finally {
+    disposeState(state);
+    disposeParams(model.params);
+    adam.dispose();
+  }
+}

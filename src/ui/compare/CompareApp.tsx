@@ -1,0 +1,120 @@
+/**
+ * The live compare view: the validation-loss curves of every cell on one
+ * chart, the table (the running cell's row updates as it trains) and each
+ * cell's latest sample. q or Ctrl-C stops the running cell (it saves) and
+ * skips the rest. Exits once the comparison is done, leaving the last frame.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import type { CompareEvent } from '../../compare/compare.js';
+import { formatPercent } from '../format.js';
+import { truncate } from '../text.js';
+import { useTerminalSize } from '../train/useTerminalSize.js';
+import { initialCompareState, reduceCompare, type CellProgress, type CompareViewState } from './compare-state.js';
+import { budgetLine, compareTable, sampleLines, valLossChart, type CompareTableRow } from './tables.js';
+
+export interface CompareSession {
+  subscribe(listener: (e: CompareEvent) => void): () => void;
+  stop(): void;
+}
+
+export interface CompareAppProps {
+  session: CompareSession;
+  color: boolean;
+  flushIntervalMs?: number;
+  onForceExit?: () => void;
+}
+
+export function liveRow(c: CellProgress, charsPerStep: number): CompareTableRow {
+  if (c.row) return { ...c.row, status: 'done' };
+  const best = c.val.length > 0 ? Math.min(...c.val.map(([, v]) => v)) : null;
+  return {
+    cell: c.cell, hidden: c.hidden, params: c.params, steps: c.step, status: c.status,
+    msPerStep: c.charsPerSec ? (charsPerStep * 1000) / c.charsPerSec : null, charsPerSec: c.charsPerSec, bestValLoss: best, elapsedMs: null,
+  };
+}
+
+/** Every line of a frame, for a terminal of width × height. */
+export function compareFrame(state: CompareViewState, width: number, height: number, color: boolean, stopping: boolean): string[] {
+  const b = state.budget;
+  const header = b ? truncate(`charnn compare · ${budgetLine(b, state.corpus, state.match)}`, width) : 'charnn compare · reading the corpus…';
+  const running = state.current !== null ? state.cells[state.current] : undefined;
+  const status =
+    state.status === 'done'
+      ? state.stopped ? 'stopped' : 'done'
+      : running
+        ? `training ${running.cell} (${state.current! + 1}/${state.cells.length}) step ${running.step} · ${formatPercent(running.progress)}${stopping ? ' · stopping…' : ' · q: stop'}`
+        : 'starting…';
+  const charsPerStep = b ? b.batchSize * b.seqLen : 1;
+  const table = compareTable(state.cells.map((c) => liveRow(c, charsPerStep)));
+  const samples = sampleLines(state.cells.map((c) => ({ cell: c.cell, text: c.row?.sample ?? c.sample })), width);
+  const warnings = state.warnings.map((w) => truncate(`! ${w}`, width));
+  const fixedRows = 2 + table.length + 1 + samples.length + warnings.length;
+  const chartRows = Math.max(0, Math.min(16, height - fixedRows - 1));
+  const curves = state.cells.map((c) => ({ cell: c.cell, val: c.row?.val ?? c.val }));
+  const chart = chartRows >= 5 ? valLossChart(curves, width, chartRows, color, b?.maxSteps ?? null) : [];
+  return [header, truncate(status, width), ...chart, ...table.map((l) => truncate(l, width)), 'samples:', ...samples, ...warnings];
+}
+
+export function CompareApp(props: CompareAppProps) {
+  const { session, color } = props;
+  const [state, setState] = useState(initialCompareState);
+  const latest = useRef(state);
+  const { columns, rows } = useTerminalSize();
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const [stopping, setStopping] = useState(false);
+  const interrupts = useRef(0);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      setState(latest.current);
+    };
+    const unsubscribe = session.subscribe((event) => {
+      latest.current = reduceCompare(latest.current, event);
+      const quiet = event.type === 'train' && event.event.type === 'step';
+      if (!quiet) flush();
+      else if (timer === null) timer = setTimeout(flush, props.flushIntervalMs ?? 100);
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [session, props.flushIntervalMs]);
+
+  const finished = state.status === 'done';
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') {
+        interrupts.current += 1;
+        if (interrupts.current > 1) {
+          (props.onForceExit ?? (() => process.exit(130)))();
+          return;
+        }
+      } else if (input !== 'q') return;
+      session.stop();
+      setStopping(true);
+    },
+    { isActive: isRawModeSupported === true && !finished },
+  );
+
+  useEffect(() => {
+    if (!finished) return;
+    const timer = setTimeout(() => exit(), 50);
+    return () => clearTimeout(timer);
+  }, [finished, exit]);
+
+  const lines = compareFrame(state, columns, Math.max(8, rows - 1), color, stopping && !finished);
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,42 @@
+/**
+ * `charnn gradients` on a terminal: the decay curves on a log scale and the
+ * table, redrawn as each cell's measurement finishes.
+ */
+import { Box, Text } from 'ink';
+import type { GradientSpan } from '../../compare/gradient-span.js';
+import { truncate } from '../text.js';
+import { useTerminalSize } from '../train/useTerminalSize.js';
+import { gradientChart, gradientTable } from './tables.js';
+
+export interface GradientsViewProps {
+  spans: readonly GradientSpan[];
+  /** What is being measured now ('' when done). */
+  status: string;
+  /** Lines under the table: what was measured, on which text. */
+  notes: readonly string[];
+  color: boolean;
+}
+
+export function gradientsFrame(p: GradientsViewProps, width: number, height: number): string[] {
+  const table = p.spans.length > 0 ? gradientTable(p.spans) : [];
+  const fixed = 1 + table.length + p.notes.length + 1;
+  const chartRows = Math.max(0, Math.min(20, height - fixed));
+  const chart = chartRows >= 5 ? gradientChart(p.spans, width, chartRows, p.color) : [];
+  return [p.status || 'gradient of the last position\'s loss with respect to the top layer\'s hidden state k steps back', ...chart, ...table, ...p.notes].map((l, i) =>
+    i > 0 && i <= chart.length ? l : truncate(l, width),
+  );
+}
+
+export function GradientsView(props: GradientsViewProps) {
+  const { columns, rows } = useTerminalSize();
+  const lines = gradientsFrame(props, columns, Math.max(10, rows - 1));
+  return (
+    <Box flexDirection="column">
+      {lines.map((line, i) => (
+        <Text key={i} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * The recall experiment: accuracy measurement on a hand-made model whose
+ * right and wrong answers are known, the weighted loss against the model's
+ * own loss and finite differences, and a short run that really learns.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { recallAccuracy, runRecall, weightedLossAndGradients, type LogitModel } from '../../src/compare/recall.js';
+import { makeRecallTask } from '../../src/data/recall-task.js';
+import { CharRnn, disposeState } from '../../src/model/char-rnn.js';
+import { CELL_TYPES } from '../../src/model/config.js';
+import { initParams } from '../../src/model/params.js';
+import { logSoftmax } from '../../src/sample/distribution.js';
+import { Rng } from '../../src/util/rng.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/**
+ * Remembers the last marker each stream read and, after '=', predicts it —
+ * except in every `wrongEvery`-th episode of a stream, where it predicts the
+ * next marker instead. Memory lives in JS and is reset by zeroState(), so it
+ * behaves like a carried hidden state.
+ */
+function oracle(task: ReturnType<typeof makeRecallTask>, wrongEvery: number): LogitModel & { calls: number } {
+  const v = task.vocabulary;
+  const markers = [...task.markers].map((m) => v.id(m));
+  const cue = v.id('=');
+  const newline = v.id('\n');
+  let memory: number[] = [];
+  let previous: number[] = [];
+  let episodes: number[] = [];
+  return {
+    calls: 0,
+    config: { vocabSize: v.size },
+    zeroState(n) {
+      memory = new Array(n).fill(-1);
+      previous = new Array(n).fill(newline);
+      episodes = new Array(n).fill(0);
+      return [];
+    },
+    sequenceLogits({ inputs, batchSize, seqLen }) {
+      this.calls++;
+      const out = new Float32Array(inputs.length * v.size);
+      for (let t = 0; t < seqLen; t++) {
+        for (let s = 0; s < batchSize; s++) {
+          const id = inputs[t * batchSize + s]!;
+          // A marker right after a line break (or at the start) opens an episode.
+          if (markers.includes(id) && previous[s] === newline) memory[s] = id;
+          previous[s] = id;
+          let guess = 0;
+          if (id === cue) {
+            const wrong = (episodes[s]! + 1) % wrongEvery === 0;
+            guess = wrong ? markers[(markers.indexOf(memory[s]!) + 1) % markers.length]! : memory[s]!;
+            episodes[s]!++;
+          }
+          out[(t * batchSize + s) * v.size + guess] = 10;
+        }
+      }
+      return { logits: tf.tensor2d(out, [inputs.length, v.size]), finals: [] };
+    },
+  };
+}
+
+describe('recallAccuracy', () => {
+  it('scores the prediction made after "=" against the recalled marker, state carried across windows', () => {
+    const task = makeRecallTask({ lag: 6, episodes: 48, seed: 3 });
+    const ids = task.vocabulary.encode(task.text);
+    const model = oracle(task, 4);
+    // 4 streams of 12 episodes (120 ids each), windows of 7 that cut episodes anywhere.
+    const score = recallAccuracy(model, ids, task.recallPositions, { streams: 4, window: 7 });
+    expect(score.count).toBe(48);
+    // Episodes 3, 7 and 11 of every stream are answered wrongly: 12 of 48.
+    expect(score.accuracy).toBeCloseTo(36 / 48, 12);
+    const V = task.vocabulary.size;
+    const right = Math.log(Math.exp(10) + V - 1) - 10;
+    const wrong = Math.log(Math.exp(10) + V - 1);
+    expect(score.recallLoss).toBeCloseTo((36 * right + 12 * wrong) / 48, 5);
+    expect(model.calls).toBe(Math.ceil(120 / 7));
+  });
+
+  it('is exact for a perfect oracle and with a single stream', () => {
+    const task = makeRecallTask({ lag: 3, episodes: 10, seed: 1 });
+    const ids = task.vocabulary.encode(task.text);
+    const score = recallAccuracy(oracle(task, Infinity), ids, task.recallPositions, { streams: 1, window: 100 });
+    expect(score).toMatchObject({ accuracy: 1, count: 10 });
+  });
+});
+
+describe('weightedLossAndGradients', () => {
+  const V = 6;
+  const batch = { inputs: new Int32Array([0, 5, 3, 2, 4, 1]), targets: new Int32Array([5, 3, 2, 4, 1, 0]), batchSize: 2, seqLen: 3 };
+
+  it.each(CELL_TYPES)('%s: equals lossAndGradients with every weight 1', (cell) => {
+    const config = { cell, vocabSize: V, embedding: 4, hidden: 5, layers: 2, dropout: 0 };
+    const model = new CharRnn(config, initParams(config, new Rng(3)));
+    const a = model.lossAndGradients(batch, model.zeroState(2));
+    const b = weightedLossAndGradients(model, batch, model.zeroState(2), new Float32Array(6).fill(1));
+    expect(b.loss.dataSync()[0]).toBeCloseTo(a.loss.dataSync()[0]!, 5);
+    for (const [name, g] of a.grads) {
+      const x = g.dataSync();
+      const y = b.grads.get(name)!.dataSync();
+      for (let i = 0; i < x.length; i++) expect(y[i], name).toBeCloseTo(x[i]!, 5);
+    }
+  });
+
+  it.each(CELL_TYPES)('%s: a masked loss and its gradient match the logits and finite differences', (cell) => {
+    const config = { cell, vocabSize: V, embedding: 4, hidden: 5, layers: 1, dropout: 0 };
+    const params = initParams(config, new Rng(4));
+    for (const [name, t] of params) params.set(name, tf.randomUniform(t.shape, -0.5, 0.5, 'float32', 17 + name.length));
+    const model = new CharRnn(config, params);
+    const weights = new Float32Array([0, 0, 0, 0, 1, 0]); // only t = 2, stream 0
+    const state = model.zeroState(2);
+    const { loss, grads, finals } = weightedLossAndGradients(model, batch, state, weights);
+    disposeState(finals);
+    const lossAt = () => {
+      const { logits, finals: f } = model.sequenceLogits(batch, state);
+      const values = logits.dataSync();
+      logits.dispose();
+      disposeState(f);
+      return -logSoftmax(values, 4 * V, V)[batch.targets[4]!]!;
+    };
+    expect(loss.dataSync()[0]).toBeCloseTo(lossAt(), 5);
+    const rng = new Rng(2);
+    for (const [name, tensor] of [...params]) {
+      const base = tensor.dataSync().slice();
+      const analytic = grads.get(name)!.dataSync();
+      for (let trial = 0; trial < 6; trial++) {
+        const i = rng.int(base.length);
+        const probe = (delta: number) => {
+          const values = base.slice();
+          values[i]! += delta;
+          params.set(name, tf.tensor(values, tensor.shape));
+          return lossAt();
+        };
+        const numeric = (probe(1e-2) - probe(-1e-2)) / 2e-2;
+        const error = Math.abs(numeric - analytic[i]!) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[i]!));
+        expect(error, `${name}[${i}]: numeric ${numeric} vs ${analytic[i]}`).toBeLessThan(2e-2);
+      }
+      params.set(name, tensor);
+    }
+  });
+});
+
+describe('runRecall', () => {
+  it('learns a short lag and is deterministic by seed', async () => {
+    const config = {
+      cell: 'gru' as const, hidden: 16, layers: 1, embedding: 8, lag: 2, steps: 150, batchSize: 16, lr: 1e-2, clip: 5, seed: 2,
+      evalEpisodes: 64, evalEvery: 50,
+    };
+    const a = await runRecall(config);
+    expect(a.steps).toBe(150);
+    expect(a.evalCount).toBe(64);
+    expect(a.chance).toBe(0.25);
+    expect(a.curve.map(([s]) => s)).toEqual([50, 100, 150]);
+    expect(a.accuracy).toBeGreaterThan(0.9);
+    const b = await runRecall({ ...config, steps: 20 }, undefined, () => false);
+    const c = await runRecall({ ...config, steps: 20 });
+    expect(b.accuracy).toBe(c.accuracy);
+    expect(b.finalLoss).toBe(c.finalLoss);
+    let n = 0;
+    const stopped = await runRecall({ ...config, steps: 100 }, undefined, () => ++n > 7);
+    expect(stopped.steps).toBe(7);
+  });
+});
