@@ -4,7 +4,8 @@
  * along the way, as a real run does) and prints the live tensor count and
  * the process RSS every 500 steps. Verdict: the tensor count is the same at
  * every report, and after the warm-up (the first 1,000 steps) RSS stays
- * within 10% of its smallest value. Exits 1 when either fails.
+ * within 10% of its smallest value (both read after a full garbage
+ * collection, so they show retained memory). Exits 1 when either fails.
  *
  *   node dist/bench/soak.js [--steps=5000] [--every=500] [--backend=wasm] [--keep-dir]
  */
@@ -12,10 +13,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/backend/index.js';
 import { prepareTraining } from '../src/train/setup.js';
 import type { TrainEvent } from '../src/train/events.js';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -63,6 +69,7 @@ const started = performance.now();
 log(`charnn soak: lstm 1×64 (embedding 32, dropout 0.1), batch 16 × seq 32, ${STEPS} steps on ${backend}, `
   + `eval + sample + checkpoints every 1000 steps, into ${out}`);
 log('');
+log('tensors = tf.memory().numTensors, rss/heap/ext = process.memoryUsage() after a full GC');
 log(`${'step'.padStart(6)}  ${'tensors'.padStart(7)}  ${'rss MB'.padStart(7)}  ${'heap MB'.padStart(7)}  ${'ext MB'.padStart(7)}  ${'steps/s'.padStart(7)}`);
 
 trainer.subscribe((event: TrainEvent) => {
@@ -71,6 +78,8 @@ trainer.subscribe((event: TrainEvent) => {
   if (event.type === 'error') log(`error: ${event.message}`);
   if (event.type !== 'step' || event.step % EVERY !== 0) return;
   const now = performance.now();
+  // Measured after a full collection: retained memory, not garbage waiting for the GC.
+  gc();
   const memory = process.memoryUsage();
   const row: Row = {
     step: event.step,
