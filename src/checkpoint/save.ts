@@ -27,13 +27,7 @@ export interface CheckpointContents {
 
 /** model.json and weights.bin bytes, produced by tf.layers itself. */
 export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: Params): Promise<{ modelJson: string; weights: Uint8Array }> {
-  // Building a tf.layers LSTM with unitForgetBias leaves 4 intermediate
-  // tensors per layer behind (its bias initializer); the tidy collects them.
-  // The model's weights are variables, which tidy leaves alone.
-  let model!: tf.LayersModel;
-  tf.tidy(() => {
-    model = toLayersModel(meta.model, params);
-  });
+  const model = toLayersModel(meta.model, params);
   let artifacts: tf.io.ModelArtifacts | null = null;
   await model.save({
     save: async (a) => {

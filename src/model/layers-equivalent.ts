@@ -13,6 +13,17 @@ import { toKerasArrays, type Params } from './params.js';
  *   the baseline); otherwise zeros, since the weights are set right after.
  */
 export function buildLayersModel(c: ModelConfig, options: { oneHotInput?: boolean; initialize?: boolean } = {}): tf.LayersModel {
+  // Building an LSTM layer with unitForgetBias leaves intermediate tensors of
+  // its bias initializer behind; the tidy collects them. The model's weights
+  // are variables, which a tidy leaves alone.
+  let built!: tf.LayersModel;
+  tf.tidy(() => {
+    built = buildUntidied(c, options);
+  });
+  return built;
+}
+
+function buildUntidied(c: ModelConfig, options: { oneHotInput?: boolean; initialize?: boolean }): tf.LayersModel {
   const init = options.initialize ? {} : { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', embeddingsInitializer: 'zeros' } as const;
   const model = tf.sequential({ name: 'charnn' });
   if (options.oneHotInput) {
