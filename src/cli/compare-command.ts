@@ -42,6 +42,8 @@ interface CompareOptions {
   sampleLength: number;
   lags: number[];
   episodes: number;
+  recallLoss: 'all' | 'recall';
+  carry: boolean;
   out?: string;
   backend: BackendName;
   ui: boolean;
@@ -105,6 +107,8 @@ export function makeCompareCommand(): Command {
     .option('--sample-length <n>', 'characters per sample', nonNegativeInt, 120)
     .option('--lags <list>', `recall task: filler characters between marker and recall (default ${DEFAULT_LAGS.join(',')})`, listOf(positiveInt), DEFAULT_LAGS)
     .option('--episodes <n>', 'recall task: held-out episodes scored per run', positiveInt, DEFAULT_RECALL_BUDGET.evalEpisodes)
+    .addOption(new Option('--recall-loss <which>', 'recall task: train on every next character (all) or on the recalled marker only (recall)').choices(['all', 'recall']).default(DEFAULT_RECALL_BUDGET.loss))
+    .option('--no-carry', 'recall task: start every episode from a zero state instead of carrying the state from the previous one')
     .option('--out <dir>', 'runs are saved to <dir>/<cell> (default: checkpoints/compare-<corpus>)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
     .option('--no-ui', 'plain progress on stderr and the table on stdout instead of the live view')
@@ -218,12 +222,13 @@ async function runRecallTask(o: CompareOptions): Promise<void> {
   const sized = o.match === 'params' ? matchParams(o.cells, shape, hidden) : sameHidden(o.cells, shape, hidden);
   const chance = 1 / [...DEFAULT_MARKERS].length;
   const budget = {
-    steps, batchSize: o.batch, lr, clip: o.clip, seed: o.seed, evalEpisodes: o.episodes, layers, embedding,
+    steps, batchSize: o.batch, lr, clip: o.clip, seed: o.seed, evalEpisodes: o.episodes, layers, embedding, loss: o.recallLoss, carry: o.carry,
     hidden: Object.fromEntries(sized.map((s) => [s.cell, s.hidden])), match: o.match,
   };
   const notes = [
     `chance ${chance.toFixed(2)} (${DEFAULT_MARKERS.length} markers, ${DEFAULT_FILLERS.length} fillers); accuracy = argmax at the recall position over ${o.episodes} held-out episodes`,
-    `budget per cell and lag: ${formatCount(steps)} steps × ${o.batch} episodes (one episode per BPTT window, seq-len lag + 4), Adam lr ${lr}, clip ${o.clip}, ` +
+    `budget per cell and lag: ${formatCount(steps)} steps × ${o.batch} episodes (one episode per BPTT window, seq-len lag + 4, state ${o.carry ? 'carried' : 'reset'} between episodes), ` +
+      `loss on ${o.recallLoss === 'all' ? 'every character' : 'the recalled marker only'}, Adam lr ${lr}, clip ${o.clip}, ` +
       `${layers} layer(s), embedding ${embedding}, ${o.match === 'params' ? 'hidden ' + sized.map((s) => `${s.cell} ${s.hidden}`).join(', ') : `hidden ${hidden}`}, seed ${o.seed}`,
   ];
   const results: RecallRunResult[] = [];
@@ -261,7 +266,7 @@ async function runRecallTask(o: CompareOptions): Promise<void> {
         const result = await runRecall(
           {
             cell: s.cell, hidden: s.hidden, layers, embedding, lag, steps, batchSize: o.batch, lr, clip: o.clip, seed: o.seed,
-            evalEpisodes: o.episodes, evalEvery: Math.max(50, Math.round(steps / 10)),
+            evalEpisodes: o.episodes, evalEvery: Math.max(50, Math.round(steps / 10)), loss: o.recallLoss, carry: o.carry,
           },
           (p) => {
             if (!running) return;

@@ -148,7 +148,7 @@ describe('runRecall', () => {
   it('learns a short lag and is deterministic by seed', async () => {
     const config = {
       cell: 'gru' as const, hidden: 16, layers: 1, embedding: 8, lag: 2, steps: 150, batchSize: 16, lr: 1e-2, clip: 5, seed: 2,
-      evalEpisodes: 64, evalEvery: 50,
+      evalEpisodes: 64, evalEvery: 50, loss: 'recall' as const,
     };
     const a = await runRecall(config);
     expect(a.steps).toBe(150);
