@@ -105,7 +105,7 @@ export function makeCompareCommand(): Command {
     .option('--eval-every <n>', 'steps between validations (default: a tenth of --max-steps, at least 25)', positiveInt)
     .option('--eval-batches <n>', 'validation batches per evaluation (0 = the whole split)', nonNegativeInt, 20)
     .option('--sample-length <n>', 'characters per sample', nonNegativeInt, 120)
-    .option('--lags <list>', `recall task: filler characters between marker and recall (default ${DEFAULT_LAGS.join(',')})`, listOf(positiveInt), DEFAULT_LAGS)
+    .option('--lags <list>', 'recall task: filler characters between marker and recall, comma-separated', listOf(positiveInt), DEFAULT_LAGS)
     .option('--episodes <n>', 'recall task: held-out episodes scored per run', positiveInt, DEFAULT_RECALL_BUDGET.evalEpisodes)
     .addOption(new Option('--recall-loss <which>', 'recall task: train on every next character (all) or on the recalled marker only (recall)').choices(['all', 'recall']).default(DEFAULT_RECALL_BUDGET.loss))
     .option('--no-carry', 'recall task: start every episode from a zero state instead of carrying the state from the previous one')
