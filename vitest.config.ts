@@ -5,9 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}'],
     environment: 'node',
     pool: 'forks',
-    // vitest's default is cores − 1, a single worker on a 2-core machine; most test
-    // files spend their time waiting on a spawned charnn, so two run well side by side.
-    maxWorkers: 2,
+    // One test file at a time (vitest's default on 2 cores, made explicit): the
+    // UI, signal and tmux tests measure reactions in real time, and a CPU-heavy
+    // file running beside them makes those timings flaky.
+    maxWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
