@@ -203,7 +203,7 @@ export interface RecallRunConfig {
  * 5, 20 and 50 on two busy wasm cores. lr 1e-2 is what the gated cells need
  * to learn lag 50 within it (the GRU does, 0.98); at 3e-3 the plain RNN
  * learns lag 20 (0.99) but at 1e-2 it does not (0.27). See
- * docs/cells-measured.md for the other budgets tried.
+ * the README section "RNN, LSTM and GRU, measured" for the other budgets tried.
  */
 export const DEFAULT_RECALL_BUDGET = {
   hidden: 64,
