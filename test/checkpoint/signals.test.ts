@@ -35,9 +35,9 @@ interface Outcome {
  * Trains in plain mode until stderr shows `ready`, then sends `signals`
  * (`gapMs` apart) and waits for the exit.
  */
-function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], gapMs = 0): Promise<Outcome> {
+function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], gapMs = 0, hidden = 32): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'train', corpus, '--layers', '1', '--hidden', '32', '--embedding', '16', '--batch', '4',
+    const child = spawn(process.execPath, [BIN, 'train', corpus, '--layers', '1', '--hidden', String(hidden), '--embedding', '16', '--batch', '4',
       '--seq-len', '16', '--max-steps', '100000', '--eval-every', '3', '--eval-batches', '1', '--sample-length', '0', '--backend', 'wasm',
       '--workers', '1', '--no-ui', '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -50,7 +50,7 @@ function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], g
         sent = true;
         void (async () => {
           for (const [i, signal] of signals.entries()) {
-            if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
+            if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
             lastSignal = performance.now();
             child.kill(signal);
           }
@@ -91,7 +91,10 @@ describe('signals', () => {
   it.concurrent('a second SIGINT exits at once with 130, leaving a whole checkpoint', async () => {
     const out = path.join(dir, 'twice');
     // Wait for a first latest/ so there is a previous checkpoint to keep.
-    const r = await trainAndSignal(out, /^checkpoint latest/m, ['SIGINT', 'SIGINT'], 20);
+    // Standard signals sent back to back coalesce in the kernel, so the second
+    // follows 20 ms later; a model large enough that finishing the step in
+    // flight and saving takes longer than that keeps the race on our side.
+    const r = await trainAndSignal(out, /^checkpoint latest/m, ['SIGINT', 'SIGINT'], 20, 1024);
     expect(r.code, r.stderr).toBe(130);
     expect(r.exitMs).toBeLessThan(AT_ONCE_MS);
     expect(r.stderr).toContain('charnn: interrupted again, exiting without saving');
