@@ -70,6 +70,26 @@ const single = sampling(sampler, 1, quick ? 200 : 1000);
 const batched = sampling(sampler, 64, quick ? 30 : 150);
 log(`sampling 2×256 lstm: 1 stream ${single.toFixed(0)} chars/s, 64 streams ${batched.toFixed(0)} chars/s`);
 
+// generate --num 64 against 64 runs of --num 1, as a user would run them.
+const bin = path.join(here, '..', '..', 'bin', 'charnn.js');
+const corpusFile = path.join(here, '..', '..', 'corpora', 'tinyshakespeare.txt');
+const genDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-bench-'));
+const made = spawnSync(process.execPath, [bin, 'train', corpusFile, '--layers', '2', '--hidden', '256', '--max-steps', '1', '--eval-every', '1',
+  '--eval-batches', '1', '--sample-length', '0', '--no-ui', '--backend', backend, '--out', genDir], { encoding: 'utf8' });
+if (made.status !== 0) throw new Error(`could not make the generation checkpoint: ${made.stderr}`);
+const runs = quick ? 8 : 64;
+const timeRun = (num: number): number => {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [bin, 'generate', genDir, '--num', String(num), '--length', '200', '--seed', '1', '--backend', backend], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`generate failed: ${r.stderr}`);
+  return performance.now() - t0;
+};
+const batchedRunMs = timeRun(runs);
+let separateRunsMs = 0;
+for (let i = 0; i < runs; i++) separateRunsMs += timeRun(1);
+fs.rmSync(genDir, { recursive: true, force: true });
+log(`generate --num ${runs} --length 200: ${(batchedRunMs / 1000).toFixed(1)} s; ${runs} runs of --num 1: ${(separateRunsMs / 1000).toFixed(1)} s`);
+
 const probe = spawnSync(process.execPath, [path.join(here, 'memory-probe.js'), backend, String(BATCH), String(SEQ), quick ? '20' : '40'], { encoding: 'utf8' });
 const leakProbe = spawnSync(process.execPath, [path.join(here, 'memory-probe.js'), backend, '4', '16', quick ? '100' : '1000'], { encoding: 'utf8' });
 const memory = JSON.parse(probe.stdout.trim().split('\n').at(-1) ?? '{}');
@@ -84,6 +104,7 @@ const targets: [string, boolean, string][] = [
   ['--workers 2 ≥ 1.7× one worker', twoWorkers / oneWorker >= 1.7, `${(twoWorkers / oneWorker).toFixed(2)}×`],
   ['single-stream sampling ≥ 2,000 chars/s', single >= 2000, `${single.toFixed(0)} chars/s`],
   ['batched generation ≥ 20× single-stream', batched / single >= 20, `${(batched / single).toFixed(1)}×`],
+  [`generate --num ${runs} ≥ 10× faster than ${runs} runs of --num 1`, separateRunsMs / batchedRunMs >= 10, `${(separateRunsMs / batchedRunMs).toFixed(1)}×`],
   ['peak RSS ≤ 400 MB (2×256 lstm training)', memory.peakRssMb <= 400, `${Number(memory.peakRssMb).toFixed(0)} MB`],
   ['no tensor leak (step 10 vs step 1,000)', leaks.tensorsAt10 === leaks.tensorsAtEnd, `${leaks.tensorsAt10} vs ${leaks.tensorsAtEnd} (${leaks.steps} steps)`],
 ];
@@ -92,7 +113,8 @@ const results = {
   date: new Date().toISOString(), backend, cpu: os.cpus()[0]?.model, cores: os.cpus().length, quick,
   benchConfig: { vocab: 65, embedding: 64, batch: BATCH, seqLen: SEQ },
   matMulGflops: matmul, training, workers: { one: oneWorker, two: twoWorkers, speedup: twoWorkers / oneWorker },
-  sampling: { single, batched64: batched, ratio: batched / single }, memory, leaks,
+  sampling: { single, batched64: batched, ratio: batched / single },
+  generateCommand: { samples: runs, batchedRunMs, separateRunsMs, ratio: separateRunsMs / batchedRunMs }, memory, leaks,
   targets: targets.map(([name, ok, value]) => ({ name, ok, value })),
 };
 
@@ -111,6 +133,7 @@ if (json) {
     `matMul 2048×320·320×1024: ${matmul.toFixed(1)} GFLOP/s`,
     `--workers 2 (lstm 1×256): ${twoWorkers.toFixed(0)} chars/s = ${(twoWorkers / oneWorker).toFixed(2)}× one worker`,
     `sampling (lstm 2×256): 1 stream ${single.toFixed(0)} chars/s, 64 streams ${batched.toFixed(0)} chars/s (${(batched / single).toFixed(1)}×)`,
+    `charnn generate (lstm 2×256, 200 chars): --num ${runs} in ${(batchedRunMs / 1000).toFixed(1)} s, ${runs} runs of --num 1 in ${(separateRunsMs / 1000).toFixed(1)} s (${(separateRunsMs / batchedRunMs).toFixed(1)}×)`,
     `memory (lstm 2×256, batch ${BATCH}×${SEQ}): peak RSS ${Number(memory.peakRssMb).toFixed(0)} MB; tensors after step 10: ${leaks.tensorsAt10}, after step ${leaks.steps}: ${leaks.tensorsAtEnd}`,
     '',
     'targets:',
