@@ -58,7 +58,7 @@ export class Trainer {
   private readonly adam: Adam;
   private readonly trainStream: BatchStream;
   private readonly valStream: BatchStream;
-  private readonly rng: Rng;
+  private rng: Rng;
   private progress: Progress;
   private history: History;
   private carried: ModelState;
@@ -243,6 +243,10 @@ export class Trainer {
     this.carried = state.carried ?? this.model.zeroState(this.setup.training.batchSize);
     const recoveries = this.progress.recoveries + 1;
     this.progress = { ...loaded.meta.progress, recoveries };
+    // Back to the checkpoint's moment in every respect: losses recorded after
+    // it and random draws made since belong to the abandoned trajectory.
+    this.history = loaded.meta.history;
+    this.rng = new Rng(loaded.meta.progress.rngState);
   }
 
   async run(): Promise<DoneEvent> {
