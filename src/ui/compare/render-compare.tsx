@@ -4,6 +4,7 @@ import type { CompareEvent } from '../../compare/compare.js';
 import { CompareApp, type CompareSession } from './CompareApp.js';
 import { GradientsView, type GradientsViewProps } from './GradientsView.js';
 import { RecallView, type RecallViewProps } from './RecallView.js';
+import { bufferUntilSubscribed } from '../buffered-subscription.js';
 
 export interface ViewHandle<P> {
   update(props: P): void;
@@ -11,32 +12,8 @@ export interface ViewHandle<P> {
   finish(): Promise<void>;
 }
 
-/**
- * Holds events from `session` until the app's own subscription (made after
- * its first render) takes over, so nothing emitted in between is lost.
- */
 function buffered(session: CompareSession): CompareSession & { close(): void } {
-  let buffer: CompareEvent[] | null = [];
-  const listeners = new Set<(e: CompareEvent) => void>();
-  const close = session.subscribe((e) => {
-    if (buffer) buffer.push(e);
-    for (const l of listeners) l(e);
-  });
-  return {
-    subscribe(listener) {
-      listeners.add(listener);
-      if (buffer) {
-        const pending = buffer;
-        buffer = null;
-        for (const e of pending) listener(e);
-      }
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    stop: () => session.stop(),
-    close,
-  };
+  return { ...bufferUntilSubscribed<CompareEvent>((listener) => session.subscribe(listener)), stop: () => session.stop() };
 }
 
 export function renderCompareApp(session: CompareSession, color: boolean): { waitUntilExit(): Promise<void>; unmount(): void } {

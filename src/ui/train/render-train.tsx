@@ -2,6 +2,7 @@
 import { render } from 'ink';
 import type { TrainEvent } from '../../train/events.js';
 import { TrainApp } from './TrainApp.js';
+import { bufferUntilSubscribed } from '../buffered-subscription.js';
 import type { TrainSession } from './useTrainEvents.js';
 
 export type { TrainSession } from './useTrainEvents.js';
@@ -30,37 +31,12 @@ export function colorFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
   return env['NO_COLOR'] === undefined || env['NO_COLOR'] === '';
 }
 
-/**
- * Subscribe to `session` now and hold events until the app's own
- * subscription (made after the first render) takes over, so a trainer that
- * emits `start` right after this call loses nothing.
- */
-function bufferUntilSubscribed(session: TrainSession): TrainSession & { close(): void } {
-  let buffer: TrainEvent[] | null = [];
-  const listeners = new Set<(e: TrainEvent) => void>();
-  const close = session.subscribe((e) => {
-    if (buffer) buffer.push(e);
-    for (const l of listeners) l(e);
-  });
-  return {
-    subscribe(listener) {
-      listeners.add(listener);
-      if (buffer) {
-        const pending = buffer;
-        buffer = null;
-        for (const e of pending) listener(e);
-      }
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    send: (command) => session.send(command),
-    close,
-  };
+function bufferedSession(session: TrainSession): TrainSession & { close(): void } {
+  return { ...bufferUntilSubscribed<TrainEvent>((listener) => session.subscribe(listener)), send: (command) => session.send(command) };
 }
 
 export function renderTrainDashboard(session: TrainSession, options: RenderTrainOptions = {}): TrainDashboardHandle {
-  const buffered = bufferUntilSubscribed(session);
+  const buffered = bufferedSession(session);
   const instance = render(
     <TrainApp
       session={buffered}
