@@ -44,6 +44,7 @@ interface CompareOptions {
   episodes: number;
   recallLoss: 'all' | 'recall';
   carry: boolean;
+  fixedLag: boolean;
   out?: string;
   backend: BackendName;
   ui: boolean;
@@ -109,6 +110,7 @@ export function makeCompareCommand(): Command {
     .option('--episodes <n>', 'recall task: held-out episodes scored per run', positiveInt, DEFAULT_RECALL_BUDGET.evalEpisodes)
     .addOption(new Option('--recall-loss <which>', 'recall task: train on every next character (all) or on the recalled marker only (recall)').choices(['all', 'recall']).default(DEFAULT_RECALL_BUDGET.loss))
     .option('--no-carry', 'recall task: start every episode from a zero state instead of carrying the state from the previous one')
+    .option('--fixed-lag', 'recall task: train every episode at exactly the lag (default: training lags drawn from 1 … lag; scoring is always at the lag)', false)
     .option('--out <dir>', 'runs are saved to <dir>/<cell> (default: checkpoints/compare-<corpus>)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
     .option('--no-ui', 'plain progress on stderr and the table on stdout instead of the live view')
@@ -223,11 +225,11 @@ async function runRecallTask(o: CompareOptions): Promise<void> {
   const chance = 1 / [...DEFAULT_MARKERS].length;
   const budget = {
     steps, batchSize: o.batch, lr, clip: o.clip, seed: o.seed, evalEpisodes: o.episodes, layers, embedding, loss: o.recallLoss, carry: o.carry,
-    hidden: Object.fromEntries(sized.map((s) => [s.cell, s.hidden])), match: o.match,
+    fixedLag: o.fixedLag, hidden: Object.fromEntries(sized.map((s) => [s.cell, s.hidden])), match: o.match,
   };
   const notes = [
     `chance ${chance.toFixed(2)} (${DEFAULT_MARKERS.length} markers, ${DEFAULT_FILLERS.length} fillers); accuracy = argmax at the recall position over ${o.episodes} held-out episodes`,
-    `budget per cell and lag: ${formatCount(steps)} steps × ${o.batch} episodes (one episode per BPTT window, seq-len lag + 4, state ${o.carry ? 'carried' : 'reset'} between episodes), ` +
+    `budget per cell and lag: ${formatCount(steps)} steps × ${o.batch} episodes (${o.fixedLag ? 'all at the lag' : 'training lags drawn from 1 … lag'}; one episode per BPTT window, seq-len lag + 4, state ${o.carry ? 'carried' : 'reset'} between episodes), ` +
       `loss on ${o.recallLoss === 'all' ? 'every character' : 'the recalled marker only'}, Adam lr ${lr}, clip ${o.clip}, ` +
       `${layers} layer(s), embedding ${embedding}, ${o.match === 'params' ? 'hidden ' + sized.map((s) => `${s.cell} ${s.hidden}`).join(', ') : `hidden ${hidden}`}, seed ${o.seed}`,
   ];
@@ -266,7 +268,7 @@ async function runRecallTask(o: CompareOptions): Promise<void> {
         const result = await runRecall(
           {
             cell: s.cell, hidden: s.hidden, layers, embedding, lag, steps, batchSize: o.batch, lr, clip: o.clip, seed: o.seed,
-            evalEpisodes: o.episodes, evalEvery: Math.max(50, Math.round(steps / 10)), loss: o.recallLoss, carry: o.carry,
+            evalEpisodes: o.episodes, evalEvery: Math.max(50, Math.round(steps / 10)), loss: o.recallLoss, carry: o.carry, fixedLag: o.fixedLag,
           },
           (p) => {
             if (!running) return;

@@ -24,6 +24,8 @@ export interface RecallTaskOptions {
   /** Number of episodes; an integer ≥ 1. */
   episodes: number;
   seed: number;
+  /** Shortest lag; each episode's lag is drawn uniformly from [minLag, lag] (lag if omitted). */
+  minLag?: number;
   /** Distinct characters to remember; DEFAULT_MARKERS if omitted. */
   markers?: string;
   /** Distinct filler characters, disjoint from markers; DEFAULT_FILLERS if omitted. */
@@ -51,6 +53,9 @@ export function makeRecallTask(options: RecallTaskOptions): RecallTask {
   const fillers = options.fillers ?? DEFAULT_FILLERS;
   checkCount(lag, 'lag');
   checkCount(episodes, 'episodes');
+  const minLag = options.minLag ?? lag;
+  checkCount(minLag, 'minLag');
+  if (minLag > lag) throw usageError(`recall task minLag ${minLag} exceeds lag ${lag}`, 'pass a minLag no greater than the lag');
   if (!Number.isFinite(seed)) throw usageError(`recall task seed must be a number, got ${seed}`, 'pass an integer seed');
   const markerChars = checkAlphabet(markers, 'markers');
   const fillerChars = checkAlphabet(fillers, 'fillers');
@@ -69,8 +74,10 @@ export function makeRecallTask(options: RecallTaskOptions): RecallTask {
   let k = 0;
   for (let e = 0; e < episodes; e++) {
     const marker = markerChars[rng.int(markerChars.length)]!;
+    const episodeLag = minLag === lag ? lag : minLag + rng.int(lag - minLag + 1);
+    for (let j = episodeLag; j < lag; j++) parts[k++] = fillerChars[rng.int(fillerChars.length)]!;
     parts[k++] = marker;
-    for (let j = 0; j < lag; j++) parts[k++] = fillerChars[rng.int(fillerChars.length)]!;
+    for (let j = 0; j < episodeLag; j++) parts[k++] = fillerChars[rng.int(fillerChars.length)]!;
     parts[k++] = CUE;
     recallPositions[e] = k; // parts holds one code point per slot, so k is a code point index
     parts[k++] = marker;

@@ -57,7 +57,7 @@ describe('charnn compare', () => {
     const r = await runCli(['compare', '--task', 'recall', '--lags', '2,3', '--cells', 'rnn,gru', '--max-steps', '5', '--hidden', '8', '--episodes', '32', '--backend', 'wasm', '--json']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ task: 'recall', chance: 0.25, lags: [2, 3], budget: { steps: 5 } });
+    expect(result).toMatchObject({ task: 'recall', chance: 0.25, lags: [2, 3], budget: { steps: 5, fixedLag: false } });
     expect(result.results.map((x: { cell: string; lag: number }) => `${x.cell}@${x.lag}`)).toEqual(['rnn@2', 'gru@2', 'rnn@3', 'gru@3']);
     for (const x of result.results) {
       expect(x.accuracy).toBeGreaterThanOrEqual(0);

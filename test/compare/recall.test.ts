@@ -164,4 +164,17 @@ describe('runRecall', () => {
     const stopped = await runRecall({ ...config, steps: 100 }, undefined, () => ++n > 7);
     expect(stopped.steps).toBe(7);
   });
+
+  it('trains on mixed lags unless fixedLag is set, and scores at the lag either way', async () => {
+    const config = {
+      cell: 'rnn' as const, hidden: 8, layers: 1, embedding: 4, lag: 6, steps: 10, batchSize: 8, lr: 1e-2, clip: 5, seed: 3,
+      evalEpisodes: 32, evalEvery: 0,
+    };
+    const mixed = await runRecall(config);
+    const fixed = await runRecall({ ...config, fixedLag: true });
+    expect(mixed.evalCount).toBe(32);
+    expect(fixed.evalCount).toBe(32);
+    expect(mixed.finalLoss).not.toBe(fixed.finalLoss);
+    expect(await runRecall({ ...config, fixedLag: false })).toMatchObject({ finalLoss: mixed.finalLoss, accuracy: mixed.accuracy });
+  });
 });

@@ -40,6 +40,31 @@ describe('makeRecallTask', () => {
     expect(task.vocabulary.decode(task.vocabulary.encode(task.text))).toBe(task.text);
   });
 
+  it('draws each lag from minLag … lag, padding the front with fillers so every episode keeps its length', () => {
+    const lag = 8;
+    const task = makeRecallTask({ lag, episodes: 400, seed: 5, minLag: 2 });
+    const again = makeRecallTask({ lag, episodes: 400, seed: 5, minLag: 2 });
+    expect(again.text).toBe(task.text);
+    const episodes = task.text.split('\n').slice(0, -1);
+    const seen = new Set<number>();
+    const chars = codePoints(task.text);
+    episodes.forEach((ep, e) => {
+      expect(ep).toHaveLength(lag + 3);
+      const match = new RegExp(`^([${DEFAULT_FILLERS}]*)([${DEFAULT_MARKERS}])([${DEFAULT_FILLERS}]*)=([${DEFAULT_MARKERS}])$`).exec(ep);
+      expect(match, ep).not.toBeNull();
+      const [, padding, marker, fillers, recalled] = match!;
+      expect(recalled).toBe(marker);
+      expect(padding!.length + fillers!.length).toBe(lag);
+      seen.add(fillers!.length);
+      const p = task.recallPositions[e]!;
+      expect(p).toBe(e * (lag + 4) + lag + 2);
+      expect(chars[p]).toBe(marker);
+    });
+    expect([...seen].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    // minLag equal to lag is the fixed-lag task, draw for draw
+    expect(makeRecallTask({ lag, episodes: 50, seed: 5, minLag: lag }).text).toBe(makeRecallTask({ lag, episodes: 50, seed: 5 }).text);
+  });
+
   it('uses code point indices with astral markers', () => {
     const task = makeRecallTask({ lag: 3, episodes: 20, seed: 3, markers: '😀👍', fillers: 'xy' });
     expect(task.chanceAccuracy).toBe(0.5);
@@ -65,6 +90,8 @@ describe('makeRecallTask', () => {
       [{ ...ok, fillers: 'a\n' }, /fillers must not contain '=' or a newline/],
       [{ ...ok, markers: 'ABA' }, /markers repeat "A"/],
       [{ ...ok, seed: Number.NaN }, /seed must be a number/],
+      [{ ...ok, minLag: 0 }, /minLag must be an integer of at least 1/],
+      [{ ...ok, minLag: 4 }, /minLag 4 exceeds lag 3/],
     ];
     for (const [options, message] of cases) {
       expect(() => makeRecallTask(options as never)).toThrow(message);
