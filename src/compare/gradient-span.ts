@@ -17,9 +17,9 @@
  * nearly additive paths (c_t = f ⊙ c_{t−1} + …, h_t = z ⊙ h_{t−1} + …).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows, sliceRows } from '../backend/fast-ops.js';
+import { sliceRows } from '../backend/fast-ops.js';
 import { BatchStream } from '../data/batches.js';
-import type { CharRnn, ModelState } from '../model/char-rnn.js';
+import { disposeState, flattenState, unflattenState, type CharRnn, type ModelState } from '../model/char-rnn.js';
 import { layerParam } from '../model/params.js';
 import type { CellType } from '../model/config.js';
 import { usageError } from '../util/errors.js';
@@ -61,27 +61,10 @@ export function hiddenStateGradients(model: CharRnn, batch: LastPositionBatch, s
   const byK: Float32Array[] = new Array(steps);
   const losses = new Float64Array(n);
   const flatFinals = tf.tidy(() => {
-    const finals: tf.Tensor2D[] = [];
-    let stacked: tf.Tensor2D | null = null;
-    let top: { cache: unknown; last: tf.Tensor2D } | null = null;
-    for (let l = 0; l < layers; l++) {
-      let projections: tf.Tensor2D[];
-      if (l === 0) {
-        const table = model.firstProjectionTable();
-        projections = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
-      } else {
-        const all = tf.add(tf.matMul(stacked!, p(layerParam(l, 'kernel'))), p(layerParam(l, 'bias'))) as tf.Tensor2D;
-        projections = Array.from({ length: steps }, (_, t) => sliceRows(all, t * n, n));
-      }
-      const isTop = l === layers - 1;
-      const result = model.cell.forward(projections, p(layerParam(l, 'recurrent')), state[l]!, isTop);
-      finals.push(result.final.h);
-      if (result.final.c) finals.push(result.final.c);
-      if (isTop) top = { cache: result.cache, last: result.outputs[steps - 1]! };
-      else stacked = tf.concat(result.outputs, 0) as tf.Tensor2D;
-    }
+    const { top, finals, caches } = model.forwardLayers({ inputs, batchSize: n, seqLen: steps }, state, true, {});
+    const last = sliceRows(top, (steps - 1) * n, n);
     // L_T = Σ_n CE(softmax(h_T·W + b), y_n); dL/dlogits = softmax − onehot.
-    const logits = tf.add(tf.matMul(top!.last, p('output.kernel')), p('output.bias')) as tf.Tensor2D;
+    const logits = tf.add(tf.matMul(last, p('output.kernel')), p('output.bias')) as tf.Tensor2D;
     const logProbs = tf.logSoftmax(logits);
     const oneHot = new Float32Array(n * vocabSize);
     for (let i = 0; i < n; i++) oneHot[i * vocabSize + lastTargets[i]!] = 1;
@@ -92,17 +75,14 @@ export function hiddenStateGradients(model: CharRnn, batch: LastPositionBatch, s
     const dTop = tf.matMul(dLogits, tf.transpose(p('output.kernel'))) as tf.Tensor2D;
     const zeros = tf.zeros([n, hidden]) as tf.Tensor2D;
     const dOutputs = Array.from({ length: steps }, (_, t) => (t === steps - 1 ? dTop : zeros));
-    const grads = model.cell.backward(top!.cache, p(layerParam(layers - 1, 'recurrent')), dOutputs, (t, dh) => {
+    const grads = model.cell.backward(caches[layers - 1]!.cell, p(layerParam(layers - 1, 'recurrent')), dOutputs, (t, dh) => {
       byK[steps - 1 - t] = dh.dataSync() as Float32Array;
     });
     grads.dProjection.dispose();
     grads.dRecurrent.dispose();
-    return finals;
+    return flattenState(finals);
   });
-  const finals: ModelState = [];
-  const hasCell = model.config.cell === 'lstm';
-  for (let i = 0; i < flatFinals.length; i += hasCell ? 2 : 1) finals.push(hasCell ? { h: flatFinals[i]!, c: flatFinals[i + 1]! } : { h: flatFinals[i]! });
-  return { byK, losses, finals };
+  return { byK, losses, finals: unflattenState(flatFinals, model.config.cell === 'lstm') };
 }
 
 /** L2 norm of each of the N rows of an [N·H] row-major array. */
@@ -175,10 +155,7 @@ export async function measureGradientSpan(model: CharRnn, ids: Int32Array, optio
       const { inputs, targets } = stream.batch(b);
       const lastTargets = targets.slice(span * batchSize, (span + 1) * batchSize);
       const { byK, losses, finals } = hiddenStateGradients(model, { inputs, lastTargets, batchSize, seqLen: span + 1 }, state);
-      for (const s of state) {
-        s.h.dispose();
-        s.c?.dispose();
-      }
+      disposeState(state);
       state = finals;
       for (let k = 0; k <= span; k++) for (const v of rowNorms(byK[k]!, batchSize)) sums[k]! += v;
       for (const v of losses) lossSum += v;
@@ -186,10 +163,7 @@ export async function measureGradientSpan(model: CharRnn, ids: Int32Array, optio
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
-    for (const s of state) {
-      s.h.dispose();
-      s.c?.dispose();
-    }
+    disposeState(state);
   }
   const count = windows * batchSize;
   const norms = Array.from(sums, (s) => s / count);

@@ -20,11 +20,10 @@
  * at exactly `lag`, to see the difference).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows, scatterAddRows, sliceRows, sumRows, transpose2d } from '../backend/fast-ops.js';
 import { makeRecallTask, type RecallTask } from '../data/recall-task.js';
-import { CharRnn, disposeState, type LossAndGradients, type ModelState, type TokenBatch } from '../model/char-rnn.js';
+import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import { parameterCount, type CellType } from '../model/config.js';
-import { disposeParams, initParams, layerParam } from '../model/params.js';
+import { disposeParams, initParams } from '../model/params.js';
 import { Adam, clipScale, globalNorm } from '../train/optimizer.js';
 import { Rng } from '../util/rng.js';
 
@@ -110,77 +109,6 @@ export function recallAccuracy(
   }
   const count = wanted.size;
   return { accuracy: count > 0 ? correct / count : NaN, recallLoss: count > 0 ? lossSum / count : NaN, count };
-}
-
-/**
- * Cross-entropy weighted per position, Σ wᵢ·CEᵢ / Σ wᵢ, and its gradient for
- * every parameter: CharRnn.lossAndGradients with a weight per position (no
- * dropout). With all weights 1 it is exactly lossAndGradients. The recall
- * experiment weights only the recall positions: the fillers are random by
- * construction, so their loss carries no signal, only noise that drowns the
- * one gradient that teaches memory.
- */
-export function weightedLossAndGradients(model: CharRnn, batch: TokenBatch, state: ModelState, weights: Float32Array): LossAndGradients {
-  const { vocabSize: vocab, layers } = model.config;
-  const { batchSize: n, seqLen: steps, inputs, targets } = batch;
-  if (weights.length !== n * steps) throw new Error(`weights has ${weights.length} entries, expected ${n}×${steps}`);
-  let total = 0;
-  for (const w of weights) total += w;
-  if (!(total > 0)) throw new Error('weights must not all be zero');
-  const p = (name: string) => model.params.get(name) as tf.Tensor2D;
-  const out = tf.tidy(() => {
-    const caches: { input: tf.Tensor2D | null; cell: unknown }[] = [];
-    const finals: tf.Tensor2D[] = [];
-    let stacked: tf.Tensor2D | null = null;
-    for (let l = 0; l < layers; l++) {
-      const input = stacked;
-      let projections: tf.Tensor2D[];
-      if (l === 0) {
-        const table = model.firstProjectionTable();
-        projections = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
-      } else {
-        const all = tf.add(tf.matMul(input!, p(layerParam(l, 'kernel'))), p(layerParam(l, 'bias'))) as tf.Tensor2D;
-        projections = Array.from({ length: steps }, (_, t) => sliceRows(all, t * n, n));
-      }
-      const result = model.cell.forward(projections, p(layerParam(l, 'recurrent')), state[l]!, true);
-      finals.push(result.final.h);
-      if (result.final.c) finals.push(result.final.c);
-      stacked = tf.concat(result.outputs, 0) as tf.Tensor2D;
-      caches.push({ input: l === 0 ? null : input, cell: result.cache });
-    }
-    const top = stacked!;
-    const logProbs = tf.logSoftmax(tf.add(tf.matMul(top, p('output.kernel')), p('output.bias')));
-    const oneHot = new Float32Array(n * steps * vocab);
-    for (let i = 0; i < targets.length; i++) oneHot[i * vocab + targets[i]!] = 1;
-    const targetMask = tf.tensor2d(oneHot, [n * steps, vocab]);
-    const w = tf.tensor2d(weights.map((v) => v / total), [n * steps, 1]);
-    const loss = tf.neg(tf.sum(tf.mul(tf.mul(logProbs, targetMask), w))) as tf.Scalar;
-    const dLogits = tf.mul(tf.sub(tf.exp(logProbs), targetMask), w) as tf.Tensor2D;
-    const grads: Record<string, tf.Tensor> = {};
-    grads['output.kernel'] = tf.matMul(transpose2d(top), dLogits);
-    grads['output.bias'] = sumRows(dLogits);
-    let dStacked = tf.matMul(dLogits, transpose2d(p('output.kernel'))) as tf.Tensor2D;
-    for (let l = layers - 1; l >= 0; l--) {
-      const dOutputs = Array.from({ length: steps }, (_, t) => sliceRows(dStacked, t * n, n));
-      const { dProjection, dRecurrent } = model.cell.backward(caches[l]!.cell, p(layerParam(l, 'recurrent')), dOutputs);
-      grads[layerParam(l, 'recurrent')] = dRecurrent;
-      grads[layerParam(l, 'bias')] = sumRows(dProjection);
-      const kernel = p(layerParam(l, 'kernel'));
-      if (l > 0) {
-        grads[layerParam(l, 'kernel')] = tf.matMul(transpose2d(caches[l]!.input!), dProjection);
-        dStacked = tf.matMul(dProjection, transpose2d(kernel)) as tf.Tensor2D;
-      } else {
-        const dTable = scatterAddRows(dProjection, inputs, vocab);
-        grads[layerParam(0, 'kernel')] = tf.matMul(transpose2d(p('embedding')), dTable);
-        grads['embedding'] = tf.matMul(dTable, transpose2d(kernel));
-      }
-    }
-    return { loss, grads, finals };
-  });
-  const finals: ModelState = [];
-  const hasCell = model.config.cell === 'lstm';
-  for (let i = 0; i < out.finals.length; i += hasCell ? 2 : 1) finals.push(hasCell ? { h: out.finals[i]!, c: out.finals[i + 1]! } : { h: out.finals[i]! });
-  return { loss: out.loss, grads: new Map(Object.entries(out.grads)), finals };
 }
 
 export interface RecallRunConfig {
@@ -300,7 +228,8 @@ export async function runRecall(
   const started = performance.now();
   const losses: number[] = [];
   const carry = config.carry !== false;
-  // Input index lag + 1 ('=') predicts the recalled marker.
+  // Input index lag + 1 ('=') predicts the recalled marker. Only that
+  // position carries signal; the fillers' loss is noise by construction.
   const weights = new Float32Array(episodeLength * batchSize);
   if (config.loss === 'recall') weights.fill(1, (lag + 1) * batchSize, (lag + 2) * batchSize);
   else weights.fill(1);
@@ -312,7 +241,7 @@ export async function runRecall(
   try {
     let done = 0;
     for (let step = 0; step < steps && !shouldStop?.(); step++) {
-      const result = weightedLossAndGradients(model, recallBatch(ids, episodeLength, steps, batchSize, step), state, weights);
+      const result = model.lossAndGradients(recallBatch(ids, episodeLength, steps, batchSize, step), state, { positionWeights: weights });
       const loss = result.loss.dataSync()[0]!;
       result.loss.dispose();
       const norm = globalNorm(result.grads);

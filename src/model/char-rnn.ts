@@ -33,7 +33,16 @@ export interface ForwardOptions {
   table?: tf.Tensor2D;
 }
 
-interface LayerCache {
+export interface LossOptions extends ForwardOptions {
+  /**
+   * A weight per position (T·N, time-major): the loss becomes
+   * Σ wᵢ·CEᵢ / Σ wᵢ instead of the mean. Experiments that care about a few
+   * positions only (the recall task) weight those.
+   */
+  positionWeights?: Float32Array;
+}
+
+export interface LayerCache {
   /** The layer's input, stacked [T·N, D] (absent for layer 0). */
   input: tf.Tensor2D | null;
   cell: unknown;
@@ -41,7 +50,7 @@ interface LayerCache {
   mask: tf.Tensor2D | null;
 }
 
-interface ForwardResult {
+export interface ForwardResult {
   /** Top layer output, stacked [T·N, H], after dropout. */
   top: tf.Tensor2D;
   finals: ModelState;
@@ -78,7 +87,11 @@ export class CharRnn {
     return tf.tidy(() => tf.add(tf.matMul(this.p('embedding'), this.p(layerParam(0, 'kernel'))), this.p(layerParam(0, 'bias'))));
   }
 
-  private forward(batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>, state: ModelState, keepCache: boolean, options: ForwardOptions): ForwardResult {
+  /**
+   * Runs every layer over the batch. With keepCache, `caches` holds what the
+   * cells' backward passes need (the caller's tidy owns all of it).
+   */
+  forwardLayers(batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>, state: ModelState, keepCache: boolean, options: ForwardOptions): ForwardResult {
     const { batchSize: n, seqLen: steps, inputs } = batch;
     const { layers, hidden, dropout } = this.config;
     const caches: LayerCache[] = [];
@@ -115,16 +128,25 @@ export class CharRnn {
    * Mean cross-entropy over the batch and its gradient for every parameter.
    * The returned tensors (loss, grads, finals) are the caller's to dispose.
    */
-  lossAndGradients(batch: TokenBatch, state: ModelState, options: ForwardOptions = {}): LossAndGradients {
+  lossAndGradients(batch: TokenBatch, state: ModelState, options: LossOptions = {}): LossAndGradients {
     const { vocabSize: vocab, layers } = this.config;
     const { batchSize: n, seqLen: steps, inputs, targets } = batch;
     const count = n * steps;
+    const weights = options.positionWeights;
+    let weightSum = 0;
+    if (weights) {
+      if (weights.length !== count) throw new Error(`positionWeights has ${weights.length} entries, expected ${n}×${steps}`);
+      for (const w of weights) weightSum += w;
+      if (!(weightSum > 0)) throw new Error('positionWeights must not all be zero');
+    }
     const out = tf.tidy(() => {
-      const { top, finals, caches } = this.forward(batch, state, true, options);
+      const { top, finals, caches } = this.forwardLayers(batch, state, true, options);
       const logProbs = tf.logSoftmax(this.logits(top));
       const oneHot = oneHotMatrix(targets, vocab);
-      const loss = tf.div(tf.neg(tf.sum(tf.mul(logProbs, oneHot))), count) as tf.Scalar;
-      const dLogits = tf.div(tf.sub(tf.exp(logProbs), oneHot), count) as tf.Tensor2D;
+      // The gradient of mean (or weighted mean) cross-entropy w.r.t. the logits is (softmax − onehot) · weight.
+      const scale = weights ? tf.tensor2d(weights.map((w) => w / weightSum), [count, 1]) : tf.scalar(1 / count);
+      const loss = tf.neg(tf.sum(tf.mul(tf.mul(logProbs, oneHot), scale))) as tf.Scalar;
+      const dLogits = tf.mul(tf.sub(tf.exp(logProbs), oneHot), scale) as tf.Tensor2D;
 
       const grads: Record<string, tf.Tensor> = {};
       grads['output.kernel'] = tf.matMul(transpose2d(top), dLogits);
@@ -162,7 +184,7 @@ export class CharRnn {
    */
   lossSum(batch: TokenBatch, state: ModelState): { lossSum: tf.Scalar; finals: ModelState } {
     const out = tf.tidy(() => {
-      const { top, finals } = this.forward(batch, state, false, {});
+      const { top, finals } = this.forwardLayers(batch, state, false, {});
       const logProbs = tf.logSoftmax(this.logits(top));
       const lossSum = tf.neg(tf.sum(tf.mul(logProbs, oneHotMatrix(batch.targets, this.config.vocabSize)))) as tf.Scalar;
       return { lossSum, finals: flattenState(finals) };
@@ -177,7 +199,7 @@ export class CharRnn {
     options: Pick<ForwardOptions, 'table'> = {},
   ): { logits: tf.Tensor2D; finals: ModelState } {
     const out = tf.tidy(() => {
-      const { top, finals } = this.forward(batch, state, false, options);
+      const { top, finals } = this.forwardLayers(batch, state, false, options);
       return { logits: this.logits(top), finals: flattenState(finals) };
     });
     return { logits: out.logits, finals: unflattenState(out.finals, this.config.cell === 'lstm') };
@@ -198,11 +220,11 @@ function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {
 }
 
 /** tf.tidy returns arrays of tensors but not optional fields: h, c, h, c… */
-function flattenState(state: ModelState): tf.Tensor2D[] {
+export function flattenState(state: ModelState): tf.Tensor2D[] {
   return state.flatMap((s) => (s.c ? [s.h, s.c] : [s.h]));
 }
 
-function unflattenState(flat: tf.Tensor2D[], hasCell: boolean): ModelState {
+export function unflattenState(flat: tf.Tensor2D[], hasCell: boolean): ModelState {
   const out: ModelState = [];
   for (let i = 0; i < flat.length; i += hasCell ? 2 : 1) out.push(hasCell ? { h: flat[i]!, c: flat[i + 1]! } : { h: flat[i]! });
   return out;
