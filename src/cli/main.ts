@@ -18,11 +18,29 @@ export function makeProgram(): Command {
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
+  oneLineErrors(program, 'charnn');
   for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand()]) {
-    command.showHelpAfterError('(add --help for usage)').exitOverride();
+    command.showSuggestionAfterError(true).exitOverride();
+    oneLineErrors(command, `charnn ${command.name()}`);
     program.addCommand(command);
   }
   return program;
+}
+
+/**
+ * Commander prints "error: …", a "(Did you mean …?)" line and so on; charnn
+ * promises one line per error, naming the problem and the way out.
+ */
+function oneLineErrors(command: Command, name: string): void {
+  command.configureOutput({ outputError: (text, write) => write(`${usageErrorLine(text, name)}\n`) });
+}
+
+/** "error: unknown option '--hiden'\n(Did you mean --hidden?)" → "charnn train: unknown option '--hiden' (did you mean --hidden? see charnn train --help)". */
+export function usageErrorLine(text: string, name: string): string {
+  const [first = '', ...rest] = text.trim().split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  const problem = first.replace(/^error:\s*/, '');
+  const suggestions = rest.map((line) => line.replace(/^\((.*)\)$/, '$1').replace(/^Did you mean/, 'did you mean'));
+  return `${name}: ${problem} (${[...suggestions, `see ${name} --help`].join(' ')})`;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -48,6 +48,24 @@ describe('renderLineChart', () => {
     expect(text).toContain('◆');
   });
 
+  it('sets colliding markers side by side, over a backdrop series but never over each other', () => {
+    const lines = renderLineChart(
+      [
+        { name: 'chance', points: [{ x: 0, y: 0.25 }, { x: 10, y: 0.25 }, { x: 20, y: 0.25 }], marker: '·', backdrop: true },
+        { name: 'a', points: [{ x: 0, y: 0.25 }, { x: 20, y: 1 }], marker: 'A' },
+        { name: 'b', points: [{ x: 0, y: 0.25 }, { x: 20, y: 1 }], marker: 'B' },
+        { name: 'c', points: [{ x: 20, y: 1 }], marker: 'C' },
+      ],
+      { width: 40, height: 8, legend: false },
+    );
+    const plot = lines.slice(0, 6).map((l) => l.slice(l.search(/[┤│]/) + 1));
+    expect(plot[0]).toMatch(/^ +CBA$/); // at the right edge both move left
+    const bottom = plot[5]!;
+    expect(bottom.indexOf('A')).toBe(0); // A covers the chance mark at x = 0
+    expect(bottom.indexOf('B')).toBe(1); // B moves beside A
+    expect(bottom).toContain('·'); // chance at x = 10 and 20 stays
+  });
+
   it('draws a rising series higher on the right', () => {
     const lines = renderLineChart([{ name: 'up', points: rising }], { width: 50, height: 10, legend: false });
     const plot = lines.slice(0, 8);

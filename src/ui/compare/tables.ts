@@ -158,7 +158,7 @@ export function recallChart(cells: readonly CellType[], results: readonly Recall
     const lo = Math.min(...lags);
     const hi = Math.max(...lags);
     // First, so the cells' own points are drawn over it.
-    series.unshift({ name: `chance ${chance.toFixed(2)}`, color: 'white', marker: '·', points: Array.from({ length: 21 }, (_, i) => ({ x: lo + ((hi - lo) * i) / 20, y: chance })) });
+    series.unshift({ name: `chance ${chance.toFixed(2)}`, color: 'white', marker: '·', backdrop: true, points: Array.from({ length: 21 }, (_, i) => ({ x: lo + ((hi - lo) * i) / 20, y: chance })) });
   }
   return renderLineChart(series, { width, height, color, title: 'recall accuracy by lag', formatY: (y) => y.toFixed(2), emptyMessage: 'waiting for the first result' });
 }

@@ -21,6 +21,12 @@ export interface ChartSeries {
   points: readonly ChartPoint[];
   /** Draw each point as this (single-column) character instead of a braille line. */
   marker?: string;
+  /**
+   * A reference drawn under the data (e.g. a chance level): later markers
+   * cover it. Markers of ordinary series that land on the same cell are
+   * moved up to three columns aside instead, so no series disappears.
+   */
+  backdrop?: boolean;
   color?: ChartColor;
 }
 
@@ -133,6 +139,19 @@ function drawLine(g: Grid, x0: number, y0: number, x1: number, y1: number, s: nu
   }
 }
 
+/** The cell for a marker at (row, col): there, or the nearest free one beside it. */
+function freeMarkCell(g: Grid, series: readonly ChartSeries[], self: number, row: number, col: number): number {
+  const free = (c: number) => {
+    const owner = g.markOwner[row * g.w + c]!;
+    return owner < 0 || owner === self || series[owner]?.backdrop === true;
+  };
+  for (const d of [0, 1, -1, 2, -2, 3, -3]) {
+    const c = col + d;
+    if (c >= 0 && c < g.w && free(c)) return row * g.w + c;
+  }
+  return row * g.w + col;
+}
+
 export function renderLineChart(series: readonly ChartSeries[], options: LineChartOptions): string[] {
   const width = Math.max(0, Math.floor(options.width));
   const height = Math.max(0, Math.floor(options.height));
@@ -217,7 +236,7 @@ export function renderLineChart(series: readonly ChartSeries[], options: LineCha
         const py = pyOf(p.y);
         if (s.marker !== undefined) {
           if (px < 0 || px >= 2 * plotW) continue;
-          const cell = Math.floor(py / 4) * plotW + Math.floor(px / 2);
+          const cell = freeMarkCell(g, series, si, Math.floor(py / 4), Math.floor(px / 2));
           g.marks[cell] = s.marker;
           g.markOwner[cell] = si;
         } else if (prev) drawLine(g, prev[0], prev[1], px, py, si);
