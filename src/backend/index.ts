@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { usageError } from '../util/errors.js';
 import { registerFastOps } from './fast-ops.js';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+import { BACKEND_NAMES, type BackendName } from './names.js';
+
+export { BACKEND_NAMES, defaultWorkers, type BackendName } from './names.js';
 
 // PROD silences TF.js warnings (the "install tfjs-node" banner among them)
 // and skips per-op NaN checks that would force a device sync.
@@ -85,9 +86,4 @@ export async function initBackend(requested: BackendName = 'auto'): Promise<stri
   active = tf.getBackend();
   registerFastOps(active);
   return active;
-}
-
-/** Default number of data-parallel training workers for a backend. */
-export function defaultWorkers(backend: string, cores: number): number {
-  return backend === 'tensorflow' ? 1 : Math.max(1, cores);
 }

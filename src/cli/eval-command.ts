@@ -1,36 +1,9 @@
-/** `charnn eval <checkpoint> <file…>`: loss, bits per character and perplexity of a model on text. */
-import os from 'node:os';
+/** `charnn eval <checkpoint> <file...>`: loss, bits per character and perplexity on any text. */
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES, defaultWorkers, initBackend, type BackendName } from '../backend/index.js';
-import { loadCheckpoint } from '../checkpoint/load.js';
-import { readCorpus } from '../data/corpus.js';
-import { showChar } from '../data/vocabulary.js';
-import { bitsPerChar, evaluateText, type TextEvaluation } from '../eval/evaluate-text.js';
-import { CharRnn } from '../model/char-rnn.js';
-import { disposeParams } from '../model/params.js';
-import { usageError } from '../util/errors.js';
-import { action } from './run-command.js';
+import { BACKEND_NAMES } from '../backend/names.js';
+import type { EvalOptions } from './eval-run.js';
 import { positiveInt } from './parsers.js';
-import { writeOut } from './stdout.js';
-
-interface EvalOptions {
-  json: boolean;
-  backend: BackendName;
-  workers?: number;
-}
-
-/** How many missing characters the human output lists. */
-const SHOW_MISSING = 12;
-
-interface Figures {
-  loss: number | null;
-  bpc: number | null;
-  perplexity: number | null;
-}
-
-function figures(loss: number | null): Figures {
-  return loss === null ? { loss: null, bpc: null, perplexity: null } : { loss, bpc: bitsPerChar(loss), perplexity: Math.exp(loss) };
-}
+import { action } from './run-command.js';
 
 export function makeEvalCommand(): Command {
   return new Command('eval')
@@ -41,76 +14,5 @@ export function makeEvalCommand(): Command {
     .option('--workers <n>', 'threads sharing the work (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveInt)
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
     .option('--debug', 'show stack traces of internal errors')
-    .action(action(runEval));
-}
-
-async function runEval(checkpointPath: string, files: string[], options: EvalOptions): Promise<void> {
-  const backend = await initBackend(options.backend);
-  const checkpoint = loadCheckpoint(checkpointPath);
-  const { meta, vocab } = checkpoint;
-  // Read (and check) every file before the slow part starts.
-  const texts = files.map((file) => ({ file, text: readCorpus(file, meta.normalization).text }));
-  const model = new CharRnn(meta.model, checkpoint.params);
-  const workers = options.workers ?? defaultWorkers(backend, os.availableParallelism());
-  const showProgress = !options.json && process.stderr.isTTY === true;
-  const results: (TextEvaluation & { file: string })[] = [];
-  try {
-    for (const { file, text } of texts) {
-      const started = Date.now();
-      const result = await evaluateText(model, vocab, text, {
-        workers,
-        onProgress: showProgress
-          ? (done, total) => process.stderr.write(`\r${file}: ${((100 * done) / total).toFixed(0)}% (${Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US')} chars/s)`)
-          : undefined,
-      });
-      if (showProgress) process.stderr.write('\r\x1b[K');
-      results.push({ file, ...result });
-    }
-  } finally {
-    disposeParams(checkpoint.params);
-  }
-  const chars = results.reduce((n, r) => n + r.chars, 0);
-  const skipped = results.reduce((n, r) => n + r.skipped, 0);
-  const missing = [...new Set(results.flatMap((r) => r.missing))];
-  if (chars === 0) {
-    throw usageError(
-      skipped > 0
-        ? `nothing to evaluate: the text has ${skipped} characters the model never saw (${missing.slice(0, 8).map(showChar).join(' ')}) and fewer than 2 it knows`
-        : 'nothing to evaluate: the text needs at least 2 characters',
-      'pass text written in the characters of the training corpus',
-    );
-  }
-  const total = figures(results.reduce((s, r) => s + r.lossSum, 0) / chars);
-  const best = meta.progress.bestValLoss;
-  if (options.json) {
-    await writeOut(
-      `${JSON.stringify({
-        checkpoint: checkpoint.dir,
-        normalization: meta.normalization,
-        ...total,
-        chars,
-        skipped,
-        missing,
-        files: results.map((r) => ({ file: r.file, ...figures(r.loss), chars: r.chars, skipped: r.skipped, missing: r.missing })),
-        checkpointValLoss: best,
-      })}\n`,
-    );
-    return;
-  }
-  const lines: string[] = [];
-  const describe = (f: Figures): string =>
-    f.loss === null ? 'nothing to evaluate' : `loss ${f.loss.toFixed(4)} nats/char = ${f.bpc!.toFixed(4)} bits/char, perplexity ${f.perplexity!.toFixed(3)}`;
-  const count = (n: number): string => n.toLocaleString('en-US');
-  const skippedNote = (n: number, chars: string[]): string => {
-    const shown = chars.slice(0, SHOW_MISSING).map(showChar).join(' ');
-    const more = chars.length > SHOW_MISSING ? ` and ${chars.length - SHOW_MISSING} more` : '';
-    return `skipped ${count(n)} character${n === 1 ? '' : 's'} not in the vocabulary: ${shown}${more}`;
-  };
-  for (const r of results) {
-    lines.push(`${r.file}: ${count(r.chars)} characters, ${describe(figures(r.loss))}`);
-    if (r.skipped > 0) lines.push(`  ${skippedNote(r.skipped, r.missing)}`);
-  }
-  if (results.length > 1) lines.push(`total: ${count(chars)} characters, ${describe(total)}${skipped > 0 ? ` (${skippedNote(skipped, missing)})` : ''}`);
-  if (best !== null) lines.push(`checkpoint: best validation loss ${best.toFixed(4)} nats/char = ${bitsPerChar(best).toFixed(4)} bits/char (step ${meta.progress.bestStep})`);
-  await writeOut(`${lines.join('\n')}\n`);
+    .action(action(async (checkpoint: string, files: string[], options: EvalOptions) => (await import('./eval-run.js')).runEval(checkpoint, files, options)));
 }

@@ -1,9 +1,5 @@
 /** `charnn export <checkpoint> <dir>`: the model as a static web page that samples in the browser. */
 import { Command } from 'commander';
-import { initBackend } from '../backend/index.js';
-import { loadCheckpoint } from '../checkpoint/load.js';
-import { exportCheckpoint } from '../export/export-model.js';
-import { disposeParams } from '../model/params.js';
 import { action } from './run-command.js';
 import { writeOut } from './stdout.js';
 
@@ -16,6 +12,9 @@ export function makeExportCommand(): Command {
     .option('--debug', 'show stack traces of internal errors')
     .action(
       action(async (checkpointPath: string, dir: string, options: { force: boolean }) => {
+        const [{ initBackend }, { loadCheckpoint }, { exportCheckpoint }, { disposeParams }] = await Promise.all([
+          import('../backend/index.js'), import('../checkpoint/load.js'), import('../export/export-model.js'), import('../model/params.js'),
+        ]);
         // Nothing is computed: the plain JS backend loads fastest.
         await initBackend('cpu');
         const checkpoint = loadCheckpoint(checkpointPath);

@@ -1,9 +1,6 @@
 /** `charnn info <checkpoint>` */
 import { Command } from 'commander';
-import { loadCheckpoint } from '../checkpoint/load.js';
 import { parameterCount } from '../model/config.js';
-import { disposeParams } from '../model/params.js';
-import { initBackend } from '../backend/index.js';
 import { action } from './run-command.js';
 
 export function makeInfoCommand(): Command {
@@ -13,6 +10,9 @@ export function makeInfoCommand(): Command {
     .option('--json', 'print the description as JSON', false)
     .action(
       action(async (path: string, options: { json: boolean }) => {
+        const [{ initBackend }, { loadCheckpoint }, { disposeParams }] = await Promise.all([
+          import('../backend/index.js'), import('../checkpoint/load.js'), import('../model/params.js'),
+        ]);
         await initBackend('cpu');
         const { dir, meta, params } = loadCheckpoint(path);
         disposeParams(params);

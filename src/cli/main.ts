@@ -9,7 +9,7 @@ import { makeInfoCommand } from './info-command.js';
 import { reportError } from './run-command.js';
 import { makeSampleCommand } from './sample-command.js';
 import { makeTrainCommand } from './train-command.js';
-import { CHARNN_VERSION } from '../train/trainer.js';
+import { CHARNN_VERSION } from '../version.js';
 
 export function makeProgram(): Command {
   const program = new Command('charnn')

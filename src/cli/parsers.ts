@@ -3,6 +3,8 @@
  * message that says what was expected, so bad flags get one clear line.
  */
 import { InvalidArgumentError } from 'commander';
+import { CELL_TYPES, type CellType } from '../model/config.js';
+import { usageError } from '../util/errors.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -99,4 +101,11 @@ export function oneOf<T extends string>(choices: readonly T[], what: string): (v
 /** Escape sequences users type in shells: \n, \t, \\. */
 export function unescapeText(value: string): string {
   return value.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
+}
+
+/** "rnn,gru" → the cells, each once, in the order given. */
+export function cellList(value: string): CellType[] {
+  const cells = listOf(oneOf(CELL_TYPES, 'cell'))(value);
+  if (cells.length === 0) throw usageError('--cells needs at least one cell', `list some of ${CELL_TYPES.join(', ')}`);
+  return [...new Set(cells)];
 }

@@ -1,17 +1,16 @@
 /** `charnn train [corpus]` */
 import { Command, Option } from 'commander';
 import os from 'node:os';
-import { BACKEND_NAMES, defaultWorkers, initBackend, type BackendName } from '../backend/index.js';
+import { BACKEND_NAMES, defaultWorkers, type BackendName } from '../backend/names.js';
 import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
 import { CELL_TYPES, DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
 import type { TrainRequest } from '../train/setup.js';
 import { action } from './run-command.js';
 import {
-  dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, oneOf, openFraction, positiveInt, positiveNumber, integer,
+  dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveNumber, integer,
 } from './parsers.js';
 import { bundledCorpus } from './paths.js';
-import { runTraining } from './train-run.js';
 
 interface TrainOptions {
   cell: ModelConfig['cell'];
@@ -117,6 +116,7 @@ export function makeTrainCommand(): Command {
           training.maxEpochs = options.maxEpochs ?? null;
           training.maxTimeMs = options.maxTime ?? null;
         }
+        const [{ initBackend }, { runTraining }] = await Promise.all([import('../backend/index.js'), import('./train-run.js')]);
         const backend = await initBackend(options.backend);
         if (options.workers === undefined && !options.resume) training.workers = defaultWorkers(backend, os.availableParallelism());
         const request: TrainRequest = {

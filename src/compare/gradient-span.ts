@@ -23,6 +23,9 @@ import { disposeState, flattenState, unflattenState, type CharRnn, type ModelSta
 import { layerParam } from '../model/params.js';
 import type { CellType } from '../model/config.js';
 import { usageError } from '../util/errors.js';
+import { DEFAULT_THRESHOLD } from './defaults.js';
+
+export { DEFAULT_THRESHOLD };
 
 /** A window of N streams: T inputs each, and the character after the window. */
 export interface LastPositionBatch {
@@ -128,7 +131,6 @@ export interface GradientSpan {
   streams: number;
 }
 
-export const DEFAULT_THRESHOLD = 1e-3;
 
 /** First k ≥ 1 with norms[k] < threshold × norms[1], or null. */
 export function decayDistance(norms: readonly number[], threshold = DEFAULT_THRESHOLD): number | null {

@@ -138,26 +138,7 @@ export interface RecallRunConfig {
   fixedLag?: boolean;
 }
 
-/**
- * The budget of `charnn compare --task recall`: about five minutes for lags
- * 5, 20 and 50 on wasm. With it, training lags drawn from 1 … lag, the LSTM
- * and GRU recall at lag 50 (≥ 0.98 for seeds 1 and 2) and the plain RNN is
- * at chance from lag 20. The README section "RNN, LSTM and GRU, measured"
- * lists the other budgets tried.
- */
-export const DEFAULT_RECALL_BUDGET = {
-  hidden: 64,
-  layers: 1,
-  embedding: 16,
-  steps: 2000,
-  batchSize: 32,
-  lr: 1e-2,
-  clip: 5,
-  evalEpisodes: 512,
-  loss: 'all',
-  carry: true,
-  fixedLag: false,
-} as const;
+export { DEFAULT_RECALL_BUDGET } from './defaults.js';
 
 export type RecallProgress =
   | { type: 'step'; step: number; loss: number; elapsedMs: number }

@@ -26,8 +26,8 @@ import { LocalGradients, type GradientEngine } from './gradients.js';
 import { ParallelGradients } from './parallel/parallel-gradients.js';
 import { evaluate } from './evaluate.js';
 import { faultLoss } from './fault-injection.js';
+import { CHARNN_VERSION } from '../version.js';
 
-export const CHARNN_VERSION = '0.1.0';
 
 export interface TrainerSetup {
   corpus: CorpusInfo;

@@ -238,7 +238,7 @@ describe('flags', () => {
   it.concurrent('unknown command with a "did you mean"', async () => {
     const r = await runCli(['trian', corpus]);
     expectUsage(r, /^unknown command 'trian'$/, 'train');
-    expect(r.stderr).toMatch(/^charnn: .* see charnn --help\)$/);
+    expect(r.stderr.trim()).toMatch(/^charnn: .* see charnn --help\)$/);
   });
 });
 

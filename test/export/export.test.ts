@@ -15,7 +15,7 @@ import { CharRnn } from '../../src/model/char-rnn.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';
 import { Sampler } from '../../src/sample/sampler.js';
-import { sampleSeed } from '../../src/cli/generate-command.js';
+import { sampleSeed } from '../../src/cli/generate-run.js';
 import { Rng } from '../../src/util/rng.js';
 import { PAGE_SCRIPT, type ExportVocab } from '../../src/export/page.js';
 import { ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';

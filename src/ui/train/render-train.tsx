@@ -3,6 +3,7 @@ import { render } from 'ink';
 import type { TrainEvent } from '../../train/events.js';
 import { TrainApp } from './TrainApp.js';
 import { bufferUntilSubscribed } from '../buffered-subscription.js';
+import { colorFromEnv } from '../color.js';
 import type { TrainSession } from './useTrainEvents.js';
 
 export type { TrainSession } from './useTrainEvents.js';
@@ -27,9 +28,7 @@ export interface TrainDashboardHandle {
   clear(): void;
 }
 
-export function colorFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env['NO_COLOR'] === undefined || env['NO_COLOR'] === '';
-}
+export { colorFromEnv } from '../color.js';
 
 function bufferedSession(session: TrainSession): TrainSession & { close(): void } {
   return { ...bufferUntilSubscribed<TrainEvent>((listener) => session.subscribe(listener)), send: (command) => session.send(command) };

@@ -1,0 +1,161 @@
+/**
+ * `charnn generate <checkpoint>`: text for scripts and pipelines, on stdout only.
+ * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
+ */
+import fs from 'node:fs';
+import { initBackend, type BackendName } from '../backend/index.js';
+import { loadCheckpoint } from '../checkpoint/load.js';
+import { normalizeText } from '../data/corpus.js';
+import { CharRnn } from '../model/char-rnn.js';
+import { generate, type GenerationRequest, type GenerationResult } from '../sample/generate.js';
+import { Sampler } from '../sample/sampler.js';
+import { showChar } from '../data/vocabulary.js';
+import { Rng } from '../util/rng.js';
+import { usageError } from '../util/errors.js';
+import { unescapeText } from './parsers.js';
+import { writeOut } from './stdout.js';
+
+export const MAX_LENGTH_LIMIT = 10_000_000;
+/** Streams per model batch; more samples are generated in several batches. */
+const STREAMS_PER_BATCH = 256;
+
+export interface GenerateOptions {
+  prime?: string;
+  prompts?: string;
+  length: number;
+  maxLength: number;
+  num: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed?: number;
+  stop: string[];
+  format: 'text' | 'jsonl';
+  separator: string;
+  backend: BackendName;
+}
+
+function readPrompts(source: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(source === '-' ? 0 : source, 'utf8');
+  } catch {
+    throw usageError(`cannot read prompts from ${source === '-' ? 'stdin' : source}`, 'pass a readable file with one prompt per line, or - for stdin');
+  }
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  if (lines.length === 0) {
+    throw usageError(source === '-' ? 'no prompts on stdin (it was empty)' : `the prompts file ${source} is empty`, 'give one prompt per line');
+  }
+  // Each line is a prompt exactly like a --prime value: taken literally, with
+  // \n (and \t, \\) standing for a line break inside a prompt.
+  return lines.map(unescapeText);
+}
+
+/** A per-sample seed that depends only on the run seed and the sample's place. */
+export function sampleSeed(seed: number, prompt: number, sample: number): number {
+  let x = (seed ^ Math.imul(prompt + 1, 0x9e3779b1)) >>> 0;
+  x = Math.imul(x ^ (x >>> 15), 0x85ebca6b) >>> 0;
+  x = (x ^ Math.imul(sample + 1, 0xc2b2ae35)) >>> 0;
+  return (x ^ (x >>> 13)) >>> 0;
+}
+
+
+export async function runGenerate(checkpointPath: string, options: GenerateOptions): Promise<void> {
+  if (options.prime !== undefined && options.prompts !== undefined) throw usageError('--prime and --prompts cannot be used together', 'choose one source of prompts');
+  if (options.length > MAX_LENGTH_LIMIT || options.maxLength > MAX_LENGTH_LIMIT) {
+    throw usageError(`--length and --max-length are limited to ${MAX_LENGTH_LIMIT.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
+  }
+  await initBackend(options.backend);
+  const checkpoint = loadCheckpoint(checkpointPath);
+  const vocab = checkpoint.vocab;
+  const rawPrompts = options.prompts !== undefined ? readPrompts(options.prompts) : [unescapeText(options.prime ?? '')];
+  const prompts = rawPrompts.map((p) => normalizeText(p, checkpoint.meta.normalization));
+  prompts.forEach((prompt, i) => {
+    const missing = vocab.missingChars(prompt);
+    if (missing.length > 0) {
+      const where = options.prompts !== undefined ? `prompt ${i + 1}` : 'the prime text';
+      throw usageError(
+        `${where} has characters the model never saw: ${missing.slice(0, 8).map(showChar).join(' ')}${missing.length > 8 ? ` and ${missing.length - 8} more` : ''}`,
+        'remove them or use a checkpoint trained on text that contains them',
+      );
+    }
+  });
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const stop = options.stop.map(unescapeText);
+  const separator = unescapeText(options.separator);
+  const sampling = { temperature: options.temperature, topK: options.topK, topP: options.topP };
+  const jobs = prompts.flatMap((prompt, p) =>
+    Array.from({ length: options.num }, (_, s) => ({ prompt, raw: rawPrompts[p]!, p, s })),
+  );
+  const model = new CharRnn(checkpoint.meta.model, checkpoint.params);
+  const sampler = new Sampler(model);
+  let first = true;
+  try {
+    for (let start = 0; start < jobs.length; start += STREAMS_PER_BATCH) {
+      const chunk = jobs.slice(start, start + STREAMS_PER_BATCH);
+      const requests: GenerationRequest[] = chunk.map((j) => ({ prime: j.prompt, rng: new Rng(sampleSeed(seed, j.p, j.s)), sampling }));
+      // The first sample of a text run streams as it is drawn (holding back
+      // what could still turn out to be the start of a stop string); the
+      // rest follow in order.
+      const streamFirst = options.format === 'text' && start === 0;
+      const holdBack = Math.max(0, ...stop.map((s) => s.length - 1));
+      let live = '';
+      let streamed = 0;
+      let liveStopped = false;
+      if (streamFirst) await writeOut(chunk[0]!.prompt);
+      const results: GenerationResult[] = await generate(sampler, vocab, requests, {
+        length: options.length,
+        maxLength: options.maxLength,
+        stop,
+        onChar: streamFirst
+          ? (i, char) => {
+              if (i !== 0 || liveStopped) return;
+              live += char;
+              // A completed stop string is not part of the sample: stream
+              // nothing more; the rest (without the stop string) is written
+              // from the result below.
+              if (stop.some((s) => s.length > 0 && live.endsWith(s))) liveStopped = true;
+            }
+          : undefined,
+        afterStep: streamFirst
+          ? async () => {
+              if (liveStopped) return;
+              let upTo = live.length - holdBack;
+              // Never cut between the two halves of a surrogate pair.
+              const unit = live.charCodeAt(upTo - 1);
+              if (unit >= 0xd800 && unit <= 0xdbff) upTo--;
+              if (upTo > streamed) {
+                await writeOut(live.slice(streamed, upTo));
+                streamed = upTo;
+              }
+            }
+          : undefined,
+      });
+      if (streamFirst) {
+        await writeOut(results[0]!.text.slice(streamed));
+        first = false;
+      }
+      for (let i = 0; i < chunk.length; i++) {
+        const job = chunk[i]!;
+        const r = results[i]!;
+        if (options.format === 'jsonl') {
+          await writeOut(
+            `${JSON.stringify({
+              prompt: job.prompt, text: r.text, seed, prompt_index: job.p, sample_index: job.s,
+              temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
+              logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped,
+            })}\n`,
+          );
+          continue;
+        }
+        if (streamFirst && i === 0) continue;
+        await writeOut(`${first ? '' : separator}${job.prompt}${r.text}`);
+        first = false;
+      }
+    }
+    if (options.format === 'text') await writeOut('\n');
+  } finally {
+    sampler.dispose();
+  }
+}

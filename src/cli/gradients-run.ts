@@ -1,0 +1,115 @@
+/**
+ * `charnn gradients [corpus]`: how strongly the loss at the last position of
+ * a window depends on the hidden state k steps earlier, for fresh models of
+ * each cell or for trained checkpoints, as a log-scale chart and a table.
+ * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
+ */
+import path from 'node:path';
+import { initBackend, type BackendName } from '../backend/index.js';
+import { loadCheckpoint } from '../checkpoint/load.js';
+import { measureGradientSpan, type GradientSpan } from '../compare/gradient-span.js';
+import { splitTrainVal } from '../data/batches.js';
+import { readCorpus, type Normalization } from '../data/corpus.js';
+import { Vocabulary } from '../data/vocabulary.js';
+import { CharRnn } from '../model/char-rnn.js';
+import { parameterCount, type CellType, type ModelConfig } from '../model/config.js';
+import { disposeParams, initParams } from '../model/params.js';
+import { gradientChart, gradientTable } from '../ui/compare/tables.js';
+import { formatCount } from '../ui/format.js';
+import { Rng } from '../util/rng.js';
+import { bundledCorpus } from './paths.js';
+import { writeOut } from './stdout.js';
+
+export interface GradientsOptions {
+  checkpoint?: string[];
+  cells: CellType[];
+  hidden: number;
+  layers: number;
+  embedding: number;
+  seed: number;
+  span: number;
+  batches: number;
+  batch: number;
+  threshold: number;
+  normalize: Normalization;
+  backend: BackendName;
+  ui: boolean;
+  json: boolean;
+  debug?: boolean;
+}
+
+interface Subject {
+  label: string;
+  model: CharRnn;
+  ids: Int32Array;
+  corpus: string;
+  source: string;
+}
+
+function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
+  if (o.checkpoint) {
+    return o.checkpoint.map((given) => {
+      const checkpoint = loadCheckpoint(given);
+      const { meta } = checkpoint;
+      const text = readCorpus(corpus ?? meta.corpus.path, meta.normalization);
+      const { ids } = checkpoint.vocab.encodeLossy(text.text);
+      return {
+        label: `${meta.model.cell} (${path.relative(process.cwd(), checkpoint.dir) || checkpoint.dir}, step ${meta.progress.step})`,
+        model: new CharRnn(meta.model, checkpoint.params),
+        ids: splitTrainVal(ids, meta.training.valFrac).val,
+        corpus: text.name,
+        source: checkpoint.dir,
+      };
+    });
+  }
+  const text = readCorpus(corpus ?? bundledCorpus(), o.normalize);
+  const vocab = Vocabulary.fromText(text.text);
+  const ids = splitTrainVal(vocab.encode(text.text), 0.1).val;
+  return o.cells.map((cell) => {
+    const config: ModelConfig = { cell, vocabSize: vocab.size, embedding: o.embedding, hidden: o.hidden, layers: o.layers, dropout: 0 };
+    return { label: `${cell} (fresh, seed ${o.seed})`, model: new CharRnn(config, initParams(config, new Rng(o.seed))), ids, corpus: text.name, source: 'fresh' };
+  });
+}
+
+export async function runGradients(corpus: string | undefined, o: GradientsOptions): Promise<void> {
+  const backend = await initBackend(o.backend);
+  const list = subjects(corpus, o);
+  const ui = !o.json && o.ui && process.stdout.isTTY === true;
+  const notes = (done: readonly GradientSpan[]) => [
+    `‖∂L_T/∂h_{T−k}‖: gradient of the loss at the last position of a window with respect to the top layer's hidden state k steps earlier,`,
+    `averaged over ${o.batches} windows × ${o.batch} streams of ${o.span + 1} characters from the validation split of ${list[0]?.corpus ?? 'the corpus'} (${backend})`,
+    ...(done.length > 0 && list[0]!.source === 'fresh'
+      ? [`fresh models: ${o.layers} layer(s) × ${o.hidden} hidden, embedding ${o.embedding}, seed ${o.seed}; ${done.map((s) => `${s.cell} ${formatCount(parameterCount(list.find((x) => x.model.config.cell === s.cell)!.model.config))} params`).join(', ')}`]
+      : []),
+  ];
+  const spans: GradientSpan[] = [];
+  const { renderGradientsView } = ui ? await import('../ui/compare/render-compare.js') : { renderGradientsView: null };
+  const color = process.env['NO_COLOR'] === undefined || process.env['NO_COLOR'] === '';
+  const view = renderGradientsView ? renderGradientsView({ spans: [], status: 'measuring…', notes: notes([]), color }) : null;
+  try {
+    for (const s of list) {
+      const result = await measureGradientSpan(s.model, s.ids, {
+        span: o.span, batches: o.batches, batchSize: o.batch, threshold: o.threshold,
+        onProgress: (done, total) => view?.update({ spans: [...spans], status: `measuring ${s.label}: window ${done}/${total}`, notes: notes(spans), color }),
+      });
+      spans.push(result);
+      if (!view && !o.json) process.stderr.write(`gradients: ${s.label}: ${result.decayDistance === null ? `stays above ${o.threshold} of its k=1 value up to k=${o.span}` : `falls below ${o.threshold} of its k=1 value at k=${result.decayDistance}`}\n`);
+    }
+  } finally {
+    for (const s of list) disposeParams(s.model.params);
+    if (view) {
+      view.update({ spans: [...spans], status: '', notes: notes(spans), color });
+      await view.finish();
+    }
+  }
+  if (o.json) {
+    await writeOut(
+      `${JSON.stringify({
+        span: o.span, threshold: o.threshold, windows: o.batches, streams: o.batch, corpus: list[0]?.corpus, backend,
+        models: spans.map((s, i) => ({ source: list[i]!.source, params: parameterCount(list[i]!.model.config), ...s })),
+      })}\n`,
+    );
+  } else if (!ui) {
+    await writeOut(`${[...gradientChart(spans, 78, 16, false), '', ...gradientTable(spans), '', ...notes(spans)].join('\n')}\n`);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * `charnn sample <checkpoint>`: the interactive sampler (needs a terminal; scripts use `charnn generate`).
+ * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
+ */
+import path from 'node:path';
+import { initBackend, type BackendName } from '../backend/index.js';
+import { loadCheckpoint } from '../checkpoint/load.js';
+import { normalizeText } from '../data/corpus.js';
+import { CharRnn } from '../model/char-rnn.js';
+import { disposeParams } from '../model/params.js';
+import { Sampler } from '../sample/sampler.js';
+import { SamplingSession } from '../sample/session.js';
+import { formatCount, formatLoss } from '../ui/format.js';
+import { colorFromEnv } from '../ui/color.js';
+import { MAX_SAMPLE_LENGTH, MAX_SEED, MAX_TEMPERATURE } from '../ui/sample/settings.js';
+import { Rng } from '../util/rng.js';
+import { usageError } from '../util/errors.js';
+import { sampleSeed } from './generate-run.js';
+
+export interface SampleOptions {
+  prime?: string;
+  length: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed?: number;
+  heat: boolean;
+  top: boolean;
+  backend: BackendName;
+}
+
+
+export async function runSample(checkpointPath: string, options: SampleOptions): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw usageError('charnn sample is interactive and needs a terminal', 'use charnn generate for scripts and pipes');
+  }
+  if (options.length > MAX_SAMPLE_LENGTH) throw usageError(`--length is limited to ${MAX_SAMPLE_LENGTH} characters here`, 'use charnn generate for longer texts');
+  if (options.temperature > MAX_TEMPERATURE) throw usageError(`--temperature must be at most ${MAX_TEMPERATURE}`);
+  if (options.seed !== undefined && (options.seed < 0 || options.seed > MAX_SEED)) throw usageError(`--seed must be from 0 to ${MAX_SEED}`);
+  const backend = await initBackend(options.backend);
+  const checkpoint = loadCheckpoint(checkpointPath);
+  const { meta, vocab } = checkpoint;
+  const model = new CharRnn(meta.model, checkpoint.params);
+  const sampler = new Sampler(model);
+  const session = new SamplingSession(sampler, vocab, { normalize: (text) => normalizeText(text, meta.normalization) });
+  const runDir = path.basename(path.dirname(checkpoint.dir));
+  const best = meta.progress.bestValLoss;
+  const { renderSampler } = await import('../ui/sample/render-sampler.js');
+  const app = renderSampler({
+    session,
+    color: colorFromEnv(),
+    header: {
+      name: `${runDir}/${path.basename(checkpoint.dir)}`,
+      model: `${meta.model.cell.toUpperCase()} ${meta.model.layers}×${meta.model.hidden}`,
+      vocabSize: vocab.size,
+      detail: `step ${formatCount(meta.progress.step)}${best !== null ? ` · val ${formatLoss(best, 3)}` : ''}`,
+      backend,
+    },
+    settings: {
+      temperature: options.temperature,
+      topK: options.topK,
+      topP: options.topP,
+      length: options.length,
+      seed: options.seed ?? null,
+      heat: options.heat,
+      top: options.top,
+    },
+    // The same stream of random numbers as `charnn generate --seed N` for its first sample.
+    rngFor: (seed) => new Rng(sampleSeed(seed, 0, 0)),
+    initialPrime: options.prime,
+  });
+  try {
+    await app.waitUntilExit();
+  } finally {
+    session.dispose();
+    sampler.dispose();
+    disposeParams(checkpoint.params);
+  }
+}
