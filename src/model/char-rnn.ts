@@ -27,8 +27,12 @@ export interface TokenBatch {
 }
 
 export interface ForwardOptions {
-  /** Draws the dropout masks; no dropout when absent. */
-  dropoutRng?: Rng;
+  /**
+   * Draw the dropout masks, one generator per stream (length N): stream n's
+   * mask rows come from its own generator, so a batch split into shards
+   * gets the same masks as the whole batch. No dropout when absent.
+   */
+  dropoutRngs?: readonly Rng[];
   /** A precomputed firstProjectionTable() (sampling reuses it every step). */
   table?: tf.Tensor2D;
 }
@@ -111,8 +115,9 @@ export class CharRnn {
       finals.push(result.final);
       stacked = tf.concat(result.outputs, 0) as tf.Tensor2D;
       let mask: tf.Tensor2D | null = null;
-      if (options.dropoutRng && dropout > 0) {
-        mask = dropoutMask(options.dropoutRng, steps * n, hidden, dropout);
+      if (options.dropoutRngs && dropout > 0) {
+        if (options.dropoutRngs.length !== n) throw new Error(`dropoutRngs has ${options.dropoutRngs.length} generators, expected one per stream (${n})`);
+        mask = dropoutMask(options.dropoutRngs, steps, hidden, dropout);
         stacked = tf.mul(stacked, mask) as tf.Tensor2D;
       }
       caches.push({ input: l === 0 ? null : input, cell: result.cache, mask });
@@ -206,11 +211,24 @@ export class CharRnn {
   }
 }
 
-function dropoutMask(rng: Rng, rows: number, cols: number, rate: number): tf.Tensor2D {
+/** Inverted-dropout mask [T·N, H]; row t·N + n is drawn from rngs[n]. */
+function dropoutMask(rngs: readonly Rng[], steps: number, cols: number, rate: number): tf.Tensor2D {
   const keep = 1 - rate;
-  const values = new Float32Array(rows * cols);
-  for (let i = 0; i < values.length; i++) values[i] = rng.next() < keep ? 1 / keep : 0;
-  return tf.tensor2d(values, [rows, cols]);
+  const n = rngs.length;
+  const values = new Float32Array(steps * n * cols);
+  for (let t = 0; t < steps; t++) {
+    for (let s = 0; s < n; s++) {
+      const rng = rngs[s]!;
+      const row = (t * n + s) * cols;
+      for (let c = 0; c < cols; c++) values[row + c] = rng.next() < keep ? 1 / keep : 0;
+    }
+  }
+  return tf.tensor2d(values, [steps * n, cols]);
+}
+
+/** One generator per stream for ForwardOptions.dropoutRngs, forked from `rng` (none when the model has no dropout). */
+export function streamRngs(rng: Rng, config: { dropout: number }, streams: number): Rng[] | undefined {
+  return config.dropout > 0 ? Array.from({ length: streams }, () => rng.fork()) : undefined;
 }
 
 function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {

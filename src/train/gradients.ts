@@ -5,6 +5,7 @@
  * loss over the whole batch.
  */
 import type { CharRnn, ModelState, TokenBatch } from '../model/char-rnn.js';
+import { streamRngs } from '../model/char-rnn.js';
 import type { Params } from '../model/params.js';
 import type { Rng } from '../util/rng.js';
 
@@ -28,7 +29,7 @@ export class LocalGradients implements GradientEngine {
   constructor(private readonly model: CharRnn) {}
 
   async compute(batch: TokenBatch, state: ModelState, rng: Rng): Promise<GradientResult> {
-    const result = this.model.lossAndGradients(batch, state, { dropoutRng: rng });
+    const result = this.model.lossAndGradients(batch, state, { dropoutRngs: streamRngs(rng, this.model.config, batch.batchSize) });
     const loss = result.loss.dataSync()[0]!;
     result.loss.dispose();
     return { loss, grads: result.grads, finals: result.finals };

@@ -81,18 +81,18 @@ describe('training', () => {
 });
 
 describe('data-parallel training', () => {
-  it('with 2 workers follows the single-worker run of the same global batch', async () => {
+  it.each([0, 0.3])('with 2 workers follows the single-worker run of the same global batch (dropout %s)', async (dropout) => {
     const base = (out: string, workers: number): TrainRequest => ({
       corpusPath: corpus,
       normalization: 'none',
-      model: { cell: 'gru', layers: 2, hidden: 24, embedding: 8, dropout: 0 },
+      model: { cell: 'gru', layers: 2, hidden: 24, embedding: 8, dropout },
       training: { batchSize: 6, seqLen: 16, maxSteps: 20, maxEpochs: null, evalEvery: 20, evalBatches: 1, sampleLength: 0, seed: 5, workers },
       outDir: out,
       resume: null,
       backend: 'wasm',
     });
-    const single = await train(base(path.join(dir, 'w1'), 1));
-    const parallel = await train(base(path.join(dir, 'w2'), 2));
+    const single = await train(base(path.join(dir, `w1-${dropout}`), 1));
+    const parallel = await train(base(path.join(dir, `w2-${dropout}`), 2));
     expect(parallel).toHaveLength(20);
     parallel.forEach((loss, i) => expect(Math.abs(loss - single[i]!)).toBeLessThanOrEqual(1e-4));
   });

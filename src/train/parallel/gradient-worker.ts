@@ -22,7 +22,8 @@ export interface GradientWorkerInit {
 export interface GradientJob {
   batch: TokenBatch;
   state: Float32Array;
-  rngState: RngState;
+  /** Dropout generators of the shard's streams; null when the model has no dropout. */
+  rngStates: RngState[] | null;
 }
 
 export interface GradientReply {
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     model.params = unpackParams(specs, shared);
     const c = init.config;
     const state = unpackState(job.state, c.layers, job.batch.batchSize, c.hidden, c.cell === 'lstm');
-    const result = model.lossAndGradients(job.batch, state, { dropoutRng: new Rng(job.rngState) });
+    const result = model.lossAndGradients(job.batch, state, { dropoutRngs: job.rngStates?.map((r) => new Rng(r)) });
     const loss = result.loss.dataSync()[0]!;
     const grads = packParams(specs, result.grads, new Float32Array(paramSize(specs)));
     const finals = packState(result.finals, 0, job.batch.batchSize);

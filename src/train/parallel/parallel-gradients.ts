@@ -4,11 +4,11 @@
  * its own copy of the model. Shard gradients are weighted by shard size and
  * summed, which is exactly the gradient of the mean loss over the batch, so
  * a run with workers follows the single-thread run up to float rounding
- * (dropout masks aside: each shard draws its own).
+ * (dropout masks included: each stream draws its own from the run's RNG).
  */
 import { Worker } from 'node:worker_threads';
 import type { CharRnn, ModelState, TokenBatch } from '../../model/char-rnn.js';
-import { disposeState } from '../../model/char-rnn.js';
+import { disposeState, streamRngs } from '../../model/char-rnn.js';
 import { disposeParams, parameterSpecs, type ParamSpec } from '../../model/params.js';
 import { Rng } from '../../util/rng.js';
 import { runtimeError } from '../../util/errors.js';
@@ -74,16 +74,17 @@ export class ParallelGradients implements GradientEngine {
     await this.ready;
     const ranges = shardRanges(batch.batchSize, this.workers);
     packParams(this.specs, this.model.params, this.shared);
-    // One RNG per shard, all drawn from the run's RNG so a seed fixes everything.
-    const rngs = ranges.map(() => rng.fork());
+    // One RNG per stream, all drawn from the run's RNG: the masks depend on
+    // the seed alone, not on how many workers share the batch.
+    const rngs = streamRngs(rng, this.model.config, batch.batchSize);
     const total = batch.batchSize * batch.seqLen;
     const remote = ranges.slice(1).map(([a, b], i) =>
-      this.run(this.threads[i]!, { batch: shardBatch(batch, a, b), state: packState(state, a, b), rngState: rngs[i + 1]!.state }),
+      this.run(this.threads[i]!, { batch: shardBatch(batch, a, b), state: packState(state, a, b), rngStates: rngs ? rngs.slice(a, b).map((r) => r.state) : null }),
     );
     const [a0, b0] = ranges[0]!;
     const c = this.model.config;
     const localState = unpackState(packState(state, a0, b0), c.layers, b0 - a0, c.hidden, c.cell === 'lstm');
-    const local = this.model.lossAndGradients(shardBatch(batch, a0, b0), localState, { dropoutRng: rngs[0]! });
+    const local = this.model.lossAndGradients(shardBatch(batch, a0, b0), localState, { dropoutRngs: rngs?.slice(a0, b0) });
     disposeState(localState);
     let replies: GradientReply[];
     try {
