@@ -260,7 +260,6 @@ export class Trainer {
     let lossSum = 0;
     let lossCount = 0;
     let badInARow = 0;
-    let warnedBad = false;
     const recentRates: number[] = [];
     let reason: StopReason | null = null;
     const vocabLimit = 10 * Math.log(this.setup.vocab.size) + 10;
@@ -287,8 +286,8 @@ export class Trainer {
         for (const g of result.grads.values()) g.dispose();
         disposeState(result.finals);
         badInARow++;
-        if (!warnedBad) {
-          warnedBad = true;
+        // Once per streak: an isolated bad step is worth a line, a streak ends in recovery (its own warning) or an error.
+        if (badInARow === 1) {
           this.emit({ type: 'warning', step: this.progress.step, message: `loss became ${loss} (gradient norm ${norm}); step skipped` });
         }
         if (badInARow >= t.maxBadSteps) {

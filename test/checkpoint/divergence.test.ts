@@ -73,6 +73,17 @@ describe('divergence', () => {
     expectLoadable(out, 20);
   });
 
+  it.concurrent('every isolated bad step is reported, a streak once', async () => {
+    const out = path.join(dir, 'isolated');
+    const r = await runCli(['train', corpus, ...TINY, '--max-steps', '12', '--eval-every', '4', '--out', out], {
+      env: { CHARNN_FAULT_NAN_ATTEMPTS: '3,7-8,11' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = events(r.stdout).filter((e) => e.type === 'warning');
+    expect(warnings.map((e) => e.message)).toEqual(Array(3).fill(expect.stringMatching(/; step skipped$/)));
+    expect(events(r.stdout).at(-1)).toMatchObject({ type: 'done', step: 12 });
+  });
+
   it.concurrent('an exploding loss is treated the same way', async () => {
     const out = path.join(dir, 'explodes');
     const r = await runCli(['train', corpus, ...TINY, '--max-steps', '10', '--eval-every', '2', '--out', out], {
