@@ -130,8 +130,8 @@ export class CharRnn {
   }
 
   /**
-   * Mean cross-entropy over the batch and its gradient for every parameter.
-   * The returned tensors (loss, grads, finals) are the caller's to dispose.
+   * Mean cross-entropy over the batch (weighted by options.positionWeights
+   * when given) and its gradient for every parameter. The returned tensors (loss, grads, finals) are the caller's to dispose.
    */
   lossAndGradients(batch: TokenBatch, state: ModelState, options: LossOptions = {}): LossAndGradients {
     const { vocabSize: vocab, layers } = this.config;
