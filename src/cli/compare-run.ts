@@ -16,6 +16,7 @@ import type { CellType } from '../model/config.js';
 import type { TrainConfig } from '../train/config.js';
 import { formatCount, formatDuration } from '../ui/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
+import { stopOnSignals } from './signals.js';
 import { writeOut } from './stdout.js';
 
 export interface CompareOptions {
@@ -53,21 +54,8 @@ export interface CompareOptions {
 const interactive = (o: CompareOptions) => !o.json && o.ui && process.stdout.isTTY === true && process.stdin.isTTY === true;
 
 /** SIGINT/SIGTERM: stop gracefully once, exit at once the second time. */
-function onSignals(stop: () => void): () => void {
-  let count = 0;
-  const handler = (): void => {
-    count++;
-    if (count > 1) process.exit(130);
-    process.stderr.write('charnn: stopping after the current step (press Ctrl-C again to quit at once)\n');
-    stop();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
+const onSignals = (stop: () => void) =>
+  stopOnSignals(stop, { first: () => 'charnn: stopping after the current step (press Ctrl-C again to quit at once)' });
 
 
 // ---------------------------------------------------------------- text task

@@ -16,6 +16,7 @@ import type { TrainCommand, TrainEvent } from '../train/events.js';
 import type { TrainRequest } from '../train/setup.js';
 import { startTrainingWorker } from '../train/worker-session.js';
 import { colorFromEnv, renderTrainDashboard, type TrainSession } from '../ui/train/render-train.js';
+import { stopOnSignals } from './signals.js';
 
 /** How long the app may take to show its final frame and exit once the worker has ended. */
 const EXIT_GRACE_MS = 3000;
@@ -90,22 +91,14 @@ export async function runDashboardTraining(request: TrainRequest): Promise<void>
     sampleTemperatures: request.training.sampleTemperatures,
   });
   // SIGTERM (and SIGINT when the terminal is not in raw mode) mean: save and stop.
-  let signals = 0;
-  const onSignal = (): void => {
-    signals++;
-    if (signals > 1) process.exit(130);
-    worker.send({ type: 'stop' });
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  const removeHandlers = stopOnSignals(() => worker.send({ type: 'stop' }));
   let failure: unknown = null;
   try {
     await worker.finished;
   } catch (error) {
     failure = error ?? new Error('the training worker failed');
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    removeHandlers();
   }
   const exited = app.waitUntilExit();
   if (failure !== null && !feed.started) {

@@ -9,27 +9,9 @@ import { prepareTraining, type TrainRequest } from '../train/setup.js';
 import type { TrainEvent } from '../train/events.js';
 import { runtimeError } from '../util/errors.js';
 import { createJsonReporter, createPlainReporter } from '../ui/train/reporters.js';
+import { stopOnSignals } from './signals.js';
 
 export type TrainMode = 'plain' | 'json' | 'dashboard';
-
-function installSignalHandlers(stop: () => void): () => void {
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    interrupts++;
-    if (interrupts > 1) {
-      process.stderr.write('charnn: interrupted again, exiting without saving\n');
-      process.exit(130);
-    }
-    process.stderr.write(`charnn: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}, saving latest/ and stopping (press Ctrl-C again to quit at once)\n`);
-    stop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-}
 
 /**
  * JSON lines on stdout while training: when the reader goes away
@@ -88,7 +70,10 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
     if (event.type === 'error') failure = event;
     report(event);
   });
-  const removeHandlers = installSignalHandlers(() => trainer.send({ type: 'stop' }));
+  const removeHandlers = stopOnSignals(() => trainer.send({ type: 'stop' }), {
+    first: (signal) => `charnn: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}, saving latest/ and stopping (press Ctrl-C again to quit at once)`,
+    again: 'charnn: interrupted again, exiting without saving',
+  });
   try {
     await trainer.run();
   } finally {
@@ -99,4 +84,3 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
   if (failure) throw runtimeError((failure as { message: string }).message);
 }
 
-export { installSignalHandlers };
