@@ -4,8 +4,10 @@
  * cell's latest sample. q or Ctrl-C stops the running cell (it saves) and
  * skips the rest. Exits once the comparison is done, leaving the last frame.
  */
-import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useState } from 'react';
+import { useInput, useStdin } from 'ink';
+import { useCoalescedEvents, useExitWhenFinished, useSecondInterruptExits } from '../app-hooks.js';
+import { FrameLines } from '../FrameLines.js';
 import type { CompareEvent } from '../../compare/compare.js';
 import { formatPercent } from '../format.js';
 import { truncate } from '../text.js';
@@ -24,6 +26,8 @@ export interface CompareAppProps {
   flushIntervalMs?: number;
   onForceExit?: () => void;
 }
+
+const isTrainStep = (e: CompareEvent): boolean => e.type === 'train' && e.event.type === 'step';
 
 export function liveRow(c: CellProgress, charsPerStep: number): CompareTableRow {
   if (c.row) return { ...c.row, status: 'done' };
@@ -58,42 +62,17 @@ export function compareFrame(state: CompareViewState, width: number, height: num
 
 export function CompareApp(props: CompareAppProps) {
   const { session, color } = props;
-  const [state, setState] = useState(initialCompareState);
-  const latest = useRef(state);
+  const state = useCoalescedEvents(session, reduceCompare, initialCompareState, isTrainStep, props.flushIntervalMs ?? 100);
   const { columns, rows } = useTerminalSize();
-  const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const [stopping, setStopping] = useState(false);
-  const interrupts = useRef(0);
-
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const flush = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      setState(latest.current);
-    };
-    const unsubscribe = session.subscribe((event) => {
-      latest.current = reduceCompare(latest.current, event);
-      const quiet = event.type === 'train' && event.event.type === 'step';
-      if (!quiet) flush();
-      else if (timer === null) timer = setTimeout(flush, props.flushIntervalMs ?? 100);
-    });
-    return () => {
-      unsubscribe();
-      if (timer !== null) clearTimeout(timer);
-    };
-  }, [session, props.flushIntervalMs]);
+  const secondInterrupt = useSecondInterruptExits(props.onForceExit);
 
   const finished = state.status === 'done';
   useInput(
     (input, key) => {
       if (key.ctrl && input === 'c') {
-        interrupts.current += 1;
-        if (interrupts.current > 1) {
-          (props.onForceExit ?? (() => process.exit(130)))();
-          return;
-        }
+        if (secondInterrupt()) return;
       } else if (input !== 'q') return;
       session.stop();
       setStopping(true);
@@ -101,20 +80,8 @@ export function CompareApp(props: CompareAppProps) {
     { isActive: isRawModeSupported === true && !finished },
   );
 
-  useEffect(() => {
-    if (!finished) return;
-    const timer = setTimeout(() => exit(), 50);
-    return () => clearTimeout(timer);
-  }, [finished, exit]);
+  useExitWhenFinished(finished);
 
   const lines = compareFrame(state, columns, Math.max(8, rows - 1), color, stopping && !finished);
-  return (
-    <Box flexDirection="column">
-      {lines.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <FrameLines lines={lines} />;
 }

@@ -2,7 +2,7 @@
  * `charnn gradients` on a terminal: the decay curves on a log scale and the
  * table, redrawn as each cell's measurement finishes.
  */
-import { Box, Text } from 'ink';
+import { FrameLines } from '../FrameLines.js';
 import type { GradientSpan } from '../../compare/gradient-span.js';
 import { truncate } from '../text.js';
 import { useTerminalSize } from '../train/useTerminalSize.js';
@@ -30,13 +30,5 @@ export function gradientsFrame(p: GradientsViewProps, width: number, height: num
 export function GradientsView(props: GradientsViewProps) {
   const { columns, rows } = useTerminalSize();
   const lines = gradientsFrame(props, columns, Math.max(10, rows - 1));
-  return (
-    <Box flexDirection="column">
-      {lines.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <FrameLines lines={lines} />;
 }

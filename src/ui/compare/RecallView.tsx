@@ -2,7 +2,8 @@
  * `charnn compare --task recall` on a terminal: the accuracy table (cells ×
  * lags) and chart, and the run in progress, redrawn as it trains.
  */
-import { Box, Text, useInput, useStdin } from 'ink';
+import { useInput, useStdin } from 'ink';
+import { FrameLines } from '../FrameLines.js';
 import type { RecallRunResult } from '../../compare/recall.js';
 import type { CellType } from '../../model/config.js';
 import { truncate } from '../text.js';
@@ -44,13 +45,5 @@ export function RecallView(props: RecallViewProps) {
     { isActive: isRawModeSupported === true && props.onStop !== undefined && props.running !== null },
   );
   const lines = recallFrame(props, columns, Math.max(10, rows - 1));
-  return (
-    <Box flexDirection="column">
-      {lines.map((line, i) => (
-        <Text key={i} wrap="truncate-end">
-          {line}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <FrameLines lines={lines} />;
 }

@@ -5,7 +5,8 @@
  * last frame on screen.
  */
 import { useEffect, useRef, useState } from 'react';
-import { Static, useApp, useInput, useStdin } from 'ink';
+import { Static, useInput, useStdin } from 'ink';
+import { useExitWhenFinished, useSecondInterruptExits } from '../app-hooks.js';
 import { Dashboard } from './Dashboard.js';
 import { LogLine } from './LogLine.js';
 import { useTerminalSize } from './useTerminalSize.js';
@@ -49,13 +50,12 @@ export function TrainApp(props: TrainAppProps) {
   const temperatures = props.sampleTemperatures?.length ? props.sampleTemperatures : DEFAULT_SAMPLE_TEMPERATURES;
   const state = useTrainEvents(session, props.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
   const { columns, rows } = useTerminalSize();
-  const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   // Key handling reads refs, not render-time values: a key pressed right
   // after another must see its effect even before the next render.
   const tIndex = useRef(initialTemperatureIndex(temperatures));
   const stopRequested = useRef(false);
-  const interrupts = useRef(0);
+  const secondInterrupt = useSecondInterruptExits(props.onForceExit);
   const [, setTIndex] = useState(tIndex.current);
   // Keys the trainer answers between steps: acknowledged on screen at once,
   // cleared when its event arrives (the paused state, a checkpoint, samples).
@@ -69,11 +69,7 @@ export function TrainApp(props: TrainAppProps) {
   useInput(
     (input, key) => {
       if (key.ctrl && input === 'c') {
-        interrupts.current += 1;
-        if (interrupts.current > 1) {
-          (props.onForceExit ?? (() => process.exit(130)))();
-          return;
-        }
+        if (secondInterrupt()) return;
       } else if (input === 'p') {
         session.send({ type: 'toggle-pause' });
         setPending((p) => ({ ...p, pause: !(p.pause ?? latestState.current.paused), since: Date.now() }));
@@ -115,11 +111,7 @@ export function TrainApp(props: TrainAppProps) {
     });
   }, [state, finished]);
 
-  useEffect(() => {
-    if (!finished) return;
-    const timer = setTimeout(() => exit(), props.exitDelayMs ?? 50);
-    return () => clearTimeout(timer);
-  }, [finished, exit, props.exitDelayMs]);
+  useExitWhenFinished(finished, props.exitDelayMs);
 
   return (
     <>
