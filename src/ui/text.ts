@@ -149,17 +149,22 @@ export function wrapWords(text: string, width: number, maxLines = Infinity): str
 }
 
 /**
- * Make corpus or model text safe for one terminal line: newlines become `↵`,
- * tabs a space, every other control character (including ESC) is dropped.
+ * Text made safe for one terminal line: line breaks become `newline`, tabs
+ * a space, every other control character (including ESC) is dropped.
  */
-export function flattenText(text: string): string {
+export function oneLine(text: string, newline: string): string {
   return (
     text
-      .replace(/\r\n|\r|\n/g, '↵')
+      .replace(/\r\n|\r|\n/g, newline)
       .replace(/\t/g, ' ')
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
   );
+}
+
+/** Corpus or model text for one terminal line: newlines shown as `↵`. */
+export function flattenText(text: string): string {
+  return oneLine(text, '↵');
 }
 
 /** Make text safe for a log file: keep newlines and tabs, drop other control characters. */

@@ -5,7 +5,7 @@
  * back as a line break, so a pasted paragraph stays one editable line.
  */
 import type { Row, SegStyle } from '../train/Line.js';
-import { charWidth } from '../text.js';
+import { charWidth, oneLine } from '../text.js';
 
 export interface EditState {
   /** Code points. */
@@ -23,15 +23,9 @@ export function editFrom(text: string): EditState {
   return { chars, cursor: chars.length };
 }
 
-/** Typed or pasted input made safe for one line. */
+/** Typed or pasted input made safe for one line: a pasted line break becomes the `\n` escape that prompts understand. */
 export function sanitizeInput(input: string): string {
-  return (
-    input
-      .replace(/\r\n|\r|\n/g, '\\n')
-      .replace(/\t/g, ' ')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-  );
+  return oneLine(input, '\\n');
 }
 
 export function insert(s: EditState, input: string): EditState {

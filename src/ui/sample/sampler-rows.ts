@@ -89,7 +89,7 @@ export function statusRow(s: SamplerSettings, width: number, o: StatusOptions): 
     labelled('p', describeTopP(s.topP)),
     labelled('len', String(s.length)),
     labelled('seed', shortSeed),
-    s.heat ? [seg('heat ', DIM), ...heatLegend(o.color)] : labelled('heat', 'off'),
+    heat,
     labelled('top5', onOff(s.top)),
   ];
   const tiny: Row[] = short.map((part, i) => (i === 6 && s.heat ? labelled('heat', 'on') : part));
