@@ -19,6 +19,7 @@ import { sampleSeed } from '../../src/cli/generate-run.js';
 import { Rng } from '../../src/util/rng.js';
 import { PAGE_SCRIPT, type ExportVocab } from '../../src/export/page.js';
 import { ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { layersFileHandler } from '../helpers/layers-file.js';
 
 type Cell = 'rnn' | 'lstm' | 'gru';
 const CELLS: Cell[] = ['rnn', 'lstm', 'gru'];
@@ -33,21 +34,6 @@ interface PageApi {
 const page = new Function(`${PAGE_SCRIPT}\nreturn charnn;`)() as PageApi;
 
 /** Loading a TF.js model from disk without tfjs-node. */
-function fileHandler(modelJsonPath: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8'));
-      const buffers = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths.map((p) => fs.readFileSync(path.join(path.dirname(modelJsonPath), p))));
-      const data = Buffer.concat(buffers);
-      return {
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights),
-        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.length),
-      };
-    },
-  };
-}
-
 let dir: string;
 const runs = {} as Record<Cell, string>;
 const exports = {} as Record<Cell, string>;
@@ -92,7 +78,7 @@ describe.each(CELLS)('export of a %s checkpoint', (cell) => {
 
   it('loads with plain tf.loadLayersModel and gives the next-character probabilities charnn gives', async () => {
     const out = exports[cell];
-    const base = await tf.loadLayersModel(fileHandler(path.join(out, 'model.json')));
+    const base = await tf.loadLayersModel(layersFileHandler(path.join(out, 'model.json')));
     const checkpoint = loadCheckpoint(runs[cell]);
     const ids = checkpoint.vocab.encode('First Citizen:\nBefore we proceed');
     const theirs = tf.tidy(() => {
@@ -126,7 +112,7 @@ describe.each(CELLS)('export of a %s checkpoint', (cell) => {
   it('the page samples what charnn generate samples for the same seed and temperature', async () => {
     const out = exports[cell];
     const info = JSON.parse(fs.readFileSync(path.join(out, 'vocab.json'), 'utf8')) as ExportVocab;
-    const base = await tf.loadLayersModel(fileHandler(path.join(out, 'model.json')));
+    const base = await tf.loadLayersModel(layersFileHandler(path.join(out, 'model.json')));
     const stateful = page.buildStateful(tf, base, info);
     const checkpoint = loadCheckpoint(runs[cell]);
     const sampler = new Sampler(new CharRnn(checkpoint.meta.model, checkpoint.params));

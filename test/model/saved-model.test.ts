@@ -3,7 +3,6 @@
  * tf.loadLayersModel (with a small file IO handler, since tfjs-node is not
  * here) loads it and predicts the same next-character distribution as charnn.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,23 +13,7 @@ import { Sampler } from '../../src/sample/sampler.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { CELL_TYPES } from '../../src/model/config.js';
 import { tempDir, trainTiny } from '../helpers/cli.js';
-
-/** The whole of "loading a TF.js model from disk" without tfjs-node. */
-function fileHandler(modelJsonPath: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(fs.readFileSync(modelJsonPath, 'utf8'));
-      const group = json.weightsManifest[0];
-      const buffers = group.paths.map((p: string) => fs.readFileSync(path.join(path.dirname(modelJsonPath), p)));
-      const data = Buffer.concat(buffers);
-      return {
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g: { weights: tf.io.WeightsManifestEntry[] }) => g.weights),
-        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.length),
-      };
-    },
-  };
-}
+import { layersFileHandler } from '../helpers/layers-file.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -42,7 +25,7 @@ describe.each(CELL_TYPES)('%s checkpoint', (cell) => {
   it('loads with tf.loadLayersModel and predicts what charnn predicts', async () => {
     const run = trainTiny(dir, cell);
     const latest = path.join(run, 'latest');
-    const layers = await tf.loadLayersModel(fileHandler(path.join(latest, 'model.json')));
+    const layers = await tf.loadLayersModel(layersFileHandler(path.join(latest, 'model.json')));
     const checkpoint = loadCheckpoint(latest);
     const prime = 'ROMEO:\nWhat';
     const ids = checkpoint.vocab.encode(prime);

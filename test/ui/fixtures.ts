@@ -1,4 +1,5 @@
-/** Synthetic training events for the UI tests. */
+/** Synthetic training events and a fake terminal for the UI tests. */
+import { EventEmitter } from 'node:events';
 import type { EvalEvent, RunInfo, StepEvent, TrainCommand, TrainEvent } from '../../src/train/events.js';
 import { initialDashboardState, reduceDashboard, type DashboardState } from '../../src/ui/train/dashboard-state.js';
 
@@ -143,5 +144,44 @@ export async function eventually(check: () => void, timeoutMs = 2000): Promise<v
       if (Date.now() > end) throw error;
       await sleep(10);
     }
+  }
+}
+
+/**
+ * A stdout for Ink's render(): 80×24, keeps what was written. isTTY makes
+ * Ink treat it as a terminal (it then also installs its own exit handlers).
+ */
+export class FakeStdout extends EventEmitter {
+  constructor(readonly isTTY = false) {
+    super();
+  }
+  columns = 80;
+  rows = 24;
+  output = '';
+  write = (chunk: string) => {
+    this.output += chunk;
+    return true;
+  };
+}
+
+/** A raw-mode stdin for Ink's render(); write() types keys. */
+export class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write(data: string) {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  }
+  setRawMode() {}
+  setEncoding() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read() {
+    const d = this.data;
+    this.data = null;
+    return d;
   }
 }

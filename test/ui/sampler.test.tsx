@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { initBackend } from '../../src/backend/index.js';
@@ -10,7 +9,7 @@ import { SamplingSession } from '../../src/sample/session.js';
 import { SamplerApp, type SamplerAppProps } from '../../src/ui/sample/SamplerApp.js';
 import { renderSampler } from '../../src/ui/sample/render-sampler.js';
 import { Rng } from '../../src/util/rng.js';
-import { columns, eventually, sleep, strip } from './fixtures.js';
+import { FakeStdin, FakeStdout, columns, eventually, sleep, strip } from './fixtures.js';
 
 // Styles reach the fake terminal only when chalk (loaded by Ink) believes in colour.
 vi.hoisted(() => {
@@ -262,7 +261,7 @@ describe('SamplerApp', () => {
     for (const quit of [CTRL_C, '/quit\r']) {
       const session = new SamplingSession(sampler, vocab);
       sessions.push(session);
-      const stdout = new FakeStdout();
+      const stdout = new FakeStdout(true);
       const stdin = new FakeStdin();
       const handle = renderSampler({
         session,
@@ -282,34 +281,3 @@ describe('SamplerApp', () => {
   });
 });
 
-class FakeStdout extends EventEmitter {
-  isTTY = true;
-  columns = 80;
-  rows = 24;
-  output = '';
-  write = (chunk: string) => {
-    this.output += chunk;
-    return true;
-  };
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(data: string) {
-    this.data = data;
-    this.emit('readable');
-    this.emit('data', data);
-  }
-  setRawMode() {}
-  setEncoding() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read() {
-    const d = this.data;
-    this.data = null;
-    return d;
-  }
-}

@@ -1,10 +1,9 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import type { TrainEvent } from '../../src/train/events.js';
 import { TrainApp } from '../../src/ui/train/TrainApp.js';
 import { renderTrainDashboard } from '../../src/ui/train/render-train.js';
-import { FakeSession, evalEvent, eventually, runInfo, sleep, stepEvent, strip } from './fixtures.js';
+import { FakeStdin, FakeStdout, FakeSession, evalEvent, eventually, runInfo, sleep, stepEvent, strip } from './fixtures.js';
 
 const FLUSH_MS = 30;
 const CTRL_C = '\u0003';
@@ -144,29 +143,6 @@ describe('TrainApp', () => {
     expect(frame()).toContain('stopped at step 40');
   });
 });
-
-class FakeStdout extends EventEmitter {
-  columns = 80;
-  rows = 24;
-  output = '';
-  write = (chunk: string) => {
-    this.output += chunk;
-    return true;
-  };
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  setRawMode() {}
-  setEncoding() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read() {
-    return null;
-  }
-}
 
 describe('renderTrainDashboard', () => {
   it('keeps events sent right after mounting, and resolves waitUntilExit after done', async () => {

@@ -3,35 +3,11 @@
  * (src/cli/train-dashboard.ts): however the worker ends, the app unmounts
  * and the command settles. The worker and the terminal are fakes.
  */
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TrainCommand, TrainEvent } from '../../src/train/events.js';
 import type { TrainRequest } from '../../src/train/setup.js';
 import { CharnnError } from '../../src/util/errors.js';
-import { runInfo, stepEvent, strip } from './fixtures.js';
-
-class FakeStdout extends EventEmitter {
-  columns = 80;
-  rows = 24;
-  output = '';
-  write = (chunk: string) => {
-    this.output += chunk;
-    return true;
-  };
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  setRawMode() {}
-  setEncoding() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-  read() {
-    return null;
-  }
-}
+import { FakeStdin, FakeStdout, runInfo, stepEvent, strip } from './fixtures.js';
 
 const terminal = vi.hoisted(() => ({ stdout: null as unknown, stdin: null as unknown }));
 
