@@ -13,7 +13,7 @@ export const DEFAULT_RECALL_LAGS: readonly number[] = [5, 20, 50];
  * The budget of `charnn compare --task recall`: about five minutes for lags
  * 5, 20 and 50 on wasm. With it, training lags drawn from 1 … lag, the LSTM
  * and GRU recall at lag 50 (≥ 0.98 for seeds 1 and 2) and the plain RNN is
- * at chance from lag 20. The README section "RNN, LSTM and GRU, measured"
+ * at chance from lag 20. docs/cells-measured.md ("RNN, LSTM and GRU, measured")
  * lists the other budgets tried.
  */
 export const DEFAULT_RECALL_BUDGET = {
