@@ -9,6 +9,7 @@ import { initBackend, type BackendName } from '../backend/index.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { measureGradientSpan, type GradientSpan } from '../compare/gradient-span.js';
 import { splitTrainVal } from '../data/batches.js';
+import { fitLayout, MIN_WINDOW } from '../data/layout.js';
 import { readCorpus, type Normalization } from '../data/corpus.js';
 import { Vocabulary } from '../data/vocabulary.js';
 import { CharRnn } from '../model/char-rnn.js';
@@ -16,6 +17,7 @@ import { parameterCount, type CellType, type ModelConfig } from '../model/config
 import { disposeParams, initParams } from '../model/params.js';
 import { gradientChart, gradientTable } from '../ui/compare/tables.js';
 import { formatCount } from '../ui/format.js';
+import { usageError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { bundledCorpus } from './paths.js';
 import { writeOut } from './stdout.js';
@@ -71,13 +73,44 @@ function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
   });
 }
 
-export async function runGradients(corpus: string | undefined, o: GradientsOptions): Promise<void> {
-  const backend = await initBackend(o.backend);
-  const list = subjects(corpus, o);
+/**
+ * Streams and window length every subject's validation text holds (one
+ * layout for all, so the curves compare): fewer streams first, then a
+ * shorter span. Printed on stderr when shrunk.
+ */
+function fitWindows(list: readonly Subject[], o: GradientsOptions): { batch: number; span: number } {
+  const requested = { batchSize: o.batch, seqLen: o.span + 1 };
+  let fitted = requested;
+  for (const s of list) {
+    const layout = fitLayout(s.ids.length, fitted);
+    if (layout === null) {
+      const min = Math.min(MIN_WINDOW, requested.seqLen);
+      for (const t of list) disposeParams(t.model.params);
+      throw usageError(
+        `the validation split of ${s.corpus} (${s.ids.length} characters) cannot hold one window of ${min} characters${o.checkpoint ? ` for ${s.label}` : ''}`,
+        'measure on a longer text: pass it as the corpus argument',
+      );
+    }
+    fitted = layout;
+  }
+  if (fitted.batchSize !== requested.batchSize || fitted.seqLen !== requested.seqLen) {
+    process.stderr.write(
+      `gradients: the validation split is short: ${o.batch} streams × ${o.span + 1} characters do not fit; measuring ${fitted.batchSize} stream(s) × ${fitted.seqLen} (span ${fitted.seqLen - 1})\n`,
+    );
+  }
+  return { batch: fitted.batchSize, span: fitted.seqLen - 1 };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export async function runGradients(corpus: string | undefined, requested: GradientsOptions): Promise<void> {
+  const backend = await initBackend(requested.backend);
+  const list = subjects(corpus, requested);
+  const o: GradientsOptions = { ...requested, ...fitWindows(list, requested) };
   const ui = !o.json && o.ui && process.stdout.isTTY === true;
   const notes = (done: readonly GradientSpan[]) => [
     `‖∂L_T/∂h_{T−k}‖: gradient of the loss at the last position of a window with respect to the top layer's hidden state k steps earlier,`,
-    `averaged over ${o.batches} windows × ${o.batch} streams of ${o.span + 1} characters from the validation split of ${list[0]?.corpus ?? 'the corpus'} (${backend})`,
+    `averaged over ${plural(done[0]?.windows ?? o.batches, 'window')} × ${plural(o.batch, 'stream')} of ${o.span + 1} characters from the validation split of ${list[0]?.corpus ?? 'the corpus'} (${backend})`,
     ...(done.length > 0 && list[0]!.source === 'fresh'
       ? [`fresh models: ${o.layers} layer(s) × ${o.hidden} hidden, embedding ${o.embedding}, seed ${o.seed}; ${done.map((s) => `${s.cell} ${formatCount(parameterCount(list.find((x) => x.model.config.cell === s.cell)!.model.config))} params`).join(', ')}`]
       : []),

@@ -31,6 +31,8 @@ export interface RunInfo {
   startStep: number;
   outDir: string;
   resumedFrom: string | null;
+  /** Lines for the user about choices made for this run (a layout shrunk to fit a short text, …). */
+  notes: string[];
 }
 
 export interface StepEvent {

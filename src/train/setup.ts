@@ -16,6 +16,7 @@ import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint
 import { checkWritableDirectory } from '../checkpoint/files.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
+import { fitRunLayout } from './run-layout.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
 
 export interface TrainRequest {
@@ -57,14 +58,18 @@ function prepareNew(request: TrainRequest): Trainer {
   const corpus = readCorpus(request.corpusPath, request.normalization);
   const vocab = Vocabulary.fromText(corpus.text);
   const ids = vocab.encode(corpus.text);
-  const training: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
-  const { train, val } = splitTrainVal(ids, training.valFrac);
+  const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
+  const { train, val } = splitTrainVal(ids, requested.valFrac);
+  // A short text trains with a smaller layout; charnn.json records the one used.
+  const layout = fitRunLayout(train.length, val.length, requested, requested.valFrac);
+  const training: TrainConfig = { ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen };
   const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
   const params = initParams(model, new Rng(training.seed));
   return new Trainer({
     corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab, normalization: request.normalization, trainIds: train, valIds: val, model, training, params,
     outDir: path.resolve(request.outDir ?? defaultOutDir(corpus.name, model.cell)), backend: request.backend, resume: null,
+    valLayout: layout.val, notes: layout.notes,
   });
 }
 
@@ -104,6 +109,13 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
   const ids = checkpoint.vocab.encode(corpus.text);
   const training: TrainConfig = { ...meta.training, ...request.training };
   const { train, val } = splitTrainVal(ids, training.valFrac);
+  const layout = fitRunLayout(train.length, val.length, training, training.valFrac);
+  if (layout.train.batchSize !== training.batchSize || layout.train.seqLen !== training.seqLen) {
+    throw usageError(
+      `the corpus's training part (${train.length} characters) is too short for the checkpoint's batch ${training.batchSize} × seq-len ${training.seqLen}`,
+      'resume on the corpus the checkpoint was trained on',
+    );
+  }
   const state = loadTrainingState(checkpoint);
   const adam = new Adam();
   if (state) {
@@ -115,6 +127,7 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
     corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
     params: checkpoint.params, outDir: path.resolve(request.outDir ?? runDirectoryOf(checkpoint.dir)), backend: request.backend,
+    valLayout: layout.val, notes: layout.notes,
     resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
   };
   return new Trainer(setup);

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { BatchStream } from '../data/batches.js';
+import type { Layout } from '../data/layout.js';
 import type { Normalization } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
@@ -40,6 +41,10 @@ export interface TrainerSetup {
   params: Params;
   outDir: string;
   backend: string;
+  /** Streams and window length of validation (what the validation text holds, at most the training layout). */
+  valLayout: Layout;
+  /** Lines for the user about choices made for this run (a shrunk layout, …). */
+  notes: string[];
   /** Progress, history, optimizer and carried state of a resumed run. */
   resume: {
     from: string;
@@ -70,7 +75,7 @@ export class Trainer {
     const t = setup.training;
     this.model = new CharRnn(setup.model, setup.params);
     this.trainStream = new BatchStream(setup.trainIds, t.batchSize, t.seqLen, 'training');
-    this.valStream = new BatchStream(setup.valIds, t.batchSize, t.seqLen, 'validation');
+    this.valStream = new BatchStream(setup.valIds, setup.valLayout.batchSize, setup.valLayout.seqLen, 'validation');
     const r = setup.resume;
     this.adam = r?.adam ?? new Adam();
     this.progress = r?.progress ?? {
@@ -114,7 +119,7 @@ export class Trainer {
       dropout: s.model.dropout, params: parameterCount(s.model), backend: s.backend,
       batchSize: s.training.batchSize, seqLen: s.training.seqLen, stepsPerEpoch: this.trainStream.batchesPerEpoch,
       maxSteps: s.training.maxSteps, maxEpochs: s.training.maxEpochs, maxTimeMs: s.training.maxTimeMs,
-      startStep: this.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null,
+      startStep: this.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null, notes: s.notes,
     };
   }
 

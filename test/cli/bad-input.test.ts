@@ -171,22 +171,22 @@ describe('corpus', () => {
     expectHint(expectError(await runCli(['train', file, ...TINY, '--out', path.join(dir, 'out-latin1')]), 2, /^charnn: corpus file is not valid UTF-8 at byte 3: .*latin1\.txt \(convert it to UTF-8/));
   });
 
-  it.concurrent('a corpus shorter than one batch window', async () => {
+  it.concurrent('a corpus too short for one stream of 16 characters', async () => {
     const file = path.join(dir, 'short.txt');
-    fs.writeFileSync(file, 'To be, or not to be.\n');
+    fs.writeFileSync(file, 'To be, or not.\n'); // 15 characters: 13 for training
     const out = path.join(dir, 'out-short');
     const line = expectError(await runCli(['train', file, ...TINY, '--out', out]), 2,
-      /^charnn: the training text has 18 characters but one batch window needs 257 \(batch 8 × seq-len 32 \+ 1\) \(use a smaller --batch or --seq-len, or a longer corpus\)$/);
+      /^charnn: the corpus is too short to train on: its training part has 13 characters, and one stream of 16 needs 17 \(use a longer text\)$/);
     expectHint(line);
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it.concurrent('a corpus whose validation split is too small for one window', async () => {
+  it.concurrent('a corpus whose validation split cannot hold one stream of 16 characters', async () => {
     const file = path.join(dir, 'smallval.txt');
-    fs.writeFileSync(file, fs.readFileSync(corpus, 'utf8').slice(0, 3000)); // 2700 train, 300 validation characters
+    fs.writeFileSync(file, fs.readFileSync(corpus, 'utf8').slice(0, 100)); // 90 train, 10 validation characters
     const out = path.join(dir, 'out-smallval');
-    expectError(await runCli(['train', file, ...TINY, '--batch', '16', '--out', out]), 2,
-      /^charnn: the validation text has 300 characters but one batch window needs 513 .*\(use a smaller --batch or --seq-len, or a larger --val-frac\)$/);
+    expectError(await runCli(['train', file, ...TINY, '--out', out]), 2,
+      /^charnn: the validation part \(the last 10% of the corpus\) has 10 characters, and one stream of 16 needs 17 \(use a larger --val-frac \(at least 0\.17\) or a longer text\)$/);
     expect(fs.existsSync(out)).toBe(false);
   });
 });

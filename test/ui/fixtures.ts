@@ -36,6 +36,7 @@ export function runInfo(over: Partial<RunInfo> = {}): RunInfo {
     startStep: 0,
     outDir: 'checkpoints/tinyshakespeare',
     resumedFrom: null,
+    notes: [],
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 /** One finished item (eval, checkpoint, warning, error) in the scroll-back above the dashboard. */
 import { Text } from 'ink';
 import type { LogEntry } from './dashboard-state.js';
-import { formatCheckpointLine, formatErrorLine, formatEvalLine, formatWarningLine } from './event-lines.js';
+import { formatCheckpointLine, formatErrorLine, formatEvalLine, formatNoteLine, formatWarningLine } from './event-lines.js';
 
 type Tone = { color?: 'green' | 'yellow' | 'red' | 'gray'; bold?: boolean; dimColor?: boolean };
 
@@ -13,6 +13,8 @@ function describe(entry: LogEntry): { text: string; tone: Tone } {
       return { text: formatCheckpointLine(entry.event), tone: { dimColor: true } };
     case 'warning':
       return { text: formatWarningLine(entry.event), tone: { color: 'yellow' } };
+    case 'note':
+      return { text: formatNoteLine(entry.text), tone: { color: 'gray' } };
     case 'error':
       return { text: formatErrorLine(entry.event), tone: { color: 'red', bold: true } };
   }

@@ -68,6 +68,7 @@ export type LogEntry = { id: number } & (
   | { kind: 'eval'; event: EvalEvent }
   | { kind: 'checkpoint'; event: CheckpointEvent }
   | { kind: 'warning'; event: WarningEvent }
+  | { kind: 'note'; text: string }
   | { kind: 'error'; event: ErrorEvent }
 );
 
@@ -198,7 +199,10 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
   switch (event.type) {
     case 'start':
       // A new run: forget the old figures but keep the append-only log.
-      return { ...initialDashboardState(), info: event.info, status: 'running', log: state.log };
+      return {
+        ...initialDashboardState(), info: event.info, status: 'running',
+        log: event.info.notes.reduce((log, text) => appendLog(log, { kind: 'note', text }), state.log),
+      };
     case 'step':
       return {
         ...state,

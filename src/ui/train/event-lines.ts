@@ -96,6 +96,10 @@ export function formatCheckpointLine(e: CheckpointEvent): string {
   return `checkpoint ${e.kind} → ${flattenText(e.path)}`;
 }
 
+export function formatNoteLine(note: string): string {
+  return `note: ${flattenText(note)}`;
+}
+
 export function formatWarningLine(e: WarningEvent): string {
   return `warning at step ${e.step}: ${flattenText(e.message)}`;
 }

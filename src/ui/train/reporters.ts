@@ -8,6 +8,7 @@ import {
   formatDoneLine,
   formatErrorLine,
   formatEvalLine,
+  formatNoteLine,
   formatRunHeader,
   formatSampleLines,
   formatStateLine,
@@ -43,6 +44,7 @@ export function createPlainReporter(
         info = e.info;
         lastStep = null;
         write(formatRunHeader(e.info));
+        for (const note of e.info.notes) write(formatNoteLine(note));
         return;
       case 'step': {
         const due =
