@@ -5,8 +5,11 @@ import type { GenerateOptions } from './generate-run.js';
 import { collect, integer, nonNegativeInt, nonNegativeNumber, positiveInt, probabilityMass } from './parsers.js';
 import { action } from './run-command.js';
 
+/** The widest beam --beam accepts: one model batch (wider beams cost time and rarely change the best continuation). */
+export const MAX_BEAM = 256;
+
 export function makeGenerateCommand(): Command {
-  return new Command('generate')
+  const command: Command = new Command('generate')
     .description('generate text from a checkpoint; samples go to stdout and nothing else does')
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
     .option('--prime <text>', 'text to continue (\\n for a line break)')
@@ -18,10 +21,16 @@ export function makeGenerateCommand(): Command {
     .option('--top-k <n>', 'sample only from the k most likely characters (0 = off)', nonNegativeInt, 0)
     .option('--top-p <x>', 'sample only from the smallest set reaching this probability, in (0, 1]', probabilityMass, 1)
     .option('--seed <n>', 'random seed: same seed, same samples (default: random)', integer)
+    .option('--beam <n>', `the n most likely continuations by beam search instead of random samples (1–${MAX_BEAM}; --num k prints the k best)`, positiveInt)
     .option('--stop <string>', 'end a sample when it produces this string (repeatable; \\n allowed)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
     .option('--separator <text>', 'printed between samples in text format (\\n allowed)', '\\n\\n')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
     .option('--debug', 'show stack traces of internal errors')
-    .action(action(async (checkpoint: string, options: GenerateOptions) => (await import('./generate-run.js')).runGenerate(checkpoint, options)));
+    .action(
+      action(async (checkpoint: string, options: GenerateOptions) =>
+        (await import('./generate-run.js')).runGenerate(checkpoint, options, (key) => command.getOptionValueSource(key) === 'cli'),
+      ),
+    );
+  return command;
 }

@@ -13,6 +13,7 @@ import { showChar } from '../data/vocabulary.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { unescapeText } from './parsers.js';
+import { checkBeamOptions, writeBeams } from './generate-beam.js';
 import { writeOut } from './stdout.js';
 
 export const MAX_LENGTH_LIMIT = 10_000_000;
@@ -33,6 +34,8 @@ export interface GenerateOptions {
   format: 'text' | 'jsonl';
   separator: string;
   backend: BackendName;
+  /** Beam width: the most likely continuations instead of samples (generate-beam.ts). */
+  beam?: number;
 }
 
 function readPrompts(source: string): string[] {
@@ -61,8 +64,9 @@ export function sampleSeed(seed: number, prompt: number, sample: number): number
 }
 
 
-export async function runGenerate(checkpointPath: string, options: GenerateOptions): Promise<void> {
+export async function runGenerate(checkpointPath: string, options: GenerateOptions, explicit: (option: string) => boolean = () => false): Promise<void> {
   if (options.prime !== undefined && options.prompts !== undefined) throw usageError('--prime and --prompts cannot be used together', 'choose one source of prompts');
+  if (options.beam !== undefined) checkBeamOptions(options, explicit);
   if (options.length > MAX_LENGTH_LIMIT || options.maxLength > MAX_LENGTH_LIMIT) {
     throw usageError(`--length and --max-length are limited to ${MAX_LENGTH_LIMIT.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
   }
@@ -90,6 +94,16 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   );
   const model = new CharRnn(checkpoint.meta.model, checkpoint.params);
   const sampler = new Sampler(model);
+  if (options.beam !== undefined) {
+    try {
+      // Without --num, every continuation the beam holds.
+      const num = explicit('num') ? options.num : options.beam;
+      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator });
+    } finally {
+      sampler.dispose();
+    }
+    return;
+  }
   let first = true;
   try {
     for (let start = 0; start < jobs.length; start += STREAMS_PER_BATCH) {

@@ -4,7 +4,7 @@
  * computed once, so each step is only the recurrent work.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
+import { CharRnn, disposeState, flattenState, unflattenState, type ModelState } from '../model/char-rnn.js';
 
 export class Sampler {
   private readonly table: tf.Tensor2D;
@@ -45,6 +45,20 @@ export class Sampler {
     logits.dispose();
     disposeState(state);
     return { state: finals, logits: values };
+  }
+
+  /**
+   * The streams `rows` of a state, in that order (a row may repeat): beam
+   * search continues each surviving hypothesis from its parent's state. The
+   * old state is disposed.
+   */
+  select(state: ModelState, rows: Int32Array): ModelState {
+    const next = tf.tidy(() => {
+      const indices = tf.tensor1d(rows, 'int32');
+      return flattenState(state).map((s) => tf.gather(s, indices) as tf.Tensor2D);
+    });
+    disposeState(state);
+    return unflattenState(next, this.model.config.cell === 'lstm');
   }
 
   /** N copies of a single-stream state, stacked into one N-stream state. */

@@ -1,0 +1,90 @@
+/**
+ * `charnn generate --beam` and `--novelty` through the real binary, on one
+ * tiny trained checkpoint: records and reports, the stdout/stderr split, and
+ * the combinations that are refused.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+
+let run: string;
+
+beforeAll(() => {
+  run = trainTiny(tempDir('charnn-beam-'), 'lstm');
+});
+
+interface BeamRecord {
+  prompt: string;
+  text: string;
+  prompt_index: number;
+  sample_index: number;
+  beam: number;
+  length: number;
+  logprob: number;
+  perplexity: number;
+  stopped: string | null;
+}
+
+describe('charnn generate --beam', () => {
+  it('prints the N best continuations, best first, each with its logprob (jsonl), and beam 1 is temperature 0', async () => {
+    const [jsonl, beamOne, greedy] = await Promise.all([
+      runCli(['generate', run, '--beam', '3', '--prompts', '-', '--length', '20', '--format', 'jsonl'], { input: 'ROMEO:\nJULIET:\n' }),
+      runCli(['generate', run, '--beam', '1', '--prime', 'the ', '--length', '40', '--format', 'jsonl']),
+      runCli(['generate', run, '--temperature', '0', '--prime', 'the ', '--length', '40', '--format', 'jsonl']),
+    ]);
+    expect(jsonl.stderr).toBe('');
+    expect(jsonl.code).toBe(0);
+    const records = jsonl.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as BeamRecord);
+    expect(records.map((r) => [r.prompt, r.prompt_index, r.sample_index, r.beam])).toEqual([
+      ['ROMEO:', 0, 0, 3], ['ROMEO:', 0, 1, 3], ['ROMEO:', 0, 2, 3],
+      ['JULIET:', 1, 0, 3], ['JULIET:', 1, 1, 3], ['JULIET:', 1, 2, 3],
+    ]);
+    for (const prompt of [0, 1]) {
+      const mine = records.filter((r) => r.prompt_index === prompt);
+      expect(new Set(mine.map((r) => r.text)).size).toBe(3);
+      for (let i = 1; i < 3; i++) expect(mine[i]!.logprob).toBeLessThanOrEqual(mine[i - 1]!.logprob);
+      for (const r of mine) {
+        expect([...r.text]).toHaveLength(20);
+        expect(r.perplexity).toBeCloseTo(Math.exp(-r.logprob / 20), 9);
+      }
+    }
+    const one = JSON.parse(beamOne.stdout) as BeamRecord;
+    const zero = JSON.parse(greedy.stdout) as BeamRecord;
+    expect(one.text).toBe(zero.text);
+    expect(one.logprob).toBeCloseTo(zero.logprob, 5);
+  });
+
+  it('keeps stdout to the continuations in text format and reports the logprobs on stderr; --num k prints the k best', async () => {
+    const [text, two] = await Promise.all([
+      runCli(['generate', run, '--beam', '3', '--prime', 'A', '--length', '15', '--separator', '\\n--\\n']),
+      runCli(['generate', run, '--beam', '3', '--num', '2', '--prime', 'A', '--length', '15', '--format', 'jsonl']),
+    ]);
+    expect(text.code).toBe(0);
+    const samples = text.stdout.replace(/\n$/, '').split('\n--\n');
+    expect(samples).toHaveLength(3);
+    for (const s of samples) expect([...s]).toHaveLength(16);
+    const notes = text.stderr.trimEnd().split('\n');
+    expect(notes).toHaveLength(3);
+    notes.forEach((line, i) => expect(line).toMatch(new RegExp(`^beam ${i + 1}/3: logprob -\\d+\\.\\d{3} over 15 characters \\(perplexity \\d+\\.\\d{3}\\)$`)));
+    const best = two.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as BeamRecord);
+    expect(best.map((r) => 'A' + r.text)).toEqual(samples.slice(0, 2));
+  });
+
+  it('refuses sampling flags and a --num beyond the beam with one line, exit 2', async () => {
+    const results = await Promise.all([
+      runCli(['generate', run, '--beam', '2', '--temperature', '0.5']),
+      runCli(['generate', run, '--beam', '2', '--seed', '4']),
+      runCli(['generate', run, '--beam', '2', '--num', '3']),
+      runCli(['generate', run, '--beam', '0']),
+      runCli(['generate', run, '--beam', '1000']),
+    ]);
+    for (const r of results) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect(results[0]!.stderr).toContain('--temperature');
+    expect(results[1]!.stderr).toContain('--seed');
+    expect(results[2]!.stderr).toContain('--num 3');
+    expect(results[4]!.stderr).toContain('256');
+  });
+});
