@@ -17,7 +17,7 @@ import type { TrainConfig } from '../train/config.js';
 import { formatCount, formatDuration } from '../ui/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
 import { stopOnSignals } from './signals.js';
-import { writeOut } from './stdout.js';
+import { writeOut } from './output.js';
 
 export interface CompareOptions {
   cells: CellType[];

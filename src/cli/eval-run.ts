@@ -12,7 +12,7 @@ import { bitsPerChar, evaluateText, type TextEvaluation } from '../eval/evaluate
 import { CharRnn } from '../model/char-rnn.js';
 import { disposeParams } from '../model/params.js';
 import { usageError } from '../util/errors.js';
-import { writeOut } from './stdout.js';
+import { writeOut } from './output.js';
 
 export interface EvalOptions {
   json: boolean;

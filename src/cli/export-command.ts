@@ -1,7 +1,7 @@
 /** `charnn export <checkpoint> <dir>`: the model as a static web page that samples in the browser. */
 import { Command } from 'commander';
 import { action } from './run-command.js';
-import { writeOut } from './stdout.js';
+import { writeOut } from './output.js';
 
 export function makeExportCommand(): Command {
   return new Command('export')

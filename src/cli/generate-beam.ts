@@ -14,7 +14,7 @@ import type { Sampler } from '../sample/sampler.js';
 import { usageError } from '../util/errors.js';
 import { MAX_BEAM } from './generate-command.js';
 import type { GenerateOptions } from './generate-run.js';
-import { writeOut } from './stdout.js';
+import { writeOut } from './output.js';
 
 const SAMPLING_FLAGS: [keyof GenerateOptions, string][] = [
   ['temperature', '--temperature'],

@@ -14,7 +14,7 @@ import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { unescapeText } from './parsers.js';
 import { checkBeamOptions, writeBeams } from './generate-beam.js';
-import { writeOut } from './stdout.js';
+import { writeOut } from './output.js';
 
 export const MAX_LENGTH_LIMIT = 10_000_000;
 /** Streams per model batch; more samples are generated in several batches. */

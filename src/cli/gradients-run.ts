@@ -20,7 +20,7 @@ import { formatCount } from '../ui/format.js';
 import { usageError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { bundledCorpus } from './paths.js';
-import { writeOut } from './stdout.js';
+import { writeOut } from './output.js';
 
 export interface GradientsOptions {
   checkpoint?: string[];

@@ -1,6 +1,7 @@
 /** `charnn info <checkpoint>` */
 import { Command } from 'commander';
 import { parameterCount } from '../model/config.js';
+import { writeOut } from './output.js';
 import { action } from './run-command.js';
 
 export function makeInfoCommand(): Command {
@@ -41,7 +42,7 @@ export function makeInfoCommand(): Command {
           backend: meta.backend,
         };
         if (options.json) {
-          process.stdout.write(`${JSON.stringify(info)}\n`);
+          await writeOut(`${JSON.stringify(info)}\n`);
           return;
         }
         const rows: [string, string][] = [
@@ -56,7 +57,7 @@ export function makeInfoCommand(): Command {
           ['created', `${meta.createdAt} by charnn ${meta.charnnVersion}`],
         ];
         const width = Math.max(...rows.map(([k]) => k.length));
-        process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+        await writeOut(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
       }),
     );
 }

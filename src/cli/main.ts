@@ -6,6 +6,7 @@ import { makeExportCommand } from './export-command.js';
 import { makeGenerateCommand } from './generate-command.js';
 import { makeGradientsCommand } from './gradients-command.js';
 import { makeInfoCommand } from './info-command.js';
+import { installOutputGuards, releaseDeadTerminal } from './output.js';
 import { reportError } from './run-command.js';
 import { makeSampleCommand } from './sample-command.js';
 import { makeTrainCommand } from './train-command.js';
@@ -47,6 +48,8 @@ export async function main(argv: string[]): Promise<void> {
   // A file-size limit (ulimit -f) must fail the write with EFBIG — reported
   // as a full disk, previous checkpoint intact — not kill the process.
   process.on('SIGXFSZ', () => {});
+  // A write error on stdout or stderr ends the command with one line, never a stack trace.
+  installOutputGuards();
   const program = makeProgram();
   try {
     await program.parseAsync(argv);
@@ -57,5 +60,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     process.exitCode = reportError(error);
+  } finally {
+    releaseDeadTerminal();
   }
 }

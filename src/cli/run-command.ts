@@ -4,6 +4,7 @@
  * reported with its stack only under --debug / CHARNN_DEBUG=1.
  */
 import { CharnnError } from '../util/errors.js';
+import { writeErr } from './output.js';
 
 export function debugEnabled(): boolean {
   return process.env['CHARNN_DEBUG'] === '1' || process.argv.includes('--debug');
@@ -11,15 +12,15 @@ export function debugEnabled(): boolean {
 
 export function reportError(error: unknown): number {
   if (error instanceof CharnnError) {
-    process.stderr.write(`charnn: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
-    if (debugEnabled() && error.stack) process.stderr.write(`${error.stack}\n`);
+    writeErr(`charnn: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+    if (debugEnabled() && error.stack) writeErr(error.stack);
     return error.exitCode;
   }
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'EPIPE') return 0;
   const message = e?.message ?? String(error);
-  process.stderr.write(`charnn: internal error: ${message.split('\n')[0]} (run with --debug for details and please report it)\n`);
-  if (debugEnabled() && e?.stack) process.stderr.write(`${e.stack}\n`);
+  writeErr(`charnn: internal error: ${message.split('\n')[0]} (run with --debug for details and please report it)`);
+  if (debugEnabled() && e?.stack) writeErr(e.stack);
   return 1;
 }
 

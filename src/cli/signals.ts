@@ -1,8 +1,14 @@
 /**
- * SIGINT and SIGTERM ask a run to stop gracefully (save, then exit 0); a
- * second one exits at once with 130. One mechanism for train, the train
- * dashboard and compare, which differ only in what they tell stderr.
+ * SIGINT, SIGTERM and SIGHUP ask a run to stop gracefully (save, then exit
+ * 0). A second SIGINT or SIGTERM exits at once with 130. SIGHUP (the
+ * terminal or ssh session closed) never forces an exit: a shell often
+ * passes the hang-up on to its jobs after the kernel already sent it, and
+ * nobody is left to see the run end, so it must always save. One mechanism
+ * for train, the train dashboard and compare, which differ only in what
+ * they tell stderr.
  */
+import { noteTerminalGone, releaseDeadTerminal, writeErr } from './output.js';
+
 export interface SignalMessages {
   /** Printed on the first signal; nothing when absent (e.g. Ink owns the screen). */
   first?: (signal: NodeJS.Signals) => string;
@@ -10,22 +16,30 @@ export interface SignalMessages {
   again?: string;
 }
 
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** What a signal did, for messages: 'interrupted', 'terminated', 'hung up'. */
+export function signalVerb(signal: NodeJS.Signals): string {
+  return signal === 'SIGINT' ? 'interrupted' : signal === 'SIGHUP' ? 'hung up' : 'terminated';
+}
+
 /** Installs the handlers; returns the function that removes them. */
 export function stopOnSignals(stop: () => void, messages: SignalMessages = {}): () => void {
-  let received = 0;
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    received++;
-    if (received > 1) {
-      if (messages.again) process.stderr.write(`${messages.again}\n`);
+    if (signal === 'SIGHUP') noteTerminalGone();
+    if (stopping) {
+      if (signal === 'SIGHUP') return;
+      if (messages.again) writeErr(messages.again);
+      releaseDeadTerminal();
       process.exit(130);
     }
-    if (messages.first) process.stderr.write(`${messages.first(signal)}\n`);
+    stopping = true;
+    if (messages.first) writeErr(messages.first(signal));
     stop();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   };
 }

@@ -10,12 +10,14 @@
  * - it fails before it started (bad corpus, bad resume): the half-drawn
  *   dashboard is cleared, so only the one-line error remains.
  * Ctrl-C in raw mode reaches the app as a key (first: save and stop; second:
- * exit at once); SIGINT / SIGTERM from outside do the same.
+ * exit at once); SIGINT / SIGTERM from outside do the same. A closed
+ * terminal (SIGHUP, then EIO on every write and read) saves and stops too.
  */
 import type { TrainCommand, TrainEvent } from '../train/events.js';
 import type { TrainRequest } from '../train/setup.js';
 import { startTrainingWorker } from '../train/worker-session.js';
 import { colorFromEnv, renderTrainDashboard, type TrainSession } from '../ui/train/render-train.js';
+import { outputFailure, outputFailureError, whenOutputFails } from './output.js';
 import { stopOnSignals } from './signals.js';
 
 /** How long the app may take to show its final frame and exit once the worker has ended. */
@@ -90,15 +92,25 @@ export async function runDashboardTraining(request: TrainRequest): Promise<void>
     color: colorFromEnv(),
     sampleTemperatures: request.training.sampleTemperatures,
   });
-  // SIGTERM (and SIGINT when the terminal is not in raw mode) mean: save and stop.
-  const removeHandlers = stopOnSignals(() => worker.send({ type: 'stop' }));
+  // SIGTERM, SIGHUP (and SIGINT when the terminal is not in raw mode) mean: save and stop.
+  const stop = (): void => worker.send({ type: 'stop' });
+  const removeHandlers = stopOnSignals(stop);
+  const removeOutputGuard = whenOutputFails(stop);
+  // A terminal that went away fails reads too; the run must still save.
+  const onInputError = (): void => stop();
+  process.stdin.on('error', onInputError);
   let failure: unknown = null;
+  let lastStep = 0;
+  worker.subscribe((event) => {
+    if (event.type === 'done') lastStep = event.step;
+  });
   try {
     await worker.finished;
   } catch (error) {
     failure = error ?? new Error('the training worker failed');
   } finally {
     removeHandlers();
+    removeOutputGuard();
   }
   const exited = app.waitUntilExit();
   if (failure !== null && !feed.started) {
@@ -113,5 +125,11 @@ export async function runDashboardTraining(request: TrainRequest): Promise<void>
     if (!(await within(exited, EXIT_GRACE_MS))) app.unmount();
   }
   await exited.catch(() => undefined);
+  process.stdin.off('error', onInputError);
   if (failure !== null) throw failure;
+  const output = outputFailure();
+  if (output) {
+    const error = outputFailureError(output, `saved latest/ at step ${lastStep} and stopped`);
+    if (error) throw error;
+  }
 }

@@ -1,6 +1,8 @@
 /**
- * Ctrl-C (SIGINT) and SIGTERM save latest/ and exit 0 within a few seconds;
- * a second SIGINT exits at once (130), and the checkpoint on disk stays whole.
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP (a closed terminal) save latest/ and
+ * exit 0 within a few seconds, in plain and JSON mode (the dashboard's
+ * hang-up is in test/e2e/tmux-dashboard.test.ts); a second SIGINT exits at
+ * once (130), and the checkpoint on disk stays whole.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -35,18 +37,26 @@ interface Outcome {
  * Trains in plain mode until stderr shows `ready`, then sends `signals`
  * (`gapMs` apart) and waits for the exit.
  */
-function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], gapMs = 0, hidden = 32): Promise<Outcome> {
+function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], gapMs = 0, hidden = 32, face = '--no-ui'): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'train', corpus, '--layers', '1', '--hidden', String(hidden), '--embedding', '16', '--batch', '4',
       '--seq-len', '16', '--max-steps', '100000', '--eval-every', '3', '--eval-batches', '1', '--sample-length', '0', '--backend', 'wasm',
-      '--workers', '1', '--no-ui', '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      '--workers', '1', face, '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let sent = false;
     let lastSignal = 0;
     const safety = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      check();
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
-      if (!sent && ready.test(stderr)) {
+      check();
+    });
+    function check(): void {
+      if (!sent && ready.test(stderr + stdout)) {
         sent = true;
         void (async () => {
           for (const [i, signal] of signals.entries()) {
@@ -56,7 +66,7 @@ function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], g
           }
         })();
       }
-    });
+    }
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(safety);
@@ -75,6 +85,7 @@ describe('signals', () => {
   it.concurrent.each<[NodeJS.Signals, string]>([
     ['SIGINT', 'interrupted'],
     ['SIGTERM', 'terminated'],
+    ['SIGHUP', 'hung up'],
   ])('%s saves latest/ and exits 0', async (signal, word) => {
     const out = path.join(dir, signal);
     const r = await trainAndSignal(out, /^step /m, [signal]);
@@ -86,6 +97,15 @@ describe('signals', () => {
     expect(done, r.stderr).not.toBeNull();
     expect(r.stderr).toMatch(new RegExp(`^checkpoint latest → ${out}/latest$`, 'm'));
     expect(latestStep(out)).toBe(Number(done![1]));
+  });
+
+  it.concurrent('SIGHUP in JSON mode saves latest/; a second SIGHUP does not cut the save short', async () => {
+    const out = path.join(dir, 'hup-json');
+    const r = await trainAndSignal(out, /"type":"step"/, ['SIGHUP', 'SIGHUP'], 20, 32, '--json');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('charnn: hung up, saving latest/ and stopping');
+    expect(latestStep(out)).toBeGreaterThan(0);
   });
 
   it.concurrent('a second SIGINT exits at once with 130, leaving a whole checkpoint', async () => {

@@ -128,6 +128,25 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     disposeParams(checkpoint.params);
   });
 
+  it('charnn train: closing the terminal (SIGHUP) saves latest/ and exits 0', async () => {
+    const corpus = smallCorpus(dir, 12_000);
+    const out = path.join(dir, 'hangup');
+    const exitFile = path.join(dir, 'hangup.exit');
+    // The shell ignores the hang-up so that it can record charnn's exit code; charnn installs its own handler.
+    const command = `trap '' HUP; ${[process.execPath, BIN, 'train', corpus, '--layers', '1', '--hidden', '32', '--batch', '8', '--seq-len', '32',
+      '--workers', '1', '--eval-every', '100000', '--sample-length', '0', '--out', out].map(quote).join(' ')}; echo $? > ${quote(exitFile)}`;
+    tmux('new-session', '-d', '-s', 'hangup', '-x', String(WIDTH), '-y', String(HEIGHT), '-c', ROOT, command);
+    const seen = await waitFor('hangup', 'training steps', (s) => (stepOf(s) ?? 0) >= 3 && stepOf(s), 40_000);
+    expect(fs.existsSync(path.join(out, 'latest'))).toBe(false);
+    tmux('kill-session', '-t', 'hangup');
+    const end = Date.now() + 20_000;
+    while (!fs.existsSync(exitFile) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    const checkpoint = loadCheckpoint(path.join(out, 'latest'));
+    expect(checkpoint.meta.progress.step).toBeGreaterThanOrEqual(seen!);
+    disposeParams(checkpoint.params);
+  });
+
   it('charnn sample: typed text streams a continuation; Esc stops it; settings change live; a fixed seed matches generate', async () => {
     const checkpoint = fs.existsSync(path.join(runDir, 'latest', 'charnn.json')) ? path.join(runDir, 'latest') : path.join(trainTiny(dir, 'gru'), 'latest');
     start('sample', ['sample', checkpoint, '--length', '100000']);
