@@ -9,12 +9,14 @@
  * flags (--temperature, --top-k, --top-p, --seed) are refused with it.
  */
 import type { Vocabulary } from '../data/vocabulary.js';
+import type { CorpusIndex } from '../novelty/matches.js';
 import { beamSearch } from '../sample/beam.js';
 import type { Sampler } from '../sample/sampler.js';
 import { usageError } from '../util/errors.js';
 import { MAX_BEAM } from './generate-command.js';
 import type { GenerateOptions } from './generate-run.js';
-import { writeOut } from './output.js';
+import { noveltyNote, noveltyRecord } from './generate-novelty.js';
+import { writeErr, writeOut } from './output.js';
 
 const SAMPLING_FLAGS: [keyof GenerateOptions, string][] = [
   ['temperature', '--temperature'],
@@ -48,6 +50,8 @@ export interface BeamOutputOptions {
   /** Unescaped. */
   separator: string;
   format: 'text' | 'jsonl';
+  /** The corpus index for novelty reports, or null. */
+  novelty: CorpusIndex | null;
 }
 
 /** Searches every prompt in turn and writes its best continuations. */
@@ -60,11 +64,13 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
     for (let rank = 0; rank < results.length; rank++) {
       const r = results[rank]!;
       const perplexity = r.length > 0 ? Math.exp(-r.logprob / r.length) : null;
+      const report = o.novelty?.novelty(r.text);
       if (o.format === 'jsonl') {
         await writeOut(
           `${JSON.stringify({
             prompt, text: r.text, prompt_index: p, sample_index: rank, beam: o.beam,
             length: r.length, logprob: r.logprob, perplexity, stopped: r.stopped,
+            ...(report ? { novelty: noveltyRecord(report) } : {}),
           })}\n`,
         );
         continue;
@@ -73,11 +79,12 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
       first = false;
       const where = prompts.length > 1 ? `prompt ${p + 1}, ` : '';
       const ending = r.stopped !== null ? `, ended by ${JSON.stringify(r.stopped)}` : '';
-      notes.push(`${where}beam ${rank + 1}/${results.length}: logprob ${r.logprob.toFixed(3)} over ${r.length} characters (perplexity ${perplexity?.toFixed(3) ?? '–'}${ending})`);
+      const copied = report ? `; ${noveltyNote(report)}` : '';
+      notes.push(`${where}beam ${rank + 1}/${results.length}: logprob ${r.logprob.toFixed(3)} over ${r.length} characters (perplexity ${perplexity?.toFixed(3) ?? '–'}${ending})${copied}`);
     }
   }
   if (o.format === 'text') {
     await writeOut('\n');
-    if (notes.length > 0) process.stderr.write(`${notes.join('\n')}\n`);
+    if (notes.length > 0) writeErr(notes.join('\n'));
   }
 }

@@ -22,6 +22,8 @@ export function makeGenerateCommand(): Command {
     .option('--top-p <x>', 'sample only from the smallest set reaching this probability, in (0, 1]', probabilityMass, 1)
     .option('--seed <n>', 'random seed: same seed, same samples (default: random)', integer)
     .option('--beam <n>', `the n most likely continuations by beam search instead of random samples (1–${MAX_BEAM}; --num k prints the k best)`, positiveInt)
+    .option('--novelty', 'report how much of each sample is copied verbatim from the training corpus (jsonl: a novelty field; text: a line per sample on stderr)')
+    .option('--corpus <path>', 'the corpus --novelty compares with (default: the one the checkpoint was trained on)')
     .option('--stop <string>', 'end a sample when it produces this string (repeatable; \\n allowed)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
     .option('--separator <text>', 'printed between samples in text format (\\n allowed)', '\\n\\n')

@@ -14,7 +14,8 @@ import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { unescapeText } from './parsers.js';
 import { checkBeamOptions, writeBeams } from './generate-beam.js';
-import { writeOut } from './output.js';
+import { noveltyNote, noveltyRecord, openNovelty } from './generate-novelty.js';
+import { writeErr, writeOut } from './output.js';
 
 export const MAX_LENGTH_LIMIT = 10_000_000;
 /** Streams per model batch; more samples are generated in several batches. */
@@ -36,6 +37,9 @@ export interface GenerateOptions {
   backend: BackendName;
   /** Beam width: the most likely continuations instead of samples (generate-beam.ts). */
   beam?: number;
+  /** Report how much of each sample is copied from the corpus (generate-novelty.ts). */
+  novelty?: boolean;
+  corpus?: string;
 }
 
 function readPrompts(source: string): string[] {
@@ -67,6 +71,7 @@ export function sampleSeed(seed: number, prompt: number, sample: number): number
 export async function runGenerate(checkpointPath: string, options: GenerateOptions, explicit: (option: string) => boolean = () => false): Promise<void> {
   if (options.prime !== undefined && options.prompts !== undefined) throw usageError('--prime and --prompts cannot be used together', 'choose one source of prompts');
   if (options.beam !== undefined) checkBeamOptions(options, explicit);
+  if (options.corpus !== undefined && !options.novelty) throw usageError('--corpus is the text --novelty compares samples with', 'add --novelty, or drop --corpus');
   if (options.length > MAX_LENGTH_LIMIT || options.maxLength > MAX_LENGTH_LIMIT) {
     throw usageError(`--length and --max-length are limited to ${MAX_LENGTH_LIMIT.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
   }
@@ -92,19 +97,22 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   const jobs = prompts.flatMap((prompt, p) =>
     Array.from({ length: options.num }, (_, s) => ({ prompt, raw: rawPrompts[p]!, p, s })),
   );
+  const novelty = options.novelty ? openNovelty(checkpoint, options.corpus) : null;
   const model = new CharRnn(checkpoint.meta.model, checkpoint.params);
   const sampler = new Sampler(model);
   if (options.beam !== undefined) {
     try {
       // Without --num, every continuation the beam holds.
       const num = explicit('num') ? options.num : options.beam;
-      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator });
+      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator, novelty });
     } finally {
       sampler.dispose();
     }
     return;
   }
   let first = true;
+  /** Per-sample reports for stderr in text format (novelty), written after the samples. */
+  const notes: string[] = [];
   try {
     for (let start = 0; start < jobs.length; start += STREAMS_PER_BATCH) {
       const chunk = jobs.slice(start, start + STREAMS_PER_BATCH);
@@ -153,23 +161,33 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
       for (let i = 0; i < chunk.length; i++) {
         const job = chunk[i]!;
         const r = results[i]!;
+        const report = novelty?.novelty(r.text);
         if (options.format === 'jsonl') {
           await writeOut(
             `${JSON.stringify({
               prompt: job.prompt, text: r.text, seed, prompt_index: job.p, sample_index: job.s,
               temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
               logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped,
+              ...(report ? { novelty: noveltyRecord(report) } : {}),
             })}\n`,
           );
           continue;
         }
+        if (report) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyNote(report)}`);
         if (streamFirst && i === 0) continue;
         await writeOut(`${first ? '' : separator}${job.prompt}${r.text}`);
         first = false;
       }
     }
     if (options.format === 'text') await writeOut('\n');
+    if (notes.length > 0) writeErr(notes.join('\n'));
   } finally {
     sampler.dispose();
   }
+}
+
+/** How a sample is named in the stderr notes: "sample 3", "prompt 2", "prompt 2, sample 3". */
+export function sampleLabel(prompts: number, perPrompt: number, p: number, s: number): string {
+  if (prompts === 1) return `sample ${s + 1}`;
+  return perPrompt === 1 ? `prompt ${p + 1}` : `prompt ${p + 1}, sample ${s + 1}`;
 }

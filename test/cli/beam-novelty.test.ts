@@ -3,13 +3,17 @@
  * tiny trained checkpoint: records and reports, the stdout/stderr split, and
  * the combinations that are refused.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
 
+let dir: string;
 let run: string;
 
 beforeAll(() => {
-  run = trainTiny(tempDir('charnn-beam-'), 'lstm');
+  dir = tempDir('charnn-beam-');
+  run = trainTiny(dir, 'lstm');
 });
 
 interface BeamRecord {
@@ -86,5 +90,74 @@ describe('charnn generate --beam', () => {
     expect(results[1]!.stderr).toContain('--seed');
     expect(results[2]!.stderr).toContain('--num 3');
     expect(results[4]!.stderr).toContain('256');
+  });
+});
+
+interface NoveltyRecord {
+  text: string;
+  novelty: { longest: number; longest_text: string; copied_share: number; copied_chars: number; min_run: number };
+}
+
+describe('charnn generate --novelty', () => {
+  it('adds a novelty field to jsonl records, builds the index once beside the run and reuses it', async () => {
+    const args = ['generate', run, '--novelty', '--num', '4', '--length', '120', '--seed', '3', '--temperature', '0.5', '--format', 'jsonl'];
+    const first = await runCli(args);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^novelty: indexing the corpus small \(20,000 characters\)…\nnovelty: indexed in \d+\.\d s, cached in .*novelty\.index\n$/);
+    expect(fs.existsSync(path.join(run, 'novelty.index'))).toBe(true);
+    const corpus = fs.readFileSync(path.join(dir, 'small.txt'), 'utf8');
+    const records = first.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as NoveltyRecord);
+    expect(records).toHaveLength(4);
+    for (const r of records) {
+      const n = r.novelty;
+      expect(n.min_run).toBe(20);
+      expect([...n.longest_text]).toHaveLength(n.longest);
+      expect(corpus.includes(n.longest_text)).toBe(true);
+      expect(r.text.includes(n.longest_text)).toBe(true);
+      expect(n.copied_share).toBeCloseTo(n.copied_chars / [...r.text].length, 12);
+    }
+    const [again, beam] = await Promise.all([runCli(args), runCli(['generate', run, '--novelty', '--beam', '2', '--length', '60', '--format', 'jsonl'])]);
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toBe(first.stdout);
+    for (const line of beam.stdout.trimEnd().split('\n')) expect((JSON.parse(line) as NoveltyRecord).novelty.min_run).toBe(20);
+  });
+
+  it('leaves the text on stdout as it is and reports one line per sample on stderr', async () => {
+    const args = ['generate', run, '--num', '3', '--length', '80', '--seed', '5'];
+    const [plain, reported] = await Promise.all([runCli(args), runCli([...args, '--novelty'])]);
+    expect(reported.code).toBe(0);
+    expect(reported.stdout).toBe(plain.stdout);
+    // (After the index-building lines when this test runs alone.)
+    const lines = reported.stderr.trimEnd().split('\n').filter((l) => !l.startsWith('novelty: '));
+    expect(lines).toHaveLength(3);
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^sample ${i + 1}: longest copied \\d+ characters?( ".*")?, \\d+(\\.\\d)?% in copied runs of ≥ 20$`)));
+  });
+
+  it('names the way out when the corpus moved or changed, and takes --corpus', async () => {
+    const corpus = path.join(dir, 'small.txt');
+    const moved = path.join(dir, 'moved.txt');
+    fs.renameSync(corpus, moved);
+    try {
+      const [gone, given, alone] = await Promise.all([
+        runCli(['generate', run, '--novelty', '--length', '10']),
+        runCli(['generate', run, '--novelty', '--corpus', moved, '--length', '10', '--format', 'jsonl']),
+        runCli(['generate', run, '--corpus', moved]),
+      ]);
+      expect(gone.code).toBe(2);
+      expect(gone.stdout).toBe('');
+      expect(gone.stderr).toMatch(/^charnn: the corpus this checkpoint was trained on is not at .*small\.txt any more \(moved or deleted\) \(pass --corpus with its new location\)\n$/);
+      expect(given.code).toBe(0);
+      expect(JSON.parse(given.stdout).novelty.min_run).toBe(20);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toContain('--novelty');
+      fs.writeFileSync(corpus, `${fs.readFileSync(moved, 'utf8')}more text\n`);
+      const changed = await runCli(['generate', run, '--novelty', '--length', '10']);
+      expect(changed.code).toBe(2);
+      expect(changed.stderr).toMatch(/has changed since training \(20,000 → 20,010 bytes, 20,000 → 20,010 characters\).*--corpus/);
+      expect(changed.stderr.trimEnd().split('\n')).toHaveLength(1);
+    } finally {
+      fs.rmSync(corpus, { force: true });
+      fs.renameSync(moved, corpus);
+    }
   });
 });

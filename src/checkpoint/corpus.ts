@@ -1,0 +1,48 @@
+/**
+ * The corpus a checkpoint was trained on, found again from what charnn.json
+ * recorded (its path and size), or a file the user names instead. A corpus
+ * that is gone is a usage error that says how to point at it; one whose size
+ * no longer matches is returned with a note, and the caller decides whether
+ * that matters (novelty against a changed text would mislead; a neuron view
+ * of it is still a view of text).
+ */
+import fs from 'node:fs';
+import { readCorpus, type Corpus } from '../data/corpus.js';
+import { usageError } from '../util/errors.js';
+import type { CharnnMeta } from './meta.js';
+
+export interface FoundCorpus {
+  corpus: Corpus;
+  /** Whether it is the checkpoint's own corpus (not a file the user named). */
+  recorded: boolean;
+  /** Why the recorded corpus does not look like the one trained on, or null. */
+  changed: string | null;
+}
+
+/**
+ * @param given a corpus the user named (read instead of the recorded one)
+ * @param flag the option that names a corpus, for the hint
+ */
+export function findCorpus(meta: CharnnMeta, given: string | undefined, flag: string): FoundCorpus {
+  if (given !== undefined) return { corpus: readCorpus(given, meta.normalization), recorded: false, changed: null };
+  const recorded = meta.corpus.path;
+  if (!fs.existsSync(recorded)) {
+    throw usageError(`the corpus this checkpoint was trained on is not at ${recorded} any more (moved or deleted)`, `pass ${flag} with its new location`);
+  }
+  const corpus = readCorpus(recorded, meta.normalization);
+  const chars = codePointCount(corpus.text);
+  const changes: string[] = [];
+  if (corpus.bytes !== meta.corpus.bytes) changes.push(`${meta.corpus.bytes.toLocaleString('en-US')} → ${corpus.bytes.toLocaleString('en-US')} bytes`);
+  if (chars !== meta.corpus.chars) changes.push(`${meta.corpus.chars.toLocaleString('en-US')} → ${chars.toLocaleString('en-US')} characters`);
+  return { corpus, recorded: true, changed: changes.length > 0 ? `${recorded} has changed since training (${changes.join(', ')})` : null };
+}
+
+/** Code points in a string (an astral character's surrogate pair counts once). */
+function codePointCount(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) pairs++;
+  }
+  return text.length - pairs;
+}

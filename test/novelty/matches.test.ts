@@ -1,0 +1,146 @@
+/**
+ * Matching statistics and the novelty report against brute force, and the
+ * cached index file as untrusted input: stale, truncated, hostile.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { corpusHash, readIndexFile, writeIndexFile } from '../../src/novelty/index-file.js';
+import { CorpusIndex, encodeCorpus } from '../../src/novelty/matches.js';
+import { openCorpusIndex } from '../../src/novelty/open-index.js';
+import { Rng } from '../../src/util/rng.js';
+import { tempDir } from '../helpers/cli.js';
+
+/** m(i) by searching the corpus for ever longer prefixes of sample[i…] (code points). */
+function bruteForce(corpus: string, sample: string): number[] {
+  const chars = Array.from(sample);
+  return chars.map((_, i) => {
+    let k = 0;
+    while (i + k < chars.length && corpus.includes(chars.slice(i, i + k + 1).join(''))) k++;
+    return k;
+  });
+}
+
+function randomText(rng: Rng, alphabet: string[], length: number): string {
+  return Array.from({ length }, () => alphabet[Math.floor(rng.next() * alphabet.length)]!).join('');
+}
+
+describe('CorpusIndex', () => {
+  it('finds the longest match at every position, as brute force does', () => {
+    const rng = new Rng(9);
+    const alphabet = ['a', 'b', 'c', ' ', '\n', '한', '😀'];
+    for (let trial = 0; trial < 40; trial++) {
+      const corpus = randomText(rng, alphabet.slice(0, 2 + (trial % 6)), 1 + Math.floor(rng.next() * 400));
+      const index = CorpusIndex.build(corpus);
+      for (let s = 0; s < 5; s++) {
+        // Half the samples splice in corpus pieces, so long matches occur.
+        // Cut by code points, so no emoji is split into a lone surrogate.
+        let sample = Array.from(randomText(rng, alphabet, Math.floor(rng.next() * 60)));
+        if (s % 2 === 1) {
+          const points = Array.from(corpus);
+          const from = Math.floor(rng.next() * points.length);
+          sample = [...sample.slice(0, 10), ...points.slice(from, from + 50), ...sample.slice(10)];
+        }
+        const text = sample.join('');
+        expect(Array.from(index.matchingStatistics(text).lengths)).toEqual(bruteForce(corpus, text));
+      }
+    }
+  });
+
+  it('reports the longest copied substring, where it is, and the share in copied runs of ≥ 20', () => {
+    const corpus = 'To be, or not to be, that is the question: whether tis nobler in the mind to suffer';
+    const index = CorpusIndex.build(corpus);
+    const copied = 'that is the question: whether'; // 29 characters of the corpus
+    const sample = `Zz ${copied} Qq`;
+    const r = index.novelty(sample);
+    expect(r.longest).toBe(copied.length + 2); // the spaces around it are in the corpus too
+    expect(r.longestText).toBe(` ${copied} `);
+    expect(corpus.slice(r.longestAt!, r.longestAt! + r.longest)).toBe(r.longestText);
+    expect(r.copiedChars).toBe(copied.length + 2);
+    expect(r.copiedShare).toBeCloseTo(r.copiedChars / sample.length, 12);
+    const fresh = index.novelty('xyzzy jjj');
+    expect(fresh).toMatchObject({ longest: 1, copiedChars: 0, copiedShare: 0 });
+    expect(index.novelty('')).toMatchObject({ chars: 0, longest: 0, longestAt: null, copiedShare: 0 });
+    // Characters the corpus never has break matches; they do not crash the search.
+    expect(index.novelty('😀 be, or not 😀').longest).toBe(12);
+  });
+});
+
+describe('the cached index file', () => {
+  const corpus = 'It was the best of times, it was the worst of times, it was the age of wisdom.\n'.repeat(20);
+
+  it('is reused when valid, and rebuilt (with a message) when stale, damaged or hostile', () => {
+    const dir = tempDir('charnn-novelty-');
+    const file = path.join(dir, 'novelty.index');
+    const log: string[] = [];
+    const open = (text: string) => openCorpusIndex(text, { cacheFile: file, label: 'test', log: (l) => log.push(l) });
+    const built = open(corpus);
+    expect(log.at(-1)).toMatch(/cached in/);
+    expect(fs.readdirSync(dir)).toEqual(['novelty.index']); // no temporary left behind
+    log.length = 0;
+    const reused = open(corpus);
+    expect(log).toEqual([]);
+    expect(Array.from(reused.sa)).toEqual(Array.from(built.sa));
+
+    // The corpus changed: the header's hash no longer matches.
+    open(`${corpus}!`);
+    expect(log[0]).toMatch(/stale/);
+    open(corpus);
+    const { text } = encodeCorpus(corpus);
+    const hash = corpusHash(corpus);
+    expect(readIndexFile(file, text, hash).ok).toBe(true);
+
+    const bytes = fs.readFileSync(file);
+    const variants: [string, Buffer, RegExp][] = [
+      ['truncated', bytes.subarray(0, bytes.length - 4), /damaged/],
+      ['garbage', Buffer.from('not an index at all, just text'), /not a charnn novelty index/],
+      ['huge header length', Buffer.concat([bytes.subarray(0, 8), Buffer.from([0xff, 0xff, 0xff, 0x7f]), bytes.subarray(12)]), /header too long/],
+    ];
+    // A position out of range, and a swapped pair (a permutation, but out of order).
+    const outOfRange = Buffer.from(bytes);
+    outOfRange.writeInt32LE(text.length + 5, bytes.length - 4);
+    variants.push(['out of range', outOfRange, /not a permutation/]);
+    const sa = readIndexFile(file, text, hash) as { ok: true; sa: Int32Array };
+    const swapped = Buffer.from(bytes);
+    const start = bytes.length - 4 * text.length;
+    for (let k = 0; k + 1 < text.length; k++) {
+      swapped.writeInt32LE(sa.sa[k + 1]!, start + 4 * k);
+      swapped.writeInt32LE(sa.sa[k]!, start + 4 * k + 4);
+      k++;
+    }
+    variants.push(['out of order', swapped, /out of order/]);
+    for (const [what, content, reason] of variants) {
+      fs.writeFileSync(file, content);
+      const result = readIndexFile(file, text, hash);
+      expect(result.ok, what).toBe(false);
+      expect((result as { reason: string }).reason, what).toMatch(reason);
+      log.length = 0;
+      expect(Array.from(open(corpus).sa), what).toEqual(Array.from(built.sa));
+      expect(log[0], what).toMatch(/rebuilding/);
+    }
+    // A directory in its place is not read, and a failed cache write costs only a message.
+    fs.rmSync(file);
+    fs.mkdirSync(file);
+    log.length = 0;
+    expect(Array.from(open(corpus).sa)).toEqual(Array.from(built.sa));
+    expect(log.join('\n')).toMatch(/could not cache it/);
+  });
+
+  it('is written atomically: a failed write leaves the previous file and no temporary', () => {
+    const dir = tempDir('charnn-novelty-');
+    const file = path.join(dir, 'novelty.index');
+    const { text } = encodeCorpus(corpus);
+    const index = CorpusIndex.build(corpus);
+    writeIndexFile(file, index.sa, corpusHash(corpus));
+    const before = fs.readFileSync(file);
+    fs.chmodSync(dir, 0o500);
+    try {
+      if (process.getuid?.() !== 0) expect(() => writeIndexFile(file, index.sa, corpusHash(corpus))).toThrow();
+    } finally {
+      fs.chmodSync(dir, 0o700);
+    }
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(['novelty.index']);
+    expect(readIndexFile(file, text, corpusHash(corpus)).ok).toBe(true);
+  });
+});
