@@ -43,6 +43,19 @@ export interface History {
   val: [number, number][];
 }
 
+/** The checkpoint a fine-tuned run started from (`charnn train --init-from`). */
+export interface InitFrom {
+  /** The source checkpoint directory, absolute. */
+  path: string;
+  step: number;
+  /** Name of the corpus the source was trained on. */
+  corpus: string;
+  /** Vocabulary size of the source; ids below it are the source's characters. */
+  vocabSize: number;
+  /** Characters appended to the source's vocabulary, in id order. */
+  added: string[];
+}
+
 export interface TensorEntry {
   name: string;
   shape: number[];
@@ -61,6 +74,8 @@ export interface CharnnMeta {
   training: TrainConfig;
   progress: Progress;
   history: History;
+  /** Set when the run was started from another checkpoint's weights; null otherwise. */
+  initFrom: InitFrom | null;
   /** Adam moments and the carried hidden state, in optimizer.bin, in this order. */
   state: { file: string; adamStep: number; tensors: TensorEntry[] } | null;
 }
@@ -170,6 +185,16 @@ export function parseMeta(text: string, path: string): CharnnMeta {
 
   const h = meta.history as Record<string, unknown> | undefined;
   if (!isObject(h) || !isHistory(h.train) || !isHistory(h.val)) fail(path, 'history must hold train and val lists of [step, loss] pairs');
+
+  const from = meta.initFrom as unknown;
+  if (from === undefined) meta.initFrom = null;
+  else if (from !== null) {
+    if (!isObject(from) || typeof from.path !== 'string' || typeof from.corpus !== 'string') fail(path, 'initFrom must hold the source path and corpus');
+    if (!isCount(from.step) || !isPositiveInt(from.vocabSize)) fail(path, 'initFrom.step and initFrom.vocabSize must be integers');
+    if (!Array.isArray(from.added) || from.added.some((c) => typeof c !== 'string') || from.added.length + from.vocabSize !== m.vocabSize) {
+      fail(path, 'initFrom.added must list the characters added to the source\'s vocabulary');
+    }
+  }
 
   const state = meta.state as unknown;
   if (state === undefined) meta.state = null;

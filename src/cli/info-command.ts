@@ -37,6 +37,7 @@ export function makeInfoCommand(): Command {
           lastValLoss: meta.history.val.at(-1)?.[1] ?? null,
           trainingTimeMs: p.elapsedMs,
           corpus: meta.corpus,
+          initFrom: meta.initFrom,
           createdAt: meta.createdAt,
           charnnVersion: meta.charnnVersion,
           backend: meta.backend,
@@ -53,6 +54,9 @@ export function makeInfoCommand(): Command {
           ['steps', `${p.step.toLocaleString('en-US')} (epoch ${info.epoch.toFixed(2)})`],
           ['best val loss', best === null ? 'none yet' : `${best.toFixed(4)} nats = ${(best / Math.LN2).toFixed(4)} bits/char (step ${p.bestStep})`],
           ['corpus', `${meta.corpus.name} (${meta.corpus.path}), ${meta.corpus.chars.toLocaleString('en-US')} characters, ${meta.corpus.bytes.toLocaleString('en-US')} bytes`],
+          ...(meta.initFrom
+            ? [['fine-tuned from', `${meta.initFrom.path} (step ${meta.initFrom.step}, ${meta.initFrom.corpus}), ${meta.initFrom.added.length} character${meta.initFrom.added.length === 1 ? '' : 's'} added`] as [string, string]]
+            : []),
           ['training time', `${(p.elapsedMs / 1000).toFixed(1)} s on ${meta.backend}`],
           ['created', `${meta.createdAt} by charnn ${meta.charnnVersion}`],
         ];

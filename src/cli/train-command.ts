@@ -11,6 +11,7 @@ import {
   dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveNumber, integer,
 } from './parsers.js';
 import { bundledCorpus } from './paths.js';
+import { usageError } from '../util/errors.js';
 
 interface TrainOptions {
   cell: ModelConfig['cell'];
@@ -39,6 +40,7 @@ interface TrainOptions {
   workers?: number;
   out?: string;
   resume?: string;
+  initFrom?: string;
   backend: BackendName;
   ui: boolean;
   json: boolean;
@@ -88,6 +90,7 @@ export function makeTrainCommand(): Command {
     .option('--workers <n>', 'threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveInt)
     .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>)')
     .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory')
+    .option('--init-from <checkpoint>', 'fine-tune: a new run on the corpus, starting from this checkpoint\'s weights (new characters are added; --lr, --dropout, --batch and --seq-len may change, the model\'s shape may not)')
     .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
     .option('--no-ui', 'plain progress lines on stderr instead of the live dashboard')
     .option('--json', 'one JSON event per line on stdout', false)
@@ -95,9 +98,10 @@ export function makeTrainCommand(): Command {
     .action(
       action(async (corpus: string | undefined, options: TrainOptions) => {
         const explicit = (key: string): boolean => command.getOptionValueSource(key) === 'cli';
+        if (options.initFrom !== undefined) checkInitFrom(corpus, options, explicit);
         const model: TrainRequest['model'] = {};
         for (const [key, field] of Object.entries(MODEL_KEYS)) {
-          if (explicit(key) || !options.resume) (model as Record<string, unknown>)[field] = options[key as keyof TrainOptions];
+          if (explicit(key) || (!options.resume && !options.initFrom)) (model as Record<string, unknown>)[field] = options[key as keyof TrainOptions];
         }
         const training: Partial<TrainConfig> = {};
         for (const [key, field] of Object.entries(TRAIN_KEYS)) {
@@ -126,6 +130,7 @@ export function makeTrainCommand(): Command {
           training,
           outDir: options.out ?? null,
           resume: options.resume ?? null,
+          initFrom: options.initFrom ?? null,
           backend,
         };
         const mode = options.json ? 'json' : !options.ui || !process.stdout.isTTY || !process.stdin.isTTY ? 'plain' : 'dashboard';
@@ -133,4 +138,18 @@ export function makeTrainCommand(): Command {
       }),
     );
   return command;
+}
+
+/** Flags that change the weights' shapes. */
+const SHAPE_FLAGS = [['cell', '--cell'], ['layers', '--layers'], ['hidden', '--hidden'], ['embedding', '--embedding']] as const;
+
+/** --init-from starts a new run from a checkpoint's weights: it needs a text, and keeps the model's shape. */
+function checkInitFrom(corpus: string | undefined, options: TrainOptions, explicit: (key: string) => boolean): void {
+  if (options.resume !== undefined) {
+    throw usageError('--init-from and --resume cannot be combined', '--resume continues a run; --init-from starts a new one from a checkpoint\'s weights');
+  }
+  if (corpus === undefined) throw usageError('--init-from needs the text to fine-tune on', 'charnn train my.txt --init-from <checkpoint>');
+  for (const [key, flag] of SHAPE_FLAGS) {
+    if (explicit(key)) throw usageError(`${flag} cannot be used with --init-from: the model keeps the checkpoint's shape`, `drop ${flag}, or train a new model without --init-from`);
+  }
 }

@@ -6,13 +6,15 @@
  */
 import path from 'node:path';
 import { splitTrainVal } from '../data/batches.js';
-import { readCorpus, type Normalization } from '../data/corpus.js';
-import { Vocabulary } from '../data/vocabulary.js';
+import { readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
+import { showChar, Vocabulary } from '../data/vocabulary.js';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config.js';
-import { initParams } from '../model/params.js';
+import { extendVocabulary } from '../model/extend-vocabulary.js';
+import { disposeParams, initParams, type Params } from '../model/params.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
+import type { InitFrom } from '../checkpoint/meta.js';
 import { checkWritableDirectory } from '../checkpoint/files.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
@@ -28,6 +30,8 @@ export interface TrainRequest {
   training: Partial<TrainConfig>;
   outDir: string | null;
   resume: string | null;
+  /** Start a new run from this checkpoint's weights (fine-tuning). */
+  initFrom?: string | null;
   backend: string;
 }
 
@@ -38,12 +42,21 @@ const FLAG_NAMES: Record<string, string> = {
   batchSize: '--batch', seqLen: '--seq-len', valFrac: '--val-frac',
 };
 
+/** Model settings that fix the weights' shapes: a fine-tune cannot change them. */
+const SHAPE_KEYS = ['cell', 'hidden', 'layers', 'embedding'] as const;
+/** How many added characters the fine-tuning note lists. */
+const SHOW_ADDED = 24;
+
 export function defaultOutDir(corpusName: string, cell: string): string {
   return path.join('checkpoints', `${corpusName}-${cell}`);
 }
 
 export function prepareTraining(request: TrainRequest): Trainer {
-  const trainer = request.resume ? prepareResume(request, request.resume) : prepareNew(request);
+  const trainer = request.resume
+    ? prepareResume(request, request.resume)
+    : request.initFrom
+      ? prepareInitFrom(request, request.initFrom)
+      : prepareNew(request);
   // A run directory that cannot be written is found now, not at the first save.
   try {
     checkWritableDirectory(path.dirname(trainer.latestDir));
@@ -57,19 +70,73 @@ export function prepareTraining(request: TrainRequest): Trainer {
 function prepareNew(request: TrainRequest): Trainer {
   const corpus = readCorpus(request.corpusPath, request.normalization);
   const vocab = Vocabulary.fromText(corpus.text);
+  return newRun(request, corpus, vocab, request.normalization, (training) => {
+    const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
+    return { model, params: initParams(model, new Rng(training.seed)), initFrom: null, notes: [] };
+  });
+}
+
+/**
+ * Fine-tuning: a new run (step 0, fresh optimizer) on a new text, starting
+ * from a checkpoint's weights. Characters of the text the checkpoint lacks
+ * are appended to its vocabulary; its own characters all stay.
+ */
+function prepareInitFrom(request: TrainRequest, from: string): Trainer {
+  const source = loadCheckpoint(from);
+  const meta = source.meta;
+  try {
+    for (const key of SHAPE_KEYS) {
+      const value = request.model[key];
+      if (value !== undefined && value !== meta.model[key]) {
+        throw usageError(`${FLAG_NAMES[key]} cannot change with --init-from (the checkpoint has ${key} ${meta.model[key]})`, `drop ${FLAG_NAMES[key]}, or train a new model without --init-from`);
+      }
+    }
+    if (request.normalization !== 'none' && request.normalization !== meta.normalization) {
+      throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize: the text is normalised like the checkpoint\'s corpus');
+    }
+    const corpus = readCorpus(request.corpusPath, meta.normalization);
+    const added = Vocabulary.fromText(source.vocab.missingChars(corpus.text).join('')).chars;
+    const vocab = new Vocabulary([...source.vocab.chars, ...added]);
+    return newRun(request, corpus, vocab, meta.normalization, (training) => {
+      const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
+      const shown = added.slice(0, SHOW_ADDED).map(showChar).join(' ');
+      const more = added.length > SHOW_ADDED ? ` and ${added.length - SHOW_ADDED} more` : '';
+      return {
+        model,
+        params: extendVocabulary(meta.model, source.params, vocab.size, new Rng(training.seed)),
+        initFrom: { path: source.dir, step: meta.progress.step, corpus: meta.corpus.name, vocabSize: meta.model.vocabSize, added: [...added] },
+        notes: [
+          `fine-tuning from ${source.dir} (step ${meta.progress.step}, trained on ${meta.corpus.name}): ` +
+            (added.length === 0 ? `no new characters (vocabulary ${vocab.size})` : `added ${added.length} new character${added.length === 1 ? '' : 's'}: ${shown}${more} (vocabulary ${meta.model.vocabSize} → ${vocab.size})`),
+        ],
+      };
+    });
+  } finally {
+    disposeParams(source.params);
+  }
+}
+
+/** What distinguishes a fresh model from a fine-tuned one, decided once the training config is known. */
+interface ModelStart {
+  model: ModelConfig;
+  params: Params;
+  initFrom: InitFrom | null;
+  notes: string[];
+}
+
+function newRun(request: TrainRequest, corpus: Corpus, vocab: Vocabulary, normalization: Normalization, start: (training: TrainConfig) => ModelStart): Trainer {
   const ids = vocab.encode(corpus.text);
   const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
   const { train, val } = splitTrainVal(ids, requested.valFrac);
   // A short text trains with a smaller layout; charnn.json records the one used.
   const layout = fitRunLayout(train.length, val.length, requested, requested.valFrac);
   const training: TrainConfig = { ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen };
-  const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
-  const params = initParams(model, new Rng(training.seed));
+  const { model, params, initFrom, notes } = start(training);
   return new Trainer({
     corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
-    vocab, normalization: request.normalization, trainIds: train, valIds: val, model, training, params,
+    vocab, normalization, trainIds: train, valIds: val, model, training, params,
     outDir: path.resolve(request.outDir ?? defaultOutDir(corpus.name, model.cell)), backend: request.backend, resume: null,
-    valLayout: layout.val, notes: layout.notes,
+    valLayout: layout.val, notes: [...notes, ...layout.notes], initFrom,
   });
 }
 
@@ -127,7 +194,7 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
     corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
     params: checkpoint.params, outDir: path.resolve(request.outDir ?? runDirectoryOf(checkpoint.dir)), backend: request.backend,
-    valLayout: layout.val, notes: layout.notes,
+    valLayout: layout.val, notes: layout.notes, initFrom: meta.initFrom,
     resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
   };
   return new Trainer(setup);

@@ -17,7 +17,7 @@ import { Sampler } from '../sample/sampler.js';
 import { Rng } from '../util/rng.js';
 import { runtimeError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState } from '../checkpoint/load.js';
-import type { CorpusInfo, History, Progress } from '../checkpoint/meta.js';
+import type { CorpusInfo, History, InitFrom, Progress } from '../checkpoint/meta.js';
 import { NonFiniteCheckpointError, saveCheckpoint } from '../checkpoint/save.js';
 import { removeStaleTemporaries } from '../checkpoint/files.js';
 import { learningRateAt, type TrainConfig } from './config.js';
@@ -45,6 +45,8 @@ export interface TrainerSetup {
   valLayout: Layout;
   /** Lines for the user about choices made for this run (a shrunk layout, …). */
   notes: string[];
+  /** The checkpoint a fine-tuned run started from (recorded in every checkpoint it writes). */
+  initFrom: InitFrom | null;
   /** Progress, history, optimizer and carried state of a resumed run. */
   resume: {
     from: string;
@@ -191,6 +193,7 @@ export class Trainer {
       format: 'charnn-checkpoint' as const, version: 1, charnnVersion: CHARNN_VERSION, createdAt: new Date().toISOString(),
       backend: s.backend, model: s.model, vocabulary: [...s.vocab.chars], normalization: s.normalization,
       corpus: s.corpus, training: s.training, progress: { ...this.progress, rngState: this.rng.state }, history: this.history,
+      initFrom: s.initFrom,
     };
   }
 

@@ -1,0 +1,47 @@
+/**
+ * Growing a trained model's vocabulary for fine-tuning on a text with new
+ * characters. The vocabulary only grows at its end, so every existing id —
+ * and with it the embedding row E[id] and the output column W_out[:, id] the
+ * model learnt for it — stays where it was; the recurrent layers do not
+ * depend on the vocabulary at all.
+ *
+ *   E'     = [E; E_new]          E_new ~ U(−0.05, 0.05)          [V', embedding]
+ *   W_out' = [W_out, W_new]      W_new ~ U(−a, a), a = √(6 / (hidden + V'))   [hidden, V']
+ *   b_out' = [b_out, 0]                                           [V']
+ *
+ * The new rows and columns are drawn the way initParams draws a fresh model
+ * of the grown size (uniform embedding, Glorot-uniform output kernel, zero
+ * bias).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../util/rng.js';
+import type { ModelConfig } from './config.js';
+import { uniformArray } from './init.js';
+import type { Params } from './params.js';
+
+/**
+ * New parameters for `config` grown to `vocabSize` characters; the given
+ * params are not changed (nor disposed). Draws from `rng`: the embedding
+ * rows first, then the output columns.
+ * @param config the model's config before growing (its vocabSize is the old size).
+ * @throws Error if vocabSize is smaller than config.vocabSize (a vocabulary never shrinks).
+ */
+export function extendVocabulary(config: ModelConfig, params: Params, vocabSize: number, rng: Rng): Params {
+  const added = vocabSize - config.vocabSize;
+  if (!Number.isInteger(added) || added < 0) throw new Error(`extendVocabulary: cannot go from ${config.vocabSize} to ${vocabSize} characters`);
+  const { embedding: e, hidden: h } = config;
+  // Drawn in this order, whatever the order of the params map.
+  const embeddingRows = uniformArray(rng, added * e, 0.05);
+  const outputColumns = uniformArray(rng, h * added, Math.sqrt(6 / (h + vocabSize)));
+  const grown: Record<string, (t: tf.Tensor) => tf.Tensor> = {
+    'embedding': (t) => tf.concat([t, tf.tensor2d(embeddingRows, [added, e])], 0),
+    'output.kernel': (t) => tf.concat([t, tf.tensor2d(outputColumns, [h, added])], 1),
+    'output.bias': (t) => tf.concat([t, tf.zeros([added])], 0),
+  };
+  const out: Params = new Map();
+  for (const [name, tensor] of params) {
+    const grow = grown[name];
+    out.set(name, added > 0 && grow ? tf.tidy(() => grow(tensor)) : tensor.clone());
+  }
+  return out;
+}
