@@ -3,14 +3,14 @@
  * prints them. Timings are medians of several runs after warm-up.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CharRnn, disposeState } from '../src/model/char-rnn.js';
 import { gateCount, type ModelConfig } from '../src/model/config.js';
 import { buildLayersModel } from '../src/model/layers-equivalent.js';
-import { disposeParams, initParams } from '../src/model/params.js';
+import { initParamArrays } from '../src/model/params.js';
+import { zeroState } from '../src/model/state.js';
 import { Sampler } from '../src/sample/sampler.js';
-import { LocalGradients, type GradientEngine } from '../src/train/gradients.js';
+import type { Engine } from '../src/engine/engine.js';
+import { TfjsEngine } from '../src/engine/tfjs/engine.js';
 import { Adam, clipScale, globalNorm } from '../src/train/optimizer.js';
-import { ParallelGradients } from '../src/train/parallel/parallel-gradients.js';
 import { Rng } from '../src/util/rng.js';
 
 export function median(values: number[]): number {
@@ -56,27 +56,22 @@ function randomBatch(c: ModelConfig, batchSize: number, seqLen: number, seed: nu
 
 /** charnn training throughput (chars/s): full steps — gradients, norm, clipping, Adam. */
 export async function charnnTraining(c: ModelConfig, batchSize: number, seqLen: number, workers: number, backend: string, timed = 5): Promise<number> {
-  const model = new CharRnn(c, initParams(c, new Rng(1)));
-  const engine: GradientEngine = workers > 1 ? new ParallelGradients(model, workers, backend) : new LocalGradients(model);
+  const engine: Engine = new TfjsEngine(c, backend, workers);
+  const weights = initParamArrays(c, new Rng(1));
   const adam = new Adam();
   const rng = new Rng(2);
-  let state = model.zeroState(batchSize);
+  let state = zeroState(c, batchSize);
   const times: number[] = [];
   for (let i = 0; i < timed + 2; i++) {
     const batch = randomBatch(c, batchSize, seqLen, i);
     const t0 = performance.now();
-    const r = await engine.compute(batch, state, rng);
+    const r = await engine.gradients(weights, batch, state, rng);
     const norm = globalNorm(r.grads);
-    adam.apply(model.params, r.grads, 2e-3, clipScale(norm, 5));
-    disposeParams(r.grads);
-    disposeState(state);
+    adam.apply(weights, r.grads, 2e-3, clipScale(norm, 5));
     state = r.finals;
     if (i >= 2) times.push(performance.now() - t0);
   }
-  disposeState(state);
   await engine.dispose();
-  adam.dispose();
-  disposeParams(model.params);
   return (batchSize * seqLen) / (median(times) / 1000);
 }
 
@@ -108,16 +103,13 @@ export async function layersTraining(c: ModelConfig, batchSize: number, seqLen: 
 
 /** Generation throughput (chars/s) for `streams` streams sampled together. */
 export function sampling(c: ModelConfig, streams: number, steps: number): number {
-  const model = new CharRnn(c, initParams(c, new Rng(1)));
-  const sampler = new Sampler(model);
+  const sampler = new Sampler(new TfjsEngine(c, tf.getBackend(), 1).stepModel(initParamArrays(c, new Rng(1))));
   let state = sampler.zeroState(streams);
   const ids = new Int32Array(streams);
   for (let i = 0; i < 20; i++) ({ state } = sampler.step(state, ids));
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) ({ state } = sampler.step(state, ids));
   const seconds = (performance.now() - t0) / 1000;
-  disposeState(state);
   sampler.dispose();
-  disposeParams(model.params);
   return (steps * streams) / seconds;
 }

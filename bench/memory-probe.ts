@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/backend/index.js';
-import { CharRnn, disposeState } from '../src/model/char-rnn.js';
-import { disposeParams, initParams } from '../src/model/params.js';
-import { LocalGradients } from '../src/train/gradients.js';
+import { initParamArrays } from '../src/model/params.js';
+import { zeroState } from '../src/model/state.js';
+import { TfjsEngine } from '../src/engine/tfjs/engine.js';
 import { Adam, clipScale, globalNorm } from '../src/train/optimizer.js';
 import { Rng } from '../src/util/rng.js';
 
@@ -18,19 +18,17 @@ const batchSize = Number(batchArg ?? 32);
 const seqLen = Number(seqArg ?? 64);
 const steps = Number(stepsArg ?? 1000);
 const config = { cell: 'lstm' as const, vocabSize: 65, embedding: 64, hidden: 256, layers: 2, dropout: 0 };
-const model = new CharRnn(config, initParams(config, new Rng(1)));
-const engine = new LocalGradients(model);
+const weights = initParamArrays(config, new Rng(1));
+const engine = new TfjsEngine(config, backend, 1);
 const adam = new Adam();
 const rng = new Rng(2);
-let state = model.zeroState(batchSize);
+let state = zeroState(config, batchSize);
 let tensorsAt10 = -1;
 for (let step = 1; step <= steps; step++) {
   const inputs = new Int32Array(batchSize * seqLen).map(() => rng.int(65));
   const targets = new Int32Array(batchSize * seqLen).map(() => rng.int(65));
-  const r = await engine.compute({ inputs, targets, batchSize, seqLen }, state, rng);
-  adam.apply(model.params, r.grads, 2e-3, clipScale(globalNorm(r.grads), 5));
-  disposeParams(r.grads);
-  disposeState(state);
+  const r = await engine.gradients(weights, { inputs, targets, batchSize, seqLen }, state, rng);
+  adam.apply(weights, r.grads, 2e-3, clipScale(globalNorm(r.grads), 5));
   state = r.finals;
   if (step === 10) tensorsAt10 = tf.memory().numTensors;
 }

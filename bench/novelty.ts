@@ -26,6 +26,7 @@ import { CorpusIndex, encodeCorpus } from '../src/novelty/matches.js';
 import { suffixArray } from '../src/novelty/suffix-array.js';
 import { generate } from '../src/sample/generate.js';
 import { Sampler } from '../src/sample/sampler.js';
+import { TfjsStepModel } from '../src/engine/tfjs/engine.js';
 import { Rng } from '../src/util/rng.js';
 
 const args = process.argv.slice(2);
@@ -104,7 +105,7 @@ async function samples(): Promise<{ what: string; texts: string[] }> {
   }
   await initBackend('wasm');
   const checkpoint = loadCheckpoint(dir);
-  const sampler = new Sampler(new CharRnn(checkpoint.meta.model, checkpoint.params));
+  const sampler = new Sampler(TfjsStepModel.of(new CharRnn(checkpoint.meta.model, checkpoint.params)));
   const requests = Array.from({ length: 64 }, (_, i) => ({ prime: '', rng: new Rng(i + 1), sampling: { temperature: 0.8, topK: 0, topP: 1 } }));
   const results = await generate(sampler, checkpoint.vocab, requests, { length: 500, maxLength: 500, stop: [] });
   sampler.dispose();

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../data/vocabulary.js';
-import type { ModelState } from '../model/char-rnn.js';
-import { fromKerasArrays, parameterSpecs, type Params } from '../model/params.js';
+import { fromKerasArrays, parameterSpecs, type ParamArrays, type Params } from '../model/params.js';
+import type { LayerState, StateArrays } from '../model/state.js';
 import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { parseMeta, type CharnnMeta } from './meta.js';
@@ -25,9 +25,9 @@ export interface LoadedCheckpoint {
 
 export interface TrainingState {
   adamStep: number;
-  m: Params;
-  v: Params;
-  carried: ModelState | null;
+  m: ParamArrays;
+  v: ParamArrays;
+  carried: StateArrays | null;
 }
 
 function isCheckpointDir(dir: string): boolean {
@@ -168,28 +168,29 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
   if (info.adamStep > 0 && adamNames.some((n) => !names.has(n))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   for (let i = 0; i < all.length; i++) if (!Number.isFinite(all[i]!)) damaged(checkpoint.dir, `${info.file} contains NaN or Infinity`);
-  const m: Params = new Map();
-  const v: Params = new Map();
-  const carriedParts = new Map<string, tf.Tensor2D>();
+  const m: ParamArrays = new Map();
+  const v: ParamArrays = new Map();
+  const carriedParts = new Map<string, Float32Array>();
   let offset = 0;
   for (const entry of info.tensors) {
     const size = entry.shape.reduce((a, b) => a * b, 1);
-    const tensor = tf.tensor(all.subarray(offset, offset + size), entry.shape);
+    const values = all.slice(offset, offset + size);
     offset += size;
-    if (entry.name.startsWith('adam.m/')) m.set(entry.name.slice(7), tensor);
-    else if (entry.name.startsWith('adam.v/')) v.set(entry.name.slice(7), tensor);
-    else if (entry.name.startsWith('carried/')) carriedParts.set(entry.name.slice(8), tensor as tf.Tensor2D);
-    else tensor.dispose();
+    if (entry.name.startsWith('adam.m/')) m.set(entry.name.slice(7), values);
+    else if (entry.name.startsWith('adam.v/')) v.set(entry.name.slice(7), values);
+    else if (entry.name.startsWith('carried/')) carriedParts.set(entry.name.slice(8), values);
   }
-  let carried: ModelState | null = null;
+  let carried: StateArrays | null = null;
   if (carriedParts.size > 0) {
-    carried = [];
-    for (let l = 0; l < checkpoint.meta.model.layers; l++) {
+    const layers: LayerState[] = [];
+    for (let l = 0; l < model.layers; l++) {
       const h = carriedParts.get(`${l}/h`);
       if (!h) damaged(checkpoint.dir, `carried state of layer ${l} missing`);
       const c = carriedParts.get(`${l}/c`);
-      carried.push(c ? { h, c } : { h });
+      if (model.cell === 'lstm' && !c) damaged(checkpoint.dir, `carried cell state of layer ${l} missing`);
+      layers.push(c ? { h, c } : { h });
     }
+    carried = { streams: batchSize, hidden: model.hidden, layers };
   }
   return { adamStep: info.adamStep, m, v, carried };
 }

@@ -5,10 +5,10 @@
  *   state.bin                 Adam moments and the carried hidden state
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelState } from '../model/char-rnn.js';
 import { toLayersModel } from '../model/layers-equivalent.js';
-import type { Params } from '../model/params.js';
-import type { Adam } from '../train/optimizer.js';
+import type { ModelConfig } from '../model/config.js';
+import { parameterSpecs, type ParamArrays } from '../model/params.js';
+import { stateEntries, type StateArrays } from '../model/state.js';
 import { replaceDirectoryAtomically } from './files.js';
 import type { CharnnMeta, TensorEntry } from './meta.js';
 import { retirePreviousLatest } from './snapshots.js';
@@ -18,15 +18,22 @@ export const WEIGHTS_FILE = 'weights.bin';
 export const META_FILE = 'charnn.json';
 export const STATE_FILE = 'state.bin';
 
+/** Adam's moments and step count (train/optimizer.ts). */
+export interface OptimizerState {
+  step: number;
+  m: ParamArrays;
+  v: ParamArrays;
+}
+
 export interface CheckpointContents {
   meta: Omit<CharnnMeta, 'state'>;
-  params: Params;
-  adam: Adam | null;
-  carried: ModelState | null;
+  params: ParamArrays;
+  adam: OptimizerState | null;
+  carried: StateArrays | null;
 }
 
 /** model.json and weights.bin bytes, produced by tf.layers itself. */
-export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: Params): Promise<{ modelJson: string; weights: Uint8Array }> {
+export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: ParamArrays): Promise<{ modelJson: string; weights: Uint8Array }> {
   const model = toLayersModel(meta.model, params);
   let artifacts: tf.io.ModelArtifacts | null = null;
   await model.save({
@@ -48,25 +55,22 @@ export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: 
   return { modelJson: JSON.stringify(modelJson), weights: new Uint8Array(weightData) };
 }
 
-function stateTensors(adam: Adam | null, carried: ModelState | null): { entries: TensorEntry[]; bytes: Uint8Array } {
-  const tensors: [string, tf.Tensor][] = [];
-  if (adam) {
-    for (const [name, t] of adam.m) tensors.push([`adam.m/${name}`, t]);
-    for (const [name, t] of adam.v) tensors.push([`adam.v/${name}`, t]);
+function stateTensors(model: ModelConfig, adam: OptimizerState | null, carried: StateArrays | null): { entries: TensorEntry[]; bytes: Uint8Array } {
+  const tensors: { name: string; shape: number[]; values: Float32Array }[] = [];
+  if (adam && adam.m.size > 0) {
+    const specs = parameterSpecs(model);
+    for (const { name, shape } of specs) tensors.push({ name: `adam.m/${name}`, shape, values: adam.m.get(name)! });
+    for (const { name, shape } of specs) tensors.push({ name: `adam.v/${name}`, shape, values: adam.v.get(name)! });
   }
-  carried?.forEach((s, layer) => {
-    tensors.push([`carried/${layer}/h`, s.h]);
-    if (s.c) tensors.push([`carried/${layer}/c`, s.c]);
-  });
-  const arrays = tensors.map(([, t]) => t.dataSync() as Float32Array);
-  const total = arrays.reduce((n, a) => n + a.length, 0);
+  if (carried) tensors.push(...stateEntries(carried));
+  const total = tensors.reduce((n, t) => n + t.values.length, 0);
   const all = new Float32Array(total);
   let offset = 0;
-  for (const a of arrays) {
-    all.set(a, offset);
-    offset += a.length;
+  for (const t of tensors) {
+    all.set(t.values, offset);
+    offset += t.values.length;
   }
-  return { entries: tensors.map(([name, t]) => ({ name, shape: t.shape })), bytes: new Uint8Array(all.buffer) };
+  return { entries: tensors.map(({ name, shape }) => ({ name, shape })), bytes: new Uint8Array(all.buffer) };
 }
 
 /** Thrown instead of writing a checkpoint whose weights or optimizer state hold NaN or Infinity. */
@@ -99,7 +103,7 @@ export interface SaveOptions {
 export async function saveCheckpoint(dir: string, contents: CheckpointContents, options: SaveOptions = {}): Promise<void> {
   const { modelJson, weights } = await layersModelFiles(contents.meta, contents.params);
   if (weights.byteLength % 4 !== 0 || !allFinite(weights)) throw new NonFiniteCheckpointError('weights');
-  const state = stateTensors(contents.adam, contents.carried);
+  const state = stateTensors(contents.meta.model, contents.adam, contents.carried);
   if (!allFinite(state.bytes)) throw new NonFiniteCheckpointError('optimizer state');
   const meta: CharnnMeta = {
     ...contents.meta,

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { normalizeText } from '../data/corpus.js';
-import { CharRnn } from '../model/char-rnn.js';
 import { generate, type GenerationRequest, type GenerationResult } from '../sample/generate.js';
 import { Sampler } from '../sample/sampler.js';
+import { TfjsStepModel } from '../engine/tfjs/engine.js';
+import { paramsToArrays } from '../model/params.js';
 import { showChar } from '../data/vocabulary.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
@@ -98,8 +99,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
     Array.from({ length: options.num }, (_, s) => ({ prompt, raw: rawPrompts[p]!, p, s })),
   );
   const novelty = options.novelty ? openNovelty(checkpoint, options.corpus) : null;
-  const model = new CharRnn(checkpoint.meta.model, checkpoint.params);
-  const sampler = new Sampler(model);
+  const sampler = new Sampler(new TfjsStepModel(checkpoint.meta.model, paramsToArrays(checkpoint.params)));
   if (options.beam !== undefined) {
     try {
       // Without --num, every continuation the beam holds.

@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { makeRecallTask, type RecallTask } from '../data/recall-task.js';
 import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import { parameterCount, type CellType } from '../model/config.js';
-import { disposeParams, initParams } from '../model/params.js';
+import { arraysToParams, disposeParams, initParams, paramsToArrays } from '../model/params.js';
 import { Adam, clipScale, globalNorm } from '../train/optimizer.js';
 import { Rng } from '../util/rng.js';
 
@@ -204,6 +204,7 @@ export async function runRecall(
   const modelConfig = { cell, vocabSize: train.vocabulary.size, embedding: config.embedding, hidden: config.hidden, layers: config.layers, dropout: 0 };
   const model = new CharRnn(modelConfig, initParams(modelConfig, new Rng(config.seed)));
   const adam = new Adam();
+  const master = paramsToArrays(model.params);
   let state = model.zeroState(batchSize);
   const curve: [number, number][] = [];
   const started = performance.now();
@@ -225,9 +226,14 @@ export async function runRecall(
       const result = model.lossAndGradients(recallBatch(ids, episodeLength, steps, batchSize, step), state, { positionWeights: weights });
       const loss = result.loss.dataSync()[0]!;
       result.loss.dispose();
-      const norm = globalNorm(result.grads);
-      if (Number.isFinite(loss) && Number.isFinite(norm)) adam.apply(model.params, result.grads, config.lr, clipScale(norm, config.clip));
-      for (const g of result.grads.values()) g.dispose();
+      const grads = paramsToArrays(result.grads);
+      disposeParams(result.grads);
+      const norm = globalNorm(grads);
+      if (Number.isFinite(loss) && Number.isFinite(norm)) {
+        adam.apply(master, grads, config.lr, clipScale(norm, config.clip));
+        disposeParams(model.params);
+        model.params = arraysToParams(modelConfig, master);
+      }
       disposeState(state);
       if (carry) state = result.finals;
       else {
@@ -258,6 +264,5 @@ export async function runRecall(
   } finally {
     disposeState(state);
     disposeParams(model.params);
-    adam.dispose();
   }
 }

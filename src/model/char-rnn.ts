@@ -12,7 +12,9 @@ import { gatherRows, scatterAddRows, sliceRows, sumRows, transpose2d } from '../
 import type { Rng } from '../util/rng.js';
 import { cellFor, zeroState, type Cell, type CellState } from './cells/index.js';
 import type { ModelConfig } from './config.js';
+import { dropoutMaskValues } from './dropout.js';
 import { layerParam, type Params } from './params.js';
+import type { StateArrays } from './state.js';
 
 /** Per-layer recurrent state of N streams. */
 export type ModelState = CellState[];
@@ -213,23 +215,10 @@ export class CharRnn {
 
 /** Inverted-dropout mask [T·N, H]; row t·N + n is drawn from rngs[n]. */
 function dropoutMask(rngs: readonly Rng[], steps: number, cols: number, rate: number): tf.Tensor2D {
-  const keep = 1 - rate;
-  const n = rngs.length;
-  const values = new Float32Array(steps * n * cols);
-  for (let t = 0; t < steps; t++) {
-    for (let s = 0; s < n; s++) {
-      const rng = rngs[s]!;
-      const row = (t * n + s) * cols;
-      for (let c = 0; c < cols; c++) values[row + c] = rng.next() < keep ? 1 / keep : 0;
-    }
-  }
-  return tf.tensor2d(values, [steps * n, cols]);
+  return tf.tensor2d(dropoutMaskValues(rngs, steps, cols, rate), [steps * rngs.length, cols]);
 }
 
-/** One generator per stream for ForwardOptions.dropoutRngs, forked from `rng` (none when the model has no dropout). */
-export function streamRngs(rng: Rng, config: { dropout: number }, streams: number): Rng[] | undefined {
-  return config.dropout > 0 ? Array.from({ length: streams }, () => rng.fork()) : undefined;
-}
+export { streamRngs } from './dropout.js';
 
 function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {
   const values = new Float32Array(ids.length * depth);
@@ -253,4 +242,20 @@ export function disposeState(state: ModelState): void {
     s.h.dispose();
     s.c?.dispose();
   }
+}
+
+/** Tensors holding a copy of the state (see model/state.ts). */
+export function stateToTensors(state: StateArrays): ModelState {
+  const shape: [number, number] = [state.streams, state.hidden];
+  return state.layers.map((l) => (l.c ? { h: tf.tensor2d(l.h, shape), c: tf.tensor2d(l.c, shape) } : { h: tf.tensor2d(l.h, shape) }));
+}
+
+/** The state's values as plain arrays (the tensors stay the caller's). */
+export function stateFromTensors(state: ModelState): StateArrays {
+  const read = (t: tf.Tensor2D): Float32Array => Float32Array.from(t.dataSync() as Float32Array);
+  return {
+    streams: state[0]!.h.shape[0],
+    hidden: state[0]!.h.shape[1],
+    layers: state.map((s) => (s.c ? { h: read(s.h), c: read(s.c) } : { h: read(s.h) })),
+  };
 }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.js';
-import { toKerasArrays, type Params } from './params.js';
+import { toKerasArrays, type ParamArrays } from './params.js';
 
 /**
  * @param options.initialize draw Keras' default initial weights (for training
@@ -47,7 +47,7 @@ function buildUntidied(c: ModelConfig, options: { oneHotInput?: boolean; initial
 }
 
 /** A tf.layers model holding the given weights. */
-export function toLayersModel(c: ModelConfig, params: Params): tf.LayersModel {
+export function toLayersModel(c: ModelConfig, params: ParamArrays): tf.LayersModel {
   const model = buildLayersModel(c);
   const arrays = toKerasArrays(c, params);
   const tensors = arrays.map(({ spec, values }) => tf.tensor(values, spec.shape));

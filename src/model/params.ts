@@ -14,6 +14,13 @@ import { glorotUniform, recurrentOrthogonal, uniformArray } from './init.js';
 /** Name → tensor, in the canonical order of parameterSpecs(). */
 export type Params = Map<string, tf.Tensor>;
 
+/**
+ * Name → values (internal layout, row-major), in the canonical order of
+ * parameterSpecs(): the weights, gradients and optimizer moments as the
+ * trainer and every engine exchange them.
+ */
+export type ParamArrays = Map<string, Float32Array>;
+
 export interface ParamSpec {
   name: string;
   shape: number[];
@@ -38,9 +45,14 @@ export function parameterSpecs(c: ModelConfig): ParamSpec[] {
   return specs;
 }
 
-/** Fresh weights (internal layout). */
+/** Fresh weights (internal layout) as tensors. */
 export function initParams(c: ModelConfig, rng: Rng): Params {
-  const params: Params = new Map();
+  return arraysToParams(c, initParamArrays(c, rng));
+}
+
+/** Fresh weights (internal layout). */
+export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
+  const params: ParamArrays = new Map();
   const gates = gateCount(c.cell);
   for (const spec of parameterSpecs(c)) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
@@ -53,9 +65,24 @@ export function initParams(c: ModelConfig, rng: Rng): Params {
       // Internal LSTM order i, f, o, g: the forget block is the second.
       if (c.cell === 'lstm') values.fill(1, c.hidden, 2 * c.hidden);
     }
-    params.set(spec.name, tf.tensor(values, spec.shape));
+    params.set(spec.name, values);
   }
   return params;
+}
+
+/** Copies of the tensors' values. */
+export function paramsToArrays(params: Params): ParamArrays {
+  return new Map([...params].map(([name, t]) => [name, Float32Array.from(t.dataSync() as Float32Array)]));
+}
+
+/** Tensors holding the values (copied). */
+export function arraysToParams(c: ModelConfig, arrays: ParamArrays): Params {
+  return new Map(parameterSpecs(c).map((spec) => [spec.name, tf.tensor(arrays.get(spec.name)!, spec.shape)]));
+}
+
+/** Zero-filled arrays shaped like the model's parameters. */
+export function zeroParamArrays(c: ModelConfig): ParamArrays {
+  return new Map(parameterSpecs(c).map((spec) => [spec.name, new Float32Array(spec.shape.reduce((a, b) => a * b, 1))]));
 }
 
 /**
@@ -81,10 +108,10 @@ export function permuteGateBlocks(values: Float32Array, shape: number[], hidden:
 }
 
 /** Parameter values in Keras layout, as plain arrays in canonical order. */
-export function toKerasArrays(c: ModelConfig, params: Params): { spec: ParamSpec; values: Float32Array }[] {
+export function toKerasArrays(c: ModelConfig, params: ParamArrays): { spec: ParamSpec; values: Float32Array }[] {
   const perm = gatePermutation(c);
   return parameterSpecs(c).map((spec) => {
-    const values = params.get(spec.name)!.dataSync() as Float32Array;
+    const values = params.get(spec.name)!;
     return { spec, values: spec.gated && perm ? permuteGateBlocks(values, spec.shape, c.hidden, perm) : values.slice() };
   });
 }

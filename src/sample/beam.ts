@@ -14,7 +14,6 @@
  * temperature 0 (ties go to the lower character id in both).
  */
 import type { Vocabulary } from '../data/vocabulary.js';
-import { disposeState } from '../model/char-rnn.js';
 import { logSoftmax } from './distribution.js';
 import { primeIds, type GenerationResult } from './generate.js';
 import type { Sampler } from './sampler.js';
@@ -76,44 +75,40 @@ export async function beamSearch(sampler: Sampler, vocab: Vocabulary, prime: str
   let live: Hypothesis[] = [{ text: '', logprob: 0, length: 0 }];
   const finished: GenerationResult[] = [];
   const worstKept = (): number => (finished.length < width ? -Infinity : finished[width - 1]!.logprob);
-  try {
-    for (let step = 0; step < limit; step++) {
-      const proposals: Proposal[] = [];
-      live.forEach((h, parent) => {
-        const row = logSoftmax(logits, parent * vocabSize, vocabSize);
-        for (const id of topIndices(row, width)) proposals.push({ parent, id, step: row[id]!, total: h.logprob + row[id]! });
-      });
-      proposals.sort(better);
-      const next: Hypothesis[] = [];
-      const parents: number[] = [];
-      const ids: number[] = [];
-      const stops = settings.stop.filter((s) => s.length > 0);
-      for (const p of proposals) {
-        // Sorted: nothing after this can enter the N best, live or finished.
-        if (p.total < worstKept() || (next.length === width && stops.length === 0)) break;
-        const parent = live[p.parent]!;
-        const h: Hypothesis = { text: parent.text + vocab.chars[p.id]!, logprob: p.total, length: parent.length + 1 };
-        const stop = stops.find((s) => h.text.endsWith(s));
-        if (stop !== undefined || h.length >= limit) {
-          const text = stop === undefined ? h.text : h.text.slice(0, h.text.length - stop.length);
-          finished.push({ text, logprob: h.logprob, length: h.length, stopped: stop ?? null });
-          finished.sort((a, b) => b.logprob - a.logprob);
-          finished.length = Math.min(finished.length, width);
-        } else if (next.length < width) {
-          next.push(h);
-          parents.push(p.parent);
-          ids.push(p.id);
-        }
+  for (let step = 0; step < limit; step++) {
+    const proposals: Proposal[] = [];
+    live.forEach((h, parent) => {
+      const row = logSoftmax(logits, parent * vocabSize, vocabSize);
+      for (const id of topIndices(row, width)) proposals.push({ parent, id, step: row[id]!, total: h.logprob + row[id]! });
+    });
+    proposals.sort(better);
+    const next: Hypothesis[] = [];
+    const parents: number[] = [];
+    const ids: number[] = [];
+    const stops = settings.stop.filter((s) => s.length > 0);
+    for (const p of proposals) {
+      // Sorted: nothing after this can enter the N best, live or finished.
+      if (p.total < worstKept() || (next.length === width && stops.length === 0)) break;
+      const parent = live[p.parent]!;
+      const h: Hypothesis = { text: parent.text + vocab.chars[p.id]!, logprob: p.total, length: parent.length + 1 };
+      const stop = stops.find((s) => h.text.endsWith(s));
+      if (stop !== undefined || h.length >= limit) {
+        const text = stop === undefined ? h.text : h.text.slice(0, h.text.length - stop.length);
+        finished.push({ text, logprob: h.logprob, length: h.length, stopped: stop ?? null });
+        finished.sort((a, b) => b.logprob - a.logprob);
+        finished.length = Math.min(finished.length, width);
+      } else if (next.length < width) {
+        next.push(h);
+        parents.push(p.parent);
+        ids.push(p.id);
       }
-      // Live hypotheses only lose probability as they grow: none can overtake N finished ones at least as likely.
-      if (next.length === 0 || next[0]!.logprob <= worstKept()) break;
-      live = next;
-      state = sampler.select(state, Int32Array.from(parents));
-      ({ state, logits } = sampler.step(state, Int32Array.from(ids)));
-      if ((step + 1) % yieldEvery === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-  } finally {
-    disposeState(state);
+    // Live hypotheses only lose probability as they grow: none can overtake N finished ones at least as likely.
+    if (next.length === 0 || next[0]!.logprob <= worstKept()) break;
+    live = next;
+    state = sampler.select(state, Int32Array.from(parents));
+    ({ state, logits } = sampler.step(state, Int32Array.from(ids)));
+    if ((step + 1) % yieldEvery === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return finished;
 }

@@ -5,7 +5,7 @@
  * many others were generated with it.
  */
 import type { Vocabulary } from '../data/vocabulary.js';
-import { disposeState, type ModelState } from '../model/char-rnn.js';
+import type { StateArrays } from '../model/state.js';
 import type { Rng } from '../util/rng.js';
 import { drawIndex, logSoftmax, samplingDistribution, type SamplingOptions } from './distribution.js';
 import type { Sampler } from './sampler.js';
@@ -50,16 +50,15 @@ export function primeIds(vocab: Vocabulary, prime: string): Int32Array {
 }
 
 /** Primes every request (one feed per distinct prime) and stacks the states. */
-function primeAll(sampler: Sampler, vocab: Vocabulary, requests: GenerationRequest[]): { state: ModelState; logits: Float32Array } {
+function primeAll(sampler: Sampler, vocab: Vocabulary, requests: GenerationRequest[]): { state: StateArrays; logits: Float32Array } {
   const vocabSize = sampler.vocabSize;
-  const byPrime = new Map<string, { state: ModelState; logits: Float32Array }>();
+  const byPrime = new Map<string, { state: StateArrays; logits: Float32Array }>();
   for (const r of requests) {
     if (!byPrime.has(r.prime)) byPrime.set(r.prime, sampler.feed(sampler.zeroState(1), primeIds(vocab, r.prime)));
   }
   const logits = new Float32Array(requests.length * vocabSize);
   requests.forEach((r, i) => logits.set(byPrime.get(r.prime)!.logits, i * vocabSize));
   const state = sampler.stack(requests.map((r) => byPrime.get(r.prime)!.state));
-  for (const p of byPrime.values()) disposeState(p.state);
   return { state, logits };
 }
 
@@ -77,36 +76,32 @@ export async function generate(
   let { state, logits } = primeAll(sampler, vocab, requests);
   const current = new Int32Array(requests.length);
   const yieldEvery = settings.yieldEvery ?? 16;
-  try {
-    for (let step = 0; step < limit; step++) {
-      for (let i = 0; i < requests.length; i++) {
-        if (done[i]) continue;
-        const request = requests[i]!;
-        const logProbs = logSoftmax(logits, i * vocabSize, vocabSize);
-        const id = drawIndex(samplingDistribution(logProbs, request.sampling), request.rng);
-        current[i] = id;
-        const char = vocab.chars[id]!;
-        const result = results[i]!;
-        result.logprob += logProbs[id]!;
-        result.length++;
-        result.text += char;
-        settings.onChar?.(i, char);
-        const stop = settings.stop.find((s) => s.length > 0 && result.text.endsWith(s));
-        if (stop !== undefined) {
-          result.stopped = stop;
-          result.text = result.text.slice(0, result.text.length - stop.length);
-          done[i] = true;
-        } else if (result.length >= limit) {
-          done[i] = true;
-        }
+  for (let step = 0; step < limit; step++) {
+    for (let i = 0; i < requests.length; i++) {
+      if (done[i]) continue;
+      const request = requests[i]!;
+      const logProbs = logSoftmax(logits, i * vocabSize, vocabSize);
+      const id = drawIndex(samplingDistribution(logProbs, request.sampling), request.rng);
+      current[i] = id;
+      const char = vocab.chars[id]!;
+      const result = results[i]!;
+      result.logprob += logProbs[id]!;
+      result.length++;
+      result.text += char;
+      settings.onChar?.(i, char);
+      const stop = settings.stop.find((s) => s.length > 0 && result.text.endsWith(s));
+      if (stop !== undefined) {
+        result.stopped = stop;
+        result.text = result.text.slice(0, result.text.length - stop.length);
+        done[i] = true;
+      } else if (result.length >= limit) {
+        done[i] = true;
       }
-      if (settings.afterStep) await settings.afterStep();
-      if (done.every(Boolean) || settings.shouldStop?.()) break;
-      ({ state, logits } = sampler.step(state, current));
-      if ((step + 1) % yieldEvery === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-  } finally {
-    disposeState(state);
+    if (settings.afterStep) await settings.afterStep();
+    if (done.every(Boolean) || settings.shouldStop?.()) break;
+    ({ state, logits } = sampler.step(state, current));
+    if ((step + 1) % yieldEvery === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return results;
 }

@@ -13,7 +13,7 @@
  * event loop after every character so key presses (Esc) stay responsive.
  */
 import type { Vocabulary } from '../data/vocabulary.js';
-import { disposeState, type ModelState } from '../model/char-rnn.js';
+import { stateParts, type StateArrays } from '../model/state.js';
 import type { Rng } from '../util/rng.js';
 import { drawIndex, logSoftmax, samplingDistribution, topCandidates, type SamplingOptions } from './distribution.js';
 import { primeIds } from './generate.js';
@@ -66,7 +66,7 @@ export interface SamplingSessionOptions {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class SamplingSession implements InteractiveSession {
-  private state: ModelState;
+  private state: StateArrays;
   /** Logits for the next character; null right after a reset (nothing fed yet). */
   private logits: Float32Array | null = null;
   /** Cached logits of a fresh stream (as after a line break), for topCandidates before anything is fed. */
@@ -169,9 +169,7 @@ export class SamplingSession implements InteractiveSession {
     let logits = this.logits;
     if (logits === null) {
       if (this.freshLogits === null) {
-        const probe = this.sampler.feed(this.sampler.zeroState(1), primeIds(this.vocab, ''));
-        disposeState(probe.state);
-        this.freshLogits = probe.logits;
+        this.freshLogits = this.sampler.feed(this.sampler.zeroState(1), primeIds(this.vocab, '')).logits;
       }
       logits = this.freshLogits;
     }
@@ -181,7 +179,6 @@ export class SamplingSession implements InteractiveSession {
   /** Forgets all context: back to the zero state. */
   reset(): void {
     this.checkIdle('reset');
-    disposeState(this.state);
     this.state = this.sampler.zeroState(1);
     this.logits = null;
     this.count = 0;
@@ -189,18 +186,12 @@ export class SamplingSession implements InteractiveSession {
 
   /** Copies of the recurrent state (h, and c for LSTM, per layer) and the next-character logits, for tests and debugging. */
   snapshot(): { state: Float32Array[]; logits: Float32Array | null } {
-    const state: Float32Array[] = [];
-    for (const layer of this.state) {
-      state.push(Float32Array.from(layer.h.dataSync() as Float32Array));
-      if (layer.c) state.push(Float32Array.from(layer.c.dataSync() as Float32Array));
-    }
+    const state = stateParts(this.state).map((p) => Float32Array.from(p));
     return { state, logits: this.logits ? Float32Array.from(this.logits) : null };
   }
 
-  /** Frees the state (the sampler belongs to the caller). */
+  /** Ends the session (the sampler belongs to the caller). */
   dispose(): void {
-    if (this.disposed) return;
     this.disposed = true;
-    disposeState(this.state);
   }
 }

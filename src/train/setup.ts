@@ -10,7 +10,7 @@ import { readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
 import { showChar, Vocabulary } from '../data/vocabulary.js';
 import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config.js';
 import { extendVocabulary } from '../model/extend-vocabulary.js';
-import { disposeParams, initParams, type Params } from '../model/params.js';
+import { disposeParams, initParamArrays, paramsToArrays, type ParamArrays, type Params } from '../model/params.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
@@ -20,6 +20,8 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
 import { fitRunLayout } from './run-layout.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
+import type { Engine } from '../engine/engine.js';
+import { TfjsEngine } from '../engine/tfjs/engine.js';
 
 export interface TrainRequest {
   corpusPath: string;
@@ -72,7 +74,7 @@ function prepareNew(request: TrainRequest): Trainer {
   const vocab = Vocabulary.fromText(corpus.text);
   return newRun(request, corpus, vocab, request.normalization, (training) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
-    return { model, params: initParams(model, new Rng(training.seed)), initFrom: null, notes: [] };
+    return { model, params: initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: [] };
   });
 }
 
@@ -103,7 +105,7 @@ function prepareInitFrom(request: TrainRequest, from: string): Trainer {
       const more = added.length > SHOW_ADDED ? ` and ${added.length - SHOW_ADDED} more` : '';
       return {
         model,
-        params: extendVocabulary(meta.model, source.params, vocab.size, new Rng(training.seed)),
+        params: grownParams(meta.model, source.params, vocab.size, new Rng(training.seed)),
         initFrom: { path: source.dir, step: meta.progress.step, corpus: meta.corpus.name, vocabSize: meta.model.vocabSize, added: [...added] },
         notes: [
           `fine-tuning from ${source.dir} (step ${meta.progress.step}, trained on ${meta.corpus.name}): ` +
@@ -119,7 +121,7 @@ function prepareInitFrom(request: TrainRequest, from: string): Trainer {
 /** What distinguishes a fresh model from a fine-tuned one, decided once the training config is known. */
 interface ModelStart {
   model: ModelConfig;
-  params: Params;
+  params: ParamArrays;
   initFrom: InitFrom | null;
   notes: string[];
 }
@@ -133,6 +135,7 @@ function newRun(request: TrainRequest, corpus: Corpus, vocab: Vocabulary, normal
   const training: TrainConfig = { ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen };
   const { model, params, initFrom, notes } = start(training);
   return new Trainer({
+    engine: createEngine(request, model, training),
     corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab, normalization, trainIds: train, valIds: val, model, training, params,
     outDir: path.resolve(request.outDir ?? defaultOutDir(corpus.name, model.cell)), backend: request.backend, resume: null,
@@ -193,9 +196,23 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
   const setup: TrainerSetup = {
     corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
-    params: checkpoint.params, outDir: path.resolve(request.outDir ?? runDirectoryOf(checkpoint.dir)), backend: request.backend,
+    params: paramsToArrays(checkpoint.params), engine: createEngine(request, meta.model, training),
+    outDir: path.resolve(request.outDir ?? runDirectoryOf(checkpoint.dir)), backend: request.backend,
     valLayout: layout.val, notes: layout.notes, initFrom: meta.initFrom,
     resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
   };
+  disposeParams(checkpoint.params);
   return new Trainer(setup);
+}
+
+function grownParams(config: ModelConfig, params: Params, vocabSize: number, rng: Rng): ParamArrays {
+  const grown = extendVocabulary(config, params, vocabSize, rng);
+  const arrays = paramsToArrays(grown);
+  disposeParams(grown);
+  return arrays;
+}
+
+/** The engine that runs this training's passes. */
+function createEngine(request: TrainRequest, model: ModelConfig, training: TrainConfig): Engine {
+  return new TfjsEngine(model, request.backend, Math.min(training.workers, training.batchSize));
 }

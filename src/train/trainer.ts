@@ -3,15 +3,15 @@
  * takes TrainCommands; the app decides what to show or save (minGPT-style
  * callbacks).
  */
-import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { BatchStream } from '../data/batches.js';
 import type { Layout } from '../data/layout.js';
 import type { Normalization } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
-import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import { parameterCount, type ModelConfig } from '../model/config.js';
-import type { Params } from '../model/params.js';
+import { paramsToArrays, disposeParams, type ParamArrays } from '../model/params.js';
+import { zeroState, type StateArrays } from '../model/state.js';
+import type { Engine } from '../engine/engine.js';
 import { generate } from '../sample/generate.js';
 import { Sampler } from '../sample/sampler.js';
 import { Rng } from '../util/rng.js';
@@ -23,8 +23,6 @@ import { removeStaleTemporaries } from '../checkpoint/files.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
 import { Adam, clipScale, globalNorm } from './optimizer.js';
-import { LocalGradients, type GradientEngine } from './gradients.js';
-import { ParallelGradients } from './parallel/parallel-gradients.js';
 import { evaluate } from './evaluate.js';
 import { faultLoss } from './fault-injection.js';
 import { CHARNN_VERSION } from '../version.js';
@@ -38,7 +36,10 @@ export interface TrainerSetup {
   valIds: Int32Array;
   model: ModelConfig;
   training: TrainConfig;
-  params: Params;
+  /** The weights (internal layout); the trainer updates them in place. */
+  params: ParamArrays;
+  /** Runs the passes; the trainer disposes it. */
+  engine: Engine;
   outDir: string;
   backend: string;
   /** Streams and window length of validation (what the validation text holds, at most the training layout). */
@@ -53,7 +54,7 @@ export interface TrainerSetup {
     progress: Progress;
     history: History;
     adam: Adam;
-    carried: ModelState | null;
+    carried: StateArrays | null;
   } | null;
 }
 
@@ -61,21 +62,22 @@ export class Trainer {
   private listeners = new Set<TrainEventListener>();
   private commands: TrainCommand[] = [];
   private wake: (() => void) | null = null;
-  private readonly model: CharRnn;
+  private weights: ParamArrays;
+  private readonly engine: Engine;
   private readonly adam: Adam;
   private readonly trainStream: BatchStream;
   private readonly valStream: BatchStream;
   private rng: Rng;
   private progress: Progress;
   private history: History;
-  private carried: ModelState;
+  private carried: StateArrays;
   private paused = false;
   private stopRequested = false;
-  private readonly gradients: GradientEngine;
 
   constructor(private readonly setup: TrainerSetup) {
     const t = setup.training;
-    this.model = new CharRnn(setup.model, setup.params);
+    this.weights = setup.params;
+    this.engine = setup.engine;
     this.trainStream = new BatchStream(setup.trainIds, t.batchSize, t.seqLen, 'training');
     this.valStream = new BatchStream(setup.valIds, setup.valLayout.batchSize, setup.valLayout.seqLen, 'validation');
     const r = setup.resume;
@@ -85,9 +87,7 @@ export class Trainer {
     };
     this.history = r?.history ?? { train: [], val: [] };
     this.rng = new Rng(this.progress.rngState);
-    this.carried = r?.carried ?? this.model.zeroState(t.batchSize);
-    const workers = Math.min(t.workers, t.batchSize);
-    this.gradients = workers > 1 ? new ParallelGradients(this.model, workers, setup.backend) : new LocalGradients(this.model);
+    this.carried = r?.carried ?? zeroState(setup.model, t.batchSize);
   }
 
   get latestDir(): string {
@@ -171,7 +171,7 @@ export class Trainer {
 
   private async emitSamples(temperatures = this.setup.training.sampleTemperatures): Promise<void> {
     if (temperatures.length === 0 || this.setup.training.sampleLength <= 0) return;
-    const sampler = new Sampler(this.model);
+    const sampler = new Sampler(this.engine.stepModel(this.weights));
     try {
       const requests = temperatures.map((temperature, i) => ({
         prime: '',
@@ -200,7 +200,7 @@ export class Trainer {
   private async save(dir: string, kind: 'latest' | 'best'): Promise<void> {
     try {
       const keep = kind === 'latest' ? { keep: this.setup.training.keep } : {};
-      await saveCheckpoint(dir, { meta: this.checkpointMeta(), params: this.model.params, adam: this.adam, carried: this.carried }, keep);
+      await saveCheckpoint(dir, { meta: this.checkpointMeta(), params: this.weights, adam: this.adam, carried: this.carried }, keep);
     } catch (error) {
       if (error instanceof NonFiniteCheckpointError) {
         // Never a NaN checkpoint: the last good one stays for recovery.
@@ -220,7 +220,7 @@ export class Trainer {
 
   private async runEval(trainLossSinceEval: number): Promise<void> {
     const t = this.setup.training;
-    const { loss: valLoss, batches } = await evaluate(this.model, this.valStream, t.evalBatches);
+    const { loss: valLoss, batches } = await evaluate(this.engine, this.setup.model, this.weights, this.valStream, t.evalBatches);
     const improved = this.progress.bestValLoss === null || valLoss < this.progress.bestValLoss;
     if (improved) {
       this.progress.bestValLoss = valLoss;
@@ -241,14 +241,12 @@ export class Trainer {
   private recover(): void {
     const loaded = loadCheckpoint(this.latestDir);
     const state = loadTrainingState(loaded)!;
-    for (const t of this.model.params.values()) t.dispose();
-    this.model.params = loaded.params;
-    this.adam.dispose();
+    this.weights = paramsToArrays(loaded.params);
+    disposeParams(loaded.params);
     this.adam.m = state.m;
     this.adam.v = state.v;
     this.adam.step = state.adamStep;
-    disposeState(this.carried);
-    this.carried = state.carried ?? this.model.zeroState(this.setup.training.batchSize);
+    this.carried = state.carried ?? zeroState(this.setup.model, this.setup.training.batchSize);
     const recoveries = this.progress.recoveries + 1;
     this.progress = { ...loaded.meta.progress, recoveries };
     // Back to the checkpoint's moment in every respect: losses recorded after
@@ -280,19 +278,14 @@ export class Trainer {
       await new Promise<void>((resolve) => setImmediate(resolve));
 
       const stepStart = performance.now();
-      if (this.progress.batch === 0) {
-        disposeState(this.carried);
-        this.carried = this.model.zeroState(t.batchSize);
-      }
+      if (this.progress.batch === 0) this.carried = zeroState(this.setup.model, t.batchSize);
       const { inputs, targets } = this.trainStream.batch(this.progress.batch);
       const batch = { inputs, targets, batchSize: t.batchSize, seqLen: t.seqLen };
-      const result = await this.gradients.compute(batch, this.carried, this.rng);
+      const result = await this.engine.gradients(this.weights, batch, this.carried, this.rng);
       const loss = faultLoss(result.loss);
       const norm = globalNorm(result.grads);
       const lr = learningRateAt(t, this.progress.step, 0.5 ** this.progress.recoveries);
       if (!Number.isFinite(loss) || !Number.isFinite(norm) || loss > vocabLimit) {
-        for (const g of result.grads.values()) g.dispose();
-        disposeState(result.finals);
         badInARow++;
         // Once per streak: an isolated bad step is worth a line, a streak ends in recovery (its own warning) or an error.
         if (badInARow === 1) {
@@ -322,9 +315,7 @@ export class Trainer {
         continue;
       }
       badInARow = 0;
-      this.adam.apply(this.model.params, result.grads, lr, clipScale(norm, t.clip));
-      for (const g of result.grads.values()) g.dispose();
-      disposeState(this.carried);
+      this.adam.apply(this.weights, result.grads, lr, clipScale(norm, t.clip));
       this.carried = result.finals;
       this.progress.step++;
       this.advanceCursor();
@@ -369,15 +360,7 @@ export class Trainer {
     }
   }
 
-  /** Tensors held by the trainer (for leak checks). */
-  static liveTensors(): number {
-    return tf.memory().numTensors;
-  }
-
   dispose(): void {
-    void this.gradients.dispose();
-    for (const t of this.model.params.values()) t.dispose();
-    this.adam.dispose();
-    disposeState(this.carried);
+    void this.engine.dispose();
   }
 }

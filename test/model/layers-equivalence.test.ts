@@ -9,7 +9,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { CharRnn } from '../../src/model/char-rnn.js';
 import { CELL_TYPES, parameterCount } from '../../src/model/config.js';
 import { toLayersModel } from '../../src/model/layers-equivalent.js';
-import { initParams } from '../../src/model/params.js';
+import { initParams, paramsToArrays } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ describe.each(CELL_TYPES)('%s', (cell) => {
     for (let t = 0; t < steps; t++) for (let b = 0; b < n; b++) timeMajor[t * n + b] = batchMajor[b]![t]!;
     const { logits } = model.sequenceLogits({ inputs: timeMajor, batchSize: n, seqLen: steps }, model.zeroState(n));
     const ours = logits.arraySync();
-    const layers = toLayersModel(config, params);
+    const layers = toLayersModel(config, paramsToArrays(params));
     expect(layers.countParams()).toBe(parameterCount(config));
     const theirs = (layers.predict(tf.tensor2d(batchMajor)) as tf.Tensor3D).arraySync();
     let worst = 0;

@@ -15,6 +15,7 @@ import { beamSearch } from '../../src/sample/beam.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';
 import { Sampler } from '../../src/sample/sampler.js';
+import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { Rng } from '../../src/util/rng.js';
 
 const CHARS = ['\n', 'a', 'b', 'c', 'd', 'x', 'y', 'z'];
@@ -67,7 +68,7 @@ const models: CharRnn[] = [];
 const samplers: Sampler[] = [];
 function samplerFor(model: CharRnn): Sampler {
   models.push(model);
-  const s = new Sampler(model);
+  const s = new Sampler(TfjsStepModel.of(model));
   samplers.push(s);
   return s;
 }
@@ -126,10 +127,6 @@ describe('beam search', () => {
         lp += logSoftmax(s1.logits)[b]!;
         const s2 = sampler.step(s1.state, Int32Array.of(b));
         const last = logSoftmax(s2.logits);
-        s2.state.forEach((s) => {
-          s.h.dispose();
-          s.c?.dispose();
-        });
         for (let c = 0; c < V; c++) all.push({ text: CHARS[a]! + CHARS[b]! + CHARS[c]!, logprob: lp + last[c]! });
       }
     }

@@ -7,6 +7,7 @@ import { disposeParams, initParams } from '../../src/model/params.js';
 import { DEFAULT_SAMPLING, type SamplingOptions } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';
 import { Sampler } from '../../src/sample/sampler.js';
+import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { SamplingSession, type GeneratedChar } from '../../src/sample/session.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -21,7 +22,7 @@ interface Tiny {
 function tiny(cell: CellType, options: ConstructorParameters<typeof SamplingSession>[2] = {}): Tiny {
   const config = { cell, vocabSize: vocab.size, embedding: 8, hidden: 16, layers: 2, dropout: 0 };
   const model = new CharRnn(config, initParams(config, new Rng(cell.length)));
-  const sampler = new Sampler(model);
+  const sampler = new Sampler(TfjsStepModel.of(model));
   return { model, sampler, session: new SamplingSession(sampler, vocab, options) };
 }
 

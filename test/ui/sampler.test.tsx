@@ -5,6 +5,7 @@ import { Vocabulary } from '../../src/data/vocabulary.js';
 import { CharRnn } from '../../src/model/char-rnn.js';
 import { disposeParams, initParams } from '../../src/model/params.js';
 import { Sampler } from '../../src/sample/sampler.js';
+import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { SamplingSession } from '../../src/sample/session.js';
 import { SamplerApp, type SamplerAppProps } from '../../src/ui/sample/SamplerApp.js';
 import { renderSampler } from '../../src/ui/sample/render-sampler.js';
@@ -31,7 +32,7 @@ const sessions: SamplingSession[] = [];
 beforeAll(async () => {
   await initBackend('wasm');
   model = new CharRnn(config, initParams(config, new Rng(1)));
-  sampler = new Sampler(model);
+  sampler = new Sampler(TfjsStepModel.of(model));
 });
 
 afterEach(() => {

@@ -1,16 +1,18 @@
 /**
- * Worker-thread entry for data-parallel training: holds a copy of the model,
- * reads the current parameters from shared memory each step, and returns the
- * loss, gradients and final state for its shard of the batch.
+ * Worker-thread entry for data-parallel training on TF.js: reads the current
+ * weights from shared memory each step and returns the loss, gradients and
+ * final state for its shard of the batch.
  */
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../../backend/index.js';
-import { CharRnn, disposeState, type TokenBatch } from '../../model/char-rnn.js';
+import type { TokenBatch } from '../../model/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
-import { disposeParams, parameterSpecs } from '../../model/params.js';
+import { parameterSpecs } from '../../model/params.js';
+import { packState, unpackState } from '../../model/state.js';
 import { Rng, type RngState } from '../../util/rng.js';
-import { packParams, packState, paramSize, unpackParams, unpackState } from './shards.js';
+import { windowGradients } from '../../engine/tfjs/window.js';
+import { packParams, paramSize, unpackParams } from './shards.js';
 
 export interface GradientWorkerInit {
   config: ModelConfig;
@@ -21,6 +23,7 @@ export interface GradientWorkerInit {
 
 export interface GradientJob {
   batch: TokenBatch;
+  /** The shard's state, packed (model/state.ts). */
   state: Float32Array;
   /** Dropout generators of the shard's streams; null when the model has no dropout. */
   rngStates: RngState[] | null;
@@ -47,21 +50,13 @@ const shared = new Float32Array(init.params);
 
 async function main(): Promise<void> {
   await initBackend(init.backend as BackendName);
-  const model = new CharRnn(init.config, unpackParams(specs, shared));
   port.on('message', (job: GradientJob) => {
-    disposeParams(model.params);
-    model.params = unpackParams(specs, shared);
     const c = init.config;
-    const state = unpackState(job.state, c.layers, job.batch.batchSize, c.hidden, c.cell === 'lstm');
-    const result = model.lossAndGradients(job.batch, state, { dropoutRngs: job.rngStates?.map((r) => new Rng(r)) });
-    const loss = result.loss.dataSync()[0]!;
+    const state = unpackState(job.state, c.cell, c.layers, job.batch.batchSize, c.hidden);
+    const result = windowGradients(c, unpackParams(specs, shared), job.batch, state, job.rngStates?.map((r) => new Rng(r)));
     const grads = packParams(specs, result.grads, new Float32Array(paramSize(specs)));
-    const finals = packState(result.finals, 0, job.batch.batchSize);
-    result.loss.dispose();
-    disposeParams(result.grads);
-    disposeState(result.finals);
-    disposeState(state);
-    port.postMessage({ loss, grads, finals } satisfies GradientReply, [grads.buffer as ArrayBuffer, finals.buffer as ArrayBuffer]);
+    const finals = packState(result.finals);
+    port.postMessage({ loss: result.loss, grads, finals } satisfies GradientReply, [grads.buffer as ArrayBuffer, finals.buffer as ArrayBuffer]);
   });
   port.postMessage('ready');
 }

@@ -1,28 +1,31 @@
 /**
- * Data-parallel gradients: the batch's streams are split into shards; this
- * thread computes shard 0 while worker threads compute the others, each with
- * its own copy of the model. Shard gradients are weighted by shard size and
- * summed, which is exactly the gradient of the mean loss over the batch, so
- * a run with workers follows the single-thread run up to float rounding
- * (dropout masks included: each stream draws its own from the run's RNG).
+ * Data-parallel gradients on TF.js: the batch's streams are split into
+ * shards; this thread computes shard 0 while worker threads compute the
+ * others, each with its own copy of the model. Shard gradients are weighted
+ * by shard size and summed, which is exactly the gradient of the mean loss
+ * over the batch, so a run with workers follows the single-thread run up to
+ * float rounding (dropout masks included: each stream draws its own from the
+ * run's RNG).
  */
 import { Worker } from 'node:worker_threads';
-import type { CharRnn, ModelState, TokenBatch } from '../../model/char-rnn.js';
-import { disposeState, streamRngs } from '../../model/char-rnn.js';
-import { disposeParams, parameterSpecs, type ParamSpec } from '../../model/params.js';
-import { Rng } from '../../util/rng.js';
+import { streamRngs, type TokenBatch } from '../../model/char-rnn.js';
+import type { ModelConfig } from '../../model/config.js';
+import { parameterSpecs, type ParamArrays, type ParamSpec } from '../../model/params.js';
+import { concatStreams, packState, sliceStreams, unpackState, type StateArrays } from '../../model/state.js';
+import type { Rng } from '../../util/rng.js';
 import { runtimeError } from '../../util/errors.js';
 import { workerUrl } from '../../util/worker-url.js';
-import type { GradientEngine, GradientResult } from '../gradients.js';
+import type { GradientResult } from '../../engine/engine.js';
+import { windowGradients } from '../../engine/tfjs/window.js';
 import type { GradientJob, GradientReply, GradientWorkerInit } from './gradient-worker.js';
-import { concatStates, packParams, packState, paramSize, shardBatch, shardRanges, unpackParams, unpackState } from './shards.js';
+import { packParams, paramSize, shardBatch, shardRanges, unpackParams } from './shards.js';
 
 interface PendingReply {
   resolve: (reply: GradientReply) => void;
   reject: (error: Error) => void;
 }
 
-export class ParallelGradients implements GradientEngine {
+export class ParallelGradients {
   private readonly specs: ParamSpec[];
   private readonly shared: Float32Array;
   private readonly threads: Worker[] = [];
@@ -30,16 +33,15 @@ export class ParallelGradients implements GradientEngine {
   private ready: Promise<void>;
 
   constructor(
-    private readonly model: CharRnn,
+    private readonly config: ModelConfig,
     readonly workers: number,
     backend: string,
   ) {
-    this.specs = parameterSpecs(model.config);
+    this.specs = parameterSpecs(config);
     this.shared = new Float32Array(new SharedArrayBuffer(paramSize(this.specs) * 4));
-    packParams(this.specs, model.params, this.shared);
     const starts: Promise<void>[] = [];
     for (let k = 1; k < workers; k++) {
-      const init: GradientWorkerInit = { config: model.config, backend, params: this.shared.buffer as SharedArrayBuffer };
+      const init: GradientWorkerInit = { config, backend, params: this.shared.buffer as SharedArrayBuffer };
       const worker = new Worker(workerUrl('./gradient-worker.js', import.meta.url), { workerData: init });
       starts.push(
         new Promise((resolve, reject) => {
@@ -70,22 +72,19 @@ export class ParallelGradients implements GradientEngine {
     });
   }
 
-  async compute(batch: TokenBatch, state: ModelState, rng: Rng): Promise<GradientResult> {
+  async compute(weights: ParamArrays, batch: TokenBatch, state: StateArrays, rng: Rng): Promise<GradientResult> {
     await this.ready;
     const ranges = shardRanges(batch.batchSize, this.workers);
-    packParams(this.specs, this.model.params, this.shared);
+    packParams(this.specs, weights, this.shared);
     // One RNG per stream, all drawn from the run's RNG: the masks depend on
     // the seed alone, not on how many workers share the batch.
-    const rngs = streamRngs(rng, this.model.config, batch.batchSize);
+    const rngs = streamRngs(rng, this.config, batch.batchSize);
     const total = batch.batchSize * batch.seqLen;
     const remote = ranges.slice(1).map(([a, b], i) =>
-      this.run(this.threads[i]!, { batch: shardBatch(batch, a, b), state: packState(state, a, b), rngStates: rngs ? rngs.slice(a, b).map((r) => r.state) : null }),
+      this.run(this.threads[i]!, { batch: shardBatch(batch, a, b), state: packState(sliceStreams(state, a, b)), rngStates: rngs ? rngs.slice(a, b).map((r) => r.state) : null }),
     );
     const [a0, b0] = ranges[0]!;
-    const c = this.model.config;
-    const localState = unpackState(packState(state, a0, b0), c.layers, b0 - a0, c.hidden, c.cell === 'lstm');
-    const local = this.model.lossAndGradients(shardBatch(batch, a0, b0), localState, { dropoutRngs: rngs?.slice(a0, b0) });
-    disposeState(localState);
+    const local = windowGradients(this.config, weights, shardBatch(batch, a0, b0), sliceStreams(state, a0, b0), rngs?.slice(a0, b0));
     let replies: GradientReply[];
     try {
       replies = await Promise.all(remote);
@@ -101,13 +100,13 @@ export class ParallelGradients implements GradientEngine {
       const g = reply.grads;
       for (let i = 0; i < sum.length; i++) sum[i]! += w * g[i]!;
     });
-    let loss = local.loss.dataSync()[0]! * w0;
+    let loss = local.loss * w0;
     replies.forEach((reply, k) => (loss += reply.loss * weight(k + 1)));
-    local.loss.dispose();
-    disposeParams(local.grads);
-    const shardStates = [local.finals, ...replies.map((r, k) => unpackState(r.finals, c.layers, ranges[k + 1]![1] - ranges[k + 1]![0], c.hidden, c.cell === 'lstm'))];
-    const finals = concatStates(shardStates);
-    shardStates.forEach(disposeState);
+    const c = this.config;
+    const finals = concatStreams([
+      local.finals,
+      ...replies.map((r, k) => unpackState(r.finals, c.cell, c.layers, ranges[k + 1]![1] - ranges[k + 1]![0], c.hidden)),
+    ]);
     return { loss, grads: unpackParams(this.specs, sum), finals };
   }
 
@@ -116,4 +115,3 @@ export class ParallelGradients implements GradientEngine {
     this.threads.length = 0;
   }
 }
-

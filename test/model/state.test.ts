@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cloneState, concatStreams, packState, resetStreams, selectStreams, sliceStreams, stateEntries, tileState, unpackState, zeroState, type StateArrays,
+} from '../../src/model/state.js';
+
+/** A 2-layer LSTM state of 3 streams, hidden 2, with value 100·layer + 10·part + stream. */
+function numbered(): StateArrays {
+  const s = zeroState({ cell: 'lstm', layers: 2, hidden: 2 }, 3);
+  s.layers.forEach((layer, l) => {
+    [layer.h, layer.c!].forEach((part, p) => part.forEach((_, i) => (part[i] = 100 * l + 10 * p + Math.floor(i / 2))));
+  });
+  return s;
+}
+
+const streamsOf = (s: StateArrays) => Array.from(s.layers[1]!.c!.filter((_, i) => i % 2 === 0), (v) => v - 110);
+
+describe('the state codec', () => {
+  it('zeroes the state of chosen streams in every layer and part, leaving the others', () => {
+    const s = numbered();
+    resetStreams(s, [0, 2]);
+    for (const layer of s.layers) {
+      for (const part of [layer.h, layer.c!]) {
+        expect(part[0]).toBe(0);
+        expect(part[5]).toBe(0);
+        expect(part[2]).not.toBe(0);
+      }
+    }
+    expect(() => resetStreams(s, [3])).toThrow(/out of range/);
+  });
+
+  it('slices, selects, tiles and concatenates streams', () => {
+    const s = numbered();
+    expect(streamsOf(sliceStreams(s, 1, 3))).toEqual([1, 2]);
+    expect(streamsOf(selectStreams(s, [2, 2, 0]))).toEqual([2, 2, 0]);
+    expect(streamsOf(concatStreams([sliceStreams(s, 2, 3), sliceStreams(s, 0, 2)]))).toEqual([2, 0, 1]);
+    expect(streamsOf(tileState(sliceStreams(s, 1, 2), 3))).toEqual([1, 1, 1]);
+    expect(concatStreams([sliceStreams(s, 0, 1), sliceStreams(s, 1, 3)])).toEqual(s);
+  });
+
+  it('packs into one array and back, and names checkpoint entries carried/<layer>/h|c', () => {
+    const s = numbered();
+    expect(unpackState(packState(s), 'lstm', 2, 3, 2)).toEqual(s);
+    expect(() => unpackState(packState(s), 'gru', 2, 3, 2)).toThrow(/expected/);
+    expect(stateEntries(s).map((e) => `${e.name} ${e.shape.join('x')}`)).toEqual(['carried/0/h 3x2', 'carried/0/c 3x2', 'carried/1/h 3x2', 'carried/1/c 3x2']);
+    const copy = cloneState(s);
+    copy.layers[0]!.h[0] = -1;
+    expect(s.layers[0]!.h[0]).toBe(0);
+  });
+
+  it('has no c for the GRU and the RNN', () => {
+    expect(zeroState({ cell: 'gru', layers: 1, hidden: 4 }, 2).layers[0]).toEqual({ h: new Float32Array(8) });
+  });
+});
