@@ -6,6 +6,7 @@ import { makeExportCommand } from './export-command.js';
 import { makeGenerateCommand } from './generate-command.js';
 import { makeGradientsCommand } from './gradients-command.js';
 import { makeInfoCommand } from './info-command.js';
+import { makeNeuronsCommand } from './neurons-command.js';
 import { installOutputGuards, releaseDeadTerminal } from './output.js';
 import { reportError } from './run-command.js';
 import { makeSampleCommand } from './sample-command.js';
@@ -20,7 +21,7 @@ export function makeProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   oneLineErrors(program, 'charnn');
-  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand()]) {
+  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand(), makeNeuronsCommand()]) {
     command.showSuggestionAfterError(true).exitOverride();
     oneLineErrors(command, `charnn ${command.name()}`);
     program.addCommand(command);

@@ -33,9 +33,17 @@ export interface SequenceGradients {
   dRecurrent: tf.Tensor2D;
 }
 
+/**
+ * Per-step values a cell exposes for inspection: the hidden state h, the
+ * LSTM cell state c and gates i, f, o (and candidate g), the GRU gates z, r.
+ */
+export type SignalName = 'h' | 'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r';
+
 export interface Cell {
   /** Number of gate blocks G in kernel columns. */
   readonly gates: number;
+  /** The signals `signals()` returns, h first. */
+  readonly signalNames: readonly SignalName[];
   /**
    * @param projections T × [N, G·H], x_t·kernel + bias
    * @param recurrent [H, G·H] (internal gate order)
@@ -51,4 +59,10 @@ export interface Cell {
    *   tf.tidy: read it there, or tf.keep() what you derive from it
    */
   backward(cache: unknown, recurrent: tf.Tensor2D, dOutputs: tf.Tensor2D[], onStep?: (t: number, dh: tf.Tensor2D) => void): SequenceGradients;
+  /**
+   * The value of every signal after each step of a forward(…, keepCache =
+   * true) run, read from its cache (no extra work in training):
+   * name → T × [N, H], tensors the cache (or `final`) owns.
+   */
+  signals(cache: unknown, final: CellState): Partial<Record<SignalName, tf.Tensor2D[]>>;
 }

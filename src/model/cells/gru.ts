@@ -22,6 +22,7 @@ interface GruStep {
 
 export const gruCell: Cell = {
   gates: 3,
+  signalNames: ['h', 'z', 'r'],
 
   forward(projections, recurrent, initial, keepCache): SequenceResult {
     const hidden = recurrent.shape[0];
@@ -85,6 +86,16 @@ export const gruCell: Cell = {
     return {
       dProjection: tf.concat([dZRAll, dHAll], 1) as tf.Tensor2D,
       dRecurrent: tf.concat([k.matMul(hPrevT, dZRAll), k.matMul(resetHiddenT, dHAll)], 1) as tf.Tensor2D,
+    };
+  },
+
+  signals(cache, final) {
+    const steps = cache as GruStep[];
+    // Step t + 1 keeps h_t as its previous state; the last one is the final state.
+    return {
+      h: steps.map((_, t) => (t + 1 < steps.length ? steps[t + 1]!.hPrev : final.h)),
+      z: steps.map((s) => s.z),
+      r: steps.map((s) => s.r),
     };
   },
 };

@@ -25,6 +25,7 @@ interface LstmStep {
 
 export const lstmCell: Cell = {
   gates: 4,
+  signalNames: ['h', 'c', 'i', 'f', 'o', 'g'],
 
   forward(projections, recurrent, initial, keepCache): SequenceResult {
     const hidden = recurrent.shape[0];
@@ -85,6 +86,20 @@ export const lstmCell: Cell = {
     const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
     const hPrevT = transpose2d(tf.concat(steps.map((s) => s.hPrev), 0) as tf.Tensor2D);
     return { dProjection, dRecurrent: k.matMul(hPrevT, dProjection) };
+  },
+
+  signals(cache, final) {
+    const steps = cache as LstmStep[];
+    // Step t + 1 keeps h_t and c_t as its previous state; the last ones are the final state.
+    const after = <T>(read: (s: LstmStep) => T, last: T): T[] => steps.map((_, t) => (t + 1 < steps.length ? read(steps[t + 1]!) : last));
+    return {
+      h: after((s) => s.hPrev, final.h),
+      c: after((s) => s.cPrev, final.c!),
+      i: steps.map((s) => s.i),
+      f: steps.map((s) => s.f),
+      o: steps.map((s) => s.o),
+      g: steps.map((s) => s.g),
+    };
   },
 };
 

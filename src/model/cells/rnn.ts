@@ -15,6 +15,7 @@ interface RnnCache {
 
 export const rnnCell: Cell = {
   gates: 1,
+  signalNames: ['h'],
 
   forward(projections, recurrent, initial, keepCache): SequenceResult {
     let h = initial.h;
@@ -50,5 +51,9 @@ export const rnnCell: Cell = {
     const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
     const hPrevT = transpose2d(tf.concat(hPrev, 0) as tf.Tensor2D);
     return { dProjection, dRecurrent: k.matMul(hPrevT, dProjection) };
+  },
+
+  signals(cache) {
+    return { h: (cache as RnnCache).outputs };
   },
 };

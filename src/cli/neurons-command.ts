@@ -1,0 +1,35 @@
+/** `charnn neurons <checkpoint> [file]`: what single units and gates of a model do on a text. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_NAMES } from '../backend/names.js';
+import type { NeuronsOptions } from './neurons-run.js';
+import { positiveInt } from './parsers.js';
+import { action } from './run-command.js';
+
+/** Characters read by default. */
+export const DEFAULT_CHARS = 2000;
+
+/** "2:17" → layer 2 (from 1), unit 17 (from 0). */
+export function unitSpec(value: string): { layer: number; unit: number } {
+  const match = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(value);
+  if (!match || Number(match[1]) < 1) throw new InvalidArgumentError(`expected layer:unit such as 2:17 (layers from 1, units from 0), got "${value}".`);
+  return { layer: Number(match[1]), unit: Number(match[2]) };
+}
+
+export function makeNeuronsCommand(): Command {
+  return new Command('neurons')
+    .description('look inside a model: every unit\'s activation on a text, units that track properties of the text (--find), gate saturation (--gates), one unit painted over the text (--unit)')
+    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('[file]', 'text to run the model over, or - for stdin (default: the start of the checkpoint\'s validation text)')
+    .option('--unit <L:N>', 'paint the text by unit N (from 0) of layer L (from 1)', unitSpec)
+    .option('--signal <name>', 'which value of a unit: h (hidden state), c (LSTM cell), gates i f o g (LSTM) or z r (GRU); default h, and for --find h and c')
+    .option('--find', 'rank the units that best track properties of the text (quotes, brackets, position in line, …)')
+    .option('--gates', 'how often each gate is saturated, per layer (LSTM, GRU)')
+    .option('--top <n>', 'units shown per property', positiveInt, 3)
+    .option('--chars <n>', `characters of the text to read (default ${DEFAULT_CHARS})`, positiveInt, DEFAULT_CHARS)
+    .option('--corpus <path>', 'where the checkpoint\'s corpus is now, when it has moved (for the default text)')
+    .option('--width <n>', 'columns to fit (default: the terminal\'s, or 80)', positiveInt)
+    .option('--json', 'the same data as one JSON object', false)
+    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
+    .option('--debug', 'show stack traces of internal errors')
+    .action(action(async (checkpoint: string, file: string | undefined, options: NeuronsOptions) => (await import('./neurons-run.js')).runNeurons(checkpoint, file, options)));
+}

@@ -1,0 +1,158 @@
+/**
+ * `charnn neurons` through the real binary on a tiny trained LSTM and a
+ * hand-built copy of it whose unit 5 copies "upper case": --find ranks that
+ * unit first, the painted text at 80 columns and its NO_COLOR twin, the
+ * default report (ranked units and gate figure), stdin, and the errors.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { loadCheckpoint } from '../../src/checkpoint/load.js';
+import { saveCheckpoint } from '../../src/checkpoint/save.js';
+import { layerParam } from '../../src/model/params.js';
+import { displayWidth, stripAnsi } from '../../src/ui/text.js';
+import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+
+let dir: string;
+let run: string;
+let handBuilt: string;
+let textFile: string;
+const COPIER = 5;
+
+/** The trained model, with unit COPIER of layer 1 turned into an upper-case detector (gates pinned, candidate reading one embedding column). */
+async function buildCopier(): Promise<string> {
+  await initBackend('wasm');
+  const loaded = loadCheckpoint(run);
+  const { hidden: H, embedding: E } = loaded.meta.model;
+  const G = 4 * H;
+  const read = (name: string) => Float32Array.from(loaded.params.get(name)!.dataSync() as Float32Array);
+  const embedding = read('embedding');
+  const kernel = read(layerParam(0, 'kernel'));
+  const recurrent = read(layerParam(0, 'recurrent'));
+  const bias = read(layerParam(0, 'bias'));
+  loaded.vocab.chars.forEach((ch, id) => (embedding[id * E] = /\p{Lu}/u.test(ch) ? 1 : -1));
+  // Internal gate order i, f, o, g: input and output open, forget shut, candidate = tanh(4·column 0).
+  for (const [block, b] of [[0, 10], [1, -10], [2, 10], [3, 0]] as const) {
+    const j = block * H + COPIER;
+    bias[j] = b;
+    for (let d = 0; d < E; d++) kernel[d * G + j] = block === 3 && d === 0 ? 4 : 0;
+    for (let d = 0; d < H; d++) recurrent[d * G + j] = 0;
+  }
+  for (const [name, values] of [['embedding', embedding], [layerParam(0, 'kernel'), kernel], [layerParam(0, 'recurrent'), recurrent], [layerParam(0, 'bias'), bias]] as const) {
+    const shape = loaded.params.get(name)!.shape;
+    loaded.params.get(name)!.dispose();
+    loaded.params.set(name, tf.tensor(values, shape));
+  }
+  const out = path.join(dir, 'hand-built');
+  await saveCheckpoint(out, { meta: loaded.meta, params: loaded.params, adam: null, carried: null });
+  return out;
+}
+
+beforeAll(async () => {
+  dir = tempDir('charnn-neurons-');
+  run = trainTiny(dir, 'lstm');
+  handBuilt = await buildCopier();
+  textFile = path.join(dir, 'text.txt');
+  fs.writeFileSync(textFile, `${fs.readFileSync(path.join(dir, 'small.txt'), 'utf8').slice(3000, 4200)}\u0007€`);
+});
+
+const visible = (line: string) => displayWidth(stripAnsi(line));
+
+describe('charnn neurons', () => {
+  it('--find ranks the unit that copies upper case first (JSON), on the validation text by default', async () => {
+    const r = await runCli(['neurons', handBuilt, '--find', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.text.source).toBe('the validation text of small');
+    expect(out.text.chars).toBe(2000);
+    const upper = out.find.find((p: { property: string }) => p.property === 'upper');
+    expect(upper.absent).toBeNull();
+    expect(upper.units[0]).toMatchObject({ layer: 1, unit: COPIER });
+    expect(Math.abs(upper.units[0].r)).toBeGreaterThan(0.99);
+    expect(out.find.find((p: { property: string }) => p.property === 'brackets').absent).toBe('not in this text');
+    expect(out.gates).toBeUndefined();
+  });
+
+  it('paints a unit over the text at 80 columns; the NO_COLOR twin prints the same text with a bar line under each line', async () => {
+    const args = ['neurons', run, textFile, '--unit', '1:3', '--width', '80'];
+    const [colour, mono] = await Promise.all([runCli(args, { env: { NO_COLOR: '', FORCE_COLOR: '1' } }), runCli(args)]);
+    expect(colour.code).toBe(0);
+    expect(mono.code).toBe(0);
+    // The characters the model never saw are named once, on stderr.
+    expect(mono.stderr).toMatch(/^charnn: skipped 2 characters of .*text\.txt the model never saw: "\\u0007" "€"\n$/);
+    expect(colour.stdout).toContain('\x1b[48;5;');
+    expect(mono.stdout).not.toContain('\x1b');
+    const colourLines = colour.stdout.trimEnd().split('\n');
+    const monoLines = mono.stdout.trimEnd().split('\n');
+    for (const line of [...colourLines, ...monoLines]) expect(visible(line)).toBeLessThanOrEqual(80);
+    // After the header and legend, the coloured text lines are the NO_COLOR text lines, each followed by its bars.
+    // The unit heading, the legend, a blank line, then the text.
+    const start = (lines: string[]) => lines.findIndex((l) => stripAnsi(l).startsWith('unit h 1:3')) + 3;
+    const painted = colourLines.slice(start(colourLines));
+    const twin = monoLines.slice(start(monoLines));
+    expect(twin.length).toBe(2 * painted.length);
+    painted.forEach((line, k) => {
+      expect(twin[2 * k]).toBe(stripAnsi(line));
+      expect(displayWidth(twin[2 * k + 1]!)).toBe(displayWidth(twin[2 * k]!));
+      expect(twin[2 * k + 1]).toMatch(/^[▁▂▃▄▅▆▇█]*$/);
+    });
+    const text = fs.readFileSync(textFile, 'utf8').slice(0, 1200);
+    expect(painted.map(stripAnsi).join('').replace(/↵/g, '\n')).toBe(text);
+  });
+
+  it('without a mode prints the ranked units and the gate figure with a reading per layer, within 80 columns', async () => {
+    const r = await runCli(['neurons', run, '--width', '80', '--chars', '800']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    for (const line of lines) expect(visible(line)).toBeLessThanOrEqual(80);
+    expect(r.stdout).toContain('UNITS THAT TRACK PROPERTIES OF THE TEXT');
+    expect(r.stdout).toMatch(/position in line \(0 to \d+, mean \d+\.\d\)\n {2}column {10} {2}/);
+    expect(r.stdout).toContain('GATE SATURATION');
+    expect(r.stdout).toContain('layer 1 · input (i)     layer 1 · forget (f)    layer 1 · output (o)');
+    expect(r.stdout).toMatch(/\n(\d+% of layer-1 \w+ gates are (open|shut) .* of the time|layer 1: no gate is saturated most of the time)/);
+  });
+
+  it('reads stdin, and refuses units, signals and widths that do not fit with one line (exit 2)', async () => {
+    const moved = path.join(dir, 'small-moved.txt');
+    const [stdin, badUnit, badSignal, badWidth, gruSignal] = await Promise.all([
+      runCli(['neurons', run, '-', '--unit', '1:0', '--signal', 'f', '--json'], { input: 'The quick brown fox.\n' }),
+      runCli(['neurons', run, '--unit', '2:0']),
+      runCli(['neurons', run, '--signal', 'q']),
+      runCli(['neurons', run, '--width', '10']),
+      runCli(['neurons', run, '--signal', 'z', '--find']),
+    ]);
+    expect(stdin.code).toBe(0);
+    const out = JSON.parse(stdin.stdout);
+    expect(out.text).toMatchObject({ source: 'stdin', text: 'The quick brown fox.\n', chars: 21 });
+    expect(out.unit).toMatchObject({ signal: 'f', layer: 1, unit: 0 });
+    expect(out.unit.values).toHaveLength(21);
+    for (const v of out.unit.values) expect(v > 0 && v < 1).toBe(true);
+    for (const r of [badUnit, badSignal, badWidth, gruSignal]) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect(badUnit.stderr).toContain('1 layer of 32 units');
+    expect(gruSignal.stderr).toContain('h, c, i, f, o, g');
+
+    // The corpus moved: the default text needs --corpus, a given file does not.
+    fs.renameSync(path.join(dir, 'small.txt'), moved);
+    try {
+      const [gone, given, file] = await Promise.all([
+        runCli(['neurons', run, '--gates', '--chars', '100']),
+        runCli(['neurons', run, '--gates', '--chars', '100', '--corpus', moved]),
+        runCli(['neurons', run, textFile, '--gates', '--chars', '100']),
+      ]);
+      expect(gone.code).toBe(2);
+      expect(gone.stderr).toMatch(/not at .*small\.txt any more .*--corpus/);
+      expect(given.code).toBe(0);
+      expect(file.code).toBe(0);
+      expect(given.stdout).toContain('GATE SATURATION');
+    } finally {
+      fs.renameSync(moved, path.join(dir, 'small.txt'));
+    }
+  });
+});
