@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
-import { layerParam } from '../../src/model/params.js';
+import { layerParam, paramsToArrays } from '../../src/model/params.js';
 import { displayWidth, stripAnsi } from '../../src/ui/text.js';
 import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
 
@@ -46,7 +46,7 @@ async function buildCopier(): Promise<string> {
     loaded.params.set(name, tf.tensor(values, shape));
   }
   const out = path.join(dir, 'hand-built');
-  await saveCheckpoint(out, { meta: loaded.meta, params: loaded.params, adam: null, carried: null });
+  await saveCheckpoint(out, { meta: loaded.meta, params: paramsToArrays(loaded.params), adam: null, carried: null });
   return out;
 }
 
