@@ -67,6 +67,8 @@ export interface CharnnMeta {
   charnnVersion: string;
   createdAt: string;
   backend: string;
+  /** What ran the passes (e.g. "ort, 2 threads"); "tfjs" for checkpoints written before there was a choice. */
+  engine: string;
   model: ModelConfig;
   vocabulary: string[];
   normalization: Normalization;
@@ -138,7 +140,8 @@ export function parseMeta(text: string, path: string): CharnnMeta {
       'upgrade charnn (npm install -g charnn@latest)',
     );
   }
-  for (const key of ['charnnVersion', 'createdAt', 'backend'] as const) {
+  if (meta.engine === undefined) meta.engine = 'tfjs';
+  for (const key of ['charnnVersion', 'createdAt', 'backend', 'engine'] as const) {
     if (meta[key] === undefined) (meta as Record<string, unknown>)[key] = 'unknown';
     else if (typeof meta[key] !== 'string') fail(path, `${key} must be a string`);
   }

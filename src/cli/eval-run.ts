@@ -3,20 +3,19 @@
  * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
  */
 import os from 'node:os';
-import { initBackend, type BackendName } from '../backend/index.js';
 import { defaultWorkers } from '../backend/names.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { readCorpus } from '../data/corpus.js';
 import { showChar } from '../data/vocabulary.js';
-import { bitsPerChar, evaluateText, type TextEvaluation } from '../eval/evaluate-text.js';
-import { CharRnn } from '../model/char-rnn.js';
-import { disposeParams } from '../model/params.js';
+import { bitsPerChar, evaluateText, type EvalModel, type TextEvaluation } from '../eval/evaluate-text.js';
+import { disposeParams, paramsToArrays } from '../model/params.js';
+import { createStepModel } from '../engine/select.js';
+import { startEngine, type EngineFlags } from './engine-options.js';
 import { usageError } from '../util/errors.js';
 import { writeOut } from './output.js';
 
-export interface EvalOptions {
+export interface EvalOptions extends EngineFlags {
   json: boolean;
-  backend: BackendName;
   workers?: number;
 }
 
@@ -35,13 +34,19 @@ function figures(loss: number | null): Figures {
 
 
 export async function runEval(checkpointPath: string, files: string[], options: EvalOptions): Promise<void> {
-  const backend = await initBackend(options.backend);
+  const { engine, threads, backend } = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const { meta, vocab } = checkpoint;
   // Read (and check) every file before the slow part starts.
   const texts = files.map((file) => ({ file, text: readCorpus(file, meta.normalization).text }));
-  const model = new CharRnn(meta.model, checkpoint.params);
+  const weights = paramsToArrays(checkpoint.params);
+  disposeParams(checkpoint.params);
   const workers = options.workers ?? defaultWorkers(backend, os.availableParallelism());
+  const model: EvalModel = {
+    steps: createStepModel(engine, meta.model, weights, { backend, workers: 1, threads }),
+    weights,
+    workerBackend: engine === 'tfjs' ? backend : null,
+  };
   const showProgress = !options.json && process.stderr.isTTY === true;
   const results: (TextEvaluation & { file: string })[] = [];
   try {
@@ -57,7 +62,7 @@ export async function runEval(checkpointPath: string, files: string[], options: 
       results.push({ file, ...result });
     }
   } finally {
-    disposeParams(checkpoint.params);
+    model.steps.dispose();
   }
   const chars = results.reduce((n, r) => n + r.chars, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);

@@ -4,6 +4,7 @@ import { BACKEND_NAMES } from '../backend/names.js';
 import type { GenerateOptions } from './generate-run.js';
 import { collect, integer, nonNegativeInt, nonNegativeNumber, positiveInt, probabilityMass } from './parsers.js';
 import { action } from './run-command.js';
+import { engineOption, threadsOption } from './engine-options.js';
 
 /** The widest beam --beam accepts: one model batch (wider beams cost time and rarely change the best continuation). */
 export const MAX_BEAM = 256;
@@ -27,7 +28,9 @@ export function makeGenerateCommand(): Command {
     .option('--stop <string>', 'end a sample when it produces this string (repeatable; \\n allowed)', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
     .option('--separator <text>', 'printed between samples in text format (\\n allowed)', '\\n\\n')
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
+    .addOption(engineOption())
+    .addOption(threadsOption())
+    .addOption(new Option('--backend <name>', 'TF.js backend of the tfjs engine').choices(BACKEND_NAMES).default('auto'))
     .option('--debug', 'show stack traces of internal errors')
     .action(
       action(async (checkpoint: string, options: GenerateOptions) =>

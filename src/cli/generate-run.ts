@@ -3,12 +3,12 @@
  * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
  */
 import fs from 'node:fs';
-import { initBackend, type BackendName } from '../backend/index.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { normalizeText } from '../data/corpus.js';
 import { generate, type GenerationRequest, type GenerationResult } from '../sample/generate.js';
 import { Sampler } from '../sample/sampler.js';
-import { TfjsStepModel } from '../engine/tfjs/engine.js';
+import { createStepModel } from '../engine/select.js';
+import { startEngine, type EngineFlags } from './engine-options.js';
 import { paramsToArrays } from '../model/params.js';
 import { showChar } from '../data/vocabulary.js';
 import { Rng } from '../util/rng.js';
@@ -22,7 +22,7 @@ export const MAX_LENGTH_LIMIT = 10_000_000;
 /** Streams per model batch; more samples are generated in several batches. */
 const STREAMS_PER_BATCH = 256;
 
-export interface GenerateOptions {
+export interface GenerateOptions extends EngineFlags {
   prime?: string;
   prompts?: string;
   length: number;
@@ -35,7 +35,6 @@ export interface GenerateOptions {
   stop: string[];
   format: 'text' | 'jsonl';
   separator: string;
-  backend: BackendName;
   /** Beam width: the most likely continuations instead of samples (generate-beam.ts). */
   beam?: number;
   /** Report how much of each sample is copied from the corpus (generate-novelty.ts). */
@@ -76,7 +75,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   if (options.length > MAX_LENGTH_LIMIT || options.maxLength > MAX_LENGTH_LIMIT) {
     throw usageError(`--length and --max-length are limited to ${MAX_LENGTH_LIMIT.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
   }
-  await initBackend(options.backend);
+  const started = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const vocab = checkpoint.vocab;
   const rawPrompts = options.prompts !== undefined ? readPrompts(options.prompts) : [unescapeText(options.prime ?? '')];
@@ -99,7 +98,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
     Array.from({ length: options.num }, (_, s) => ({ prompt, raw: rawPrompts[p]!, p, s })),
   );
   const novelty = options.novelty ? openNovelty(checkpoint, options.corpus) : null;
-  const sampler = new Sampler(new TfjsStepModel(checkpoint.meta.model, paramsToArrays(checkpoint.params)));
+  const sampler = new Sampler(createStepModel(started.engine, checkpoint.meta.model, paramsToArrays(checkpoint.params), { ...started, workers: 1 }));
   if (options.beam !== undefined) {
     try {
       // Without --num, every continuation the beam holds.

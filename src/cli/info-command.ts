@@ -41,6 +41,7 @@ export function makeInfoCommand(): Command {
           createdAt: meta.createdAt,
           charnnVersion: meta.charnnVersion,
           backend: meta.backend,
+          engine: meta.engine,
         };
         if (options.json) {
           await writeOut(`${JSON.stringify(info)}\n`);
@@ -57,7 +58,7 @@ export function makeInfoCommand(): Command {
           ...(meta.initFrom
             ? [['fine-tuned from', `${meta.initFrom.path} (step ${meta.initFrom.step}, ${meta.initFrom.corpus}), ${meta.initFrom.added.length} character${meta.initFrom.added.length === 1 ? '' : 's'} added`] as [string, string]]
             : []),
-          ['training time', `${(p.elapsedMs / 1000).toFixed(1)} s on ${meta.backend}`],
+          ['training time', `${(p.elapsedMs / 1000).toFixed(1)} s, engine ${meta.engine}${meta.engine.startsWith('tfjs') && !meta.engine.includes(meta.backend) ? ` (${meta.backend})` : ''}`],
           ['created', `${meta.createdAt} by charnn ${meta.charnnVersion}`],
         ];
         const width = Math.max(...rows.map(([k]) => k.length));

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { BACKEND_NAMES } from '../backend/names.js';
 import { integer, nonNegativeInt, nonNegativeNumber, positiveInt, probabilityMass } from './parsers.js';
 import { action } from './run-command.js';
+import { engineOption, threadsOption } from './engine-options.js';
 import type { SampleOptions } from './sample-run.js';
 
 export function makeSampleCommand(): Command {
@@ -17,7 +18,9 @@ export function makeSampleCommand(): Command {
     .option('--seed <n>', 'fixed seed; default: a new random seed for every generation (/seed)', integer)
     .option('--heat', 'start with the probability heat map on (/heat, Tab)', false)
     .option('--top', 'start with the top-5 next characters shown (/top, Shift-Tab)', false)
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
+    .addOption(engineOption())
+    .addOption(threadsOption())
+    .addOption(new Option('--backend <name>', 'TF.js backend of the tfjs engine').choices(BACKEND_NAMES).default('auto'))
     .option('--debug', 'show stack traces of internal errors')
     .addHelpText(
       'after',

@@ -3,12 +3,12 @@
  * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
  */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../backend/index.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { normalizeText } from '../data/corpus.js';
 import { disposeParams, paramsToArrays } from '../model/params.js';
 import { Sampler } from '../sample/sampler.js';
-import { TfjsStepModel } from '../engine/tfjs/engine.js';
+import { createStepModel } from '../engine/select.js';
+import { startEngine, type EngineFlags } from './engine-options.js';
 import { SamplingSession } from '../sample/session.js';
 import { formatCount, formatLoss } from '../ui/format.js';
 import { colorFromEnv } from '../ui/color.js';
@@ -17,7 +17,7 @@ import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { sampleSeed } from './generate-run.js';
 
-export interface SampleOptions {
+export interface SampleOptions extends EngineFlags {
   prime?: string;
   length: number;
   temperature: number;
@@ -26,7 +26,6 @@ export interface SampleOptions {
   seed?: number;
   heat: boolean;
   top: boolean;
-  backend: BackendName;
 }
 
 
@@ -37,10 +36,11 @@ export async function runSample(checkpointPath: string, options: SampleOptions):
   if (options.length > MAX_SAMPLE_LENGTH) throw usageError(`--length is limited to ${MAX_SAMPLE_LENGTH} characters here`, 'use charnn generate for longer texts');
   if (options.temperature > MAX_TEMPERATURE) throw usageError(`--temperature must be at most ${MAX_TEMPERATURE}`);
   if (options.seed !== undefined && (options.seed < 0 || options.seed > MAX_SEED)) throw usageError(`--seed must be from 0 to ${MAX_SEED}`);
-  const backend = await initBackend(options.backend);
+  const started = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const { meta, vocab } = checkpoint;
-  const sampler = new Sampler(new TfjsStepModel(meta.model, paramsToArrays(checkpoint.params)));
+  const sampler = new Sampler(createStepModel(started.engine, meta.model, paramsToArrays(checkpoint.params), { ...started, workers: 1 }));
+  disposeParams(checkpoint.params);
   const session = new SamplingSession(sampler, vocab, { normalize: (text) => normalizeText(text, meta.normalization) });
   const runDir = path.basename(path.dirname(checkpoint.dir));
   const best = meta.progress.bestValLoss;
@@ -53,7 +53,7 @@ export async function runSample(checkpointPath: string, options: SampleOptions):
       model: `${meta.model.cell.toUpperCase()} ${meta.model.layers}×${meta.model.hidden}`,
       vocabSize: vocab.size,
       detail: `step ${formatCount(meta.progress.step)}${best !== null ? ` · val ${formatLoss(best, 3)}` : ''}`,
-      backend,
+      backend: started.engine === 'ort' ? 'ort' : started.backend,
     },
     settings: {
       temperature: options.temperature,
@@ -73,6 +73,5 @@ export async function runSample(checkpointPath: string, options: SampleOptions):
   } finally {
     session.dispose();
     sampler.dispose();
-    disposeParams(checkpoint.params);
   }
 }

@@ -7,6 +7,8 @@ import { CELL_TYPES, DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/con
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
 import type { TrainRequest } from '../train/setup.js';
 import { action } from './run-command.js';
+import { engineOption, startEngine, threadsOption } from './engine-options.js';
+import type { EngineChoice } from '../engine/engine.js';
 import {
   dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveNumber, integer,
 } from './parsers.js';
@@ -42,6 +44,8 @@ interface TrainOptions {
   resume?: string;
   initFrom?: string;
   backend: BackendName;
+  engine: EngineChoice;
+  threads?: number;
   ui: boolean;
   json: boolean;
   debug?: boolean;
@@ -87,11 +91,13 @@ export function makeTrainCommand(): Command {
     .option('--sample-length <n>', 'characters per sample after each evaluation (0 = none)', nonNegativeInt, d.sampleLength)
     .option('--keep <n>', 'how many latest snapshots to keep besides best/', positiveInt, d.keep)
     .option('--max-recoveries <n>', 'times to restore the last checkpoint with a halved learning rate when training diverges', nonNegativeInt, d.maxRecoveries)
-    .option('--workers <n>', 'threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveInt)
+    .option('--workers <n>', 'tfjs engine: threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveInt)
     .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>)')
     .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory')
     .option('--init-from <checkpoint>', 'fine-tune: a new run on the corpus, starting from this checkpoint\'s weights (new characters are added; --lr, --dropout, --batch and --seq-len may change, the model\'s shape may not)')
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
+    .addOption(engineOption())
+    .addOption(threadsOption())
+    .addOption(new Option('--backend <name>', 'TF.js backend of the tfjs engine').choices(BACKEND_NAMES).default('auto'))
     .option('--no-ui', 'plain progress lines on stderr instead of the live dashboard')
     .option('--json', 'one JSON event per line on stdout', false)
     .option('--debug', 'show stack traces of internal errors')
@@ -120,9 +126,8 @@ export function makeTrainCommand(): Command {
           training.maxEpochs = options.maxEpochs ?? null;
           training.maxTimeMs = options.maxTime ?? null;
         }
-        const [{ initBackend }, { runTraining }] = await Promise.all([import('../backend/index.js'), import('./train-run.js')]);
-        const backend = await initBackend(options.backend);
-        if (options.workers === undefined && !options.resume) training.workers = defaultWorkers(backend, os.availableParallelism());
+        const [{ engine, threads, backend }, { runTraining }] = await Promise.all([startEngine(options), import('./train-run.js')]);
+        if (options.workers === undefined && !options.resume) training.workers = engine === 'ort' ? 1 : defaultWorkers(backend, os.availableParallelism());
         const request: TrainRequest = {
           corpusPath: corpus ?? (options.resume ? '' : bundledCorpus()),
           normalization: options.normalize,
@@ -132,6 +137,8 @@ export function makeTrainCommand(): Command {
           resume: options.resume ?? null,
           initFrom: options.initFrom ?? null,
           backend,
+          engine,
+          threads,
         };
         const mode = options.json ? 'json' : !options.ui || !process.stdout.isTTY || !process.stdin.isTTY ? 'plain' : 'dashboard';
         await runTraining(request, mode);

@@ -3,11 +3,10 @@
  * parameters and evaluates its share of the text's segments.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../backend/index.js';
-import { CharRnn } from '../model/char-rnn.js';
 import type { ModelConfig } from '../model/config.js';
-import { parameterSpecs, type Params } from '../model/params.js';
+import { parameterSpecs } from '../model/params.js';
+import { TfjsStepModel } from '../engine/tfjs/engine.js';
 import { evaluateSegments, type Segmentation } from './evaluate-text.js';
 
 export interface EvalWorkerInit {
@@ -32,8 +31,7 @@ const init = workerData as EvalWorkerInit;
 async function main(): Promise<void> {
   try {
     await initBackend(init.backend as BackendName);
-    const params: Params = new Map(parameterSpecs(init.config).map((spec, i) => [spec.name, tf.tensor(init.params[i]!, spec.shape)]));
-    const model = new CharRnn(init.config, params);
+    const model = new TfjsStepModel(init.config, new Map(parameterSpecs(init.config).map((spec, i) => [spec.name, init.params[i]!])));
     const { lossSum, count } = await evaluateSegments(model, init.ids, init.seg, init.from, init.to, (done) =>
       port.postMessage({ kind: 'progress', done } satisfies EvalWorkerMessage),
     );

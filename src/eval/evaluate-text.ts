@@ -15,10 +15,11 @@
  * segmentation depends only on the text, never on the number of workers.
  */
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
 import type { Vocabulary } from '../data/vocabulary.js';
-import { CharRnn, disposeState } from '../model/char-rnn.js';
-import { parameterSpecs } from '../model/params.js';
+import { parameterSpecs, type ParamArrays } from '../model/params.js';
+import { zeroState } from '../model/state.js';
+import { logSoftmax } from '../sample/distribution.js';
+import type { StepModel } from '../engine/engine.js';
 import { runtimeError } from '../util/errors.js';
 import { workerUrl } from '../util/worker-url.js';
 import type { EvalWorkerInit, EvalWorkerMessage } from './eval-worker.js';
@@ -40,6 +41,14 @@ export interface Segmentation {
   streams: number;
   /** Targets per stream (the last stream may have fewer). */
   segment: number;
+}
+
+/** What evaluates: a step model, and for the TF.js engine what worker threads need to build their own. */
+export interface EvalModel {
+  steps: StepModel;
+  weights: ParamArrays;
+  /** The TF.js backend for worker threads; null = no workers (the ort engine threads inside onnxruntime). */
+  workerBackend: string | null;
 }
 
 export interface IdsLoss {
@@ -68,8 +77,8 @@ export function segmentation(length: number, streams?: number): Segmentation {
 
 /** Summed cross-entropy over the segments [from, to) of `seg`. */
 export async function evaluateSegments(
-  model: CharRnn,
-  ids: Int32Array,
+  model: StepModel,
+  ids: ArrayLike<number>,
   seg: Segmentation,
   from: number,
   to: number,
@@ -80,43 +89,36 @@ export async function evaluateSegments(
   if (width <= 0 || total === 0) return { lossSum: 0, count: 0 };
   const vocab = model.config.vocabSize;
   const window = Math.max(1, Math.min(MAX_WINDOW, segment, Math.floor(MAX_LOGITS / (width * vocab))));
-  const table = model.firstProjectionTable();
-  let state = model.zeroState(width);
+  let state = zeroState(model.config, width);
   let lossSum = 0;
   let done = 0;
-  try {
-    for (let start = 0; start < segment; start += window) {
-      const steps = Math.min(window, segment - start);
-      const inputs = new Int32Array(steps * width);
-      const oneHot = new Float32Array(steps * width * vocab);
-      let counted = 0;
-      for (let n = 0; n < width; n++) {
-        for (let t = 0; t < steps; t++) {
-          const position = (from + n) * segment + start + t;
-          // Past the end (only in the last segment): any input, no target.
-          if (position >= total) continue;
-          const row = t * width + n;
-          inputs[row] = ids[position]!;
-          oneHot[row * vocab + ids[position + 1]!] = 1;
-          counted++;
-        }
+  for (let start = 0; start < segment; start += window) {
+    const steps = Math.min(window, segment - start);
+    const inputs = new Int32Array(steps * width);
+    // −1: no target (past the end of the text, only in the last segment).
+    const targets = new Int32Array(steps * width).fill(-1);
+    let counted = 0;
+    for (let n = 0; n < width; n++) {
+      for (let t = 0; t < steps; t++) {
+        const position = (from + n) * segment + start + t;
+        if (position >= total) continue;
+        const row = t * width + n;
+        inputs[row] = ids[position]!;
+        targets[row] = ids[position + 1]!;
+        counted++;
       }
-      if (counted === 0) break;
-      const { logits, finals } = model.sequenceLogits({ inputs, batchSize: width, seqLen: steps }, state, { table });
-      const sum = tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.tensor2d(oneHot, [steps * width, vocab])))));
-      lossSum += (await sum.data())[0]!;
-      sum.dispose();
-      logits.dispose();
-      disposeState(state);
-      state = finals;
-      done += counted;
-      onProgress?.(done);
-      // Let the event loop breathe (signals, progress output, worker messages).
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-  } finally {
-    disposeState(state);
-    table.dispose();
+    if (counted === 0) break;
+    const out = model.run(state, inputs, steps, true);
+    for (let row = 0; row < targets.length; row++) {
+      if (targets[row]! < 0) continue;
+      lossSum -= logSoftmax(out.logits, row * vocab, vocab)[targets[row]!]!;
+    }
+    state = out.state;
+    done += counted;
+    onProgress?.(done);
+    // Let the event loop breathe (signals, progress output, worker messages).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { lossSum, count: done };
 }
@@ -156,10 +158,11 @@ function runWorker(init: EvalWorkerInit, onProgress: (done: number) => void): { 
 }
 
 /** Summed cross-entropy of ids[1…] given the ids before each. */
-export async function evaluateIds(model: CharRnn, ids: Int32Array, options: EvaluateOptions = {}): Promise<IdsLoss> {
+export async function evaluateIds(model: EvalModel, ids: Int32Array, options: EvaluateOptions = {}): Promise<IdsLoss> {
   const seg = segmentation(ids.length, options.streams);
   if (seg.total === 0) return { lossSum: 0, count: 0 };
-  const workers = Math.max(1, Math.min(options.workers ?? 1, Math.floor(seg.total / MIN_CHARS_PER_WORKER) || 1));
+  const wanted = model.workerBackend === null ? 1 : (options.workers ?? 1);
+  const workers = Math.max(1, Math.min(wanted, Math.floor(seg.total / MIN_CHARS_PER_WORKER) || 1));
   const ranges = streamRanges(seg.streams, workers);
   const progress = ranges.map(() => 0);
   const report = (k: number) => (done: number) => {
@@ -168,9 +171,9 @@ export async function evaluateIds(model: CharRnn, ids: Int32Array, options: Eval
   };
   const remote = ranges.slice(1).map(([from, to], i) => {
     const init: EvalWorkerInit = {
-      config: model.config,
-      backend: tf.getBackend(),
-      params: parameterSpecs(model.config).map((spec) => model.params.get(spec.name)!.dataSync() as Float32Array),
+      config: model.steps.config,
+      backend: model.workerBackend!,
+      params: parameterSpecs(model.steps.config).map((spec) => model.weights.get(spec.name)!),
       ids,
       seg,
       from,
@@ -179,7 +182,7 @@ export async function evaluateIds(model: CharRnn, ids: Int32Array, options: Eval
     return runWorker(init, report(i + 1));
   });
   try {
-    const local = await evaluateSegments(model, ids, seg, ranges[0]![0], ranges[0]![1], report(0));
+    const local = await evaluateSegments(model.steps, ids, seg, ranges[0]![0], ranges[0]![1], report(0));
     let others: IdsLoss[];
     try {
       others = await Promise.all(remote.map((r) => r.result));
@@ -208,7 +211,7 @@ export interface TextEvaluation {
  * Evaluates an already normalised text. Characters the vocabulary lacks are
  * dropped (the text closes up around them) and counted.
  */
-export async function evaluateText(model: CharRnn, vocab: Vocabulary, text: string, options: EvaluateOptions = {}): Promise<TextEvaluation> {
+export async function evaluateText(model: EvalModel, vocab: Vocabulary, text: string, options: EvaluateOptions = {}): Promise<TextEvaluation> {
   const { ids, skipped } = vocab.encodeLossy(text);
   const missing = skipped > 0 ? vocab.missingChars(text) : [];
   const { lossSum, count } = await evaluateIds(model, ids, options);

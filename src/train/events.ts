@@ -20,7 +20,10 @@ export interface RunInfo {
   embedding: number;
   dropout: number;
   params: number;
+  /** TF.js backend in use (checkpoints go through it; the tfjs engine computes on it). */
   backend: string;
+  /** What runs the passes, e.g. "ort, 2 threads" or "tfjs wasm". */
+  engine: string;
   batchSize: number;
   seqLen: number;
   stepsPerEpoch: number;

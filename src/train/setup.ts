@@ -20,8 +20,8 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
 import { fitRunLayout } from './run-layout.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
-import type { Engine } from '../engine/engine.js';
-import { TfjsEngine } from '../engine/tfjs/engine.js';
+import type { Engine, EngineName } from '../engine/engine.js';
+import { createEngine as createEngineNamed } from '../engine/select.js';
 
 export interface TrainRequest {
   corpusPath: string;
@@ -34,7 +34,12 @@ export interface TrainRequest {
   resume: string | null;
   /** Start a new run from this checkpoint's weights (fine-tuning). */
   initFrom?: string | null;
+  /** TF.js backend in use (the tfjs engine's, and checkpoints'). */
   backend: string;
+  /** The engine that runs the passes (default tfjs). */
+  engine?: EngineName;
+  /** ort engine threads (0 or absent = every core). */
+  threads?: number;
 }
 
 /** Training settings that define the data layout; a resume cannot change them. */
@@ -214,5 +219,7 @@ function grownParams(config: ModelConfig, params: Params, vocabSize: number, rng
 
 /** The engine that runs this training's passes. */
 function createEngine(request: TrainRequest, model: ModelConfig, training: TrainConfig): Engine {
-  return new TfjsEngine(model, request.backend, Math.min(training.workers, training.batchSize));
+  return createEngineNamed(request.engine ?? 'tfjs', model, {
+    backend: request.backend, workers: Math.min(training.workers, training.batchSize), threads: request.threads ?? 0,
+  });
 }

@@ -118,7 +118,7 @@ export class Trainer {
       corpusName: s.corpus.name, corpusChars: s.corpus.chars, corpusBytes: s.corpus.bytes,
       trainChars: s.trainIds.length, valChars: s.valIds.length, vocabSize: s.vocab.size,
       cell: s.model.cell, layers: s.model.layers, hidden: s.model.hidden, embedding: s.model.embedding,
-      dropout: s.model.dropout, params: parameterCount(s.model), backend: s.backend,
+      dropout: s.model.dropout, params: parameterCount(s.model), backend: s.backend, engine: this.engine.label,
       batchSize: s.training.batchSize, seqLen: s.training.seqLen, stepsPerEpoch: this.trainStream.batchesPerEpoch,
       maxSteps: s.training.maxSteps, maxEpochs: s.training.maxEpochs, maxTimeMs: s.training.maxTimeMs,
       startStep: this.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null, notes: s.notes,
@@ -191,7 +191,7 @@ export class Trainer {
     const s = this.setup;
     return {
       format: 'charnn-checkpoint' as const, version: 1, charnnVersion: CHARNN_VERSION, createdAt: new Date().toISOString(),
-      backend: s.backend, model: s.model, vocabulary: [...s.vocab.chars], normalization: s.normalization,
+      backend: s.backend, engine: this.engine.label, model: s.model, vocabulary: [...s.vocab.chars], normalization: s.normalization,
       corpus: s.corpus, training: s.training, progress: { ...this.progress, rngState: this.rng.state }, history: this.history,
       initFrom: s.initFrom,
     };

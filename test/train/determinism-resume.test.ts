@@ -12,6 +12,7 @@ import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { prepareTraining, type TrainRequest } from '../../src/train/setup.js';
 import type { StepEvent } from '../../src/train/events.js';
 import { smallCorpus, tempDir } from '../helpers/cli.js';
+import type { EngineName } from '../../src/engine/engine.js';
 
 let dir: string;
 let corpus: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   corpus = smallCorpus(dir, 12_000);
 });
 
-function request(out: string, maxSteps: number, resume: string | null = null, workers = 1): TrainRequest {
+function request(out: string, maxSteps: number, resume: string | null = null, workers = 1, engine: EngineName = 'tfjs'): TrainRequest {
   return {
     corpusPath: corpus,
     normalization: 'none',
@@ -34,6 +35,8 @@ function request(out: string, maxSteps: number, resume: string | null = null, wo
     outDir: out,
     resume,
     backend: 'wasm',
+    engine,
+    threads: 2,
   };
 }
 
@@ -95,5 +98,27 @@ describe('data-parallel training', () => {
     const parallel = await train(base(path.join(dir, `w2-${dropout}`), 2));
     expect(parallel).toHaveLength(20);
     parallel.forEach((loss, i) => expect(Math.abs(loss - single[i]!)).toBeLessThanOrEqual(1e-4));
+  });
+});
+
+describe('engines', () => {
+  it('ort: the same seed gives the same losses, and N + N steps equal 2N straight steps', async () => {
+    const straight = await train(request(path.join(dir, 'ort-straight'), 12, null, 1, 'ort'));
+    const again = await train(request(path.join(dir, 'ort-again'), 12, null, 1, 'ort'));
+    expect(again).toEqual(straight);
+    const split = path.join(dir, 'ort-split');
+    const resumed = [...(await train(request(split, 6, null, 1, 'ort'))), ...(await train(request(split, 12, path.join(split, 'latest'), 1, 'ort')))];
+    expect(resumed).toEqual(straight);
+  });
+
+  it.each([['tfjs', 'ort'], ['ort', 'tfjs']] as const)('a checkpoint trained on %s resumes on %s and follows the run that stayed', async (first, second) => {
+    const stayed = await train(request(path.join(dir, `stay-${first}`), 12, null, 1, first));
+    const split = path.join(dir, `switch-${first}-${second}`);
+    const switched = [...(await train(request(split, 6, null, 1, first))), ...(await train(request(split, 12, path.join(split, 'latest'), 1, second)))];
+    expect(switched).toHaveLength(12);
+    // The engines differ in float rounding only.
+    switched.forEach((loss, i) => expect(Math.abs(loss - stayed[i]!)).toBeLessThanOrEqual(1e-4));
+    const meta = JSON.parse(fs.readFileSync(path.join(split, 'latest', 'charnn.json'), 'utf8'));
+    expect(meta.engine).toMatch(new RegExp(`^${second}`));
   });
 });

@@ -27,6 +27,7 @@ export function runInfo(over: Partial<RunInfo> = {}): RunInfo {
     dropout: 0,
     params: 818_497,
     backend: 'tensorflow',
+    engine: 'ort, 2 threads',
     batchSize: 32,
     seqLen: 100,
     stepsPerEpoch: 313,

@@ -28,7 +28,7 @@ export class TfjsEngine implements Engine {
     workers: number,
   ) {
     this.parallel = workers > 1 ? new ParallelGradients(config, workers, backend) : null;
-    this.label = `tfjs (${backend}${workers > 1 ? `, ${workers} workers` : ''})`;
+    this.label = `tfjs ${backend}${workers > 1 ? `, ${workers} workers` : ''}`;
   }
 
   async gradients(weights: ParamArrays, batch: TokenBatch, state: StateArrays, rng: Rng): Promise<GradientResult> {

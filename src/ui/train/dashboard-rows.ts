@@ -26,6 +26,9 @@ const SEP = seg(' · ', DIM);
 
 const labelled = (label: string, value: string): Row => [seg(`${label} `, DIM), seg(value, BOLD)];
 
+/** "ort, 2 threads" → "ort×2"; "tfjs wasm, 2 workers" → "tfjs". */
+const compactEngine = (label: string): string => label.replace(/^ort, (\d+) threads?$/, 'ort×$1').replace(/^tfjs\b.*/, 'tfjs');
+
 export function headerRow(s: DashboardState, width: number): Row {
   const info = s.info;
   if (!info) return [seg('charnn', { bold: true, color: 'cyan' }), seg('  waiting for training to start…', DIM)];
@@ -37,7 +40,7 @@ export function headerRow(s: DashboardState, width: number): Row {
       labelled('vocab', String(info.vocabSize)),
       [seg(`${info.cell.toUpperCase()} ${info.layers}×${info.hidden}`, BOLD)],
       [seg(`${n(info.params)} params`)],
-      [seg(info.backend)],
+      [seg(compact ? compactEngine(info.engine) : info.engine)],
     ];
     if (info.resumedFrom) row.push([seg(`resumed @${n(info.startStep)}`, DIM)]);
     return row;

@@ -61,7 +61,7 @@ export function formatRunHeader(info: RunInfo): string {
     `vocab ${info.vocabSize}`,
     `${describeModel(info)} (emb ${info.embedding}${info.dropout > 0 ? `, dropout ${info.dropout}` : ''})`,
     `${formatCount(info.params)} params`,
-    `backend ${info.backend}`,
+    `engine ${info.engine}`,
     `batch ${info.batchSize}×${info.seqLen}`,
   ];
   const limit = describeLimit(info);

@@ -1,0 +1,38 @@
+/**
+ * --engine and --threads, shared by the commands that run a model (train,
+ * generate, sample, eval), and choosing the engine once at start-up.
+ */
+import { Option } from 'commander';
+import { ENGINE_CHOICES, type EngineChoice, type EngineName } from '../engine/engine.js';
+import type { BackendName } from '../backend/names.js';
+import { positiveInt } from './parsers.js';
+
+export interface EngineFlags {
+  engine: EngineChoice;
+  threads?: number;
+  backend: BackendName;
+}
+
+export function engineOption(): Option {
+  return new Option('--engine <name>', 'what runs the model: ort (onnxruntime, every core), tfjs (TF.js), or auto (ort where it loads)').choices(ENGINE_CHOICES).default('auto');
+}
+
+export function threadsOption(): Option {
+  return new Option('--threads <n>', 'threads of the ort engine (default: every core)').argParser(positiveInt);
+}
+
+export interface StartedEngine {
+  engine: EngineName;
+  /** ort engine threads (0 = every core). */
+  threads: number;
+  /** The TF.js backend in use (with the ort engine only checkpoints go through TF.js: the cpu backend, unless --backend names one). */
+  backend: string;
+}
+
+/** Resolves --engine and initialises the TF.js backend it needs. */
+export async function startEngine(flags: EngineFlags): Promise<StartedEngine> {
+  const [{ resolveEngine }, { initBackend }] = await Promise.all([import('../engine/select.js'), import('../backend/index.js')]);
+  const engine = resolveEngine(flags.engine);
+  const backend = await initBackend(engine === 'ort' && flags.backend === 'auto' ? 'cpu' : flags.backend);
+  return { engine, threads: flags.threads ?? 0, backend };
+}

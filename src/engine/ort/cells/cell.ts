@@ -1,0 +1,51 @@
+/**
+ * A recurrent cell as ONNX graph code: the same contract as the TF.js cells
+ * in src/model/cells (forward over a sequence of input projections, then a
+ * hand-written BPTT backward), but each call adds nodes to a graph instead
+ * of running kernels, so a whole training window becomes one graph.
+ *
+ * Layout is time-major as in the TF.js cells: step t of N streams is [N, ·];
+ * stacked sequences are [T·N, ·] with row t·N + n. Values are graph value
+ * names (strings).
+ */
+import type { GraphBuilder } from '../../onnx/graph.js';
+
+export interface GraphState {
+  /** [N, H] */
+  h: string;
+  /** [N, H], LSTM only. */
+  c?: string;
+}
+
+export interface GraphSequence {
+  /** Hidden state after each step, T × [N, H]. */
+  outputs: string[];
+  final: GraphState;
+  /** Whatever backward() needs; null when not kept. */
+  cache: unknown;
+}
+
+export interface GraphSequenceGradients {
+  /** dL/d(input projection), stacked time-major [T·N, G·H]. */
+  dProjection: string;
+  /** dL/d(recurrent kernel) [H, G·H]. */
+  dRecurrent: string;
+}
+
+export interface GraphCell {
+  /** Number of gate blocks G in kernel columns. */
+  readonly gates: number;
+  /**
+   * @param projections T × [N, G·H], x_t·kernel + bias
+   * @param recurrent [H, G·H] (internal gate order)
+   * @param hidden H
+   * @param initial state before the first step
+   * @param keepCache keep what backward() needs
+   */
+  forward(g: GraphBuilder, projections: string[], recurrent: string, hidden: number, initial: GraphState, keepCache: boolean): GraphSequence;
+  /**
+   * @param cache from forward(…, keepCache = true)
+   * @param dOutputs T × [N, H], dL/dh_t from the layer above (not the recurrence)
+   */
+  backward(g: GraphBuilder, cache: unknown, recurrent: string, hidden: number, dOutputs: string[]): GraphSequenceGradients;
+}

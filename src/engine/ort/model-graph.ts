@@ -1,0 +1,141 @@
+/**
+ * The whole model as one ONNX graph per use (src/model/char-rnn.ts is the
+ * TF.js twin; the order of operations follows it):
+ *
+ *   train   tokens, targets, weights, initial state, dropout masks →
+ *           mean cross-entropy, the gradient of every weight, final state
+ *   loss    tokens, targets, weights, state →
+ *           summed cross-entropy, final state (evaluation)
+ *   logits  tokens, layer-0 table, weights, state → logits [T·N, V],
+ *           final state (sampling, one step or a primed sequence)
+ *   table   embedding, layer-0 kernel and bias → W₁ = E·K₀ + b₀
+ *
+ * Layer 0 never materialises embeddings: the input projection of token x
+ * is row x of W₁ (a Gather), and its gradient is scattered back into a
+ * [V, G·H] table gradient from which dE and dK₀ follow with two small
+ * matMuls. The sequence is unrolled over seqLen steps; batch size and
+ * seqLen are fixed per graph.
+ */
+import { gateCount, type ModelConfig } from '../../model/config.js';
+import { layerParam, parameterSpecs } from '../../model/params.js';
+import { GraphBuilder } from '../onnx/graph.js';
+import { statePartNames } from '../../model/state.js';
+import { graphCellFor, type GraphState } from './cells/index.js';
+
+export type GraphKind = 'train' | 'loss' | 'logits' | 'table';
+
+export interface GraphShape {
+  /** Streams N; 0 = a free batch dimension (sampling graphs only). */
+  batch: number;
+  /** Steps T. */
+  steps: number;
+}
+
+/** Input and output names of the graphs. */
+export const names = {
+  tokens: 'tokens',
+  targets: 'targets',
+  table: 'table',
+  loss: 'loss',
+  logits: 'logits',
+  state: (layer: number, part: 'h' | 'c') => `state.${layer}.${part}`,
+  final: (layer: number, part: 'h' | 'c') => `final.${layer}.${part}`,
+  mask: (layer: number) => `mask.${layer}`,
+  grad: (param: string) => `grad.${param}`,
+};
+
+/** The parameters a graph of this kind reads (the sampling graph reads the table instead of the layer-0 input weights). */
+export function graphParams(config: ModelConfig, kind: GraphKind): string[] {
+  const all = parameterSpecs(config).map((s) => s.name);
+  if (kind === 'train' || kind === 'loss') return all;
+  if (kind === 'table') return ['embedding', layerParam(0, 'kernel'), layerParam(0, 'bias')];
+  return all.filter((n) => n !== 'embedding' && n !== layerParam(0, 'kernel') && n !== layerParam(0, 'bias'));
+}
+
+export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphShape): Uint8Array {
+  const g = new GraphBuilder(`charnn-${kind}`);
+  const { vocabSize: vocab, hidden, layers } = config;
+  const width = gateCount(config.cell) * hidden;
+  const specs = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
+  const param = (name: string): string => g.input(name, 'FLOAT', specs.get(name)!);
+  if (kind === 'table') {
+    const table = g.gemm(param('embedding'), param(layerParam(0, 'kernel')), param(layerParam(0, 'bias')));
+    g.output(table, names.table, 'FLOAT', [vocab, width]);
+    return g.build();
+  }
+  const n: number | string = shape.batch > 0 ? shape.batch : 'N';
+  const steps = shape.steps;
+  const rows: number | string = shape.batch > 0 ? shape.batch * steps : steps === 1 ? 'N' : 'TN';
+  const cell = graphCellFor(config.cell);
+  const training = kind === 'train';
+  const dropout = training && config.dropout > 0;
+
+  const tokens = g.input(names.tokens, 'INT32', [rows]);
+  const targets = kind === 'logits' ? null : g.input(names.targets, 'INT32', [rows]);
+  const fromTable = kind === 'logits';
+  const embedding = fromTable ? null : param('embedding');
+  const kernel0 = fromTable ? null : param(layerParam(0, 'kernel'));
+  const table = fromTable ? g.input(names.table, 'FLOAT', [vocab, width]) : g.gemm(embedding!, kernel0!, param(layerParam(0, 'bias')));
+  const recurrent = Array.from({ length: layers }, (_, l) => param(layerParam(l, 'recurrent')));
+  const kernels = Array.from({ length: layers }, (_, l) => (l === 0 ? kernel0 : param(layerParam(l, 'kernel'))));
+  const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
+  const outputKernel = param('output.kernel');
+  const outputBias = param('output.bias');
+  const initial: GraphState[] = Array.from({ length: layers }, (_, l) => {
+    const [h, c] = statePartNames(config.cell).map((part) => g.input(names.state(l, part), 'FLOAT', [n, hidden]));
+    return { h: h!, c };
+  });
+  const masks = dropout ? Array.from({ length: layers }, (_, l) => g.input(names.mask(l), 'FLOAT', [rows, hidden])) : [];
+
+  // Forward, layer by layer.
+  const caches: { input: string | null; cell: unknown; mask: string | null }[] = [];
+  let stacked: string | null = null;
+  for (let l = 0; l < layers; l++) {
+    const input = stacked;
+    const all = l === 0 ? g.op('Gather', [table, tokens], { axis: 0 }) : g.gemm(input!, kernels[l]!, biases[l]!);
+    const projections = g.splitEven(all, steps, 0);
+    const result = cell.forward(g, projections, recurrent[l]!, hidden, initial[l]!, training);
+    for (const part of statePartNames(config.cell)) g.output(result.final[part]!, names.final(l, part), 'FLOAT', [n, hidden]);
+    stacked = g.concat(result.outputs, 0);
+    if (dropout) stacked = g.mul(stacked, masks[l]!);
+    caches.push({ input: l === 0 ? null : input, cell: result.cache, mask: dropout ? masks[l]! : null });
+  }
+  const logits = g.gemm(stacked!, outputKernel, outputBias);
+  if (kind === 'logits') {
+    g.output(logits, names.logits, 'FLOAT', [rows, vocab]);
+    return g.build();
+  }
+  const reduction = training ? 'mean' : 'sum';
+  const [loss, logProbs] = g.opN('SoftmaxCrossEntropyLoss', [logits, targets!], 2, { reduction });
+  g.output(loss!, names.loss, 'FLOAT', []);
+  if (!training) return g.build();
+
+  // Backward: the gradient of mean cross-entropy w.r.t. the logits is (softmax − onehot) / (T·N).
+  const oneHot = g.op('OneHot', [targets!, g.constant(Int32Array.of(vocab), []), g.constant(Float32Array.of(0, 1), [2])], { axis: -1 });
+  const dLogits = g.mul(g.sub(g.exp(logProbs!), oneHot), g.scalar(1 / (shape.batch * steps)));
+  const grad = (name: string, value: string): void => g.output(value, names.grad(name), 'FLOAT', specs.get(name)!);
+  grad('output.kernel', g.gemm(stacked!, dLogits, null, { transA: true }));
+  grad('output.bias', g.sumRows(dLogits));
+  let dStacked = g.gemm(dLogits, outputKernel, null, { transB: true });
+  for (let l = layers - 1; l >= 0; l--) {
+    const cache = caches[l]!;
+    if (cache.mask) dStacked = g.mul(dStacked, cache.mask);
+    const dOutputs = g.splitEven(dStacked, steps, 0);
+    const { dProjection, dRecurrent } = cell.backward(g, cache.cell, recurrent[l]!, hidden, dOutputs);
+    grad(layerParam(l, 'recurrent'), dRecurrent);
+    if (l > 0) {
+      grad(layerParam(l, 'bias'), g.sumRows(dProjection));
+      grad(layerParam(l, 'kernel'), g.gemm(cache.input!, dProjection, null, { transA: true }));
+      dStacked = g.gemm(dProjection, kernels[l]!, null, { transB: true });
+    } else {
+      // The gradient of the Gather: row i of dProjection is added into row tokens[i] of dTable.
+      const ids = g.reshape(g.op('Cast', [tokens], { to: 7 }), [-1, 1]);
+      const zeros = g.op('ConstantOfShape', [g.int64s([vocab, width])]);
+      const dTable = g.op('ScatterND', [zeros, ids, dProjection], { reduction: 'add' });
+      grad(layerParam(0, 'bias'), g.sumRows(dTable));
+      grad(layerParam(0, 'kernel'), g.gemm(embedding!, dTable, null, { transA: true }));
+      grad('embedding', g.gemm(dTable, kernel0!, null, { transB: true }));
+    }
+  }
+  return g.build();
+}
