@@ -54,6 +54,23 @@ export interface InteractiveSession {
   generate(length: number, sampling: SamplingOptions, rng: Rng, shouldStop?: () => boolean): AsyncGenerator<GeneratedChar, void, void>;
   topCandidates(k: number): Candidate[];
   reset(): void;
+  /** The model's layers, units per layer and the state values one can watch (for /unit); absent in sessions that cannot show units. */
+  readonly units?: UnitLimits;
+  /** A unit's current value (after the last character fed or generated). */
+  unitValue?(unit: WatchedUnit): number;
+}
+
+export interface UnitLimits {
+  layers: number;
+  hidden: number;
+  signals: ('h' | 'c')[];
+}
+
+/** A unit of the recurrent state: layer from 0, unit from 0, h or (LSTM) c. */
+export interface WatchedUnit {
+  layer: number;
+  unit: number;
+  signal: 'h' | 'c';
 }
 
 export interface SamplingSessionOptions {
@@ -182,6 +199,18 @@ export class SamplingSession implements InteractiveSession {
     this.state = this.sampler.zeroState(1);
     this.logits = null;
     this.count = 0;
+  }
+
+  get units(): UnitLimits {
+    const { layers, hidden, cell } = this.sampler.model.config;
+    return { layers, hidden, signals: cell === 'lstm' ? ['h', 'c'] : ['h'] };
+  }
+
+  /** A unit's value in the current state: 0 on a fresh state, else after the last character fed or generated. */
+  unitValue({ layer, unit, signal }: WatchedUnit): number {
+    const part = this.state.layers[layer]?.[signal];
+    if (!part || unit < 0 || unit >= this.state.hidden) throw new Error(`unitValue: no ${signal} unit ${layer}:${unit} in this model`);
+    return part[unit]!;
   }
 
   /** Copies of the recurrent state (h, and c for LSTM, per layer) and the next-character logits, for tests and debugging. */

@@ -11,7 +11,7 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { Box, useApp, useInput, useStdin } from 'ink';
 import { showChar } from '../../data/vocabulary.js';
-import type { InteractiveSession } from '../../sample/session.js';
+import type { InteractiveSession, UnitLimits, WatchedUnit } from '../../sample/session.js';
 import { Rng } from '../../util/rng.js';
 import { Line, type Row } from '../train/Line.js';
 import { useTerminalSize } from '../train/useTerminalSize.js';
@@ -65,6 +65,16 @@ export const WELCOME =
   'Type some text and press Enter: the model continues it, and the next text continues the conversation. /help lists the commands.';
 
 const defaultRandomSeed = (): number => Math.floor(Math.random() * 2 ** 31);
+
+/** Why a /unit cannot be watched in this session, or null. */
+function unitProblem(unit: WatchedUnit, limits: UnitLimits | undefined): string | null {
+  if (!limits) return 'this session cannot show units';
+  if (!limits.signals.includes(unit.signal)) return `this model has no ${unit.signal} state (only ${limits.signals.join(', ')})`;
+  if (unit.layer >= limits.layers || unit.unit >= limits.hidden) {
+    return `no unit ${unit.layer + 1}:${unit.unit}: the model has ${limits.layers} layer${limits.layers === 1 ? '' : 's'} of ${limits.hidden} units (1:0 … ${limits.layers}:${limits.hidden - 1})`;
+  }
+  return null;
+}
 
 function describeMissing(missing: string[]): string {
   const shown = missing.slice(0, 8).map(showChar).join(' ');
@@ -122,7 +132,11 @@ export function SamplerApp(props: SamplerAppProps) {
     try {
       const chars = session.generate(s.length, { temperature: s.temperature, topK: s.topK, topP: s.topP }, rng, () => st.stopRequested || st.closed);
       for await (const c of chars) {
-        appendCells(st.blocks, [{ ch: c.char, kind: 'gen', prob: c.prob }]);
+        // The watched unit's value once the model has read this character (h as it is, c through tanh).
+        const watched = st.settings.unit;
+        const raw = watched && session.unitValue ? session.unitValue(watched) : undefined;
+        const unit = raw === undefined ? undefined : watched!.signal === 'c' ? Math.tanh(raw) : raw;
+        appendCells(st.blocks, [{ ch: c.char, kind: 'gen', prob: c.prob, unit }]);
         progress.done++;
         renderSoon();
       }
@@ -163,10 +177,19 @@ export function SamplerApp(props: SamplerAppProps) {
         void generateNow();
         return true;
       }
-      case 'settings':
+      case 'settings': {
+        const unit = action.settings.unit;
+        if (unit && unit !== st.settings.unit) {
+          const problem = unitProblem(unit, session.units);
+          if (problem) {
+            say(problem, 'error');
+            return false;
+          }
+        }
         st.settings = action.settings;
         say(st.generating ? `${action.message} (from the next generation)` : action.message);
         return true;
+      }
       case 'reset':
         if (st.generating) {
           say('the model is still writing: press Esc to stop it, then /reset', 'error');
@@ -291,7 +314,7 @@ export function SamplerApp(props: SamplerAppProps) {
   bottom.push(keysRow(width, generating !== null, line.startsWith('/') && !line.startsWith('//')));
   const top = [headerRow(props.header, session.position, width)];
   const room = Math.max(0, height - top.length - bottom.length);
-  const transcript = transcriptRows(st.blocks, width, room, s.heat);
+  const transcript = transcriptRows(st.blocks, width, room, s.heat, s.unit !== null);
   while (transcript.length < room) transcript.push([]);
   const all = [...top, ...transcript, ...bottom].slice(-height);
 

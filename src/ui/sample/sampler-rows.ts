@@ -8,7 +8,7 @@ import type { Candidate } from '../../sample/session.js';
 import { formatCount, formatTemperature } from '../format.js';
 import { flattenText } from '../text.js';
 import { fitFirst, joinFit, seg, type Row, type SegStyle } from '../train/Line.js';
-import { describeSeed, describeTopK, describeTopP, type SamplerSettings } from './settings.js';
+import { describeSeed, describeTopK, describeTopP, describeUnit, type SamplerSettings } from './settings.js';
 import { heatLegend } from './transcript.js';
 
 const DIM = { dim: true } as const;
@@ -71,6 +71,8 @@ export function statusRow(s: SamplerSettings, width: number, o: StatusOptions): 
   const seed = s.seed === null && o.lastSeed !== null ? `random (${o.lastSeed})` : describeSeed(s.seed);
   const onOff = (v: boolean) => (v ? 'on' : 'off');
   const heat: Row = s.heat ? [seg('heat ', DIM), ...heatLegend(o.color)] : labelled('heat', 'off');
+  // The watched unit shows only while one is watched, after the heat map.
+  const unit: Row[] = s.unit ? [labelled('unit', describeUnit(s.unit))] : [];
   const long = (b: boolean): Row[] => [
     badge(b),
     labelled('T', formatTemperature(s.temperature)),
@@ -79,6 +81,7 @@ export function statusRow(s: SamplerSettings, width: number, o: StatusOptions): 
     labelled('len', String(s.length)),
     labelled('seed', seed),
     heat,
+    ...unit,
     labelled('top5', onOff(s.top)),
   ];
   const shortSeed = s.seed === null ? 'rnd' : String(s.seed);
@@ -90,6 +93,7 @@ export function statusRow(s: SamplerSettings, width: number, o: StatusOptions): 
     labelled('len', String(s.length)),
     labelled('seed', shortSeed),
     heat,
+    ...unit,
     labelled('top5', onOff(s.top)),
   ];
   const tiny: Row[] = short.map((part, i) => (i === 6 && s.heat ? labelled('heat', 'on') : part));
@@ -110,7 +114,7 @@ export function keysRow(width: number, generating: boolean, typingCommand = fals
   const key = (k: string, what: string, style: SegStyle = KEY): Row => [seg(k, style), ...(what ? [seg(` ${what}`)] : [])];
   if (typingCommand) {
     // While a slash command is being typed, list them all.
-    const names = ['/temp X', '/topk N', '/topp X', '/len N', '/seed N|random', '/reset', '/heat', '/top', '/help', '/quit'];
+    const names = ['/temp X', '/topk N', '/topp X', '/len N', '/seed N|random', '/reset', '/heat', '/top', '/unit L:N|off', '/help', '/quit'];
     return joinFit(
       names.map((n) => [seg(n.split(' ')[0]!, KEY), ...(n.includes(' ') ? [seg(n.slice(n.indexOf(' ')), DIM)] : [])]),
       width,

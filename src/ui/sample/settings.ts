@@ -3,6 +3,7 @@
  * the user typed becomes either prime text or a command with its new
  * settings or an inline message. Nothing here can throw on user input.
  */
+import type { WatchedUnit } from '../../sample/session.js';
 import { formatTemperature } from '../format.js';
 
 export interface SamplerSettings {
@@ -20,6 +21,8 @@ export interface SamplerSettings {
   heat: boolean;
   /** Show the 5 most likely next characters. */
   top: boolean;
+  /** Colour generated text by this unit's value (/unit), or null. */
+  unit: WatchedUnit | null;
 }
 
 export const DEFAULT_SAMPLER_SETTINGS: SamplerSettings = {
@@ -30,6 +33,7 @@ export const DEFAULT_SAMPLER_SETTINGS: SamplerSettings = {
   seed: null,
   heat: false,
   top: false,
+  unit: null,
 };
 
 export const MAX_TEMPERATURE = 100;
@@ -55,6 +59,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/reset', 'forget the context: the next text starts from a fresh state'],
   ['/heat', 'toggle the heat map: each generated character coloured by its probability (also Tab)'],
   ['/top', 'toggle the 5 most likely next characters (also Shift-Tab)'],
+  ['/unit L:N', 'colour generated text by a unit (layer L from 1, unit N from 0; add c for the LSTM cell state): blue −1, white 0, red +1; /unit off'],
   ['/help', 'this list'],
   ['/quit', 'leave (also Ctrl-C)'],
 ];
@@ -99,6 +104,8 @@ function onOff(arg: string | undefined, current: boolean): boolean | null {
 export const describeTopK = (k: number): string => (k === 0 ? 'off' : String(k));
 export const describeTopP = (p: number): string => (p >= 1 ? 'off' : String(Number(p.toFixed(4))));
 export const describeSeed = (seed: number | null): string => (seed === null ? 'random' : String(seed));
+/** "h 2:17": the signal, the layer from 1, the unit from 0. */
+export const describeUnit = (u: WatchedUnit): string => `${u.signal} ${u.layer + 1}:${u.unit}`;
 
 const ALIASES: Record<string, string> = {
   temp: 'temp', temperature: 'temp', t: 'temp',
@@ -109,6 +116,7 @@ const ALIASES: Record<string, string> = {
   reset: 'reset',
   heat: 'heat', heatmap: 'heat',
   top: 'top', top5: 'top',
+  unit: 'unit', neuron: 'unit',
   help: 'help', h: 'help', '?': 'help',
   quit: 'quit', exit: 'quit', q: 'quit',
 };
@@ -172,6 +180,19 @@ export function interpretInput(line: string, s: SamplerSettings): InputAction {
       const v = onOff(arg, s.top);
       if (v === null) return { kind: 'error', message: `/top takes on or off, not "${arg}"` };
       return set({ top: v }, `top-5 next characters ${v ? 'on' : 'off'}`);
+    }
+    case 'unit': {
+      if (arg === undefined) {
+        return { kind: 'error', message: s.unit ? `unit is ${describeUnit(s.unit)}; /unit off stops` : 'unit colouring is off; /unit 2:17 colours generated text by unit 17 of layer 2' };
+      }
+      if (arg.toLowerCase() === 'off' || arg.toLowerCase() === 'none') return set({ unit: null }, 'unit colouring off');
+      const match = /^(\d+):(\d+)$/.exec(arg);
+      const signal = (args[1] ?? 'h').toLowerCase();
+      if (!match || Number(match[1]) < 1 || (signal !== 'h' && signal !== 'c') || args.length > 2) {
+        return { kind: 'error', message: `/unit takes layer:unit (layers from 1, units from 0) and optionally h or c, e.g. /unit 2:17 c; not "${args.join(' ')}"` };
+      }
+      const unit: WatchedUnit = { layer: Number(match[1]) - 1, unit: Number(match[2]), signal };
+      return { kind: 'settings', settings: { ...s, unit }, message: `unit ${describeUnit(unit)}: generated text is coloured by its value (blue −1, white 0, red +1)` };
     }
     case 'reset':
       return { kind: 'reset' };

@@ -12,7 +12,12 @@
  *   NO_COLOR: plain p ≥ 0.5, underlined p ≥ 0.2, inverse below.
  * With the heat map on, a generated line break shows as ↵ so its
  * probability is visible too.
+ *
+ * /unit (generated characters by a unit's value v, h or tanh(c)): the
+ * background runs blue (−1) – white (0) – red (+1); NO_COLOR: inverse
+ * v > 0.5, underlined v < −0.5. It takes precedence over the heat map.
  */
+import { level, PALETTE } from '../../inspect/paint.js';
 import { charWidth, wrapWords } from '../text.js';
 import type { Row, Seg, SegStyle } from '../train/Line.js';
 
@@ -21,6 +26,8 @@ export interface Cell {
   kind: 'user' | 'gen';
   /** Model probability of a generated character. */
   prob?: number;
+  /** The watched unit's value after this character (/unit), scaled to [−1, 1]. */
+  unit?: number;
 }
 
 export type Block =
@@ -104,14 +111,25 @@ interface Shown {
   look: { style?: SegStyle; mono?: SegStyle };
 }
 
-function lookOf(cell: Cell, heat: boolean): { style?: SegStyle; mono?: SegStyle } {
+/**
+ * /unit: the background by the unit's value (the diverging ramp of charnn
+ * neurons), one look per level so runs merge; without colour, inverse for
+ * values above 0.5, underline below −0.5.
+ */
+const UNIT_LOOKS = PALETTE.map((bg, k): { style: SegStyle; mono?: SegStyle } => ({
+  style: { bg, color: k <= 2 || k >= 9 ? 'white' : 'black' },
+  mono: k >= 8 ? { inverse: true } : k <= 2 ? { underline: true } : undefined,
+}));
+
+function lookOf(cell: Cell, heat: boolean, unit = false): { style?: SegStyle; mono?: SegStyle } {
   if (cell.kind === 'user') return USER_STYLE;
+  if (unit && cell.unit !== undefined) return UNIT_LOOKS[level(cell.unit, PALETTE.length)]!;
   if (!heat || cell.prob === undefined) return PLAIN;
   return HEAT_STYLE[heatLevel(cell.prob)];
 }
 
 /** Wrap cells into display lines of at most `width` columns. */
-export function wrapCells(cells: readonly Cell[], width: number, heat: boolean): Shown[][] {
+export function wrapCells(cells: readonly Cell[], width: number, heat: boolean, unit = false): Shown[][] {
   const lines: Shown[][] = [];
   let line: Shown[] = [];
   let used = 0;
@@ -125,9 +143,9 @@ export function wrapCells(cells: readonly Cell[], width: number, heat: boolean):
     used += s.width;
   };
   for (const cell of cells) {
-    const look = lookOf(cell, heat);
+    const look = lookOf(cell, heat, unit);
     if (cell.ch === '\n') {
-      if (heat && cell.kind === 'gen') put({ text: '↵', width: 1, look });
+      if ((heat || unit) && cell.kind === 'gen') put({ text: '↵', width: 1, look });
       lines.push(line);
       line = [];
       used = 0;
@@ -166,7 +184,7 @@ function lineRow(line: Shown[]): Row {
 }
 
 /** The display lines of the end of a text block: enough cells for `rows` lines, started at a line break when one is near. */
-function tailLines(cells: readonly Cell[], width: number, rows: number, heat: boolean): Shown[][] {
+function tailLines(cells: readonly Cell[], width: number, rows: number, heat: boolean, unit: boolean): Shown[][] {
   let start = Math.max(0, cells.length - rows * Math.max(1, width) * 2 - 1);
   if (start > 0) {
     const limit = Math.max(0, start - 20_000);
@@ -174,14 +192,14 @@ function tailLines(cells: readonly Cell[], width: number, rows: number, heat: bo
     while (i >= limit && cells[i]!.ch !== '\n') i--;
     if (i >= limit) start = i + 1;
   }
-  const lines = wrapCells(start === 0 ? cells : cells.slice(start), width, heat);
+  const lines = wrapCells(start === 0 ? cells : cells.slice(start), width, heat, unit);
   return lines.slice(-rows);
 }
 
 const NOTE_STYLE: Record<'info' | 'help', SegStyle> = { info: { dim: true }, help: { color: 'gray' } };
 
 /** The last `rows` rows of the transcript at `width` columns (fewer when it is short). */
-export function transcriptRows(blocks: readonly Block[], width: number, rows: number, heat: boolean): Row[] {
+export function transcriptRows(blocks: readonly Block[], width: number, rows: number, heat: boolean, unit = false): Row[] {
   if (rows <= 0 || width <= 0) return [];
   const out: Row[] = [];
   for (let b = blocks.length - 1; b >= 0 && out.length < rows; b--) {
@@ -191,7 +209,7 @@ export function transcriptRows(blocks: readonly Block[], width: number, rows: nu
       const lines = wrapWords(block.text, width).slice(-need);
       out.unshift(...lines.map((text): Row => [{ text, style: NOTE_STYLE[block.tone ?? 'info'] }]));
     } else {
-      out.unshift(...tailLines(block.cells, width, need, heat).map(lineRow));
+      out.unshift(...tailLines(block.cells, width, need, heat, unit).map(lineRow));
     }
   }
   return out.slice(-rows);

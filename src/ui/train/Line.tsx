@@ -8,7 +8,9 @@ import { Text } from 'ink';
 import { displayWidth, truncate } from '../text.js';
 
 export interface SegStyle {
-  color?: 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | 'gray';
+  color?: 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | 'gray' | 'black';
+  /** Background, an xterm 256-colour index. */
+  bg?: number;
   bold?: boolean;
   dim?: boolean;
   inverse?: boolean;
@@ -97,6 +99,7 @@ export function Line({ row, width, color }: { row: Row; width: number; color: bo
               <Text
                 key={i}
                 color={color ? style.color : undefined}
+                backgroundColor={color && style.bg !== undefined ? `ansi256(${style.bg})` : undefined}
                 bold={style.bold}
                 dimColor={style.dim}
                 inverse={style.inverse}
