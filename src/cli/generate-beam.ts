@@ -52,6 +52,8 @@ export interface BeamOutputOptions {
   format: 'text' | 'jsonl';
   /** The corpus index for novelty reports, or null. */
   novelty: CorpusIndex | null;
+  /** The model's text as printed (composed for an NFD model). */
+  show: (text: string) => string;
 }
 
 /** Searches every prompt in turn and writes its best continuations. */
@@ -68,17 +70,17 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
       if (o.format === 'jsonl') {
         await writeOut(
           `${JSON.stringify({
-            prompt, text: r.text, prompt_index: p, sample_index: rank, beam: o.beam,
+            prompt: o.show(prompt), text: o.show(r.text), prompt_index: p, sample_index: rank, beam: o.beam,
             length: r.length, logprob: r.logprob, perplexity, stopped: r.stopped,
             ...(report ? { novelty: noveltyRecord(report) } : {}),
           })}\n`,
         );
         continue;
       }
-      await writeOut(`${first ? '' : o.separator}${prompt}${r.text}`);
+      await writeOut(`${first ? '' : o.separator}${o.show(prompt + r.text)}`);
       first = false;
       const where = prompts.length > 1 ? `prompt ${p + 1}, ` : '';
-      const ending = r.stopped !== null ? `, ended by ${JSON.stringify(r.stopped)}` : '';
+      const ending = r.stopped !== null ? `, ended by ${JSON.stringify(o.show(r.stopped))}` : '';
       const copied = report ? `; ${noveltyNote(report)}` : '';
       notes.push(`${where}beam ${rank + 1}/${results.length}: logprob ${r.logprob.toFixed(3)} over ${r.length} characters (perplexity ${perplexity?.toFixed(3) ?? '–'}${ending})${copied}`);
     }

@@ -13,10 +13,11 @@ import { paramsToArrays } from '../model/params.js';
 import { showChar } from '../data/vocabulary.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
-import { unescapeText } from './parsers.js';
+import { unescapeText } from '../util/escapes.js';
 import { checkBeamOptions, writeBeams } from './generate-beam.js';
 import { noveltyNote, noveltyRecord, openNovelty } from './generate-novelty.js';
 import { writeErr, writeOut } from './output.js';
+import { composesOutput, displayText, NfcStream } from '../data/display.js';
 
 export const MAX_LENGTH_LIMIT = 10_000_000;
 /** Streams per model batch; more samples are generated in several batches. */
@@ -40,6 +41,8 @@ export interface GenerateOptions extends EngineFlags {
   /** Report how much of each sample is copied from the corpus (generate-novelty.ts). */
   novelty?: boolean;
   corpus?: string;
+  /** Print an NFD model's text decomposed, as the model writes it, instead of composed (NFC). */
+  keepNfd?: boolean;
 }
 
 function readPrompts(source: string): string[] {
@@ -91,7 +94,10 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
     }
   });
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const stop = options.stop.map(unescapeText);
+  const normalization = checkpoint.meta.normalization;
+  // Stop strings match the model's own text, so they take its form (a typed "다." is composed; an NFD model writes it decomposed).
+  const stop = options.stop.map((s) => normalizeText(unescapeText(s), normalization));
+  const show = (text: string): string => displayText(text, normalization, options.keepNfd);
   const separator = unescapeText(options.separator);
   const sampling = { temperature: options.temperature, topK: options.topK, topP: options.topP };
   const jobs = prompts.flatMap((prompt, p) =>
@@ -103,7 +109,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
     try {
       // Without --num, every continuation the beam holds.
       const num = explicit('num') ? options.num : options.beam;
-      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator, novelty });
+      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator, novelty, show });
     } finally {
       sampler.dispose();
     }
@@ -124,7 +130,10 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
       let live = '';
       let streamed = 0;
       let liveStopped = false;
-      if (streamFirst) await writeOut(chunk[0]!.prompt);
+      // What is streamed is composed as it goes (for an NFD model), holding back what may still compose.
+      const composer = streamFirst && composesOutput(normalization, options.keepNfd) ? new NfcStream() : null;
+      const compose = (text: string): string => (composer ? composer.push(text) : text);
+      if (streamFirst) await writeOut(compose(chunk[0]!.prompt));
       const results: GenerationResult[] = await generate(sampler, vocab, requests, {
         length: options.length,
         maxLength: options.maxLength,
@@ -147,14 +156,14 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
               const unit = live.charCodeAt(upTo - 1);
               if (unit >= 0xd800 && unit <= 0xdbff) upTo--;
               if (upTo > streamed) {
-                await writeOut(live.slice(streamed, upTo));
+                await writeOut(compose(live.slice(streamed, upTo)));
                 streamed = upTo;
               }
             }
           : undefined,
       });
       if (streamFirst) {
-        await writeOut(results[0]!.text.slice(streamed));
+        await writeOut(compose(results[0]!.text.slice(streamed)) + (composer?.end() ?? ''));
         first = false;
       }
       for (let i = 0; i < chunk.length; i++) {
@@ -164,9 +173,9 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
         if (options.format === 'jsonl') {
           await writeOut(
             `${JSON.stringify({
-              prompt: job.prompt, text: r.text, seed, prompt_index: job.p, sample_index: job.s,
+              prompt: show(job.prompt), text: show(r.text), seed, prompt_index: job.p, sample_index: job.s,
               temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
-              logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped,
+              logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped === null ? null : show(r.stopped),
               ...(report ? { novelty: noveltyRecord(report) } : {}),
             })}\n`,
           );
@@ -174,7 +183,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
         }
         if (report) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyNote(report)}`);
         if (streamFirst && i === 0) continue;
-        await writeOut(`${first ? '' : separator}${job.prompt}${r.text}`);
+        await writeOut(`${first ? '' : separator}${show(job.prompt + r.text)}`);
         first = false;
       }
     }

@@ -98,10 +98,6 @@ export function oneOf<T extends string>(choices: readonly T[], what: string): (v
   };
 }
 
-/** Escape sequences users type in shells: \n, \t, \\. */
-export function unescapeText(value: string): string {
-  return value.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
-}
 
 /** "rnn,gru" → the cells, each once, in the order given. */
 export function cellList(value: string): CellType[] {

@@ -15,6 +15,8 @@
  * with @tensorflow/tfjs; PAGE_MAIN is the browser glue.
  */
 
+import { DEFAULT_SAMPLING } from '../sample/distribution.js';
+
 /** The vocab.json written next to the model. */
 export interface ExportVocab {
   format: 'charnn-export';
@@ -307,7 +309,7 @@ export function pageHtml(vocab: ExportVocab): string {
   <label for="prime">Prime</label>
   <textarea id="prime" placeholder="text to continue (empty: start as after a line break)"></textarea>
   <label for="temperature">Temperature <span id="temperature-value"></span></label>
-  <input id="temperature" type="range" min="0" max="2" step="0.05" value="0.8">
+  <input id="temperature" type="range" min="0" max="2" step="0.05" value="${DEFAULT_SAMPLING.temperature}">
   <label for="length">Characters</label>
   <input id="length" type="number" min="1" max="100000" value="500">
   <label for="seed">Seed</label>

@@ -14,7 +14,8 @@ export interface SamplingOptions {
   topP: number;
 }
 
-export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 1, topK: 0, topP: 1 };
+/** The one default for generate, sample, the dashboard's samples and the export page: T = 0.8, no truncation. */
+export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 0.8, topK: 0, topP: 1 };
 
 /** log softmax of logits[offset … offset+size) into a new Float64Array. */
 export function logSoftmax(logits: ArrayLike<number>, offset = 0, size = logits.length - offset): Float64Array {

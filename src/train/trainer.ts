@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { BatchStream } from '../data/batches.js';
+import { displayText } from '../data/display.js';
 import type { Layout } from '../data/layout.js';
 import type { Normalization } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
@@ -181,7 +182,7 @@ export class Trainer {
       const results = await generate(sampler, this.setup.vocab, requests, {
         length: this.setup.training.sampleLength, maxLength: this.setup.training.sampleLength, stop: [],
       });
-      this.emit({ type: 'sample', step: this.progress.step, samples: results.map((r, i) => ({ temperature: temperatures[i]!, text: r.text })) });
+      this.emit({ type: 'sample', step: this.progress.step, samples: results.map((r, i) => ({ temperature: temperatures[i]!, text: displayText(r.text, this.setup.normalization) })) });
     } finally {
       sampler.dispose();
     }

@@ -26,7 +26,7 @@ interface Record {
 }
 
 let dir: string;
-const runs: Record<'rnn' | 'lstm' | 'gru' | 'nfd', string> = { rnn: '', lstm: '', gru: '', nfd: '' };
+const runs: Record<'rnn' | 'lstm' | 'gru' | 'nfd' | 'crlf', string> = { rnn: '', lstm: '', gru: '', nfd: '', crlf: '' };
 
 /** Trains a tiny checkpoint (asynchronously, so several can train at once). */
 async function train(name: string, corpus: string, extra: string[]): Promise<string> {
@@ -57,11 +57,14 @@ beforeAll(async () => {
   const corpus = smallCorpus(dir);
   const korean = path.join(dir, 'korean.txt');
   fs.writeFileSync(korean, KOREAN.repeat(60));
-  [runs.lstm, runs.rnn, runs.gru, runs.nfd] = await Promise.all([
+  const crlf = path.join(dir, 'crlf.txt');
+  fs.writeFileSync(crlf, fs.readFileSync(corpus, 'utf8').replace(/\n/g, '\r\n'));
+  [runs.lstm, runs.rnn, runs.gru, runs.nfd, runs.crlf] = await Promise.all([
     train('lstm', corpus, ['--cell', 'lstm']),
     train('rnn', corpus, ['--cell', 'rnn']),
     train('gru', corpus, ['--cell', 'gru']),
     train('nfd', korean, ['--cell', 'lstm', '--normalize', 'nfd', '--lr', '0.01']),
+    train('crlf', crlf, ['--cell', 'gru', '--lr', '0.02', '--batch', '8', '--max-steps', '40', '--eval-every', '40']),
   ]);
 });
 
@@ -77,7 +80,8 @@ describe('charnn generate', () => {
     for (const r of records) {
       expect(typeof r.text).toBe('string');
       expect([...r.text]).toHaveLength(80);
-      expect(r).toMatchObject({ seed: 1, temperature: 1, top_k: 0, top_p: 1, length: 80, stopped: null });
+      // The default temperature is 0.8, as in charnn sample and the dashboard.
+      expect(r).toMatchObject({ seed: 1, temperature: 0.8, top_k: 0, top_p: 1, length: 80, stopped: null });
       expect(r.logprob).toBeLessThan(0);
       expect(r.perplexity).toBeCloseTo(Math.exp(-r.logprob / 80), 6);
     }
@@ -170,7 +174,9 @@ describe('charnn generate', () => {
 
   it.each(['rnn', 'gru', 'nfd'] as const)('works with a %s checkpoint', async (name) => {
     const prime = name === 'nfd' ? '옛날' : 'The ';
-    const out = await generateOk([runs[name], '--prime', prime, '--num', '2', '--format', 'jsonl', '--seed', '4', '--length', '40', '--temperature', '0.7']);
+    const args = [runs[name], '--prime', prime, '--num', '2', '--format', 'jsonl', '--seed', '4', '--length', '40', '--temperature', '0.7'];
+    // --keep-nfd: the model's own (decomposed) characters.
+    const out = await generateOk(name === 'nfd' ? [...args, '--keep-nfd'] : args);
     const records = jsonl(out);
     expect(records).toHaveLength(2);
     const vocab: string[] = JSON.parse(fs.readFileSync(path.join(runs[name], 'best', 'charnn.json'), 'utf8')).vocabulary;
@@ -182,6 +188,24 @@ describe('charnn generate', () => {
       // The NFC prime was decomposed into jamo before it reached the model.
       expect(records[0]!.prompt).toBe('옛날'.normalize('NFD'));
       expect(records.map((r) => r.text).join('')).toMatch(/[\u1100-\u11ff]/u);
+      // By default the same samples are printed composed (NFC), as typed and read.
+      const composed = jsonl(await generateOk(args));
+      expect(composed.map((r) => r.prompt)).toEqual(['옛날', '옛날']);
+      expect(composed.map((r) => r.text)).toEqual(records.map((r) => r.text.normalize('NFC')));
+      const text = await generateOk([runs.nfd, '--prime', prime, '--seed', '4', '--length', '40', '--temperature', '0.7']);
+      expect(text).toBe(`${prime}${composed[0]!.text}\n`);
     }
+  });
+
+  it('--stop \\r\\n\\r\\n ends a CRLF model\'s samples at a blank line (escapes \\r, \\n, \\t, \\\\, \\uXXXX)', async () => {
+    const records = jsonl(await generateOk([runs.crlf, '--stop', '\\r\\n\\r\\n', '--length', '0', '--max-length', '3000', '--num', '4', '--seed', '1',
+      '--temperature', '0.5', '--format', 'jsonl']));
+    for (const r of records) {
+      expect(r.stopped).toBe('\r\n\r\n');
+      expect(r.text).not.toContain('\r\n\r\n');
+    }
+    const escaped = jsonl(await generateOk([runs.crlf, '--stop', '\\u000d\\u000A\\r\\n', '--length', '0', '--max-length', '3000', '--num', '4', '--seed', '1',
+      '--temperature', '0.5', '--format', 'jsonl']));
+    expect(escaped).toEqual(records);
   });
 });

@@ -9,7 +9,7 @@ const emoji = '😀 good 👍🏽 day 🌧️ rain 🌈 then sun ☀️ and 🐈
 
 describe.each([
   ['korean', korean, /[\uac00-\ud7a3]/u, 'none'],
-  ['korean-nfd', korean, /[\u1100-\u11ff]/u, 'nfd'],
+  ['korean-nfd', korean, /[\uac00-\ud7a3]/u, 'nfd'], // trained on jamo, printed composed
   ['emoji', emoji, /\p{Extended_Pictographic}/u, 'none'],
 ])('%s corpus', (name, line, script, normalize) => {
   it('trains and generates characters of that script, with no broken code points', async () => {
@@ -31,5 +31,23 @@ describe.each([
     expect(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(gen.stdout)).toBe(false);
     const vocab: string[] = JSON.parse(fs.readFileSync(path.join(out, 'latest', 'charnn.json'), 'utf8')).vocabulary;
     expect(vocab.every((c) => [...c].length === 1)).toBe(true);
+    if (normalize !== 'nfd') return;
+    // An NFD model writes jamo; charnn prints them composed (NFC), the prime included, unless --keep-nfd.
+    // (Jamo the model strings together in an impossible order stay jamo.)
+    expect(gen.stdout).toBe(gen.stdout.normalize('NFC'));
+    const [kept, primed, stopped, escaped] = await Promise.all([
+      runCli(['generate', out, '--length', '300', '--seed', '1', '--temperature', '0.5', '--keep-nfd']),
+      runCli(['generate', out, '--prime', '옛날', '--length', '50', '--seed', '1', '--format', 'jsonl']),
+      runCli(['generate', out, '--length', '0', '--stop', '산', '--seed', '2', '--temperature', '0.2', '--format', 'jsonl']),
+      runCli(['generate', out, '--length', '0', '--stop', '\\uC0B0', '--seed', '2', '--temperature', '0.2', '--format', 'jsonl']),
+    ]);
+    expect(kept.stdout).toMatch(/[\u1100-\u11ff]/u);
+    expect(kept.stdout.normalize('NFC')).toBe(gen.stdout);
+    const record = JSON.parse(primed.stdout);
+    expect(record.prompt).toBe('옛날');
+    expect(record.text).toBe(record.text.normalize('NFC'));
+    // A stop string typed composed (or as \uXXXX escapes) ends the decomposed text.
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ stopped: '산' });
+    expect(JSON.parse(escaped.stdout)).toMatchObject({ stopped: '산', text: JSON.parse(stopped.stdout).text });
   });
 });

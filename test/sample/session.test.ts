@@ -33,7 +33,7 @@ async function collect(gen: AsyncGenerator<GeneratedChar, void, void>): Promise<
 }
 
 const text = (chars: GeneratedChar[]) => chars.map((c) => c.char).join('');
-const T1: SamplingOptions = DEFAULT_SAMPLING;
+const T1: SamplingOptions = { ...DEFAULT_SAMPLING, temperature: 1 };
 
 const made: Tiny[] = [];
 function make(cell: CellType, options?: ConstructorParameters<typeof SamplingSession>[2]): SamplingSession {

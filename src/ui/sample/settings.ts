@@ -3,6 +3,7 @@
  * the user typed becomes either prime text or a command with its new
  * settings or an inline message. Nothing here can throw on user input.
  */
+import { DEFAULT_SAMPLING } from '../../sample/distribution.js';
 import type { WatchedUnit } from '../../sample/session.js';
 import { formatTemperature } from '../format.js';
 
@@ -26,9 +27,7 @@ export interface SamplerSettings {
 }
 
 export const DEFAULT_SAMPLER_SETTINGS: SamplerSettings = {
-  temperature: 0.8,
-  topK: 0,
-  topP: 1,
+  ...DEFAULT_SAMPLING,
   length: 200,
   seed: null,
   heat: false,
@@ -208,7 +207,5 @@ export function interpretInput(line: string, s: SamplerSettings): InputAction {
   }
 }
 
-/** The escapes typed text may use, as in `charnn generate --prime`: \n, \t, \\. */
-export function unescapeInput(value: string): string {
-  return value.replace(/\\(n|t|\\)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
-}
+/** The escapes typed text may use, as in `charnn generate --prime`: \n, \r, \t, \\, \uXXXX. */
+export { unescapeText as unescapeInput } from '../../util/escapes.js';

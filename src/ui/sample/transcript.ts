@@ -17,6 +17,7 @@
  * background runs blue (−1) – white (0) – red (+1); NO_COLOR: inverse
  * v > 0.5, underlined v < −0.5. It takes precedence over the heat map.
  */
+import { joins } from '../../data/display.js';
 import { level, PALETTE } from '../../inspect/paint.js';
 import { charWidth, wrapWords } from '../text.js';
 import type { Row, Seg, SegStyle } from '../train/Line.js';
@@ -128,6 +129,31 @@ function lookOf(cell: Cell, heat: boolean, unit = false): { style?: SegStyle; mo
   return HEAT_STYLE[heatLevel(cell.prob)];
 }
 
+/**
+ * Characters that compose into one (a Hangul syllable written as jamo by a
+ * model trained with --normalize nfd, a letter and its accents) as one cell
+ * of their NFC form, shown with the look of the least likely of them (and
+ * the watched unit's value after the last).
+ */
+export function composeCells(cells: readonly Cell[]): Cell[] {
+  const out: Cell[] = [];
+  let raw = '';
+  for (const cell of cells) {
+    const last = out.at(-1);
+    if (last && last.kind === cell.kind && cell.ch !== '\n' && raw !== '\n' && joins(raw, cell.ch)) {
+      raw += cell.ch;
+      last.ch = raw.normalize('NFC');
+      if (cell.prob !== undefined) last.prob = Math.min(last.prob ?? 1, cell.prob);
+      // The unit's value once the whole character has been read.
+      if (cell.unit !== undefined) last.unit = cell.unit;
+      continue;
+    }
+    raw = cell.ch;
+    out.push({ ...cell });
+  }
+  return out;
+}
+
 /** Wrap cells into display lines of at most `width` columns. */
 export function wrapCells(cells: readonly Cell[], width: number, heat: boolean, unit = false): Shown[][] {
   const lines: Shown[][] = [];
@@ -142,7 +168,7 @@ export function wrapCells(cells: readonly Cell[], width: number, heat: boolean, 
     line.push(s);
     used += s.width;
   };
-  for (const cell of cells) {
+  for (const cell of composeCells(cells)) {
     const look = lookOf(cell, heat, unit);
     if (cell.ch === '\n') {
       if ((heat || unit) && cell.kind === 'gen') put({ text: '↵', width: 1, look });

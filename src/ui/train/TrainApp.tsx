@@ -12,6 +12,7 @@ import { LogLine } from './LogLine.js';
 import { useTerminalSize } from './useTerminalSize.js';
 import type { DashboardState } from './dashboard-state.js';
 import { DEFAULT_FLUSH_INTERVAL_MS, useTrainEvents, type TrainSession } from './useTrainEvents.js';
+import { DEFAULT_SAMPLING } from '../../sample/distribution.js';
 
 export const DEFAULT_SAMPLE_TEMPERATURES: readonly number[] = [0.5, 0.8, 1.0];
 
@@ -41,7 +42,7 @@ export interface TrainAppProps {
 }
 
 function initialTemperatureIndex(ts: readonly number[]): number {
-  const i = ts.indexOf(0.8);
+  const i = ts.indexOf(DEFAULT_SAMPLING.temperature);
   return i >= 0 ? i : 0;
 }
 
