@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../data/vocabulary.js';
-import { fromKerasArrays, parameterSpecs, type ParamArrays, type Params } from '../model/params.js';
+import { disposeParams, fromKerasArrays, parameterSpecs, type ParamArrays, type Params } from '../model/params.js';
 import type { LayerState, StateArrays } from '../model/state.js';
 import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
+import { closeFiles, damaged, openCheckpointFile, readBoundedFile, readOpened, type OpenedFile } from './read-file.js';
 import { parseMeta, type CharnnMeta } from './meta.js';
 import { META_FILE, MODEL_FILE } from './save.js';
 import { isLatestName } from './snapshots.js';
@@ -41,6 +42,14 @@ function existing(dir: string): string | null {
   return null;
 }
 
+function isSymbolicLink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** Resolves what the user named to a checkpoint directory. */
 export function resolveCheckpoint(given: string): string {
   const dir = path.resolve(given);
@@ -52,6 +61,12 @@ export function resolveCheckpoint(given: string): string {
   }
   const direct = existing(dir);
   if (direct) return direct;
+  for (const name of ['best', 'latest', 'best' + PREVIOUS_SUFFIX, 'latest' + PREVIOUS_SUFFIX]) {
+    // A run directory from elsewhere must not send charnn out of it.
+    if (isSymbolicLink(path.join(dir, name))) {
+      throw usageError(`run directory ${given} is damaged: ${name} is a symbolic link`, 'pass the checkpoint directory itself, or use another run directory');
+    }
+  }
   const inRun = existing(path.join(dir, 'best')) ?? existing(path.join(dir, 'latest'));
   if (inRun) return inRun;
   throw usageError(
@@ -60,18 +75,14 @@ export function resolveCheckpoint(given: string): string {
   );
 }
 
-function readBytes(file: string, what: string, dir: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    throw usageError(`checkpoint ${dir} is damaged: ${what} ${path.basename(file)} is missing or unreadable`, 'use another checkpoint (e.g. the run directory\'s latest/)');
-  }
-}
+/** Upper bounds of the JSON files: far above what charnn writes (charnn.json grows with the loss history). */
+export const MAX_META_BYTES = 64 * 2 ** 20;
+export const MAX_MODEL_JSON_BYTES = 16 * 2 ** 20;
 
 /** './weights.bin' or 'weights.bin', never a path leaving the checkpoint directory. */
-function isPlainFileName(p: string): boolean {
+function plainFileName(p: string): string | null {
   const name = p.startsWith('./') ? p.slice(2) : p;
-  return /^[\w.-]+$/.test(name) && !name.startsWith('.');
+  return /^[\w.-]+$/.test(name) && !name.startsWith('.') ? name : null;
 }
 
 function isWeightSpec(x: unknown): boolean {
@@ -79,14 +90,37 @@ function isWeightSpec(x: unknown): boolean {
   return typeof s?.name === 'string' && Array.isArray(s.shape) && s.shape.every((d) => Number.isInteger(d) && (d as number) >= 0);
 }
 
-function damaged(dir: string, what: string): never {
-  throw usageError(`checkpoint ${dir} is damaged: ${what}`, 'use another checkpoint (e.g. the run directory\'s latest/)');
+/** Identity of a directory (device and inode), or null when it is gone: a save swaps latest/ by renames. */
+function identity(dir: string): string | null {
+  try {
+    const s = fs.statSync(dir);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
 }
 
-/** Reads a checkpoint's meta data, vocabulary and weights (internal layout). */
+/**
+ * Reads a checkpoint's meta data, vocabulary and weights (internal layout).
+ * A trainer may swap latest/ while it is read (a rename away, a rename in):
+ * a read that saw the directory change retries once, so it never mixes two
+ * saves or calls a whole checkpoint damaged.
+ */
 export function loadCheckpoint(given: string): LoadedCheckpoint {
   const dir = resolveCheckpoint(given);
-  const meta = parseMeta(readBytes(path.join(dir, META_FILE), 'file', dir).toString('utf8'), dir);
+  const before = identity(dir);
+  try {
+    const loaded = loadCheckpointOnce(dir);
+    if (identity(dir) === before) return loaded;
+    disposeParams(loaded.params);
+  } catch (error) {
+    if (identity(dir) === before && before !== null) throw error;
+  }
+  return loadCheckpointOnce(resolveCheckpoint(given));
+}
+
+function loadCheckpointOnce(dir: string): LoadedCheckpoint {
+  const meta = parseMeta(readBoundedFile(dir, META_FILE, 'file', MAX_META_BYTES).toString('utf8'), dir);
   let vocab: Vocabulary;
   try {
     vocab = new Vocabulary(meta.vocabulary);
@@ -94,45 +128,65 @@ export function loadCheckpoint(given: string): LoadedCheckpoint {
     damaged(dir, `vocabulary is invalid (${(error as Error).message})`);
   }
   let modelJson: { weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+  const modelText = readBoundedFile(dir, MODEL_FILE, 'file', MAX_MODEL_JSON_BYTES).toString('utf8');
   try {
-    modelJson = JSON.parse(readBytes(path.join(dir, MODEL_FILE), 'file', dir).toString('utf8'));
-  } catch (error) {
-    if ((error as { exitCode?: number }).exitCode) throw error;
+    modelJson = JSON.parse(modelText);
+  } catch {
     damaged(dir, `${MODEL_FILE} is not valid JSON`);
   }
   const groups = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
   if (!Array.isArray(groups) || groups.length === 0) damaged(dir, `${MODEL_FILE} has no weightsManifest`);
+  const names: string[] = [];
   for (const g of groups as unknown[]) {
     const group = g as { paths?: unknown; weights?: unknown };
-    if (!Array.isArray(group?.paths) || !group.paths.every((p) => typeof p === 'string' && isPlainFileName(p))) {
+    if (!Array.isArray(group?.paths) || !group.paths.every((p) => typeof p === 'string' && plainFileName(p) !== null)) {
       damaged(dir, `${MODEL_FILE} lists weight paths that are not plain file names in the checkpoint directory`);
     }
     if (!Array.isArray(group.weights) || !group.weights.every(isWeightSpec)) damaged(dir, `${MODEL_FILE} has a malformed weightsManifest`);
+    names.push(...(group.paths as string[]).map((p) => plainFileName(p)!));
   }
+  if (new Set(names).size !== names.length) damaged(dir, `${MODEL_FILE} lists a weight file more than once`);
   const manifest = groups as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
   const specs = manifest.flatMap((g) => g.weights);
-  const buffers = manifest.flatMap((g) => g.paths.map((p) => readBytes(path.join(dir, p), 'weight file', dir)));
-  const data = Buffer.concat(buffers);
+  // Everything about the weight data follows from the config (bounded by parseMeta): check the
+  // manifest against it before opening a weight file, and each file's size before reading it.
   const expectedSpecs = parameterSpecs(meta.model);
   if (specs.length !== expectedSpecs.length) {
     damaged(dir, `${specs.length} weight tensors where the config (${meta.model.cell}, ${meta.model.layers} layers) needs ${expectedSpecs.length}`);
   }
-  const expectedBytes = specs.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
-  if (data.length !== expectedBytes) damaged(dir, `weight data is ${data.length} bytes, the manifest needs ${expectedBytes} (truncated file?)`);
-  const arrays: Float32Array[] = [];
-  let offset = 0;
   specs.forEach((spec, i) => {
     const want = expectedSpecs[i]!.shape;
     if (spec.dtype !== undefined && spec.dtype !== 'float32') damaged(dir, `weight ${spec.name} has dtype ${spec.dtype}, expected float32`);
     if (spec.shape.length !== want.length || spec.shape.some((d, k) => d !== want[k])) {
       damaged(dir, `weight ${spec.name} has shape [${spec.shape}] but the config needs [${want}]`);
     }
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    arrays.push(new Float32Array(data.buffer.slice(data.byteOffset + offset, data.byteOffset + offset + 4 * size)));
-    offset += 4 * size;
   });
-  for (const a of arrays) {
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) damaged(dir, 'weights contain NaN or Infinity');
+  const sizes = expectedSpecs.map((spec) => spec.shape.reduce((a, b) => a * b, 1));
+  const expectedBytes = 4 * sizes.reduce((a, b) => a + b, 0);
+  const files: OpenedFile[] = [];
+  const data = (() => {
+    try {
+      for (const name of names) files.push(openCheckpointFile(dir, name, 'weight file'));
+      const total = files.reduce((n, f) => n + f.size, 0);
+      if (total !== expectedBytes) damaged(dir, `weight data is ${total} bytes, the manifest needs ${expectedBytes} (truncated file?)`);
+      const bytes = new Uint8Array(expectedBytes);
+      let offset = 0;
+      for (const file of files) {
+        readOpened(dir, file, bytes, offset);
+        offset += file.size;
+      }
+      return bytes;
+    } finally {
+      closeFiles(files);
+    }
+  })();
+  const values = new Float32Array(data.buffer);
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) damaged(dir, 'weights contain NaN or Infinity');
+  const arrays: Float32Array[] = [];
+  let offset = 0;
+  for (const size of sizes) {
+    arrays.push(values.subarray(offset, offset + size));
+    offset += size;
   }
   return { dir, meta, vocab, params: fromKerasArrays(meta.model, arrays) };
 }
@@ -141,10 +195,8 @@ export function loadCheckpoint(given: string): LoadedCheckpoint {
 export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState | null {
   const info = checkpoint.meta.state;
   if (!info) return null;
-  const bytes = readBytes(path.join(checkpoint.dir, info.file), 'state file', checkpoint.dir);
-  const total = info.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes.length !== total * 4) damaged(checkpoint.dir, `${info.file} is ${bytes.length} bytes, expected ${total * 4} (truncated file?)`);
-  // Every tensor must fit the model it is stored with, or training would fail deep inside TF.js.
+  // Every tensor must fit the model it is stored with, or training would fail deep inside TF.js;
+  // checked (and the file's size with it) before the file is read.
   const { model } = checkpoint.meta;
   const wanted = new Map<string, number[]>();
   for (const spec of parameterSpecs(model)) {
@@ -156,17 +208,27 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
     wanted.set(`carried/${l}/h`, [batchSize, model.hidden]);
     if (model.cell === 'lstm') wanted.set(`carried/${l}/c`, [batchSize, model.hidden]);
   }
+  const seen = new Set<string>();
   for (const entry of info.tensors) {
     const want = wanted.get(entry.name);
     if (!want) damaged(checkpoint.dir, `${info.file} holds an unexpected tensor ${entry.name}`);
+    if (seen.has(entry.name)) damaged(checkpoint.dir, `${info.file} holds tensor ${entry.name} twice`);
+    seen.add(entry.name);
     if (want.length !== entry.shape.length || want.some((d, k) => d !== entry.shape[k])) {
       damaged(checkpoint.dir, `${info.file} tensor ${entry.name} has shape [${entry.shape}] but the model needs [${want}]`);
     }
   }
-  const names = new Set(info.tensors.map((e) => e.name));
   const adamNames = [...wanted.keys()].filter((n) => n.startsWith('adam.'));
-  if (info.adamStep > 0 && adamNames.some((n) => !names.has(n))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  if (info.adamStep > 0 && adamNames.some((n) => !seen.has(n))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
+  const total = info.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  const file = openCheckpointFile(checkpoint.dir, info.file, 'state file');
+  const all = new Float32Array(total);
+  try {
+    if (file.size !== total * 4) damaged(checkpoint.dir, `${info.file} is ${file.size} bytes, expected ${total * 4} (truncated file?)`);
+    readOpened(checkpoint.dir, file, new Uint8Array(all.buffer));
+  } finally {
+    closeFiles([file]);
+  }
   for (let i = 0; i < all.length; i++) if (!Number.isFinite(all[i]!)) damaged(checkpoint.dir, `${info.file} contains NaN or Infinity`);
   const m: ParamArrays = new Map();
   const v: ParamArrays = new Map();

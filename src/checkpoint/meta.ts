@@ -5,8 +5,8 @@
  * validation, since people do hand-edit it.
  */
 import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
-import { CELL_TYPES, type ModelConfig } from '../model/config.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
+import { CELL_TYPES, modelLimitProblem, type ModelConfig } from '../model/config.js';
+import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from '../train/config.js';
 import type { RngState } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 
@@ -151,6 +151,8 @@ export function parseMeta(text: string, path: string): CharnnMeta {
     if (!isPositiveInt(m[key])) fail(path, `model.${key} must be a positive integer`);
   }
   if (typeof m.dropout !== 'number' || !(m.dropout >= 0 && m.dropout < 1)) fail(path, 'model.dropout must be in [0, 1)');
+  const tooLarge = modelLimitProblem(m as unknown as ModelConfig);
+  if (tooLarge) fail(path, `model ${tooLarge}`);
   if (!Array.isArray(meta.vocabulary) || meta.vocabulary.some((c) => typeof c !== 'string')) fail(path, 'vocabulary must be a list of characters');
   if (meta.vocabulary.length !== m.vocabSize) fail(path, `vocabulary has ${meta.vocabulary.length} characters but model.vocabSize is ${m.vocabSize}`);
   if (!NORMALIZATIONS.includes(meta.normalization as Normalization)) fail(path, `normalization must be one of ${NORMALIZATIONS.join(', ')}`);
@@ -161,6 +163,8 @@ export function parseMeta(text: string, path: string): CharnnMeta {
     if (t[key] === undefined && fallback !== undefined) t[key] = fallback;
     else if (!ok(t[key])) fail(path, `training.${key} must be ${what}`);
   }
+  const trainTooLarge = trainLimitProblem(t as unknown as TrainConfig);
+  if (trainTooLarge) fail(path, `training ${trainTooLarge}`);
 
   const c = meta.corpus as Record<string, unknown> | undefined;
   if (!isObject(c)) fail(path, 'corpus info missing');

@@ -1,6 +1,7 @@
 /** `charnn export <checkpoint> <dir>`: the model as a static web page that samples in the browser. */
 import { Command } from 'commander';
 import { action } from './run-command.js';
+import { escapeControls } from '../util/escape.js';
 import { writeOut } from './output.js';
 
 export function makeExportCommand(): Command {
@@ -31,7 +32,7 @@ export function makeExportCommand(): Command {
           `serve the directory with any static web server and open index.html, e.g.`,
           `  python3 -m http.server --bind 127.0.0.1 --directory ${shellWord(dir)} 8000   →   http://127.0.0.1:8000/`,
         ];
-        await writeOut(`${lines.join('\n')}\n`);
+        await writeOut(`${lines.map(escapeControls).join('\n')}\n`);
       }),
     );
 }

@@ -45,13 +45,46 @@ export interface GenerateOptions extends EngineFlags {
   keepNfd?: boolean;
 }
 
-function readPrompts(source: string): string[] {
-  let text: string;
+/** More prompt text than any batch of samples needs; `--prompts /dev/zero` stops here. */
+export const MAX_PROMPTS_BYTES = 16 * 2 ** 20;
+
+/** Reads at most `max` bytes from a file or stdin (fd 0); null when there is more. */
+function readAtMost(source: string, max: number): Buffer | null {
+  const fd = source === '-' ? 0 : fs.openSync(source, 'r');
   try {
-    text = fs.readFileSync(source === '-' ? 0 : source, 'utf8');
-  } catch {
-    throw usageError(`cannot read prompts from ${source === '-' ? 'stdin' : source}`, 'pass a readable file with one prompt per line, or - for stdin');
+    const buffer = Buffer.alloc(max + 1);
+    let length = 0;
+    while (length <= max) {
+      let n: number;
+      try {
+        n = fs.readSync(fd, buffer, length, max + 1 - length, null);
+      } catch (error) {
+        // A non-blocking stdin with nothing yet: wait a little and read again.
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (n === 0) return buffer.subarray(0, length);
+      length += n;
+    }
+    return null;
+  } finally {
+    if (fd !== 0) fs.closeSync(fd);
   }
+}
+
+function readPrompts(source: string): string[] {
+  const name = source === '-' ? 'stdin' : source;
+  let data: Buffer | null;
+  try {
+    data = readAtMost(source, MAX_PROMPTS_BYTES);
+  } catch {
+    throw usageError(`cannot read prompts from ${name}`, 'pass a readable file with one prompt per line, or - for stdin');
+  }
+  if (data === null) {
+    throw usageError(`the prompts from ${name} are larger than ${MAX_PROMPTS_BYTES / 2 ** 20} MB`, 'give fewer or shorter prompts, in several runs if need be');
+  }
+  const text = data.toString('utf8');
   const lines = text.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   if (lines.length === 0) {

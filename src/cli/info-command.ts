@@ -1,6 +1,7 @@
 /** `charnn info <checkpoint>` */
 import { Command } from 'commander';
 import { parameterCount } from '../model/config.js';
+import { escapeControls, safeJson } from '../util/escape.js';
 import { writeOut } from './output.js';
 import { action } from './run-command.js';
 
@@ -44,7 +45,7 @@ export function makeInfoCommand(): Command {
           engine: meta.engine,
         };
         if (options.json) {
-          await writeOut(`${JSON.stringify(info)}\n`);
+          await writeOut(`${safeJson(info)}\n`);
           return;
         }
         const rows: [string, string][] = [
@@ -62,7 +63,8 @@ export function makeInfoCommand(): Command {
           ['created', `${meta.createdAt} by charnn ${meta.charnnVersion}`],
         ];
         const width = Math.max(...rows.map(([k]) => k.length));
-        await writeOut(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+        // The corpus name and path, dates and versions come from the checkpoint: escaped.
+        await writeOut(rows.map(([k, v]) => `${k.padEnd(width)}  ${escapeControls(v)}`).join('\n') + '\n');
       }),
     );
 }

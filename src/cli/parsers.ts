@@ -12,6 +12,15 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** A parser for positive whole numbers up to `max` (sizes that allocate memory or threads). */
+export function positiveIntAtMost(max: number): (value: string) => number {
+  return (value) => {
+    const n = positiveInt(value);
+    if (n > max) throw new InvalidArgumentError(`expected at most ${max.toLocaleString('en-US')}, got "${value}".`);
+    return n;
+  };
+}
+
 export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a whole number ≥ 0, got "${value}".`);

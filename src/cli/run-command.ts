@@ -4,6 +4,7 @@
  * reported with its stack only under --debug / CHARNN_DEBUG=1.
  */
 import { CharnnError } from '../util/errors.js';
+import { escapeControls } from '../util/escape.js';
 import { writeErr } from './output.js';
 
 export function debugEnabled(): boolean {
@@ -12,14 +13,15 @@ export function debugEnabled(): boolean {
 
 export function reportError(error: unknown): number {
   if (error instanceof CharnnError) {
-    writeErr(`charnn: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+    // Messages name files and quote checkpoint contents: nothing in them may reach the terminal raw.
+    writeErr(escapeControls(`charnn: ${error.message}${error.hint ? ` (${error.hint})` : ''}`));
     if (debugEnabled() && error.stack) writeErr(error.stack);
     return error.exitCode;
   }
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'EPIPE') return 0;
   const message = e?.message ?? String(error);
-  writeErr(`charnn: internal error: ${message.split('\n')[0]} (run with --debug for details and please report it)`);
+  writeErr(escapeControls(`charnn: internal error: ${message.split('\n')[0]} (run with --debug for details and please report it)`));
   if (debugEnabled() && e?.stack) writeErr(e.stack);
   return 1;
 }

@@ -3,6 +3,7 @@
  * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
  */
 import path from 'node:path';
+import { escapeControls } from '../util/escape.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { normalizeText } from '../data/corpus.js';
 import { disposeParams, paramsToArrays } from '../model/params.js';
@@ -49,7 +50,7 @@ export async function runSample(checkpointPath: string, options: SampleOptions):
     session,
     color: colorFromEnv(),
     header: {
-      name: `${runDir}/${path.basename(checkpoint.dir)}`,
+      name: escapeControls(`${runDir}/${path.basename(checkpoint.dir)}`),
       model: `${meta.model.cell.toUpperCase()} ${meta.model.layers}×${meta.model.hidden}`,
       vocabSize: vocab.size,
       detail: `step ${formatCount(meta.progress.step)}${best !== null ? ` · val ${formatLoss(best, 3)}` : ''}`,

@@ -3,14 +3,14 @@ import { Command, Option } from 'commander';
 import os from 'node:os';
 import { BACKEND_NAMES, defaultWorkers, type BackendName } from '../backend/names.js';
 import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
-import { CELL_TYPES, DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
+import { CELL_TYPES, DEFAULT_MODEL_CONFIG, MODEL_LIMITS, type ModelConfig } from '../model/config.js';
+import { DEFAULT_TRAIN_CONFIG, TRAIN_LIMITS, type TrainConfig } from '../train/config.js';
 import type { TrainRequest } from '../train/setup.js';
 import { action } from './run-command.js';
 import { engineOption, startEngine, threadsOption } from './engine-options.js';
 import type { EngineChoice } from '../engine/engine.js';
 import {
-  dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveNumber, integer,
+  dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveIntAtMost, positiveNumber, integer,
 } from './parsers.js';
 import { bundledCorpus } from './paths.js';
 import { usageError } from '../util/errors.js';
@@ -69,13 +69,13 @@ export function makeTrainCommand(): Command {
     .description('train a character-level language model on a text file or a directory of text files')
     .argument('[corpus]', 'UTF-8 text file or directory (default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)')
     .addOption(new Option('--cell <type>', 'recurrent cell').choices(CELL_TYPES).default(m.cell))
-    .option('--layers <n>', 'recurrent layers', positiveInt, m.layers)
-    .option('--hidden <n>', 'hidden units per layer', positiveInt, m.hidden)
-    .option('--embedding <n>', 'character embedding size', positiveInt, m.embedding)
+    .option('--layers <n>', 'recurrent layers', positiveIntAtMost(MODEL_LIMITS.layers), m.layers)
+    .option('--hidden <n>', 'hidden units per layer', positiveIntAtMost(MODEL_LIMITS.hidden), m.hidden)
+    .option('--embedding <n>', 'character embedding size', positiveIntAtMost(MODEL_LIMITS.embedding), m.embedding)
     .option('--dropout <rate>', 'dropout on each layer\'s output while training, in [0, 1)', dropoutRate, m.dropout)
     .addOption(new Option('--normalize <form>', 'Unicode normalisation (nfd splits Hangul syllables into jamo)').choices(NORMALIZATIONS).default('none'))
-    .option('--batch <n>', 'parallel streams per step', positiveInt, d.batchSize)
-    .option('--seq-len <n>', 'characters per stream per step (truncated BPTT length)', positiveInt, d.seqLen)
+    .option('--batch <n>', 'parallel streams per step', positiveIntAtMost(TRAIN_LIMITS.batchSize), d.batchSize)
+    .option('--seq-len <n>', 'characters per stream per step (truncated BPTT length)', positiveIntAtMost(TRAIN_LIMITS.seqLen), d.seqLen)
     .option('--val-frac <x>', 'fraction of the corpus (its end) held out for validation', openFraction, d.valFrac)
     .option('--lr <x>', 'Adam learning rate', positiveNumber, d.lr)
     .option('--lr-decay <x>', 'multiply the learning rate by this every --lr-decay-every steps', positiveNumber, d.lrDecay)
@@ -91,7 +91,7 @@ export function makeTrainCommand(): Command {
     .option('--sample-length <n>', 'characters per sample after each evaluation (0 = none)', nonNegativeInt, d.sampleLength)
     .option('--keep <n>', 'how many latest snapshots to keep besides best/', positiveInt, d.keep)
     .option('--max-recoveries <n>', 'times to restore the last checkpoint with a halved learning rate when training diverges', nonNegativeInt, d.maxRecoveries)
-    .option('--workers <n>', 'tfjs engine: threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveInt)
+    .option('--workers <n>', 'tfjs engine: threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveIntAtMost(TRAIN_LIMITS.workers))
     .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>)')
     .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory')
     .option('--init-from <checkpoint>', 'fine-tune: a new run on the corpus, starting from this checkpoint\'s weights (new characters are added; --lr, --dropout, --batch and --seq-len may change, the model\'s shape may not)')

@@ -21,6 +21,32 @@ export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'vocabSize'> = {
   dropout: 0,
 };
 
+/**
+ * The largest model charnn builds or loads. Numbers read from a checkpoint
+ * (or given as flags) are checked against these before anything is
+ * allocated: a hand-made charnn.json with 10,000,000 layers is refused, not
+ * an out-of-memory crash. Far above anything that trains on a CPU.
+ */
+export const MODEL_LIMITS = {
+  layers: 64,
+  hidden: 16_384,
+  embedding: 16_384,
+  /** Every Unicode code point. */
+  vocabSize: 0x110000,
+  /** 2^29 float32 parameters = 2 GiB of weights. */
+  parameters: 2 ** 29,
+} as const;
+
+/** What exceeds MODEL_LIMITS in a config (fields already positive integers), or null. */
+export function modelLimitProblem(c: ModelConfig): string | null {
+  for (const key of ['layers', 'hidden', 'embedding', 'vocabSize'] as const) {
+    if (c[key] > MODEL_LIMITS[key]) return `${key} ${c[key]} exceeds the limit of ${MODEL_LIMITS[key].toLocaleString('en-US')}`;
+  }
+  const n = parameterCount(c);
+  if (n > MODEL_LIMITS.parameters) return `${n.toLocaleString('en-US')} parameters exceed the limit of ${MODEL_LIMITS.parameters.toLocaleString('en-US')}`;
+  return null;
+}
+
 /** Gate blocks per cell: the width of kernel columns is gates × hidden. */
 export function gateCount(cell: CellType): number {
   return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;

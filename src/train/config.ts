@@ -50,6 +50,30 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   workers: 1,
 };
 
+/**
+ * Upper bounds of the settings that size allocations or threads, checked
+ * for flags and for configs read from checkpoints alike.
+ */
+export const TRAIN_LIMITS = {
+  batchSize: 16_384,
+  seqLen: 65_536,
+  /** batchSize × seqLen: the characters of one step. */
+  batchChars: 2 ** 24,
+  workers: 256,
+  sampleTemperatures: 32,
+  sampleLength: 1_000_000,
+} as const;
+
+/** What exceeds TRAIN_LIMITS in a config, named by its config field, or null. */
+export function trainLimitProblem(c: Pick<TrainConfig, 'batchSize' | 'seqLen' | 'workers' | 'sampleTemperatures' | 'sampleLength'>): string | null {
+  for (const key of ['batchSize', 'seqLen', 'workers', 'sampleLength'] as const) {
+    if (c[key] > TRAIN_LIMITS[key]) return `${key} ${c[key]} exceeds the limit of ${TRAIN_LIMITS[key].toLocaleString('en-US')}`;
+  }
+  if (c.batchSize * c.seqLen > TRAIN_LIMITS.batchChars) return `batchSize × seqLen ${(c.batchSize * c.seqLen).toLocaleString('en-US')} exceeds the limit of ${TRAIN_LIMITS.batchChars.toLocaleString('en-US')}`;
+  if (c.sampleTemperatures.length > TRAIN_LIMITS.sampleTemperatures) return `${c.sampleTemperatures.length} sample temperatures exceed the limit of ${TRAIN_LIMITS.sampleTemperatures}`;
+  return null;
+}
+
 /** Learning rate at a step, with step decay. */
 export function learningRateAt(c: Pick<TrainConfig, 'lr' | 'lrDecay' | 'lrDecayEvery'>, step: number, recoveryFactor = 1): number {
   const decays = c.lrDecay === 1 ? 0 : Math.floor(step / c.lrDecayEvery);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { splitTrainVal } from '../data/batches.js';
 import { readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
 import { showChar, Vocabulary } from '../data/vocabulary.js';
-import { DEFAULT_MODEL_CONFIG, type ModelConfig } from '../model/config.js';
+import { DEFAULT_MODEL_CONFIG, modelLimitProblem, type ModelConfig } from '../model/config.js';
 import { extendVocabulary } from '../model/extend-vocabulary.js';
 import { disposeParams, initParamArrays, paramsToArrays, type ParamArrays, type Params } from '../model/params.js';
 import { Rng } from '../util/rng.js';
@@ -16,7 +16,7 @@ import { usageError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
 import type { InitFrom } from '../checkpoint/meta.js';
 import { checkWritableDirectory } from '../checkpoint/files.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './config.js';
+import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
 import { fitRunLayout } from './run-layout.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
@@ -79,6 +79,8 @@ function prepareNew(request: TrainRequest): Trainer {
   const vocab = Vocabulary.fromText(corpus.text);
   return newRun(request, corpus, vocab, request.normalization, (training) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
+    const tooLarge = modelLimitProblem(model);
+    if (tooLarge) throw usageError(`the model is too large: ${tooLarge}`, 'use fewer --layers or a smaller --hidden or --embedding');
     return { model, params: initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: [] };
   });
 }
@@ -134,6 +136,8 @@ interface ModelStart {
 function newRun(request: TrainRequest, corpus: Corpus, vocab: Vocabulary, normalization: Normalization, start: (training: TrainConfig) => ModelStart): Trainer {
   const ids = vocab.encode(corpus.text);
   const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
+  const tooMuch = trainLimitProblem(requested);
+  if (tooMuch) throw usageError(`a training step would be too large: ${tooMuch}`, 'use a smaller --batch or --seq-len');
   const { train, val } = splitTrainVal(ids, requested.valFrac);
   // A short text trains with a smaller layout; charnn.json records the one used.
   const layout = fitRunLayout(train.length, val.length, requested, requested.valFrac);

@@ -17,6 +17,7 @@ import {
   formatPercent,
   formatTemperature,
 } from '../format.js';
+import { escapeControls } from '../../util/escape.js';
 import { displayWidth, flattenText, truncateStart, wrapWords } from '../text.js';
 import { type Row, type Seg, fitFirst, joinFit, rowText, seg } from './Line.js';
 
@@ -35,7 +36,7 @@ export function headerRow(s: DashboardState, width: number): Row {
   const parts = (compact: boolean): Row[] => {
     const n = compact ? formatCompact : formatCount;
     const row: Row[] = [
-      [seg(flattenText(info.corpusName), { bold: true, color: 'cyan' })],
+      [seg(escapeControls(info.corpusName), { bold: true, color: 'cyan' })],
       [seg(`${n(info.corpusChars)} chars`)],
       labelled('vocab', String(info.vocabSize)),
       [seg(`${info.cell.toUpperCase()} ${info.layers}×${info.hidden}`, BOLD)],
@@ -164,7 +165,7 @@ export function checkpointRows(s: DashboardState, width: number, rows: 1 | 2): R
       seg(`@${formatCompact(at)}`),
       seg(extra, { color: 'green' }),
       seg(' → ', DIM),
-      seg(truncateStart(flattenText(path), Math.max(4, room - displayWidth(fixed)))),
+      seg(truncateStart(escapeControls(path), Math.max(4, room - displayWidth(fixed)))),
     ];
   };
   const items: Row[] = [];

@@ -25,6 +25,7 @@ import {
   formatLr,
   formatTemperature,
 } from '../format.js';
+import { escapeControls } from '../../util/escape.js';
 import { flattenText, sanitizeMultiline } from '../text.js';
 
 export function describeStopReason(reason: StopReason): string {
@@ -56,7 +57,7 @@ export function describeLimit(info: RunInfo): string | null {
 
 export function formatRunHeader(info: RunInfo): string {
   const parts = [
-    `run ${flattenText(info.corpusName)}`,
+    `run ${escapeControls(info.corpusName)}`,
     `${formatCount(info.corpusChars)} chars`,
     `vocab ${info.vocabSize}`,
     `${describeModel(info)} (emb ${info.embedding}${info.dropout > 0 ? `, dropout ${info.dropout}` : ''})`,
@@ -66,7 +67,7 @@ export function formatRunHeader(info: RunInfo): string {
   ];
   const limit = describeLimit(info);
   if (limit) parts.push(`limit ${limit}`);
-  if (info.resumedFrom) parts.push(`resumed from ${flattenText(info.resumedFrom)} at step ${info.startStep}`);
+  if (info.resumedFrom) parts.push(`resumed from ${escapeControls(info.resumedFrom)} at step ${info.startStep}`);
   return parts.join(' · ');
 }
 
@@ -93,7 +94,7 @@ export function formatEvalLine(e: EvalEvent): string {
 }
 
 export function formatCheckpointLine(e: CheckpointEvent): string {
-  return `checkpoint ${e.kind} → ${flattenText(e.path)}`;
+  return `checkpoint ${e.kind} → ${escapeControls(e.path)}`;
 }
 
 export function formatNoteLine(note: string): string {
@@ -113,8 +114,8 @@ export function formatDoneLine(e: DoneEvent): string {
   if (e.bestValLoss !== null) {
     parts.push(`best val ${formatLoss(e.bestValLoss)} nats (${formatBpc(e.bestValLoss)} bpc)`);
   }
-  if (e.latestPath) parts.push(`latest → ${flattenText(e.latestPath)}`);
-  if (e.bestPath) parts.push(`best → ${flattenText(e.bestPath)}`);
+  if (e.latestPath) parts.push(`latest → ${escapeControls(e.latestPath)}`);
+  if (e.bestPath) parts.push(`best → ${escapeControls(e.bestPath)}`);
   return parts.join(' · ');
 }
 

@@ -1,0 +1,99 @@
+/**
+ * Reading a checkpoint while a save swaps latest/ under it: every read
+ * succeeds and returns one save, never "damaged" and never two saves mixed
+ * (issue 11: 2 reads in 20,000 failed). Once with the real trainer saving
+ * every step, once with the swap placed exactly between two file reads.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { initBackend } from '../../src/backend/index.js';
+import { replaceDirectoryAtomically } from '../../src/checkpoint/files.js';
+import { loadCheckpoint } from '../../src/checkpoint/load.js';
+import { saveCheckpoint } from '../../src/checkpoint/save.js';
+import { disposeParams } from '../../src/model/params.js';
+import { BIN, ROOT, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+
+let dir: string;
+
+beforeAll(async () => {
+  await initBackend('cpu');
+  dir = tempDir('charnn-race-');
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('a reader racing the trainer', () => {
+  it('loads latest/ whole while it is replaced after every step', async () => {
+    const corpus = smallCorpus(dir, 12_000);
+    const out = path.join(dir, 'run');
+    const child = spawn(process.execPath, [BIN, 'train', corpus, '--layers', '1', '--hidden', '8', '--embedding', '4', '--batch', '2',
+      '--seq-len', '8', '--eval-every', '1', '--eval-batches', '1', '--sample-length', '0', '--backend', 'cpu', '--workers', '1',
+      '--max-steps', '100000', '--no-ui', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    try {
+      const latest = path.join(out, 'latest');
+      const start = Date.now();
+      while (!fs.existsSync(path.join(latest, 'charnn.json'))) {
+        if (Date.now() - start > 20_000) throw new Error(`no latest/ after 20 s: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      let reads = 0;
+      const steps = new Set<number>();
+      const failures: string[] = [];
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        try {
+          const checkpoint = loadCheckpoint(latest);
+          steps.add(checkpoint.meta.progress.step);
+          disposeParams(checkpoint.params);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+        reads++;
+        // Let the event loop run now and then (the child's stderr).
+        if (reads % 50 === 0) await new Promise((r) => setImmediate(r));
+      }
+      expect(failures, `${failures.length} of ${reads} reads failed`).toEqual([]);
+      // The race was real: many saves happened during the reads.
+      expect(steps.size).toBeGreaterThan(5);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
+
+  it('a swap between reading charnn.json and the weights: the read starts over and returns the new save whole', async () => {
+    const run = trainTiny(dir, 'gru', ['--workers', '1']);
+    const latest = path.join(run, 'latest');
+    // The next save: same model, other weights and step, written aside first.
+    const old = loadCheckpoint(latest);
+    const next = path.join(dir, 'next');
+    const params = new Map([...old.params].map(([name, t]) => [name, t.mul(2)]));
+    await saveCheckpoint(next, { meta: { ...old.meta, progress: { ...old.meta.progress, step: 99 } }, params, adam: null, carried: null });
+    const nextFiles = Object.fromEntries(fs.readdirSync(next).map((f) => [f, fs.readFileSync(path.join(next, f))]));
+    const realOpen = fs.openSync;
+    let swapped = false;
+    const spy = vi.spyOn(fs, 'openSync').mockImplementation(((file: fs.PathLike, ...rest: unknown[]) => {
+      if (!swapped && String(file) === path.join(latest, 'weights.bin')) {
+        swapped = true;
+        replaceDirectoryAtomically(latest, nextFiles);
+      }
+      return (realOpen as (...a: unknown[]) => number)(file, ...rest);
+    }) as typeof fs.openSync);
+    try {
+      const read = loadCheckpoint(latest);
+      expect(swapped).toBe(true);
+      expect(read.meta.progress.step).toBe(99);
+      for (const [name, t] of params) expect(Array.from(read.params.get(name)!.dataSync())).toEqual(Array.from(t.dataSync()));
+      disposeParams(read.params);
+    } finally {
+      spy.mockRestore();
+      disposeParams(old.params);
+      disposeParams(params);
+    }
+  });
+});
