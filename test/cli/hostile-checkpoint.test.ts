@@ -143,6 +143,14 @@ describe('config numbers are bounded before allocating', () => {
   });
 });
 
+describe('flags are bounded the same way', () => {
+  it.concurrent('train --layers 64 --hidden 16384 (136 billion parameters)', async () => {
+    const r = await runCliMeasured(['train', path.join(dir, 'small.txt'), '--layers', '64', '--hidden', '16384', '--no-ui', '--out', path.join(dir, 'too-large')]);
+    expectRefused(r, /^charnn: the model is too large: 136,374,\d{3},\d{3} parameters exceed the limit of 536,870,912 \(use fewer --layers/);
+    expect(fs.existsSync(path.join(dir, 'too-large'))).toBe(false);
+  });
+});
+
 describe('prompts are read with a bound', () => {
   it.concurrent('--prompts /dev/zero and an endless stdin', async () => {
     expectRefused(await runCliMeasured(['generate', run, '--prompts', '/dev/zero']), /^charnn: the prompts from \/dev\/zero are larger than 16 MB/);
