@@ -112,6 +112,8 @@ const TRAINING_CHECKS: [keyof TrainConfig, (x: unknown) => boolean, string, unkn
   ['maxBadSteps', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.maxBadSteps],
   ['maxRecoveries', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.maxRecoveries],
   ['workers', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.workers],
+  // Runs written before resets existed continue without them, exactly as they were.
+  ['stateResets', (x) => isFiniteNumber(x) && x >= 0 && x <= 1, 'a number from 0 to 1', 0],
 ];
 
 function isHistory(x: unknown): x is [number, number][] {

@@ -58,6 +58,13 @@ export function openFraction(value: string): number {
   return n;
 }
 
+/** [0, 1] — for shares such as --state-resets. */
+export function fraction(value: string): number {
+  const n = finite(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`expected a number from 0 to 1, got "${value}".`);
+  return n;
+}
+
 /** [0, 1) — for --dropout. */
 export function dropoutRate(value: string): number {
   const n = finite(value);

@@ -10,7 +10,7 @@ import { action } from './run-command.js';
 import { engineOption, startEngine, threadsOption } from './engine-options.js';
 import type { EngineChoice } from '../engine/engine.js';
 import {
-  dropoutRate, duration, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveIntAtMost, positiveNumber, integer,
+  dropoutRate, duration, fraction, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveIntAtMost, positiveNumber, integer,
 } from './parsers.js';
 import { bundledCorpus } from './paths.js';
 import { usageError } from '../util/errors.js';
@@ -40,6 +40,7 @@ interface TrainOptions {
   keep: number;
   maxRecoveries: number;
   workers?: number;
+  stateResets: number;
   out?: string;
   resume?: string;
   initFrom?: string;
@@ -59,7 +60,7 @@ const TRAIN_KEYS: Record<string, keyof TrainConfig> = {
   batch: 'batchSize', seqLen: 'seqLen', valFrac: 'valFrac', lr: 'lr', lrDecay: 'lrDecay', lrDecayEvery: 'lrDecayEvery',
   clip: 'clip', seed: 'seed', maxSteps: 'maxSteps', maxEpochs: 'maxEpochs', maxTime: 'maxTimeMs', evalEvery: 'evalEvery',
   evalBatches: 'evalBatches', sampleTemperatures: 'sampleTemperatures', sampleLength: 'sampleLength', keep: 'keep',
-  maxRecoveries: 'maxRecoveries', workers: 'workers',
+  maxRecoveries: 'maxRecoveries', workers: 'workers', stateResets: 'stateResets',
 };
 
 export function makeTrainCommand(): Command {
@@ -91,6 +92,7 @@ export function makeTrainCommand(): Command {
     .option('--sample-length <n>', 'characters per sample after each evaluation (0 = none)', nonNegativeInt, d.sampleLength)
     .option('--keep <n>', 'how many latest snapshots to keep besides best/', positiveInt, d.keep)
     .option('--max-recoveries <n>', 'times to restore the last checkpoint with a halved learning rate when training diverges', nonNegativeInt, d.maxRecoveries)
+    .option('--state-resets <share>', 'share of the streams whose carried state starts from zero at each window, so unprimed samples start well (0 = only at epoch starts)', fraction, d.stateResets)
     .option('--workers <n>', 'tfjs engine: threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveIntAtMost(TRAIN_LIMITS.workers))
     .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>)')
     .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory')

@@ -26,6 +26,12 @@ export interface TrainConfig {
   maxRecoveries: number;
   /** Threads computing gradients on shards of each batch (data parallel). */
   workers: number;
+  /**
+   * Share of the streams whose carried state is reset to zero before each
+   * window (drawn per stream from the run's RNG), so that the zero state an
+   * unprimed sample starts from is one the model has learnt to read from.
+   */
+  stateResets: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -48,6 +54,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   maxBadSteps: 5,
   maxRecoveries: 3,
   workers: 1,
+  stateResets: 0.05,
 };
 
 /**

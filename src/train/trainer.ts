@@ -11,7 +11,7 @@ import type { Normalization } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { parameterCount, type ModelConfig } from '../model/config.js';
 import { paramsToArrays, disposeParams, type ParamArrays } from '../model/params.js';
-import { zeroState, type StateArrays } from '../model/state.js';
+import { resetStreams, zeroState, type StateArrays } from '../model/state.js';
 import type { Engine } from '../engine/engine.js';
 import { generate } from '../sample/generate.js';
 import { Sampler } from '../sample/sampler.js';
@@ -25,6 +25,7 @@ import { learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
 import { Adam, clipScale, globalNorm } from './optimizer.js';
 import { evaluate } from './evaluate.js';
+import { pickResets } from './state-resets.js';
 import { faultLoss } from './fault-injection.js';
 import { CHARNN_VERSION } from '../version.js';
 
@@ -279,7 +280,9 @@ export class Trainer {
       await new Promise<void>((resolve) => setImmediate(resolve));
 
       const stepStart = performance.now();
+      // A share of the streams restart from zero, so the zero state unprimed samples start from is familiar.
       if (this.progress.batch === 0) this.carried = zeroState(this.setup.model, t.batchSize);
+      else resetStreams(this.carried, pickResets(this.rng, t.batchSize, t.stateResets));
       const { inputs, targets } = this.trainStream.batch(this.progress.batch);
       const batch = { inputs, targets, batchSize: t.batchSize, seqLen: t.seqLen };
       const result = await this.engine.gradients(this.weights, batch, this.carried, this.rng);

@@ -1,8 +1,8 @@
 /**
  * Same seed, same backend: the same loss sequence. N steps, save, resume for
- * N more: the same weights as 2N straight steps (dropout on, so the RNG
- * state, the data cursor, the carried hidden state and Adam's moments must
- * all survive the checkpoint).
+ * N more: the same weights as 2N straight steps (dropout and state resets
+ * on, so the RNG state, the data cursor, the carried hidden state and Adam's
+ * moments must all survive the checkpoint).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,14 +23,14 @@ beforeAll(async () => {
   corpus = smallCorpus(dir, 12_000);
 });
 
-function request(out: string, maxSteps: number, resume: string | null = null, workers = 1, engine: EngineName = 'tfjs'): TrainRequest {
+function request(out: string, maxSteps: number, resume: string | null = null, workers = 1, engine: EngineName = 'tfjs', stateResets = 0.25): TrainRequest {
   return {
     corpusPath: corpus,
     normalization: 'none',
     model: resume ? {} : { cell: 'lstm', layers: 2, hidden: 24, embedding: 8, dropout: 0.2 },
     training: {
       batchSize: 4, seqLen: 16, maxSteps, evalEvery: 6, evalBatches: 2, sampleLength: 0, seed: 3, workers,
-      ...(resume ? {} : { maxEpochs: null }),
+      ...(resume ? {} : { maxEpochs: null, stateResets }),
     },
     outDir: out,
     resume,
@@ -64,6 +64,14 @@ describe('training', () => {
     expect(b).toEqual(a);
   });
 
+  it('resets some streams\' carried state between windows, drawn from the run\'s RNG', async () => {
+    const withResets = await train(request(path.join(dir, 'resets'), 8));
+    const without = await train(request(path.join(dir, 'no-resets'), 8, null, 1, 'tfjs', 0));
+    // The first window starts from zero either way; later ones differ only where streams were reset.
+    expect(withResets[0]).toBe(without[0]);
+    expect(withResets.slice(1)).not.toEqual(without.slice(1));
+  });
+
   it.each([1, 2])('resumes exactly with %i worker(s): N + N steps equal 2N straight steps', async (workers) => {
     const straight = path.join(dir, `straight-${workers}`);
     const split = path.join(dir, `split-${workers}`);
@@ -89,7 +97,7 @@ describe('data-parallel training', () => {
       corpusPath: corpus,
       normalization: 'none',
       model: { cell: 'gru', layers: 2, hidden: 24, embedding: 8, dropout },
-      training: { batchSize: 6, seqLen: 16, maxSteps: 20, maxEpochs: null, evalEvery: 20, evalBatches: 1, sampleLength: 0, seed: 5, workers },
+      training: { batchSize: 6, seqLen: 16, maxSteps: 20, maxEpochs: null, evalEvery: 20, evalBatches: 1, sampleLength: 0, seed: 5, workers, stateResets: 0.2 },
       outDir: out,
       resume: null,
       backend: 'wasm',
