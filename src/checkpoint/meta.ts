@@ -105,6 +105,7 @@ const TRAINING_CHECKS: [keyof TrainConfig, (x: unknown) => boolean, string, unkn
   ['maxEpochs', (x) => x === null || (isFiniteNumber(x) && x > 0), 'a number > 0 or null', null],
   ['maxTimeMs', (x) => x === null || (isFiniteNumber(x) && x > 0), 'a number > 0 or null', null],
   ['evalEvery', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.evalEvery],
+  ['firstEvalMs', (x) => isFiniteNumber(x) && x >= 0, 'a number ≥ 0', DEFAULT_TRAIN_CONFIG.firstEvalMs],
   ['evalBatches', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.evalBatches],
   ['sampleTemperatures', (x) => Array.isArray(x) && x.every((t) => isFiniteNumber(t) && t >= 0), 'a list of numbers ≥ 0', DEFAULT_TRAIN_CONFIG.sampleTemperatures],
   ['sampleLength', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.sampleLength],

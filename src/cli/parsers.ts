@@ -97,6 +97,11 @@ export function duration(value: string): number {
   return ms;
 }
 
+/** A duration, or 0 (off). */
+export function durationOrZero(value: string): number {
+  return /^\s*0+(\.0*)?\s*$/.test(value) ? 0 : duration(value);
+}
+
 /** Comma-separated list with an element parser. */
 export function listOf<T>(parse: (v: string) => T): (value: string) => T[] {
   return (value: string) => value.split(',').filter((v) => v.trim() !== '').map((v) => parse(v.trim()));

@@ -10,7 +10,7 @@ import { action } from './run-command.js';
 import { engineOption, startEngine, threadsOption } from './engine-options.js';
 import type { EngineChoice } from '../engine/engine.js';
 import {
-  dropoutRate, duration, fraction, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveIntAtMost, positiveNumber, integer,
+  dropoutRate, duration, durationOrZero, fraction, listOf, nonNegativeInt, nonNegativeNumber, openFraction, positiveInt, positiveIntAtMost, positiveNumber, integer,
 } from './parsers.js';
 import { bundledCorpus } from './paths.js';
 import { usageError } from '../util/errors.js';
@@ -34,6 +34,7 @@ interface TrainOptions {
   maxEpochs?: number;
   maxTime?: number;
   evalEvery: number;
+  firstEval: number;
   evalBatches: number;
   sampleTemperatures: number[];
   sampleLength: number;
@@ -58,7 +59,7 @@ const MODEL_KEYS: Record<string, keyof Omit<ModelConfig, 'vocabSize'>> = {
 };
 const TRAIN_KEYS: Record<string, keyof TrainConfig> = {
   batch: 'batchSize', seqLen: 'seqLen', valFrac: 'valFrac', lr: 'lr', lrDecay: 'lrDecay', lrDecayEvery: 'lrDecayEvery',
-  clip: 'clip', seed: 'seed', maxSteps: 'maxSteps', maxEpochs: 'maxEpochs', maxTime: 'maxTimeMs', evalEvery: 'evalEvery',
+  clip: 'clip', seed: 'seed', maxSteps: 'maxSteps', maxEpochs: 'maxEpochs', maxTime: 'maxTimeMs', evalEvery: 'evalEvery', firstEval: 'firstEvalMs',
   evalBatches: 'evalBatches', sampleTemperatures: 'sampleTemperatures', sampleLength: 'sampleLength', keep: 'keep',
   maxRecoveries: 'maxRecoveries', workers: 'workers', stateResets: 'stateResets',
 };
@@ -87,6 +88,10 @@ export function makeTrainCommand(): Command {
     .option('--max-epochs <x>', 'stop after this many passes over the training text', positiveNumber)
     .option('--max-time <duration>', 'stop after this long, e.g. 90s, 20m, 2h', duration)
     .option('--eval-every <n>', 'steps between validation, samples and checkpoints', positiveInt, d.evalEvery)
+    .addOption(
+      new Option('--first-eval <duration>', 'the first validation, samples and checkpoint come after this much training, then every --eval-every steps (0 = off)')
+        .argParser(durationOrZero).default(d.firstEvalMs, `${d.firstEvalMs / 1000}s`),
+    )
     .option('--eval-batches <n>', 'validation batches per evaluation (0 = the whole validation split)', nonNegativeInt, d.evalBatches)
     .option('--sample-temperatures <list>', 'temperatures of the samples shown after each evaluation', listOf(nonNegativeNumber), d.sampleTemperatures)
     .option('--sample-length <n>', 'characters per sample after each evaluation (0 = none)', nonNegativeInt, d.sampleLength)
@@ -116,10 +121,8 @@ export function makeTrainCommand(): Command {
           const value = options[key as keyof TrainOptions];
           if (explicit(key) || (!options.resume && value !== undefined)) (training as Record<string, unknown>)[field] = value;
         }
-        // Without any limit a run stops after char-rnn's default of 50 epochs.
-        if (!options.resume && options.maxSteps === undefined && options.maxEpochs === undefined && options.maxTime === undefined) {
-          training.maxEpochs = 50;
-        }
+        // Without a limit or --eval-every, a new run's schedule follows the text's length (train/default-schedule.ts).
+        if (!options.resume && !explicit('evalEvery')) delete training.evalEvery;
         if (options.resume && explicit('maxSteps') === false && explicit('maxEpochs') === false && explicit('maxTime') === false) {
           // A resumed run keeps its own limits unless new ones are given.
         } else if (options.resume) {

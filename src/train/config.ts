@@ -13,6 +13,12 @@ export interface TrainConfig {
   maxEpochs: number | null;
   maxTimeMs: number | null;
   evalEvery: number;
+  /**
+   * The first validation (with samples and a checkpoint) of a session comes
+   * after this much training time, unless an evalEvery step comes first, so
+   * a run shows its worth within seconds; 0 = only every evalEvery steps.
+   */
+  firstEvalMs: number;
   /** Validation batches per eval; 0 = the whole validation split. */
   evalBatches: number;
   /** Sample temperatures shown after each eval (empty = no samples). */
@@ -47,6 +53,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   maxEpochs: null,
   maxTimeMs: null,
   evalEvery: 200,
+  firstEvalMs: 10_000,
   evalBatches: 0,
   sampleTemperatures: [0.5, 0.8, 1.0],
   sampleLength: 200,

@@ -18,6 +18,7 @@ import type { InitFrom } from '../checkpoint/meta.js';
 import { checkWritableDirectory } from '../checkpoint/files.js';
 import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
+import { defaultSchedule } from './default-schedule.js';
 import { fitRunLayout } from './run-layout.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
 import type { Engine, EngineName } from '../engine/engine.js';
@@ -141,14 +142,21 @@ function newRun(request: TrainRequest, corpus: Corpus, vocab: Vocabulary, normal
   const { train, val } = splitTrainVal(ids, requested.valFrac);
   // A short text trains with a smaller layout; charnn.json records the one used.
   const layout = fitRunLayout(train.length, val.length, requested, requested.valFrac);
-  const training: TrainConfig = { ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen };
+  const stepsPerEpoch = Math.floor(Math.floor((train.length - 1) / layout.train.batchSize) / layout.train.seqLen);
+  const t = request.training;
+  const schedule = defaultSchedule(stepsPerEpoch, {
+    limit: t.maxSteps != null || t.maxEpochs != null || t.maxTimeMs != null, evalEvery: t.evalEvery, maxEpochs: requested.maxEpochs,
+  });
+  const training: TrainConfig = {
+    ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
+  };
   const { model, params, initFrom, notes } = start(training);
   return new Trainer({
     engine: createEngine(request, model, training),
     corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab, normalization, trainIds: train, valIds: val, model, training, params,
     outDir: path.resolve(request.outDir ?? defaultOutDir(corpus.name, model.cell)), backend: request.backend, resume: null,
-    valLayout: layout.val, notes: [...notes, ...layout.notes], initFrom,
+    valLayout: layout.val, notes: [...notes, ...layout.notes, ...schedule.notes], initFrom,
   });
 }
 

@@ -268,6 +268,7 @@ export class Trainer {
     let lossSum = 0;
     let lossCount = 0;
     let badInARow = 0;
+    let evaluated = false;
     const recentRates: number[] = [];
     let reason: StopReason | null = null;
     const vocabLimit = 10 * Math.log(this.setup.vocab.size) + 10;
@@ -337,7 +338,10 @@ export class Trainer {
         type: 'step', step: this.progress.step, epoch: this.fractionalEpoch(), loss, lr, gradNorm: norm, charsPerSec,
         elapsedMs: this.progress.elapsedMs, progress, etaMs: progress > 0 && progress < 1 ? (now * (1 - progress)) / progress : null,
       });
-      if (this.progress.step % t.evalEvery === 0) {
+      // Every evalEvery steps; the session's first one as soon as firstEvalMs of training have passed.
+      const firstByTime = !evaluated && t.firstEvalMs > 0 && now >= t.firstEvalMs;
+      if (this.progress.step % t.evalEvery === 0 || firstByTime) {
+        evaluated = true;
         await this.runEval(lossSum / lossCount);
         lossSum = 0;
         lossCount = 0;

@@ -55,7 +55,7 @@ describe('train --init-from', () => {
     const tunedMeta = meta(tuned);
     // A new run: step 0 → STEPS, the source recorded, every old character at its old id, the new ones appended.
     expect(tunedMeta.progress.step).toBe(STEPS);
-    expect(tunedMeta.history.val).toHaveLength(1);
+    expect(tunedMeta.history.val.at(-1)[0]).toBe(STEPS);
     expect(tunedMeta.initFrom).toMatchObject({ step: 150, corpus: 'old', vocabSize: source.vocabulary.length, added: ['’', '⁏'] });
     expect(tunedMeta.initFrom.path).toBe(path.join(base, 'latest'));
     expect(tunedMeta.vocabulary).toEqual([...source.vocabulary, '’', '⁏']);

@@ -91,9 +91,14 @@ describe('Dashboard', () => {
     expect(paused).toContain('PAUSED');
     expect(paused).toContain('p resume');
     expect(frame(mid, 80, 24, { stopping: true }).join('\n')).toContain('saving latest/ and exiting…');
-    const doneEvent: TrainEvent = { type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, bestValLoss: 1.4012, latestPath: 'a', bestPath: 'b' };
-    const done = frame(reduceAll([doneEvent], mid), 80, 24).join('\n');
+    const doneEvent: TrainEvent = {
+      type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, bestValLoss: 1.4012, latestPath: 'checkpoints/x-lstm/latest', bestPath: 'b',
+    };
+    const doneRows = frame(reduceAll([doneEvent], mid), 80, 24);
+    const done = doneRows.join('\n');
     expect(done).toContain('DONE');
+    // The last row says what to do next.
+    expect(doneRows.at(-1)!.trim()).toBe('next: npx charnn sample checkpoints/x-lstm');
     expect(done).toContain('reached max steps at step 2,000');
     expect(done).toContain('12m03s');
     expect(done).not.toContain('p pause');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../src/train/events.js';
 import { createJsonReporter, createPlainReporter } from '../../src/ui/train/reporters.js';
+import { formatNextLine } from '../../src/ui/train/event-lines.js';
+import type { DoneEvent } from '../../src/train/events.js';
 import { evalEvent, midRunEvents, runInfo, stepEvent } from './fixtures.js';
 
 function collect(events: TrainEvent[], make: (write: (l: string) => void) => (e: TrainEvent) => void): string[] {
@@ -10,7 +12,7 @@ function collect(events: TrainEvent[], make: (write: (l: string) => void) => (e:
   return lines;
 }
 
-const done: TrainEvent = {
+const done: DoneEvent = {
   type: 'done',
   step: 2000,
   reason: 'max-steps',
@@ -76,9 +78,21 @@ describe('plain reporter', () => {
       'paused at step 400',
       'resumed at step 400',
       'done at step 2000: reached max steps after 12m03s · best val 1.4012 nats (2.022 bpc) · latest → checkpoints/x/latest · best → checkpoints/x/best',
+      // What to do next, with the run directory (relative to the working directory).
+      'next: npx charnn sample checkpoints/x',
       'error at step 401: disk full',
     ]);
     for (const l of lines) expect(l).not.toMatch(/\u001B/);
+  });
+});
+
+describe('the next-step line', () => {
+  it('names the run directory relative to the working directory, or absolute outside it, quoted for a shell when needed', () => {
+    const at = (latestPath: string | null) => formatNextLine({ ...done, latestPath }, '/home/me/project');
+    expect(at('/home/me/project/checkpoints/x-lstm/latest')).toBe('next: npx charnn sample checkpoints/x-lstm');
+    expect(at('/data/runs/x/latest')).toBe('next: npx charnn sample /data/runs/x');
+    expect(at('/home/me/project/my runs/it\'s/latest')).toBe(`next: npx charnn sample 'my runs/it'\\''s'`);
+    expect(at(null)).toBeNull();
   });
 });
 

@@ -60,7 +60,7 @@ export function planDashboard(s: DashboardState, width: number, height: number, 
     sampleLines: 1,
     warningRows: Math.min(1, s.warnings.length),
     checkpointRows: 1,
-    footerRows: s.status === 'error' ? 3 : 1,
+    footerRows: s.status === 'error' ? 3 : s.status === 'done' ? 2 : 1,
   };
   // Rows the samples really take (short texts do not use every allowed line).
   const sampleHeight = () =>

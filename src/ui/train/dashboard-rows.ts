@@ -4,7 +4,7 @@
  * component only lays them out and the text can be tested on its own.
  */
 import type { DashboardState } from './dashboard-state.js';
-import { describeStopReason } from './event-lines.js';
+import { describeStopReason, formatNextLine } from './event-lines.js';
 import {
   formatBpc,
   formatCompact,
@@ -212,7 +212,10 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
       best !== null ? [head, after, labelled('best val', `${formatLoss(best)} (${formatBpc(best)} bpc)`)] : [head, after],
       best !== null ? [head, after, labelled('best val', formatLoss(best))] : [head, after],
     ];
-    return [fitFirst(variants.map((parts) => ({ parts, sep: seg('  ') })), width)];
+    const rows = [fitFirst(variants.map((parts) => ({ parts, sep: seg('  ') })), width)];
+    const next = formatNextLine(d);
+    if (next && (o.maxRows ?? 1) > 1) rows.push([seg(displayWidth(next) <= width ? next : truncateStart(next, width), { color: 'cyan' })]);
+    return rows;
   }
   if (s.status === 'error' && s.error) {
     const head = ` ERROR at step ${formatCount(s.error.step)} `;

@@ -27,6 +27,7 @@ import {
 } from '../format.js';
 import { escapeControls } from '../../util/escape.js';
 import { flattenText, sanitizeMultiline } from '../text.js';
+import path from 'node:path';
 
 export function describeStopReason(reason: StopReason): string {
   switch (reason) {
@@ -117,6 +118,19 @@ export function formatDoneLine(e: DoneEvent): string {
   if (e.latestPath) parts.push(`latest → ${escapeControls(e.latestPath)}`);
   if (e.bestPath) parts.push(`best → ${escapeControls(e.bestPath)}`);
   return parts.join(' · ');
+}
+
+/**
+ * What to do with the finished run: `next: npx charnn sample checkpoints/x-lstm`
+ * (the run directory, relative to the working directory when inside it).
+ */
+export function formatNextLine(e: DoneEvent, cwd = process.cwd()): string | null {
+  if (!e.latestPath) return null;
+  const run = path.dirname(e.latestPath);
+  const relative = path.relative(cwd, run);
+  const shown = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : run;
+  const arg = /^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
+  return `next: npx charnn sample ${flattenText(arg)}`;
 }
 
 export function formatErrorLine(e: ErrorEvent): string {

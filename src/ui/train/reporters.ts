@@ -8,6 +8,7 @@ import {
   formatDoneLine,
   formatErrorLine,
   formatEvalLine,
+  formatNextLine,
   formatNoteLine,
   formatRunHeader,
   formatSampleLines,
@@ -74,9 +75,12 @@ export function createPlainReporter(
       case 'resumed':
         write(formatStateLine(e));
         return;
-      case 'done':
+      case 'done': {
         write(formatDoneLine(e));
+        const next = formatNextLine(e);
+        if (next) write(next);
         return;
+      }
       case 'error':
         write(formatErrorLine(e));
         return;
