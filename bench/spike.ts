@@ -9,6 +9,7 @@
  *   npm run build && node dist/bench/spike.js
  */
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -37,23 +38,29 @@ const targets = Int32Array.from({ length: N * T }, () => rng.int(65));
 const values = new Map([...params].map(([k, v]) => [k, v.dataSync() as Float32Array]));
 const specs = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
 
-function timeIt(label: string, run: () => unknown, count = reps): number {
-  for (let i = 0; i < 3; i++) run();
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) run();
-  const ms = (performance.now() - t0) / count;
-  log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(7)} ms  ${((N * T) / (ms / 1000)).toFixed(0).padStart(7)} chars/s`);
-  return ms;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/** Median wall time and median CPU time (this process, all its threads) per call, in ms. */
+function line(label: string, wall: number, cpu: number): void {
+  log(`${label.padEnd(52)} ${wall.toFixed(1).padStart(7)} ms ${((N * T) / (wall / 1000)).toFixed(0).padStart(7)} chars/s   cpu ${cpu.toFixed(1).padStart(6)} ms`);
 }
 
-async function timeAsync(label: string, run: () => Promise<unknown>): Promise<number> {
+async function timeAsync(label: string, run: () => unknown, count = reps): Promise<number> {
   for (let i = 0; i < 3; i++) await run();
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) await run();
-  const ms = (performance.now() - t0) / reps;
-  log(`${label.padEnd(58)} ${ms.toFixed(1).padStart(7)} ms  ${((N * T) / (ms / 1000)).toFixed(0).padStart(7)} chars/s`);
-  return ms;
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    walls.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
+  }
+  line(label, median(walls), median(cpus));
+  return median(walls);
 }
+const timeIt = timeAsync;
 
 function feedsFor(kind: 'train' | 'logits', table?: Float32Array): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = { [names.tokens]: new ort.Tensor('int32', tokens, [N * T]) };
@@ -93,7 +100,7 @@ function scanForwardGraph(): Uint8Array {
   return g.build();
 }
 
-log(`spike: LSTM 1×256, embedding 64, batch ${N}, seq ${T}, vocab 65; ${reps} timed windows each`);
+log(`spike: LSTM 1×256, embedding 64, batch ${N}, seq ${T}, vocab 65; median of ${reps} windows each; load ${os.loadavg()[0]!.toFixed(2)}`);
 const t0 = performance.now();
 const trainGraph = buildGraph(config, 'train', { batch: N, steps: T });
 const buildMs = performance.now() - t0;
@@ -102,7 +109,7 @@ log(`train graph: ${(trainGraph.length / 1024).toFixed(0)} KiB, built in ${build
 const results: Record<string, number> = {};
 const tableValues = tf.tidy(() => new CharRnn(config, params).firstProjectionTable().dataSync() as Float32Array);
 for (const threads of [1, 2]) {
-  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' };
+  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', extra: { session: { set_denormal_as_zero: '1' } } };
   const s0 = performance.now();
   const session = await ort.InferenceSession.create(trainGraph, options);
   log(`ORT session (${threads} thread${threads > 1 ? 's' : ''}): created in ${(performance.now() - s0).toFixed(0)} ms`);
@@ -120,7 +127,7 @@ for (const threads of [1, 2]) {
 
 const model = new CharRnn(config, params);
 const state = model.zeroState(N);
-results['tfjs'] = timeIt('TF.js wasm CharRnn.lossAndGradients (1 thread)', () => {
+results['tfjs'] = await timeIt('TF.js wasm CharRnn.lossAndGradients (1 thread)', () => {
   const r = model.lossAndGradients({ inputs: tokens, targets, batchSize: N, seqLen: T }, state);
   r.loss.dataSync();
   r.loss.dispose();
@@ -136,9 +143,9 @@ if (python) {
   for (const threads of [1, 2]) {
     const r = spawnSync(python, [path.join(here, '..', '..', 'bench', 'torch-bench.py'), '--mode', 'window', '--threads', String(threads), '--steps', String(reps)], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
-    const ms = JSON.parse(r.stdout.trim().split('\n').at(-1)!).msPerWindow as number;
-    results[`torch${threads}`] = ms;
-    log(`${`PyTorch ${python === 'python3' ? '' : '(/usr/bin/python3) '}forward+backward, ${threads} thread(s)`.padEnd(58)} ${ms.toFixed(1).padStart(7)} ms  ${((N * T) / (ms / 1000)).toFixed(0).padStart(7)} chars/s`);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { msPerWindow: number; cpuMs: number };
+    results[`torch${threads}`] = out.msPerWindow;
+    line(`PyTorch forward+backward, ${threads} thread(s)`, out.msPerWindow, out.cpuMs);
   }
 } else log('PyTorch: not available (python3 -c "import torch" fails); column skipped');
 
@@ -146,3 +153,4 @@ log('');
 log(`ORT 2 threads vs TF.js wasm: ${(results['tfjs']! / results['ort2']!).toFixed(2)}× faster`);
 if (results['torch2']) log(`ORT 2 threads vs PyTorch 2 threads: ${(results['torch2'] / results['ort2']!).toFixed(2)}×; 1 thread vs 1 thread: ${(results['torch1']! / results['ort1']!).toFixed(2)}×`);
 log(`ORT thread scaling 2/1: ${(results['ort1']! / results['ort2']!).toFixed(2)}×; Scan vs unrolled forward (2 threads): ${(results['scan2']! / results['fwd2']!).toFixed(2)}× the time`);
+log(`load after: ${os.loadavg()[0]!.toFixed(2)}`);

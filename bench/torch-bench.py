@@ -92,8 +92,15 @@ def step():
 
 for _ in range(args.warmup):
     step()
-t0 = time.perf_counter()
+walls = []
+cpus = []
 for _ in range(args.steps):
+    t0 = time.perf_counter()
+    c0 = time.process_time()
     step()
-ms = (time.perf_counter() - t0) / args.steps * 1000
-print(json.dumps({"msPerWindow": ms, "charsPerSec": args.batch * args.seq / (ms / 1000)}))
+    walls.append((time.perf_counter() - t0) * 1000)
+    cpus.append((time.process_time() - c0) * 1000)
+walls.sort()
+cpus.sort()
+ms = walls[len(walls) // 2]
+print(json.dumps({"msPerWindow": ms, "minMs": walls[0], "cpuMs": cpus[len(cpus) // 2], "charsPerSec": args.batch * args.seq / (ms / 1000)}))

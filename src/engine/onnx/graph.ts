@@ -113,7 +113,16 @@ export class GraphBuilder {
     return this.op('MatMul', [a, b]);
   }
 
-  /** a·b (+ c), with a and/or b transposed: one Gemm node. */
+  /** x·w + b with a bias row b broadcast over the rows (MatMul + Add: onnxruntime's Gemm is slow with a broadcast bias). */
+  linear(x: string, w: string, b: string): string {
+    return this.add(this.matMul(x, w), b);
+  }
+
+  transpose(x: string): string {
+    return this.op('Transpose', [x], { perm: [1, 0] });
+  }
+
+  /** a·b (+ c, of the output's full shape), with a and/or b transposed: one Gemm node. */
   gemm(a: string, b: string, c: string | null, options: { transA?: boolean; transB?: boolean } = {}): string {
     return this.op('Gemm', c === null ? [a, b] : [a, b, c], {
       ...(options.transA ? { transA: 1 } : {}),

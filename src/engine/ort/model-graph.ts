@@ -59,7 +59,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const specs = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
   const param = (name: string): string => g.input(name, 'FLOAT', specs.get(name)!);
   if (kind === 'table') {
-    const table = g.gemm(param('embedding'), param(layerParam(0, 'kernel')), param(layerParam(0, 'bias')));
+    const table = g.linear(param('embedding'), param(layerParam(0, 'kernel')), param(layerParam(0, 'bias')));
     g.output(table, names.table, 'FLOAT', [vocab, width]);
     return g.build();
   }
@@ -75,7 +75,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const fromTable = kind === 'logits';
   const embedding = fromTable ? null : param('embedding');
   const kernel0 = fromTable ? null : param(layerParam(0, 'kernel'));
-  const table = fromTable ? g.input(names.table, 'FLOAT', [vocab, width]) : g.gemm(embedding!, kernel0!, param(layerParam(0, 'bias')));
+  const table = fromTable ? g.input(names.table, 'FLOAT', [vocab, width]) : g.linear(embedding!, kernel0!, param(layerParam(0, 'bias')));
   const recurrent = Array.from({ length: layers }, (_, l) => param(layerParam(l, 'recurrent')));
   const kernels = Array.from({ length: layers }, (_, l) => (l === 0 ? kernel0 : param(layerParam(l, 'kernel'))));
   const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
@@ -92,7 +92,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   let stacked: string | null = null;
   for (let l = 0; l < layers; l++) {
     const input = stacked;
-    const all = l === 0 ? g.op('Gather', [table, tokens], { axis: 0 }) : g.gemm(input!, kernels[l]!, biases[l]!);
+    const all = l === 0 ? g.op('Gather', [table, tokens], { axis: 0 }) : g.linear(input!, kernels[l]!, biases[l]!);
     const projections = g.splitEven(all, steps, 0);
     const result = cell.forward(g, projections, recurrent[l]!, hidden, initial[l]!, training);
     for (const part of statePartNames(config.cell)) g.output(result.final[part]!, names.final(l, part), 'FLOAT', [n, hidden]);
@@ -100,7 +100,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
     if (dropout) stacked = g.mul(stacked, masks[l]!);
     caches.push({ input: l === 0 ? null : input, cell: result.cache, mask: dropout ? masks[l]! : null });
   }
-  const logits = g.gemm(stacked!, outputKernel, outputBias);
+  const logits = g.linear(stacked!, outputKernel, outputBias);
   if (kind === 'logits') {
     g.output(logits, names.logits, 'FLOAT', [rows, vocab]);
     return g.build();

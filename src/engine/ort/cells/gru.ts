@@ -56,6 +56,8 @@ export const gruGraphCell: GraphCell = {
     const s = cacheValue as GruCache;
     const steps = s.z.length;
     const [recurrentZR, recurrentH] = g.split(recurrent, [2 * hidden, hidden], 1);
+    const recurrentZRT = g.transpose(recurrentZR!);
+    const recurrentHT = g.transpose(recurrentH!);
     const stack = (x: string[]) => g.concat(x, 0);
     // Forward-only factors of every step, stacked [T·N, ·].
     const zr = stack(s.zr);
@@ -73,11 +75,11 @@ export const gruGraphCell: GraphCell = {
     let dh = dOutputs[steps - 1]!;
     for (let t = steps - 1; t >= 0; t--) {
       dH[t] = g.mul(dh, hLocalSteps[t]!);
-      const dResetHidden = g.gemm(dH[t]!, recurrentH!, null, { transB: true });
+      const dResetHidden = g.matMul(dH[t]!, recurrentHT);
       dZR[t] = g.mul(g.concat([dh, dResetHidden], 1), zrLocalSteps[t]!);
       if (t > 0) {
         const direct = g.op('Sum', [g.mul(dh, s.z[t]!), g.mul(dResetHidden, s.r[t]!), dOutputs[t - 1]!]);
-        dh = g.gemm(dZR[t]!, recurrentZR!, direct, { transB: true });
+        dh = g.add(g.matMul(dZR[t]!, recurrentZRT), direct);
       }
     }
     const dZRAll = stack(dZR);

@@ -77,10 +77,11 @@ export const lstmGraphCell: GraphCell = {
     const localSteps = g.splitEven(local, steps, 0);
     const dcFromHSteps = g.splitEven(dcFromH, steps, 0);
 
+    const recurrentT = g.transpose(recurrent);
     const dPre: string[] = new Array(steps);
     let dcNext: string | null = null;
     for (let t = steps - 1; t >= 0; t--) {
-      const dh = t === steps - 1 ? dOutputs[t]! : g.gemm(dPre[t + 1]!, recurrent, dOutputs[t]!, { transB: true });
+      const dh = t === steps - 1 ? dOutputs[t]! : g.add(g.matMul(dPre[t + 1]!, recurrentT), dOutputs[t]!);
       let dc = g.mul(dh, dcFromHSteps[t]!);
       if (dcNext) dc = g.add(dc, dcNext);
       dPre[t] = g.mul(g.concat([dc, dc, dh, dc], 1), localSteps[t]!);

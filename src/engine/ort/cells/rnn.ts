@@ -31,9 +31,10 @@ export const rnnGraphCell: GraphCell = {
     const { outputs, hPrev } = cacheValue as RnnCache;
     const steps = outputs.length;
     const slopeSteps = g.splitEven(g.oneMinus(g.square(g.concat(outputs, 0))), steps, 0);
+    const recurrentT = g.transpose(recurrent);
     const dPre: string[] = new Array(steps);
     for (let t = steps - 1; t >= 0; t--) {
-      const dh = t === steps - 1 ? dOutputs[t]! : g.gemm(dPre[t + 1]!, recurrent, dOutputs[t]!, { transB: true });
+      const dh = t === steps - 1 ? dOutputs[t]! : g.add(g.matMul(dPre[t + 1]!, recurrentT), dOutputs[t]!);
       dPre[t] = g.mul(dh, slopeSteps[t]!);
     }
     const dProjection = g.concat(dPre, 0);
