@@ -99,6 +99,11 @@ const TRAINING_CHECKS: [keyof TrainConfig, (x: unknown) => boolean, string, unkn
   ['lr', (x) => isFiniteNumber(x) && x > 0, 'a number > 0', undefined],
   ['lrDecay', (x) => isFiniteNumber(x) && x > 0, 'a number > 0', DEFAULT_TRAIN_CONFIG.lrDecay],
   ['lrDecayEvery', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.lrDecayEvery],
+  // Checkpoints from before the cosine schedule were trained with step decay, and continue so.
+  ['schedule', (x) => x === 'cosine' || x === 'step', '"cosine" or "step"', 'step'],
+  ['warmupSteps', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.warmupSteps],
+  ['lrFinal', (x) => isFiniteNumber(x) && x >= 0 && x <= 1, 'a number from 0 to 1', DEFAULT_TRAIN_CONFIG.lrFinal],
+  ['scheduleSteps', (x) => x === null || isPositiveInt(x), 'a positive integer or null', null],
   ['clip', (x) => isFiniteNumber(x) && x >= 0, 'a number ≥ 0', DEFAULT_TRAIN_CONFIG.clip],
   ['seed', (x) => typeof x === 'number' && Number.isSafeInteger(x), 'an integer', DEFAULT_TRAIN_CONFIG.seed],
   ['maxSteps', (x) => x === null || isPositiveInt(x), 'a positive integer or null', null],

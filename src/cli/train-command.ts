@@ -26,6 +26,9 @@ interface TrainOptions {
   seqLen: number;
   valFrac: number;
   lr: number;
+  schedule: TrainConfig['schedule'];
+  warmup: number;
+  lrFinal: number;
   lrDecay: number;
   lrDecayEvery: number;
   clip: number;
@@ -58,7 +61,7 @@ const MODEL_KEYS: Record<string, keyof Omit<ModelConfig, 'vocabSize'>> = {
   cell: 'cell', layers: 'layers', hidden: 'hidden', embedding: 'embedding', dropout: 'dropout',
 };
 const TRAIN_KEYS: Record<string, keyof TrainConfig> = {
-  batch: 'batchSize', seqLen: 'seqLen', valFrac: 'valFrac', lr: 'lr', lrDecay: 'lrDecay', lrDecayEvery: 'lrDecayEvery',
+  batch: 'batchSize', seqLen: 'seqLen', valFrac: 'valFrac', lr: 'lr', schedule: 'schedule', warmup: 'warmupSteps', lrFinal: 'lrFinal', lrDecay: 'lrDecay', lrDecayEvery: 'lrDecayEvery',
   clip: 'clip', seed: 'seed', maxSteps: 'maxSteps', maxEpochs: 'maxEpochs', maxTime: 'maxTimeMs', evalEvery: 'evalEvery', firstEval: 'firstEvalMs',
   evalBatches: 'evalBatches', sampleTemperatures: 'sampleTemperatures', sampleLength: 'sampleLength', keep: 'keep',
   maxRecoveries: 'maxRecoveries', workers: 'workers', stateResets: 'stateResets',
@@ -80,8 +83,11 @@ export function makeTrainCommand(): Command {
     .option('--seq-len <n>', 'characters per stream per step (truncated BPTT length)', positiveIntAtMost(TRAIN_LIMITS.seqLen), d.seqLen)
     .option('--val-frac <x>', 'fraction of the corpus (its end) held out for validation', openFraction, d.valFrac)
     .option('--lr <x>', 'Adam learning rate', positiveNumber, d.lr)
-    .option('--lr-decay <x>', 'multiply the learning rate by this every --lr-decay-every steps', positiveNumber, d.lrDecay)
-    .option('--lr-decay-every <n>', 'steps between learning-rate decays', positiveInt, d.lrDecayEvery)
+    .addOption(new Option('--schedule <kind>', 'learning rate: cosine (warm-up, then down to --lr-final × --lr over the run\'s limit) or step (--lr-decay)').choices(['cosine', 'step']).default(d.schedule))
+    .option('--warmup <steps>', 'cosine: steps of linear warm-up', nonNegativeInt, d.warmupSteps)
+    .option('--lr-final <x>', 'cosine: the learning rate at the end, as a fraction of --lr', fraction, d.lrFinal)
+    .option('--lr-decay <x>', 'step: multiply the learning rate by this every --lr-decay-every steps', positiveNumber, d.lrDecay)
+    .option('--lr-decay-every <n>', 'step: steps between learning-rate decays', positiveInt, d.lrDecayEvery)
     .option('--clip <x>', 'clip the global gradient norm to this (0 = off)', nonNegativeNumber, d.clip)
     .option('--seed <n>', 'random seed (same seed and backend: same run)', integer, d.seed)
     .option('--max-steps <n>', 'stop at this step (counted from the start of the run, across resumes)', positiveInt)
@@ -130,6 +136,8 @@ export function makeTrainCommand(): Command {
           training.maxSteps = options.maxSteps ?? null;
           training.maxEpochs = options.maxEpochs ?? null;
           training.maxTimeMs = options.maxTime ?? null;
+          // A new limit means a new schedule length, decided again from the new limits.
+          training.scheduleSteps = null;
         }
         const [{ engine, threads, backend }, { runTraining }] = await Promise.all([startEngine(options), import('./train-run.js')]);
         if (options.workers === undefined && !options.resume) training.workers = engine === 'ort' ? 1 : defaultWorkers(backend, os.availableParallelism());

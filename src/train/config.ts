@@ -3,8 +3,24 @@ export interface TrainConfig {
   batchSize: number;
   seqLen: number;
   valFrac: number;
+  /** Peak learning rate. */
   lr: number;
-  /** Multiply the learning rate by this every lrDecayEvery steps (1 = off). */
+  /**
+   * cosine: linear warm-up over warmupSteps, then a cosine from lr down to
+   * lr·lrFinal at scheduleSteps (held there after); step: lr·lrDecay every
+   * lrDecayEvery steps (char-rnn's schedule).
+   */
+  schedule: 'cosine' | 'step';
+  warmupSteps: number;
+  lrFinal: number;
+  /**
+   * Length of the cosine in steps, decided once per run from its limits
+   * (--max-steps, --max-epochs, or --max-time with the step rate measured at
+   * the start) and stored, so a resume continues the same schedule; null
+   * until decided, and for a run without limits (the lr then stays at its peak).
+   */
+  scheduleSteps: number | null;
+  /** Multiply the learning rate by this every lrDecayEvery steps (schedule step; 1 = off). */
   lrDecay: number;
   lrDecayEvery: number;
   clip: number;
@@ -45,6 +61,10 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   seqLen: 100,
   valFrac: 0.1,
   lr: 2e-3,
+  schedule: 'cosine',
+  warmupSteps: 100,
+  lrFinal: 0.05,
+  scheduleSteps: null,
   lrDecay: 1,
   lrDecayEvery: 1000,
   clip: 5,
@@ -88,8 +108,16 @@ export function trainLimitProblem(c: Pick<TrainConfig, 'batchSize' | 'seqLen' | 
   return null;
 }
 
-/** Learning rate at a step, with step decay. */
-export function learningRateAt(c: Pick<TrainConfig, 'lr' | 'lrDecay' | 'lrDecayEvery'>, step: number, recoveryFactor = 1): number {
-  const decays = c.lrDecay === 1 ? 0 : Math.floor(step / c.lrDecayEvery);
-  return c.lr * c.lrDecay ** decays * recoveryFactor;
+export type ScheduleConfig = Pick<TrainConfig, 'lr' | 'schedule' | 'warmupSteps' | 'lrFinal' | 'scheduleSteps' | 'lrDecay' | 'lrDecayEvery'>;
+
+/** Learning rate for the update at `step` (0-based). */
+export function learningRateAt(c: ScheduleConfig, step: number, recoveryFactor = 1): number {
+  if (c.schedule === 'step') {
+    const decays = c.lrDecay === 1 ? 0 : Math.floor(step / c.lrDecayEvery);
+    return c.lr * c.lrDecay ** decays * recoveryFactor;
+  }
+  if (step < c.warmupSteps) return (c.lr * (step + 1) / c.warmupSteps) * recoveryFactor;
+  if (c.scheduleSteps === null || c.scheduleSteps <= c.warmupSteps) return c.lr * recoveryFactor;
+  const progress = Math.min(1, (step - c.warmupSteps) / (c.scheduleSteps - c.warmupSteps));
+  return c.lr * (c.lrFinal + (1 - c.lrFinal) * 0.5 * (1 + Math.cos(Math.PI * progress))) * recoveryFactor;
 }

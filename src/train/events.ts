@@ -82,6 +82,13 @@ export interface CheckpointEvent {
   path: string;
 }
 
+/** Something the run decided on its way that the user should know (e.g. the schedule's length). */
+export interface NoteEvent {
+  type: 'note';
+  step: number;
+  message: string;
+}
+
 export interface WarningEvent {
   type: 'warning';
   step: number;
@@ -123,6 +130,7 @@ export type TrainEvent =
   | SampleEvent
   | CheckpointEvent
   | WarningEvent
+  | NoteEvent
   | StateEvent
   | DoneEvent
   | ErrorEvent;

@@ -26,6 +26,7 @@ import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEve
 import { Adam, clipScale, globalNorm } from './optimizer.js';
 import { evaluate } from './evaluate.js';
 import { pickResets } from './state-resets.js';
+import { ScheduleDecider, type ScheduleDecision } from './schedule.js';
 import { faultLoss } from './fault-injection.js';
 import { CHARNN_VERSION } from '../version.js';
 
@@ -74,6 +75,7 @@ export class Trainer {
   private history: History;
   private carried: StateArrays;
   private paused = false;
+  private decider: ScheduleDecider | null = null;
   private stopRequested = false;
 
   constructor(private readonly setup: TrainerSetup) {
@@ -220,7 +222,51 @@ export class Trainer {
     return this.save(this.latestDir, 'latest');
   }
 
+  /** Decides the cosine's length (train/schedule.ts) when the run has not yet. */
+  private scheduleDecider(): ScheduleDecider | null {
+    const t = this.setup.training;
+    if (t.schedule !== 'cosine' || t.scheduleSteps !== null) return null;
+    const decider = new ScheduleDecider(t, {
+      stepsPerEpoch: this.trainStream.batchesPerEpoch,
+      startStep: this.progress.step,
+      charsPerStep: t.batchSize * t.seqLen,
+      charsPerEval: this.valStream.batchSize * this.valStream.seqLen * (t.evalBatches > 0 ? Math.min(t.evalBatches, this.valStream.batchesPerEpoch) : this.valStream.batchesPerEpoch),
+    });
+    const now = decider.initial();
+    if (now) {
+      this.adoptSchedule(now);
+      return null;
+    }
+    return t.maxTimeMs === null ? null : decider;
+  }
+
+  private decideSchedule(stepMs: number, sessionMs: number): void {
+    if (!this.decider) return;
+    this.decider.recordStep(stepMs);
+    const decision = this.decider.decide(this.progress.step, sessionMs);
+    if (decision) {
+      this.adoptSchedule(decision);
+      this.decider = null;
+    }
+  }
+
+  private adoptSchedule(decision: ScheduleDecision): void {
+    const t = this.setup.training;
+    t.scheduleSteps = decision.steps;
+    const floor = t.lr * t.lrFinal;
+    this.emit({
+      type: 'note', step: this.progress.step,
+      message: `learning rate: cosine from ${t.lr.toExponential(1)} to ${floor.toExponential(1)} over ${decision.steps.toLocaleString('en-US')} steps (from ${decision.reason})`,
+    });
+  }
+
   private async runEval(trainLossSinceEval: number): Promise<void> {
+    const started = performance.now();
+    await this.evaluateAndSave(trainLossSinceEval);
+    this.decider?.recordEval(performance.now() - started);
+  }
+
+  private async evaluateAndSave(trainLossSinceEval: number): Promise<void> {
     const t = this.setup.training;
     const { loss: valLoss, batches } = await evaluate(this.engine, this.setup.model, this.weights, this.valStream, t.evalBatches);
     const improved = this.progress.bestValLoss === null || valLoss < this.progress.bestValLoss;
@@ -272,6 +318,7 @@ export class Trainer {
     const recentRates: number[] = [];
     let reason: StopReason | null = null;
     const vocabLimit = 10 * Math.log(this.setup.vocab.size) + 10;
+    this.decider = this.scheduleDecider();
     while ((reason = this.stopReason(sessionMs())) === null) {
       const pauseStart = performance.now();
       const wasPaused = this.paused || this.commands.length > 0;
@@ -328,6 +375,7 @@ export class Trainer {
       lossCount++;
 
       const stepMs = performance.now() - stepStart;
+      this.decideSchedule(stepMs, sessionMs());
       recentRates.push((t.batchSize * t.seqLen) / (stepMs / 1000));
       if (recentRates.length > 20) recentRates.shift();
       const charsPerSec = recentRates.reduce((a, b) => a + b, 0) / recentRates.length;

@@ -233,6 +233,8 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
         log: appendLog(state.log, { kind: 'checkpoint', event }),
       };
     }
+    case 'note':
+      return { ...state, log: appendLog(state.log, { kind: 'note', text: event.message }) };
     case 'warning':
       return {
         ...state,

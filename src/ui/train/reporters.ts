@@ -71,6 +71,9 @@ export function createPlainReporter(
       case 'warning':
         write(formatWarningLine(e));
         return;
+      case 'note':
+        write(formatNoteLine(e.message));
+        return;
       case 'paused':
       case 'resumed':
         write(formatStateLine(e));
