@@ -13,9 +13,10 @@ import type { LayerState, StateArrays } from '../model/state.js';
 import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { closeFiles, damaged, openCheckpointFile, readBoundedFile, readOpened, type OpenedFile } from './read-file.js';
-import { parseMeta, type CharnnMeta } from './meta.js';
+import { readMeta, type CharnnMeta } from './meta.js';
 import { META_FILE, MODEL_FILE } from './save.js';
 import { isLatestName } from './snapshots.js';
+import { findRunDirectories } from './runs.js';
 
 export interface LoadedCheckpoint {
   dir: string;
@@ -69,6 +70,14 @@ export function resolveCheckpoint(given: string): string {
   }
   const inRun = existing(path.join(dir, 'best')) ?? existing(path.join(dir, 'latest'));
   if (inRun) return inRun;
+  const runs = findRunDirectories(dir).found;
+  if (runs.length > 0) {
+    const shown = runs.slice(0, 3).map((r) => r.name).join(', ');
+    throw usageError(
+      `${given} is a directory of runs, not a checkpoint (it holds ${runs.length === 1 ? 'the run' : `${runs.length} runs:`} ${shown}${runs.length > 3 ? ', …' : ''})`,
+      `pass one of them, e.g. ${path.join(given, runs[0]!.name)}; charnn runs ${given} lists them`,
+    );
+  }
   throw usageError(
     `${given} holds no checkpoint (no charnn.json, no best/ or latest/)`,
     'pass a checkpoint or run directory written by charnn train',
@@ -76,7 +85,7 @@ export function resolveCheckpoint(given: string): string {
 }
 
 /** Upper bounds of the JSON files: far above what charnn writes (charnn.json grows with the loss history). */
-export const MAX_META_BYTES = 64 * 2 ** 20;
+export { MAX_META_BYTES } from './meta.js';
 export const MAX_MODEL_JSON_BYTES = 16 * 2 ** 20;
 
 /** './weights.bin' or 'weights.bin', never a path leaving the checkpoint directory. */
@@ -120,7 +129,7 @@ export function loadCheckpoint(given: string): LoadedCheckpoint {
 }
 
 function loadCheckpointOnce(dir: string): LoadedCheckpoint {
-  const meta = parseMeta(readBoundedFile(dir, META_FILE, 'file', MAX_META_BYTES).toString('utf8'), dir);
+  const meta = readMeta(dir);
   let vocab: Vocabulary;
   try {
     vocab = new Vocabulary(meta.vocabulary);

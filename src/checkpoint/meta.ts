@@ -9,8 +9,13 @@ import { CELL_TYPES, modelLimitProblem, type ModelConfig } from '../model/config
 import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from '../train/config.js';
 import type { RngState } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
+import { readBoundedFile } from './read-file.js';
 
 export const CHECKPOINT_FORMAT = 'charnn-checkpoint';
+/** The file name of a checkpoint's meta data. */
+export const META_FILE_NAME = 'charnn.json';
+/** Upper bound of charnn.json: far above what charnn writes (it grows with the loss history). */
+export const MAX_META_BYTES = 64 * 2 ** 20;
 export const CHECKPOINT_VERSION = 1;
 
 export interface CorpusInfo {
@@ -223,4 +228,9 @@ export function parseMeta(text: string, path: string): CharnnMeta {
     }
   }
   return meta as CharnnMeta;
+}
+
+/** Reads and checks the charnn.json of a checkpoint directory (a regular file, bounded in size). */
+export function readMeta(dir: string): CharnnMeta {
+  return parseMeta(readBoundedFile(dir, META_FILE_NAME, 'file', MAX_META_BYTES).toString('utf8'), dir);
 }

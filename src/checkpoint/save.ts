@@ -10,12 +10,12 @@ import type { ModelConfig } from '../model/config.js';
 import { parameterSpecs, type ParamArrays } from '../model/params.js';
 import { stateEntries, type StateArrays } from '../model/state.js';
 import { replaceDirectoryAtomically } from './files.js';
-import type { CharnnMeta, TensorEntry } from './meta.js';
+import { META_FILE_NAME, type CharnnMeta, type TensorEntry } from './meta.js';
 import { retirePreviousLatest } from './snapshots.js';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
-export const META_FILE = 'charnn.json';
+export const META_FILE = META_FILE_NAME;
 export const STATE_FILE = 'state.bin';
 
 /** Adam's moments and step count (train/optimizer.ts). */

@@ -13,7 +13,7 @@ import { paramsToArrays } from '../model/params.js';
 import { showChar } from '../data/vocabulary.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
-import { unescapeText } from '../util/escapes.js';
+import { unescapeText } from '../util/unescape.js';
 import { checkBeamOptions, writeBeams } from './generate-beam.js';
 import { noveltyNote, noveltyRecord, openNovelty } from './generate-novelty.js';
 import { writeErr, writeOut } from './output.js';

@@ -12,6 +12,8 @@ export function makeInfoCommand(): Command {
     .option('--json', 'print the description as JSON', false)
     .action(
       action(async (path: string, options: { json: boolean }) => {
+        // A directory of runs (checkpoints/): what `charnn runs` shows, and how to pick one.
+        if (await (await import('./runs-run.js')).listRunsInstead(path, options)) return;
         const [{ initBackend }, { loadCheckpoint }, { disposeParams }] = await Promise.all([
           import('../backend/index.js'), import('../checkpoint/load.js'), import('../model/params.js'),
         ]);

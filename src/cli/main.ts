@@ -9,6 +9,7 @@ import { makeInfoCommand } from './info-command.js';
 import { makeNeuronsCommand } from './neurons-command.js';
 import { installOutputGuards, releaseDeadTerminal } from './output.js';
 import { reportError } from './run-command.js';
+import { makeRunsCommand } from './runs-command.js';
 import { makeSampleCommand } from './sample-command.js';
 import { makeTrainCommand } from './train-command.js';
 import { CHARNN_VERSION } from '../version.js';
@@ -21,7 +22,7 @@ export function makeProgram(): Command {
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   oneLineErrors(program, 'charnn');
-  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand(), makeNeuronsCommand()]) {
+  for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeRunsCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand(), makeNeuronsCommand()]) {
     command.showSuggestionAfterError(true).exitOverride();
     oneLineErrors(command, `charnn ${command.name()}`);
     program.addCommand(command);

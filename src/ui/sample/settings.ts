@@ -208,4 +208,4 @@ export function interpretInput(line: string, s: SamplerSettings): InputAction {
 }
 
 /** The escapes typed text may use, as in `charnn generate --prime`: \n, \r, \t, \\, \uXXXX. */
-export { unescapeText as unescapeInput } from '../../util/escapes.js';
+export { unescapeText as unescapeInput } from '../../util/unescape.js';

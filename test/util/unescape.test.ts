@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unescapeText } from '../../src/util/escapes.js';
+import { unescapeText } from '../../src/util/unescape.js';
 
 describe('unescapeText', () => {
   it('understands \\n, \\r, \\t, \\\\ and \\uXXXX / \\u{X…}', () => {
