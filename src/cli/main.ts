@@ -19,15 +19,31 @@ export function makeProgram(): Command {
     .description('Train character-level RNN, LSTM and GRU language models on any text, and sample from them.')
     .version(CHARNN_VERSION)
     .showSuggestionAfterError(true)
-    .configureHelp({ showGlobalOptions: true })
+    // Commands listed by name and arguments only ("[options]" on every line left too little room to wrap
+    // their descriptions at 80 columns, so the terminal broke words).
+    .configureHelp({ showGlobalOptions: true, subcommandTerm: (cmd) => cmd.name() + (cmd.usage().replace(/^\[options\]\s*/, '') ? ` ${cmd.usage().replace(/^\[options\]\s*/, '')}` : '') })
     .exitOverride();
   oneLineErrors(program, 'charnn');
   for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeRunsCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand(), makeNeuronsCommand()]) {
     command.showSuggestionAfterError(true).exitOverride();
     oneLineErrors(command, `charnn ${command.name()}`);
+    listDefaultsAsTyped(command);
     program.addCommand(command);
   }
   return program;
+}
+
+/**
+ * Commander shows an array default as JSON (`["rnn","lstm","gru"]`); help
+ * shows it as it is typed (`rnn,lstm,gru`), an empty one as none.
+ */
+function listDefaultsAsTyped(command: Command): void {
+  for (const option of command.options) {
+    const value: unknown = option.defaultValue;
+    if (Array.isArray(value) && option.defaultValueDescription === undefined) {
+      option.defaultValueDescription = value.length === 0 ? 'none' : value.join(',');
+    }
+  }
 }
 
 /**

@@ -25,11 +25,15 @@ export function makeSampleCommand(): Command {
     .option('--debug', 'show stack traces of internal errors')
     .addHelpText(
       'after',
-      '\nIn the sampler: Enter sends the typed text (an empty line continues), Esc stops the model,\n' +
-        'Tab toggles the heat map, Shift-Tab the top-5 next characters, /help lists the commands\n' +
-        '(/temp /topk /topp /len /seed /reset /heat /top /quit), Ctrl-C quits.\n' +
-        'Heat map: green p ≥ 50%, yellow ≥ 20%, red below; with NO_COLOR: plain, underlined, inverse.\n' +
-        'With a fixed --seed, /reset and the same text give what `charnn generate --prime TEXT --seed N` gives.',
+      [
+        '',
+        'In the sampler: Enter sends the typed text (an empty line continues), Esc stops',
+        'the model, Tab toggles the heat map, Shift-Tab the top-5 next characters, /help',
+        'lists the commands (/temp /topk /topp /len /seed /reset /heat /top /unit /quit),',
+        'Ctrl-C quits. Heat map: green p ≥ 50%, yellow ≥ 20%, red below; with NO_COLOR:',
+        'plain, underlined, inverse. With a fixed --seed, /reset and the same text give',
+        'what `charnn generate --prime TEXT --seed N` gives.',
+      ].join('\n'),
     )
     .action(action(async (checkpoint: string, options: SampleOptions) => (await import('./sample-run.js')).runSample(checkpoint, options)));
 }
