@@ -250,12 +250,49 @@ describe('SamplerApp', () => {
     await eventually(() => expect(frame()).toMatch(/len 7 /));
   });
 
-  it('/help lists the commands in the transcript', async () => {
-    const { frame, type, enter } = mount();
+  it('/help opens a box over the end of the transcript that Esc closes; the conversation stays', async () => {
+    const { frame, type, enter, app, transcript, session } = mount({ settings: { length: 5, seed: 1 } });
+    await type('hello');
+    enter();
+    await eventually(() => expect(session.position).toBe(10));
+    await eventually(() => expect(frame()).toContain('READY'));
+    const before = transcript();
+    expect(before).toContain('hello');
     await type('/help');
     enter();
-    await eventually(() => expect(frame()).toContain('inverse below'));
-    expect(frame()).toMatch(/^ +\/topp X +sample from the smallest set/m);
+    await eventually(() => expect(frame()).toContain('┌─ charnn sample: keys and commands'));
+    expect(frame()).toContain('└─ Esc closes');
+    expect(frame()).toMatch(/│ +\/topp X +sample from the smallest set/);
+    app.stdin.write(ESC);
+    await eventually(() => expect(frame()).not.toContain('Esc closes'));
+    expect(transcript()).toBe(before);
+  });
+
+  it('fits the help box and a long error at 80×24, wrapped, nothing cut', async () => {
+    const session = new SamplingSession(sampler, vocab);
+    sessions.push(session);
+    const stdout = new FakeStdout(true);
+    const stdin = new FakeStdin();
+    const handle = renderSampler({
+      session, color: false, header: { name: 'narrow' },
+      stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, patchConsole: false,
+    });
+    const last = () => strip(stdout.output.split('\u001B[2J').at(-1)).split('\n').slice(-24).join('\n');
+    await eventually(() => expect(strip(stdout.output)).toContain('READY'));
+    for (const ch of '/temp hot') stdin.write(ch);
+    stdin.write('\r');
+    await eventually(() => expect(strip(stdout.output)).toContain('(0 = always the most likely'));
+    const error = strip(stdout.output);
+    expect(error).toMatch(/✗ \/temp needs a number from 0 to 100 \(0 = always the most likely/);
+    expect(error.replace(/\s+/g, ' ')).toContain('character), not "hot"');
+    expect(error).not.toMatch(/no…/);
+    stdin.write('\u0015');
+    for (const ch of '/help') stdin.write(ch);
+    stdin.write('\r');
+    await eventually(() => expect(strip(stdout.output)).toContain('Esc closes'));
+    for (const line of last().split('\n')) expect(columns(line)).toBeLessThanOrEqual(80);
+    stdin.write(CTRL_C);
+    await handle.waitUntilExit();
   });
 
   it('Ctrl-C and /quit exit', async () => {

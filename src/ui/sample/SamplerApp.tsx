@@ -30,7 +30,7 @@ import {
   type EditState,
   type History,
 } from './line-editor.js';
-import { candidatesRow, headerRow, keysRow, messageRow, statusRow, type HeaderInfo, type MessageTone } from './sampler-rows.js';
+import { candidatesRow, headerRow, helpBoxRows, keysRow, messageRows, statusRow, type HeaderInfo, type MessageTone } from './sampler-rows.js';
 import { DEFAULT_SAMPLER_SETTINGS, helpLines, interpretInput, unescapeInput, type SamplerSettings } from './settings.js';
 import { appendCells, appendNote, transcriptRows, userCells, type Block } from './transcript.js';
 
@@ -55,6 +55,8 @@ interface Store {
   edit: EditState;
   history: History;
   message: { text: string; tone: MessageTone } | null;
+  /** The /help box is open (Esc or the next Enter closes it). */
+  help: boolean;
   generating: { done: number; total: number } | null;
   stopRequested: boolean;
   lastSeed: number | null;
@@ -98,6 +100,7 @@ export function SamplerApp(props: SamplerAppProps) {
       edit: emptyEdit(),
       history: emptyHistory(),
       message: null,
+      help: false,
       generating: null,
       stopRequested: false,
       lastSeed: null,
@@ -200,7 +203,7 @@ export function SamplerApp(props: SamplerAppProps) {
         say('context reset');
         return true;
       case 'help':
-        for (const line of helpLines(color)) appendNote(st.blocks, line, 'help');
+        st.help = true;
         st.message = null;
         return true;
       case 'quit':
@@ -250,11 +253,16 @@ export function SamplerApp(props: SamplerAppProps) {
         return;
       }
       if (key.escape) {
-        if (st.generating) st.stopRequested = true;
+        // Esc closes the help box first, then stops the model.
+        if (st.help) st.help = false;
+        else if (st.generating) st.stopRequested = true;
         else st.message = null;
       } else if (key.return) {
         if (pasting.current) st.edit = insert(st.edit, '\n');
-        else enter();
+        else {
+          st.help = false;
+          enter();
+        }
         if (st.closed) return;
       } else if (key.tab) {
         if (key.shift) st.settings = { ...st.settings, top: !st.settings.top };
@@ -302,7 +310,7 @@ export function SamplerApp(props: SamplerAppProps) {
   const line = editText(st.edit);
   const bottom: Row[] = [];
   if (s.top) bottom.push(candidatesRow(session.topCandidates(5), width));
-  if (st.message) bottom.push(messageRow(st.message.text, st.message.tone, width));
+  if (st.message) bottom.push(...messageRows(st.message.text, st.message.tone, width));
   bottom.push(
     inputRow(st.edit, width, {
       prompt: '› ',
@@ -314,8 +322,11 @@ export function SamplerApp(props: SamplerAppProps) {
   bottom.push(keysRow(width, generating !== null, line.startsWith('/') && !line.startsWith('//')));
   const top = [headerRow(props.header, session.position, width)];
   const room = Math.max(0, height - top.length - bottom.length);
-  const transcript = transcriptRows(st.blocks, width, room, s.heat, s.unit !== null);
-  while (transcript.length < room) transcript.push([]);
+  // The help box covers the end of the transcript, which stays as it was underneath.
+  const help = st.help ? helpBoxRows('charnn sample: keys and commands', helpLines(color), width, room) : [];
+  const transcript = transcriptRows(st.blocks, width, room - help.length, s.heat, s.unit !== null);
+  while (transcript.length < room - help.length) transcript.push([]);
+  transcript.push(...help);
   const all = [...top, ...transcript, ...bottom].slice(-height);
 
   return (

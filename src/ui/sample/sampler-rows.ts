@@ -6,7 +6,7 @@
 import { showChar } from '../../data/vocabulary.js';
 import type { Candidate } from '../../sample/session.js';
 import { formatCount, formatTemperature } from '../format.js';
-import { flattenText } from '../text.js';
+import { displayWidth, flattenText, padEnd, truncate, wrapWords } from '../text.js';
 import { fitFirst, joinFit, seg, type Row, type SegStyle } from '../train/Line.js';
 import { describeSeed, describeTopK, describeTopP, describeUnit, type SamplerSettings } from './settings.js';
 import { heatLegend } from './transcript.js';
@@ -51,9 +51,44 @@ export function candidatesRow(candidates: readonly Candidate[], width: number): 
 
 export type MessageTone = 'info' | 'error';
 
-export function messageRow(text: string, tone: MessageTone, width: number): Row {
+/** A message under the transcript, wrapped at word boundaries (never cut) over up to `maxRows` rows. */
+export function messageRows(text: string, tone: MessageTone, width: number, maxRows = MAX_MESSAGE_ROWS): Row[] {
   const style: SegStyle = tone === 'error' ? { color: 'red', bold: true } : { color: 'green' };
-  return joinFit([[seg(tone === 'error' ? '✗ ' : '✓ ', style), seg(flattenText(text), tone === 'error' ? { color: 'red' } : {})]], width);
+  const lines = wrapWords(flattenText(text), Math.max(1, width - 2), Math.max(1, maxRows));
+  return lines.map((line, i) => [seg(i === 0 ? (tone === 'error' ? '✗ ' : '✓ ') : '  ', style), seg(line, tone === 'error' ? { color: 'red' } : {})]);
+}
+
+/** Rows a message may take. */
+export const MAX_MESSAGE_ROWS = 3;
+
+const BOX: SegStyle = { color: 'gray' };
+
+/**
+ * The /help box: its lines wrapped inside a frame (command lines with a
+ * hanging indent), the bottom edge saying how to close it; at most
+ * `maxRows` rows, the last line marked when the rest does not fit.
+ */
+export function helpBoxRows(title: string, lines: readonly string[], width: number, maxRows: number): Row[] {
+  if (width < 8 || maxRows < 3) return [];
+  const inner = width - 4;
+  const body: string[] = [];
+  for (const line of lines) {
+    const hang = /^( {2}\/\S+(?: \S+)? +)/.exec(line)?.[1]?.length ?? 0;
+    const indent = hang > 0 && hang < inner / 2 ? hang : 0;
+    const [first, ...rest] = wrapWords(line.slice(indent), inner - indent);
+    body.push(line.slice(0, indent) + (first ?? ''), ...rest.map((r) => ' '.repeat(indent) + r));
+  }
+  const room = maxRows - 2;
+  const shown = body.length > room ? [...body.slice(0, room - 1), '… (a taller terminal shows the rest)'] : body;
+  const edge = (left: string, label: string, right: string): Row => {
+    const text = truncate(label, width - 4);
+    return [seg(`${left}─ `, BOX), seg(text, BOLD), seg(` ${'─'.repeat(Math.max(0, width - 5 - displayWidth(text)))}${right}`, BOX)];
+  };
+  return [
+    edge('┌', title, '┐'),
+    ...shown.map((line): Row => [seg('│ ', BOX), seg(padEnd(line, inner)), seg(' │', BOX)]),
+    edge('└', 'Esc closes', '┘'),
+  ];
 }
 
 export interface StatusOptions {

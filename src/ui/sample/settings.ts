@@ -66,9 +66,8 @@ export const COMMAND_HELP: readonly [string, string][] = [
 /** Lines of /help: keys, commands, and how the heat map reads. */
 export function helpLines(color: boolean): string[] {
   return [
-    'Type text and press Enter: it is fed to the model, which continues it. Enter on an empty line continues',
-    'from where the model stopped. Esc stops a generation. \\n in your text is a line break, \\\\ a backslash,',
-    'and a line starting with // sends text that starts with /.',
+    'Type text and press Enter: it is fed to the model, which continues it. Enter on an empty line continues from where the model stopped. Esc stops a generation.',
+    'In your text \\n is a line break, \\t a tab, \\r a carriage return, \\uXXXX any character, \\\\ a backslash; a line starting with // sends text that starts with /.',
     ...COMMAND_HELP.map(([cmd, what]) => `  ${cmd.padEnd(8)} ${what}`),
     color
       ? 'Heat map: green p ≥ 50%, yellow p ≥ 20%, red below (p = the model’s own probability at T=1).'
