@@ -1,9 +1,9 @@
 /**
  * `charnn neurons <checkpoint> [file]`: runs the model over a text and
- * reports on its units — one unit painted over the text (--unit), the units
- * that track properties of the text (--find), gate saturation (--gates);
- * --find and --gates together when no mode is named. --json gives the same
- * data. Loaded only when the command runs (src/cli/*-command.ts defines its
+ * reports on its units — one unit painted over the text (--unit); the units
+ * that track properties of the text followed by gate saturation (--find, and
+ * without --unit the default); gate saturation alone (--gates). --json gives
+ * the same data. Loaded only when the command runs (src/cli/*-command.ts defines its
  * options without TF.js).
  */
 import path from 'node:path';
@@ -49,7 +49,7 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
   const showUnit = o.unit !== undefined;
   const showFind = o.find === true || (!showUnit && o.gates !== true);
   const explicitGates = o.gates === true;
-  let showGates = explicitGates || (!showUnit && o.find !== true);
+  let showGates = explicitGates || showFind;
 
   await initBackend(o.backend);
   const checkpoint = loadCheckpoint(checkpointPath);
@@ -135,6 +135,6 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
     lines.push(...findReport(rankings, activations, text.chars, report));
   }
   if (showGates) lines.push('', bold('GATE SATURATION'), ...gateReport(stats, report));
-  else if (!showUnit && gates.length === 0) lines.push('', 'A plain RNN has no gates: no gate saturation to show.');
+  else if (showFind && gates.length === 0) lines.push('', 'A plain RNN has no gates: no gate saturation to show.');
   await writeOut(`${lines.join('\n')}\n`);
 }

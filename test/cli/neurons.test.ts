@@ -73,7 +73,9 @@ describe('charnn neurons', () => {
     expect(upper.units[0]).toMatchObject({ layer: 1, unit: COPIER });
     expect(Math.abs(upper.units[0].r)).toBeGreaterThan(0.99);
     expect(out.find.find((p: { property: string }) => p.property === 'brackets').absent).toBe('not in this text');
-    expect(out.gates).toBeUndefined();
+    // --find comes with the gate statistics: one entry per gate of the single layer.
+    expect(out.gates.map((g: { layer: number; gate: string }) => `${g.layer}${g.gate}`)).toEqual(['1i', '1f', '1o']);
+    expect(out.readings).toHaveLength(1);
   });
 
   it('paints a unit over the text at 80 columns; the NO_COLOR twin prints the same text with a bar line under each line', async () => {
