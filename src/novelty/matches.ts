@@ -222,22 +222,34 @@ export interface NoveltyReport {
 /** A corpus as dense symbols: code point → its rank among the distinct code points. */
 export function encodeCorpus(corpus: string): { text: Int32Array; alphabet: Int32Array } {
   const points = new Int32Array(corpus.length);
+  // Which code points occur: a table for the BMP, a set for the rest (rare).
+  const seenBmp = new Uint8Array(0x10000);
+  const astral = new Set<number>();
   let n = 0;
-  const seen = new Set<number>();
-  for (let i = 0; i < corpus.length; ) {
-    const cp = corpus.codePointAt(i)!;
-    points[n++] = cp;
-    seen.add(cp);
-    i += cp > 0xffff ? 2 : 1;
+  for (let i = 0; i < corpus.length; i++) {
+    const unit = corpus.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < corpus.length) {
+      const cp = corpus.codePointAt(i)!;
+      if (cp > 0xffff) {
+        points[n++] = cp;
+        astral.add(cp);
+        i++;
+        continue;
+      }
+    }
+    points[n++] = unit;
+    seenBmp[unit] = 1;
   }
-  const alphabet = Int32Array.from([...seen].sort((a, b) => a - b));
-  const rank = new Map(Array.from(alphabet, (cp, k) => [cp, k]));
-  const text = n === points.length ? points : points.slice(0, n);
+  const alphabet: number[] = [];
+  for (let cp = 0; cp < 0x10000; cp++) if (seenBmp[cp]) alphabet.push(cp);
+  alphabet.push(...[...astral].sort((a, b) => a - b));
   const bmp = new Int32Array(0x10000).fill(-1);
-  for (const [cp, k] of rank) if (cp <= 0xffff) bmp[cp] = k;
+  const rank = new Map<number, number>();
+  alphabet.forEach((cp, k) => (cp <= 0xffff ? (bmp[cp] = k) : rank.set(cp, k)));
+  const text = points.subarray(0, n);
   for (let i = 0; i < n; i++) {
     const cp = text[i]!;
     text[i] = cp <= 0xffff ? bmp[cp]! : rank.get(cp)!;
   }
-  return { text, alphabet };
+  return { text: n === points.length ? text : text.slice(), alphabet: Int32Array.from(alphabet) };
 }

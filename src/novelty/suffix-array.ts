@@ -9,8 +9,8 @@
  * string of names (recursively when names repeat) orders the LMS suffixes;
  * one more induction then orders every suffix.
  *
- * Memory: the text, the result and about 3 words per character of work
- * space at the top level (less in the recursion, which is at most half as long).
+ * Memory: the text, the result, one word per character (symbols packed with
+ * their types) and a few half-length arrays of work space at the top level.
  */
 
 /**
@@ -77,50 +77,61 @@ function sais(s: Int32Array, top: number): Int32Array {
     }
   };
 
-  // LMS positions in text order, and each one's index among them.
-  const lmsIndex = new Int32Array(n).fill(-1);
+  /** Position p is LMS: S type, right after an L type. */
+  const isLms = (p: number): boolean => p > 0 && (st[p]! & 1) === 1 && (st[p - 1]! & 1) === 0;
+
+  // LMS positions in text order.
   let m = 0;
-  for (let i = 1; i < n; i++) if ((st[i - 1]! & 1) === 0 && st[i]! & 1) lmsIndex[i] = m++;
+  for (let i = 1; i < n; i++) if (isLms(i)) m++;
   const lms = new Int32Array(m);
-  for (let i = 1, k = 0; i < n; i++) if ((st[i - 1]! & 1) === 0 && st[i]! & 1) lms[k++] = i;
+  for (let i = 1, k = 0; i < n; i++) if (isLms(i)) lms[k++] = i;
 
   induce(lms, m);
   if (m === 0) return sa;
 
-  // The LMS positions in the order the induction put them: sorted by LMS substring.
-  const sorted = new Int32Array(m);
-  for (let i = 0, k = 0; i < n; i++) if (lmsIndex[sa[i]!]! >= 0) sorted[k++] = sa[i]!;
+  // The LMS positions in the order the induction put them (sorted by LMS
+  // substring) move to sa[0, m). LMS positions are at least 2 apart, so each
+  // one's name can be kept at sa[m + p/2] until the names are gathered.
+  for (let i = 0, k = 0; i < n; i++) if (isLms(sa[i]!)) sa[k++] = sa[i]!;
+  sa.fill(-1, m);
+
+  /** Whether the LMS substrings at a and b (up to and including the next LMS position) are equal: symbols and types. */
+  const sameSubstring = (a: number, b: number): boolean => {
+    for (let d = 0; ; d++) {
+      if (a + d === n || b + d === n) return false; // only one substring reaches the end
+      if (st[a + d] !== st[b + d]) return false;
+      if (d > 0) {
+        const endA = isLms(a + d);
+        const endB = isLms(b + d);
+        if (endA || endB) return endA && endB;
+      }
+    }
+  };
 
   // Name each LMS substring by its rank, equal substrings getting equal names.
-  const reduced = new Int32Array(m);
-  let name = 0;
-  reduced[lmsIndex[sorted[0]!]!] = 0;
-  for (let k = 1; k < m; k++) {
-    let l = sorted[k - 1]!;
-    let r = sorted[k]!;
-    const endL = lmsIndex[l]! + 1 < m ? lms[lmsIndex[l]! + 1]! : n;
-    const endR = lmsIndex[r]! + 1 < m ? lms[lmsIndex[r]! + 1]! : n;
-    let same = endL - l === endR - r;
-    if (same) {
-      while (l < endL && s[l] === s[r]) {
-        l++;
-        r++;
-      }
-      if (l === n || s[l] !== s[r]) same = false;
-    }
-    if (!same) name++;
-    reduced[lmsIndex[sorted[k]!]!] = name;
+  let name = -1;
+  let previous = -1;
+  for (let k = 0; k < m; k++) {
+    const p = sa[k]!;
+    if (previous < 0 || !sameSubstring(previous, p)) name++;
+    previous = p;
+    sa[m + (p >> 1)] = name;
   }
+  // The names in text order: the reduced string.
+  const reduced = new Int32Array(m);
+  for (let i = m, k = 0; i < n; i++) if (sa[i]! >= 0) reduced[k++] = sa[i]!;
+  name++;
 
   // Order the LMS suffixes: directly when every name is distinct, else recursively.
   let order: Int32Array;
-  if (name + 1 === m) {
+  if (name === m) {
     order = new Int32Array(m);
     for (let k = 0; k < m; k++) order[reduced[k]!] = k;
   } else {
-    order = suffixArray(reduced, name + 1);
+    order = suffixArray(reduced, name);
   }
-  for (let k = 0; k < m; k++) sorted[k] = lms[order[k]!]!;
-  induce(sorted, m);
+  // The LMS positions in suffix order (reusing `order`), and the final induction from them.
+  for (let k = 0; k < m; k++) order[k] = lms[order[k]!]!;
+  induce(order, m);
   return sa;
 }
