@@ -205,6 +205,13 @@ describe('flags', () => {
     expectUsage(await runCli(['train', corpus, flag, value]), new RegExp(`^option '${flag} <\\w+>' ${message.source}`));
   });
 
+  it.concurrent.each([
+    ['--state-resets', '1.5', /^option '--state-resets <share>' argument '1\.5' is invalid\. expected a number from 0 to 1, got "1\.5"\./],
+    ['--first-eval', 'soon', /^option '--first-eval <duration>' argument 'soon' is invalid\. expected a duration such as 90s/],
+  ])('%s %s', async (flag, value, message) => {
+    expectUsage(await runCli(['train', corpus, flag, value]), message);
+  });
+
   it.concurrent.each(['0', '1.5'])('--val-frac %s outside (0, 1)', async (value) => {
     expectUsage(await runCli(['train', corpus, '--val-frac', value]), /^option '--val-frac <x>' argument '.*' is invalid\. expected a number( between 0 and 1 \(exclusive\))?, got/);
   });
