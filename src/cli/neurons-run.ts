@@ -68,7 +68,7 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
     );
   }
   const gates = GATES[config.cell];
-  if (explicitGates && gates.length === 0) throw usageError('a plain RNN has no gates', 'drop --gates (or inspect an LSTM or GRU checkpoint)');
+  if (explicitGates && gates.length === 0) throw usageError('a plain RNN has no gates', 'drop --gates, or inspect an LSTM or GRU checkpoint');
   if (gates.length === 0) showGates = false;
 
   const findSignals: SignalName[] = signal !== undefined && showFind ? [signal] : available.filter((s) => s === 'h' || s === 'c');

@@ -6,9 +6,10 @@ import { CharRnn } from '../../src/model/char-rnn.js';
 import { disposeParams, initParams } from '../../src/model/params.js';
 import { Sampler } from '../../src/sample/sampler.js';
 import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
-import { SamplingSession } from '../../src/sample/session.js';
+import { SamplingSession, type WatchedUnit } from '../../src/sample/session.js';
 import { SamplerApp, type SamplerAppProps } from '../../src/ui/sample/SamplerApp.js';
 import { renderSampler } from '../../src/ui/sample/render-sampler.js';
+import { DEFAULT_SAMPLER_SETTINGS, helpLines, interpretInput } from '../../src/ui/sample/settings.js';
 import { Rng } from '../../src/util/rng.js';
 import { FakeStdin, FakeStdout, columns, eventually, sleep, strip } from './fixtures.js';
 
@@ -319,3 +320,79 @@ describe('SamplerApp', () => {
   });
 });
 
+describe('/unit', () => {
+  it('parses layer:unit (layers from 1, units from 0), h or c, and off', () => {
+    const set = (line: string) => {
+      const a = interpretInput(line, DEFAULT_SAMPLER_SETTINGS);
+      return a.kind === 'settings' ? a.settings.unit : a.kind;
+    };
+    expect(set('/unit 2:17')).toEqual({ layer: 1, unit: 17, signal: 'h' });
+    expect(set('/unit 1:0 c')).toEqual({ layer: 0, unit: 0, signal: 'c' });
+    expect(set('/unit off')).toBeNull();
+    for (const bad of ['/unit 0:1', '/unit 2:x', '/unit 2', '/unit 1:1 z', '/unit', '/unit 1:1 c extra']) expect(set(bad)).toBe('error');
+    expect(helpLines(true).some((l) => l.includes('/unit L:N'))).toBe(true);
+  });
+
+  it('the session reads the unit from its state after each character', () => {
+    const session = new SamplingSession(sampler, vocab);
+    sessions.push(session);
+    expect(session.units).toEqual({ layers: 1, hidden: 16, signals: ['h', 'c'] });
+    expect(session.unitValue({ layer: 0, unit: 3, signal: 'h' })).toBe(0);
+    session.feed('hello');
+    const [h, c] = session.snapshot().state;
+    expect(session.unitValue({ layer: 0, unit: 3, signal: 'h' })).toBe(h![3]);
+    expect(session.unitValue({ layer: 0, unit: 3, signal: 'c' })).toBe(c![3]);
+  });
+
+  /** A sampler whose watched unit reads +0.9, −0.9, +0.9, … so both ends of the ramp appear. */
+  function mountWatched(color: boolean) {
+    const m = mount({ color, settings: { length: 30 } });
+    const asked: WatchedUnit[] = [];
+    m.session.unitValue = (u: WatchedUnit) => {
+      asked.push(u);
+      return asked.length % 2 === 1 ? 0.9 : -0.9;
+    };
+    const send = async (line: string) => {
+      await m.type(line);
+      m.enter();
+    };
+    return { ...m, send, asked };
+  }
+
+  it('colours generated text by the unit live, checks the unit against the model, and /unit off stops', async () => {
+    const { app, frame, send, asked } = mountWatched(true);
+    await send('/unit 3:0');
+    await eventually(() => expect(frame()).toContain('no unit 3:0: the model has 1 layer of 16 units (1:0 … 1:15)'));
+    // A refused command stays on the input line for editing: clear it (Ctrl-U).
+    expect(frame()).toContain('› /unit 3:0');
+    app.stdin.write('\u0015');
+    await send('/unit 1:5');
+    await eventually(() => expect(frame()).toContain('unit h 1:5: generated text is coloured by its value'));
+    expect(frame()).toMatch(/heat off +unit h 1:5 +top5 off/);
+    await send('ab');
+    await eventually(() => expect(frame()).toContain('context 32 chars'), 10_000);
+    await eventually(() => expect(frame()).toContain('READY'));
+    expect(asked).toHaveLength(30);
+    expect(asked[0]).toEqual({ layer: 0, unit: 5, signal: 'h' });
+    const raw = app.lastFrame()!;
+    expect(raw).toContain('\u001B[48;5;196m'); // +0.9: red
+    expect(raw).toContain('\u001B[48;5;21m'); // −0.9: blue
+    await send('/unit off');
+    await eventually(() => expect(frame()).toContain('unit colouring off'));
+    expect(app.lastFrame()).not.toContain('\u001B[48;5;');
+    expect(frame()).not.toContain('unit h 1:5');
+  });
+
+  it('without colour marks strong values: inverse above 0.5, underline below −0.5', async () => {
+    const { app, frame, send } = mountWatched(false);
+    await send('/unit 1:2 c');
+    await eventually(() => expect(frame()).toContain('unit c 1:2'));
+    await send('ab');
+    await eventually(() => expect(frame()).toContain('context 32 chars'), 10_000);
+    await eventually(() => expect(frame()).toContain('READY'));
+    const raw = app.lastFrame()!;
+    expect(raw).toContain('\u001B[7m');
+    expect(raw).toContain('\u001B[4m');
+    expect(raw).not.toContain('\u001B[48;5;');
+  });
+});
