@@ -72,7 +72,7 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
           `${JSON.stringify({
             prompt: o.show(prompt), text: o.show(r.text), prompt_index: p, sample_index: rank, beam: o.beam,
             length: r.length, logprob: r.logprob, perplexity, stopped: r.stopped,
-            ...(report ? { novelty: noveltyRecord(report) } : {}),
+            ...(report ? { novelty: noveltyRecord(report, o.show) } : {}),
           })}\n`,
         );
         continue;
@@ -81,7 +81,7 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
       first = false;
       const where = prompts.length > 1 ? `prompt ${p + 1}, ` : '';
       const ending = r.stopped !== null ? `, ended by ${JSON.stringify(o.show(r.stopped))}` : '';
-      const copied = report ? `; ${noveltyNote(report)}` : '';
+      const copied = report ? `; ${noveltyNote(report, o.show)}` : '';
       notes.push(`${where}beam ${rank + 1}/${results.length}: logprob ${r.logprob.toFixed(3)} over ${r.length} characters (perplexity ${perplexity?.toFixed(3) ?? '–'}${ending})${copied}`);
     }
   }

@@ -11,6 +11,7 @@ import { MIN_COPIED_RUN, type CorpusIndex, type NoveltyReport } from '../novelty
 import { openCorpusIndex } from '../novelty/open-index.js';
 import { flattenText, truncate } from '../ui/text.js';
 import { usageError } from '../util/errors.js';
+import { escapeControls } from '../util/escape.js';
 import { writeErr } from './output.js';
 
 /** The index file in a run directory. */
@@ -28,19 +29,22 @@ export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undef
   return openCorpusIndex(found.corpus.text, {
     cacheFile: path.join(runDirectoryOf(checkpoint.dir), NOVELTY_INDEX_FILE),
     label: `the corpus ${found.corpus.name}`,
-    log: writeErr,
+    log: (line) => writeErr(escapeControls(line)),
   });
 }
 
-/** The jsonl `novelty` field. */
-export function noveltyRecord(r: NoveltyReport): Record<string, unknown> {
-  return { longest: r.longest, longest_text: r.longestText, copied_share: r.copiedShare, copied_chars: r.copiedChars, min_run: r.minRun };
+/**
+ * The jsonl `novelty` field. Lengths count the model's characters; `show`
+ * prints text as the samples are printed (composed for an NFD model).
+ */
+export function noveltyRecord(r: NoveltyReport, show: (text: string) => string): Record<string, unknown> {
+  return { longest: r.longest, longest_text: show(r.longestText), copied_share: r.copiedShare, copied_chars: r.copiedChars, min_run: r.minRun };
 }
 
 /** One line for stderr: the longest copied substring and the copied share. */
-export function noveltyNote(r: NoveltyReport): string {
+export function noveltyNote(r: NoveltyReport, show: (text: string) => string): string {
   if (r.chars === 0) return 'empty sample';
-  const shown = truncate(flattenText(r.longestText), 40);
+  const shown = truncate(flattenText(show(r.longestText)), 40);
   const share = `${(100 * r.copiedShare).toFixed(r.copiedShare > 0 && r.copiedShare < 0.01 ? 1 : 0)}%`;
   return `longest copied ${r.longest} character${r.longest === 1 ? '' : 's'}${r.longest > 0 ? ` "${shown}"` : ''}, ${share} in copied runs of ≥ ${MIN_COPIED_RUN}`;
 }

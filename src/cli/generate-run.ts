@@ -209,12 +209,12 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
               prompt: show(job.prompt), text: show(r.text), seed, prompt_index: job.p, sample_index: job.s,
               temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
               logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped === null ? null : show(r.stopped),
-              ...(report ? { novelty: noveltyRecord(report) } : {}),
+              ...(report ? { novelty: noveltyRecord(report, show) } : {}),
             })}\n`,
           );
           continue;
         }
-        if (report) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyNote(report)}`);
+        if (report) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyNote(report, show)}`);
         if (streamFirst && i === 0) continue;
         await writeOut(`${first ? '' : separator}${show(job.prompt + r.text)}`);
         first = false;

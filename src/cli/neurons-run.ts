@@ -20,6 +20,7 @@ import { disposeParams } from '../model/params.js';
 import { colorFromEnv } from '../ui/color.js';
 import { wrapWords } from '../ui/text.js';
 import { usageError } from '../util/errors.js';
+import { escapeControls } from '../util/escape.js';
 import { inspectedText } from './neurons-text.js';
 import { writeOut } from './output.js';
 
@@ -124,7 +125,8 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
   const relative = path.relative(process.cwd(), checkpoint.dir);
   const name = relative === '' || relative.startsWith('..') ? checkpoint.dir : relative;
   const lines: string[] = [
-    ...wrapWords(`${name}: ${cellName} ${config.layers}×${config.hidden}, step ${meta.progress.step.toLocaleString('en-US')}, over ${text.chars.length.toLocaleString('en-US')} characters of ${text.source}`, width),
+    // Names from disk (directories, the corpus recorded in charnn.json) are escaped.
+    ...wrapWords(escapeControls(`${name}: ${cellName} ${config.layers}×${config.hidden}, step ${meta.progress.step.toLocaleString('en-US')}, over ${text.chars.length.toLocaleString('en-US')} characters of ${text.source}`), width),
     ...wrapWords(`Units are layer:unit, layers from 1 (next to the input), units from 0. ${[...wanted].filter((s) => s === 'h' || s === 'c').map((s) => `${s} = ${SIGNAL_NAMES[s]}`).join(', ')}`, width),
   ];
   if (unitRef) {

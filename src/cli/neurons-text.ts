@@ -12,6 +12,7 @@ import { showChar, type Vocabulary } from '../data/vocabulary.js';
 import { findCorpus } from '../checkpoint/corpus.js';
 import type { CharnnMeta } from '../checkpoint/meta.js';
 import { usageError } from '../util/errors.js';
+import { escapeControls } from '../util/escape.js';
 import { writeErr } from './output.js';
 
 export interface InspectedText {
@@ -91,7 +92,7 @@ function encodeKnown(text: string, vocab: Vocabulary, chars: number, what: strin
   }
   if (skipped > 0) {
     const shown = [...missing].slice(0, 8).map(showChar).join(' ');
-    writeErr(`charnn: skipped ${skipped} character${skipped === 1 ? '' : 's'} of ${what} the model never saw: ${shown}${missing.size > 8 ? ` and ${missing.size - 8} more` : ''}`);
+    writeErr(escapeControls(`charnn: skipped ${skipped} character${skipped === 1 ? '' : 's'} of ${what} the model never saw: ${shown}${missing.size > 8 ? ` and ${missing.size - 8} more` : ''}`));
   }
   if (kept.length === 0) throw usageError(`${what} has no character the model knows`, 'pass text written in the characters of the training corpus');
   return { ids: Int32Array.from(kept, (ch) => vocab.id(ch)), chars: kept };
@@ -108,7 +109,7 @@ export async function inspectedText(meta: CharnnMeta, vocab: Vocabulary, file: s
     return { ...encodeKnown(text, vocab, chars, name), source: file === '-' ? 'stdin' : file };
   }
   const found = findCorpus(meta, corpus, '--corpus');
-  if (found.changed !== null) writeErr(`charnn: note: ${found.changed}; its validation part is used anyway`);
+  if (found.changed !== null) writeErr(escapeControls(`charnn: note: ${found.changed}; its validation part is used anyway`));
   const { ids } = vocab.encodeLossy(found.corpus.text);
   const val = splitTrainVal(ids, meta.training.valFrac).val.slice(0, chars);
   if (val.length === 0) throw usageError(`the validation text of ${found.corpus.name} is empty`, 'pass a text file to run the model over');

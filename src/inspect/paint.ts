@@ -6,11 +6,12 @@
  *
  * Text is shown as typed: line breaks break the line (drawn as ↵ so their
  * own value shows), tabs advance to the next multiple of 4 columns (→ then
- * blanks), control and invisible format characters are escaped (^G, \x85,
- * <U+202E>), wide characters take two columns, and lines longer than the
- * width wrap.
+ * blanks), control and invisible format characters are escaped (\x07, \x85,
+ * \u202e, \u200b), wide characters take two columns, and lines longer than
+ * the width wrap.
  */
 import { charWidth } from '../ui/text.js';
+import { escapeControls } from '../util/escape.js';
 
 /** The diverging ramp, −1 → +1 in 11 steps (xterm 256-colour indices). */
 export const PALETTE = [21, 27, 33, 75, 153, 231, 224, 217, 210, 203, 196] as const;
@@ -63,17 +64,18 @@ const TAB = 4;
 
 /** How a character looks at column `col` (tabs depend on it). */
 export function show(ch: string, col: number): Shown {
-  const cp = ch.codePointAt(0) ?? 0;
   if (ch === '\n') return { text: '↵', width: 1, lineBreak: true };
   if (ch === '\t') {
     const width = TAB - (col % TAB);
     return { text: '→' + ' '.repeat(width - 1), width, lineBreak: false };
   }
-  if (cp < 0x20 || cp === 0x7f) return { text: `^${String.fromCharCode(cp ^ 0x40)}`, width: 2, lineBreak: false };
-  if (cp >= 0x80 && cp < 0xa0) return { text: `\\x${cp.toString(16)}`, width: 4, lineBreak: false };
-  // Invisible format characters (bidi overrides, zero-width joiners, BOM) and line/paragraph separators.
+  // Control characters and bidi overrides as charnn escapes them everywhere (\x07, \u202e) …
+  const escaped = escapeControls(ch);
+  if (escaped !== ch) return { text: escaped, width: escaped.length, lineBreak: false };
+  // … and, since each character here needs a visible cell, other invisible ones too (zero-width joiners, BOM, separators).
+  const cp = ch.codePointAt(0) ?? 0;
   if (/[\p{Cf}\p{Zl}\p{Zp}]/u.test(ch) || (cp >= 0xd800 && cp <= 0xdfff)) {
-    const text = `<U+${cp.toString(16).toUpperCase().padStart(4, '0')}>`;
+    const text = `\\u${cp.toString(16).padStart(4, '0')}`;
     return { text, width: text.length, lineBreak: false };
   }
   return { text: ch, width: charWidth(ch), lineBreak: false };

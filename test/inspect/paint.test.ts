@@ -10,11 +10,12 @@ describe('show', () => {
     expect(show('\n', 3)).toEqual({ text: '↵', width: 1, lineBreak: true });
     expect(show('\t', 1)).toMatchObject({ text: '→  ', width: 3 });
     expect(show('\t', 4)).toMatchObject({ text: '→   ', width: 4 });
-    expect(show('\r', 0)).toMatchObject({ text: '^M', width: 2 });
-    expect(show('\x1b', 0)).toMatchObject({ text: '^[', width: 2 });
-    expect(show('\x7f', 0)).toMatchObject({ text: '^?', width: 2 });
+    expect(show('\r', 0)).toMatchObject({ text: '\\x0d', width: 4 });
+    expect(show('\x1b', 0)).toMatchObject({ text: '\\x1b', width: 4 });
+    expect(show('\x7f', 0)).toMatchObject({ text: '\\x7f', width: 4 });
     expect(show('\u0085', 0)).toMatchObject({ text: '\\x85', width: 4 });
-    expect(show('\u202e', 0)).toMatchObject({ text: '<U+202E>', width: 8 });
+    expect(show('\u202e', 0)).toMatchObject({ text: '\\u202e', width: 6 });
+    expect(show('\u200b', 0)).toMatchObject({ text: '\\u200b', width: 6 });
     expect(show('한', 0)).toMatchObject({ text: '한', width: 2 });
     expect(show('😀', 0)).toMatchObject({ text: '😀', width: 2 });
   });
@@ -37,9 +38,9 @@ describe('paintedLines at 80 columns', () => {
       if (line !== '') expect(line.endsWith('\x1b[0m')).toBe(true);
     }
     const plain = lines.map(stripAnsi).join('');
-    expect(plain).toContain('KING:→   Now is the winter of our discontent^M↵');
-    expect(plain).toContain('^G');
-    expect(plain).toContain('<U+202E>');
+    expect(plain).toContain('KING:→   Now is the winter of our discontent\\x0d↵');
+    expect(plain).toContain('\\x07');
+    expect(plain).toContain('\\u202e');
     expect(plain).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
     expect(lines.join('')).toContain('\x1b[48;5;');
   });
