@@ -2,37 +2,21 @@
  * Measurements used by bench.ts. Each returns plain numbers; the caller
  * prints them. Timings are medians of several runs after warm-up.
  */
-import * as tf from '@tensorflow/tfjs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { gateCount, type ModelConfig } from '../src/model/config.js';
-import { buildLayersModel } from '../src/model/layers-equivalent.js';
 import { initParamArrays } from '../src/model/params.js';
 import { zeroState } from '../src/model/state.js';
 import { Sampler } from '../src/sample/sampler.js';
 import type { Engine } from '../src/engine/engine.js';
-import { TfjsEngine } from '../src/engine/tfjs/engine.js';
+import { GraphBuilder } from '../src/engine/onnx/graph.js';
+import { floatTensor, OrtSession } from '../src/engine/ort/runtime.js';
 import { Adam, clipScale, globalNorm } from '../src/train/optimizer.js';
 import { Rng } from '../src/util/rng.js';
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-/** Backend matMul rate on a 2048×320 · 320×1024 product, GFLOP/s. */
-export function matMulRate(): number {
-  const a = tf.randomUniform([2048, 320]);
-  const b = tf.randomUniform([320, 1024]);
-  const times: number[] = [];
-  for (let i = 0; i < 12; i++) {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    c.dispose();
-    if (i >= 2) times.push(performance.now() - t0);
-  }
-  a.dispose();
-  b.dispose();
-  return (2 * 2048 * 320 * 1024) / (median(times) / 1000) / 1e9;
 }
 
 /**
@@ -54,9 +38,8 @@ function randomBatch(c: ModelConfig, batchSize: number, seqLen: number, seed: nu
   return { inputs, targets, batchSize, seqLen };
 }
 
-/** charnn training throughput (chars/s): full steps — gradients, norm, clipping, Adam. */
-export async function charnnTraining(c: ModelConfig, batchSize: number, seqLen: number, workers: number, backend: string, timed = 5): Promise<number> {
-  const engine: Engine = new TfjsEngine(c, backend, workers);
+/** Training throughput (chars/s, median step): full steps — gradients, norm, clipping, Adam — as the trainer takes them. */
+export async function engineTraining(engine: Engine, c: ModelConfig, batchSize: number, seqLen: number, timed = 5): Promise<number> {
   const weights = initParamArrays(c, new Rng(1));
   const adam = new Adam();
   const rng = new Rng(2);
@@ -66,44 +49,37 @@ export async function charnnTraining(c: ModelConfig, batchSize: number, seqLen: 
     const batch = randomBatch(c, batchSize, seqLen, i);
     const t0 = performance.now();
     const r = await engine.gradients(weights, batch, state, rng);
-    const norm = globalNorm(r.grads);
-    adam.apply(weights, r.grads, 2e-3, clipScale(norm, 5));
+    adam.apply(weights, r.grads, 2e-3, clipScale(globalNorm(r.grads), 5));
     state = r.finals;
     if (i >= 2) times.push(performance.now() - t0);
   }
-  await engine.dispose();
   return (batchSize * seqLen) / (median(times) / 1000);
 }
 
-/** The tf.layers equivalent trained with model.trainOnBatch (chars/s). */
-export async function layersTraining(c: ModelConfig, batchSize: number, seqLen: number, timed = 5): Promise<number> {
-  // One-hot inputs: the Embedding gradient (UnsortedSegmentSum) has no wasm kernel.
-  // tf.layers warns on the console about orthogonal initialisation of large matrices.
-  const warn = console.warn;
-  console.warn = () => {};
-  const model = buildLayersModel(c, { oneHotInput: true, initialize: true });
-  console.warn = warn;
-  model.compile({ optimizer: tf.train.adam(2e-3), loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) });
+/** onnxruntime's rate on a 2048×320 · 320×1024 matMul, GFLOP/s. */
+export function ortMatMulRate(threads: number): number {
+  const g = new GraphBuilder('matmul');
+  g.output(g.matMul(g.input('a', 'FLOAT', [2048, 320]), g.input('b', 'FLOAT', [320, 1024])), 'c', 'FLOAT', [2048, 1024]);
+  const session = new OrtSession(g.build(), threads);
+  const rng = new Rng(3);
+  const feeds = {
+    a: floatTensor(Float32Array.from({ length: 2048 * 320 }, () => rng.uniform(-1, 1)), [2048, 320]),
+    b: floatTensor(Float32Array.from({ length: 320 * 1024 }, () => rng.uniform(-1, 1)), [320, 1024]),
+  };
+  const out = floatTensor(new Float32Array(2048 * 1024), [2048, 1024]);
   const times: number[] = [];
-  for (let i = 0; i < timed + 2; i++) {
-    const b = randomBatch(c, batchSize, seqLen, i);
-    const [x, y] = tf.tidy(() => [
-      tf.oneHot(tf.tensor2d(b.inputs, [batchSize, seqLen], 'int32'), c.vocabSize),
-      tf.oneHot(tf.tensor2d(b.targets, [batchSize, seqLen], 'int32'), c.vocabSize),
-    ]);
+  for (let i = 0; i < 25; i++) {
     const t0 = performance.now();
-    await model.trainOnBatch(x!, y!);
-    if (i >= 2) times.push(performance.now() - t0);
-    x!.dispose();
-    y!.dispose();
+    session.run(feeds, { c: out });
+    if (i >= 5) times.push(performance.now() - t0);
   }
-  model.dispose();
-  return (batchSize * seqLen) / (median(times) / 1000);
+  session.dispose();
+  return (2 * 2048 * 320 * 1024) / (median(times) / 1000) / 1e9;
 }
 
 /** Generation throughput (chars/s) for `streams` streams sampled together. */
-export function sampling(c: ModelConfig, streams: number, steps: number): number {
-  const sampler = new Sampler(new TfjsEngine(c, tf.getBackend(), 1).stepModel(initParamArrays(c, new Rng(1))));
+export function sampling(engine: Engine, c: ModelConfig, streams: number, steps: number): number {
+  const sampler = new Sampler(engine.stepModel(initParamArrays(c, new Rng(1))));
   let state = sampler.zeroState(streams);
   const ids = new Int32Array(streams);
   for (let i = 0; i < 20; i++) ({ state } = sampler.step(state, ids));
@@ -113,3 +89,21 @@ export function sampling(c: ModelConfig, streams: number, steps: number): number
   sampler.dispose();
   return (steps * streams) / seconds;
 }
+
+/** A Python with torch (`python3`, else Debian's `/usr/bin/python3`), or null. */
+export function findTorch(): string | null {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) return python;
+  }
+  return null;
+}
+
+/** PyTorch on the same model and step (bench/torch-bench.py), chars/s; or a matMul's GFLOP/s. */
+export function torchRun(python: string, script: string, args: Record<string, string | number>): Record<string, number> {
+  const r = spawnSync(python, [script, ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)])], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`torch-bench.py failed: ${r.stderr.trim().split('\n').at(-1)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+export const benchDir = (here: string): string => path.join(here, '..', '..', 'bench');

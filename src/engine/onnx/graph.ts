@@ -68,6 +68,12 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A named constant tensor (an initializer) holding `values`. */
+  initializer(name: string, values: Float32Array, dims: number[]): string {
+    this.initializers.push(tensorValue(values, dims, name));
+    return name;
+  }
+
   scalar(value: number): string {
     return this.constant(Float32Array.of(value), []);
   }

@@ -22,10 +22,14 @@ export class OrtEngine implements Engine {
   private readonly sessions = new Map<string, OrtSession>();
   private readonly shapes: Map<string, number[]>;
 
-  /** @param threads onnxruntime's intra-op pool size */
+  /**
+   * @param threads onnxruntime's intra-op pool size
+   * @param samplingThreads the pool of sampling graphs (default: the same)
+   */
   constructor(
     private readonly config: ModelConfig,
     readonly threads: number,
+    readonly samplingThreads = threads,
   ) {
     loadRuntime();
     this.label = `ort, ${threads} thread${threads === 1 ? '' : 's'}`;
@@ -49,14 +53,14 @@ export class OrtEngine implements Engine {
     return feeds;
   }
 
-  private stateFeeds(state: StateArrays, feeds: Feeds): void {
+  stateFeeds(state: StateArrays, feeds: Feeds): void {
     const dims = [state.streams, state.hidden];
     state.layers.forEach((layer, l) => {
       for (const part of statePartNames(this.config.cell)) feeds[names.state(l, part)] = floatTensor(layer[part]!, dims);
     });
   }
 
-  private finals(out: Record<string, { data: unknown }>, streams: number): StateArrays {
+  finals(out: Record<string, { data: unknown }>, streams: number): StateArrays {
     const layers: LayerState[] = [];
     for (let l = 0; l < this.config.layers; l++) {
       const h = out[names.final(l, 'h')]!.data as Float32Array;
@@ -65,7 +69,7 @@ export class OrtEngine implements Engine {
     return { streams, hidden: this.config.hidden, layers };
   }
 
-  private finalNames(): string[] {
+  finalNames(): string[] {
     return Array.from({ length: this.config.layers }, (_, l) => statePartNames(this.config.cell).map((p) => names.final(l, p))).flat();
   }
 
@@ -115,35 +119,37 @@ export class OrtEngine implements Engine {
     return new OrtStepModel(this, this.config, weights);
   }
 
-  /** One sampling step for any number of streams. */
-  step(stepFeeds: Feeds, state: StateArrays, ids: Int32Array): { state: StateArrays; logits: Float32Array } {
-    const n = ids.length;
-    const feeds: Feeds = { ...stepFeeds, [names.tokens]: intTensor(ids, [n]) };
-    this.stateFeeds(state, feeds);
-    const fetch: Record<string, null> = { [names.logits]: null };
-    for (const name of this.finalNames()) fetch[name] = null;
-    const out = this.session('logits', 0, 1).run(feeds, fetch);
-    return { state: this.finals(out, n), logits: out[names.logits]!.data as Float32Array };
-  }
-
   async dispose(): Promise<void> {
     for (const s of this.sessions.values()) s.dispose();
     this.sessions.clear();
   }
 }
 
-/** Sampling on onnxruntime: the layer-0 table is computed once, then each step is one run of the step graph. */
+/**
+ * Sampling on onnxruntime: a step graph with the weights and the layer-0
+ * table built in as constants (so onnxruntime lays the matrices out for its
+ * kernels once), one run per step for any number of streams.
+ */
 class OrtStepModel implements StepModel {
-  private readonly feeds: Feeds;
+  private readonly session: OrtSession;
 
   constructor(
     private readonly engine: OrtEngine,
     readonly config: ModelConfig,
     weights: ParamArrays,
   ) {
-    const copy: ParamArrays = new Map([...weights].map(([k, v]) => [k, v.slice()]));
-    const table = engine.session('table', 0, 0).run(engine.weightFeeds(copy, 'table'), { [names.table]: null })[names.table]!;
-    this.feeds = engine.weightFeeds(copy, 'logits', { [names.table]: table });
+    const table = engine.session('table', 0, 0).run(engine.weightFeeds(weights, 'table'), { [names.table]: null })[names.table]!;
+    const constants: ParamArrays = new Map([...weights, [names.table, table.data as Float32Array]]);
+    this.session = new OrtSession(buildGraph(config, 'logits', { batch: 0, steps: 1 }, constants), engine.samplingThreads);
+  }
+
+  private step(state: StateArrays, ids: Int32Array): { state: StateArrays; logits: Float32Array } {
+    const feeds: Feeds = { [names.tokens]: intTensor(ids, [ids.length]) };
+    this.engine.stateFeeds(state, feeds);
+    const fetch: Record<string, null> = { [names.logits]: null };
+    for (const name of this.engine.finalNames()) fetch[name] = null;
+    const out = this.session.run(feeds, fetch);
+    return { state: this.engine.finals(out, ids.length), logits: out[names.logits]!.data as Float32Array };
   }
 
   run(state: StateArrays, ids: Int32Array, steps: number, allSteps = false): { state: StateArrays; logits: Float32Array } {
@@ -152,11 +158,13 @@ class OrtStepModel implements StepModel {
     const all = allSteps ? new Float32Array(steps * width) : null;
     let logits: Float32Array = new Float32Array(0);
     for (let t = 0; t < steps; t++) {
-      ({ state, logits } = this.engine.step(this.feeds, state, ids.subarray(t * streams, (t + 1) * streams)));
+      ({ state, logits } = this.step(state, ids.subarray(t * streams, (t + 1) * streams)));
       all?.set(logits, t * width);
     }
     return { state, logits: all ?? logits };
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.session.dispose();
+  }
 }

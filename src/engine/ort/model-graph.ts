@@ -17,7 +17,7 @@
  * seqLen are fixed per graph.
  */
 import { gateCount, type ModelConfig } from '../../model/config.js';
-import { layerParam, parameterSpecs } from '../../model/params.js';
+import { layerParam, parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { GraphBuilder } from '../onnx/graph.js';
 import { statePartNames } from '../../model/state.js';
 import { graphCellFor, type GraphState } from './cells/index.js';
@@ -52,12 +52,19 @@ export function graphParams(config: ModelConfig, kind: GraphKind): string[] {
   return all.filter((n) => n !== 'embedding' && n !== layerParam(0, 'kernel') && n !== layerParam(0, 'bias'));
 }
 
-export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphShape): Uint8Array {
+/**
+ * @param constants weights (and the table) built into the graph instead of
+ *   read as inputs: onnxruntime then lays them out for its matMul kernels
+ *   once, at session creation (the sampling graph, whose weights are fixed)
+ */
+export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphShape, constants?: ParamArrays): Uint8Array {
   const g = new GraphBuilder(`charnn-${kind}`);
   const { vocabSize: vocab, hidden, layers } = config;
   const width = gateCount(config.cell) * hidden;
   const specs = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
-  const param = (name: string): string => g.input(name, 'FLOAT', specs.get(name)!);
+  specs.set(names.table, [vocab, width]);
+  const param = (name: string): string =>
+    constants ? g.initializer(name, constants.get(name)!, specs.get(name)!) : g.input(name, 'FLOAT', specs.get(name)!);
   if (kind === 'table') {
     const table = g.linear(param('embedding'), param(layerParam(0, 'kernel')), param(layerParam(0, 'bias')));
     g.output(table, names.table, 'FLOAT', [vocab, width]);
@@ -75,7 +82,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const fromTable = kind === 'logits';
   const embedding = fromTable ? null : param('embedding');
   const kernel0 = fromTable ? null : param(layerParam(0, 'kernel'));
-  const table = fromTable ? g.input(names.table, 'FLOAT', [vocab, width]) : g.linear(embedding!, kernel0!, param(layerParam(0, 'bias')));
+  const table = fromTable ? param(names.table) : g.linear(embedding!, kernel0!, param(layerParam(0, 'bias')));
   const recurrent = Array.from({ length: layers }, (_, l) => param(layerParam(l, 'recurrent')));
   const kernels = Array.from({ length: layers }, (_, l) => (l === 0 ? kernel0 : param(layerParam(l, 'kernel'))));
   const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
