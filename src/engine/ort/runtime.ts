@@ -76,8 +76,16 @@ export class OrtSession {
       // much as the arena already holds after the first run: a 2×256 LSTM's
       // peak RSS goes from ~490 to ~345 MB without it, at the same speed.
       enableMemPattern: false,
-      // Denormal floats (tiny gradients late in a window) are many times slower to compute with.
-      extra: { session: { set_denormal_as_zero: '1' } },
+      extra: {
+        session: {
+          // Denormal floats (tiny gradients late in a window) are many times slower to compute with.
+          set_denormal_as_zero: '1',
+          // Idle pool threads sleep instead of spinning: on a busy machine a
+          // spinning pool made a 2-thread step 3–4× slower than 1 thread
+          // (and burned twice the CPU); sleeping, 2 threads beat 1 there too.
+          'intra_op.allow_spinning': '0',
+        },
+      },
     };
     this.session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, options);
     this.inputNames = this.session.inputMetadata.map((m) => m.name);
