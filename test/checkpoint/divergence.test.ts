@@ -14,7 +14,7 @@ import { disposeParams } from '../../src/model/params.js';
 import { runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const TINY = ['--layers', '1', '--hidden', '32', '--embedding', '16', '--batch', '4', '--seq-len', '16', '--eval-batches', '1',
-  '--sample-length', '0', '--backend', 'wasm', '--workers', '1', '--lr', '0.004', '--json'];
+  '--sample-length', '0', '--backend', 'wasm', '--workers', '1', '--lr', '0.004', '--schedule', 'step', '--json'];
 
 interface Event {
   type: string;

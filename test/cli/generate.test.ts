@@ -34,7 +34,7 @@ async function train(name: string, corpus: string, extra: string[]): Promise<str
   const r = await runCli([
     'train', corpus, '--layers', '1', '--hidden', '32', '--embedding', '16', '--batch', '4', '--seq-len', '32',
     '--max-steps', '10', '--eval-every', '10', '--eval-batches', '1', '--sample-length', '0', '--no-ui', '--backend', 'wasm',
-    '--workers', '1', '--out', out, ...extra,
+    '--workers', '1', '--dropout', '0', '--schedule', 'step', '--out', out, ...extra,
   ]);
   if (r.code !== 0) throw new Error(`training ${name} failed (${r.code}): ${r.stderr}`);
   return out;
