@@ -36,14 +36,27 @@ function fsyncDirectory(dir: string): void {
   }
 }
 
+/**
+ * Temporaries live in a name space of their own: `.charnn-tmp-<pid>-<random>-<name>`.
+ * Nobody else names files so, which is what lets start-up cleanup remove
+ * them — unlike a pattern such as `*.tmp-*`, which a user's own folder
+ * (`photos.tmp-2024-backup/`) can match. The name carries the proof from the
+ * first instant to the last, so a crash at any moment leaves nothing
+ * unrecognised.
+ */
+const TEMPORARY_PREFIX = '.charnn-tmp-';
+const TEMPORARY = /^\.charnn-tmp-(\d+)-[0-9a-z]+-/;
+
 /** Name of a temporary sibling of `target`; removeStaleTemporaries recognises it once its process is gone. */
 export function temporaryName(target: string): string {
-  return `${target}.tmp-${process.pid}-${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+  const unique = `${Date.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
+  return path.join(path.dirname(target), `${TEMPORARY_PREFIX}${process.pid}-${unique}-${path.basename(target)}`);
 }
 
 /**
  * Removes a directory so that a crash half-way never leaves a partial
- * directory under its real name: it is first renamed to a temporary name.
+ * directory under its real name: it is first renamed to a temporary name
+ * (which a later start-up cleans up).
  */
 export function removeDirectory(dir: string): void {
   if (!fs.existsSync(dir)) return;
@@ -90,21 +103,19 @@ export function replaceDirectoryAtomically(target: string, files: Record<string,
   else fs.rmSync(previous, { recursive: true, force: true });
 }
 
-const TEMPORARY = /\.tmp-\d+-[0-9a-z]+$/;
-
-/** Whether a directory entry is a temporary left (or being written) by some process. */
+/** Whether a directory entry is a temporary left (or being written) by some charnn process. */
 export function isTemporaryName(entry: string): boolean {
   return TEMPORARY.test(entry);
 }
 
-/** Removes temporary directories left by a crash mid-write. */
-export function removeStaleTemporaries(runDir: string): void {
-  if (!fs.existsSync(runDir)) return;
-  for (const entry of fs.readdirSync(runDir)) {
-    if (TEMPORARY.test(entry)) {
-      const pid = Number(entry.split('.tmp-').at(-1)!.split('-')[0]);
-      if (pid !== process.pid && !isAlive(pid)) fs.rmSync(path.join(runDir, entry), { recursive: true, force: true });
-    }
+/** Removes the temporaries (files or directories) that charnn processes no longer running left in `dir`. */
+export function removeStaleTemporaries(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir)) {
+    const match = TEMPORARY.exec(entry);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid !== process.pid && !isAlive(pid)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   }
 }
 

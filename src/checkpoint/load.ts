@@ -1,7 +1,8 @@
 /**
  * Finding and reading checkpoints. A path may name a checkpoint directory
  * (it holds charnn.json) or a run directory, which means its best/ (or its
- * latest/ when no validation has improved yet). Every way a checkpoint can be
+ * latest/ when no validation has improved yet) — except for `train --resume`,
+ * where it means latest/, the newest state. Every way a checkpoint can be
  * missing or damaged is a one-line usage error.
  */
 import fs from 'node:fs';
@@ -51,8 +52,11 @@ function isSymbolicLink(p: string): boolean {
   }
 }
 
+/** Which checkpoint of a run directory a command means: best/ to use a model, latest/ to resume training. */
+export type RunCheckpoint = 'best' | 'latest';
+
 /** Resolves what the user named to a checkpoint directory. */
-export function resolveCheckpoint(given: string): string {
+export function resolveCheckpoint(given: string, prefer: RunCheckpoint = 'best'): string {
   const dir = path.resolve(given);
   if (!fs.existsSync(dir) && !fs.existsSync(dir + PREVIOUS_SUFFIX)) {
     throw usageError(`checkpoint not found: ${given}`, 'pass a checkpoint or run directory written by charnn train (e.g. checkpoints/tinyshakespeare-lstm)');
@@ -68,7 +72,8 @@ export function resolveCheckpoint(given: string): string {
       throw usageError(`run directory ${given} is damaged: ${name} is a symbolic link`, 'pass the checkpoint directory itself, or use another run directory');
     }
   }
-  const inRun = existing(path.join(dir, 'best')) ?? existing(path.join(dir, 'latest'));
+  const order = prefer === 'best' ? ['best', 'latest'] : ['latest', 'best'];
+  const inRun = existing(path.join(dir, order[0]!)) ?? existing(path.join(dir, order[1]!));
   if (inRun) return inRun;
   const runs = findRunDirectories(dir).found;
   if (runs.length > 0) {
@@ -115,8 +120,8 @@ function identity(dir: string): string | null {
  * a read that saw the directory change retries once, so it never mixes two
  * saves or calls a whole checkpoint damaged.
  */
-export function loadCheckpoint(given: string): LoadedCheckpoint {
-  const dir = resolveCheckpoint(given);
+export function loadCheckpoint(given: string, prefer: RunCheckpoint = 'best'): LoadedCheckpoint {
+  const dir = resolveCheckpoint(given, prefer);
   const before = identity(dir);
   try {
     const loaded = loadCheckpointOnce(dir);
@@ -125,7 +130,7 @@ export function loadCheckpoint(given: string): LoadedCheckpoint {
   } catch (error) {
     if (identity(dir) === before && before !== null) throw error;
   }
-  return loadCheckpointOnce(resolveCheckpoint(given));
+  return loadCheckpointOnce(resolveCheckpoint(given, prefer));
 }
 
 function loadCheckpointOnce(dir: string): LoadedCheckpoint {

@@ -22,6 +22,8 @@ export interface CorpusInfo {
   name: string;
   path: string;
   bytes: number;
+  /** SHA-256 of the corpus bytes (absent in checkpoints written before it was recorded). */
+  sha256?: string;
   chars: number;
   trainChars: number;
   valChars: number;
@@ -183,6 +185,7 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   if (!isObject(c)) fail(path, 'corpus info missing');
   for (const key of ['name', 'path'] as const) if (typeof c[key] !== 'string') fail(path, `corpus.${key} must be a string`);
   for (const key of ['bytes', 'chars', 'trainChars', 'valChars'] as const) if (!isCount(c[key])) fail(path, `corpus.${key} must be an integer ≥ 0`);
+  if (c.sha256 !== undefined && (typeof c.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(c.sha256))) fail(path, 'corpus.sha256 must be 64 hexadecimal digits');
 
   const p = meta.progress as Record<string, unknown> | undefined;
   if (!isObject(p) || !isCount(p.step)) fail(path, 'progress.step must be a non-negative integer');

@@ -16,6 +16,8 @@ import type { CellType } from '../model/config.js';
 import type { TrainConfig } from '../train/config.js';
 import { formatCount, formatDuration } from '../ui/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
+import { runIn } from '../checkpoint/run-directory.js';
+import { usageError } from '../util/errors.js';
 import { stopOnSignals } from './signals.js';
 import { writeOut } from './output.js';
 
@@ -71,7 +73,7 @@ export async function runTextCompare(corpusPath: string, o: CompareOptions, expl
   const comparison = new Comparison({
     corpusPath, normalization: o.normalize, cells: o.cells, match: o.match,
     hidden: o.hidden ?? DEFAULT_TEXT_COMPARE.hidden, layers: o.layers ?? DEFAULT_TEXT_COMPARE.layers, embedding: o.embedding ?? DEFAULT_TEXT_COMPARE.embedding, dropout: o.dropout,
-    training, outDir: o.out ?? path.join('checkpoints', `compare-${path.basename(corpusPath).replace(/\.[^.]*$/, '') || 'corpus'}`), backend,
+    training, outDir: compareDirectory(o.out ?? null, path.join('checkpoints', `compare-${path.basename(corpusPath).replace(/\.[^.]*$/, '') || 'corpus'}`), o.cells), backend,
   });
   let rows: CompareRow[];
   if (interactive(o)) {
@@ -111,6 +113,24 @@ export async function runTextCompare(corpusPath: string, o: CompareOptions, expl
       ...sampleLines(rows.map((r) => ({ cell: r.cell, text: r.sample })), 200),
     ];
     await writeOut(`${lines.join('\n')}\n`);
+  }
+}
+
+/**
+ * Where a comparison writes <dir>/<cell>: a comparison never replaces runs.
+ * An --out whose cell directories hold runs is refused; without --out the
+ * default, or the first free `<default>-2`, `-3`, … is used.
+ */
+function compareDirectory(given: string | null, fallback: string, cells: CellType[]): string {
+  const holding = (dir: string) => cells.find((cell) => runIn(path.join(dir, cell), path.join(dir, cell)) !== null);
+  if (given !== null) {
+    const cell = holding(given);
+    if (cell) throw usageError(`${path.join(given, cell)} already holds a run`, 'pass another --out: a comparison never replaces runs');
+    return given;
+  }
+  for (let n = 1; ; n++) {
+    const dir = n === 1 ? fallback : `${fallback}-${n}`;
+    if (!holding(dir)) return dir;
   }
 }
 

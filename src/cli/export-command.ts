@@ -1,7 +1,7 @@
 /** `charnn export <checkpoint> <dir>`: the model as a static web page that samples in the browser. */
 import { Command } from 'commander';
 import { action } from './run-command.js';
-import { escapeControls } from '../util/escape.js';
+import { escapeControls, shellWord } from '../util/escape.js';
 import { writeOut } from './output.js';
 
 export function makeExportCommand(): Command {
@@ -37,7 +37,3 @@ export function makeExportCommand(): Command {
     );
 }
 
-/** A path as one shell word (quoted only when it needs to be). */
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}

@@ -46,6 +46,7 @@ interface TrainOptions {
   workers?: number;
   stateResets: number;
   out?: string;
+  force: boolean;
   resume?: string;
   initFrom?: string;
   backend: BackendName;
@@ -105,8 +106,9 @@ export function makeTrainCommand(): Command {
     .option('--max-recoveries <n>', 'times to restore the last checkpoint with a halved learning rate when training diverges', nonNegativeInt, d.maxRecoveries)
     .option('--state-resets <share>', 'share of the streams whose carried state starts from zero at each window, so unprimed samples start well (0 = only at epoch starts)', fraction, d.stateResets)
     .option('--workers <n>', 'tfjs engine: threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveIntAtMost(TRAIN_LIMITS.workers))
-    .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>)')
-    .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory')
+    .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>, or -2, -3, … when that holds a run)')
+    .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints', false)
+    .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory (a run directory means its latest/)')
     .option('--init-from <checkpoint>', 'fine-tune: a new run on the corpus, starting from this checkpoint\'s weights (new characters are added; --lr, --dropout, --batch and --seq-len may change, the model\'s shape may not)')
     .addOption(engineOption())
     .addOption(threadsOption())
@@ -147,6 +149,7 @@ export function makeTrainCommand(): Command {
           model,
           training,
           outDir: options.out ?? null,
+          force: options.force,
           resume: options.resume ?? null,
           initFrom: options.initFrom ?? null,
           backend,

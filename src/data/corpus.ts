@@ -3,6 +3,7 @@
  * Everything that can be wrong with the input is reported as a usage error that
  * names the file, because the person at the terminal chose that file.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { usageError } from '../util/errors.js';
@@ -23,6 +24,8 @@ export interface Corpus {
   files: string[];
   /** Total bytes read from disk (including any BOMs). */
   bytes: number;
+  /** SHA-256 of those bytes, in reading order (hex): tells whether a resumed run sees the same text. */
+  sha256: string;
   /** Decoded, normalised text. */
   text: string;
   normalization: Normalization;
@@ -50,10 +53,12 @@ export function readCorpus(path: string, normalization: Normalization): Corpus {
   }
 
   let bytes = 0;
+  const hash = createHash('sha256');
   const parts: string[] = [];
   for (const file of files) {
     const data = readOrThrow(file);
     bytes += data.length;
+    hash.update(data);
     parts.push(decodeUtf8(data, file));
   }
   const text = normalizeText(parts.join(''), normalization);
@@ -61,7 +66,7 @@ export function readCorpus(path: string, normalization: Normalization): Corpus {
     const what = stats.isFile() ? 'corpus file is empty' : 'corpus is empty (all its files are empty)';
     throw usageError(`${what}: ${path}`, 'train on a file that contains some text');
   }
-  return { name: corpusName(abs), path: abs, files, bytes, text, normalization };
+  return { name: corpusName(abs), path: abs, files, bytes, sha256: hash.digest('hex'), text, normalization };
 }
 
 /** Applies a Unicode normalisation; 'nfd' splits Hangul syllables into jamo, 'nfc' joins them. */

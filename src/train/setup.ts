@@ -13,9 +13,10 @@ import { extendVocabulary } from '../model/extend-vocabulary.js';
 import { disposeParams, initParamArrays, paramsToArrays, type ParamArrays, type Params } from '../model/params.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
+import { shellWord } from '../util/escape.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
-import type { InitFrom } from '../checkpoint/meta.js';
-import { checkWritableDirectory } from '../checkpoint/files.js';
+import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
+import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
 import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from './config.js';
 import { Adam } from './optimizer.js';
 import { defaultSchedule } from './default-schedule.js';
@@ -32,6 +33,8 @@ export interface TrainRequest {
   /** Training flags the user gave explicitly. */
   training: Partial<TrainConfig>;
   outDir: string | null;
+  /** Start a new run in an --out that holds one, replacing its checkpoints. */
+  force?: boolean;
   resume: string | null;
   /** Start a new run from this checkpoint's weights (fine-tuning). */
   initFrom?: string | null;
@@ -59,20 +62,28 @@ export function defaultOutDir(corpusName: string, cell: string): string {
   return path.join('checkpoints', `${corpusName}-${cell}`);
 }
 
+/**
+ * The trainer of a request, its run directory chosen (run-directory.ts:
+ * never another run's), created, checked for writing and locked until the
+ * trainer is disposed.
+ */
 export function prepareTraining(request: TrainRequest): Trainer {
-  const trainer = request.resume
+  return request.resume
     ? prepareResume(request, request.resume)
     : request.initFrom
       ? prepareInitFrom(request, request.initFrom)
       : prepareNew(request);
-  // A run directory that cannot be written is found now, not at the first save.
+}
+
+/** Builds the trainer in a claimed run directory; the claim is released with the trainer (or now, if building fails). */
+function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRunDirectory) => TrainerSetup): Trainer {
+  const run = claimRunDirectory(claim);
   try {
-    checkWritableDirectory(path.dirname(trainer.latestDir));
+    return new Trainer({ ...build(run), release: run.release });
   } catch (error) {
-    trainer.dispose();
+    run.release();
     throw error;
   }
-  return trainer;
 }
 
 function prepareNew(request: TrainRequest): Trainer {
@@ -151,17 +162,19 @@ function newRun(request: TrainRequest, corpus: Corpus, vocab: Vocabulary, normal
     ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
   };
   const { model, params, initFrom, notes } = start(training);
-  return new Trainer({
+  const claim = { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false };
+  return inRunDirectory(claim, (run) => ({
     engine: createEngine(request, model, training),
-    corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
+    corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab, normalization, trainIds: train, valIds: val, model, training, params,
-    outDir: path.resolve(request.outDir ?? defaultOutDir(corpus.name, model.cell)), backend: request.backend, resume: null,
-    valLayout: layout.val, notes: [...notes, ...layout.notes, ...schedule.notes], initFrom,
-  });
+    outDir: run.dir, backend: request.backend, resume: null,
+    valLayout: layout.val, notes: [...run.notes, ...notes, ...layout.notes, ...schedule.notes], initFrom,
+  }));
 }
 
 function prepareResume(request: TrainRequest, from: string): Trainer {
-  const checkpoint = loadCheckpoint(from);
+  // A run directory means its latest/: the newest state, not best/ (whose later steps would be lost).
+  const checkpoint = loadCheckpoint(from, 'latest');
   const meta = checkpoint.meta;
   for (const [key, value] of Object.entries(request.model)) {
     const saved = meta.model[key as keyof ModelConfig];
@@ -186,6 +199,14 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
   }
   const corpusPath = request.corpusPath || meta.corpus.path;
   const corpus = readCorpus(corpusPath, meta.normalization);
+  const change = corpusChange(meta.corpus, corpus);
+  if (change) {
+    // The data cursor and best-val only mean something on the same text: refused, not silently reset.
+    throw usageError(
+      `the corpus changed since this checkpoint was saved (${change})`,
+      `resume on the text it was trained on, or start a new run from its weights: charnn train ${shellWord(corpusPath)} --init-from ${shellWord(from)}`,
+    );
+  }
   const missing = checkpoint.vocab.missingChars(corpus.text);
   if (missing.length > 0) {
     throw usageError(
@@ -210,17 +231,27 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
     adam.v = state.v;
     adam.step = state.adamStep;
   }
-  const setup: TrainerSetup = {
-    corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, chars: ids.length, trainChars: train.length, valChars: val.length },
-    vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
-    params: paramsToArrays(checkpoint.params), engine: createEngine(request, meta.model, training),
-    outDir: path.resolve(request.outDir ?? runDirectoryOf(checkpoint.dir)), backend: request.backend,
-    valLayout: layout.val, notes: layout.notes, initFrom: meta.initFrom,
-    resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
-  };
+  const params = paramsToArrays(checkpoint.params);
   disposeParams(checkpoint.params);
-  return new Trainer(setup);
+  const claim = { given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false };
+  return inRunDirectory(claim, (run) => ({
+    corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
+    vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
+    params, engine: createEngine(request, meta.model, training),
+    outDir: run.dir, backend: request.backend,
+    valLayout: layout.val, notes: [...run.notes, ...layout.notes], initFrom: meta.initFrom,
+    resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
+  }));
 }
+
+/** How the corpus differs from the one a checkpoint recorded (size, then hash when recorded), or null. */
+function corpusChange(saved: CorpusInfo, now: Corpus): string | null {
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const hash = (h: string | undefined): string => (h ? `, sha256 ${h.slice(0, 12)}…` : '');
+  if (saved.bytes === now.bytes && (saved.sha256 === undefined || saved.sha256 === now.sha256)) return null;
+  return `it was ${count(saved.bytes)} bytes${hash(saved.sha256)}; now ${count(now.bytes)} bytes${hash(saved.sha256 ? now.sha256 : undefined)}`;
+}
+
 
 function grownParams(config: ModelConfig, params: Params, vocabSize: number, rng: Rng): ParamArrays {
   const grown = extendVocabulary(config, params, vocabSize, rng);

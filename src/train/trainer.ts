@@ -20,7 +20,6 @@ import { runtimeError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState } from '../checkpoint/load.js';
 import type { CorpusInfo, History, InitFrom, Progress } from '../checkpoint/meta.js';
 import { NonFiniteCheckpointError, saveCheckpoint } from '../checkpoint/save.js';
-import { removeStaleTemporaries } from '../checkpoint/files.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
 import { Adam, clipScale, globalNorm } from './optimizer.js';
@@ -51,6 +50,8 @@ export interface TrainerSetup {
   notes: string[];
   /** The checkpoint a fine-tuned run started from (recorded in every checkpoint it writes). */
   initFrom: InitFrom | null;
+  /** Called once when the trainer is disposed: releases the run directory's lock. */
+  release?: () => void;
   /** Progress, history, optimizer and carried state of a resumed run. */
   resume: {
     from: string;
@@ -305,7 +306,6 @@ export class Trainer {
 
   async run(): Promise<DoneEvent> {
     const t = this.setup.training;
-    removeStaleTemporaries(this.setup.outDir);
     this.emit({ type: 'start', info: this.runInfo() });
     const sessionStart = performance.now();
     let pausedMs = 0;
@@ -418,5 +418,6 @@ export class Trainer {
 
   dispose(): void {
     void this.engine.dispose();
+    this.setup.release?.();
   }
 }

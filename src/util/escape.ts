@@ -22,3 +22,8 @@ export function escapeControls(text: string): string {
 export function safeJson(value: unknown): string {
   return JSON.stringify(value).replace(UNSAFE_IN_JSON, (c) => `\\u${hex(c, 4)}`);
 }
+
+/** A path or argument as one shell word, quoted only when it needs to be (for commands shown to the user). */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -108,7 +108,7 @@ describe('SIGKILL at random moments', () => {
         ? await runAndKill(['train', corpus, ...training, '--out', run], 'checkpoint', delay)
         : await runAndKill(['train', '--resume', latest, '--backend', 'wasm', '--json'], 'start', delay);
 
-      const leftovers = fs.readdirSync(run).filter((e) => e.includes('.tmp-') || e.endsWith('.prev'));
+      const leftovers = fs.readdirSync(run).filter((e) => e.startsWith('.charnn-tmp-') || e.endsWith('.prev'));
       if (leftovers.length > 0) duringSave++;
       const checkpoint = loadCheckpoint(latest);
       const state = loadTrainingState(checkpoint);
@@ -131,7 +131,7 @@ describe('SIGKILL at random moments', () => {
     expect(done.meta.progress.step).toBe(lastStep + 3);
     disposeParams(done.params);
     const entries = fs.readdirSync(run);
-    expect(entries.filter((e) => e.includes('.tmp-') || e.endsWith('.prev')), entries.join(' ')).toEqual([]);
+    expect(entries.filter((e) => e.startsWith('.charnn-tmp-') || e.endsWith('.prev')), entries.join(' ')).toEqual([]);
     // --keep 2: latest/ plus one older snapshot, and best/.
     expect(entries.filter((e) => /^latest-\d+$/.test(e))).toHaveLength(1);
     expect(entries).toContain('best');

@@ -83,7 +83,7 @@ describe('interrupted saves', () => {
     fs.cpSync(run, copy, { recursive: true });
     // What a kill right after `latest → latest.prev` leaves: no latest/, a whole latest.prev/ and a whole temporary.
     fs.renameSync(path.join(copy, 'latest'), path.join(copy, 'latest.prev'));
-    fs.cpSync(path.join(copy, 'latest-10'), path.join(copy, 'latest.tmp-999999-zz'), { recursive: true });
+    fs.cpSync(path.join(copy, 'latest-10'), path.join(copy, '.charnn-tmp-999999-zz-latest'), { recursive: true });
     expect(resolveCheckpoint(path.join(copy, 'latest'))).toBe(path.join(copy, 'latest.prev'));
     expect(stepOf(path.join(copy, 'latest'))).toBe(12);
     expect(stepOf(copy)).toBeGreaterThan(0); // the run directory still resolves (best/)
@@ -93,13 +93,17 @@ describe('interrupted saves', () => {
     expect(stepOf(path.join(copy, 'latest'))).toBe(13);
   });
 
-  it('stale temporaries of dead processes are removed, live ones are left alone', () => {
+  it('stale temporaries of dead processes are removed, live ones and look-alikes are left alone', () => {
     const d = path.join(dir, 'stale');
-    fs.mkdirSync(path.join(d, 'latest.tmp-999999-abc'), { recursive: true });
-    fs.mkdirSync(path.join(d, `latest.tmp-${process.pid}-abc`), { recursive: true });
-    fs.mkdirSync(path.join(d, 'latest-8.tmp-999999-abc'), { recursive: true });
+    for (const name of ['.charnn-tmp-999999-abc-latest', `.charnn-tmp-${process.pid}-abc-latest`, '.charnn-tmp-999999-abc-latest-8']) {
+      fs.mkdirSync(path.join(d, name), { recursive: true });
+    }
+    fs.writeFileSync(path.join(d, '.charnn-tmp-999999-abd-index.bin'), 'a temporary file');
+    fs.mkdirSync(path.join(d, 'photos.tmp-2024-backup'));
+    fs.writeFileSync(path.join(d, 'photos.tmp-2024-backup', 'beach.jpg'), 'a photo');
+    fs.mkdirSync(path.join(d, 'latest.tmp-999999-abc'));
     removeStaleTemporaries(d);
-    expect(fs.readdirSync(d)).toEqual([`latest.tmp-${process.pid}-abc`]);
+    expect(fs.readdirSync(d).sort()).toEqual([`.charnn-tmp-${process.pid}-abc-latest`, 'latest.tmp-999999-abc', 'photos.tmp-2024-backup']);
   });
 
   it('replacing a directory never shows a partial one under its real name', () => {

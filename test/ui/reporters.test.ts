@@ -32,7 +32,7 @@ describe('plain reporter', () => {
       (w) => createPlainReporter(w),
     );
     expect(lines[0]).toBe(
-      'run tinyshakespeare.txt · 1,115,394 chars · vocab 65 · lstm 2×256 (emb 64) · 818,497 params · engine ort, 2 threads · batch 32×100 · limit 2,000 steps',
+      'run tinyshakespeare.txt · 1,115,394 chars · vocab 65 · lstm 2×256 (emb 64) · 818,497 params · engine ort, 2 threads · batch 32×100 · limit 2,000 steps · → checkpoints/tinyshakespeare',
     );
     expect(lines[1]).toBe('step 120/2000  epoch 0.38  loss 1.9213 (2.772 bpc)  lr 2.0e-3  |g| 1.23  5,210 chars/s  eta 4m12s');
   });

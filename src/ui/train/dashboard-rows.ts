@@ -17,6 +17,7 @@ import {
   formatPercent,
   formatTemperature,
 } from '../format.js';
+import path from 'node:path';
 import { escapeControls } from '../../util/escape.js';
 import { displayWidth, flattenText, truncateStart, wrapWords } from '../text.js';
 import { type Row, type Seg, fitFirst, joinFit, rowText, seg } from './Line.js';
@@ -33,7 +34,7 @@ const compactEngine = (label: string): string => label.replace(/^ort, (\d+) thre
 export function headerRow(s: DashboardState, width: number): Row {
   const info = s.info;
   if (!info) return [seg('charnn', { bold: true, color: 'cyan' }), seg('  waiting for training to start…', DIM)];
-  const parts = (compact: boolean): Row[] => {
+  const parts = (compact: boolean, withDir = false): Row[] => {
     const n = compact ? formatCompact : formatCount;
     const row: Row[] = [
       [seg(escapeControls(info.corpusName), { bold: true, color: 'cyan' })],
@@ -44,10 +45,13 @@ export function headerRow(s: DashboardState, width: number): Row {
       [seg(compact ? compactEngine(info.engine) : info.engine)],
     ];
     if (info.resumedFrom) row.push([seg(`resumed @${n(info.startStep)}`, DIM)]);
+    // The run directory's name (the default one may have become <corpus>-<cell>-2), where it fits.
+    if (withDir) row.push([seg(`→ ${escapeControls(path.basename(info.outDir))}`, DIM)]);
     return row;
   };
   return fitFirst(
     [
+      { parts: parts(false, true), sep: SEP },
       { parts: parts(false), sep: SEP },
       { parts: parts(true), sep: SEP },
       { parts: parts(true), sep: seg('  ') },

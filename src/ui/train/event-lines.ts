@@ -25,6 +25,7 @@ import {
   formatLr,
   formatTemperature,
 } from '../format.js';
+import path from 'node:path';
 import { escapeControls } from '../../util/escape.js';
 import { flattenText, sanitizeMultiline } from '../text.js';
 import path from 'node:path';
@@ -69,7 +70,14 @@ export function formatRunHeader(info: RunInfo): string {
   const limit = describeLimit(info);
   if (limit) parts.push(`limit ${limit}`);
   if (info.resumedFrom) parts.push(`resumed from ${escapeControls(info.resumedFrom)} at step ${info.startStep}`);
+  parts.push(`→ ${escapeControls(displayPath(info.outDir))}`);
   return parts.join(' · ');
+}
+
+/** A path relative to the working directory when it lies below it (checkpoints/x-lstm), else absolute. */
+export function displayPath(p: string): string {
+  const relative = path.relative(process.cwd(), p);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
 }
 
 export function formatStepLine(e: StepEvent, info: RunInfo | null): string {
