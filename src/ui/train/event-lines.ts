@@ -26,9 +26,8 @@ import {
   formatTemperature,
 } from '../format.js';
 import path from 'node:path';
-import { escapeControls } from '../../util/escape.js';
+import { escapeControls, shellWord } from '../../util/escape.js';
 import { flattenText, sanitizeMultiline } from '../text.js';
-import path from 'node:path';
 
 export function describeStopReason(reason: StopReason): string {
   switch (reason) {
@@ -75,8 +74,8 @@ export function formatRunHeader(info: RunInfo): string {
 }
 
 /** A path relative to the working directory when it lies below it (checkpoints/x-lstm), else absolute. */
-export function displayPath(p: string): string {
-  const relative = path.relative(process.cwd(), p);
+export function displayPath(p: string, cwd = process.cwd()): string {
+  const relative = path.relative(cwd, p);
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : p;
 }
 
@@ -134,11 +133,7 @@ export function formatDoneLine(e: DoneEvent): string {
  */
 export function formatNextLine(e: DoneEvent, cwd = process.cwd()): string | null {
   if (!e.latestPath) return null;
-  const run = path.dirname(e.latestPath);
-  const relative = path.relative(cwd, run);
-  const shown = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : run;
-  const arg = /^[\w./@%+=:,-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`;
-  return `next: npx charnn sample ${flattenText(arg)}`;
+  return `next: npx charnn sample ${escapeControls(shellWord(displayPath(path.dirname(e.latestPath), cwd)))}`;
 }
 
 export function formatErrorLine(e: ErrorEvent): string {
