@@ -65,6 +65,26 @@ export function removeDirectory(dir: string): void {
   fs.rmSync(doomed, { recursive: true, force: true });
 }
 
+/**
+ * Writes `files` into the existing directory `dir`, which also holds files
+ * that are not ours: all of them are first written completely (fsynced) into
+ * a temporary sibling, then each is renamed into place. A full disk fails
+ * before anything in `dir` changed; a rename replaces a symbolic link
+ * itself, never the file it points to.
+ */
+export function replaceFilesInDirectory(dir: string, files: Record<string, string | Uint8Array>): void {
+  const temporary = temporaryName(dir);
+  fs.mkdirSync(temporary);
+  try {
+    for (const [name, data] of Object.entries(files)) writeFileSynced(path.join(temporary, name), data);
+    fsyncDirectory(temporary);
+    for (const name of Object.keys(files)) fs.renameSync(path.join(temporary, name), path.join(dir, name));
+    fsyncDirectory(dir);
+  } finally {
+    fs.rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
 export interface ReplaceOptions {
   /**
    * Called with the previous directory (renamed to `<target>.prev`) once the

@@ -12,6 +12,7 @@ import type { LoadedCheckpoint } from '../checkpoint/load.js';
 import { paramsToArrays } from '../model/params.js';
 import { layersModelFiles, META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/save.js';
 import { runtimeError, usageError } from '../util/errors.js';
+import { replaceDirectoryAtomically, replaceFilesInDirectory } from '../checkpoint/files.js';
 import { pageHtml, type ExportVocab } from './page.js';
 
 export const VOCAB_FILE = 'vocab.json';
@@ -58,7 +59,11 @@ export function exportVocab(checkpoint: LoadedCheckpoint): ExportVocab {
 
 function isPreviousExport(dir: string): boolean {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, VOCAB_FILE), 'utf8')).format === 'charnn-export';
+    // Never follows a link or reads a device: only a small regular vocab.json counts.
+    const file = path.join(dir, VOCAB_FILE);
+    const stats = fs.lstatSync(file);
+    if (!stats.isFile() || stats.size > 64 * 2 ** 20) return false;
+    return JSON.parse(fs.readFileSync(file, 'utf8')).format === 'charnn-export';
   } catch {
     return false;
   }
@@ -67,11 +72,18 @@ function isPreviousExport(dir: string): boolean {
 /**
  * Checks that `dir` may receive an export: new, empty, a previous export, or
  * anything at all with `force` — but never a checkpoint, whose model.json
- * the export would overwrite.
+ * the export would overwrite, nor a symbolic link.
  */
 function prepareDirectory(dir: string, shown: string, force: boolean): void {
-  if (fs.existsSync(dir)) {
-    if (!fs.statSync(dir).isDirectory()) throw usageError(`${shown} is a file`, 'pass a directory to export into (it is created if missing)');
+  let stats: fs.Stats | null = null;
+  try {
+    stats = fs.lstatSync(dir);
+  } catch {
+    // New.
+  }
+  if (stats) {
+    if (stats.isSymbolicLink()) throw usageError(`${shown} is a symbolic link`, 'export into a real directory (charnn does not write through links)');
+    if (!stats.isDirectory()) throw usageError(`${shown} is a file`, 'pass a directory to export into (it is created if missing)');
     if (fs.existsSync(path.join(dir, META_FILE))) {
       throw usageError(`${shown} is a checkpoint directory`, 'export into another directory; the export would overwrite the checkpoint\'s model.json');
     }
@@ -79,11 +91,32 @@ function prepareDirectory(dir: string, shown: string, force: boolean): void {
     if (entries.length > 0 && !force && !isPreviousExport(dir)) {
       throw usageError(`${shown} is not empty`, 'export into a new or empty directory, or pass --force to write the export files into it anyway');
     }
+    return;
   }
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
   } catch (error) {
     throw usageError(`cannot create ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'pass a directory you can write to');
+  }
+}
+
+/**
+ * Writes the export files atomically: into a temporary directory first,
+ * then swapped in whole (a new directory, or one holding only a previous
+ * export) or, beside files of the user's, renamed in one by one once all
+ * are on disk. A failure (a full disk) leaves the previous export working.
+ */
+function writeExport(dir: string, shown: string, contents: [string, string | Uint8Array][]): void {
+  const files = Object.fromEntries(contents);
+  const ours = new Set<string>(EXPORT_FILES);
+  const others = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => !ours.has(name)) : [];
+  try {
+    if (others.length === 0) replaceDirectoryAtomically(dir, files);
+    else replaceFilesInDirectory(dir, files);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const why = e.code === 'ENOSPC' || e.code === 'EFBIG' || e.code === 'EDQUOT' ? 'the disk is full' : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied' : e.code ?? e.message;
+    throw runtimeError(`cannot write the export into ${shown}: ${why}`, 'free disk space or check the permissions; a previous export there is intact', error);
   }
 }
 
@@ -106,11 +139,6 @@ export async function exportCheckpoint(checkpoint: LoadedCheckpoint, target: str
     [TFJS_FILE, fs.readFileSync(bundle)],
     [PAGE_FILE, pageHtml(vocab)],
   ];
-  try {
-    for (const [name, data] of contents) fs.writeFileSync(path.join(dir, name), data);
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw runtimeError(`cannot write the export into ${target}: ${e.code ?? e.message}`, 'check the free space and permissions of the directory', error);
-  }
+  writeExport(dir, target, contents);
   return { dir, files: contents.map(([name, data]) => ({ name, bytes: typeof data === 'string' ? Buffer.byteLength(data) : data.length })) };
 }

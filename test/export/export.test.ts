@@ -5,6 +5,7 @@
  * draws for the same seed; vocab.json, tf.min.js and index.html are complete;
  * the target directory is checked before anything is written.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -19,7 +20,7 @@ import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { sampleSeed } from '../../src/cli/generate-run.js';
 import { Rng } from '../../src/util/rng.js';
 import { PAGE_SCRIPT, type ExportVocab } from '../../src/export/page.js';
-import { ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 import { layersFileHandler } from '../helpers/layers-file.js';
 
 type Cell = 'rnn' | 'lstm' | 'gru';
@@ -160,5 +161,36 @@ describe('export target directory', () => {
     expect(fs.readdirSync(busy).sort()).toEqual(['index.html', 'model.json', 'notes.txt', 'tf.min.js', 'vocab.json', 'weights.bin']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/index\.html/);
+  });
+
+  it('is atomic: a full disk (ulimit -f) leaves the previous export whole; links in the target are replaced, never written through', async () => {
+    const target = path.join(dir, 'atomic-export');
+    fs.cpSync(exports.gru, target, { recursive: true });
+    const before = Object.fromEntries(fs.readdirSync(target).map((f) => [f, fs.readFileSync(path.join(target, f)).toString('base64')]));
+    // tf.min.js alone is over a megabyte; 256 blocks are 128 kB under dash.
+    const limited = spawnSync('/bin/sh', ['-c', 'ulimit -f 256 && exec "$0" "$@"', process.execPath, BIN, 'export', runs.lstm, target],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' });
+    expect(limited.status, limited.stderr).toBe(1);
+    expect(limited.stderr).toMatch(/^charnn: cannot write the export into .*atomic-export: the disk is full \(free disk space or check the permissions; a previous export there is intact\)\n$/);
+    expect(Object.fromEntries(fs.readdirSync(target).map((f) => [f, fs.readFileSync(path.join(target, f)).toString('base64')]))).toEqual(before);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.charnn-tmp-'))).toEqual([]);
+
+    // A link planted in the target (beside a file of the user's, so files are renamed in one by one).
+    const victim = path.join(dir, 'victim.txt');
+    fs.writeFileSync(victim, 'do not overwrite');
+    fs.rmSync(path.join(target, 'weights.bin'));
+    fs.symlinkSync(victim, path.join(target, 'weights.bin'));
+    fs.writeFileSync(path.join(target, 'notes.txt'), 'mine');
+    const r = await runCli(['export', runs.lstm, target, '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('do not overwrite');
+    expect(fs.lstatSync(path.join(target, 'weights.bin')).isFile()).toBe(true);
+    expect(fs.readFileSync(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
+
+    const link = path.join(dir, 'export-link');
+    fs.symlinkSync(target, link);
+    const refused = await runCli(['export', runs.lstm, link]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^charnn: .*export-link is a symbolic link \(export into a real directory/);
   });
 });
