@@ -23,6 +23,29 @@ export function writeFileSynced(file: string, data: string | Uint8Array): void {
   }
 }
 
+/**
+ * `mkdir -p` that cannot loop: Node's recursive mkdirSync retries forever
+ * where a file system refuses with ENOENT although the parent exists (under
+ * /proc). Each missing component is created once; any refusal is thrown.
+ */
+export function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  while (!fs.existsSync(current)) {
+    missing.push(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const component of missing.reverse()) {
+    try {
+      fs.mkdirSync(component);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
 function fsyncDirectory(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
@@ -100,7 +123,7 @@ export interface ReplaceOptions {
  */
 export function replaceDirectoryAtomically(target: string, files: Record<string, string | Uint8Array>, options: ReplaceOptions = {}): void {
   const parent = path.dirname(target);
-  fs.mkdirSync(parent, { recursive: true });
+  makeDirectory(parent);
   const temporary = temporaryName(target);
   fs.mkdirSync(temporary);
   try {
@@ -164,7 +187,7 @@ function nearestExisting(dir: string): string {
 export function checkWritableDirectory(dir: string, flag = '--out'): void {
   const probe = path.join(dir, `.charnn-write-test-${process.pid}`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     writeFileSynced(probe, 'charnn');
     fs.rmSync(probe, { force: true });
   } catch (error) {
@@ -180,6 +203,8 @@ export function checkWritableDirectory(dir: string, flag = '--out'): void {
     }
     if (code === 'EACCES' || code === 'EPERM') throw usageError(`cannot write checkpoints to ${dir}: permission denied`, hint);
     if (code === 'EROFS') throw usageError(`cannot write checkpoints to ${dir}: the file system is read-only`, hint);
+    // Pseudo file systems such as /proc refuse to create anything (ENOENT although the parent exists).
+    if (code === 'ENOENT') throw usageError(`cannot write checkpoints to ${dir}: no directory can be created in ${nearestExisting(dir)}`, hint);
     if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') {
       throw runtimeError(`cannot write checkpoints to ${dir}: the disk is full`, `free disk space or ${hint}`);
     }

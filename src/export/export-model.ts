@@ -12,7 +12,7 @@ import type { LoadedCheckpoint } from '../checkpoint/load.js';
 import { paramsToArrays } from '../model/params.js';
 import { layersModelFiles, META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/save.js';
 import { runtimeError, usageError } from '../util/errors.js';
-import { replaceDirectoryAtomically, replaceFilesInDirectory } from '../checkpoint/files.js';
+import { makeDirectory, replaceDirectoryAtomically, replaceFilesInDirectory } from '../checkpoint/files.js';
 import { pageHtml, type ExportVocab } from './page.js';
 
 export const VOCAB_FILE = 'vocab.json';
@@ -94,7 +94,7 @@ function prepareDirectory(dir: string, shown: string, force: boolean): void {
     return;
   }
   try {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    makeDirectory(path.dirname(dir));
   } catch (error) {
     throw usageError(`cannot create ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'pass a directory you can write to');
   }
@@ -115,7 +115,8 @@ function writeExport(dir: string, shown: string, contents: [string, string | Uin
     else replaceFilesInDirectory(dir, files);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    const why = e.code === 'ENOSPC' || e.code === 'EFBIG' || e.code === 'EDQUOT' ? 'the disk is full' : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied' : e.code ?? e.message;
+    const why = e.code === 'ENOSPC' || e.code === 'EFBIG' || e.code === 'EDQUOT' ? 'the disk is full' : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied'
+      : e.code === 'ENOENT' ? 'no directory can be created there' : e.code ?? e.message;
     throw runtimeError(`cannot write the export into ${shown}: ${why}`, 'free disk space or check the permissions; a previous export there is intact', error);
   }
 }

@@ -100,10 +100,11 @@ var charnn = (function () {
       probs[best] = 1;
       return probs;
     }
+    // Subtracting the largest first keeps a tiny temperature finite: argmax, never NaN.
     var max = -Infinity;
-    for (i = 0; i < n; i++) max = Math.max(max, logProbs[i] / temperature);
+    for (i = 0; i < n; i++) max = Math.max(max, logProbs[i]);
     var sum = 0;
-    for (i = 0; i < n; i++) { probs[i] = Math.exp(logProbs[i] / temperature - max); sum += probs[i]; }
+    for (i = 0; i < n; i++) { probs[i] = Math.exp((logProbs[i] - max) / temperature); sum += probs[i]; }
     for (i = 0; i < n; i++) probs[i] /= sum;
     return probs;
   }

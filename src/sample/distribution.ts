@@ -42,11 +42,14 @@ export function samplingDistribution(logProbs: Float64Array, options: SamplingOp
     probs[best] = 1;
     return probs;
   }
+  // The largest log-probability is subtracted before dividing: the most likely character gets
+  // exp(0) = 1 at any temperature, and a temperature so small that the others' quotients overflow
+  // (1e-308) leaves them exp(−∞) = 0 — argmax, as the limit should be, never NaN.
   let max = -Infinity;
-  for (let i = 0; i < size; i++) max = Math.max(max, logProbs[i]! / options.temperature);
+  for (let i = 0; i < size; i++) max = Math.max(max, logProbs[i]!);
   let sum = 0;
   for (let i = 0; i < size; i++) {
-    probs[i] = Math.exp(logProbs[i]! / options.temperature - max);
+    probs[i] = Math.exp((logProbs[i]! - max) / options.temperature);
     sum += probs[i]!;
   }
   for (let i = 0; i < size; i++) probs[i]! /= sum;

@@ -106,7 +106,13 @@ export interface DoneEvent {
   type: 'done';
   step: number;
   reason: StopReason;
+  /** Training time of the whole run, summed over resumes. */
   elapsedMs: number;
+  /**
+   * Training time of this session, up to and including the final save: the
+   * clock --max-time counts (pauses excluded), and what "after …" reports.
+   */
+  sessionMs: number;
   bestValLoss: number | null;
   latestPath: string | null;
   bestPath: string | null;

@@ -398,10 +398,13 @@ export class Trainer {
     // The final state is always saved. It is also evaluated when steps were
     // taken since the last eval — unless the user asked to stop, who should
     // not wait for a pass over the validation split.
+    this.progress.elapsedMs = elapsedBase + sessionMs();
     if (lossCount > 0 && reason !== 'stopped') await this.runEval(lossSum / lossCount);
     else await this.saveLatest();
+    // One clock for the limit and the report: the session, final evaluation and save included.
+    const session = sessionMs();
     const done: DoneEvent = {
-      type: 'done', step: this.progress.step, reason, elapsedMs: this.progress.elapsedMs, bestValLoss: this.progress.bestValLoss,
+      type: 'done', step: this.progress.step, reason, elapsedMs: elapsedBase + session, sessionMs: session, bestValLoss: this.progress.bestValLoss,
       latestPath: this.latestDir, bestPath: this.progress.bestValLoss === null ? null : this.bestDir,
     };
     this.emit(done);

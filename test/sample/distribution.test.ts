@@ -14,6 +14,14 @@ describe('sampling distribution', () => {
     expect(Array.from(samplingDistribution(logProbs, { temperature: 0, topK: 0, topP: 1 }))).toEqual([1, 0, 0, 0, 0, 0]);
   });
 
+  it('a temperature so small that logProb / T overflows is still argmax (ties shared), never NaN', () => {
+    for (const temperature of [1e-308, 5e-324, 1e-30]) {
+      expect(Array.from(samplingDistribution(logProbs, { temperature, topK: 0, topP: 1 }))).toEqual([1, 0, 0, 0, 0, 0]);
+    }
+    const tie = logSoftmax([0, 3, 3, -1]);
+    expect(Array.from(samplingDistribution(tie, { temperature: 1e-308, topK: 0, topP: 1 }))).toEqual([0, 0.5, 0.5, 0]);
+  });
+
   it('temperature sharpens and flattens', () => {
     const cold = samplingDistribution(logProbs, { temperature: 0.5, topK: 0, topP: 1 });
     const hot = samplingDistribution(logProbs, { temperature: 2, topK: 0, topP: 1 });

@@ -78,6 +78,7 @@ describe('reduceDashboard', () => {
       step: 1,
       reason: 'stopped',
       elapsedMs: 1000,
+      sessionMs: 1000,
       bestValLoss: 1.5,
       latestPath: 'l',
       bestPath: 'b',

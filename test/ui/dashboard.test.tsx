@@ -59,7 +59,7 @@ describe('Dashboard', () => {
       mid,
       warned,
       reduceAll([{ type: 'paused', step: 820 }], warned),
-      reduceAll([{ type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, bestValLoss: 1.4, latestPath: 'a', bestPath: 'b' }], mid),
+      reduceAll([{ type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, sessionMs: 723_000, bestValLoss: 1.4, latestPath: 'a', bestPath: 'b' }], mid),
       reduceAll([{ type: 'error', step: 820, message: 'Tensor allocation failed: '.repeat(12) }], mid),
     ];
     for (const s of states) {
@@ -92,7 +92,7 @@ describe('Dashboard', () => {
     expect(paused).toContain('p resume');
     expect(frame(mid, 80, 24, { stopping: true }).join('\n')).toContain('saving latest/ and exiting…');
     const doneEvent: TrainEvent = {
-      type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, bestValLoss: 1.4012, latestPath: 'checkpoints/x-lstm/latest', bestPath: 'b',
+      type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, sessionMs: 723_000, bestValLoss: 1.4012, latestPath: 'checkpoints/x-lstm/latest', bestPath: 'b',
     };
     const doneRows = frame(reduceAll([doneEvent], mid), 80, 24);
     const done = doneRows.join('\n');

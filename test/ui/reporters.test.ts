@@ -17,6 +17,7 @@ const done: DoneEvent = {
   step: 2000,
   reason: 'max-steps',
   elapsedMs: 723_000,
+  sessionMs: 723_000,
   bestValLoss: 1.4012,
   latestPath: 'checkpoints/x/latest',
   bestPath: 'checkpoints/x/best',

@@ -13,6 +13,7 @@ const doneEvent: TrainEvent = {
   step: 40,
   reason: 'stopped',
   elapsedMs: 4_800,
+  sessionMs: 4_800,
   bestValLoss: 2.1,
   latestPath: 'checkpoints/t/latest',
   bestPath: 'checkpoints/t/best',

@@ -123,7 +123,7 @@ describe('runDashboardTraining', () => {
     const run = runDashboardTraining(request);
     worker.emit({ type: 'start', info: runInfo() }, stepEvent(1));
     await tick();
-    worker.emit({ type: 'done', step: 1, reason: 'max-steps', elapsedMs: 1000, bestValLoss: null, latestPath: 'l', bestPath: null });
+    worker.emit({ type: 'done', step: 1, reason: 'max-steps', elapsedMs: 1000, sessionMs: 1000, bestValLoss: null, latestPath: 'l', bestPath: null });
     worker.resolve();
     await expect(run).resolves.toBeUndefined();
     expect(output()).toContain('DONE');
@@ -136,7 +136,7 @@ describe('runDashboardTraining', () => {
     await tick();
     process.emit('SIGTERM', 'SIGTERM');
     expect(worker.sent).toEqual([{ type: 'stop' }]);
-    worker.emit({ type: 'done', step: 1, reason: 'stopped', elapsedMs: 1000, bestValLoss: null, latestPath: 'l', bestPath: null });
+    worker.emit({ type: 'done', step: 1, reason: 'stopped', elapsedMs: 1000, sessionMs: 1000, bestValLoss: null, latestPath: 'l', bestPath: null });
     worker.resolve();
     await run;
     expect(process.listenerCount('SIGTERM')).toBe(0);

@@ -210,7 +210,7 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
       seg(' DONE ', { inverse: true, color: 'green', bold: true }),
       seg(` ${describeStopReason(d.reason)} at step ${formatCount(d.step)}`, BOLD),
     ];
-    const after = labelled('after', formatDuration(d.elapsedMs));
+    const after = labelled('after', formatDuration(d.sessionMs));
     const best = d.bestValLoss;
     const variants = [
       best !== null ? [head, after, labelled('best val', `${formatLoss(best)} (${formatBpc(best)} bpc)`)] : [head, after],

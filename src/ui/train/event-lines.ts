@@ -117,8 +117,13 @@ export function formatStateLine(e: StateEvent): string {
   return `${e.type} at step ${e.step}`;
 }
 
+/** ` (3h10m in all)` when the run was resumed and has trained longer than this session. */
+export function resumedTotal(e: DoneEvent): string {
+  return e.elapsedMs - e.sessionMs >= 1000 ? ` (${formatDuration(e.elapsedMs)} in all)` : '';
+}
+
 export function formatDoneLine(e: DoneEvent): string {
-  const parts = [`done at step ${e.step}: ${describeStopReason(e.reason)} after ${formatDuration(e.elapsedMs)}`];
+  const parts = [`done at step ${e.step}: ${describeStopReason(e.reason)} after ${formatDuration(e.sessionMs)}${resumedTotal(e)}`];
   if (e.bestValLoss !== null) {
     parts.push(`best val ${formatLoss(e.bestValLoss)} nats (${formatBpc(e.bestValLoss)} bpc)`);
   }
