@@ -22,6 +22,7 @@ import { Rng } from '../src/util/rng.js';
 import { buildGraph, graphParams, names } from '../src/engine/ort/model-graph.js';
 import { GraphBuilder } from '../src/engine/onnx/graph.js';
 import { lstmGraphCell } from '../src/engine/ort/cells/lstm.js';
+import { OrtSession } from '../src/engine/ort/runtime.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -109,14 +110,19 @@ log(`train graph: ${(trainGraph.length / 1024).toFixed(0)} KiB, built in ${build
 const results: Record<string, number> = {};
 const tableValues = tf.tidy(() => new CharRnn(config, params).firstProjectionTable().dataSync() as Float32Array);
 for (const threads of [1, 2]) {
-  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', extra: { session: { set_denormal_as_zero: '1' } } };
+  // The engine's own session (src/engine/ort/runtime.ts): its options, run synchronously.
+  const open = (bytes: Uint8Array) => {
+    const s = new OrtSession(bytes, threads);
+    const fetch = Object.fromEntries(s.outputNames.map((n) => [n, null]));
+    return { run: (feeds: Record<string, ort.Tensor>) => s.run(feeds, fetch), release: async () => s.dispose() };
+  };
   const s0 = performance.now();
-  const session = await ort.InferenceSession.create(trainGraph, options);
+  const session = open(trainGraph);
   log(`ORT session (${threads} thread${threads > 1 ? 's' : ''}): created in ${(performance.now() - s0).toFixed(0)} ms`);
   const feeds = feedsFor('train');
   results[`ort${threads}`] = await timeAsync(`ORT unrolled, forward+backward, ${threads} thread(s)`, () => session.run(feeds));
-  const forward = await ort.InferenceSession.create(buildGraph(config, 'logits', { batch: N, steps: T }), options);
-  const scan = await ort.InferenceSession.create(scanForwardGraph(), options);
+  const forward = open(buildGraph(config, 'logits', { batch: N, steps: T }));
+  const scan = open(scanForwardGraph());
   const forwardFeeds = feedsFor('logits', tableValues);
   results[`fwd${threads}`] = await timeAsync(`ORT forward only, unrolled, ${threads} thread(s)`, () => forward.run(forwardFeeds));
   results[`scan${threads}`] = await timeAsync(`ORT forward only, Scan, ${threads} thread(s)`, () => scan.run(forwardFeeds));

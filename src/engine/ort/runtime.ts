@@ -48,6 +48,17 @@ export function runtimeAvailable(): boolean {
   }
 }
 
+/**
+ * Whether the pool's idle threads may spin waiting for work (the fastest
+ * hand-over between the small ops of a recurrence) — only when the cores are
+ * free at start-up. On a busy machine a spinning 2-thread pool made a
+ * training step 3–4× slower than 1 thread and burned twice the CPU; sleeping,
+ * 2 threads were faster than 1 there.
+ */
+export function poolMaySpin(threads: number): boolean {
+  return threads > 1 && os.loadavg()[0]! + threads <= os.availableParallelism() + 0.5;
+}
+
 /** Threads to use when the user gives none: every core. */
 export function defaultThreads(): number {
   return Math.max(1, os.availableParallelism());
@@ -82,10 +93,7 @@ export class OrtSession {
         session: {
           // Denormal floats (tiny gradients late in a window) are many times slower to compute with.
           set_denormal_as_zero: '1',
-          // Idle pool threads sleep instead of spinning: on a busy machine a
-          // spinning pool made a 2-thread step 3–4× slower than 1 thread
-          // (and burned twice the CPU); sleeping, 2 threads beat 1 there too.
-          'intra_op.allow_spinning': '0',
+          'intra_op.allow_spinning': poolMaySpin(threads) ? '1' : '0',
         },
       },
     };
