@@ -89,10 +89,11 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
  * for flags and for configs read from checkpoints alike.
  */
 export const TRAIN_LIMITS = {
-  batchSize: 16_384,
-  seqLen: 65_536,
-  /** batchSize × seqLen: the characters of one step. */
-  batchChars: 2 ** 24,
+  batchSize: 4096,
+  /** Truncated BPTT beyond a few thousand characters only costs memory (it grows with the window). */
+  seqLen: 4096,
+  /** batchSize × seqLen: the characters of one step, whose activations a step keeps (e.g. 256 × 1024). */
+  batchChars: 2 ** 18,
   workers: 256,
   sampleTemperatures: 32,
   sampleLength: 1_000_000,

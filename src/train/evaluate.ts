@@ -8,6 +8,10 @@ import type { Engine } from '../engine/engine.js';
 /**
  * Mean cross-entropy (nats per character) over the first `maxBatches`
  * batches of the stream (0 = all), starting from a zero state.
+ * @param shouldStop asked before every batch (the event loop runs between
+ *   batches, so a stop request can arrive): true abandons the pass — a
+ *   validation over a large corpus must not keep a stopping run from saving.
+ * @returns `interrupted` when abandoned (loss and batches then cover the batches done).
  */
 export async function evaluate(
   engine: Engine,
@@ -15,17 +19,19 @@ export async function evaluate(
   weights: ParamArrays,
   stream: BatchStream,
   maxBatches: number,
-): Promise<{ loss: number; batches: number }> {
+  shouldStop: () => boolean = () => false,
+): Promise<{ loss: number; batches: number; interrupted: boolean }> {
   const batches = maxBatches > 0 ? Math.min(maxBatches, stream.batchesPerEpoch) : stream.batchesPerEpoch;
   let state = zeroState(config, stream.batchSize);
   let total = 0;
   for (let b = 0; b < batches; b++) {
+    if (shouldStop()) return { loss: b > 0 ? total / (b * stream.batchSize * stream.seqLen) : NaN, batches: b, interrupted: true };
     const { inputs, targets } = stream.batch(b);
     const { lossSum, finals } = await engine.lossSum(weights, { inputs, targets, batchSize: stream.batchSize, seqLen: stream.seqLen }, state);
     total += lossSum;
     state = finals;
-    // Keep the event loop responsive during long evaluations.
-    if (b % 4 === 3) await new Promise<void>((resolve) => setImmediate(resolve));
+    // Let signals, keys and worker messages in.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { loss: total / (batches * stream.batchSize * stream.seqLen), batches };
+  return { loss: total / (batches * stream.batchSize * stream.seqLen), batches, interrupted: false };
 }

@@ -261,15 +261,23 @@ export class Trainer {
     });
   }
 
-  private async runEval(trainLossSinceEval: number): Promise<void> {
-    const started = performance.now();
-    await this.evaluateAndSave(trainLossSinceEval);
-    this.decider?.recordEval(performance.now() - started);
+  /** Whether a stop was asked for, handled or still queued (a command arrives while a pass runs). */
+  private stopPending(): boolean {
+    return this.stopRequested || this.commands.some((c) => c.type === 'stop');
   }
 
-  private async evaluateAndSave(trainLossSinceEval: number): Promise<void> {
+  /** Evaluates, saves and samples; false when a stop request cut the evaluation short (nothing saved yet). */
+  private async runEval(trainLossSinceEval: number): Promise<boolean> {
+    const started = performance.now();
+    const done = await this.evaluateAndSave(trainLossSinceEval);
+    if (done) this.decider?.recordEval(performance.now() - started);
+    return done;
+  }
+
+  private async evaluateAndSave(trainLossSinceEval: number): Promise<boolean> {
     const t = this.setup.training;
-    const { loss: valLoss, batches } = await evaluate(this.engine, this.setup.model, this.weights, this.valStream, t.evalBatches);
+    const { loss: valLoss, batches, interrupted } = await evaluate(this.engine, this.setup.model, this.weights, this.valStream, t.evalBatches, () => this.stopPending());
+    if (interrupted) return false;
     const improved = this.progress.bestValLoss === null || valLoss < this.progress.bestValLoss;
     if (improved) {
       this.progress.bestValLoss = valLoss;
@@ -283,7 +291,8 @@ export class Trainer {
     });
     await this.saveLatest();
     if (improved) await this.save(this.bestDir, 'best');
-    await this.emitSamples();
+    if (!this.stopPending()) await this.emitSamples();
+    return true;
   }
 
   /** Restores the last good checkpoint after repeated divergence, halving the learning rate. */
@@ -399,8 +408,7 @@ export class Trainer {
     // taken since the last eval — unless the user asked to stop, who should
     // not wait for a pass over the validation split.
     this.progress.elapsedMs = elapsedBase + sessionMs();
-    if (lossCount > 0 && reason !== 'stopped') await this.runEval(lossSum / lossCount);
-    else await this.saveLatest();
+    if (!(lossCount > 0 && reason !== 'stopped' && (await this.runEval(lossSum / lossCount)))) await this.saveLatest();
     // One clock for the limit and the report: the session, final evaluation and save included.
     const session = sessionMs();
     const done: DoneEvent = {

@@ -5,6 +5,7 @@
  * once (130), and the checkpoint on disk stays whole.
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
@@ -106,6 +107,36 @@ describe('signals', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('charnn: hung up, saving latest/ and stopping');
     expect(latestStep(out)).toBeGreaterThan(0);
+  });
+
+  it.concurrent('SIGTERM during a long validation pass: saving starts at once, not after the pass', async () => {
+    // 3.3 M validation characters: an uninterrupted pass takes far longer than the time allowed here.
+    const big = path.join(dir, 'big.txt');
+    fs.writeFileSync(big, fs.readFileSync(path.join(ROOT, 'corpora', 'tinyshakespeare.txt'), 'utf8').repeat(6));
+    const out = path.join(dir, 'mid-eval');
+    const child = spawn(process.execPath, [BIN, 'train', big, '--layers', '1', '--hidden', '128', '--embedding', '16', '--batch', '8',
+      '--seq-len', '32', '--val-frac', '0.5', '--eval-every', '1', '--sample-length', '0', '--workers', '1', '--no-ui', '--out', out],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let signalled = 0;
+    let savedAfter = -1;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      // The first step line comes right before the first evaluation starts.
+      if (!signalled && /^step 1 /m.test(stderr)) {
+        setTimeout(() => {
+          signalled = performance.now();
+          child.kill('SIGTERM');
+        }, 1000);
+      }
+      if (signalled && savedAfter < 0 && /^checkpoint latest/m.test(stderr)) savedAfter = performance.now() - signalled;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/^eval step/m);
+    expect(savedAfter, stderr).toBeGreaterThanOrEqual(0);
+    expect(savedAfter).toBeLessThan(2000);
+    expect(latestStep(out)).toBe(1);
   });
 
   it.concurrent('a second SIGINT exits at once with 130, leaving a whole checkpoint', async () => {

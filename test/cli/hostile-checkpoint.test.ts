@@ -128,7 +128,7 @@ describe('config numbers are bounded before allocating', () => {
     ['hidden 1e9', (m) => (m.model.hidden = 1e9), /model hidden 1000000000 exceeds the limit of 16,384/],
     ['embedding 1e8', (m) => (m.model.embedding = 1e8), /model embedding 100000000 exceeds the limit of 16,384/],
     ['64 layers of 16,384', (m) => Object.assign(m.model, { layers: 64, hidden: 16384 }), /model [\d,]+ parameters exceed the limit of 536,870,912/],
-    ['batch size 1e9', (m) => (m.training.batchSize = 1e9), /training batchSize 1000000000 exceeds the limit of 16,384/],
+    ['batch size 1e9', (m) => (m.training.batchSize = 1e9), /training batchSize 1000000000 exceeds the limit of 4,096/],
     ['100,000 workers', (m) => (m.training.workers = 100_000), /training workers 100000 exceeds the limit of 256/],
   ])('%s', async (_, edit, message) => {
     const ckpt = copy(`limits-${_.replace(/\W+/g, '-')}`, (c) => editMeta(c, edit));
