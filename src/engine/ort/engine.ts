@@ -14,7 +14,7 @@ import { statePartNames, type LayerState, type StateArrays } from '../../model/s
 import type { Rng } from '../../util/rng.js';
 import type { Engine, GradientResult, LossSumResult, StepModel } from '../engine.js';
 import { buildGraph, graphParams, names, type GraphKind } from './model-graph.js';
-import { floatTensor, intTensor, loadRuntime, OrtSession, type Feeds } from './runtime.js';
+import { floatTensor, intTensor, loadRuntime, OrtSession, poolMaySpin, type Feeds } from './runtime.js';
 
 export class OrtEngine implements Engine {
   readonly name = 'ort' as const;
@@ -24,12 +24,15 @@ export class OrtEngine implements Engine {
 
   /**
    * @param threads onnxruntime's intra-op pool size
-   * @param samplingThreads the pool of sampling graphs (default: the same)
+   * @param samplingThreads the pool of sampling graphs. Default: the same
+   *   when its threads may spin (free cores), else 1 — a sampling step is ~30
+   *   tiny ops, and waking sleeping threads for each cost more than they gave
+   *   (1 stream: 5,100 against 4,500 chars/s; 64 streams: 64k against 33k, busy machine)
    */
   constructor(
     private readonly config: ModelConfig,
     readonly threads: number,
-    readonly samplingThreads = threads,
+    readonly samplingThreads = poolMaySpin(threads) ? threads : 1,
   ) {
     loadRuntime();
     this.label = `ort, ${threads} thread${threads === 1 ? '' : 's'}`;
