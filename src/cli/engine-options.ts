@@ -6,10 +6,13 @@ import { Option } from 'commander';
 import { ENGINE_CHOICES, type EngineChoice, type EngineName } from '../engine/engine.js';
 import type { BackendName } from '../backend/names.js';
 import { positiveInt } from './parsers.js';
+import { usageError } from '../util/errors.js';
 
 export interface EngineFlags {
   engine: EngineChoice;
   threads?: number;
+  /** The tfjs engine's data-parallel threads (train and eval have the flag). */
+  workers?: number;
   backend: BackendName;
 }
 
@@ -31,6 +34,12 @@ export interface StartedEngine {
 
 /** Resolves --engine and initialises the TF.js backend it needs. */
 export async function startEngine(flags: EngineFlags): Promise<StartedEngine> {
+  if (flags.engine === 'tfjs' && flags.threads !== undefined) {
+    throw usageError('--threads sizes the ort engine\'s thread pool', 'with --engine tfjs use --workers, or drop --engine tfjs');
+  }
+  if (flags.engine === 'ort' && flags.workers !== undefined) {
+    throw usageError('--workers splits batches over threads on the tfjs engine only', 'with --engine ort use --threads');
+  }
   const [{ resolveEngine }, { initBackend }] = await Promise.all([import('../engine/select.js'), import('../backend/index.js')]);
   const engine = resolveEngine(flags.engine);
   const backend = await initBackend(engine === 'ort' && flags.backend === 'auto' ? 'cpu' : flags.backend);

@@ -208,8 +208,18 @@ describe('flags', () => {
   it.concurrent.each([
     ['--state-resets', '1.5', /^option '--state-resets <share>' argument '1\.5' is invalid\. expected a number from 0 to 1, got "1\.5"\./],
     ['--first-eval', 'soon', /^option '--first-eval <duration>' argument 'soon' is invalid\. expected a duration such as 90s/],
+    ['--engine', 'gpu', /^option '--engine <name>' argument 'gpu' is invalid\. Allowed choices are auto, ort, tfjs\./],
+    ['--lr-final', '2', /^option '--lr-final <x>' argument '2' is invalid\. expected a number from 0 to 1, got "2"\./],
   ])('%s %s', async (flag, value, message) => {
     expectUsage(await runCli(['train', corpus, flag, value]), message);
+  });
+
+  it.concurrent.each([
+    [['--engine', 'tfjs', '--threads', '2'], /^--threads sizes the ort engine's thread pool \(with --engine tfjs use --workers/],
+    [['--engine', 'ort', '--workers', '2'], /^--workers splits batches over threads on the tfjs engine only \(with --engine ort use --threads\)/],
+  ])('refuses the other engine\'s thread flag: %j', async (flags, message) => {
+    const r = await runCli(['train', corpus, ...flags]);
+    expect(expectError(r, 2, /./).replace(/^charnn: /, '')).toMatch(message);
   });
 
   it.concurrent.each(['0', '1.5'])('--val-frac %s outside (0, 1)', async (value) => {
