@@ -120,6 +120,8 @@ function prepareInitFrom(request: TrainRequest, from: string): Trainer {
     const vocab = new Vocabulary([...source.vocab.chars, ...added]);
     return newRun(request, corpus, vocab, meta.normalization, (training) => {
       const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
+      const tooLarge = modelLimitProblem(model);
+      if (tooLarge) throw usageError(`the fine-tuned model would be too large: ${tooLarge}`, 'fine-tune on a text with fewer new characters');
       const shown = added.slice(0, SHOW_ADDED).map(showChar).join(' ');
       const more = added.length > SHOW_ADDED ? ` and ${added.length - SHOW_ADDED} more` : '';
       return {
