@@ -43,12 +43,23 @@ async function main(): Promise<void> {
   // Run where a user would (the run lands in checkpoints/ of a scratch directory).
   const command = `node '${path.join(ROOT, 'bin', 'charnn.js')}' train '${path.join(ROOT, 'corpora', 'tinyshakespeare.txt')}' --max-time 30m`;
   tmux('new-session', '-d', '-s', 'picture', '-x', String(COLUMNS), '-y', String(ROWS), '-c', dir, command);
+  const cleanUp = (): void => {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  // Interrupted: the training in tmux and its scratch directory go too.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanUp();
+      process.exit(130);
+    });
+  }
   try {
     const screen = (): string => tmux('capture-pane', '-p', '-e', '-t', 'picture');
     const plain = (): string => screen().replace(/\u001b\[[\d;:]*m/g, '');
     // The first evaluation (by time) brings the validation loss and samples.
     const started = Date.now();
-    while (!/best val/.test(plain()) || /none yet/.test(plain())) {
+    while (!/val \d+\.\d+ nats/.test(plain()) || /none yet/.test(plain())) {
       if (Date.now() - started > 10 * 60_000) throw new Error(`no evaluation after 10 minutes; the screen shows:\n${plain()}`);
       await sleep(1000);
     }
@@ -62,8 +73,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(out, screenToSvg(captured, { columns: COLUMNS, rows: ROWS, title: 'charnn train: the live dashboard at 80×24' }));
     process.stderr.write(`wrote ${path.relative(process.cwd(), out)}\n`);
   } finally {
-    spawnSync('tmux', ['-L', socket, 'kill-server']);
-    fs.rmSync(dir, { recursive: true, force: true });
+    cleanUp();
   }
 }
 

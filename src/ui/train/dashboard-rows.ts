@@ -4,7 +4,7 @@
  * component only lays them out and the text can be tested on its own.
  */
 import type { DashboardState } from './dashboard-state.js';
-import { describeStopReason, formatNextLine } from './event-lines.js';
+import { describeStopReason, displayPath, formatNextLine } from './event-lines.js';
 import {
   formatBpc,
   formatCompact,
@@ -169,7 +169,7 @@ export function checkpointRows(s: DashboardState, width: number, rows: 1 | 2): R
       seg(`@${formatCompact(at)}`),
       seg(extra, { color: 'green' }),
       seg(' → ', DIM),
-      seg(truncateStart(escapeControls(path), Math.max(4, room - displayWidth(fixed)))),
+      seg(truncateStart(escapeControls(displayPath(path)), Math.max(4, room - displayWidth(fixed)))),
     ];
   };
   const items: Row[] = [];
