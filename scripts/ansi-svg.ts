@@ -146,24 +146,33 @@ export function screenToSvg(text: string, o: SvgOptions): string {
     while (i < row.length && col < o.columns) {
       const start = col;
       const style = row[i]!.style;
-      let run = '';
-      while (i < row.length && row[i]!.style === style && col < o.columns) {
-        run += row[i]!.ch;
-        col += row[i]!.width;
-        i++;
-      }
       const fg = (style.inverse ? style.bg ?? BACKGROUND : style.fg) ?? FOREGROUND;
       const bg = style.inverse ? style.fg ?? FOREGROUND : style.bg;
-      const x = (pad + start * cw).toFixed(1);
-      if (bg) rects.push(`<rect x="${x}" y="${y}" width="${((col - start) * cw).toFixed(1)}" height="${lh}" fill="${bg}"/>`);
-      if (run.trim() === '') continue;
-      const attrs = [`x="${x}"`];
+      const attrs: string[] = [];
       if (fg !== FOREGROUND) attrs.push(`fill="${fg}"`);
       if (style.bold) attrs.push('font-weight="bold"');
       if (style.dim) attrs.push('fill-opacity="0.6"');
       if (style.italic) attrs.push('font-style="italic"');
       if (style.underline) attrs.push('text-decoration="underline"');
-      spans.push(`<tspan ${attrs.join(' ')}>${escapeXml(run)}</tspan>`);
+      // Words of the run, each placed at its own column: no viewer's whitespace handling can shift the grid.
+      let word = '';
+      let wordCol = col;
+      const flush = (): void => {
+        if (word !== '') spans.push(`<tspan ${[`x="${(pad + wordCol * cw).toFixed(1)}"`, ...attrs].join(' ')}>${escapeXml(word)}</tspan>`);
+        word = '';
+      };
+      while (i < row.length && row[i]!.style === style && col < o.columns) {
+        const cell = row[i]!;
+        if (cell.ch === ' ') flush();
+        else {
+          if (word === '') wordCol = col;
+          word += cell.ch;
+        }
+        col += cell.width;
+        i++;
+      }
+      flush();
+      if (bg) rects.push(`<rect x="${(pad + start * cw).toFixed(1)}" y="${y}" width="${((col - start) * cw).toFixed(1)}" height="${lh}" fill="${bg}"/>`);
     }
     if (spans.length > 0) lines.push(`<text y="${(y + size).toFixed(1)}">${spans.join('')}</text>`);
   });
@@ -172,7 +181,7 @@ export function screenToSvg(text: string, o: SvgOptions): string {
     o.title ? `<title>${escapeXml(o.title)}</title>` : '',
     `<rect width="100%" height="100%" rx="6" fill="${BACKGROUND}"/>`,
     ...rects,
-    `<g font-family="'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace" font-size="${size}" fill="${FOREGROUND}" xml:space="preserve">`,
+    `<g font-family="'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace" font-size="${size}" fill="${FOREGROUND}" xml:space="preserve" style="white-space:pre">`,
     ...lines,
     '</g>',
     '</svg>',

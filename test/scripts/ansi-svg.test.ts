@@ -17,9 +17,10 @@ describe('ANSI screen → SVG', () => {
     const svg = screenToSvg('ab\u001b[31m<c>\u001b[0m 한d\n\u001b[7m ok \u001b[0m', { columns: 10, rows: 2, fontSize: 10, title: 'a & b' });
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="84" height="50"')).toBe(true);
     expect(svg).toContain('<title>a &amp; b</title>');
-    expect(svg).toContain('<tspan x="12.0">ab</tspan><tspan x="24.0" fill="#cd3131">&lt;c&gt;</tspan><tspan x="42.0"> 한d</tspan>');
+    // Every word at its own column (a space is a gap, not a character the viewer may collapse).
+    expect(svg).toContain('<tspan x="12.0">ab</tspan><tspan x="24.0" fill="#cd3131">&lt;c&gt;</tspan><tspan x="48.0">한d</tspan>');
     // The inverse run: a light rectangle behind dark text.
     expect(svg).toMatch(/<rect x="12\.0" y="25" width="24\.0" height="13" fill="#cccccc"\/>/);
-    expect(svg).toContain('<tspan x="12.0" fill="#1e1e1e"> ok </tspan>');
+    expect(svg).toContain('<tspan x="18.0" fill="#1e1e1e">ok</tspan>');
   });
 });
