@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/backend/index.js';
 import { loadCheckpoint } from '../src/checkpoint/load.js';
-import { readCorpus } from '../src/data/corpus.js';
+import { readCorpus, type Corpus } from '../src/data/corpus.js';
 import { CharRnn } from '../src/model/char-rnn.js';
 import { corpusHash, readIndexFile, writeIndexFile } from '../src/novelty/index-file.js';
 import { CorpusIndex, encodeCorpus } from '../src/novelty/matches.js';
@@ -35,9 +35,10 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const corpusString = (corpus: Corpus): string => corpus.vocab.decode(corpus.ids);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const shakespeare = readCorpus(path.join(root, 'corpora', 'tinyshakespeare.txt'), 'none').text;
+const shakespeare = corpusString(readCorpus(path.join(root, 'corpora', 'tinyshakespeare.txt'), 'none'));
 const rows: [string, string][] = [];
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
@@ -136,7 +137,7 @@ try {
 
   const big = arg('--corpus');
   if (big) {
-    timeBuild(path.basename(big), readCorpus(big, 'none').text, dir);
+    timeBuild(path.basename(big), corpusString(readCorpus(big, 'none')), dir);
   } else {
     const mb = Number(arg('--big') ?? 100);
     if (mb > 0) {

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { readCorpus, type Corpus } from '../data/corpus.js';
+import { Vocabulary } from '../data/vocabulary.js';
 import { usageError } from '../util/errors.js';
 import type { CharnnMeta } from './meta.js';
 
@@ -24,25 +25,17 @@ export interface FoundCorpus {
  * @param flag the option that names a corpus, for the hint
  */
 export function findCorpus(meta: CharnnMeta, given: string | undefined, flag: string): FoundCorpus {
-  if (given !== undefined) return { corpus: readCorpus(given, meta.normalization), recorded: false, changed: null };
+  // The checkpoint's characters keep their ids (those the text adds come after them).
+  const read = (file: string): Corpus => readCorpus(file, meta.normalization, { vocab: new Vocabulary(meta.vocabulary), unknown: 'add' });
+  if (given !== undefined) return { corpus: read(given), recorded: false, changed: null };
   const recorded = meta.corpus.path;
   if (!fs.existsSync(recorded)) {
     throw usageError(`the corpus this checkpoint was trained on is not at ${recorded} any more (moved or deleted)`, `pass ${flag} with its new location`);
   }
-  const corpus = readCorpus(recorded, meta.normalization);
-  const chars = codePointCount(corpus.text);
+  const corpus = read(recorded);
+  const chars = corpus.ids.length;
   const changes: string[] = [];
   if (corpus.bytes !== meta.corpus.bytes) changes.push(`${meta.corpus.bytes.toLocaleString('en-US')} → ${corpus.bytes.toLocaleString('en-US')} bytes`);
   if (chars !== meta.corpus.chars) changes.push(`${meta.corpus.chars.toLocaleString('en-US')} → ${chars.toLocaleString('en-US')} characters`);
   return { corpus, recorded: true, changed: changes.length > 0 ? `${recorded} has changed since training (${changes.join(', ')})` : null };
-}
-
-/** Code points in a string (an astral character's surrogate pair counts once). */
-function codePointCount(text: string): number {
-  let pairs = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) pairs++;
-  }
-  return text.length - pairs;
 }

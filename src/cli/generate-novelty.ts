@@ -26,7 +26,7 @@ export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undef
       `pass --corpus ${found.corpus.path} to compare with it as it is now, or --corpus with the original text`,
     );
   }
-  return openCorpusIndex(found.corpus.text, {
+  return openCorpusIndex(found.corpus.vocab.decode(found.corpus.ids), {
     cacheFile: path.join(runDirectoryOf(checkpoint.dir), NOVELTY_INDEX_FILE),
     label: `the corpus ${found.corpus.name}`,
     log: (line) => writeErr(escapeControls(line)),

@@ -11,7 +11,6 @@ import { measureGradientSpan, type GradientSpan } from '../compare/gradient-span
 import { splitTrainVal } from '../data/batches.js';
 import { fitLayout, MIN_WINDOW } from '../data/layout.js';
 import { readCorpus, type Normalization } from '../data/corpus.js';
-import { Vocabulary } from '../data/vocabulary.js';
 import { CharRnn } from '../model/char-rnn.js';
 import { parameterCount, type CellType, type ModelConfig } from '../model/config.js';
 import { disposeParams, initParams } from '../model/params.js';
@@ -53,20 +52,20 @@ function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
     return o.checkpoint.map((given) => {
       const checkpoint = loadCheckpoint(given);
       const { meta } = checkpoint;
-      const text = readCorpus(corpus ?? meta.corpus.path, meta.normalization);
-      const { ids } = checkpoint.vocab.encodeLossy(text.text);
+      const text = readCorpus(corpus ?? meta.corpus.path, meta.normalization, { vocab: checkpoint.vocab, unknown: 'skip' });
+      const ids = text.ids;
       return {
         label: `${meta.model.cell} (${path.relative(process.cwd(), checkpoint.dir) || checkpoint.dir}, step ${meta.progress.step})`,
         model: new CharRnn(meta.model, checkpoint.params),
-        ids: splitTrainVal(ids, meta.training.valFrac).val,
+        ids: Int32Array.from(splitTrainVal(ids, meta.training.valFrac).val),
         corpus: text.name,
         source: checkpoint.dir,
       };
     });
   }
   const text = readCorpus(corpus ?? bundledCorpus(), o.normalize);
-  const vocab = Vocabulary.fromText(text.text);
-  const ids = splitTrainVal(vocab.encode(text.text), 0.1).val;
+  const vocab = text.vocab;
+  const ids = Int32Array.from(splitTrainVal(text.ids, 0.1).val);
   return o.cells.map((cell) => {
     const config: ModelConfig = { cell, vocabSize: vocab.size, embedding: o.embedding, hidden: o.hidden, layers: o.layers, dropout: 0 };
     return { label: `${cell} (fresh, seed ${o.seed})`, model: new CharRnn(config, initParams(config, new Rng(o.seed))), ids, corpus: text.name, source: 'fresh' };

@@ -110,8 +110,10 @@ export async function inspectedText(meta: CharnnMeta, vocab: Vocabulary, file: s
   }
   const found = findCorpus(meta, corpus, '--corpus');
   if (found.changed !== null) writeErr(escapeControls(`charnn: note: ${found.changed}; its validation part is used anyway`));
-  const { ids } = vocab.encodeLossy(found.corpus.text);
-  const val = splitTrainVal(ids, meta.training.valFrac).val.slice(0, chars);
+  // Characters the model lacks (appended after its vocabulary) are left out, the text closing up around them.
+  const all = found.corpus.ids;
+  const ids = found.corpus.vocab.size > vocab.size ? all.filter((id) => id < vocab.size) : all;
+  const val = Int32Array.from(splitTrainVal(ids, meta.training.valFrac).val.subarray(0, chars));
   if (val.length === 0) throw usageError(`the validation text of ${found.corpus.name} is empty`, 'pass a text file to run the model over');
   return { ids: val, chars: Array.from(val, (id) => vocab.chars[id]!), source: `the validation text of ${found.corpus.name}` };
 }

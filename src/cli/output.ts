@@ -163,9 +163,14 @@ export async function writeOut(text: string): Promise<void> {
 
 /** Writes one line to stderr; nothing (and no exception) once stderr has failed. */
 export function writeErr(line: string): void {
+  writeErrText(line.endsWith('\n') ? line : `${line}\n`);
+}
+
+/** Writes text to stderr as it is (a progress line redrawn with \r); nothing once stderr has failed. */
+export function writeErrText(text: string): void {
   if (!outputOpen('stderr')) return;
   try {
-    process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
+    process.stderr.write(text);
   } catch (error) {
     onError('stderr', error as NodeJS.ErrnoException);
   }

@@ -10,7 +10,6 @@
  */
 import path from 'node:path';
 import { readCorpus, type Normalization } from '../data/corpus.js';
-import { Vocabulary } from '../data/vocabulary.js';
 import { DEFAULT_MODEL_CONFIG, type CellType, type ModelConfig } from '../model/config.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
 import type { TrainEvent } from '../train/events.js';
@@ -180,7 +179,7 @@ export class Comparison {
     // (prepareTraining reads it again for each run; that is cheap).
     const corpus = readCorpus(request.corpusPath, request.normalization);
     this.corpusName = corpus.name;
-    const vocabSize = Vocabulary.fromText(corpus.text).size;
+    const vocabSize = corpus.vocab.size;
     const shape: ModelShape = { vocabSize, embedding: request.embedding, layers: request.layers, dropout: request.dropout };
     this.runs = request.match === 'params' ? matchParams(request.cells, shape, request.hidden) : sameHidden(request.cells, shape, request.hidden);
     this.training = {

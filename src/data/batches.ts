@@ -5,18 +5,19 @@
  * where the previous window ended, so the trainer can carry hidden state over.
  */
 import { usageError } from '../util/errors.js';
+import type { TokenIds } from './id-builder.js';
 
 /**
  * Splits ids into a training prefix of floor(L * (1 - valFrac)) ids and a
  * validation suffix. Both are views of `ids`, not copies.
  * @throws CharnnError (usage) unless 0 < valFrac < 1.
  */
-export function splitTrainVal(ids: Int32Array, valFrac: number): { train: Int32Array; val: Int32Array } {
+export function splitTrainVal<T extends TokenIds>(ids: T, valFrac: number): { train: T; val: T } {
   if (!(Number.isFinite(valFrac) && valFrac > 0 && valFrac < 1)) {
     throw usageError(`validation fraction must be between 0 and 1 (exclusive), got ${valFrac}`, 'pass --val-frac with a value such as 0.1');
   }
   const cut = Math.floor(ids.length * (1 - valFrac));
-  return { train: ids.subarray(0, cut), val: ids.subarray(cut) };
+  return { train: ids.subarray(0, cut) as T, val: ids.subarray(cut) as T };
 }
 
 /** One batch: inputs and next-character targets, both time-major (element t * batchSize + n). */
@@ -33,13 +34,13 @@ export class BatchStream {
   readonly streamLength: number;
   /** Whole seqLen windows per stream: floor(streamLength / seqLen). */
   readonly batchesPerEpoch: number;
-  private readonly ids: Int32Array;
+  private readonly ids: TokenIds;
 
   /**
    * @param what 'training' or 'validation', named in the error when the text is too short.
    * @throws CharnnError (usage) if the text is shorter than one batch window.
    */
-  constructor(ids: Int32Array, batchSize: number, seqLen: number, what?: string) {
+  constructor(ids: TokenIds, batchSize: number, seqLen: number, what?: string) {
     checkPositiveInt(batchSize, 'batch size', '--batch');
     checkPositiveInt(seqLen, 'sequence length', '--seq-len');
     this.ids = ids;

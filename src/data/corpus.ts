@@ -1,12 +1,21 @@
 /**
  * Reading a training corpus from disk: one UTF-8 file, or a directory of them.
+ * The text is never held whole: files are read in chunks, decoded, normalised
+ * (chunk-safely, normalize-stream.ts) and turned into code-point ids as they
+ * arrive (id-builder.ts), so a corpus larger than the longest JS string (and
+ * far larger than memory would allow as a string) trains.
  * Everything that can be wrong with the input is reported as a usage error that
  * names the file, because the person at the terminal chose that file.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import fs from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { usageError } from '../util/errors.js';
+import { IdBuilder, type TokenIds } from './id-builder.js';
+import { StreamNormalizer } from './normalize-stream.js';
+import type { Vocabulary } from './vocabulary.js';
+
+export type { TokenIds } from './id-builder.js';
 
 /** Unicode normalisation applied to the corpus text before building a vocabulary. */
 export type Normalization = 'none' | 'nfc' | 'nfd';
@@ -14,30 +23,84 @@ export type Normalization = 'none' | 'nfc' | 'nfd';
 /** Every accepted normalisation, in the order a help text should list them. */
 export const NORMALIZATIONS: readonly Normalization[] = Object.freeze(['none', 'nfc', 'nfd'] as const);
 
-/** A corpus loaded into memory. */
-export interface Corpus {
+/** Bytes read from disk at a time. */
+const CHUNK_BYTES = 16 * 2 ** 20;
+/** A file is binary when a NUL byte occurs this early (as git and grep decide); a NUL later is an error. */
+const SNIFF_BYTES = 64 * 1024;
+
+/** Where a corpus comes from, before its text is read. */
+export interface CorpusSource {
   /** Basename without extension of the file or directory, e.g. 'tinyshakespeare'. */
   name: string;
   /** Absolute path of the file or directory. */
   path: string;
-  /** Absolute paths of the files read, in the order they were concatenated. */
+  /** As the user gave it, for messages. */
+  shown: string;
+  isDirectory: boolean;
+  /** Absolute paths of the files, in the order they are concatenated. */
   files: string[];
-  /** Total bytes read from disk (including any BOMs). */
+  /** Their total size in bytes. */
+  size: number;
+}
+
+/** What streaming a corpus found besides its text. */
+export interface CorpusStats {
+  /** Bytes read from the files used (including any BOMs). */
   bytes: number;
   /** SHA-256 of those bytes, in reading order (hex): tells whether a resumed run sees the same text. */
   sha256: string;
-  /** Decoded, normalised text. */
-  text: string;
+  /** Files of a directory left out because they are binary (relative to the directory). */
+  skipped: string[];
+}
+
+/** A corpus read into code-point ids. */
+export interface Corpus extends CorpusStats {
+  name: string;
+  path: string;
+  files: string[];
   normalization: Normalization;
+  /** The text's ids in `vocab` (characters left out per `unknown: 'skip'` excepted). */
+  ids: TokenIds;
+  vocab: Vocabulary;
+  /** Characters not in the given vocabulary that were left out ('skip'), and the distinct ones. */
+  unknownChars: number;
+  missing: string[];
+}
+
+export interface ReadCorpusOptions {
+  /** A vocabulary whose ids the text must use (a checkpoint's); default: one built from the text. */
+  vocab?: Vocabulary;
+  /** Characters `vocab` lacks: 'add' them to the vocabulary (default) or 'skip' them (counted and listed). */
+  unknown?: 'add' | 'skip';
 }
 
 /**
- * Reads a corpus synchronously. A directory contributes all regular files below
- * it (recursively, hidden names skipped), concatenated in order of relative path.
- * @throws CharnnError (usage) for a missing, unreadable, empty, binary or non-UTF-8 input.
+ * Reads a corpus into ids. A directory contributes all regular files below it
+ * (recursively, hidden names skipped, binary files skipped and listed),
+ * concatenated in order of relative path.
+ * @throws CharnnError (usage) for a missing, unreadable, empty, binary, UTF-16 or non-UTF-8 input.
  */
-export function readCorpus(path: string, normalization: Normalization): Corpus {
-  checkNormalization(normalization);
+export function readCorpus(path: string, normalization: Normalization, options: ReadCorpusOptions = {}): Corpus {
+  const source = openCorpus(path);
+  // Every character takes at least one byte: the ids fit in `size` entries unless normalisation expands them.
+  const builder = new IdBuilder(options.vocab ?? null, options.unknown ?? 'add', source.size);
+  const pieces = corpusText(source, normalization);
+  let next = pieces.next();
+  for (; !next.done; next = pieces.next()) builder.push(next.value);
+  const stats = next.value;
+  const built = builder.finish();
+  if (built.ids.length === 0 && built.skipped === 0) {
+    const what = source.isDirectory ? 'corpus is empty (all its files are empty)' : 'corpus file is empty';
+    throw usageError(`${what}: ${source.shown}`, 'train on a file that contains some text');
+  }
+  return {
+    name: source.name, path: source.path, files: source.files.filter((f) => !stats.skipped.includes(relative(source.path, f))), normalization,
+    ...stats, ids: built.ids, vocab: built.vocab, unknownChars: built.skipped, missing: built.missing,
+  };
+}
+
+/** Finds the files of a corpus (nothing is read yet). */
+export function openCorpus(path: string): CorpusSource {
   const abs = resolve(path);
   const stats = statOrThrow(abs, path);
   let files: string[];
@@ -51,22 +114,87 @@ export function readCorpus(path: string, normalization: Normalization): Corpus {
   } else {
     throw usageError(`corpus is neither a file nor a directory: ${path}`, 'pass a UTF-8 text file or a directory of them');
   }
+  const size = files.reduce((n, f) => n + fileSize(f), 0);
+  return { name: corpusName(abs), path: abs, shown: path, isDirectory: stats.isDirectory(), files, size };
+}
 
-  let bytes = 0;
+/**
+ * The decoded, normalised text of a corpus in pieces of at most a few
+ * million characters, in order; returns what it found besides the text.
+ * Synchronous, so an async consumer may await between pieces (eval does).
+ * @param onProgress called after each chunk with the bytes read so far.
+ * @param chunkBytes bytes read at a time (smaller: less memory, more calls).
+ */
+export function* corpusText(
+  source: CorpusSource,
+  normalization: Normalization,
+  onProgress?: (bytesRead: number) => void,
+  chunkBytes = CHUNK_BYTES,
+): Generator<string, CorpusStats, undefined> {
+  checkNormalization(normalization);
   const hash = createHash('sha256');
-  const parts: string[] = [];
-  for (const file of files) {
-    const data = readOrThrow(file);
-    bytes += data.length;
-    hash.update(data);
-    parts.push(decodeUtf8(data, file));
+  const normalizer = new StreamNormalizer(normalization);
+  const skipped: string[] = [];
+  const buffer = Buffer.allocUnsafe(Math.max(SNIFF_BYTES, chunkBytes));
+  let bytes = 0;
+  let used = 0;
+  for (const file of source.files) {
+    const shown = source.isDirectory ? file : source.shown;
+    const fd = openOrThrow(file);
+    try {
+      const first = readChunk(fd, buffer, file);
+      const kind = sniff(buffer.subarray(0, first));
+      if (kind === 'utf16') {
+        throw usageError(
+          `corpus file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8: ${shown}`,
+          `convert it first: iconv -f UTF-16 -t UTF-8 ${shellQuote(shown)} > ${shellQuote(utf8Name(shown))}`,
+        );
+      }
+      if (kind === 'binary') {
+        if (!source.isDirectory) throw binaryError(buffer.subarray(0, first).indexOf(0), shown);
+        skipped.push(relative(source.path, file));
+        continue;
+      }
+      used++;
+      const decoder = new TextDecoder('utf-8', { fatal: true });
+      let offset = 0;
+      let tail: Uint8Array = new Uint8Array(0);
+      for (let n = first; n > 0; n = readChunk(fd, buffer, file)) {
+        const chunk = buffer.subarray(0, n);
+        const nul = chunk.indexOf(0);
+        if (nul !== -1) throw binaryError(offset + nul, shown);
+        hash.update(chunk);
+        let text: string;
+        try {
+          text = decoder.decode(chunk, { stream: true });
+        } catch {
+          throw notUtf8(offset - tail.length, Buffer.concat([tail, chunk]), shown);
+        }
+        tail = incompleteTail(chunk, tail);
+        offset += n;
+        bytes += n;
+        const final = text.length > 0 ? normalizer.push(text) : '';
+        onProgress?.(bytes);
+        if (final.length > 0) yield final;
+      }
+      let last: string;
+      try {
+        last = decoder.decode();
+      } catch {
+        throw notUtf8(offset - tail.length, tail, shown);
+      }
+      const final = normalizer.push(last);
+      if (final.length > 0) yield final;
+    } finally {
+      fs.closeSync(fd);
+    }
   }
-  const text = normalizeText(parts.join(''), normalization);
-  if (text.length === 0) {
-    const what = stats.isFile() ? 'corpus file is empty' : 'corpus is empty (all its files are empty)';
-    throw usageError(`${what}: ${path}`, 'train on a file that contains some text');
+  const rest = normalizer.flush();
+  if (rest.length > 0) yield rest;
+  if (used === 0) {
+    throw usageError(`corpus directory has no text files, only binary ones: ${source.shown} (${skipped.join(', ')})`, 'put one or more UTF-8 text files in it');
   }
-  return { name: corpusName(abs), path: abs, files, bytes, sha256: hash.digest('hex'), text, normalization };
+  return { bytes, sha256: hash.digest('hex'), skipped };
 }
 
 /** Applies a Unicode normalisation; 'nfd' splits Hangul syllables into jamo, 'nfc' joins them. */
@@ -88,15 +216,60 @@ function checkNormalization(normalization: Normalization): void {
   }
 }
 
+/** What the start of a file says it is: UTF-16 (a byte order mark), binary (a NUL byte), or text. */
+function sniff(start: Uint8Array): 'utf16' | 'binary' | 'text' {
+  if (start.length >= 2 && ((start[0] === 0xff && start[1] === 0xfe) || (start[0] === 0xfe && start[1] === 0xff))) return 'utf16';
+  return start.subarray(0, SNIFF_BYTES).indexOf(0) !== -1 ? 'binary' : 'text';
+}
+
+function binaryError(offset: number, shown: string) {
+  // NUL never occurs in text but is valid UTF-8, so it is the reliable binary sign.
+  return usageError(`corpus file looks binary (NUL byte at offset ${offset}): ${shown}`, 'use plain UTF-8 text files only');
+}
+
+function notUtf8(base: number, data: Uint8Array, shown: string) {
+  const at = firstInvalidUtf8(data);
+  const where = at >= 0 ? ` at byte ${base + at}` : '';
+  return usageError(`corpus file is not valid UTF-8${where}: ${shown}`, 'convert it to UTF-8 first, e.g. iconv -f latin1 -t utf-8');
+}
+
+/** `notes.txt` → `notes.utf8.txt`: where the iconv hint writes. */
+function utf8Name(file: string): string {
+  const ext = extname(file);
+  return `${file.slice(0, file.length - ext.length)}.utf8${ext || '.txt'}`;
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The bytes at the end of `chunk` (after `previous`, the incomplete end of
+ * the chunk before) that start a UTF-8 sequence the chunk does not finish:
+ * where the next chunk's first error could have begun.
+ */
+function incompleteTail(chunk: Uint8Array, previous: Uint8Array): Uint8Array {
+  const data = chunk.length >= 4 ? chunk : Buffer.concat([previous, chunk]);
+  for (let back = 1; back <= Math.min(3, data.length); back++) {
+    const b = data[data.length - back]!;
+    if (b < 0x80) return new Uint8Array(0);
+    if (b >= 0xc0) {
+      const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return need > back ? Uint8Array.from(data.subarray(data.length - back)) : new Uint8Array(0);
+    }
+  }
+  return new Uint8Array(0);
+}
+
 function corpusName(abs: string): string {
   const base = basename(abs);
   const name = base.slice(0, base.length - extname(base).length);
   return name === '' ? base || 'corpus' : name;
 }
 
-function statOrThrow(abs: string, shown: string): Stats {
+function statOrThrow(abs: string, shown: string): fs.Stats {
   try {
-    return statSync(abs);
+    return fs.statSync(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -106,9 +279,25 @@ function statOrThrow(abs: string, shown: string): Stats {
   }
 }
 
-function readOrThrow(file: string): Buffer {
+function fileSize(file: string): number {
   try {
-    return readFileSync(file);
+    return fs.statSync(file).size;
+  } catch (err) {
+    throw fsError(err, file);
+  }
+}
+
+function openOrThrow(file: string): number {
+  try {
+    return fs.openSync(file, 'r');
+  } catch (err) {
+    throw fsError(err, file);
+  }
+}
+
+function readChunk(fd: number, buffer: Buffer, file: string): number {
+  try {
+    return fs.readSync(fd, buffer, 0, buffer.length, null);
   } catch (err) {
     throw fsError(err, file);
   }
@@ -133,7 +322,7 @@ function listTextFiles(dir: string): string[] {
   const walk = (current: string): void => {
     let entries;
     try {
-      entries = readdirSync(current, { withFileTypes: true });
+      entries = fs.readdirSync(current, { withFileTypes: true });
     } catch (err) {
       throw fsError(err, current);
     }
@@ -152,30 +341,10 @@ function listTextFiles(dir: string): string[] {
 
 function isFileTarget(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    return fs.statSync(path).isFile();
   } catch {
     return false; // a dangling link is not part of the corpus
   }
-}
-
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function decodeUtf8(data: Uint8Array, file: string): string {
-  // NUL never occurs in text but is valid UTF-8, so it is the reliable binary sign.
-  const nul = data.indexOf(0);
-  if (nul !== -1) {
-    throw usageError(`corpus file looks binary (NUL byte at offset ${nul}): ${file}`, 'use plain UTF-8 text files only');
-  }
-  let text: string;
-  try {
-    text = decoder.decode(data);
-  } catch {
-    const at = firstInvalidUtf8(data);
-    const where = at >= 0 ? ` at byte ${at}` : '';
-    throw usageError(`corpus file is not valid UTF-8${where}: ${file}`, 'convert it to UTF-8 first, e.g. iconv -f latin1 -t utf-8');
-  }
-  // ignoreBOM keeps the BOM in the output; strip it ourselves so it never becomes a vocabulary entry.
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**

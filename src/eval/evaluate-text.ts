@@ -15,7 +15,6 @@
  * segmentation depends only on the text, never on the number of workers.
  */
 import { Worker } from 'node:worker_threads';
-import type { Vocabulary } from '../data/vocabulary.js';
 import { parameterSpecs, type ParamArrays } from '../model/params.js';
 import { zeroState } from '../model/state.js';
 import { logSoftmax } from '../sample/distribution.js';
@@ -205,17 +204,6 @@ export interface TextEvaluation {
   /** Mean cross-entropy, nats per character (null when nothing could be predicted). */
   loss: number | null;
   lossSum: number;
-}
-
-/**
- * Evaluates an already normalised text. Characters the vocabulary lacks are
- * dropped (the text closes up around them) and counted.
- */
-export async function evaluateText(model: EvalModel, vocab: Vocabulary, text: string, options: EvaluateOptions = {}): Promise<TextEvaluation> {
-  const { ids, skipped } = vocab.encodeLossy(text);
-  const missing = skipped > 0 ? vocab.missingChars(text) : [];
-  const { lossSum, count } = await evaluateIds(model, ids, options);
-  return { chars: count, skipped, missing, loss: count > 0 ? lossSum / count : null, lossSum };
 }
 
 /** Bits per character for a loss in nats. */

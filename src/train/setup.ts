@@ -88,8 +88,8 @@ function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRunDirec
 
 function prepareNew(request: TrainRequest): Trainer {
   const corpus = readCorpus(request.corpusPath, request.normalization);
-  const vocab = Vocabulary.fromText(corpus.text);
-  return newRun(request, corpus, vocab, request.normalization, (training) => {
+  const vocab = corpus.vocab;
+  return newRun(request, corpus, request.normalization, (training) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the model is too large: ${tooLarge}`, 'use fewer --layers or a smaller --hidden or --embedding');
@@ -115,10 +115,11 @@ function prepareInitFrom(request: TrainRequest, from: string): Trainer {
     if (request.normalization !== 'none' && request.normalization !== meta.normalization) {
       throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize: the text is normalised like the checkpoint\'s corpus');
     }
-    const corpus = readCorpus(request.corpusPath, meta.normalization);
-    const added = Vocabulary.fromText(source.vocab.missingChars(corpus.text).join('')).chars;
-    const vocab = new Vocabulary([...source.vocab.chars, ...added]);
-    return newRun(request, corpus, vocab, meta.normalization, (training) => {
+    // The checkpoint's characters keep their ids; the text's new ones are appended.
+    const corpus = readCorpus(request.corpusPath, meta.normalization, { vocab: source.vocab, unknown: 'add' });
+    const vocab = corpus.vocab;
+    const added = vocab.chars.slice(source.vocab.size);
+    return newRun(request, corpus, meta.normalization, (training) => {
       const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
       const tooLarge = modelLimitProblem(model);
       if (tooLarge) throw usageError(`the fine-tuned model would be too large: ${tooLarge}`, 'fine-tune on a text with fewer new characters');
@@ -147,8 +148,8 @@ interface ModelStart {
   notes: string[];
 }
 
-function newRun(request: TrainRequest, corpus: Corpus, vocab: Vocabulary, normalization: Normalization, start: (training: TrainConfig) => ModelStart): Trainer {
-  const ids = vocab.encode(corpus.text);
+function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalization, start: (training: TrainConfig) => ModelStart): Trainer {
+  const { ids, vocab } = corpus;
   const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
   const tooMuch = trainLimitProblem(requested);
   if (tooMuch) throw usageError(`a training step would be too large: ${tooMuch}`, 'use a smaller --batch or --seq-len');
@@ -170,7 +171,7 @@ function newRun(request: TrainRequest, corpus: Corpus, vocab: Vocabulary, normal
     corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab, normalization, trainIds: train, valIds: val, model, training, params,
     outDir: run.dir, backend: request.backend, resume: null,
-    valLayout: layout.val, notes: [...run.notes, ...notes, ...layout.notes, ...schedule.notes], initFrom,
+    valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...notes, ...layout.notes, ...schedule.notes], initFrom,
   }));
 }
 
@@ -200,7 +201,7 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
     throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize when resuming');
   }
   const corpusPath = request.corpusPath || meta.corpus.path;
-  const corpus = readCorpus(corpusPath, meta.normalization);
+  const corpus = readCorpus(corpusPath, meta.normalization, { vocab: checkpoint.vocab, unknown: 'skip' });
   const change = corpusChange(meta.corpus, corpus);
   if (change) {
     // The data cursor and best-val only mean something on the same text: refused, not silently reset.
@@ -209,14 +210,14 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
       `resume on the text it was trained on, or start a new run from its weights: charnn train ${shellWord(corpusPath)} --init-from ${shellWord(from)}`,
     );
   }
-  const missing = checkpoint.vocab.missingChars(corpus.text);
+  const missing = corpus.missing;
   if (missing.length > 0) {
     throw usageError(
       `the corpus has ${missing.length} character(s) the checkpoint's vocabulary lacks: ${missing.slice(0, 8).map((c) => JSON.stringify(c)).join(' ')}`,
       'resume on the corpus the checkpoint was trained on',
     );
   }
-  const ids = checkpoint.vocab.encode(corpus.text);
+  const ids = corpus.ids;
   const training: TrainConfig = { ...meta.training, ...request.training };
   const { train, val } = splitTrainVal(ids, training.valFrac);
   const layout = fitRunLayout(train.length, val.length, training, training.valFrac);
@@ -241,9 +242,17 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
     vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
     params, engine: createEngine(request, meta.model, training),
     outDir: run.dir, backend: request.backend,
-    valLayout: layout.val, notes: [...run.notes, ...layout.notes], initFrom: meta.initFrom,
+    valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...layout.notes], initFrom: meta.initFrom,
     resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
   }));
+}
+
+/** What the user should know about how the corpus was read: binary files of a directory left out. */
+function corpusNotes(corpus: Corpus): string[] {
+  const n = corpus.skipped.length;
+  if (n === 0) return [];
+  const shown = corpus.skipped.slice(0, 8).join(', ');
+  return [`skipped ${n} binary file${n === 1 ? '' : 's'} in ${corpus.path}: ${shown}${n > 8 ? ` and ${n - 8} more` : ''}`];
 }
 
 /** How the corpus differs from the one a checkpoint recorded (size, then hash when recorded), or null. */

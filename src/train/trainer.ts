@@ -7,7 +7,7 @@ import path from 'node:path';
 import { BatchStream } from '../data/batches.js';
 import { displayText } from '../data/display.js';
 import type { Layout } from '../data/layout.js';
-import type { Normalization } from '../data/corpus.js';
+import type { Normalization, TokenIds } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { parameterCount, type ModelConfig } from '../model/config.js';
 import { paramsToArrays, disposeParams, type ParamArrays } from '../model/params.js';
@@ -34,8 +34,9 @@ export interface TrainerSetup {
   corpus: CorpusInfo;
   vocab: Vocabulary;
   normalization: Normalization;
-  trainIds: Int32Array;
-  valIds: Int32Array;
+  /** The corpus's code-point ids (2 bytes each while the vocabulary allows). */
+  trainIds: TokenIds;
+  valIds: TokenIds;
   model: ModelConfig;
   training: TrainConfig;
   /** The weights (internal layout); the trainer updates them in place. */

@@ -1,13 +1,19 @@
 /**
- * Inputs at the edges (issue 11): a temperature so small that logit / T
- * overflows samples like argmax; --max-time counts the clock the final
- * report prints. Real binary.
+ * Inputs at the edges (issues 11 and 12): UTF-16 files get the iconv command
+ * that converts them; binary files in a corpus directory are skipped and
+ * listed; a temperature so small that logit / T overflows samples like
+ * argmax; --max-time counts the clock the final report prints; eval streams
+ * any size in flat memory and shows progress on stderr when it is not a
+ * terminal. Real binary.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, tempDir, trainTiny } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, runCliMeasured, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+
+const TINY = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16', '--eval-batches', '1',
+  '--sample-length', '0', '--workers', '1', '--no-ui'];
 
 let dir: string;
 let run: string;
@@ -15,6 +21,48 @@ let run: string;
 beforeAll(() => {
   dir = tempDir('charnn-edge-');
   run = trainTiny(dir, 'gru', ['--workers', '1']);
+});
+
+describe('corpus files', () => {
+  it.concurrent('a UTF-16 file is refused with the iconv command; a directory\'s binary files are skipped and listed', async () => {
+    const utf16 = path.join(dir, 'notes-utf16.txt');
+    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('To be, or not to be\n'.repeat(50), 'utf16le')]));
+    const refused = await runCli(['train', utf16, ...TINY, '--out', path.join(dir, 'utf16-run')]);
+    expect(refused.stderr).toBe(`charnn: corpus file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8: ${utf16} (convert it first: iconv -f UTF-16 -t UTF-8 ${utf16} > ${path.join(dir, 'notes-utf16.utf8.txt')})\n`);
+    expect(refused.code).toBe(2);
+
+    const texts = path.join(dir, 'texts');
+    fs.mkdirSync(path.join(texts, 'img'), { recursive: true });
+    fs.copyFileSync(smallCorpus(dir, 12_000), path.join(texts, 'play.txt'));
+    fs.writeFileSync(path.join(texts, 'img', 'cover.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+    fs.writeFileSync(path.join(texts, 'archive.zip'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]));
+    const trained = await runCli(['train', texts, ...TINY, '--max-steps', '2', '--out', path.join(dir, 'texts-run')]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stderr).toMatch(new RegExp(`^note: skipped 2 binary files in ${texts}: archive\\.zip, img/cover\\.png$`, 'm'));
+    const evaluated = await runCli(['eval', path.join(dir, 'texts-run'), texts]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(evaluated.stderr).toMatch(/^charnn: note: .*texts: skipped 2 binary files: archive\.zip, img\/cover\.png$/m);
+    expect(evaluated.stdout).toMatch(/texts: 11,999 characters/);
+  });
+});
+
+describe('eval of a large text', () => {
+  it.concurrent('streams in flat memory and, off a terminal, prints a progress line every ~5 s', async () => {
+    const text = path.join(dir, 'large.txt');
+    const shakespeare = fs.readFileSync(path.join(ROOT, 'corpora', 'tinyshakespeare.txt'));
+    fs.writeFileSync(text, Buffer.concat([shakespeare, shakespeare]));
+    const started = performance.now();
+    const r = await runCliMeasured(['eval', run, text, '--json']);
+    const seconds = (performance.now() - started) / 1000;
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).chars).toBeGreaterThan(2_000_000);
+    expect(r.peakRssMb, 'peak RSS in MB').toBeLessThan(300);
+    const progress = r.stderr.split('\n').filter((l) => l.startsWith('eval: '));
+    for (const line of progress) expect(line).toMatch(/^eval: .*large\.txt: \d+%, [\d,]+ characters \([\d,]+ chars\/s(, .+ left)?\)$/);
+    // A line every 5 s after the start (the last may fall after the end).
+    expect(progress.length).toBeGreaterThanOrEqual(Math.floor(seconds / 5) - 2);
+    if (seconds > 7) expect(progress.length).toBeGreaterThan(0);
+  });
 });
 
 describe('sampling', () => {
