@@ -114,23 +114,29 @@ function identity(dir: string): string | null {
   }
 }
 
+/** Reads that see latest/ swapped under them start over, up to this many times in all. */
+const READ_ATTEMPTS = 5;
+
 /**
  * Reads a checkpoint's meta data, vocabulary and weights (internal layout).
  * A trainer may swap latest/ while it is read (a rename away, a rename in):
- * a read that saw the directory change retries once, so it never mixes two
- * saves or calls a whole checkpoint damaged.
+ * a read that saw the directory change starts over (one retry nearly always
+ * suffices; a few allow for a trainer saving every step on a loaded
+ * machine), so it never mixes two saves or calls a whole checkpoint damaged.
  */
 export function loadCheckpoint(given: string, prefer: RunCheckpoint = 'best'): LoadedCheckpoint {
-  const dir = resolveCheckpoint(given, prefer);
-  const before = identity(dir);
-  try {
-    const loaded = loadCheckpointOnce(dir);
-    if (identity(dir) === before) return loaded;
-    disposeParams(loaded.params);
-  } catch (error) {
-    if (identity(dir) === before && before !== null) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const dir = resolveCheckpoint(given, prefer);
+    const before = identity(dir);
+    const last = attempt === READ_ATTEMPTS;
+    try {
+      const loaded = loadCheckpointOnce(dir);
+      if (last || identity(dir) === before) return loaded;
+      disposeParams(loaded.params);
+    } catch (error) {
+      if (last || (identity(dir) === before && before !== null)) throw error;
+    }
   }
-  return loadCheckpointOnce(resolveCheckpoint(given, prefer));
 }
 
 function loadCheckpointOnce(dir: string): LoadedCheckpoint {

