@@ -83,6 +83,8 @@ export interface RunDirectoryRequest {
   fallback: string;
   /** The run directory of the checkpoint being resumed, or null for a new run. */
   resuming: string | null;
+  /** The checkpoint being resumed and its step (a resume from best/ or an older snapshot must not replace a newer latest/). */
+  resumedFrom?: { dir: string; step: number };
   /** --force: a new run may replace the run in --out. */
   force: boolean;
 }
@@ -107,6 +109,7 @@ export function claimRunDirectory(request: RunDirectoryRequest): ClaimedRunDirec
   const ownRun = resuming !== null && path.resolve(resuming) === dir;
   const notes: string[] = [];
   checkNotLocked(dir, shown);
+  if (ownRun && request.resumedFrom) checkNotBehindLatest(dir, shown, request.resumedFrom, force);
   const before = ownRun ? null : runIn(dir, shown);
   if (before && !force) {
     throw usageError(
@@ -133,6 +136,22 @@ export function claimRunDirectory(request: RunDirectoryRequest): ClaimedRunDirec
     throw error;
   }
   return { dir, notes, release: lock.release };
+}
+
+/**
+ * Resuming from best/ (or an older latest-<step>/) into the run's own
+ * directory would replace a newer latest/ at its first save: the steps
+ * after the resumed one would be lost. Refused unless --force.
+ */
+function checkNotBehindLatest(dir: string, shown: string, from: { dir: string; step: number }, force: boolean): void {
+  const latest = path.join(dir, LATEST);
+  if (force || path.resolve(from.dir) === latest || path.resolve(from.dir) === latest + PREVIOUS_SUFFIX) return;
+  const step = checkpointStep(latest);
+  if (step === null || step <= from.step) return;
+  throw usageError(
+    `${path.join(shown, LATEST)} is at step ${step.toLocaleString('en-US')}, newer than ${from.dir} (step ${from.step.toLocaleString('en-US')}); resuming there would replace it`,
+    `resume the newest state with --resume ${shown}, write the continuation elsewhere with --out <dir>, or pass --force to replace it`,
+  );
 }
 
 function tookOverNote(shown: string, pid: number): string {

@@ -236,7 +236,10 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
   }
   const params = paramsToArrays(checkpoint.params);
   disposeParams(checkpoint.params);
-  const claim = { given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false };
+  const claim = {
+    given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false,
+    resumedFrom: { dir: checkpoint.dir, step: meta.progress.step },
+  };
   return inRunDirectory(claim, (run) => ({
     corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,

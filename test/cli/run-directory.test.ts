@@ -101,6 +101,11 @@ describe('--resume <run dir> continues latest/', () => {
     fs.mkdirSync(path.join(out, 'photos.tmp-2024-backup'));
     fs.writeFileSync(path.join(out, 'photos.tmp-2024-backup', 'beach.jpg'), 'a photo');
     fs.cpSync(path.join(out, 'latest-3'), path.join(out, '.charnn-tmp-999999-zz-latest'), { recursive: true });
+    // Naming the older best/ itself would replace the newer latest/ at the first save.
+    const before = hashTree(path.join(out, 'latest'));
+    expectOneLine(await train(['--resume', path.join(out, 'best'), '--max-steps', '7']), 2,
+      new RegExp(`^charnn: ${out}/latest is at step 6, newer than ${out}/best \\(step 3\\); resuming there would replace it \\(resume the newest state with --resume ${out}, write the continuation elsewhere with --out <dir>, or pass --force to replace it\\)$`));
+    expect(hashTree(path.join(out, 'latest'))).toEqual(before);
     const r = await train(['--resume', out, '--max-steps', '7', '--eval-every', '100']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`resumed from ${out}/latest at step 6`));
