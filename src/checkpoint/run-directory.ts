@@ -14,13 +14,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../util/errors.js';
 import { checkWritableDirectory, PREVIOUS_SUFFIX, removeDirectory, removeStaleTemporaries } from './files.js';
+import { MAX_META_BYTES } from './meta.js';
 import { checkNotLocked, lockRunDirectory } from './run-lock.js';
 import { LATEST } from './snapshots.js';
 
 const BEST = 'best';
 /** Directory names a run writes: best/, latest/, their .prev copies and latest-<step>/. */
 const CHECKPOINT_NAME = new RegExp(`^(?:(?:${BEST}|${LATEST})(?:\\${PREVIOUS_SUFFIX})?|${LATEST}-\\d+)$`);
-const MAX_META_BYTES = 64 * 2 ** 20;
 
 /** The step of the charnn checkpoint in `dir`, -1 when it is one but unreadable, null when it is no charnn checkpoint. */
 function checkpointStep(dir: string): number | null {

@@ -109,9 +109,21 @@ describe('sizes are known before reading', () => {
 
   it.concurrent('a 2 GB charnn.json and a 1 GB model.json (sparse files)', async () => {
     const meta = copy('big-meta', (c) => fs.truncateSync(path.join(c, 'charnn.json'), 2 * 2 ** 30));
-    expectRefused(await runCliMeasured(['info', meta]), /is damaged: file charnn\.json is 2,147,483,648 bytes, more than the 67,108,864 it can be/);
+    expectRefused(await runCliMeasured(['info', meta]), /is damaged: file charnn\.json is 2,147,483,648 bytes, more than the 33,554,432 it can be/);
     const model = copy('big-model', (c) => fs.truncateSync(path.join(c, 'model.json'), 2 ** 30));
     expectRefused(await runCliMeasured(['info', model]), /is damaged: file model\.json is 1,073,741,824 bytes, more than the 16,777,216 it can be/);
+  });
+
+  it.concurrent('the largest charnn.json accepted (a loss history of a million points) stays within the bounds', async () => {
+    const ckpt = copy('long-history', (c) => editMeta(c, (m) => {
+      const points = Array.from({ length: 550_000 }, (_, i) => [i, 3.123456789012345]);
+      m.history = { train: points, val: points };
+    }));
+    expect(fs.statSync(path.join(ckpt, 'charnn.json')).size).toBeGreaterThan(28 * 2 ** 20);
+    const r = await runCliMeasured(['info', ckpt]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.peakRssMb).toBeLessThan(MAX_RSS_MB);
+    expect(r.ms).toBeLessThan(MAX_MS);
   });
 
   it.concurrent('state.bin tensors whose shapes the model does not have', async () => {
