@@ -5,8 +5,8 @@
  * shown validation losses and samples, then stopped with q and drawn as an
  * SVG by scripts/ansi-svg.ts.
  *
- *   npm run picture                      # waits 150 s after the first evaluation
- *   npm run picture -- --wait 60 --out docs/dashboard.svg
+ *   npm run picture                      # after the evaluation at step 200, 20 s more
+ *   npm run picture -- --step 400 --wait 5 --out docs/dashboard.svg
  *
  * Needs tmux. The run is written to a temporary directory and removed.
  */
@@ -37,7 +37,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is not installed');
-  const waitMs = Number(option('--wait', '150')) * 1000;
+  const afterStep = Number(option('--step', '200'));
+  const waitMs = Number(option('--wait', '20')) * 1000;
   const out = path.resolve(ROOT, option('--out', 'docs/dashboard.svg'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-picture-'));
   // Run where a user would (the run lands in checkpoints/ of a scratch directory).
@@ -57,13 +58,20 @@ async function main(): Promise<void> {
   try {
     const screen = (): string => tmux('capture-pane', '-p', '-e', '-t', 'picture');
     const plain = (): string => screen().replace(/\u001b\[[\d;:]*m/g, '');
-    // The first evaluation (by time) brings the validation loss and samples.
+    // The first evaluation (by time) brings the validation loss and samples; the picture waits for
+    // the checkpoint of the evaluation at --step (latest @N on the screen) and its samples.
     const started = Date.now();
-    while (!/val \d+\.\d+ nats/.test(plain()) || /none yet/.test(plain())) {
-      if (Date.now() - started > 10 * 60_000) throw new Error(`no evaluation after 10 minutes; the screen shows:\n${plain()}`);
+    const latestStep = (): number => Number(/latest @(\d+)/.exec(plain())?.[1] ?? -1);
+    let firstSeen = false;
+    while (latestStep() < afterStep || /none yet/.test(plain())) {
+      if (!firstSeen && /val \d+\.\d+ nats/.test(plain())) {
+        firstSeen = true;
+        process.stderr.write(`first evaluation after ${Math.round((Date.now() - started) / 1000)} s\n`);
+      }
+      if (Date.now() - started > 30 * 60_000) throw new Error(`no evaluation at step ${afterStep} after 30 minutes; the screen shows:\n${plain()}`);
       await sleep(1000);
     }
-    process.stderr.write(`first evaluation after ${Math.round((Date.now() - started) / 1000)} s; capturing in ${waitMs / 1000} s\n`);
+    process.stderr.write(`step ${latestStep()} evaluated after ${Math.round((Date.now() - started) / 1000)} s; capturing in ${waitMs / 1000} s\n`);
     await sleep(waitMs);
     const captured = screen();
     tmux('send-keys', '-t', 'picture', 'q');
