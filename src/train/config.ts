@@ -33,6 +33,7 @@ export interface TrainConfig {
    * The first validation (with samples and a checkpoint) of a session comes
    * after this much training time, unless an evalEvery step comes first, so
    * a run shows its worth within seconds; 0 = only every evalEvery steps.
+   * It reads at most FIRST_EVAL_BATCHES of the validation batches.
    */
   firstEvalMs: number;
   /** Validation batches per eval; 0 = the whole validation split. */
@@ -56,6 +57,14 @@ export interface TrainConfig {
   stateResets: number;
 }
 
+/**
+ * Validation batches the session's first, time-triggered look reads (a
+ * megabyte corpus has 35 of 32 × 100 characters): it is there to show a
+ * loss and samples within seconds, so it is a first look, not a verdict —
+ * it does not compete for best/.
+ */
+export const FIRST_EVAL_BATCHES = 8;
+
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   batchSize: 32,
   seqLen: 100,
@@ -73,7 +82,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   maxEpochs: null,
   maxTimeMs: null,
   evalEvery: 200,
-  firstEvalMs: 10_000,
+  firstEvalMs: 5_000,
   evalBatches: 0,
   sampleTemperatures: [0.5, 0.8, 1.0],
   sampleLength: 200,

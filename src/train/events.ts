@@ -67,6 +67,8 @@ export interface EvalEvent {
   bestValLoss: number;
   improved: boolean;
   valBatches: number;
+  /** Set for the session's first, time-triggered look: it read `batches` of the `of` validation batches and does not compete for best/. */
+  quick?: { batches: number; of: number };
 }
 
 export interface SampleEvent {

@@ -20,7 +20,7 @@ import { runtimeError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState } from '../checkpoint/load.js';
 import type { CorpusInfo, History, InitFrom, Progress } from '../checkpoint/meta.js';
 import { NonFiniteCheckpointError, saveCheckpoint } from '../checkpoint/save.js';
-import { learningRateAt, type TrainConfig } from './config.js';
+import { FIRST_EVAL_BATCHES, learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
 import { Adam, clipScale, globalNorm } from './optimizer.js';
 import { evaluate } from './evaluate.js';
@@ -268,18 +268,27 @@ export class Trainer {
   }
 
   /** Evaluates, saves and samples; false when a stop request cut the evaluation short (nothing saved yet). */
-  private async runEval(trainLossSinceEval: number): Promise<boolean> {
+  /** @param firstLook the session's first, time-triggered evaluation: at most FIRST_EVAL_BATCHES batches. */
+  private async runEval(trainLossSinceEval: number, firstLook = false): Promise<boolean> {
     const started = performance.now();
-    const done = await this.evaluateAndSave(trainLossSinceEval);
-    if (done) this.decider?.recordEval(performance.now() - started);
+    const t = this.setup.training;
+    const all = this.valStream.batchesPerEpoch;
+    const wanted = t.evalBatches > 0 ? Math.min(t.evalBatches, all) : all;
+    const quick = firstLook && wanted > FIRST_EVAL_BATCHES ? { batches: FIRST_EVAL_BATCHES, of: wanted } : undefined;
+    const done = await this.evaluateAndSave(trainLossSinceEval, quick);
+    // A first look is cheaper than the evaluations the schedule has to plan for.
+    if (done && !quick) this.decider?.recordEval(performance.now() - started);
     return done;
   }
 
-  private async evaluateAndSave(trainLossSinceEval: number): Promise<boolean> {
+  private async evaluateAndSave(trainLossSinceEval: number, quick?: { batches: number; of: number }): Promise<boolean> {
     const t = this.setup.training;
-    const { loss: valLoss, batches, interrupted } = await evaluate(this.engine, this.setup.model, this.weights, this.valStream, t.evalBatches, () => this.stopPending());
+    const { loss: valLoss, batches, interrupted } = await evaluate(
+      this.engine, this.setup.model, this.weights, this.valStream, quick ? quick.batches : t.evalBatches, () => this.stopPending(),
+    );
     if (interrupted) return false;
-    const improved = this.progress.bestValLoss === null || valLoss < this.progress.bestValLoss;
+    // A look at part of the split is not compared with evaluations of all of it.
+    const improved = !quick && (this.progress.bestValLoss === null || valLoss < this.progress.bestValLoss);
     if (improved) {
       this.progress.bestValLoss = valLoss;
       this.progress.bestStep = this.progress.step;
@@ -288,7 +297,8 @@ export class Trainer {
     if (Number.isFinite(trainLossSinceEval)) this.history.train.push([this.progress.step, trainLossSinceEval]);
     this.emit({
       type: 'eval', step: this.progress.step, epoch: this.fractionalEpoch(), valLoss, valBpc: valLoss / Math.LN2,
-      trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: this.progress.bestValLoss!, improved, valBatches: batches,
+      trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: this.progress.bestValLoss ?? NaN, improved, valBatches: batches,
+      ...(quick ? { quick } : {}),
     });
     await this.saveLatest();
     if (improved) await this.save(this.bestDir, 'best');
@@ -399,8 +409,8 @@ export class Trainer {
       // Every evalEvery steps; the session's first one as soon as firstEvalMs of training have passed.
       const firstByTime = !evaluated && t.firstEvalMs > 0 && now >= t.firstEvalMs;
       if (this.progress.step % t.evalEvery === 0 || firstByTime) {
+        await this.runEval(lossSum / lossCount, firstByTime && this.progress.step % t.evalEvery !== 0);
         evaluated = true;
-        await this.runEval(lossSum / lossCount);
         lossSum = 0;
         lossCount = 0;
       }

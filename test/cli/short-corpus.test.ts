@@ -22,7 +22,7 @@ describe('a 2,500-character corpus with the default batch and seq-len', () => {
     expect(train.stderr).toContain('note: validation every 10 steps (10 epochs of this text)');
     expect(meta.training).toMatchObject({ batchSize: 22, seqLen: 100, evalEvery: 10 });
     // The other defaults of a first run: a share of the streams restarts from zero, the first validation comes by time.
-    expect(meta.training).toMatchObject({ stateResets: 0.05, firstEvalMs: 10_000 });
+    expect(meta.training).toMatchObject({ stateResets: 0.05, firstEvalMs: 5_000 });
     expect(meta.progress.bestValLoss).toBeGreaterThan(0);
 
     // Resuming keeps the recorded layout (no note about shrinking again).

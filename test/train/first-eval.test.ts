@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
+import type { EvalEvent } from '../../src/train/events.js';
 import { prepareTraining, type TrainRequest } from '../../src/train/setup.js';
 import { smallCorpus, tempDir } from '../helpers/cli.js';
 
@@ -14,25 +15,40 @@ beforeAll(async () => {
   corpus = smallCorpus(dir, 6_000);
 });
 
-async function evalSteps(name: string, firstEvalMs: number, evalEvery: number, maxSteps: number): Promise<number[]> {
+async function evals(name: string, firstEvalMs: number, evalEvery: number, maxSteps: number, evalBatches = 1): Promise<EvalEvent[]> {
   const request: TrainRequest = {
     corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 8, embedding: 4, dropout: 0 },
-    training: { batchSize: 2, seqLen: 16, maxSteps, maxEpochs: null, evalEvery, evalBatches: 1, sampleLength: 0, seed: 1, workers: 1, firstEvalMs },
+    training: { batchSize: 2, seqLen: 16, maxSteps, maxEpochs: null, evalEvery, evalBatches, sampleLength: 0, seed: 1, workers: 1, firstEvalMs },
     outDir: path.join(dir, name), resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
   };
   const trainer = prepareTraining(request);
-  const steps: number[] = [];
+  const seen: EvalEvent[] = [];
   trainer.subscribe((e) => {
-    if (e.type === 'eval') steps.push(e.step);
+    if (e.type === 'eval') seen.push(e);
   });
   await trainer.run();
   trainer.dispose();
-  return steps;
+  return seen;
 }
+
+const evalSteps = async (...args: Parameters<typeof evals>): Promise<number[]> => (await evals(...args)).map((e) => e.step);
 
 describe('first evaluation', () => {
   it('comes once firstEvalMs of training have passed, then every evalEvery steps', async () => {
     expect(await evalSteps('soon', 1, 4, 9)).toEqual([1, 4, 8, 9]);
+  });
+
+  it('reads at most 8 validation batches, a first look that does not compete for best/', async () => {
+    // 600 validation characters: 18 batches of 2 streams × 16.
+    const [first, second, last] = await evals('quick', 1, 4, 5, 0);
+    expect(first).toMatchObject({ step: 1, valBatches: 8, quick: { batches: 8, of: 18 }, improved: false });
+    expect(second).toMatchObject({ step: 4, valBatches: 18, improved: true });
+    expect(second!.quick).toBeUndefined();
+    expect(last).toMatchObject({ step: 5, valBatches: 18 });
+    // Where the whole split is no more than that, the first look reads all of it and counts.
+    const [small] = await evals('whole', 1, 4, 5, 1);
+    expect(small).toMatchObject({ step: 1, valBatches: 1, improved: true });
+    expect(small!.quick).toBeUndefined();
   });
 
   it('waits for evalEvery when it is off or far away', async () => {

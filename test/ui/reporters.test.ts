@@ -87,6 +87,16 @@ describe('plain reporter', () => {
   });
 });
 
+describe('a first look', () => {
+  it('says it read part of the validation split and leaves best/ out of it', () => {
+    const [line] = collect(
+      [evalEvent(9, NaN, { valLoss: 3.7918, valBpc: 3.7918 / Math.LN2, trainLoss: 4.1193, improved: false, bestValLoss: NaN, quick: { batches: 8, of: 35 } })],
+      (w) => createPlainReporter(w),
+    );
+    expect(line).toBe('eval step 9: val 3.7918 nats (5.470 bpc), train 4.1193 — a first look (8 of 35 validation batches)');
+  });
+});
+
 describe('the next-step line', () => {
   it('names the run directory relative to the working directory, or absolute outside it, quoted for a shell when needed', () => {
     const at = (latestPath: string | null) => formatNextLine({ ...done, latestPath }, '/home/me/project');

@@ -94,6 +94,12 @@ export function formatStepLine(e: StepEvent, info: RunInfo | null): string {
 }
 
 export function formatEvalLine(e: EvalEvent): string {
+  if (e.quick) {
+    return (
+      `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
+      `train ${formatLoss(e.trainLoss)} — a first look (${e.quick.batches} of ${e.quick.of} validation batches)`
+    );
+  }
   const verdict = e.improved ? 'best so far' : `best ${formatLoss(e.bestValLoss)}`;
   return (
     `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
