@@ -68,8 +68,8 @@ function feedsFor(kind: 'train' | 'logits', table?: Float32Array): Record<string
   if (kind === 'train') feeds[names.targets] = new ort.Tensor('int32', targets, [N * T]);
   else feeds[names.table] = new ort.Tensor('float32', table!, [65, 1024]);
   for (const name of graphParams(config, kind)) feeds[name] = new ort.Tensor('float32', values.get(name)!, specs.get(name)!);
-  feeds[names.state(0, 'h')] = new ort.Tensor('float32', new Float32Array(N * 256), [N, 256]);
-  feeds[names.state(0, 'c')] = new ort.Tensor('float32', new Float32Array(N * 256), [N, 256]);
+  // h and c of the one layer, stacked [2N, H].
+  feeds[names.state] = new ort.Tensor('float32', new Float32Array(2 * N * 256), [2 * N, 256]);
   return feeds;
 }
 
@@ -82,8 +82,7 @@ function scanForwardGraph(): Uint8Array {
   const recurrent = g.input('layer0.recurrent', 'FLOAT', [H, 4 * H]);
   const outK = g.input('output.kernel', 'FLOAT', [H, 65]);
   const outB = g.input('output.bias', 'FLOAT', [65]);
-  const h0 = g.input(names.state(0, 'h'), 'FLOAT', [N, H]);
-  const c0 = g.input(names.state(0, 'c'), 'FLOAT', [N, H]);
+  const [h0, c0] = g.splitEven(g.input(names.state, 'FLOAT', [2 * N, H]), 2, 0);
   const projections = g.reshape(g.op('Gather', [table, tokensIn], { axis: 0 }), [T, N, 4 * H]);
   const body = new GraphBuilder('step', 'body_');
   const h = body.input('body_h', 'FLOAT', [N, H]);
@@ -93,11 +92,10 @@ function scanForwardGraph(): Uint8Array {
   body.output(step.final.h, 'body_h_out', 'FLOAT', [N, H]);
   body.output(step.final.c!, 'body_c_out', 'FLOAT', [N, H]);
   body.output(step.outputs[0]!, 'body_y', 'FLOAT', [N, H]);
-  const [hT, cT, ys] = g.opN('Scan', [h0, c0, projections], 3, { body: body.graph(), num_scan_inputs: 1 });
+  const [hT, cT, ys] = g.opN('Scan', [h0!, c0!, projections], 3, { body: body.graph(), num_scan_inputs: 1 });
   const logits = g.gemm(g.reshape(ys!, [T * N, H]), outK, outB);
   g.output(logits, names.logits, 'FLOAT', [T * N, 65]);
-  g.output(hT!, names.final(0, 'h'), 'FLOAT', [N, H]);
-  g.output(cT!, names.final(0, 'c'), 'FLOAT', [N, H]);
+  g.output(g.concat([hT!, cT!], 0), names.final, 'FLOAT', [2 * N, H]);
   return g.build();
 }
 

@@ -33,14 +33,28 @@ export interface LossSumResult {
   finals: StateArrays;
 }
 
+export interface WindowLoss {
+  /** Summed cross-entropy (nats) of the counted characters. */
+  lossSum: number;
+  state: StateArrays;
+}
+
 /**
- * Step-by-step inference with fixed weights: N streams advance together.
- * `ids` are time-major (T·N); the result holds the logits of the last step
- * only ([N, V]) unless `allSteps` ([T·N, V]).
+ * Inference with fixed weights: N streams advance together (sampling step
+ * by step, evaluation a window at a time).
  */
 export interface StepModel {
   readonly config: ModelConfig;
+  /**
+   * `ids` are time-major (T·N); the result holds the logits of the last step
+   * only ([N, V]) unless `allSteps` ([T·N, V]).
+   */
   run(state: StateArrays, ids: Int32Array, steps: number, allSteps?: boolean): { state: StateArrays; logits: Float32Array };
+  /**
+   * Summed cross-entropy of a window, added up in float64: `ids` and
+   * `targets` time-major (T·N), a target < 0 not counted.
+   */
+  windowLoss(state: StateArrays, ids: Int32Array, targets: Int32Array, steps: number): WindowLoss;
   dispose(): void;
 }
 

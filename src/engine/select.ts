@@ -46,6 +46,7 @@ export function createStepModel(name: EngineName, config: ModelConfig, weights: 
   return {
     config,
     run: (state, ids, n, allSteps) => steps.run(state, ids, n, allSteps),
+    windowLoss: (state, ids, targets, n) => steps.windowLoss(state, ids, targets, n),
     dispose() {
       steps.dispose();
       void engine.dispose();

@@ -16,8 +16,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { parameterSpecs, type ParamArrays } from '../model/params.js';
+import { gateCount, type ModelConfig } from '../model/config.js';
 import { zeroState } from '../model/state.js';
-import { logSoftmax } from '../sample/distribution.js';
 import type { StepModel } from '../engine/engine.js';
 import { runtimeError } from '../util/errors.js';
 import { workerUrl } from '../util/worker-url.js';
@@ -31,6 +31,8 @@ export const MAX_STREAMS = 128;
 export const MAX_WINDOW = 128;
 /** Upper bound on the [window·streams, vocab] logits of one call. */
 const MAX_LOGITS = 4_000_000;
+/** Upper bound on the [window·streams, gates·hidden] input projections of one call (4 MB). */
+const MAX_PROJECTIONS = 1_000_000;
 /** Below this many characters, starting worker threads costs more than it saves. */
 export const MIN_CHARS_PER_WORKER = 100_000;
 
@@ -74,7 +76,21 @@ export function segmentation(length: number, streams?: number): Segmentation {
   return { total, streams: n, segment: total === 0 ? 0 : Math.ceil(total / n) };
 }
 
-/** Summed cross-entropy over the segments [from, to) of `seg`. */
+/**
+ * Time steps per window for `streams` streams: the logits of a window
+ * ([T·N, V]) and its input projections ([T·N, G·H], which an engine may
+ * hold for every step at once) stay within bounds.
+ */
+export function windowSteps(config: ModelConfig, segment: number, streams: number): number {
+  const projection = gateCount(config.cell) * config.hidden;
+  return Math.max(1, Math.min(MAX_WINDOW, segment, Math.floor(MAX_LOGITS / (streams * config.vocabSize)), Math.floor(MAX_PROJECTIONS / (streams * projection))));
+}
+
+/**
+ * Summed cross-entropy over the segments [from, to) of `seg`, a window at a
+ * time. Every window has the same shape (an engine compiles one graph per
+ * shape): the last one of the segments is padded with uncounted positions.
+ */
 export async function evaluateSegments(
   model: StepModel,
   ids: ArrayLike<number>,
@@ -86,21 +102,21 @@ export async function evaluateSegments(
   const { total, segment } = seg;
   const width = to - from;
   if (width <= 0 || total === 0) return { lossSum: 0, count: 0 };
-  const vocab = model.config.vocabSize;
-  const window = Math.max(1, Math.min(MAX_WINDOW, segment, Math.floor(MAX_LOGITS / (width * vocab))));
+  const window = windowSteps(model.config, segment, width);
   let state = zeroState(model.config, width);
   let lossSum = 0;
   let done = 0;
+  const inputs = new Int32Array(window * width);
+  const targets = new Int32Array(window * width);
   for (let start = 0; start < segment; start += window) {
-    const steps = Math.min(window, segment - start);
-    const inputs = new Int32Array(steps * width);
-    // −1: no target (past the end of the text, only in the last segment).
-    const targets = new Int32Array(steps * width).fill(-1);
+    // Position 0 with no target (−1): past the end of a segment or of the text.
+    inputs.fill(0);
+    targets.fill(-1);
     let counted = 0;
     for (let n = 0; n < width; n++) {
-      for (let t = 0; t < steps; t++) {
+      for (let t = 0; t < window && start + t < segment; t++) {
         const position = (from + n) * segment + start + t;
-        if (position >= total) continue;
+        if (position >= total) break;
         const row = t * width + n;
         inputs[row] = ids[position]!;
         targets[row] = ids[position + 1]!;
@@ -108,11 +124,8 @@ export async function evaluateSegments(
       }
     }
     if (counted === 0) break;
-    const out = model.run(state, inputs, steps, true);
-    for (let row = 0; row < targets.length; row++) {
-      if (targets[row]! < 0) continue;
-      lossSum -= logSoftmax(out.logits, row * vocab, vocab)[targets[row]!]!;
-    }
+    const out = model.windowLoss(state, inputs, targets, window);
+    lossSum += out.lossSum;
     state = out.state;
     done += counted;
     onProgress?.(done);

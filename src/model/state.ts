@@ -119,15 +119,39 @@ export function packState(state: StateArrays): Float32Array {
 }
 
 export function unpackState(values: Float32Array, cell: CellType, layers: number, streams: number, hidden: number): StateArrays {
+  return stateViews(values.slice(), cell, layers, streams, hidden);
+}
+
+/** A packed state's parts as views of `values` (no copy): the state shares its memory. */
+export function stateViews(values: Float32Array, cell: CellType, layers: number, streams: number, hidden: number): StateArrays {
   const size = streams * hidden;
-  const parts = statePartNames(cell).length;
-  if (values.length !== layers * parts * size) throw new Error(`packed state has ${values.length} values, expected ${layers * parts * size}`);
-  const take = (i: number): Float32Array => values.slice(i * size, (i + 1) * size);
-  return {
-    streams,
-    hidden,
-    layers: Array.from({ length: layers }, (_, l) => (parts === 2 ? { h: take(2 * l), c: take(2 * l + 1) } : { h: take(l) })),
-  };
+  const lstm = cell === 'lstm';
+  if (values.length !== layers * (lstm ? 2 : 1) * size) throw new Error(`packed state has ${values.length} values, expected ${layers * (lstm ? 2 : 1) * size}`);
+  // Plain loops: a sampling step makes one of these per character.
+  const out: LayerState[] = new Array(layers);
+  for (let l = 0, at = 0; l < layers; l++) {
+    const h = values.subarray(at, (at += size));
+    out[l] = lstm ? { h, c: values.subarray(at, (at += size)) } : { h };
+  }
+  return { streams, hidden, layers: out };
+}
+
+/**
+ * The state in the packed layout of packState, without copying when its
+ * parts already lie one after another in one buffer (a state made by
+ * stateViews); otherwise a packed copy.
+ */
+export function packedView(state: StateArrays): Float32Array {
+  const size = state.streams * state.hidden;
+  const first = state.layers[0]!.h;
+  let at = first.byteOffset;
+  for (const layer of state.layers) {
+    for (const part of layer.c ? [layer.h, layer.c] : [layer.h]) {
+      if (part.buffer !== first.buffer || part.length !== size || part.byteOffset !== at) return packState(state);
+      at += size * 4;
+    }
+  }
+  return new Float32Array(first.buffer, first.byteOffset, (at - first.byteOffset) / 4);
 }
 
 /** Checkpoint entries (`carried/<layer>/h|c`, shape [N, H]) in storage order. */

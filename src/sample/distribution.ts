@@ -30,6 +30,26 @@ export function logSoftmax(logits: ArrayLike<number>, offset = 0, size = logits.
 }
 
 /**
+ * Summed cross-entropy −Σ log softmax(row)[target] over the rows of
+ * `logits` ([R, size]) whose target is ≥ 0, in float64 — the arithmetic of
+ * logSoftmax without an array per row.
+ */
+export function crossEntropySum(logits: ArrayLike<number>, targets: ArrayLike<number>, size: number): number {
+  let sum = 0;
+  for (let row = 0; row < targets.length; row++) {
+    const target = targets[row]!;
+    if (target < 0) continue;
+    const offset = row * size;
+    let max = -Infinity;
+    for (let i = 0; i < size; i++) max = Math.max(max, logits[offset + i]!);
+    let z = 0;
+    for (let i = 0; i < size; i++) z += Math.exp(logits[offset + i]! - max);
+    sum -= logits[offset + target]! - (max + Math.log(z));
+  }
+  return sum;
+}
+
+/**
  * The distribution actually sampled from, after temperature and truncation.
  * Returns probabilities that sum to 1 (zeros for excluded characters).
  */

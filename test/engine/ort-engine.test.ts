@@ -117,6 +117,34 @@ describe.each(CELL_TYPES)('ort engine, %s', (cell) => {
     const several = ref.run(zeroState(config, 3), ids, 1);
     const severalOrt = got.run(zeroState(config, 3), ids, 1);
     expect(relativeError(several.logits, severalOrt.logits)).toBeLessThan(1e-5);
+    // The next step from the state a step returned (fed back without a copy); the older state stays as it was.
+    const kept = stateParts(severalOrt.state).map((p) => p.slice());
+    const again = got.run(severalOrt.state, ids, 1);
+    expect(relativeError(ref.run(several.state, ids, 1).logits, again.logits)).toBeLessThan(1e-5);
+    expect(stateParts(severalOrt.state)).toEqual(kept);
+    ref.dispose();
+    got.dispose();
+    void ort.dispose();
+  });
+});
+
+describe.each(CELL_TYPES)('evaluation windows, %s', (cell) => {
+  it('give the TF.js engine\'s summed loss and state, uncounted targets left out', () => {
+    const { config, weights, state, batch } = setup(cell, 0);
+    const targets = batch.targets.slice();
+    targets[1] = -1;
+    targets[N * T - 1] = -1;
+    const ref = new TfjsEngine(config, 'wasm', 1).stepModel(weights);
+    const ort = new OrtEngine(config, 1);
+    const got = ort.stepModel(weights);
+    const a = ref.windowLoss(state, batch.inputs, targets, T);
+    const b = got.windowLoss(state, batch.inputs, targets, T);
+    expect(Math.abs(b.lossSum - a.lossSum) / a.lossSum).toBeLessThan(1e-6);
+    expectStatesClose(a.state, b.state);
+    // The same as the training graph's summed loss when every target counts, and again from the state it returned.
+    const all = got.windowLoss(b.state, batch.inputs, batch.targets, T);
+    const refAll = ref.windowLoss(a.state, batch.inputs, batch.targets, T);
+    expect(Math.abs(all.lossSum - refAll.lossSum) / refAll.lossSum).toBeLessThan(1e-6);
     ref.dispose();
     got.dispose();
     void ort.dispose();

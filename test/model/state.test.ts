@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cloneState, concatStreams, packState, resetStreams, selectStreams, sliceStreams, stateEntries, tileState, unpackState, zeroState, type StateArrays,
+  cloneState, concatStreams, packedView, packState, resetStreams, selectStreams, sliceStreams, stateEntries, stateViews, tileState, unpackState, zeroState, type StateArrays,
 } from '../../src/model/state.js';
 
 /** A 2-layer LSTM state of 3 streams, hidden 2, with value 100·layer + 10·part + stream. */
@@ -45,6 +45,23 @@ describe('the state codec', () => {
     const copy = cloneState(s);
     copy.layers[0]!.h[0] = -1;
     expect(s.layers[0]!.h[0]).toBe(0);
+  });
+
+  it('views a packed array without copying, and packs such a view back without copying', () => {
+    const packed = packState(numbered());
+    const views = stateViews(packed, 'lstm', 2, 3, 2);
+    expect(views).toEqual(numbered());
+    expect(packedView(views)).toEqual(packed);
+    expect(packedView(views).buffer).toBe(packed.buffer);
+    views.layers[1]!.c![0] = -7;
+    expect(packed[18]).toBe(-7);
+    // Parts not lying in one buffer in order are copied.
+    const apart = numbered();
+    expect(packedView(apart)).toEqual(packState(apart));
+    expect(packedView(apart).buffer).not.toBe(apart.layers[0]!.h.buffer);
+    const swapped = { ...views, layers: [views.layers[1]!, views.layers[0]!] };
+    expect(packedView(swapped)).toEqual(packState(swapped));
+    expect(packedView(swapped).buffer).not.toBe(packed.buffer);
   });
 
   it('has no c for the GRU and the RNN', () => {

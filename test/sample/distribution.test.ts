@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { drawIndex, logSoftmax, samplingDistribution, topCandidates } from '../../src/sample/distribution.js';
+import { crossEntropySum, drawIndex, logSoftmax, samplingDistribution, topCandidates } from '../../src/sample/distribution.js';
 import { Rng } from '../../src/util/rng.js';
 
 const logits = [2, 1, 0.5, 0, -1, -3];
 const logProbs = logSoftmax(logits);
 
 describe('sampling distribution', () => {
+  it('sums the cross-entropy of rows with a target, exactly as logSoftmax row by row', () => {
+    const rows = Float32Array.from([...logits, ...logits.map((x) => -2 * x), ...logits.map((x) => x + 100)]);
+    const expected = -logSoftmax(rows, 0, 6)[3]! - logSoftmax(rows, 12, 6)[0]!;
+    expect(crossEntropySum(rows, [3, -1, 0], 6)).toBe(expected);
+    expect(crossEntropySum(rows, [-1, -1, -1], 6)).toBe(0);
+  });
+
   it('normalises logits', () => {
     expect(Array.from(logProbs, Math.exp).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });

@@ -10,11 +10,14 @@ import type { TokenBatch } from '../../model/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { dropoutMaskValues, streamRngs } from '../../model/dropout.js';
 import { parameterSpecs, type ParamArrays } from '../../model/params.js';
-import { statePartNames, type LayerState, type StateArrays } from '../../model/state.js';
+import { packedView, statePartNames, stateViews, type StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
-import type { Engine, GradientResult, LossSumResult, StepModel } from '../engine.js';
+import type { Engine, GradientResult, LossSumResult, StepModel, WindowLoss } from '../engine.js';
 import { buildGraph, graphParams, names, type GraphKind } from './model-graph.js';
-import { floatTensor, intTensor, loadRuntime, OrtSession, poolMaySpin, type Feeds } from './runtime.js';
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import { FastestSession } from './fastest-session.js';
+import { Float32Slab } from './slab.js';
+import { floatTensor, intTensor, loadRuntime, OrtSession, type Feeds } from './runtime.js';
 
 export class OrtEngine implements Engine {
   readonly name = 'ort' as const;
@@ -23,16 +26,13 @@ export class OrtEngine implements Engine {
   private readonly shapes: Map<string, number[]>;
 
   /**
-   * @param threads onnxruntime's intra-op pool size
-   * @param samplingThreads the pool of sampling graphs. Default: the same
-   *   when its threads may spin (free cores), else 1 — a sampling step is ~30
-   *   tiny ops, and waking sleeping threads for each cost more than they gave
-   *   (1 stream: 5,100 against 4,500 chars/s; 64 streams: 64k against 33k, busy machine)
+   * @param threads onnxruntime's intra-op pool size (the graphs with fixed
+   *   weights — sampling steps, evaluation windows — run on this pool or on
+   *   one thread, whichever is faster at the time: fastest-session.ts)
    */
   constructor(
     private readonly config: ModelConfig,
     readonly threads: number,
-    readonly samplingThreads = poolMaySpin(threads) ? threads : 1,
   ) {
     loadRuntime();
     this.label = `ort, ${threads} thread${threads === 1 ? '' : 's'}`;
@@ -56,24 +56,19 @@ export class OrtEngine implements Engine {
     return feeds;
   }
 
-  stateFeeds(state: StateArrays, feeds: Feeds): void {
-    const dims = [state.streams, state.hidden];
-    state.layers.forEach((layer, l) => {
-      for (const part of statePartNames(this.config.cell)) feeds[names.state(l, part)] = floatTensor(layer[part]!, dims);
-    });
+  /** The state as the graphs take it, one [S·N, H] tensor (no copy for a state the graphs returned). */
+  stateFeed(state: StateArrays): OrtTensor {
+    return floatTensor(packedView(state), [this.statePartCount * state.streams, this.config.hidden]);
   }
 
-  finals(out: Record<string, { data: unknown }>, streams: number): StateArrays {
-    const layers: LayerState[] = [];
-    for (let l = 0; l < this.config.layers; l++) {
-      const h = out[names.final(l, 'h')]!.data as Float32Array;
-      layers.push(this.config.cell === 'lstm' ? { h, c: out[names.final(l, 'c')]!.data as Float32Array } : { h });
-    }
-    return { streams, hidden: this.config.hidden, layers };
+  /** Parts per state (layers × h, c). */
+  get statePartCount(): number {
+    return this.config.layers * statePartNames(this.config.cell).length;
   }
 
-  finalNames(): string[] {
-    return Array.from({ length: this.config.layers }, (_, l) => statePartNames(this.config.cell).map((p) => names.final(l, p))).flat();
+  /** A state over a graph's final-state output (views, no copy). */
+  finals(values: Float32Array, streams: number): StateArrays {
+    return stateViews(values, this.config.cell, this.config.layers, streams, this.config.hidden);
   }
 
   async gradients(weights: ParamArrays, batch: TokenBatch, state: StateArrays, rng: Rng): Promise<GradientResult> {
@@ -89,19 +84,18 @@ export class OrtEngine implements Engine {
       [names.tokens]: intTensor(batch.inputs, [rows]),
       [names.targets]: intTensor(batch.targets, [rows]),
     });
-    this.stateFeeds(state, feeds);
+    feeds[names.state] = this.stateFeed(state);
     const rngs = streamRngs(rng, this.config, n);
     if (rngs) {
       for (let l = 0; l < this.config.layers; l++) {
         feeds[names.mask(l)] = floatTensor(dropoutMaskValues(rngs, steps, this.config.hidden, this.config.dropout), [rows, this.config.hidden]);
       }
     }
-    const fetch: Record<string, null> = { [names.loss]: null };
+    const fetch: Record<string, null> = { [names.loss]: null, [names.final]: null };
     for (const name of this.shapes.keys()) fetch[names.grad(name)] = null;
-    for (const name of this.finalNames()) fetch[name] = null;
     const out = session.run(feeds, fetch);
     const grads: ParamArrays = new Map([...this.shapes.keys()].map((name) => [name, out[names.grad(name)]!.data as Float32Array]));
-    return { loss: (out[names.loss]!.data as Float32Array)[0]!, grads, finals: this.finals(out, n) };
+    return { loss: (out[names.loss]!.data as Float32Array)[0]!, grads, finals: this.finals(out[names.final]!.data as Float32Array, n) };
   }
 
   async lossSum(weights: ParamArrays, batch: TokenBatch, state: StateArrays): Promise<LossSumResult> {
@@ -111,11 +105,9 @@ export class OrtEngine implements Engine {
       [names.tokens]: intTensor(batch.inputs, [n * steps]),
       [names.targets]: intTensor(batch.targets, [n * steps]),
     });
-    this.stateFeeds(state, feeds);
-    const fetch: Record<string, null> = { [names.loss]: null };
-    for (const name of this.finalNames()) fetch[name] = null;
-    const out = session.run(feeds, fetch);
-    return { lossSum: (out[names.loss]!.data as Float32Array)[0]!, finals: this.finals(out, n) };
+    feeds[names.state] = this.stateFeed(state);
+    const out = session.run(feeds, { [names.loss]: null, [names.final]: null });
+    return { lossSum: (out[names.loss]!.data as Float32Array)[0]!, finals: this.finals(out[names.final]!.data as Float32Array, n) };
   }
 
   stepModel(weights: ParamArrays): StepModel {
@@ -129,12 +121,17 @@ export class OrtEngine implements Engine {
 }
 
 /**
- * Sampling on onnxruntime: a step graph with the weights and the layer-0
- * table built in as constants (so onnxruntime lays the matrices out for its
- * kernels once), one run per step for any number of streams.
+ * Sampling and evaluation on onnxruntime with fixed weights: the weights and
+ * the layer-0 table are built into the graphs as constants (so onnxruntime
+ * lays the matrices out for its kernels once). Sampling runs a one-step
+ * graph per step for any number of streams; evaluation runs a T-step graph
+ * per window (one per window shape, built on first use).
  */
 class OrtStepModel implements StepModel {
-  private readonly session: OrtSession;
+  private stepSession: FastestSession | null = null;
+  private readonly slab = new Float32Slab();
+  private readonly constants: ParamArrays;
+  private readonly windows = new Map<string, FastestSession>();
 
   constructor(
     private readonly engine: OrtEngine,
@@ -142,17 +139,33 @@ class OrtStepModel implements StepModel {
     weights: ParamArrays,
   ) {
     const table = engine.session('table', 0, 0).run(engine.weightFeeds(weights, 'table'), { [names.table]: null })[names.table]!;
-    const constants: ParamArrays = new Map([...weights, [names.table, table.data as Float32Array]]);
-    this.session = new OrtSession(buildGraph(config, 'logits', { batch: 0, steps: 1 }, constants), engine.samplingThreads);
+    this.constants = new Map([...weights, [names.table, table.data as Float32Array]]);
   }
 
+  /** The one-step graph (built on first use: evaluation never needs it). */
+  private get session(): FastestSession {
+    this.stepSession ??= FastestSession.create(buildGraph(this.config, 'logits', { batch: 0, steps: 1 }, this.constants), this.engine.threads, true);
+    return this.stepSession;
+  }
+
+  /**
+   * One step. The outputs are written into arrays cut from a slab here
+   * (onnxruntime would otherwise allocate its own and copy them out); the
+   * new state is views of one of them, which the next step feeds back
+   * without copying.
+   */
   private step(state: StateArrays, ids: Int32Array): { state: StateArrays; logits: Float32Array } {
-    const feeds: Feeds = { [names.tokens]: intTensor(ids, [ids.length]) };
-    this.engine.stateFeeds(state, feeds);
-    const fetch: Record<string, null> = { [names.logits]: null };
-    for (const name of this.engine.finalNames()) fetch[name] = null;
-    const out = this.session.run(feeds, fetch);
-    return { state: this.engine.finals(out, ids.length), logits: out[names.logits]!.data as Float32Array };
+    const streams = ids.length;
+    const { hidden, vocabSize } = this.config;
+    const rows = this.engine.statePartCount * streams;
+    const final = this.slab.take(rows * hidden);
+    const logits = this.slab.take(streams * vocabSize);
+    this.session.run(
+      String(streams),
+      { [names.tokens]: intTensor(ids, [streams]), [names.state]: this.engine.stateFeed(state) },
+      { [names.logits]: floatTensor(logits, [streams, vocabSize]), [names.final]: floatTensor(final, [rows, hidden]) },
+    );
+    return { state: this.engine.finals(final, streams), logits };
   }
 
   run(state: StateArrays, ids: Int32Array, steps: number, allSteps = false): { state: StateArrays; logits: Float32Array } {
@@ -167,7 +180,29 @@ class OrtStepModel implements StepModel {
     return { state, logits: all ?? logits };
   }
 
+  windowLoss(state: StateArrays, ids: Int32Array, targets: Int32Array, steps: number): WindowLoss {
+    const streams = ids.length / steps;
+    const key = `${streams}:${steps}`;
+    let session = this.windows.get(key);
+    if (!session) {
+      session = FastestSession.create(buildGraph(this.config, 'eval', { batch: streams, steps }, this.constants), this.engine.threads);
+      this.windows.set(key, session);
+    }
+    const out = session.run(
+      key,
+      { [names.tokens]: intTensor(ids, [ids.length]), [names.targets]: intTensor(targets, [ids.length]), [names.state]: this.engine.stateFeed(state) },
+      { [names.losses]: null, [names.final]: null },
+    );
+    // Summed in float64: a window holds thousands of characters.
+    let lossSum = 0;
+    for (const loss of out[names.losses]!.data as Float32Array) lossSum += loss;
+    return { lossSum, state: this.engine.finals(out[names.final]!.data as Float32Array, streams) };
+  }
+
   dispose(): void {
-    this.session.dispose();
+    this.stepSession?.dispose();
+    this.stepSession = null;
+    for (const s of this.windows.values()) s.dispose();
+    this.windows.clear();
   }
 }

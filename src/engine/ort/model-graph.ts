@@ -5,10 +5,19 @@
  *   train   tokens, targets, weights, initial state, dropout masks →
  *           mean cross-entropy, the gradient of every weight, final state
  *   loss    tokens, targets, weights, state →
- *           summed cross-entropy, final state (evaluation)
+ *           summed cross-entropy, final state (the trainer's validation)
  *   logits  tokens, layer-0 table, weights, state → logits [T·N, V],
  *           final state (sampling, one step or a primed sequence)
+ *   eval    tokens, targets (< 0: not counted), layer-0 table, weights,
+ *           state → the cross-entropy of every character [T·N] (0 where
+ *           not counted), final state (`charnn eval`, fixed weights)
  *   table   embedding, layer-0 kernel and bias → W₁ = E·K₀ + b₀
+ *
+ * The recurrent state travels as one tensor [S·N, H] in and out: its S parts
+ * (layer by layer, h then c — the order of packState in src/model/state.ts),
+ * each [N, H], stacked — one input and one output per call whatever the
+ * depth (each tensor crossing into onnxruntime costs a few µs per call,
+ * which a sampling step feels).
  *
  * Layer 0 never materialises embeddings: the input projection of token x
  * is row x of W₁ (a Gather), and its gradient is scattered back into a
@@ -22,7 +31,7 @@ import { GraphBuilder } from '../onnx/graph.js';
 import { statePartNames } from '../../model/state.js';
 import { graphCellFor, type GraphState } from './cells/index.js';
 
-export type GraphKind = 'train' | 'loss' | 'logits' | 'table';
+export type GraphKind = 'train' | 'loss' | 'logits' | 'eval' | 'table';
 
 export interface GraphShape {
   /** Streams N; 0 = a free batch dimension (sampling graphs only). */
@@ -38,13 +47,22 @@ export const names = {
   table: 'table',
   loss: 'loss',
   logits: 'logits',
-  state: (layer: number, part: 'h' | 'c') => `state.${layer}.${part}`,
-  final: (layer: number, part: 'h' | 'c') => `final.${layer}.${part}`,
+  /** Initial state [S·N, H]. */
+  state: 'state',
+  /** Final state [S·N, H]. */
+  final: 'final',
+  /** Cross-entropy per character [T·N] (eval graphs). */
+  losses: 'losses',
   mask: (layer: number) => `mask.${layer}`,
   grad: (param: string) => `grad.${param}`,
 };
 
-/** The parameters a graph of this kind reads (the sampling graph reads the table instead of the layer-0 input weights). */
+/** Whether graphs of this kind read the layer-0 table (built once from fixed weights) instead of the layer-0 input weights. */
+function readsTable(kind: GraphKind): boolean {
+  return kind === 'logits' || kind === 'eval';
+}
+
+/** The parameters a graph of this kind reads (the sampling and eval graphs read the table instead of the layer-0 input weights). */
 export function graphParams(config: ModelConfig, kind: GraphKind): string[] {
   const all = parameterSpecs(config).map((s) => s.name);
   if (kind === 'train' || kind === 'loss') return all;
@@ -79,7 +97,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
 
   const tokens = g.input(names.tokens, 'INT32', [rows]);
   const targets = kind === 'logits' ? null : g.input(names.targets, 'INT32', [rows]);
-  const fromTable = kind === 'logits';
+  const fromTable = readsTable(kind);
   const embedding = fromTable ? null : param('embedding');
   const kernel0 = fromTable ? null : param(layerParam(0, 'kernel'));
   const table = fromTable ? param(names.table) : g.linear(embedding!, kernel0!, param(layerParam(0, 'bias')));
@@ -88,10 +106,11 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
   const outputKernel = param('output.kernel');
   const outputBias = param('output.bias');
-  const initial: GraphState[] = Array.from({ length: layers }, (_, l) => {
-    const [h, c] = statePartNames(config.cell).map((part) => g.input(names.state(l, part), 'FLOAT', [n, hidden]));
-    return { h: h!, c };
-  });
+  const parts = statePartNames(config.cell).length;
+  const stateRows: number | string = typeof n === 'number' ? parts * layers * n : `${parts * layers}N`;
+  const initialParts = g.splitEven(g.input(names.state, 'FLOAT', [stateRows, hidden]), parts * layers, 0);
+  const initial: GraphState[] = Array.from({ length: layers }, (_, l) => ({ h: initialParts[parts * l]!, c: parts === 2 ? initialParts[2 * l + 1] : undefined }));
+  const finals: string[] = [];
   const masks = dropout ? Array.from({ length: layers }, (_, l) => g.input(names.mask(l), 'FLOAT', [rows, hidden])) : [];
 
   // Forward, layer by layer.
@@ -102,14 +121,20 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
     const all = l === 0 ? g.op('Gather', [table, tokens], { axis: 0 }) : g.linear(input!, kernels[l]!, biases[l]!);
     const projections = g.splitEven(all, steps, 0);
     const result = cell.forward(g, projections, recurrent[l]!, hidden, initial[l]!, training);
-    for (const part of statePartNames(config.cell)) g.output(result.final[part]!, names.final(l, part), 'FLOAT', [n, hidden]);
+    for (const part of statePartNames(config.cell)) finals.push(result.final[part]!);
     stacked = g.concat(result.outputs, 0);
     if (dropout) stacked = g.mul(stacked, masks[l]!);
     caches.push({ input: l === 0 ? null : input, cell: result.cache, mask: dropout ? masks[l]! : null });
   }
+  g.output(g.concat(finals, 0), names.final, 'FLOAT', [stateRows, hidden]);
   const logits = g.linear(stacked!, outputKernel, outputBias);
   if (kind === 'logits') {
     g.output(logits, names.logits, 'FLOAT', [rows, vocab]);
+    return g.build();
+  }
+  if (kind === 'eval') {
+    const [losses] = g.opN('SoftmaxCrossEntropyLoss', [logits, targets!], 1, { reduction: 'none', ignore_index: -1 });
+    g.output(losses!, names.losses, 'FLOAT', [rows]);
     return g.build();
   }
   const reduction = training ? 'mean' : 'sum';

@@ -72,8 +72,13 @@ export class OrtSession {
   readonly inputNames: string[];
   readonly outputNames: string[];
 
-  /** @param threads onnxruntime's intra-op pool size */
-  constructor(model: Uint8Array, threads: number) {
+  /**
+   * @param threads onnxruntime's intra-op pool size
+   * @param use.arena keep freed intermediate buffers for reuse (small
+   *   fixed-shape graphs: sampling steps, evaluation windows)
+   * @param use.spin let idle pool threads spin (default: when the cores are free, see poolMaySpin)
+   */
+  constructor(model: Uint8Array, threads: number, use: { arena?: boolean; spin?: boolean } = {}) {
     const rt = loadRuntime();
     rt.initOrt();
     this.session = new rt.binding.InferenceSession();
@@ -88,12 +93,12 @@ export class OrtSession {
       // of a 2×256 LSTM peaks at ~384 MB instead of ~490 (pattern and arena)
       // or ~440 (arena only), for ~5% more CPU time per step.
       enableMemPattern: false,
-      enableCpuMemArena: false,
+      enableCpuMemArena: use.arena ?? false,
       extra: {
         session: {
           // Denormal floats (tiny gradients late in a window) are many times slower to compute with.
           set_denormal_as_zero: '1',
-          'intra_op.allow_spinning': poolMaySpin(threads) ? '1' : '0',
+          'intra_op.allow_spinning': (use.spin ?? poolMaySpin(threads)) ? '1' : '0',
         },
       },
     };

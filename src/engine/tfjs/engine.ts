@@ -10,7 +10,8 @@ import { arraysToParams, disposeParams, paramsToArrays, type ParamArrays } from 
 import type { StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
 import { ParallelGradients } from '../../train/parallel/parallel-gradients.js';
-import type { Engine, GradientResult, LossSumResult, StepModel } from '../engine.js';
+import type { Engine, GradientResult, LossSumResult, StepModel, WindowLoss } from '../engine.js';
+import { crossEntropySum } from '../../sample/distribution.js';
 import { windowGradients, windowLossSum } from './window.js';
 
 export class TfjsEngine implements Engine {
@@ -79,6 +80,11 @@ export class TfjsStepModel implements StepModel {
     const next = stateFromTensors(finals);
     disposeState(finals);
     return { state: next, logits: values };
+  }
+
+  windowLoss(state: StateArrays, ids: Int32Array, targets: Int32Array, steps: number): WindowLoss {
+    const out = this.run(state, ids, steps, true);
+    return { lossSum: crossEntropySum(out.logits, targets, this.config.vocabSize), state: out.state };
   }
 
   dispose(): void {
