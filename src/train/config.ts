@@ -61,7 +61,7 @@ export interface TrainConfig {
  * Validation batches the session's first, time-triggered look reads (a
  * megabyte corpus has 35 of 32 × 100 characters): it is there to show a
  * loss and samples within seconds, so it is a first look, not a verdict —
- * it does not compete for best/.
+ * it gives a new run its first best/ but never replaces one.
  */
 export const FIRST_EVAL_BATCHES = 8;
 

@@ -67,7 +67,7 @@ export interface EvalEvent {
   bestValLoss: number;
   improved: boolean;
   valBatches: number;
-  /** Set for the session's first, time-triggered look: it read `batches` of the `of` validation batches and does not compete for best/. */
+  /** Set for the session's first, time-triggered look: it read `batches` of the `of` validation batches (it never replaces a best/). */
   quick?: { batches: number; of: number };
 }
 

@@ -287,8 +287,8 @@ export class Trainer {
       this.engine, this.setup.model, this.weights, this.valStream, quick ? quick.batches : t.evalBatches, () => this.stopPending(),
     );
     if (interrupted) return false;
-    // A look at part of the split is not compared with evaluations of all of it.
-    const improved = !quick && (this.progress.bestValLoss === null || valLoss < this.progress.bestValLoss);
+    // A look at part of the split never replaces an evaluation of all of it (it may give a new run its first best/).
+    const improved = this.progress.bestValLoss === null || (!quick && valLoss < this.progress.bestValLoss);
     if (improved) {
       this.progress.bestValLoss = valLoss;
       this.progress.bestStep = this.progress.step;
@@ -297,7 +297,7 @@ export class Trainer {
     if (Number.isFinite(trainLossSinceEval)) this.history.train.push([this.progress.step, trainLossSinceEval]);
     this.emit({
       type: 'eval', step: this.progress.step, epoch: this.fractionalEpoch(), valLoss, valBpc: valLoss / Math.LN2,
-      trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: this.progress.bestValLoss ?? NaN, improved, valBatches: batches,
+      trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: this.progress.bestValLoss!, improved, valBatches: batches,
       ...(quick ? { quick } : {}),
     });
     await this.saveLatest();

@@ -38,17 +38,33 @@ describe('first evaluation', () => {
     expect(await evalSteps('soon', 1, 4, 9)).toEqual([1, 4, 8, 9]);
   });
 
-  it('reads at most 8 validation batches, a first look that does not compete for best/', async () => {
+  it('reads at most 8 validation batches, a first look that gives a new run its first best/ but never replaces one', async () => {
     // 600 validation characters: 18 batches of 2 streams × 16.
     const [first, second, last] = await evals('quick', 1, 4, 5, 0);
-    expect(first).toMatchObject({ step: 1, valBatches: 8, quick: { batches: 8, of: 18 }, improved: false });
-    expect(second).toMatchObject({ step: 4, valBatches: 18, improved: true });
+    expect(first).toMatchObject({ step: 1, valBatches: 8, quick: { batches: 8, of: 18 }, improved: true });
+    expect(second).toMatchObject({ step: 4, valBatches: 18 });
     expect(second!.quick).toBeUndefined();
     expect(last).toMatchObject({ step: 5, valBatches: 18 });
     // Where the whole split is no more than that, the first look reads all of it and counts.
     const [small] = await evals('whole', 1, 4, 5, 1);
     expect(small).toMatchObject({ step: 1, valBatches: 1, improved: true });
     expect(small!.quick).toBeUndefined();
+  });
+
+  it('a resumed session\'s first look leaves best/ alone', async () => {
+    await evals('resumed', 0, 4, 4, 0);
+    const request: TrainRequest = {
+      corpusPath: corpus, normalization: 'none', model: {}, training: { maxSteps: 6, firstEvalMs: 1 },
+      outDir: null, resume: path.join(dir, 'resumed', 'latest'), backend: 'wasm', engine: 'tfjs', threads: 1,
+    };
+    const trainer = prepareTraining(request);
+    const seen: EvalEvent[] = [];
+    trainer.subscribe((e) => {
+      if (e.type === 'eval') seen.push(e);
+    });
+    await trainer.run();
+    trainer.dispose();
+    expect(seen[0]).toMatchObject({ step: 5, quick: { batches: 8, of: 18 }, improved: false });
   });
 
   it('waits for evalEvery when it is off or far away', async () => {

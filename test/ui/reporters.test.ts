@@ -94,6 +94,8 @@ describe('a first look', () => {
       (w) => createPlainReporter(w),
     );
     expect(line).toBe('eval step 9: val 3.7918 nats (5.470 bpc), train 4.1193 — a first look (8 of 35 validation batches)');
+    const [first] = collect([evalEvent(9, NaN, { improved: true, quick: { batches: 8, of: 35 } })], (w) => createPlainReporter(w));
+    expect(first).toMatch(/— a first look \(8 of 35 validation batches\), best so far$/);
   });
 });
 

@@ -217,7 +217,7 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
         lastEval: event,
         valHistory: pushVal(state.valHistory, { step: event.step, loss: event.valLoss }),
         bestValLoss: best,
-        bestValStep: event.improved || (state.bestValStep === null && !event.quick) ? event.step : state.bestValStep,
+        bestValStep: event.improved || state.bestValStep === null ? event.step : state.bestValStep,
         log: appendLog(state.log, { kind: 'eval', event }),
       };
     }
