@@ -58,6 +58,34 @@ const stepOf = (s: string): number | null => {
   return m ? Number(m[1]!.replace(/,/g, '')) : null;
 };
 
+/**
+ * How the sampler shows typed text and its continuation with the heat map on: a generated line break as ↵ at
+ * the end of its row, rows wrapped at the width; as capture-pane returns them, without blanks at their ends
+ * (a terminal row cannot show them), and without the empty rows at the end.
+ */
+function screenRows(text: string, width = WIDTH): string[] {
+  const rows: string[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    let row = '';
+    for (const ch of i < lines.length - 1 ? `${line}↵` : line) {
+      if (row !== '' && displayWidth(row + ch) > width) {
+        rows.push(row);
+        row = '';
+      }
+      row += ch;
+    }
+    rows.push(row);
+  });
+  return dropEmptyEnd(rows.map((r) => r.trimEnd()));
+}
+
+function dropEmptyEnd(rows: string[]): string[] {
+  let end = rows.length;
+  while (end > 0 && rows[end - 1]!.trim() === '') end--;
+  return rows.slice(0, end);
+}
+
 function expectFits(frame: string): void {
   const lines = frame.replace(/\n+$/, '').split('\n');
   expect(lines.length).toBeLessThanOrEqual(HEIGHT);
@@ -148,7 +176,9 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
   });
 
   it('charnn sample: typed text streams a continuation; Esc stops it; settings change live; a fixed seed matches generate', async () => {
-    const checkpoint = fs.existsSync(path.join(runDir, 'latest', 'charnn.json')) ? path.join(runDir, 'latest') : path.join(trainTiny(dir, 'gru'), 'latest');
+    // A model of its own, trained a fixed number of steps: its samples are the same text on every run. (The
+    // dashboard test's checkpoint stops wherever q lands, so its samples — their line breaks and blanks — vary.)
+    const checkpoint = path.join(trainTiny(dir, 'gru'), 'latest');
     start('sample', ['sample', checkpoint, '--length', '100000']);
     const ready = await waitFor('sample', 'the sampler', (s) => s.includes('READY') && s);
     expect(ready).toMatch(/charnn sample · .* · fresh state/);
@@ -166,7 +196,8 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
       return n > a && n;
     });
     expect(b).toBeGreaterThan(a);
-    expect(screen('sample')).toMatch(/ROMEO:/);
+    // (Whether the typed text heads the continuation is checked on the seeded run below: while 100,000
+    // characters stream in, it may already have scrolled away by the time the screen is read.)
     keys('sample', 'Escape');
     const stopped = await waitFor('sample', 'the stop', (s) => s.includes('READY') && s);
     expect(stopped).toMatch(/stopped after \d+ of 100000 characters/);
@@ -201,11 +232,17 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     const after = await waitFor('sample', 'the seeded generation', (s) => /context 66 chars/.test(s) && s.includes('READY') && s);
     const generated = await runCli(['generate', checkpoint, '--prime', 'ROMEO:', '--seed', '5', '--temperature', '0.5', '--top-k', '20', '--length', '60']);
     expect(generated.code).toBe(0);
-    const expected = generated.stdout.replace(/\n$/, '').split('\n').join('↵\n'); // the heat map shows generated line breaks as ↵
-    const transcript = after.split('context reset: the model starts from a fresh state ──\n')[1]!.split('\nnext ')[0]!.replace(/\n+$/, '');
-    // Text wraps at 80 columns on screen; compare without the wrapping.
-    const unwrap = (t: string) => t.replace(/\n/g, '');
-    expect(unwrap(transcript)).toBe(unwrap(expected));
+    const expected = screenRows(generated.stdout.replace(/\n$/, ''));
+    // The transcript's rows lie between the header (row 0) and the top-5 row, below the reset note unless
+    // the text pushed it off the top; empty rows pad a short transcript at its end.
+    const lines = after.split('\n');
+    const note = lines.findIndex((l) => l.includes('context reset: the model starts from a fresh state'));
+    let next = lines.length - 1;
+    while (next > 0 && !lines[next]!.startsWith('next ')) next--;
+    const shown = dropEmptyEnd(lines.slice(note >= 0 ? note + 1 : 1, next));
+    expect(shown.length).toBeGreaterThan(0);
+    if (note >= 0) expect(shown).toEqual(expected);
+    else expect(shown).toEqual(expected.slice(-shown.length));
 
     type('sample', '/quit');
     await waitFor('sample', 'the typed command', (s) => s.includes('› /quit'));
