@@ -2,27 +2,33 @@
  * `npm run build && node dist/bench/novelty.js [--checkpoint DIR] [--big MB] [--corpus FILE]`:
  * the cost of `generate --novelty`, measured, not asserted (the machine is noisy).
  *
- *  1. Index build, cache write and cache load for Tiny Shakespeare (1.1 MB).
+ *  1. Tiny Shakespeare (1.1 MB): read into ids as --novelty reads a corpus,
+ *     hashed, indexed (SA-IS), the index written and loaded back (with its
+ *     validation).
  *  2. Queries: 64 samples of 500 characters, drawn at temperature 0.8 from
  *     --checkpoint (or, without one, 64 stretches of the corpus itself with
  *     every 40th character changed — the copied-run worst case), timed per
  *     sample character.
- *  3. Index build for a large corpus: --corpus FILE, or --big MB of text
- *     (default 100) from a word-bigram chain over Tiny Shakespeare: natural
- *     statistics without the long repeats of a concatenation.
+ *  3. A large corpus: --corpus FILE, or --big MB of text (default 100) from a
+ *     word-bigram chain over Tiny Shakespeare (natural statistics without the
+ *     long repeats of a concatenation), written to a temporary file. It is
+ *     measured in a child process of its own, so that its peak resident
+ *     memory is that of reading the corpus and building, caching and loading
+ *     its index, and nothing else.
  *
- * Prints a table on stdout; progress on stderr.
+ * Prints a table on stdout; progress on stderr. `--child FILE` is the child's entry.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/backend/index.js';
 import { loadCheckpoint } from '../src/checkpoint/load.js';
-import { readCorpus, type Corpus } from '../src/data/corpus.js';
+import { readCorpus } from '../src/data/corpus.js';
 import { CharRnn } from '../src/model/char-rnn.js';
-import { corpusHash, readIndexFile, writeIndexFile } from '../src/novelty/index-file.js';
-import { CorpusIndex, encodeCorpus } from '../src/novelty/matches.js';
+import { idsHash, readIndexFile, writeIndexFile } from '../src/novelty/index-file.js';
+import { CorpusIndex } from '../src/novelty/matches.js';
 import { suffixArray } from '../src/novelty/suffix-array.js';
 import { generate } from '../src/sample/generate.js';
 import { Sampler } from '../src/sample/sampler.js';
@@ -35,48 +41,73 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-const corpusString = (corpus: Corpus): string => corpus.vocab.decode(corpus.ids);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const shakespeare = corpusString(readCorpus(path.join(root, 'corpora', 'tinyshakespeare.txt'), 'none'));
-const rows: [string, string][] = [];
+const shakespeareFile = path.join(root, 'corpora', 'tinyshakespeare.txt');
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+const loads = (): string => os.loadavg().map((l) => l.toFixed(1)).join(', ');
 
-function timeBuild(label: string, text: string, dir: string): CorpusIndex {
-  const mb = Buffer.byteLength(text, 'utf8') / 1e6;
-  let t = performance.now();
-  const { text: symbols, alphabet } = encodeCorpus(text);
-  const hash = corpusHash(text);
-  const prepare = performance.now() - t;
-  t = performance.now();
-  const cpu = process.cpuUsage();
-  const sa = suffixArray(symbols, alphabet.length);
-  const build = performance.now() - t;
-  const used = process.cpuUsage(cpu);
-  const buildCpu = (used.user + used.system) / 1000;
-  const file = path.join(dir, 'novelty.index');
-  t = performance.now();
-  writeIndexFile(file, sa, hash);
-  const write = performance.now() - t;
-  t = performance.now();
-  const loaded = readIndexFile(file, symbols, hash);
-  const load = performance.now() - t;
-  if (!loaded.ok) throw new Error(`cache did not load: ${loaded.reason}`);
-  const size = fs.statSync(file).size;
-  fs.rmSync(file);
-  rows.push([`${label}: ${mb.toFixed(1)} MB, ${symbols.length.toLocaleString('en-US')} chars`, '']);
-  rows.push(['  encode + sha256', seconds(prepare)]);
-  rows.push(['  suffix array (SA-IS), wall clock', seconds(build)]);
-  rows.push(['  suffix array (SA-IS), CPU time of this process', seconds(buildCpu)]);
-  rows.push(['  index total (what the first --novelty costs)', seconds(prepare + build + write)]);
-  rows.push([`  cache write (${(size / 1e6).toFixed(0)} MB)`, seconds(write)]);
-  rows.push(['  cache load + validation', seconds(load + prepare)]);
-  log(`${label}: built in ${seconds(build)}`);
-  return new CorpusIndex(symbols, alphabet, sa);
+/** What indexing one corpus file cost, step by step (times in ms). */
+interface Measured {
+  bytes: number;
+  chars: number;
+  read: number;
+  hash: number;
+  build: number;
+  buildCpu: number;
+  write: number;
+  load: number;
+  indexBytes: number;
+  peakRssMb: number;
 }
 
-/** ~`megabytes` of text from a word-bigram chain over `source` (seeded). */
-function bigramText(source: string, megabytes: number, rng: Rng): string {
+/** Reads `file` into ids as --novelty does, indexes it, writes the index to `dir` and loads it back. */
+function measure(file: string, dir: string): { measured: Measured; index: CorpusIndex } {
+  let t = performance.now();
+  const corpus = readCorpus(file, 'none');
+  const read = performance.now() - t;
+  t = performance.now();
+  const hash = idsHash(corpus.ids);
+  const hashMs = performance.now() - t;
+  t = performance.now();
+  const cpu = process.cpuUsage();
+  const sa = suffixArray(corpus.ids, corpus.vocab.size);
+  const build = performance.now() - t;
+  const buildCpu = cpuMs(cpu);
+  const indexFile = path.join(dir, 'novelty.index');
+  t = performance.now();
+  writeIndexFile(indexFile, sa, hash);
+  const write = performance.now() - t;
+  t = performance.now();
+  // What a later --novelty does: hash the ids it read, then load and validate the index.
+  const loaded = readIndexFile(indexFile, corpus.ids, idsHash(corpus.ids));
+  const load = performance.now() - t;
+  if (!loaded.ok) throw new Error(`the index did not load back: ${loaded.reason}`);
+  const indexBytes = fs.statSync(indexFile).size;
+  fs.rmSync(indexFile);
+  const measured = { bytes: corpus.bytes, chars: corpus.ids.length, read, hash: hashMs, build, buildCpu, write, load, indexBytes, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { measured, index: new CorpusIndex(corpus.ids, corpus.vocab, loaded.sa) };
+}
+
+function rowsOf(label: string, m: Measured): [string, string][] {
+  return [
+    [`${label}: ${(m.bytes / 1e6).toFixed(1)} MB, ${m.chars.toLocaleString('en-US')} chars`, ''],
+    ['  read into ids (as --novelty reads the corpus)', seconds(m.read)],
+    ['  sha256 of the ids', seconds(m.hash)],
+    ['  suffix array (SA-IS), wall clock', seconds(m.build)],
+    ['  suffix array (SA-IS), CPU time of this process', seconds(m.buildCpu)],
+    ['  index total (hash + suffix array + cache write)', seconds(m.hash + m.build + m.write)],
+    [`  cache write (${(m.indexBytes / 1e6).toFixed(0)} MB)`, seconds(m.write)],
+    ['  cache load (hash + read + validation)', seconds(m.load)],
+  ];
+}
+
+/** Writes ~`megabytes` of text from a word-bigram chain over `source` (seeded) to `file`, a piece at a time. */
+function writeBigramText(source: string, megabytes: number, rng: Rng, file: string): void {
   const words = source.split(/(\s+)/).filter((w) => w.length > 0);
   const next = new Map<string, string[]>();
   for (let i = 0; i + 1 < words.length; i++) {
@@ -84,19 +115,28 @@ function bigramText(source: string, megabytes: number, rng: Rng): string {
     list.push(words[i + 1]!);
     next.set(words[i]!, list);
   }
-  const parts: string[] = [];
-  let size = 0;
-  let word = words[0]!;
-  while (size < megabytes * 1e6) {
-    parts.push(word);
-    size += word.length;
-    const options = next.get(word) ?? words;
-    word = options[Math.floor(rng.next() * options.length)]!;
+  const fd = fs.openSync(file, 'w');
+  try {
+    let size = 0;
+    let word = words[0]!;
+    let parts: string[] = [];
+    while (size < megabytes * 1e6) {
+      parts.push(word);
+      size += word.length;
+      if (parts.length === 100_000) {
+        fs.writeSync(fd, parts.join(''));
+        parts = [];
+      }
+      const options = next.get(word) ?? words;
+      word = options[Math.floor(rng.next() * options.length)]!;
+    }
+    fs.writeSync(fd, parts.join(''));
+  } finally {
+    fs.closeSync(fd);
   }
-  return parts.join('');
 }
 
-async function samples(): Promise<{ what: string; texts: string[] }> {
+async function samples(shakespeare: string): Promise<{ what: string; texts: string[] }> {
   const dir = arg('--checkpoint');
   if (!dir) {
     const rng = new Rng(2);
@@ -117,38 +157,64 @@ async function samples(): Promise<{ what: string; texts: string[] }> {
   return { what: `64 samples of 500 chars at T=0.8 from ${dir} (step ${checkpoint.meta.progress.step})`, texts: results.map((r) => r.text) };
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-novelty-bench-'));
-try {
-  log(`charnn novelty bench, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, load average ${os.loadavg()[0]!.toFixed(1)}`);
-  const index = timeBuild('Tiny Shakespeare', shakespeare, dir);
+/** The large corpus, measured in a child process; its figures come back as JSON on stdout. */
+function measureInChild(file: string): Measured {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`the measuring child failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout) as Measured;
+}
 
-  const { what, texts } = await samples();
-  let chars = 0;
-  const t = performance.now();
-  const reports = texts.map((s) => index.novelty(s));
-  const queryMs = performance.now() - t;
-  for (const s of texts) chars += Array.from(s).length;
-  const longest = Math.max(...reports.map((r) => r.longest));
-  const meanShare = reports.reduce((a, r) => a + r.copiedShare, 0) / reports.length;
-  rows.push([`queries: ${what}`, '']);
-  rows.push([`  ${chars.toLocaleString('en-US')} sample chars in total`, `${queryMs.toFixed(1)} ms`]);
-  rows.push(['  per sample character', `${((1000 * queryMs) / chars).toFixed(2)} µs`]);
-  rows.push(['  longest copied run, mean copied share (≥ 20)', `${longest} chars, ${(100 * meanShare).toFixed(1)}%`]);
-
-  const big = arg('--corpus');
-  if (big) {
-    timeBuild(path.basename(big), corpusString(readCorpus(big, 'none')), dir);
-  } else {
-    const mb = Number(arg('--big') ?? 100);
-    if (mb > 0) {
-      log(`writing ${mb} MB of word-bigram text…`);
-      timeBuild(`word-bigram text from Tiny Shakespeare`, bigramText(shakespeare, mb, new Rng(1)), dir);
-    }
+const childFile = arg('--child');
+if (childFile !== undefined) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-novelty-bench-'));
+  try {
+    process.stdout.write(`${JSON.stringify(measure(childFile, dir).measured)}\n`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  rows.push([`peak resident memory`, `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`]);
-  rows.push([`load average (1 min) at the end, on ${os.cpus().length} cores`, os.loadavg()[0]!.toFixed(1)]);
-  const width = Math.max(...rows.map(([k]) => k.length));
-  process.stdout.write(rows.map(([k, v]) => (v ? `${k.padEnd(width)}  ${v}` : k)).join('\n') + '\n');
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+} else {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-novelty-bench-'));
+  try {
+    const rows: [string, string][] = [];
+    const loadAtStart = loads();
+    log(`charnn novelty bench, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, load average ${loadAtStart}`);
+    const { measured: small, index } = measure(shakespeareFile, dir);
+    rows.push(...rowsOf('Tiny Shakespeare', small));
+
+    const { what, texts } = await samples(fs.readFileSync(shakespeareFile, 'utf8'));
+    let chars = 0;
+    const t = performance.now();
+    const reports = texts.map((s) => index.novelty(s));
+    const queryMs = performance.now() - t;
+    for (const s of texts) chars += Array.from(s).length;
+    const longest = Math.max(...reports.map((r) => r.longest));
+    const meanShare = reports.reduce((a, r) => a + r.copiedShare, 0) / reports.length;
+    rows.push([`queries: ${what}`, '']);
+    rows.push([`  ${chars.toLocaleString('en-US')} sample chars in total`, `${queryMs.toFixed(1)} ms`]);
+    rows.push(['  per sample character', `${((1000 * queryMs) / chars).toFixed(2)} µs`]);
+    rows.push(['  longest copied run, mean copied share (≥ 20)', `${longest} chars, ${(100 * meanShare).toFixed(1)}%`]);
+
+    let big = arg('--corpus');
+    let label = big ? path.basename(big) : '';
+    const mb = Number(arg('--big') ?? 100);
+    if (!big && mb > 0) {
+      big = path.join(dir, 'bigram.txt');
+      label = 'word-bigram text from Tiny Shakespeare';
+      log(`writing ${mb} MB of word-bigram text…`);
+      writeBigramText(fs.readFileSync(shakespeareFile, 'utf8'), mb, new Rng(1), big);
+    }
+    if (big) {
+      log(`indexing ${big} in a child process…`);
+      const large = measureInChild(big);
+      rows.push(...rowsOf(label, large));
+      rows.push([`  peak resident memory of that process (${(large.peakRssMb / (large.chars / 2 ** 20)).toFixed(2)} bytes per char)`, `${large.peakRssMb.toFixed(0)} MB`]);
+    }
+    rows.push(['peak resident memory of this process (Tiny Shakespeare, queries)', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`]);
+    rows.push([`load averages (1, 5, 15 min) at the start, on ${os.cpus().length} cores`, loadAtStart]);
+    rows.push(['load averages (1, 5, 15 min) at the end', loads()]);
+    const width = Math.max(...rows.map(([k]) => k.length));
+    process.stdout.write(rows.map(([k, v]) => (v ? `${k.padEnd(width)}  ${v}` : k)).join('\n') + '\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

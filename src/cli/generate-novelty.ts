@@ -4,10 +4,13 @@
  * stdout stay untouched: jsonl records gain a `novelty` field, and in text
  * format one line per sample goes to stderr after the samples.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { findCorpus } from '../checkpoint/corpus.js';
 import { runDirectoryOf, type LoadedCheckpoint } from '../checkpoint/load.js';
+import { openCorpus } from '../data/corpus.js';
 import { MIN_COPIED_RUN, type CorpusIndex, type NoveltyReport } from '../novelty/matches.js';
+import { checkCorpusSize, checkIndexMemory } from '../novelty/memory.js';
 import { openCorpusIndex } from '../novelty/open-index.js';
 import { flattenText, truncate } from '../ui/text.js';
 import { usageError } from '../util/errors.js';
@@ -17,8 +20,19 @@ import { writeErr } from './output.js';
 /** The index file in a run directory. */
 export const NOVELTY_INDEX_FILE = 'novelty.index';
 
-/** Finds the corpus and opens (or builds and caches) its index. */
+/**
+ * Finds the corpus, reads it into ids and opens (or builds and caches) its
+ * index over them. The memory the index needs is checked twice: from the
+ * file size before reading (a corpus far too large is refused at once) and
+ * from the characters read before indexing.
+ */
 export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undefined): CorpusIndex {
+  const where = corpus ?? checkpoint.meta.corpus.path;
+  // (A recorded corpus that is gone is reported by findCorpus, with the way out.)
+  if (corpus !== undefined || fs.existsSync(where)) {
+    const source = openCorpus(where);
+    checkCorpusSize(`the corpus ${escapeControls(source.shown)}`, source.size);
+  }
   const found = findCorpus(checkpoint.meta, corpus, '--corpus');
   if (found.changed !== null) {
     throw usageError(
@@ -26,9 +40,11 @@ export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undef
       `pass --corpus ${found.corpus.path} to compare with it as it is now, or --corpus with the original text`,
     );
   }
-  return openCorpusIndex(found.corpus.vocab.decode(found.corpus.ids), {
+  const label = `the corpus ${found.corpus.name}`;
+  checkIndexMemory(label, found.corpus.ids.length, found.corpus.ids.buffer.byteLength);
+  return openCorpusIndex(found.corpus, {
     cacheFile: path.join(runDirectoryOf(checkpoint.dir), NOVELTY_INDEX_FILE),
-    label: `the corpus ${found.corpus.name}`,
+    label,
     log: (line) => writeErr(escapeControls(line)),
   });
 }

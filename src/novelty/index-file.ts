@@ -5,7 +5,8 @@
  * Layout: the 8-byte magic "CHNOVSA1", a little-endian uint32 header length,
  * a JSON header { format, version, sha256, symbols }, then `symbols` int32
  * little-endian suffix positions. The corpus itself is not stored: it is read
- * (and hashed) anyway, and the header's hash ties the array to that text.
+ * anyway, and the header's hash of its ids ties the array to that very
+ * sequence of ids (which is all a suffix array depends on).
  *
  * The file is untrusted like any other: it is read only when it is a regular
  * file of exactly the size the corpus implies, its header must match the
@@ -17,24 +18,34 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { temporaryName } from '../checkpoint/files.js';
+import type { TokenIds } from '../data/id-builder.js';
 
 const MAGIC = 'CHNOVSA1';
 const FORMAT = 'charnn-novelty-index';
-const VERSION = 1;
+const VERSION = 2;
 const MAX_HEADER = 4096;
 /** Adjacent pairs checked for order when loading, and how far each comparison may look. */
 const ORDER_CHECKS = 4096;
 const ORDER_DEPTH = 4096;
+/** Bytes hashed per update call. */
+const HASH_PIECE = 1 << 26;
 
-/** SHA-256 of the corpus text as indexed (after normalisation), hex. */
-export function corpusHash(text: string): string {
-  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * SHA-256 of a corpus's ids (hex): their bytes as they lie in memory, after
+ * a tag for the element size and byte order (an index made elsewhere is then
+ * stale, never misread).
+ */
+export function idsHash(ids: TokenIds): string {
+  const hash = crypto.createHash('sha256').update(`ids${8 * ids.BYTES_PER_ELEMENT}${os.endianness()}:`);
+  const bytes = new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength);
+  for (let at = 0; at < bytes.length; at += HASH_PIECE) hash.update(bytes.subarray(at, at + HASH_PIECE));
+  return hash.digest('hex');
 }
 
 export type LoadResult = { ok: true; sa: Int32Array } | { ok: false; reason: string };
 
-/** Reads a cached suffix array for `text` (the corpus as symbols) whose hash is `hash`. */
-export function readIndexFile(file: string, text: Int32Array, hash: string): LoadResult {
+/** Reads a cached suffix array for `text` (the corpus's ids) whose idsHash is `hash`. */
+export function readIndexFile(file: string, text: TokenIds, hash: string): LoadResult {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
@@ -82,14 +93,18 @@ export function readIndexFile(file: string, text: Int32Array, hash: string): Loa
 }
 
 /** Null when `sa` is a permutation of the positions whose sampled neighbours are in suffix order; else what is wrong. */
-export function checkSuffixArray(sa: Int32Array, text: Int32Array): string | null {
+export function checkSuffixArray(sa: Int32Array, text: TokenIds): string | null {
   const n = text.length;
   if (sa.length !== n) return 'wrong length';
-  const seen = new Uint8Array(n);
+  // One bit per position (n/8 bytes: the check costs little memory beside the array).
+  const seen = new Int32Array(Math.ceil(n / 32));
   for (let i = 0; i < n; i++) {
     const p = sa[i]!;
-    if (!(p >= 0 && p < n) || seen[p]) return 'not a permutation of the corpus positions';
-    seen[p] = 1;
+    if (!(p >= 0 && p < n)) return 'not a permutation of the corpus positions';
+    const bit = 1 << (p & 31);
+    const word = seen[p >>> 5]!;
+    if (word & bit) return 'not a permutation of the corpus positions';
+    seen[p >>> 5] = word | bit;
   }
   const step = Math.max(1, Math.floor((n - 1) / ORDER_CHECKS));
   for (let k = 0; k + 1 < n; k += step) {
@@ -99,7 +114,7 @@ export function checkSuffixArray(sa: Int32Array, text: Int32Array): string | nul
 }
 
 /** Whether the suffix at a sorts before the suffix at b, looking at most ORDER_DEPTH symbols (equal so far counts as ordered). */
-function ordered(text: Int32Array, a: number, b: number): boolean {
+function ordered(text: TokenIds, a: number, b: number): boolean {
   const n = text.length;
   for (let k = 0; k < ORDER_DEPTH; k++) {
     if (a + k >= n) return true;

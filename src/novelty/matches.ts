@@ -11,48 +11,42 @@
  * longest copied substring is the largest m(i); a character is "in a copied
  * run" when some [i, e(i)) with m(i) ≥ the run length covers it.
  */
+import type { TokenIds } from '../data/id-builder.js';
+import type { Vocabulary } from '../data/vocabulary.js';
 import { suffixArray } from './suffix-array.js';
 
 /** Copied runs shorter than this do not count towards the copied share (torch-rnn's novel_substrings uses the same idea). */
 export const MIN_COPIED_RUN = 20;
 
-/** A corpus ready for queries: its text as dense symbols and its suffix array. */
+/**
+ * A corpus ready for queries: its text as the ids the data layer read it
+ * into (never a string: a corpus may be larger than the longest JS string)
+ * and their suffix array. Suffixes are ordered by id, not by code point:
+ * any fixed order serves for finding matches.
+ */
 export class CorpusIndex {
-  /** Code point → symbol (its rank among the corpus's distinct code points). */
-  private readonly symbols: Map<number, number>;
-  private readonly bmp: Int32Array;
-
   /**
-   * @param text the corpus as symbols (see encodeCorpus)
-   * @param alphabet the corpus's distinct code points, ascending (symbol k is alphabet[k])
+   * @param text the corpus as ids in `vocab` (a checkpoint's vocabulary, plus
+   *   any characters the corpus adds)
+   * @param vocab the vocabulary of `text`
    * @param sa the suffix array of `text`
    */
   constructor(
-    readonly text: Int32Array,
-    readonly alphabet: Int32Array,
+    readonly text: TokenIds,
+    readonly vocab: Vocabulary,
     readonly sa: Int32Array,
-  ) {
-    this.symbols = new Map(Array.from(alphabet, (cp, k) => [cp, k]));
-    this.bmp = new Int32Array(0x10000).fill(-1);
-    alphabet.forEach((cp, k) => {
-      if (cp <= 0xffff) this.bmp[cp] = k;
-    });
+  ) {}
+
+  /** Builds the index of a corpus's ids (their suffix array by SA-IS). */
+  static build(text: TokenIds, vocab: Vocabulary): CorpusIndex {
+    return new CorpusIndex(text, vocab, suffixArray(text, vocab.size));
   }
 
-  /** Builds the index of a corpus text (its suffix array by SA-IS). */
-  static build(corpus: string): CorpusIndex {
-    const { text, alphabet } = encodeCorpus(corpus);
-    return new CorpusIndex(text, alphabet, suffixArray(text, alphabet.length));
-  }
-
-  /** Symbols of a sample's code points; −1 for a code point the corpus never has. */
+  /** Ids of a sample's code points; −1 for a character the vocabulary lacks (it matches nothing). */
   encode(sample: string): Int32Array {
     const out = new Int32Array(sample.length);
     let n = 0;
-    for (const ch of sample) {
-      const cp = ch.codePointAt(0)!;
-      out[n++] = cp <= 0xffff ? this.bmp[cp]! : (this.symbols.get(cp) ?? -1);
-    }
+    for (const ch of sample) out[n++] = this.vocab.id(ch);
     return out.subarray(0, n);
   }
 
@@ -217,39 +211,4 @@ export interface NoveltyReport {
   /** copiedChars / chars (0 for an empty sample). */
   copiedShare: number;
   minRun: number;
-}
-
-/** A corpus as dense symbols: code point → its rank among the distinct code points. */
-export function encodeCorpus(corpus: string): { text: Int32Array; alphabet: Int32Array } {
-  const points = new Int32Array(corpus.length);
-  // Which code points occur: a table for the BMP, a set for the rest (rare).
-  const seenBmp = new Uint8Array(0x10000);
-  const astral = new Set<number>();
-  let n = 0;
-  for (let i = 0; i < corpus.length; i++) {
-    const unit = corpus.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < corpus.length) {
-      const cp = corpus.codePointAt(i)!;
-      if (cp > 0xffff) {
-        points[n++] = cp;
-        astral.add(cp);
-        i++;
-        continue;
-      }
-    }
-    points[n++] = unit;
-    seenBmp[unit] = 1;
-  }
-  const alphabet: number[] = [];
-  for (let cp = 0; cp < 0x10000; cp++) if (seenBmp[cp]) alphabet.push(cp);
-  alphabet.push(...[...astral].sort((a, b) => a - b));
-  const bmp = new Int32Array(0x10000).fill(-1);
-  const rank = new Map<number, number>();
-  alphabet.forEach((cp, k) => (cp <= 0xffff ? (bmp[cp] = k) : rank.set(cp, k)));
-  const text = points.subarray(0, n);
-  for (let i = 0; i < n; i++) {
-    const cp = text[i]!;
-    text[i] = cp <= 0xffff ? bmp[cp]! : rank.get(cp)!;
-  }
-  return { text: n === points.length ? text : text.slice(), alphabet: Int32Array.from(alphabet) };
 }

@@ -1,11 +1,14 @@
 /**
  * The novelty index of a corpus: loaded from its cache file when that is
- * valid for this very text, otherwise built (SA-IS) and cached atomically.
+ * valid for these very ids, otherwise built (SA-IS) and cached atomically.
+ * The corpus stays what the data layer read: ids, never one string.
  * Progress and problems are reported through `log` (stderr in the CLI); a
  * cache that cannot be written costs only the rebuild next time.
  */
-import { corpusHash, readIndexFile, writeIndexFile } from './index-file.js';
-import { CorpusIndex, encodeCorpus } from './matches.js';
+import type { TokenIds } from '../data/id-builder.js';
+import type { Vocabulary } from '../data/vocabulary.js';
+import { idsHash, readIndexFile, writeIndexFile } from './index-file.js';
+import { CorpusIndex } from './matches.js';
 import { suffixArray } from './suffix-array.js';
 
 export interface OpenIndexOptions {
@@ -16,17 +19,18 @@ export interface OpenIndexOptions {
   log: (line: string) => void;
 }
 
-export function openCorpusIndex(corpus: string, o: OpenIndexOptions): CorpusIndex {
-  const { text, alphabet } = encodeCorpus(corpus);
-  const hash = corpusHash(corpus);
+/** @param corpus the corpus's ids and their vocabulary (as readCorpus returns them) */
+export function openCorpusIndex(corpus: { ids: TokenIds; vocab: Vocabulary }, o: OpenIndexOptions): CorpusIndex {
+  const { ids, vocab } = corpus;
+  const hash = idsHash(ids);
   if (o.cacheFile !== null) {
-    const cached = readIndexFile(o.cacheFile, text, hash);
-    if (cached.ok) return new CorpusIndex(text, alphabet, cached.sa);
+    const cached = readIndexFile(o.cacheFile, ids, hash);
+    if (cached.ok) return new CorpusIndex(ids, vocab, cached.sa);
     if (cached.reason !== 'missing') o.log(`novelty: the cached index ${o.cacheFile} is ${cached.reason}; rebuilding it`);
   }
   const started = performance.now();
-  o.log(`novelty: indexing ${o.label} (${text.length.toLocaleString('en-US')} characters)…`);
-  const sa = suffixArray(text, alphabet.length);
+  o.log(`novelty: indexing ${o.label} (${ids.length.toLocaleString('en-US')} characters)…`);
+  const sa = suffixArray(ids, vocab.size);
   const seconds = (performance.now() - started) / 1000;
   if (o.cacheFile !== null) {
     try {
@@ -39,5 +43,5 @@ export function openCorpusIndex(corpus: string, o: OpenIndexOptions): CorpusInde
   } else {
     o.log(`novelty: indexed in ${seconds.toFixed(1)} s`);
   }
-  return new CorpusIndex(text, alphabet, sa);
+  return new CorpusIndex(ids, vocab, sa);
 }

@@ -1,137 +1,305 @@
 /**
  * Suffix array construction by induced sorting (SA-IS: Nong, Zhang & Chan,
  * "Two Efficient Algorithms for Linear Time Suffix Array Construction",
- * 2011), linear in the text length, with no sentinel needed.
+ * 2011), linear in the text length, with no sentinel, over the text as it is
+ * given (a corpus's typed array of ids: nothing is copied).
  *
- * Suffixes are classified S (smaller than the next suffix) or L (larger);
- * an LMS position is an S position right after an L one. Sorting the LMS
- * substrings by two induction passes, naming them, and sorting the reduced
- * string of names (recursively when names repeat) orders the LMS suffixes;
- * one more induction then orders every suffix.
+ * Suffix i is S (smaller than suffix i + 1) or L (larger); the last suffix
+ * is L (the empty suffix after it is the smallest). An LMS position is an S
+ * position right after an L one; the LMS substring at p runs to the next LMS
+ * position, inclusive (the last one into the end of the text).
  *
- * Memory: the text, the result, one word per character (symbols packed with
- * their types) and a few half-length arrays of work space at the top level.
+ *  1. The LMS positions go to the ends of their buckets; an L pass (left to
+ *     right: each suffix j induces j − 1 when that is L) and an S pass (right
+ *     to left: when j − 1 is S) sort them by LMS substring.
+ *  2. Equal LMS substrings get equal names; the names in text order are the
+ *     reduced string, whose suffix array (recursively, when names repeat)
+ *     orders the LMS suffixes.
+ *  3. The sorted LMS suffixes at their buckets' ends, one more L pass and S
+ *     pass order every suffix.
+ *
+ * No type array is kept: types are found by scanning right to left where
+ * needed, and the induction passes carry what they need in the sign of each
+ * entry (see induceL).
+ *
+ * Memory: the result (4 bytes per symbol) and the bucket arrays (4 bytes per
+ * alphabet symbol). The recursion runs inside the result: the reduced string
+ * (m ≤ n/2 names) at its end, its suffix array at its start, and a level's
+ * bucket array in the space between when it fits, else allocated (fewer than
+ * n/2 entries, and only for a level with more than 65,536 names).
  */
+
+/** A text of symbols in [0, alphabet): a corpus's ids, or the names of the recursion. */
+export type Symbols = Uint8Array | Uint16Array | Int32Array;
+
+/** Longest text: positions are Int32. */
+export const MAX_SUFFIX_ARRAY_LENGTH = 2 ** 31 - 1;
+
+/** Alphabets up to this size keep their bucket sizes, larger ones count them again when needed. */
+const KEEP_COUNTS = 1 << 16;
 
 /**
  * The suffix array of `text`: the start positions of all suffixes in
  * lexicographic order (a shorter suffix before a longer one it prefixes).
- * @param text symbols in [0, alphabet)
+ * @param text symbols in [0, alphabet); read only
  * @param alphabet one more than the largest symbol
+ * @returns Int32Array of text.length positions
  */
-export function suffixArray(text: Int32Array, alphabet: number): Int32Array {
+export function suffixArray(text: Symbols, alphabet: number): Int32Array {
   const n = text.length;
-  if (n === 0) return new Int32Array(0);
-  if (n === 1) return Int32Array.of(0);
-  if (n === 2) return text[0]! < text[1]! ? Int32Array.of(0, 1) : Int32Array.of(1, 0);
-  return sais(text, alphabet - 1);
+  if (n > MAX_SUFFIX_ARRAY_LENGTH) throw new RangeError(`suffixArray: ${n} symbols, more than ${MAX_SUFFIX_ARRAY_LENGTH}`);
+  const sa = new Int32Array(n);
+  if (n === 1) sa[0] = 0;
+  else if (n > 1) sais(text, sa, n, alphabet);
+  return sa;
 }
 
-/** `top`: the largest symbol value. */
-function sais(s: Int32Array, top: number): Int32Array {
-  const n = s.length;
-  const sa = new Int32Array(n);
-  // st[i] = 2·s[i] + (1 if suffix i is S: smaller than suffix i + 1). Symbol and
-  // type side by side cost one cache miss, not two, in the random reads of
-  // the induction passes. The last suffix is L (nothing follows it).
-  const st = new Int32Array(n);
-  st[n - 1] = 2 * s[n - 1]!;
-  for (let i = n - 2; i >= 0; i--) st[i] = 2 * s[i]! + (s[i] === s[i + 1] ? st[i + 1]! & 1 : s[i]! < s[i + 1]! ? 1 : 0);
+/**
+ * Bucket bounds of a level: `counts` holds the bucket sizes (or is null, and
+ * they are counted again into `pointers` each time).
+ */
+interface Buckets {
+  counts: Int32Array | null;
+  pointers: Int32Array;
+}
 
-  // Bucket c spans [bucketStart[c], bucketStart[c + 1]); its L suffixes come first, its S suffixes from sStart[c].
-  const bucketStart = new Int32Array(top + 2);
-  const sStart = new Int32Array(top + 1);
-  for (let i = 0; i < n; i++) {
-    const x = st[i]!;
-    if (x & 1) bucketStart[(x >> 1) + 1]!++;
-    else sStart[x >> 1]!++;
+/** Sets the pointers to the bucket starts (end = false) or ends (end = true). */
+function resetBuckets(T: Symbols, n: number, b: Buckets, end: boolean): Int32Array {
+  const { counts, pointers } = b;
+  const k = pointers.length;
+  if (counts === null) {
+    pointers.fill(0);
+    for (let i = 0; i < n; i++) pointers[T[i]!]!++;
+  } else {
+    pointers.set(counts);
   }
-  for (let c = 0; c <= top; c++) {
-    sStart[c]! += bucketStart[c]!;
-    bucketStart[c + 1]! += sStart[c]!;
+  let sum = 0;
+  if (end) {
+    for (let c = 0; c < k; c++) {
+      sum += pointers[c]!;
+      pointers[c] = sum;
+    }
+  } else {
+    for (let c = 0; c < k; c++) {
+      const size = pointers[c]!;
+      pointers[c] = sum;
+      sum += size;
+    }
   }
-  const buf = new Int32Array(top + 2);
+  return pointers;
+}
 
-  /** Places the given LMS positions at their buckets' S ends in order, then induces L and S suffixes from them. */
-  const induce = (lms: Int32Array, count: number): void => {
-    sa.fill(-1);
-    buf.set(sStart);
-    for (let k = 0; k < count; k++) {
-      const d = lms[k]!;
-      sa[buf[st[d]! >> 1]!++] = d;
-    }
-    buf.set(bucketStart);
-    sa[buf[st[n - 1]! >> 1]!++] = n - 1;
-    for (let i = 0; i < n; i++) {
-      const v = sa[i]! - 1;
-      if (v < 0) continue;
-      const x = st[v]!;
-      if ((x & 1) === 0) sa[buf[x >> 1]!++] = v;
-    }
-    buf.set(bucketStart);
-    for (let i = n - 1; i >= 0; i--) {
-      const v = sa[i]! - 1;
-      if (v < 0) continue;
-      const x = st[v]!;
-      if (x & 1) sa[--buf[(x >> 1) + 1]!] = v;
-    }
-  };
+/** Calls `visit` with every LMS position, from right to left (types found on the way). */
+function forEachLms(T: Symbols, n: number, visit: (p: number) => void): void {
+  let next = T[n - 1]!;
+  let nextS = false; // the last suffix is L
+  for (let i = n - 2; i >= 0; i--) {
+    const c = T[i]!;
+    const s: boolean = c < next || (c === next && nextS);
+    if (nextS && !s) visit(i + 1);
+    nextS = s;
+    next = c;
+  }
+}
 
-  /** Position p is LMS: S type, right after an L type. */
-  const isLms = (p: number): boolean => p > 0 && (st[p]! & 1) === 1 && (st[p - 1]! & 1) === 0;
+/**
+ * Sorts the suffixes of T[0, n) into SA[0, n), n ≥ 2. SA may be longer:
+ * SA[n, …) is free work space (a level's bucket array lives there when it fits).
+ * @param k the alphabet size (symbols in [0, k))
+ */
+function sais(T: Symbols, SA: Int32Array, n: number, k: number): void {
+  const total = SA.length;
+  let counts: Int32Array | null = null;
+  let pointers: Int32Array;
+  if (k <= KEEP_COUNTS) {
+    counts = new Int32Array(k);
+    for (let i = 0; i < n; i++) counts[T[i]!]!++;
+    pointers = new Int32Array(k);
+  } else {
+    pointers = k <= total - n ? SA.subarray(n, n + k) : new Int32Array(k);
+  }
+  const buckets: Buckets = { counts, pointers };
 
-  // LMS positions in text order.
+  // 1. The LMS positions at their buckets' ends.
+  SA.fill(0, 0, n);
+  const B = resetBuckets(T, n, buckets, true);
   let m = 0;
-  for (let i = 1; i < n; i++) if (isLms(i)) m++;
-  const lms = new Int32Array(m);
-  for (let i = 1, k = 0; i < n; i++) if (isLms(i)) lms[k++] = i;
+  let first = 0;
+  forEachLms(T, n, (p) => {
+    SA[--B[T[p]!]!] = first = p;
+    m++;
+  });
 
-  induce(lms, m);
-  if (m === 0) return sa;
+  if (m > 1) {
+    // Sorted by LMS substring, to SA[0, m) (the S pass left them marked ~p, alone).
+    sortLmsL(T, SA, n, buckets);
+    sortLmsS(T, SA, n, buckets);
+    let found = 0;
+    for (let i = 0; i < n; i++) {
+      const v = SA[i]!;
+      if (v < 0) SA[found++] = ~v;
+    }
 
-  // The LMS positions in the order the induction put them (sorted by LMS
-  // substring) move to sa[0, m). LMS positions are at least 2 apart, so each
-  // one's name can be kept at sa[m + p/2] until the names are gathered.
-  for (let i = 0, k = 0; i < n; i++) if (isLms(sa[i]!)) sa[k++] = sa[i]!;
-  sa.fill(-1, m);
+    // 2. Each LMS substring's length (to the next LMS position, inclusive; the
+    // last one runs into the end, n − p + 1) at SA[m + p/2], then its name
+    // (from 1) in its place. LMS positions are at least 2 apart and
+    // m ≤ (n − 1)/2, so these slots are distinct and below n.
+    SA.fill(0, m, n);
+    let following = n;
+    forEachLms(T, n, (p) => {
+      SA[m + (p >> 1)] = following - p + 1;
+      following = p;
+    });
+    let names = 0;
+    let previous = 0;
+    let previousLength = 0;
+    for (let r = 0; r < m; r++) {
+      const p = SA[r]!;
+      const length = SA[m + (p >> 1)]!;
+      // The substring that runs into the end (p + length > n) equals no other.
+      let same = length === previousLength && p + length <= n && previous + length <= n;
+      for (let d = 0; same && d < length; d++) same = T[p + d] === T[previous + d];
+      if (!same) names++;
+      previous = p;
+      previousLength = length;
+      SA[m + (p >> 1)] = names;
+    }
+    // The reduced string, names from 0 in text order, to the end of SA.
+    let j = total - 1;
+    for (let i = m + ((n - 1) >> 1); i >= m; i--) {
+      const v = SA[i]!;
+      if (v !== 0) SA[j--] = v - 1;
+    }
+    const reduced = SA.subarray(total - m, total);
+    if (names < m) {
+      sais(reduced, SA.subarray(0, total - m), m, names);
+    } else {
+      for (let r = 0; r < m; r++) SA[reduced[r]!] = r;
+    }
 
-  /** Whether the LMS substrings at a and b (up to and including the next LMS position) are equal: symbols and types. */
-  const sameSubstring = (a: number, b: number): boolean => {
-    for (let d = 0; ; d++) {
-      if (a + d === n || b + d === n) return false; // only one substring reaches the end
-      if (st[a + d] !== st[b + d]) return false;
-      if (d > 0) {
-        const endA = isLms(a + d);
-        const endB = isLms(b + d);
-        if (endA || endB) return endA && endB;
+    // 3. The LMS positions in text order replace the reduced string, and the
+    // reduced suffix array becomes the LMS positions in suffix order.
+    j = m - 1;
+    forEachLms(T, n, (p) => void (reduced[j--] = p));
+    for (let r = 0; r < m; r++) SA[r] = reduced[SA[r]!]!;
+    SA.fill(0, m, n);
+  } else if (m === 1) {
+    SA.fill(0, 0, n);
+    SA[0] = first;
+  }
+
+  // The sorted LMS suffixes to their buckets' ends (each moves right, so from
+  // the largest down nothing is overwritten), then every suffix by induction.
+  placeLms(T, SA, n, m, buckets);
+  induceL(T, SA, n, buckets);
+  induceS(T, SA, n, buckets);
+}
+
+/**
+ * Moves the m sorted LMS positions in SA[0, m) (SA[m, n) is clear) to the
+ * ends of their buckets, in order. With bucket sizes at hand, the LMS count
+ * of each bucket says which run of the sorted list goes where (no symbol
+ * looked up at random); otherwise each position's first symbol is read.
+ */
+function placeLms(T: Symbols, SA: Int32Array, n: number, m: number, buckets: Buckets): void {
+  if (m === 0) return;
+  if (buckets.counts !== null) {
+    const k = buckets.pointers.length;
+    const lmsCount = new Int32Array(k);
+    forEachLms(T, n, (p) => void lmsCount[T[p]!]!++);
+    const B = resetBuckets(T, n, buckets, true);
+    let r = m - 1;
+    for (let c = k - 1; r >= 0; c--) {
+      let end = B[c]!;
+      for (let left = lmsCount[c]!; left > 0; left--) {
+        const p = SA[r]!;
+        SA[r--] = 0;
+        SA[--end] = p;
       }
     }
-  };
-
-  // Name each LMS substring by its rank, equal substrings getting equal names.
-  let name = -1;
-  let previous = -1;
-  for (let k = 0; k < m; k++) {
-    const p = sa[k]!;
-    if (previous < 0 || !sameSubstring(previous, p)) name++;
-    previous = p;
-    sa[m + (p >> 1)] = name;
-  }
-  // The names in text order: the reduced string.
-  const reduced = new Int32Array(m);
-  for (let i = m, k = 0; i < n; i++) if (sa[i]! >= 0) reduced[k++] = sa[i]!;
-  name++;
-
-  // Order the LMS suffixes: directly when every name is distinct, else recursively.
-  let order: Int32Array;
-  if (name === m) {
-    order = new Int32Array(m);
-    for (let k = 0; k < m; k++) order[reduced[k]!] = k;
   } else {
-    order = suffixArray(reduced, name);
+    const B = resetBuckets(T, n, buckets, true);
+    for (let r = m - 1; r >= 0; r--) {
+      const p = SA[r]!;
+      SA[r] = 0;
+      SA[--B[T[p]!]!] = p;
+    }
   }
-  // The LMS positions in suffix order (reusing `order`), and the final induction from them.
-  for (let k = 0; k < m; k++) order[k] = lms[order[k]!]!;
-  induce(order, m);
-  return sa;
+}
+
+/*
+ * The induction passes. An entry v > 0 stands for suffix v whose predecessor
+ * v − 1 the current pass is to induce; ~v for one whose predecessor it is not
+ * to induce; 0 for an empty slot or suffix 0 (nothing precedes it). Writing
+ * suffix j, a pass tells which from T[j − 1], next to the T[j] it has just
+ * read: in the L pass j is L, so j − 1 is L iff T[j − 1] ≥ T[j]; in the S
+ * pass j is S, so j − 1 is S iff T[j − 1] ≤ T[j]. So the text is read only
+ * at the entries that induce.
+ */
+
+/** Stage 1's L pass: an entry that has induced is cleared; the others (L suffixes after an S) turn positive for the S pass. */
+function sortLmsL(T: Symbols, SA: Int32Array, n: number, buckets: Buckets): void {
+  const B = resetBuckets(T, n, buckets, false);
+  const last = n - 1;
+  SA[B[T[last]!]!++] = T[last - 1]! < T[last]! ? ~last : last;
+  for (let i = 0; i < n; i++) {
+    const v = SA[i]!;
+    if (v > 0) {
+      const j = v - 1;
+      const c = T[j]!;
+      SA[B[c]!++] = j > 0 && T[j - 1]! < c ? ~j : j;
+      SA[i] = 0;
+    } else if (v < 0) {
+      SA[i] = ~v;
+    }
+  }
+}
+
+/** Stage 1's S pass: an entry that has induced is cleared; an LMS suffix is written ~p and stays: only the LMS suffixes remain, in order. */
+function sortLmsS(T: Symbols, SA: Int32Array, n: number, buckets: Buckets): void {
+  const B = resetBuckets(T, n, buckets, true);
+  for (let i = n - 1; i >= 0; i--) {
+    const v = SA[i]!;
+    if (v > 0) {
+      const j = v - 1;
+      const c = T[j]!;
+      SA[--B[c]!] = j > 0 && T[j - 1]! > c ? ~j : j;
+      SA[i] = 0;
+    }
+  }
+}
+
+/**
+ * The final L pass: the last suffix first (the empty suffix after it would
+ * induce it), then left to right. Every entry read flips its sign, so the S
+ * pass sees positive exactly the L suffixes that follow an S suffix.
+ */
+function induceL(T: Symbols, SA: Int32Array, n: number, buckets: Buckets): void {
+  const B = resetBuckets(T, n, buckets, false);
+  const last = n - 1;
+  SA[B[T[last]!]!++] = T[last - 1]! < T[last]! ? ~last : last;
+  for (let i = 0; i < n; i++) {
+    const v = SA[i]!;
+    SA[i] = ~v;
+    if (v > 0) {
+      const j = v - 1;
+      const c = T[j]!;
+      SA[B[c]!++] = j > 0 && T[j - 1]! < c ? ~j : j;
+    }
+  }
+}
+
+/** The final S pass, right to left; every negative entry turns back into its position. */
+function induceS(T: Symbols, SA: Int32Array, n: number, buckets: Buckets): void {
+  const B = resetBuckets(T, n, buckets, true);
+  for (let i = n - 1; i >= 0; i--) {
+    const v = SA[i]!;
+    if (v > 0) {
+      const j = v - 1;
+      const c = T[j]!;
+      SA[--B[c]!] = j > 0 && T[j - 1]! <= c ? j : ~j;
+    } else {
+      SA[i] = ~v;
+    }
+  }
 }

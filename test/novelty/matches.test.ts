@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { corpusHash, readIndexFile, writeIndexFile } from '../../src/novelty/index-file.js';
-import { CorpusIndex, encodeCorpus } from '../../src/novelty/matches.js';
+import { Vocabulary } from '../../src/data/vocabulary.js';
+import { idsHash, readIndexFile, writeIndexFile } from '../../src/novelty/index-file.js';
+import { CorpusIndex } from '../../src/novelty/matches.js';
 import { openCorpusIndex } from '../../src/novelty/open-index.js';
 import { Rng } from '../../src/util/rng.js';
 import { tempDir } from '../helpers/cli.js';
@@ -21,6 +22,16 @@ function bruteForce(corpus: string, sample: string): number[] {
   });
 }
 
+/** A text as the data layer holds a corpus: ids (Uint16Array) and their vocabulary. */
+function idsOf(text: string, vocab = Vocabulary.fromText(text)): { ids: Uint16Array; vocab: Vocabulary } {
+  return { ids: Uint16Array.from(vocab.encode(text)), vocab };
+}
+
+const build = (text: string): CorpusIndex => {
+  const { ids, vocab } = idsOf(text);
+  return CorpusIndex.build(ids, vocab);
+};
+
 function randomText(rng: Rng, alphabet: string[], length: number): string {
   return Array.from({ length }, () => alphabet[Math.floor(rng.next() * alphabet.length)]!).join('');
 }
@@ -31,7 +42,7 @@ describe('CorpusIndex', () => {
     const alphabet = ['a', 'b', 'c', ' ', '\n', '한', '😀'];
     for (let trial = 0; trial < 40; trial++) {
       const corpus = randomText(rng, alphabet.slice(0, 2 + (trial % 6)), 1 + Math.floor(rng.next() * 400));
-      const index = CorpusIndex.build(corpus);
+      const index = build(corpus);
       for (let s = 0; s < 5; s++) {
         // Half the samples splice in corpus pieces, so long matches occur.
         // Cut by code points, so no emoji is split into a lone surrogate.
@@ -49,7 +60,7 @@ describe('CorpusIndex', () => {
 
   it('reports the longest copied substring, where it is, and the share in copied runs of ≥ 20', () => {
     const corpus = 'To be, or not to be, that is the question: whether tis nobler in the mind to suffer';
-    const index = CorpusIndex.build(corpus);
+    const index = build(corpus);
     const copied = 'that is the question: whether'; // 29 characters of the corpus
     const sample = `Zz ${copied} Qq`;
     const r = index.novelty(sample);
@@ -64,6 +75,17 @@ describe('CorpusIndex', () => {
     // Characters the corpus never has break matches; they do not crash the search.
     expect(index.novelty('😀 be, or not 😀').longest).toBe(12);
   });
+
+  it('matches by id in a vocabulary that is not in code point order (a checkpoint vocabulary, plus what the corpus adds)', () => {
+    const corpus = 'the cat sat on the mat; 한국어 텍스트 😀 and the hat 😀 sat';
+    // Ids as a checkpoint might have them: its own characters first, in any order, then the corpus's new ones.
+    const vocab = new Vocabulary([...new Set(Array.from(corpus))].reverse());
+    const { ids } = idsOf(corpus, vocab);
+    const index = CorpusIndex.build(ids, vocab);
+    for (const sample of ['the mat; 한국어', 'xx😀 sat', 'hat 😀 sat on the cat', '']) {
+      expect(Array.from(index.matchingStatistics(sample).lengths)).toEqual(bruteForce(corpus, sample));
+    }
+  });
 });
 
 describe('the cached index file', () => {
@@ -73,7 +95,7 @@ describe('the cached index file', () => {
     const dir = tempDir('charnn-novelty-');
     const file = path.join(dir, 'novelty.index');
     const log: string[] = [];
-    const open = (text: string) => openCorpusIndex(text, { cacheFile: file, label: 'test', log: (l) => log.push(l) });
+    const open = (text: string) => openCorpusIndex(idsOf(text), { cacheFile: file, label: 'test', log: (l) => log.push(l) });
     const built = open(corpus);
     expect(log.at(-1)).toMatch(/cached in/);
     expect(fs.readdirSync(dir)).toEqual(['novelty.index']); // no temporary left behind
@@ -86,8 +108,8 @@ describe('the cached index file', () => {
     open(`${corpus}!`);
     expect(log[0]).toMatch(/stale/);
     open(corpus);
-    const { text } = encodeCorpus(corpus);
-    const hash = corpusHash(corpus);
+    const text = idsOf(corpus).ids;
+    const hash = idsHash(text);
     expect(readIndexFile(file, text, hash).ok).toBe(true);
 
     const bytes = fs.readFileSync(file);
@@ -129,18 +151,18 @@ describe('the cached index file', () => {
   it('is written atomically: a failed write leaves the previous file and no temporary', () => {
     const dir = tempDir('charnn-novelty-');
     const file = path.join(dir, 'novelty.index');
-    const { text } = encodeCorpus(corpus);
-    const index = CorpusIndex.build(corpus);
-    writeIndexFile(file, index.sa, corpusHash(corpus));
+    const { ids: text, vocab } = idsOf(corpus);
+    const index = CorpusIndex.build(text, vocab);
+    writeIndexFile(file, index.sa, idsHash(text));
     const before = fs.readFileSync(file);
     fs.chmodSync(dir, 0o500);
     try {
-      if (process.getuid?.() !== 0) expect(() => writeIndexFile(file, index.sa, corpusHash(corpus))).toThrow();
+      if (process.getuid?.() !== 0) expect(() => writeIndexFile(file, index.sa, idsHash(text))).toThrow();
     } finally {
       fs.chmodSync(dir, 0o700);
     }
     expect(fs.readFileSync(file).equals(before)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(['novelty.index']);
-    expect(readIndexFile(file, text, corpusHash(corpus)).ok).toBe(true);
+    expect(readIndexFile(file, text, idsHash(text)).ok).toBe(true);
   });
 });
