@@ -2,21 +2,21 @@
  * `npm run build && node dist/bench/novelty.js [--checkpoint DIR] [--big MB] [--corpus FILE]`:
  * the cost of `generate --novelty`, measured, not asserted (the machine is noisy).
  *
- *  1. Tiny Shakespeare (1.1 MB): read into ids as --novelty reads a corpus,
- *     hashed, indexed (SA-IS), the index written and loaded back (with its
- *     validation).
+ *  1. Tiny Shakespeare (1.1 MB): read into ids as --novelty reads a corpus
+ *     (narrowed to bytes when the vocabulary allows), hashed, indexed
+ *     (SA-IS), the index written and loaded back (with its validation).
  *  2. Queries: 64 samples of 500 characters, drawn at temperature 0.8 from
  *     --checkpoint (or, without one, 64 stretches of the corpus itself with
  *     every 40th character changed — the copied-run worst case), timed per
  *     sample character.
  *  3. A large corpus: --corpus FILE, or --big MB of text (default 100) from a
  *     word-bigram chain over Tiny Shakespeare (natural statistics without the
- *     long repeats of a concatenation), written to a temporary file. It is
- *     measured in a child process of its own, so that its peak resident
- *     memory is that of reading the corpus and building, caching and loading
- *     its index, and nothing else.
+ *     long repeats of a concatenation), written to a temporary file. One
+ *     child process reads it and builds and caches its index (the first
+ *     --novelty), another reads it and loads the index (a later one), so
+ *     that each peak resident memory is that path's alone.
  *
- * Prints a table on stdout; progress on stderr. `--child FILE` is the child's entry.
+ * Prints a table on stdout; progress on stderr. `--child build|load FILE INDEX` is a child's entry.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,11 +25,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/backend/index.js';
 import { loadCheckpoint } from '../src/checkpoint/load.js';
-import { readCorpus } from '../src/data/corpus.js';
+import { readCorpus, type Corpus } from '../src/data/corpus.js';
 import { CharRnn } from '../src/model/char-rnn.js';
 import { idsHash, readIndexFile, writeIndexFile } from '../src/novelty/index-file.js';
 import { CorpusIndex } from '../src/novelty/matches.js';
-import { suffixArray } from '../src/novelty/suffix-array.js';
+import { narrowIds } from '../src/novelty/narrow-ids.js';
+import { suffixArray, type Symbols } from '../src/novelty/suffix-array.js';
 import { generate } from '../src/sample/generate.js';
 import { Sampler } from '../src/sample/sampler.js';
 import { TfjsStepModel } from '../src/engine/tfjs/engine.js';
@@ -51,7 +52,7 @@ const cpuMs = (since: NodeJS.CpuUsage): number => {
 };
 const loads = (): string => os.loadavg().map((l) => l.toFixed(1)).join(', ');
 
-/** What indexing one corpus file cost, step by step (times in ms). */
+/** What indexing one corpus file cost, step by step (times in ms; peaks in MB). */
 interface Measured {
   bytes: number;
   chars: number;
@@ -60,49 +61,64 @@ interface Measured {
   build: number;
   buildCpu: number;
   write: number;
-  load: number;
   indexBytes: number;
-  peakRssMb: number;
+  buildPeakMb: number;
+  /** Reading the corpus again, hashing it, loading and validating the index: what a later --novelty pays. */
+  reread: number;
+  load: number;
+  loadPeakMb: number;
 }
 
-/** Reads `file` into ids as --novelty does, indexes it, writes the index to `dir` and loads it back. */
-function measure(file: string, dir: string): { measured: Measured; index: CorpusIndex } {
-  let t = performance.now();
+/** Reads `file` into ids as --novelty does (narrowed to bytes when they fit). */
+function readIds(file: string): { corpus: Corpus; text: Symbols; ms: number } {
+  const t = performance.now();
   const corpus = readCorpus(file, 'none');
-  const read = performance.now() - t;
-  t = performance.now();
-  const hash = idsHash(corpus.ids);
+  const text = narrowIds(corpus.ids, corpus.vocab.size);
+  return { corpus, text, ms: performance.now() - t };
+}
+
+/** The first --novelty: read, hash, index, write the index to `indexFile`. */
+function buildIndex(file: string, indexFile: string) {
+  const { corpus, text, ms: read } = readIds(file);
+  let t = performance.now();
+  const hash = idsHash(text);
   const hashMs = performance.now() - t;
   t = performance.now();
   const cpu = process.cpuUsage();
-  const sa = suffixArray(corpus.ids, corpus.vocab.size);
+  const sa = suffixArray(text, corpus.vocab.size);
   const build = performance.now() - t;
   const buildCpu = cpuMs(cpu);
-  const indexFile = path.join(dir, 'novelty.index');
   t = performance.now();
   writeIndexFile(indexFile, sa, hash);
   const write = performance.now() - t;
-  t = performance.now();
-  // What a later --novelty does: hash the ids it read, then load and validate the index.
-  const loaded = readIndexFile(indexFile, corpus.ids, idsHash(corpus.ids));
+  const measured = {
+    bytes: corpus.bytes, chars: text.length, read, hash: hashMs, build, buildCpu, write,
+    indexBytes: fs.statSync(indexFile).size, buildPeakMb: process.resourceUsage().maxRSS / 1024,
+  };
+  return { measured, index: new CorpusIndex(text, corpus.vocab, sa) };
+}
+
+/** A later --novelty: read and hash the corpus, load and validate its index. */
+function loadIndex(file: string, indexFile: string) {
+  const { text, ms: reread } = readIds(file);
+  const t = performance.now();
+  const loaded = readIndexFile(indexFile, text, idsHash(text));
   const load = performance.now() - t;
   if (!loaded.ok) throw new Error(`the index did not load back: ${loaded.reason}`);
-  const indexBytes = fs.statSync(indexFile).size;
-  fs.rmSync(indexFile);
-  const measured = { bytes: corpus.bytes, chars: corpus.ids.length, read, hash: hashMs, build, buildCpu, write, load, indexBytes, peakRssMb: process.resourceUsage().maxRSS / 1024 };
-  return { measured, index: new CorpusIndex(corpus.ids, corpus.vocab, loaded.sa) };
+  return { reread, load, loadPeakMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 function rowsOf(label: string, m: Measured): [string, string][] {
   return [
     [`${label}: ${(m.bytes / 1e6).toFixed(1)} MB, ${m.chars.toLocaleString('en-US')} chars`, ''],
-    ['  read into ids (as --novelty reads the corpus)', seconds(m.read)],
+    ['  read into ids (as --novelty reads the corpus; bytes when they fit)', seconds(m.read)],
     ['  sha256 of the ids', seconds(m.hash)],
     ['  suffix array (SA-IS), wall clock', seconds(m.build)],
     ['  suffix array (SA-IS), CPU time of this process', seconds(m.buildCpu)],
     ['  index total (hash + suffix array + cache write)', seconds(m.hash + m.build + m.write)],
     [`  cache write (${(m.indexBytes / 1e6).toFixed(0)} MB)`, seconds(m.write)],
-    ['  cache load (hash + read + validation)', seconds(m.load)],
+    ['  a later --novelty: corpus read again into ids', seconds(m.reread)],
+    ['  a later --novelty: cache load (hash + read + validation)', seconds(m.load)],
   ];
 }
 
@@ -157,29 +173,27 @@ async function samples(shakespeare: string): Promise<{ what: string; texts: stri
   return { what: `64 samples of 500 chars at T=0.8 from ${dir} (step ${checkpoint.meta.progress.step})`, texts: results.map((r) => r.text) };
 }
 
-/** The large corpus, measured in a child process; its figures come back as JSON on stdout. */
-function measureInChild(file: string): Measured {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`the measuring child failed (exit ${child.status ?? child.signal})`);
-  return JSON.parse(child.stdout) as Measured;
+/** Runs this script in a child process (`--child build|load FILE INDEX`); its figures come back as JSON on stdout. */
+function inChild<T>(mode: 'build' | 'load', file: string, indexFile: string): T {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, file, indexFile], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`the measuring child (${mode}) failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout) as T;
 }
 
-const childFile = arg('--child');
-if (childFile !== undefined) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-novelty-bench-'));
-  try {
-    process.stdout.write(`${JSON.stringify(measure(childFile, dir).measured)}\n`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+const childMode = arg('--child');
+if (childMode !== undefined) {
+  const [file, indexFile] = args.slice(args.indexOf('--child') + 2);
+  const result = childMode === 'build' ? buildIndex(file!, indexFile!).measured : loadIndex(file!, indexFile!);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-novelty-bench-'));
   try {
     const rows: [string, string][] = [];
     const loadAtStart = loads();
     log(`charnn novelty bench, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, load average ${loadAtStart}`);
-    const { measured: small, index } = measure(shakespeareFile, dir);
-    rows.push(...rowsOf('Tiny Shakespeare', small));
+    const smallIndex = path.join(dir, 'small.index');
+    const { measured: built, index } = buildIndex(shakespeareFile, smallIndex);
+    rows.push(...rowsOf('Tiny Shakespeare', { ...built, ...loadIndex(shakespeareFile, smallIndex) }));
 
     const { what, texts } = await samples(fs.readFileSync(shakespeareFile, 'utf8'));
     let chars = 0;
@@ -204,10 +218,15 @@ if (childFile !== undefined) {
       writeBigramText(fs.readFileSync(shakespeareFile, 'utf8'), mb, new Rng(1), big);
     }
     if (big) {
+      const bigIndex = path.join(dir, 'big.index');
       log(`indexing ${big} in a child process…`);
-      const large = measureInChild(big);
+      const built = inChild<Measured>('build', big, bigIndex);
+      log('loading its index in another…');
+      const large = { ...built, ...inChild<Pick<Measured, 'reread' | 'load' | 'loadPeakMb'>>('load', big, bigIndex) };
+      const perChar = (mb: number): string => (mb / (large.chars / 2 ** 20)).toFixed(2);
       rows.push(...rowsOf(label, large));
-      rows.push([`  peak resident memory of that process (${(large.peakRssMb / (large.chars / 2 ** 20)).toFixed(2)} bytes per char)`, `${large.peakRssMb.toFixed(0)} MB`]);
+      rows.push([`  peak resident memory, first --novelty (${perChar(large.buildPeakMb)} bytes per char)`, `${large.buildPeakMb.toFixed(0)} MB`]);
+      rows.push([`  peak resident memory, a later --novelty (${perChar(large.loadPeakMb)} bytes per char)`, `${large.loadPeakMb.toFixed(0)} MB`]);
     }
     rows.push(['peak resident memory of this process (Tiny Shakespeare, queries)', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`]);
     rows.push([`load averages (1, 5, 15 min) at the start, on ${os.cpus().length} cores`, loadAtStart]);

@@ -11,6 +11,7 @@ import { runDirectoryOf, type LoadedCheckpoint } from '../checkpoint/load.js';
 import { openCorpus } from '../data/corpus.js';
 import { MIN_COPIED_RUN, type CorpusIndex, type NoveltyReport } from '../novelty/matches.js';
 import { checkCorpusSize, checkIndexMemory } from '../novelty/memory.js';
+import { narrowIds } from '../novelty/narrow-ids.js';
 import { openCorpusIndex } from '../novelty/open-index.js';
 import { flattenText, truncate } from '../ui/text.js';
 import { usageError } from '../util/errors.js';
@@ -40,9 +41,11 @@ export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undef
       `pass --corpus ${found.corpus.path} to compare with it as it is now, or --corpus with the original text`,
     );
   }
-  const label = `the corpus ${found.corpus.name}`;
-  checkIndexMemory(label, found.corpus.ids.length, found.corpus.ids.buffer.byteLength);
-  return openCorpusIndex(found.corpus, {
+  const { ids, vocab, name } = found.corpus;
+  const label = `the corpus ${name}`;
+  checkIndexMemory(label, ids.length, ids.buffer.byteLength);
+  // The corpus was read for the index alone: its ids may be narrowed in place.
+  return openCorpusIndex({ ids: narrowIds(ids, vocab.size), vocab }, {
     cacheFile: path.join(runDirectoryOf(checkpoint.dir), NOVELTY_INDEX_FILE),
     label,
     log: (line) => writeErr(escapeControls(line)),

@@ -18,7 +18,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { temporaryName } from '../checkpoint/files.js';
-import type { TokenIds } from '../data/id-builder.js';
+import type { Symbols } from './suffix-array.js';
 
 const MAGIC = 'CHNOVSA1';
 const FORMAT = 'charnn-novelty-index';
@@ -35,7 +35,7 @@ const HASH_PIECE = 1 << 26;
  * a tag for the element size and byte order (an index made elsewhere is then
  * stale, never misread).
  */
-export function idsHash(ids: TokenIds): string {
+export function idsHash(ids: Symbols): string {
   const hash = crypto.createHash('sha256').update(`ids${8 * ids.BYTES_PER_ELEMENT}${os.endianness()}:`);
   const bytes = new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength);
   for (let at = 0; at < bytes.length; at += HASH_PIECE) hash.update(bytes.subarray(at, at + HASH_PIECE));
@@ -45,7 +45,7 @@ export function idsHash(ids: TokenIds): string {
 export type LoadResult = { ok: true; sa: Int32Array } | { ok: false; reason: string };
 
 /** Reads a cached suffix array for `text` (the corpus's ids) whose idsHash is `hash`. */
-export function readIndexFile(file: string, text: TokenIds, hash: string): LoadResult {
+export function readIndexFile(file: string, text: Symbols, hash: string): LoadResult {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
@@ -93,7 +93,7 @@ export function readIndexFile(file: string, text: TokenIds, hash: string): LoadR
 }
 
 /** Null when `sa` is a permutation of the positions whose sampled neighbours are in suffix order; else what is wrong. */
-export function checkSuffixArray(sa: Int32Array, text: TokenIds): string | null {
+export function checkSuffixArray(sa: Int32Array, text: Symbols): string | null {
   const n = text.length;
   if (sa.length !== n) return 'wrong length';
   // One bit per position (n/8 bytes: the check costs little memory beside the array).
@@ -114,7 +114,7 @@ export function checkSuffixArray(sa: Int32Array, text: TokenIds): string | null 
 }
 
 /** Whether the suffix at a sorts before the suffix at b, looking at most ORDER_DEPTH symbols (equal so far counts as ordered). */
-function ordered(text: TokenIds, a: number, b: number): boolean {
+function ordered(text: Symbols, a: number, b: number): boolean {
   const n = text.length;
   for (let k = 0; k < ORDER_DEPTH; k++) {
     if (a + k >= n) return true;

@@ -11,9 +11,8 @@
  * longest copied substring is the largest m(i); a character is "in a copied
  * run" when some [i, e(i)) with m(i) ≥ the run length covers it.
  */
-import type { TokenIds } from '../data/id-builder.js';
 import type { Vocabulary } from '../data/vocabulary.js';
-import { suffixArray } from './suffix-array.js';
+import { suffixArray, type Symbols } from './suffix-array.js';
 
 /** Copied runs shorter than this do not count towards the copied share (torch-rnn's novel_substrings uses the same idea). */
 export const MIN_COPIED_RUN = 20;
@@ -27,18 +26,18 @@ export const MIN_COPIED_RUN = 20;
 export class CorpusIndex {
   /**
    * @param text the corpus as ids in `vocab` (a checkpoint's vocabulary, plus
-   *   any characters the corpus adds)
+   *   any characters the corpus adds), in any typed array (see narrowIds)
    * @param vocab the vocabulary of `text`
    * @param sa the suffix array of `text`
    */
   constructor(
-    readonly text: TokenIds,
+    readonly text: Symbols,
     readonly vocab: Vocabulary,
     readonly sa: Int32Array,
   ) {}
 
   /** Builds the index of a corpus's ids (their suffix array by SA-IS). */
-  static build(text: TokenIds, vocab: Vocabulary): CorpusIndex {
+  static build(text: Symbols, vocab: Vocabulary): CorpusIndex {
     return new CorpusIndex(text, vocab, suffixArray(text, vocab.size));
   }
 

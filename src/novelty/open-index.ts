@@ -5,11 +5,10 @@
  * Progress and problems are reported through `log` (stderr in the CLI); a
  * cache that cannot be written costs only the rebuild next time.
  */
-import type { TokenIds } from '../data/id-builder.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { idsHash, readIndexFile, writeIndexFile } from './index-file.js';
 import { CorpusIndex } from './matches.js';
-import { suffixArray } from './suffix-array.js';
+import { suffixArray, type Symbols } from './suffix-array.js';
 
 export interface OpenIndexOptions {
   /** Where the index is cached; null = build in memory only. */
@@ -19,8 +18,8 @@ export interface OpenIndexOptions {
   log: (line: string) => void;
 }
 
-/** @param corpus the corpus's ids and their vocabulary (as readCorpus returns them) */
-export function openCorpusIndex(corpus: { ids: TokenIds; vocab: Vocabulary }, o: OpenIndexOptions): CorpusIndex {
+/** @param corpus the corpus's ids (as readCorpus returns them, or narrowed) and their vocabulary */
+export function openCorpusIndex(corpus: { ids: Symbols; vocab: Vocabulary }, o: OpenIndexOptions): CorpusIndex {
   const { ids, vocab } = corpus;
   const hash = idsHash(ids);
   if (o.cacheFile !== null) {

@@ -12,9 +12,10 @@
  *  1. The LMS positions go to the ends of their buckets; an L pass (left to
  *     right: each suffix j induces j − 1 when that is L) and an S pass (right
  *     to left: when j − 1 is S) sort them by LMS substring.
- *  2. Equal LMS substrings get equal names; the names in text order are the
- *     reduced string, whose suffix array (recursively, when names repeat)
- *     orders the LMS suffixes.
+ *  2. Equal LMS substrings get equal names (the stage-1 passes record where
+ *     the sorted prefixes change, so no substrings are compared); the names
+ *     in text order are the reduced string, whose suffix array (recursively,
+ *     when names repeat) orders the LMS suffixes.
  *  3. The sorted LMS suffixes at their buckets' ends, one more L pass and S
  *     pass order every suffix.
  *
@@ -22,11 +23,12 @@
  * needed, and the induction passes carry what they need in the sign of each
  * entry (see induceL).
  *
- * Memory: the result (4 bytes per symbol) and the bucket arrays (4 bytes per
- * alphabet symbol). The recursion runs inside the result: the reduced string
- * (m ≤ n/2 names) at its end, its suffix array at its start, and a level's
- * bucket array in the space between when it fits, else allocated (fewer than
- * n/2 entries, and only for a level with more than 65,536 names).
+ * Memory: the result (4 bytes per symbol), one bit per symbol of group flags
+ * and, per level, bucket arrays of 4 bytes per alphabet symbol. The
+ * recursion runs inside the result: the reduced string (m ≤ n/2 names) at
+ * its end, its suffix array at its start, and a level's bucket pointers in
+ * the space between when they fit, else allocated (fewer than n/2 entries,
+ * and only for a level with more than 65,536 names).
  */
 
 /** A text of symbols in [0, alphabet): a corpus's ids, or the names of the recursion. */
@@ -50,7 +52,7 @@ export function suffixArray(text: Symbols, alphabet: number): Int32Array {
   if (n > MAX_SUFFIX_ARRAY_LENGTH) throw new RangeError(`suffixArray: ${n} symbols, more than ${MAX_SUFFIX_ARRAY_LENGTH}`);
   const sa = new Int32Array(n);
   if (n === 1) sa[0] = 0;
-  else if (n > 1) sais(text, sa, n, alphabet);
+  else if (n > 1) sais(text, sa, n, alphabet, new Int32Array((n >>> 5) + 2));
   return sa;
 }
 
@@ -102,12 +104,28 @@ function forEachLms(T: Symbols, n: number, visit: (p: number) => void): void {
   }
 }
 
+/** Group flags: one bit per slot of SA (and one past its end). */
+const flagged = (flags: Int32Array, i: number): number => (flags[i >>> 5]! >>> (i & 31)) & 1;
+const setFlag = (flags: Int32Array, i: number): void => void (flags[i >>> 5]! |= 1 << (i & 31));
+const clearFlag = (flags: Int32Array, i: number): void => void (flags[i >>> 5]! &= ~(1 << (i & 31)));
+
+/**
+ * Flags, in each bucket, the slot its pointer is at when that lies before
+ * the bucket's end: after the LMS suffixes are placed, the first of them;
+ * after the L pass, the first S slot. (`scratch` receives the pointers.)
+ */
+function flagFirsts(T: Symbols, n: number, buckets: Buckets, flags: Int32Array, scratch: Int32Array): void {
+  scratch.set(buckets.pointers);
+  const ends = resetBuckets(T, n, buckets, true);
+  for (let c = 0; c < ends.length; c++) if (scratch[c]! < ends[c]!) setFlag(flags, scratch[c]!);
+}
+
 /**
  * Sorts the suffixes of T[0, n) into SA[0, n), n ≥ 2. SA may be longer:
  * SA[n, …) is free work space (a level's bucket array lives there when it fits).
  * @param k the alphabet size (symbols in [0, k))
  */
-function sais(T: Symbols, SA: Int32Array, n: number, k: number): void {
+function sais(T: Symbols, SA: Int32Array, n: number, k: number, flags: Int32Array): void {
   const total = SA.length;
   let counts: Int32Array | null = null;
   let pointers: Int32Array;
@@ -131,37 +149,41 @@ function sais(T: Symbols, SA: Int32Array, n: number, k: number): void {
   });
 
   if (m > 1) {
-    // Sorted by LMS substring, to SA[0, m) (the S pass left them marked ~p, alone).
-    sortLmsL(T, SA, n, buckets);
-    sortLmsS(T, SA, n, buckets);
+    // Sorted by LMS substring, to SA[0, m) (the S pass left them marked ~p,
+    // alone), and named on the way: `flags` marks the slots whose entry's
+    // LMS-prefix differs from the one before it (see sortLmsL).
+    flags.fill(0, 0, (n >>> 5) + 2);
+    const last = new Int32Array(pointers.length);
+    // A bucket's LMS suffixes are one group (their prefix is the symbol alone).
+    flagFirsts(T, n, buckets, flags, last);
+    sortLmsL(T, SA, n, buckets, flags, last);
+    // A bucket's S suffixes start a new group after its L suffixes.
+    flagFirsts(T, n, buckets, flags, last);
+    sortLmsS(T, SA, n, buckets, flags, last);
+    // The LMS suffixes in order to SA[0, m), each that starts a new name marked ~p.
     let found = 0;
+    let group = 0;
+    let named = -1;
     for (let i = 0; i < n; i++) {
+      group += flagged(flags, i);
       const v = SA[i]!;
-      if (v < 0) SA[found++] = ~v;
+      if (v < 0) {
+        SA[found++] = group === named ? ~v : v;
+        named = group;
+      }
     }
 
-    // 2. Each LMS substring's length (to the next LMS position, inclusive; the
-    // last one runs into the end, n − p + 1) at SA[m + p/2], then its name
-    // (from 1) in its place. LMS positions are at least 2 apart and
+    // 2. Names (from 1) at SA[m + p/2]: LMS positions are at least 2 apart and
     // m ≤ (n − 1)/2, so these slots are distinct and below n.
     SA.fill(0, m, n);
-    let following = n;
-    forEachLms(T, n, (p) => {
-      SA[m + (p >> 1)] = following - p + 1;
-      following = p;
-    });
     let names = 0;
-    let previous = 0;
-    let previousLength = 0;
     for (let r = 0; r < m; r++) {
-      const p = SA[r]!;
-      const length = SA[m + (p >> 1)]!;
-      // The substring that runs into the end (p + length > n) equals no other.
-      let same = length === previousLength && p + length <= n && previous + length <= n;
-      for (let d = 0; same && d < length; d++) same = T[p + d] === T[previous + d];
-      if (!same) names++;
-      previous = p;
-      previousLength = length;
+      let p = SA[r]!;
+      if (p < 0) {
+        p = ~p;
+        names++;
+      }
+      SA[r] = p;
       SA[m + (p >> 1)] = names;
     }
     // The reduced string, names from 0 in text order, to the end of SA.
@@ -172,7 +194,7 @@ function sais(T: Symbols, SA: Int32Array, n: number, k: number): void {
     }
     const reduced = SA.subarray(total - m, total);
     if (names < m) {
-      sais(reduced, SA.subarray(0, total - m), m, names);
+      sais(reduced, SA.subarray(0, total - m), m, names, flags);
     } else {
       for (let r = 0; r < m; r++) SA[reduced[r]!] = r;
     }
@@ -237,17 +259,38 @@ function placeLms(T: Symbols, SA: Int32Array, n: number, m: number, buckets: Buc
  * at the entries that induce.
  */
 
-/** Stage 1's L pass: an entry that has induced is cleared; the others (L suffixes after an S) turn positive for the S pass. */
-function sortLmsL(T: Symbols, SA: Int32Array, n: number, buckets: Buckets): void {
+/**
+ * Stage 1's L pass: an entry that has induced is cleared; the others (L
+ * suffixes after an S) turn positive for the S pass. Groups: scanning left
+ * to right, `group` counts the flagged slots passed, so two entries are in
+ * the same group (equal LMS-prefixes) exactly when no flag lies between
+ * them. Suffix j, induced by v into bucket c, has the prefix T[j] + v's; it
+ * equals the prefix of the entry before it in bucket c exactly when that
+ * one's inducer was in v's group (`last[c]`), else its slot is flagged.
+ */
+function sortLmsL(T: Symbols, SA: Int32Array, n: number, buckets: Buckets, flags: Int32Array, last: Int32Array): void {
   const B = resetBuckets(T, n, buckets, false);
-  const last = n - 1;
-  SA[B[T[last]!]!++] = T[last - 1]! < T[last]! ? ~last : last;
+  last.fill(-1);
+  const end = n - 1;
+  // The last suffix, induced by the empty one: a group of its own (0).
+  const c0 = T[end]!;
+  const x0 = B[c0]!++;
+  SA[x0] = T[end - 1]! < c0 ? ~end : end;
+  setFlag(flags, x0);
+  last[c0] = 0;
+  let group = 0;
   for (let i = 0; i < n; i++) {
+    group += flagged(flags, i);
     const v = SA[i]!;
     if (v > 0) {
       const j = v - 1;
       const c = T[j]!;
-      SA[B[c]!++] = j > 0 && T[j - 1]! < c ? ~j : j;
+      const x = B[c]!++;
+      SA[x] = j > 0 && T[j - 1]! < c ? ~j : j;
+      if (last[c] !== group) {
+        setFlag(flags, x);
+        last[c] = group;
+      }
       SA[i] = 0;
     } else if (v < 0) {
       SA[i] = ~v;
@@ -255,15 +298,31 @@ function sortLmsL(T: Symbols, SA: Int32Array, n: number, buckets: Buckets): void
   }
 }
 
-/** Stage 1's S pass: an entry that has induced is cleared; an LMS suffix is written ~p and stays: only the LMS suffixes remain, in order. */
-function sortLmsS(T: Symbols, SA: Int32Array, n: number, buckets: Buckets): void {
+/**
+ * Stage 1's S pass: an entry that has induced is cleared; an LMS suffix is
+ * written ~p and stays: only the LMS suffixes remain, in order. Groups as in
+ * the L pass, right to left: a bucket's entries are written from its end, so
+ * writing slot x decides the flag of slot x + 1 (x + 1's prefix against x's),
+ * before the scan needs it.
+ */
+function sortLmsS(T: Symbols, SA: Int32Array, n: number, buckets: Buckets, flags: Int32Array, last: Int32Array): void {
   const B = resetBuckets(T, n, buckets, true);
+  last.fill(-1);
+  let group = 0;
   for (let i = n - 1; i >= 0; i--) {
+    group += flagged(flags, i + 1);
     const v = SA[i]!;
     if (v > 0) {
       const j = v - 1;
       const c = T[j]!;
-      SA[--B[c]!] = j > 0 && T[j - 1]! > c ? ~j : j;
+      const x = --B[c]!;
+      SA[x] = j > 0 && T[j - 1]! > c ? ~j : j;
+      if (last[c] !== group) {
+        setFlag(flags, x + 1);
+        last[c] = group;
+      } else {
+        clearFlag(flags, x + 1);
+      }
       SA[i] = 0;
     }
   }
