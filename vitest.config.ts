@@ -1,19 +1,53 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Files that measure reactions in real time (Ink frames, keys, signals,
+ * tmux, a trainer racing a reader, progress lines every few seconds): a
+ * CPU-heavy file running beside them makes their timings flaky, so they run
+ * one at a time, after everything else.
+ */
+const TIMING_SENSITIVE = [
+  'test/e2e/**',
+  'test/ui/**',
+  'test/compare/views.test.tsx',
+  'test/checkpoint/signals.test.ts',
+  'test/checkpoint/read-race.test.ts',
+  'test/cli/output-errors.test.ts',
+  'test/cli/edge-input.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.{ts,tsx}'],
     environment: 'node',
     pool: 'forks',
-    // One test file at a time (vitest's default on 2 cores, made explicit): the
-    // UI, signal and tmux tests measure reactions in real time, and a CPU-heavy
-    // file running beside them makes those timings flaky.
-    maxWorkers: 1,
+    // Two files at a time (one per core here) for the bulk of the suite:
+    // most of it spawns the real binary, one process per core.
+    maxWorkers: 2,
     // CI runs set CI=true, and Ink then renders only a final frame. The UI and
     // tmux tests exercise the interactive terminal, so they run as in one.
     env: { CI: 'false' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          include: ['test/**/*.test.{ts,tsx}'],
+          exclude: TIMING_SENSITIVE,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'timing',
+          include: TIMING_SENSITIVE.map((glob) => (glob.endsWith('**') ? `${glob}/*.test.{ts,tsx}` : glob)),
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
