@@ -17,7 +17,7 @@ const engine = (engineArg ?? 'ort') as EngineName;
 const steps = Number(stepsArg ?? 100);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const backend = await initBackend(engine === 'ort' ? 'cpu' : 'wasm');
-const trainer = prepareTraining({
+const trainer = await prepareTraining({
   corpusPath: path.join(here, '..', '..', 'corpora', 'tinyshakespeare.txt'),
   normalization: 'none',
   model: { cell: 'lstm', layers: 2, hidden: 256, embedding: 64, dropout: 0.2 },

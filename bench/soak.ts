@@ -38,7 +38,7 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 const backend = await initBackend(option('backend', 'wasm') as BackendName);
-const trainer = prepareTraining({
+const trainer = await prepareTraining({
   corpusPath: corpus,
   normalization: 'none',
   model: { cell: 'lstm', layers: 1, hidden: 64, embedding: 32, dropout: 0.1 },

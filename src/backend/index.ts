@@ -55,6 +55,11 @@ async function tryCpu(): Promise<boolean> {
   return quietly(() => tf.setBackend('cpu'));
 }
 
+/** The backend in use, initialising the plain JS one when none is yet (checkpoint files need one). */
+export async function ensureBackend(): Promise<string> {
+  return active ?? initBackend('cpu');
+}
+
 /**
  * Initialises the requested backend and returns the name of the one in use.
  * `auto` falls back tensorflow → wasm → cpu; a named backend that cannot load

@@ -7,9 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../data/vocabulary.js';
-import { disposeParams, fromKerasArrays, parameterSpecs, type ParamArrays, type Params } from '../model/params.js';
+import { fromKerasArrays, parameterSpecs, type ParamArrays } from '../model/params.js';
 import type { LayerState, StateArrays } from '../model/state.js';
 import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
@@ -23,7 +23,8 @@ export interface LoadedCheckpoint {
   dir: string;
   meta: CharnnMeta;
   vocab: Vocabulary;
-  params: Params;
+  /** Weights, internal layout. */
+  params: ParamArrays;
 }
 
 export interface TrainingState {
@@ -132,7 +133,6 @@ export function loadCheckpoint(given: string, prefer: RunCheckpoint = 'best'): L
     try {
       const loaded = loadCheckpointOnce(dir);
       if (last || identity(dir) === before) return loaded;
-      disposeParams(loaded.params);
     } catch (error) {
       if (last || (identity(dir) === before && before !== null)) throw error;
     }

@@ -4,8 +4,7 @@
  *   charnn.json               vocabulary, config, progress, history
  *   state.bin                 Adam moments and the carried hidden state
  */
-import * as tf from '@tensorflow/tfjs';
-import { toLayersModel } from '../model/layers-equivalent.js';
+import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../model/config.js';
 import { parameterSpecs, type ParamArrays } from '../model/params.js';
 import { stateEntries, type StateArrays } from '../model/state.js';
@@ -32,8 +31,14 @@ export interface CheckpointContents {
   carried: StateArrays | null;
 }
 
-/** model.json and weights.bin bytes, produced by tf.layers itself. */
+/**
+ * model.json and weights.bin bytes, produced by tf.layers itself. TF.js is
+ * loaded here, at the first save, not when a command starts: the ort engine
+ * needs it for nothing else.
+ */
 export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: ParamArrays): Promise<{ modelJson: string; weights: Uint8Array }> {
+  const [{ ensureBackend }, { toLayersModel }] = await Promise.all([import('../backend/index.js'), import('../model/layers-equivalent.js')]);
+  await ensureBackend();
   const model = toLayersModel(meta.model, params);
   let artifacts: tf.io.ModelArtifacts | null = null;
   await model.save({

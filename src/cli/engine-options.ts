@@ -32,7 +32,12 @@ export interface StartedEngine {
   backend: string;
 }
 
-/** Resolves --engine and initialises the TF.js backend it needs. */
+/**
+ * Resolves --engine and initialises the TF.js backend it needs: the tfjs
+ * engine's, or with the ort engine only one named by --backend (otherwise
+ * checkpoint files load the plain JS backend when first written, and
+ * commands that only read checkpoints never load TF.js).
+ */
 export async function startEngine(flags: EngineFlags): Promise<StartedEngine> {
   if (flags.engine === 'tfjs' && flags.threads !== undefined) {
     throw usageError('--threads sizes the ort engine\'s thread pool', 'with --engine tfjs use --workers, or drop --engine tfjs');
@@ -40,8 +45,9 @@ export async function startEngine(flags: EngineFlags): Promise<StartedEngine> {
   if (flags.engine === 'ort' && flags.workers !== undefined) {
     throw usageError('--workers splits batches over threads on the tfjs engine only', 'with --engine ort use --threads');
   }
-  const [{ resolveEngine }, { initBackend }] = await Promise.all([import('../engine/select.js'), import('../backend/index.js')]);
+  const { resolveEngine } = await import('../engine/select.js');
   const engine = resolveEngine(flags.engine);
-  const backend = await initBackend(engine === 'ort' && flags.backend === 'auto' ? 'cpu' : flags.backend);
-  return { engine, threads: flags.threads ?? 0, backend };
+  if (engine === 'ort' && flags.backend === 'auto') return { engine, threads: flags.threads ?? 0, backend: 'cpu' };
+  const { initBackend } = await import('../backend/index.js');
+  return { engine, threads: flags.threads ?? 0, backend: await initBackend(flags.backend) };
 }

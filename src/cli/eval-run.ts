@@ -11,7 +11,6 @@ import { evaluateCorpus, type CorpusProgress } from '../eval/evaluate-corpus.js'
 import { bitsPerChar, type EvalModel, type TextEvaluation } from '../eval/evaluate-text.js';
 import { formatDuration } from '../ui/format.js';
 import { escapeControls } from '../util/escape.js';
-import { disposeParams, paramsToArrays } from '../model/params.js';
 import { createStepModel } from '../engine/select.js';
 import { startEngine, type EngineFlags } from './engine-options.js';
 import { usageError } from '../util/errors.js';
@@ -81,11 +80,10 @@ export async function runEval(checkpointPath: string, files: string[], options: 
   const { meta, vocab } = checkpoint;
   // Find every file before the slow part starts; each is then streamed, never read whole.
   const sources = files.map((file) => ({ file, source: openCorpus(file) }));
-  const weights = paramsToArrays(checkpoint.params);
-  disposeParams(checkpoint.params);
+  const weights = checkpoint.params;
   const workers = options.workers ?? defaultWorkers(backend, os.availableParallelism());
   const model: EvalModel = {
-    steps: createStepModel(engine, meta.model, weights, { backend, workers: 1, threads }),
+    steps: await createStepModel(engine, meta.model, weights, { backend, workers: 1, threads }),
     weights,
     workerBackend: engine === 'tfjs' ? backend : null,
   };

@@ -13,18 +13,13 @@ export function makeExportCommand(): Command {
     .option('--debug', 'show stack traces of internal errors')
     .action(
       action(async (checkpointPath: string, dir: string, options: { force: boolean }) => {
-        const [{ initBackend }, { loadCheckpoint }, { exportCheckpoint }, { disposeParams }] = await Promise.all([
-          import('../backend/index.js'), import('../checkpoint/load.js'), import('../export/export-model.js'), import('../model/params.js'),
+        const [{ initBackend }, { loadCheckpoint }, { exportCheckpoint }] = await Promise.all([
+          import('../backend/index.js'), import('../checkpoint/load.js'), import('../export/export-model.js'),
         ]);
         // Nothing is computed: the plain JS backend loads fastest.
         await initBackend('cpu');
         const checkpoint = loadCheckpoint(checkpointPath);
-        let result;
-        try {
-          result = await exportCheckpoint(checkpoint, dir, { force: options.force });
-        } finally {
-          disposeParams(checkpoint.params);
-        }
+        const result = await exportCheckpoint(checkpoint, dir, { force: options.force });
         const width = Math.max(...result.files.map((f) => f.name.length));
         const lines = [
           `exported ${checkpoint.dir} to ${result.dir}`,

@@ -9,7 +9,6 @@ import { generate, type GenerationRequest, type GenerationResult } from '../samp
 import { Sampler } from '../sample/sampler.js';
 import { createStepModel } from '../engine/select.js';
 import { startEngine, type EngineFlags } from './engine-options.js';
-import { paramsToArrays } from '../model/params.js';
 import { showChar } from '../data/vocabulary.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
@@ -137,7 +136,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
     Array.from({ length: options.num }, (_, s) => ({ prompt, raw: rawPrompts[p]!, p, s })),
   );
   const novelty = options.novelty ? openNovelty(checkpoint, options.corpus) : null;
-  const sampler = new Sampler(createStepModel(started.engine, checkpoint.meta.model, paramsToArrays(checkpoint.params), { ...started, workers: 1 }));
+  const sampler = new Sampler(await createStepModel(started.engine, checkpoint.meta.model, checkpoint.params, { ...started, workers: 1 }));
   if (options.beam !== undefined) {
     try {
       // Without --num, every continuation the beam holds.

@@ -13,7 +13,7 @@ import { fitLayout, MIN_WINDOW } from '../data/layout.js';
 import { readCorpus, type Normalization } from '../data/corpus.js';
 import { CharRnn } from '../model/char-rnn.js';
 import { parameterCount, type CellType, type ModelConfig } from '../model/config.js';
-import { disposeParams, initParams } from '../model/params.js';
+import { arraysToParams, disposeParams, initParams } from '../model/param-tensors.js';
 import { gradientChart, gradientTable } from '../ui/compare/tables.js';
 import { formatCount } from '../ui/format.js';
 import { usageError } from '../util/errors.js';
@@ -56,7 +56,7 @@ function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
       const ids = text.ids;
       return {
         label: `${meta.model.cell} (${path.relative(process.cwd(), checkpoint.dir) || checkpoint.dir}, step ${meta.progress.step})`,
-        model: new CharRnn(meta.model, checkpoint.params),
+        model: new CharRnn(meta.model, arraysToParams(meta.model, checkpoint.params)),
         ids: Int32Array.from(splitTrainVal(ids, meta.training.valFrac).val),
         corpus: text.name,
         source: checkpoint.dir,

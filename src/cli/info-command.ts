@@ -14,12 +14,8 @@ export function makeInfoCommand(): Command {
       action(async (path: string, options: { json: boolean }) => {
         // A directory of runs (checkpoints/): what `charnn runs` shows, and how to pick one.
         if (await (await import('./runs-run.js')).listRunsInstead(path, options)) return;
-        const [{ initBackend }, { loadCheckpoint }, { disposeParams }] = await Promise.all([
-          import('../backend/index.js'), import('../checkpoint/load.js'), import('../model/params.js'),
-        ]);
-        await initBackend('cpu');
-        const { dir, meta, params } = loadCheckpoint(path);
-        disposeParams(params);
+        const { loadCheckpoint } = await import('../checkpoint/load.js');
+        const { dir, meta } = loadCheckpoint(path);
         const p = meta.progress;
         const best = p.bestValLoss;
         const info = {

@@ -16,7 +16,7 @@ import { findReport, gateReport, unitLabel, unitView } from '../inspect/report.j
 import { CharRnn } from '../model/char-rnn.js';
 import { cellFor } from '../model/cells/index.js';
 import type { SignalName } from '../model/cells/cell.js';
-import { disposeParams } from '../model/params.js';
+import { arraysToParams, disposeParams } from '../model/param-tensors.js';
 import { colorFromEnv } from '../ui/color.js';
 import { wrapWords } from '../ui/text.js';
 import { usageError } from '../util/errors.js';
@@ -82,12 +82,12 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
   }
 
   const text = await inspectedText(meta, vocab, file, o.chars, o.corpus);
-  const model = new CharRnn(config, checkpoint.params);
+  const model = new CharRnn(config, arraysToParams(config, checkpoint.params));
   let activations;
   try {
     activations = await record(model, text.ids, [...wanted]);
   } finally {
-    disposeParams(checkpoint.params);
+    disposeParams(model.params);
   }
   const rankings: PropertyRanking[] = showFind ? rankUnits(activations, text.chars, findSignals, o.top) : [];
   const stats: GateStats[] = showGates ? gateStatistics(activations) : [];

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { escapeControls } from '../util/escape.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { normalizeText } from '../data/corpus.js';
-import { disposeParams, paramsToArrays } from '../model/params.js';
 import { Sampler } from '../sample/sampler.js';
 import { createStepModel } from '../engine/select.js';
 import { startEngine, type EngineFlags } from './engine-options.js';
@@ -40,8 +39,7 @@ export async function runSample(checkpointPath: string, options: SampleOptions):
   const started = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const { meta, vocab } = checkpoint;
-  const sampler = new Sampler(createStepModel(started.engine, meta.model, paramsToArrays(checkpoint.params), { ...started, workers: 1 }));
-  disposeParams(checkpoint.params);
+  const sampler = new Sampler(await createStepModel(started.engine, meta.model, checkpoint.params, { ...started, workers: 1 }));
   const session = new SamplingSession(sampler, vocab, { normalize: (text) => normalizeText(text, meta.normalization) });
   const runDir = path.basename(path.dirname(checkpoint.dir));
   const best = meta.progress.bestValLoss;

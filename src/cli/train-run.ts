@@ -22,7 +22,7 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
     await runDashboardTraining(request);
     return;
   }
-  const trainer = prepareTraining(request);
+  const trainer = await prepareTraining(request);
   const report = mode === 'json' ? createJsonReporter(writeOutLine) : createPlainReporter(writeErr);
   let failure: TrainEvent | null = null;
   trainer.subscribe((event) => {

@@ -228,7 +228,7 @@ export class Comparison {
         ...DEFAULT_MODEL_CONFIG, cell: runs[index]!.cell, hidden: runs[index]!.hidden, layers: r.layers, embedding: r.embedding, dropout: r.dropout,
       };
       const outDir = path.join(r.outDir, model.cell);
-      const trainer = prepareTraining({
+      const trainer = await prepareTraining({
         corpusPath: r.corpusPath, normalization: r.normalization, model, training: this.training, outDir, resume: null, backend: r.backend,
       });
       const collector = new RowCollector(runs[index]!, r.layers, path.resolve(outDir), this.training.batchSize * this.training.seqLen);

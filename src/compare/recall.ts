@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { makeRecallTask, type RecallTask } from '../data/recall-task.js';
 import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import { parameterCount, type CellType } from '../model/config.js';
-import { arraysToParams, disposeParams, initParams, paramsToArrays } from '../model/params.js';
+import { arraysToParams, disposeParams, initParams, paramsToArrays } from '../model/param-tensors.js';
 import { Adam, clipScale, globalNorm } from '../train/optimizer.js';
 import { Rng } from '../util/rng.js';
 

@@ -9,7 +9,6 @@ import type { Engine, EngineChoice, EngineName, StepModel } from './engine.js';
 import type { ParamArrays } from '../model/params.js';
 import { OrtEngine } from './ort/engine.js';
 import { defaultThreads, loadRuntime, runtimeAvailable } from './ort/runtime.js';
-import { TfjsEngine } from './tfjs/engine.js';
 
 export function resolveEngine(choice: EngineChoice): EngineName {
   if (choice === 'tfjs') return 'tfjs';
@@ -34,14 +33,16 @@ export interface EngineOptions {
   threads: number;
 }
 
-export function createEngine(name: EngineName, config: ModelConfig, options: EngineOptions): Engine {
+/** The engine; TF.js is loaded only when it is the one chosen (it costs ~0.4 s of start-up). */
+export async function createEngine(name: EngineName, config: ModelConfig, options: EngineOptions): Promise<Engine> {
   if (name === 'ort') return new OrtEngine(config, options.threads > 0 ? options.threads : defaultThreads());
+  const { TfjsEngine } = await import('./tfjs/engine.js');
   return new TfjsEngine(config, options.backend, options.workers);
 }
 
 /** A step model with its own engine (freed together), for the commands that only sample or evaluate. */
-export function createStepModel(name: EngineName, config: ModelConfig, weights: ParamArrays, options: EngineOptions): StepModel {
-  const engine = createEngine(name, config, options);
+export async function createStepModel(name: EngineName, config: ModelConfig, weights: ParamArrays, options: EngineOptions): Promise<StepModel> {
+  const engine = await createEngine(name, config, options);
   const steps = engine.stepModel(weights);
   return {
     config,

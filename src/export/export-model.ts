@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { LoadedCheckpoint } from '../checkpoint/load.js';
-import { paramsToArrays } from '../model/params.js';
 import { layersModelFiles, META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/save.js';
 import { runtimeError, usageError } from '../util/errors.js';
 import { makeDirectory, replaceDirectoryAtomically, replaceFilesInDirectory } from '../checkpoint/files.js';
@@ -131,7 +130,7 @@ export async function exportCheckpoint(checkpoint: LoadedCheckpoint, target: str
   const dir = path.resolve(target);
   prepareDirectory(dir, target, options.force ?? false);
   const bundle = tfjsBrowserBundle();
-  const { modelJson, weights } = await layersModelFiles(checkpoint.meta, paramsToArrays(checkpoint.params));
+  const { modelJson, weights } = await layersModelFiles(checkpoint.meta, checkpoint.params);
   const vocab = exportVocab(checkpoint);
   const contents: [string, string | Uint8Array][] = [
     [WEIGHTS_FILE, weights],

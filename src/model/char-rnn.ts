@@ -13,7 +13,8 @@ import type { Rng } from '../util/rng.js';
 import { cellFor, zeroState, type Cell, type CellState } from './cells/index.js';
 import type { ModelConfig } from './config.js';
 import { dropoutMaskValues } from './dropout.js';
-import { layerParam, type Params } from './params.js';
+import { layerParam } from './params.js';
+import type { Params } from './param-tensors.js';
 import type { StateArrays } from './state.js';
 
 /** Per-layer recurrent state of N streams. */

@@ -1,18 +1,16 @@
 /**
- * The model's weights: names, shapes, initialisation and conversion to and
- * from the Keras layout used in checkpoints.
+ * The model's weights as plain arrays: names, shapes, initialisation and
+ * conversion to and from the Keras layout used in checkpoints (the TF.js
+ * tensors of the tfjs engine are in ./param-tensors.ts, so nothing here loads
+ * TF.js).
  *
  * Internally the LSTM gate blocks are ordered i, f, o, g (input, forget,
  * output, candidate) so one sigmoid covers the three gates in one contiguous
  * block; Keras orders them i, f, c(=g), o. GRU blocks are z, r, h in both.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
 import { gateCount, type ModelConfig } from './config.js';
 import { glorotUniform, recurrentOrthogonal, uniformArray } from './init.js';
-
-/** Name → tensor, in the canonical order of parameterSpecs(). */
-export type Params = Map<string, tf.Tensor>;
 
 /**
  * Name → values (internal layout, row-major), in the canonical order of
@@ -45,11 +43,6 @@ export function parameterSpecs(c: ModelConfig): ParamSpec[] {
   return specs;
 }
 
-/** Fresh weights (internal layout) as tensors. */
-export function initParams(c: ModelConfig, rng: Rng): Params {
-  return arraysToParams(c, initParamArrays(c, rng));
-}
-
 /** Fresh weights (internal layout). */
 export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
   const params: ParamArrays = new Map();
@@ -68,16 +61,6 @@ export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
     params.set(spec.name, values);
   }
   return params;
-}
-
-/** Copies of the tensors' values. */
-export function paramsToArrays(params: Params): ParamArrays {
-  return new Map([...params].map(([name, t]) => [name, Float32Array.from(t.dataSync() as Float32Array)]));
-}
-
-/** Tensors holding the values (copied). */
-export function arraysToParams(c: ModelConfig, arrays: ParamArrays): Params {
-  return new Map(parameterSpecs(c).map((spec) => [spec.name, tf.tensor(arrays.get(spec.name)!, spec.shape)]));
 }
 
 /** Zero-filled arrays shaped like the model's parameters. */
@@ -117,21 +100,13 @@ export function toKerasArrays(c: ModelConfig, params: ParamArrays): { spec: Para
 }
 
 /** Converts Keras-layout arrays (canonical order) into internal parameters. */
-export function fromKerasArrays(c: ModelConfig, arrays: Float32Array[]): Params {
+export function fromKerasArrays(c: ModelConfig, arrays: Float32Array[]): ParamArrays {
   const perm = gatePermutation(c);
-  const params: Params = new Map();
+  const params: ParamArrays = new Map();
   parameterSpecs(c).forEach((spec, i) => {
     const values = arrays[i]!;
-    const internal = spec.gated && perm ? permuteGateBlocks(values, spec.shape, c.hidden, perm) : values;
-    params.set(spec.name, tf.tensor(internal, spec.shape));
+    params.set(spec.name, spec.gated && perm ? permuteGateBlocks(values, spec.shape, c.hidden, perm) : values);
   });
   return params;
 }
 
-export function disposeParams(params: Params): void {
-  for (const t of params.values()) t.dispose();
-}
-
-export function cloneParams(params: Params): Params {
-  return new Map([...params].map(([k, v]) => [k, v.clone()]));
-}

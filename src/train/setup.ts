@@ -10,7 +10,7 @@ import { readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
 import { showChar, Vocabulary } from '../data/vocabulary.js';
 import { DEFAULT_MODEL_CONFIG, modelLimitProblem, type ModelConfig } from '../model/config.js';
 import { extendVocabulary } from '../model/extend-vocabulary.js';
-import { disposeParams, initParamArrays, paramsToArrays, type ParamArrays, type Params } from '../model/params.js';
+import { initParamArrays, type ParamArrays } from '../model/params.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { shellWord } from '../util/escape.js';
@@ -67,7 +67,7 @@ export function defaultOutDir(corpusName: string, cell: string): string {
  * never another run's), created, checked for writing and locked until the
  * trainer is disposed.
  */
-export function prepareTraining(request: TrainRequest): Trainer {
+export async function prepareTraining(request: TrainRequest): Promise<Trainer> {
   return request.resume
     ? prepareResume(request, request.resume)
     : request.initFrom
@@ -76,17 +76,17 @@ export function prepareTraining(request: TrainRequest): Trainer {
 }
 
 /** Builds the trainer in a claimed run directory; the claim is released with the trainer (or now, if building fails). */
-function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRunDirectory) => TrainerSetup): Trainer {
+async function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRunDirectory) => Promise<TrainerSetup>): Promise<Trainer> {
   const run = claimRunDirectory(claim);
   try {
-    return new Trainer({ ...build(run), release: run.release });
+    return new Trainer({ ...(await build(run)), release: run.release });
   } catch (error) {
     run.release();
     throw error;
   }
 }
 
-function prepareNew(request: TrainRequest): Trainer {
+function prepareNew(request: TrainRequest): Promise<Trainer> {
   const corpus = readCorpus(request.corpusPath, request.normalization);
   const vocab = corpus.vocab;
   return newRun(request, corpus, request.normalization, (training) => {
@@ -102,42 +102,38 @@ function prepareNew(request: TrainRequest): Trainer {
  * from a checkpoint's weights. Characters of the text the checkpoint lacks
  * are appended to its vocabulary; its own characters all stay.
  */
-function prepareInitFrom(request: TrainRequest, from: string): Trainer {
+function prepareInitFrom(request: TrainRequest, from: string): Promise<Trainer> {
   const source = loadCheckpoint(from);
   const meta = source.meta;
-  try {
-    for (const key of SHAPE_KEYS) {
-      const value = request.model[key];
-      if (value !== undefined && value !== meta.model[key]) {
-        throw usageError(`${FLAG_NAMES[key]} cannot change with --init-from (the checkpoint has ${key} ${meta.model[key]})`, `drop ${FLAG_NAMES[key]}, or train a new model without --init-from`);
-      }
+  for (const key of SHAPE_KEYS) {
+    const value = request.model[key];
+    if (value !== undefined && value !== meta.model[key]) {
+      throw usageError(`${FLAG_NAMES[key]} cannot change with --init-from (the checkpoint has ${key} ${meta.model[key]})`, `drop ${FLAG_NAMES[key]}, or train a new model without --init-from`);
     }
-    if (request.normalization !== 'none' && request.normalization !== meta.normalization) {
-      throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize: the text is normalised like the checkpoint\'s corpus');
-    }
-    // The checkpoint's characters keep their ids; the text's new ones are appended.
-    const corpus = readCorpus(request.corpusPath, meta.normalization, { vocab: source.vocab, unknown: 'add' });
-    const vocab = corpus.vocab;
-    const added = vocab.chars.slice(source.vocab.size);
-    return newRun(request, corpus, meta.normalization, (training) => {
-      const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
-      const tooLarge = modelLimitProblem(model);
-      if (tooLarge) throw usageError(`the fine-tuned model would be too large: ${tooLarge}`, 'fine-tune on a text with fewer new characters');
-      const shown = added.slice(0, SHOW_ADDED).map(showChar).join(' ');
-      const more = added.length > SHOW_ADDED ? ` and ${added.length - SHOW_ADDED} more` : '';
-      return {
-        model,
-        params: grownParams(meta.model, source.params, vocab.size, new Rng(training.seed)),
-        initFrom: { path: source.dir, step: meta.progress.step, corpus: meta.corpus.name, vocabSize: meta.model.vocabSize, added: [...added] },
-        notes: [
-          `fine-tuning from ${source.dir} (step ${meta.progress.step}, trained on ${meta.corpus.name}): ` +
-            (added.length === 0 ? `no new characters (vocabulary ${vocab.size})` : `added ${added.length} new character${added.length === 1 ? '' : 's'}: ${shown}${more} (vocabulary ${meta.model.vocabSize} → ${vocab.size})`),
-        ],
-      };
-    });
-  } finally {
-    disposeParams(source.params);
   }
+  if (request.normalization !== 'none' && request.normalization !== meta.normalization) {
+    throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize: the text is normalised like the checkpoint\'s corpus');
+  }
+  // The checkpoint's characters keep their ids; the text's new ones are appended.
+  const corpus = readCorpus(request.corpusPath, meta.normalization, { vocab: source.vocab, unknown: 'add' });
+  const vocab = corpus.vocab;
+  const added = vocab.chars.slice(source.vocab.size);
+  return newRun(request, corpus, meta.normalization, (training) => {
+    const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
+    const tooLarge = modelLimitProblem(model);
+    if (tooLarge) throw usageError(`the fine-tuned model would be too large: ${tooLarge}`, 'fine-tune on a text with fewer new characters');
+    const shown = added.slice(0, SHOW_ADDED).map(showChar).join(' ');
+    const more = added.length > SHOW_ADDED ? ` and ${added.length - SHOW_ADDED} more` : '';
+    return {
+      model,
+      params: extendVocabulary(meta.model, source.params, vocab.size, new Rng(training.seed)),
+      initFrom: { path: source.dir, step: meta.progress.step, corpus: meta.corpus.name, vocabSize: meta.model.vocabSize, added: [...added] },
+      notes: [
+        `fine-tuning from ${source.dir} (step ${meta.progress.step}, trained on ${meta.corpus.name}): ` +
+          (added.length === 0 ? `no new characters (vocabulary ${vocab.size})` : `added ${added.length} new character${added.length === 1 ? '' : 's'}: ${shown}${more} (vocabulary ${meta.model.vocabSize} → ${vocab.size})`),
+      ],
+    };
+  });
 }
 
 /** What distinguishes a fresh model from a fine-tuned one, decided once the training config is known. */
@@ -148,7 +144,7 @@ interface ModelStart {
   notes: string[];
 }
 
-function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalization, start: (training: TrainConfig) => ModelStart): Trainer {
+function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalization, start: (training: TrainConfig) => ModelStart): Promise<Trainer> {
   const { ids, vocab } = corpus;
   const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
   const tooMuch = trainLimitProblem(requested);
@@ -166,8 +162,8 @@ function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalizat
   };
   const { model, params, initFrom, notes } = start(training);
   const claim = { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false };
-  return inRunDirectory(claim, (run) => ({
-    engine: createEngine(request, model, training),
+  return inRunDirectory(claim, async (run) => ({
+    engine: await createEngine(request, model, training),
     corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab, normalization, trainIds: train, valIds: val, model, training, params,
     outDir: run.dir, backend: request.backend, resume: null,
@@ -175,7 +171,7 @@ function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalizat
   }));
 }
 
-function prepareResume(request: TrainRequest, from: string): Trainer {
+function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   // A run directory means its latest/: the newest state, not best/ (whose later steps would be lost).
   const checkpoint = loadCheckpoint(from, 'latest');
   const meta = checkpoint.meta;
@@ -234,16 +230,15 @@ function prepareResume(request: TrainRequest, from: string): Trainer {
     adam.v = state.v;
     adam.step = state.adamStep;
   }
-  const params = paramsToArrays(checkpoint.params);
-  disposeParams(checkpoint.params);
+  const params = checkpoint.params;
   const claim = {
     given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false,
     resumedFrom: { dir: checkpoint.dir, step: meta.progress.step },
   };
-  return inRunDirectory(claim, (run) => ({
+  return inRunDirectory(claim, async (run) => ({
     corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
-    params, engine: createEngine(request, meta.model, training),
+    params, engine: await createEngine(request, meta.model, training),
     outDir: run.dir, backend: request.backend,
     valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...layout.notes], initFrom: meta.initFrom,
     resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
@@ -267,15 +262,8 @@ function corpusChange(saved: CorpusInfo, now: Corpus): string | null {
 }
 
 
-function grownParams(config: ModelConfig, params: Params, vocabSize: number, rng: Rng): ParamArrays {
-  const grown = extendVocabulary(config, params, vocabSize, rng);
-  const arrays = paramsToArrays(grown);
-  disposeParams(grown);
-  return arrays;
-}
-
 /** The engine that runs this training's passes. */
-function createEngine(request: TrainRequest, model: ModelConfig, training: TrainConfig): Engine {
+function createEngine(request: TrainRequest, model: ModelConfig, training: TrainConfig): Promise<Engine> {
   return createEngineNamed(request.engine ?? 'tfjs', model, {
     backend: request.backend, workers: Math.min(training.workers, training.batchSize), threads: request.threads ?? 0,
   });

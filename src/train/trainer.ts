@@ -10,7 +10,7 @@ import type { Layout } from '../data/layout.js';
 import type { Normalization, TokenIds } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { parameterCount, type ModelConfig } from '../model/config.js';
-import { paramsToArrays, disposeParams, type ParamArrays } from '../model/params.js';
+import { type ParamArrays } from '../model/params.js';
 import { resetStreams, zeroState, type StateArrays } from '../model/state.js';
 import type { Engine } from '../engine/engine.js';
 import { generate } from '../sample/generate.js';
@@ -310,8 +310,7 @@ export class Trainer {
   private recover(): void {
     const loaded = loadCheckpoint(this.latestDir);
     const state = loadTrainingState(loaded)!;
-    this.weights = paramsToArrays(loaded.params);
-    disposeParams(loaded.params);
+    this.weights = loaded.params;
     this.adam.m = state.m;
     this.adam.v = state.v;
     this.adam.step = state.adamStep;

@@ -28,7 +28,7 @@ const request = workerData as TrainRequest;
 async function main(): Promise<void> {
   try {
     await initBackend(request.backend as BackendName);
-    const trainer = prepareTraining(request);
+    const trainer = await prepareTraining(request);
     trainer.subscribe((event) => port.postMessage({ kind: 'event', event } satisfies WorkerMessage));
     port.on('message', (command: TrainCommand) => trainer.send(command));
     await trainer.run();

@@ -14,7 +14,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint, loadTrainingState } from '../../src/checkpoint/load.js';
-import { disposeParams } from '../../src/model/params.js';
 import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const KILLS = 20;
@@ -113,7 +112,6 @@ describe('SIGKILL at random moments', () => {
       const checkpoint = loadCheckpoint(latest);
       const state = loadTrainingState(checkpoint);
       const step = checkpoint.meta.progress.step;
-      disposeParams(checkpoint.params);
       log.push(`kill ${kill + 1}: after ${delay} ms, ${round.steps} steps taken, reported latest ${round.reportedStep}, on disk ${step}${leftovers.length ? ` (mid-save: ${leftovers.join(', ')})` : ''}`);
       // Nothing the process reported as saved is lost, and nothing goes backwards.
       expect(step, log.join('\n')).toBeGreaterThanOrEqual(round.reportedStep);
@@ -129,7 +127,6 @@ describe('SIGKILL at random moments', () => {
     expect(final.code, final.stderr).toBe(0);
     const done = loadCheckpoint(latest);
     expect(done.meta.progress.step).toBe(lastStep + 3);
-    disposeParams(done.params);
     const entries = fs.readdirSync(run);
     expect(entries.filter((e) => e.startsWith('.charnn-tmp-') || e.endsWith('.prev')), entries.join(' ')).toEqual([]);
     // --keep 2: latest/ plus one older snapshot, and best/.

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
-import { disposeParams } from '../../src/model/params.js';
 import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
 
 /** Generous for a loaded CI machine; on a quiet one these take well under a second. */
@@ -78,7 +77,6 @@ function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], g
 
 function latestStep(out: string): number {
   const checkpoint = loadCheckpoint(path.join(out, 'latest'));
-  disposeParams(checkpoint.params);
   return checkpoint.meta.progress.step;
 }
 

@@ -9,12 +9,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
-import { layerParam, paramsToArrays } from '../../src/model/params.js';
+import { layerParam } from '../../src/model/params.js';
 import { displayWidth, stripAnsi } from '../../src/ui/text.js';
 import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
 
@@ -30,7 +29,7 @@ async function buildCopier(): Promise<string> {
   const loaded = loadCheckpoint(run);
   const { hidden: H, embedding: E } = loaded.meta.model;
   const G = 4 * H;
-  const read = (name: string) => Float32Array.from(loaded.params.get(name)!.dataSync() as Float32Array);
+  const read = (name: string) => loaded.params.get(name)!.slice();
   const embedding = read('embedding');
   const kernel = read(layerParam(0, 'kernel'));
   const recurrent = read(layerParam(0, 'recurrent'));
@@ -44,12 +43,10 @@ async function buildCopier(): Promise<string> {
     for (let d = 0; d < H; d++) recurrent[d * G + j] = 0;
   }
   for (const [name, values] of [['embedding', embedding], [layerParam(0, 'kernel'), kernel], [layerParam(0, 'recurrent'), recurrent], [layerParam(0, 'bias'), bias]] as const) {
-    const shape = loaded.params.get(name)!.shape;
-    loaded.params.get(name)!.dispose();
-    loaded.params.set(name, tf.tensor(values, shape));
+    loaded.params.set(name, values);
   }
   const out = path.join(dir, 'hand-built');
-  await saveCheckpoint(out, { meta: loaded.meta, params: paramsToArrays(loaded.params), adam: null, carried: null });
+  await saveCheckpoint(out, { meta: loaded.meta, params: loaded.params, adam: null, carried: null });
   return out;
 }
 

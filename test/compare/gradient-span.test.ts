@@ -11,7 +11,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { decayDistance, hiddenStateGradients, measureGradientSpan, rowNorms } from '../../src/compare/gradient-span.js';
 import { CharRnn, disposeState, type ModelState } from '../../src/model/char-rnn.js';
 import { CELL_TYPES } from '../../src/model/config.js';
-import { initParams } from '../../src/model/params.js';
+import { initParams } from '../../src/model/param-tensors.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { Rng } from '../../src/util/rng.js';
 

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
-import { disposeParams } from '../../src/model/params.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
 
@@ -153,7 +152,6 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     const checkpoint = loadCheckpoint(path.join(runDir, 'latest'));
     expect(checkpoint.meta.progress.step).toBeGreaterThanOrEqual(20);
     expect(checkpoint.meta.model).toMatchObject({ cell: 'lstm', layers: 1, hidden: 64 });
-    disposeParams(checkpoint.params);
   });
 
   it('charnn train: closing the terminal (SIGHUP) saves latest/ and exits 0', async () => {
@@ -172,7 +170,6 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
     const checkpoint = loadCheckpoint(path.join(out, 'latest'));
     expect(checkpoint.meta.progress.step).toBeGreaterThanOrEqual(seen!);
-    disposeParams(checkpoint.params);
   });
 
   it('charnn sample: typed text streams a continuation; Esc stops it; settings change live; a fixed seed matches generate', async () => {

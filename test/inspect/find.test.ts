@@ -13,7 +13,8 @@ import { PROPERTIES } from '../../src/inspect/properties.js';
 import { record, type Activations } from '../../src/inspect/record.js';
 import { CharRnn } from '../../src/model/char-rnn.js';
 import type { ModelConfig } from '../../src/model/config.js';
-import { disposeParams, initParams, layerParam } from '../../src/model/params.js';
+import { layerParam } from '../../src/model/params.js';
+import { disposeParams, initParams } from '../../src/model/param-tensors.js';
 import { Rng } from '../../src/util/rng.js';
 
 const TEXT = 'In 1599 the Globe opened (on Bankside) and "Julius Caesar" played; ROMEO: 2 or 3 times [at least]!\n'.repeat(6);

@@ -9,7 +9,8 @@ import { initBackend } from '../../src/backend/index.js';
 import { record, type Activations } from '../../src/inspect/record.js';
 import { CharRnn, disposeState, type ModelState } from '../../src/model/char-rnn.js';
 import type { CellType, ModelConfig } from '../../src/model/config.js';
-import { disposeParams, initParams, layerParam } from '../../src/model/params.js';
+import { layerParam } from '../../src/model/params.js';
+import { disposeParams, initParams } from '../../src/model/param-tensors.js';
 import { Rng } from '../../src/util/rng.js';
 
 const V = 7;

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { CharRnn } from '../../src/model/char-rnn.js';
 import { CELL_TYPES, parameterCount } from '../../src/model/config.js';
-import { initParams } from '../../src/model/params.js';
+import { initParams } from '../../src/model/param-tensors.js';
 import { Rng } from '../../src/util/rng.js';
 
 const N = 2, T = 3, D = 4, H = 5, V = 6;

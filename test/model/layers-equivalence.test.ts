@@ -9,7 +9,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { CharRnn } from '../../src/model/char-rnn.js';
 import { CELL_TYPES, parameterCount } from '../../src/model/config.js';
 import { toLayersModel } from '../../src/model/layers-equivalent.js';
-import { initParams, paramsToArrays } from '../../src/model/params.js';
+import { initParams, paramsToArrays } from '../../src/model/param-tensors.js';
 import { Rng } from '../../src/util/rng.js';
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { CharRnn, disposeState } from '../../src/model/char-rnn.js';
 import { CELL_TYPES } from '../../src/model/config.js';
-import { initParams } from '../../src/model/params.js';
+import { initParams } from '../../src/model/param-tensors.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { Rng } from '../../src/util/rng.js';
 

@@ -3,7 +3,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
 import { CharRnn } from '../../src/model/char-rnn.js';
 import type { CellType } from '../../src/model/config.js';
-import { disposeParams, initParams } from '../../src/model/params.js';
+import { disposeParams, initParams } from '../../src/model/param-tensors.js';
 import { DEFAULT_SAMPLING, type SamplingOptions } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';
 import { Sampler } from '../../src/sample/sampler.js';

@@ -41,7 +41,7 @@ function request(out: string, maxSteps: number, resume: string | null = null, wo
 }
 
 async function train(req: TrainRequest): Promise<number[]> {
-  const trainer = prepareTraining(req);
+  const trainer = await prepareTraining(req);
   const losses: number[] = [];
   trainer.subscribe((e) => {
     if (e.type === 'step') losses.push((e as StepEvent).loss);

@@ -21,7 +21,7 @@ async function evals(name: string, firstEvalMs: number, evalEvery: number, maxSt
     training: { batchSize: 2, seqLen: 16, maxSteps, maxEpochs: null, evalEvery, evalBatches, sampleLength: 0, seed: 1, workers: 1, firstEvalMs },
     outDir: path.join(dir, name), resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
   };
-  const trainer = prepareTraining(request);
+  const trainer = await prepareTraining(request);
   const seen: EvalEvent[] = [];
   trainer.subscribe((e) => {
     if (e.type === 'eval') seen.push(e);
@@ -57,7 +57,7 @@ describe('first evaluation', () => {
       corpusPath: corpus, normalization: 'none', model: {}, training: { maxSteps: 6, firstEvalMs: 1 },
       outDir: null, resume: path.join(dir, 'resumed', 'latest'), backend: 'wasm', engine: 'tfjs', threads: 1,
     };
-    const trainer = prepareTraining(request);
+    const trainer = await prepareTraining(request);
     const seen: EvalEvent[] = [];
     trainer.subscribe((e) => {
       if (e.type === 'eval') seen.push(e);

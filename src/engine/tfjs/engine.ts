@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { CharRnn, disposeState, stateFromTensors, stateToTensors, streamRngs, type TokenBatch } from '../../model/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
-import { arraysToParams, disposeParams, paramsToArrays, type ParamArrays } from '../../model/params.js';
+import { type ParamArrays } from '../../model/params.js';
+import { arraysToParams, disposeParams, paramsToArrays } from '../../model/param-tensors.js';
 import type { StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
 import { ParallelGradients } from '../../train/parallel/parallel-gradients.js';
