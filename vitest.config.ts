@@ -14,6 +14,7 @@ const TIMING_SENSITIVE = [
   'test/checkpoint/read-race.test.ts',
   'test/cli/output-errors.test.ts',
   'test/cli/edge-input.test.ts',
+  'test/engine/fastest-session.test.ts',
 ];
 
 export default defineConfig({
