@@ -45,6 +45,14 @@ function existing(dir: string): string | null {
   return null;
 }
 
+function statOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return null;
+  }
+}
+
 function isSymbolicLink(p: string): boolean {
   try {
     return fs.lstatSync(p).isSymbolicLink();
@@ -59,10 +67,14 @@ export type RunCheckpoint = 'best' | 'latest';
 /** Resolves what the user named to a checkpoint directory. */
 export function resolveCheckpoint(given: string, prefer: RunCheckpoint = 'best'): string {
   const dir = path.resolve(given);
-  if (!fs.existsSync(dir) && !fs.existsSync(dir + PREVIOUS_SUFFIX)) {
+  // A save renames latest/ to latest.prev, the new one in, and removes the .prev: a look that
+  // missed the first may miss the second too, and then sees the new one.
+  let stat = statOrNull(dir);
+  if (!stat && !fs.existsSync(dir + PREVIOUS_SUFFIX)) stat = statOrNull(dir);
+  if (!stat && !fs.existsSync(dir + PREVIOUS_SUFFIX)) {
     throw usageError(`checkpoint not found: ${given}`, 'pass a checkpoint or run directory written by charnn train (e.g. checkpoints/tinyshakespeare-lstm)');
   }
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+  if (stat && !stat.isDirectory()) {
     throw usageError(`${given} is a file, not a checkpoint directory`, 'pass the directory that holds charnn.json, or its run directory');
   }
   const direct = existing(dir);
@@ -127,9 +139,16 @@ const READ_ATTEMPTS = 5;
  */
 export function loadCheckpoint(given: string, prefer: RunCheckpoint = 'best'): LoadedCheckpoint {
   for (let attempt = 1; ; attempt++) {
-    const dir = resolveCheckpoint(given, prefer);
-    const before = identity(dir);
     const last = attempt === READ_ATTEMPTS;
+    let dir: string;
+    try {
+      dir = resolveCheckpoint(given, prefer);
+    } catch (error) {
+      // A file system error (not a refusal) while a save swaps the directory: look again.
+      if (last || (error as NodeJS.ErrnoException).code === undefined) throw error;
+      continue;
+    }
+    const before = identity(dir);
     try {
       const loaded = loadCheckpointOnce(dir);
       if (last || identity(dir) === before) return loaded;

@@ -91,4 +91,25 @@ describe('a reader racing the trainer', () => {
       spy.mockRestore();
     }
   });
+
+  it('latest/ renamed away while the path is resolved (its .prev not yet visible): the read looks again', () => {
+    const run = trainTiny(dir, 'rnn', ['--workers', '1']);
+    const latest = path.join(run, 'latest');
+    const realStat = fs.statSync;
+    let missing = 0;
+    const spy = vi.spyOn(fs, 'statSync').mockImplementation(((file: fs.PathLike, ...rest: unknown[]) => {
+      if (missing === 0 && String(file) === latest) {
+        missing++;
+        throw Object.assign(new Error(`ENOENT: no such file or directory, stat '${latest}'`), { code: 'ENOENT' });
+      }
+      return (realStat as (...a: unknown[]) => fs.Stats)(file, ...rest);
+    }) as typeof fs.statSync);
+    try {
+      const read = loadCheckpoint(latest);
+      expect(missing).toBe(1);
+      expect(read.meta.progress.step).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
