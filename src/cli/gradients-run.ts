@@ -10,7 +10,7 @@ import { loadCheckpoint } from '../checkpoint/load.js';
 import { measureGradientSpan, type GradientSpan } from '../compare/gradient-span.js';
 import { splitTrainVal } from '../data/batches.js';
 import { fitLayout, MIN_WINDOW } from '../data/layout.js';
-import { readCorpus, type Normalization } from '../data/corpus.js';
+import { readCorpus, type Normalization, type TokenIds } from '../data/corpus.js';
 import { CharRnn } from '../model/char-rnn.js';
 import { parameterCount, type CellType, type ModelConfig } from '../model/config.js';
 import { arraysToParams, disposeParams, initParams } from '../model/param-tensors.js';
@@ -42,10 +42,17 @@ export interface GradientsOptions {
 interface Subject {
   label: string;
   model: CharRnn;
-  ids: Int32Array;
+  /** The validation split's ids, as the corpus was read (Uint16Array or Int32Array). */
+  ids: TokenIds;
   corpus: string;
   source: string;
 }
+
+/**
+ * The validation split in the ids' own array type. A copy, not a view: a view
+ * would keep the whole corpus in memory while only its last tenth is read.
+ */
+const validationIds = (ids: TokenIds, valFrac: number): TokenIds => splitTrainVal(ids, valFrac).val.slice();
 
 function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
   if (o.checkpoint) {
@@ -57,7 +64,7 @@ function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
       return {
         label: `${meta.model.cell} (${path.relative(process.cwd(), checkpoint.dir) || checkpoint.dir}, step ${meta.progress.step})`,
         model: new CharRnn(meta.model, arraysToParams(meta.model, checkpoint.params)),
-        ids: Int32Array.from(splitTrainVal(ids, meta.training.valFrac).val),
+        ids: validationIds(ids, meta.training.valFrac),
         corpus: text.name,
         source: checkpoint.dir,
       };
@@ -65,7 +72,7 @@ function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
   }
   const text = readCorpus(corpus ?? bundledCorpus(), o.normalize);
   const vocab = text.vocab;
-  const ids = Int32Array.from(splitTrainVal(text.ids, 0.1).val);
+  const ids = validationIds(text.ids, 0.1);
   return o.cells.map((cell) => {
     const config: ModelConfig = { cell, vocabSize: vocab.size, embedding: o.embedding, hidden: o.hidden, layers: o.layers, dropout: 0 };
     return { label: `${cell} (fresh, seed ${o.seed})`, model: new CharRnn(config, initParams(config, new Rng(o.seed))), ids, corpus: text.name, source: 'fresh' };

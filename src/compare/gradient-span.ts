@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sliceRows } from '../backend/fast-ops.js';
 import { BatchStream } from '../data/batches.js';
+import type { TokenIds } from '../data/id-builder.js';
 import { disposeState, flattenState, unflattenState, type CharRnn, type ModelState } from '../model/char-rnn.js';
 import { layerParam } from '../model/params.js';
 import type { CellType } from '../model/config.js';
@@ -144,7 +145,7 @@ export function decayDistance(norms: readonly number[], threshold = DEFAULT_THRE
  * Measures the gradient-norm curve of a model on encoded text (the windows
  * are cut from the start of `ids`, as the batches of training are).
  */
-export async function measureGradientSpan(model: CharRnn, ids: Int32Array, options: GradientSpanOptions): Promise<GradientSpan> {
+export async function measureGradientSpan(model: CharRnn, ids: TokenIds, options: GradientSpanOptions): Promise<GradientSpan> {
   const { span, batchSize } = options;
   if (!Number.isSafeInteger(span) || span < 1) throw usageError(`--span must be a whole number ≥ 1, got ${span}`);
   const stream = new BatchStream(ids, batchSize, span + 1, 'corpus');
