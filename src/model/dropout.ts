@@ -15,11 +15,8 @@ export function dropoutMaskValues(rngs: readonly Rng[], steps: number, cols: num
   const n = rngs.length;
   const values = new Float32Array(steps * n * cols);
   for (let t = 0; t < steps; t++) {
-    for (let s = 0; s < n; s++) {
-      const rng = rngs[s]!;
-      const row = (t * n + s) * cols;
-      for (let c = 0; c < cols; c++) values[row + c] = rng.next() < keep ? 1 / keep : 0;
-    }
+    // Kept where rng.next() < keep, one draw per value.
+    for (let s = 0; s < n; s++) rngs[s]!.fillBernoulli(values, (t * n + s) * cols, cols, keep, 1 / keep);
   }
   return values;
 }
