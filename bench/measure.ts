@@ -8,6 +8,9 @@ import { gateCount, type ModelConfig } from '../src/model/config.js';
 import { initParamArrays } from '../src/model/params.js';
 import { zeroState } from '../src/model/state.js';
 import { Sampler } from '../src/sample/sampler.js';
+import { generate } from '../src/sample/generate.js';
+import { DEFAULT_SAMPLING } from '../src/sample/distribution.js';
+import { Vocabulary } from '../src/data/vocabulary.js';
 import type { Engine } from '../src/engine/engine.js';
 import { GraphBuilder } from '../src/engine/onnx/graph.js';
 import { floatTensor, OrtSession } from '../src/engine/ort/runtime.js';
@@ -77,17 +80,21 @@ export function ortMatMulRate(threads: number): number {
   return (2 * 2048 * 320 * 1024) / (median(times) / 1000) / 1e9;
 }
 
-/** Generation throughput (chars/s) for `streams` streams sampled together. */
-export function sampling(engine: Engine, c: ModelConfig, streams: number, steps: number): number {
+/**
+ * Generation throughput (chars/s) for `streams` streams sampled together, as
+ * `charnn generate` makes them: model steps and the draws (temperature 0.8,
+ * one seeded generator per stream), after a warm-up of 200 characters.
+ */
+export async function sampling(engine: Engine, c: ModelConfig, streams: number, length: number): Promise<number> {
   const sampler = new Sampler(engine.stepModel(initParamArrays(c, new Rng(1))));
-  let state = sampler.zeroState(streams);
-  const ids = new Int32Array(streams);
-  for (let i = 0; i < 20; i++) ({ state } = sampler.step(state, ids));
+  const vocab = new Vocabulary(Array.from({ length: c.vocabSize }, (_, i) => String.fromCharCode(i === 0 ? 10 : 31 + i)));
+  const requests = (seed: number) => Array.from({ length: streams }, (_, i) => ({ prime: '', rng: new Rng(seed + i), sampling: DEFAULT_SAMPLING }));
+  await generate(sampler, vocab, requests(1), { length: 200, maxLength: 200, stop: [] });
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) ({ state } = sampler.step(state, ids));
+  await generate(sampler, vocab, requests(1000), { length, maxLength: length, stop: [] });
   const seconds = (performance.now() - t0) / 1000;
   sampler.dispose();
-  return (steps * streams) / seconds;
+  return (length * streams) / seconds;
 }
 
 /** A Python with torch (`python3`, else Debian's `/usr/bin/python3`), or null. */
