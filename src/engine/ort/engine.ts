@@ -13,8 +13,8 @@ import { parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { packedView, statePartNames, stateViews, type StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
 import type { Engine, GradientResult, LossSumResult, StepModel, WindowLoss } from '../engine.js';
-import { buildGraph, graphParams, names, type GraphKind } from './model-graph.js';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
+import { buildGraph, graphParams, names, type GraphKind } from './model-graph.js';
 import { FastestSession } from './fastest-session.js';
 import { Float32Slab } from './slab.js';
 import { floatTensor, intTensor, loadRuntime, OrtSession, type Feeds } from './runtime.js';
@@ -24,6 +24,8 @@ export class OrtEngine implements Engine {
   readonly label: string;
   private readonly sessions = new Map<string, OrtSession>();
   private readonly shapes: Map<string, number[]>;
+  /** Parts of a state (layers × h, c): the state tensor is [statePartCount · N, H]. */
+  readonly statePartCount: number;
 
   /**
    * @param threads onnxruntime's intra-op pool size (the graphs with fixed
@@ -37,6 +39,7 @@ export class OrtEngine implements Engine {
     loadRuntime();
     this.label = `ort, ${threads} thread${threads === 1 ? '' : 's'}`;
     this.shapes = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
+    this.statePartCount = config.layers * statePartNames(config.cell).length;
   }
 
   /** The compiled graph of this kind and shape (built on first use). */
@@ -61,10 +64,6 @@ export class OrtEngine implements Engine {
     return floatTensor(packedView(state), [this.statePartCount * state.streams, this.config.hidden]);
   }
 
-  /** Parts per state (layers × h, c). */
-  get statePartCount(): number {
-    return this.config.layers * statePartNames(this.config.cell).length;
-  }
 
   /** A state over a graph's final-state output (views, no copy). */
   finals(values: Float32Array, streams: number): StateArrays {
