@@ -17,14 +17,17 @@ export interface SamplingOptions {
 /** The one default for generate, sample, the dashboard's samples and the export page: T = 0.8, no truncation. */
 export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 0.8, topK: 0, topP: 1 };
 
-/** log softmax of logits[offset … offset+size) into a new Float64Array. */
-export function logSoftmax(logits: ArrayLike<number>, offset = 0, size = logits.length - offset): Float64Array {
+/**
+ * log softmax of logits[offset … offset+size), into `out` (a new
+ * Float64Array unless given: a sampling loop passes the same one for every
+ * character).
+ */
+export function logSoftmax(logits: ArrayLike<number>, offset = 0, size = logits.length - offset, out = new Float64Array(size)): Float64Array {
   let max = -Infinity;
   for (let i = 0; i < size; i++) max = Math.max(max, logits[offset + i]!);
   let sum = 0;
   for (let i = 0; i < size; i++) sum += Math.exp(logits[offset + i]! - max);
   const logZ = max + Math.log(sum);
-  const out = new Float64Array(size);
   for (let i = 0; i < size; i++) out[i] = logits[offset + i]! - logZ;
   return out;
 }
@@ -51,12 +54,14 @@ export function crossEntropySum(logits: ArrayLike<number>, targets: ArrayLike<nu
 
 /**
  * The distribution actually sampled from, after temperature and truncation.
- * Returns probabilities that sum to 1 (zeros for excluded characters).
+ * Returns probabilities that sum to 1 (zeros for excluded characters), in
+ * `out` when given and there is no truncation.
  */
-export function samplingDistribution(logProbs: Float64Array, options: SamplingOptions): Float64Array {
+export function samplingDistribution(logProbs: Float64Array, options: SamplingOptions, out?: Float64Array): Float64Array {
   const size = logProbs.length;
-  const probs = new Float64Array(size);
+  const probs = out ?? new Float64Array(size);
   if (options.temperature <= 0) {
+    probs.fill(0);
     let best = 0;
     for (let i = 1; i < size; i++) if (logProbs[i]! > logProbs[best]!) best = i;
     probs[best] = 1;

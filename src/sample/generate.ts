@@ -76,12 +76,15 @@ export async function generate(
   let { state, logits } = primeAll(sampler, vocab, requests);
   const current = new Int32Array(requests.length);
   const yieldEvery = settings.yieldEvery ?? 16;
+  // Scratch rows, reused for every draw (a new array per character costs more than the draw).
+  const logProbs = new Float64Array(vocabSize);
+  const probs = new Float64Array(vocabSize);
   for (let step = 0; step < limit; step++) {
     for (let i = 0; i < requests.length; i++) {
       if (done[i]) continue;
       const request = requests[i]!;
-      const logProbs = logSoftmax(logits, i * vocabSize, vocabSize);
-      const id = drawIndex(samplingDistribution(logProbs, request.sampling), request.rng);
+      logSoftmax(logits, i * vocabSize, vocabSize, logProbs);
+      const id = drawIndex(samplingDistribution(logProbs, request.sampling, probs), request.rng);
       current[i] = id;
       const char = vocab.chars[id]!;
       const result = results[i]!;
