@@ -12,13 +12,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint, loadTrainingState } from '../../src/checkpoint/load.js';
 import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const KILLS = 20;
 /** Kill moments are drawn uniformly from [0, MAX_DELAY_MS) after the process reports it is training. */
-const MAX_DELAY_MS = 1500;
+const MAX_DELAY_MS = 700;
 
 /** mulberry32: a small seeded generator, so the kill schedule is reproducible. */
 function seeded(seed: number): () => number {
@@ -84,7 +83,6 @@ let dir: string;
 let corpus: string;
 
 beforeAll(async () => {
-  await initBackend('cpu');
   dir = tempDir('charnn-crash-');
   corpus = smallCorpus(dir, 12_000);
 });

@@ -8,7 +8,6 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
@@ -27,7 +26,6 @@ let dir: string;
 let corpus: string;
 
 beforeAll(async () => {
-  await initBackend('cpu');
   dir = tempDir('charnn-diverge-');
   corpus = smallCorpus(dir, 12_000);
 });

@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
 
@@ -20,7 +19,6 @@ let dir: string;
 let corpus: string;
 
 beforeAll(async () => {
-  await initBackend('cpu');
   dir = tempDir('charnn-signals-');
   corpus = smallCorpus(dir, 12_000);
 });

@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { displayWidth } from '../../src/ui/text.js';
 import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
@@ -98,7 +97,6 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
   beforeAll(async () => {
     dir = tempDir('charnn-tmux-');
     runDir = path.join(dir, 'run');
-    await initBackend('wasm');
   });
 
   afterAll(() => {
