@@ -1,4 +1,19 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
-
+// Written for any Node.js: an older one gets one line instead of a syntax error deep in a dependency.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) {
+  process.stderr.write(`charnn: needs Node.js 20 or newer, this is ${process.version} (install a current Node.js, e.g. from nodejs.org or with nvm)\n`);
+  process.exit(1);
+}
+let main;
+try {
+  ({ main } = await import('../dist/src/cli/main.js'));
+} catch (error) {
+  if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('/dist/src/cli/main.js')) {
+    const root = new URL('..', import.meta.url).pathname;
+    process.stderr.write(`charnn: not built yet (dist/ is missing) (run npm install, or npm run build, in ${root})\n`);
+    process.exit(1);
+  }
+  throw error;
+}
 await main(process.argv);
