@@ -52,6 +52,9 @@ interface TrainingRow {
   charnn: number;
   tfjs: number | null;
   torch: number | null;
+  /** PyTorch's faster of 1 and all threads. */
+  torchBest: number | null;
+  /** charnn (all threads, the default) over torchBest. */
   ratio: number | null;
   gflops: number;
   /** One thread each (the comparison a busy machine leaves fair). */
@@ -84,7 +87,10 @@ for (const [name, config, withTfjs] of configs) {
   const charnn1 = await engineTraining(single, config, BATCH, SEQ, timed);
   await single.dispose();
   const torch1 = torchAt(1);
-  training.push({ name, charnn, tfjs, torch, ratio: torch ? charnn / torch : null, gflops: (charnn * flopsPerChar(config)) / 1e9, charnn1, torch1 });
+  // PyTorch's 2-thread pool can be slower than one thread here (its OpenMP pool beside
+  // OpenBLAS's threads): charnn is held against PyTorch's faster setting, not its default.
+  const torchBest = torch !== null && torch1 !== null ? Math.max(torch, torch1) : null;
+  training.push({ name, charnn, tfjs, torch, torchBest, ratio: torchBest ? charnn / torchBest : null, gflops: (charnn * flopsPerChar(config)) / 1e9, charnn1, torch1 });
   log(`${name}: charnn ${charnn.toFixed(0)} chars/s${tfjs ? `, tfjs engine ${tfjs.toFixed(0)}` : ''}${torch ? `, PyTorch ${torch.toFixed(0)} (${(charnn / torch).toFixed(2)}×)` : ''}` +
     `; 1 thread each: charnn ${charnn1.toFixed(0)}${torch1 ? `, PyTorch ${torch1.toFixed(0)} (${(charnn1 / torch1).toFixed(2)}×)` : ''}`);
 }
@@ -156,8 +162,8 @@ for (const r of training) {
     continue;
   }
   const why = r.ratio >= 1.5 ? '' : r.ratio >= 1 ? ' (above the 1.0× floor)' : ' (below the 1.0× floor)';
-  targets.push([`${r.name} training ≥ 1.5× PyTorch`, r.ratio >= 1.5,
-    `${r.ratio.toFixed(2)}× (${r.charnn.toFixed(0)} vs ${r.torch!.toFixed(0)} chars/s)${why}; 1 thread each ${(r.charnn1 / r.torch1).toFixed(2)}×`]);
+  targets.push([`${r.name} training ≥ 1.5× PyTorch at its faster thread count`, r.ratio >= 1.5,
+    `${r.ratio.toFixed(2)}× (${r.charnn.toFixed(0)} vs ${r.torchBest!.toFixed(0)} chars/s)${why}; ${cores} threads each ${(r.charnn / r.torch!).toFixed(2)}×, 1 thread each ${(r.charnn1 / r.torch1).toFixed(2)}×`]);
 }
 targets.push([
   `--threads ${cores} over --threads 1 ≥ 90% of the matMul's ${cores}-thread/1-thread ratio`, scaling >= 0.9 * hardware,
@@ -191,9 +197,10 @@ if (json) {
     `charnn: the ort engine on ${cores} threads; tfjs: the TF.js engine on wasm; PyTorch ${torchVersion ?? '(not available)'} on ${cores} threads`,
     '',
     `${''.padEnd(12)}${pad(`${cores} threads (the defaults)`, 44)}   ${'1 thread each'}`,
-    `${'model'.padEnd(12)}${pad('charnn c/s', 12)}${pad('tfjs c/s', 10)}${pad('PyTorch c/s', 13)}${pad('ratio', 8)}${pad('GFLOP/s', 9)}${pad('charnn', 9)}${pad('PyTorch', 9)}${pad('ratio', 8)}`,
-    ...training.map((r) => `${r.name.padEnd(12)}${pad(num(r.charnn), 12)}${pad(num(r.tfjs), 10)}${pad(num(r.torch), 13)}${pad(r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`, 8)}${pad(r.gflops.toFixed(1), 9)}` +
-      `${pad(num(r.charnn1), 9)}${pad(num(r.torch1), 9)}${pad(r.torch1 === null ? '–' : `${(r.charnn1 / r.torch1).toFixed(2)}×`, 8)}`),
+    `${'model'.padEnd(12)}${pad('charnn c/s', 12)}${pad('tfjs c/s', 10)}${pad('PyTorch c/s', 13)}${pad('ratio', 8)}${pad('GFLOP/s', 9)}${pad('charnn', 9)}${pad('PyTorch', 9)}${pad('ratio', 8)}${pad('vs best', 9)}`,
+    ...training.map((r) => `${r.name.padEnd(12)}${pad(num(r.charnn), 12)}${pad(num(r.tfjs), 10)}${pad(num(r.torch), 13)}${pad(r.torch === null ? '–' : `${(r.charnn / r.torch).toFixed(2)}×`, 8)}${pad(r.gflops.toFixed(1), 9)}` +
+      `${pad(num(r.charnn1), 9)}${pad(num(r.torch1), 9)}${pad(r.torch1 === null ? '–' : `${(r.charnn1 / r.torch1).toFixed(2)}×`, 8)}${pad(r.ratio === null ? '–' : `${r.ratio.toFixed(2)}×`, 9)}`),
+    `vs best: charnn on ${cores} threads (its default) over PyTorch's faster of 1 and ${cores} threads; the targets use it`,
     '',
     `matMul 2048×320·320×1024, onnxruntime: ${matmul1.toFixed(0)} GFLOP/s on 1 thread, ${matmulN.toFixed(0)} on ${cores} (${hardware.toFixed(2)}×)${torchMatmul ? `; PyTorch ${torchMatmul[0]!.toFixed(0)} / ${torchMatmul[1]!.toFixed(0)}` : ''}`,
     `lstm 1×256 training: ${oneThread.toFixed(0)} chars/s on 1 thread, ${allThreads.toFixed(0)} on ${cores} (${scaling.toFixed(2)}×)${torchOne ? `; PyTorch on 1 thread ${torchOne.toFixed(0)} (charnn ${(oneThread / torchOne).toFixed(2)}×)` : ''}`,
