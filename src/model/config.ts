@@ -18,13 +18,15 @@ export interface ModelConfig {
  * engine (docs/engine.md, "Quality per time"): a 2×256 LSTM without dropout
  * overfits Tiny Shakespeare within minutes, so the default is wider and
  * regularised, and the learning rate follows a cosine over the run's limit.
+ * In 20 minutes on 2 cores, 2×512 with dropout 0.25 reached 1.482 nats where
+ * 2×384 with dropout 0.2 reached 1.507.
  */
 export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'vocabSize'> = {
   cell: 'lstm',
   embedding: 64,
-  hidden: 384,
+  hidden: 512,
   layers: 2,
-  dropout: 0.2,
+  dropout: 0.25,
 };
 
 /**
