@@ -26,6 +26,7 @@ const root = path.join(here, '..', '..');
 const bin = path.join(root, 'bin', 'charnn.js');
 const corpus = path.join(root, 'corpora', 'tinyshakespeare.txt');
 const out = option('--out') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-zero-state-'));
+fs.mkdirSync(out, { recursive: true });
 const run = path.join(out, 'run');
 const atFirstEval = path.join(out, 'at-step-200');
 const loadBefore = os.loadavg()[0]!;
