@@ -85,7 +85,7 @@ export function makeTrainCommand(): Command {
     .option('--val-frac <x>', 'fraction of the corpus (its end) held out for validation', openFraction, d.valFrac)
     .option('--lr <x>', 'Adam learning rate', positiveNumber, d.lr)
     .addOption(new Option('--schedule <kind>', 'learning rate: cosine (warm-up, then down to --lr-final × --lr over the run\'s limit) or step (--lr-decay)').choices(['cosine', 'step']).default(d.schedule))
-    .option('--warmup <steps>', 'cosine: steps of linear warm-up', nonNegativeInt, d.warmupSteps)
+    .option('--warmup <steps>', 'cosine: steps of linear warm-up (at most a tenth of the run)', nonNegativeInt, d.warmupSteps)
     .option('--lr-final <x>', 'cosine: the learning rate at the end, as a fraction of --lr', fraction, d.lrFinal)
     .option('--lr-decay <x>', 'step: multiply the learning rate by this every --lr-decay-every steps', positiveNumber, d.lrDecay)
     .option('--lr-decay-every <n>', 'step: steps between learning-rate decays', positiveInt, d.lrDecayEvery)

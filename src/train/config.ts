@@ -6,7 +6,7 @@ export interface TrainConfig {
   /** Peak learning rate. */
   lr: number;
   /**
-   * cosine: linear warm-up over warmupSteps, then a cosine from lr down to
+   * cosine: linear warm-up over warmupSteps (at most a tenth of scheduleSteps), then a cosine from lr down to
    * lr·lrFinal at scheduleSteps (held there after); step: lr·lrDecay every
    * lrDecayEvery steps (char-rnn's schedule).
    */
@@ -120,14 +120,23 @@ export function trainLimitProblem(c: Pick<TrainConfig, 'batchSize' | 'seqLen' | 
 
 export type ScheduleConfig = Pick<TrainConfig, 'lr' | 'schedule' | 'warmupSteps' | 'lrFinal' | 'scheduleSteps' | 'lrDecay' | 'lrDecayEvery'>;
 
+/**
+ * Steps of warm-up: warmupSteps, but at most a tenth of the schedule, so a short
+ * run (a fine-tune of a few minutes, --max-steps 50) is not all warm-up.
+ */
+export function warmupLength(c: Pick<ScheduleConfig, 'warmupSteps' | 'scheduleSteps'>): number {
+  return c.scheduleSteps === null ? c.warmupSteps : Math.min(c.warmupSteps, Math.floor(c.scheduleSteps / 10));
+}
+
 /** Learning rate for the update at `step` (0-based). */
 export function learningRateAt(c: ScheduleConfig, step: number, recoveryFactor = 1): number {
   if (c.schedule === 'step') {
     const decays = c.lrDecay === 1 ? 0 : Math.floor(step / c.lrDecayEvery);
     return c.lr * c.lrDecay ** decays * recoveryFactor;
   }
-  if (step < c.warmupSteps) return (c.lr * (step + 1) / c.warmupSteps) * recoveryFactor;
-  if (c.scheduleSteps === null || c.scheduleSteps <= c.warmupSteps) return c.lr * recoveryFactor;
-  const progress = Math.min(1, (step - c.warmupSteps) / (c.scheduleSteps - c.warmupSteps));
+  const warmup = warmupLength(c);
+  if (step < warmup) return (c.lr * (step + 1) / warmup) * recoveryFactor;
+  if (c.scheduleSteps === null || c.scheduleSteps <= warmup) return c.lr * recoveryFactor;
+  const progress = Math.min(1, (step - warmup) / (c.scheduleSteps - warmup));
   return c.lr * (c.lrFinal + (1 - c.lrFinal) * 0.5 * (1 + Math.cos(Math.PI * progress))) * recoveryFactor;
 }

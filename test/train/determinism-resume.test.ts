@@ -30,7 +30,9 @@ function request(out: string, maxSteps: number, resume: string | null = null, wo
     model: resume ? {} : { cell: 'lstm', layers: 2, hidden: 24, embedding: 8, dropout: 0.2 },
     training: {
       batchSize: 4, seqLen: 16, maxSteps, evalEvery: 6, evalBatches: 2, sampleLength: 0, seed: 3, workers,
-      ...(resume ? {} : { maxEpochs: null, stateResets }),
+      // A schedule that depends on the step alone: the first half's run (limit N) and the straight
+      // run (limit 2N) would otherwise plan cosines of different lengths.
+      ...(resume ? {} : { maxEpochs: null, stateResets, schedule: 'step' as const }),
     },
     outDir: out,
     resume,

@@ -17,6 +17,17 @@ describe('the learning-rate schedule', () => {
     expect(learningRateAt(c, 60, 0.5)).toBeCloseTo(1e-2 * 0.55 * 0.5);
   });
 
+  it('warms up over at most a tenth of a short run, which then decays like a long one', () => {
+    const c = config({ lr: 1, warmupSteps: 100, lrFinal: 0.1, scheduleSteps: 50 });
+    // Warm-up over 5 steps, the cosine over the 45 after.
+    expect(learningRateAt(c, 0)).toBeCloseTo(0.2, 9);
+    expect(learningRateAt(c, 4)).toBeCloseTo(1, 9);
+    expect(learningRateAt(c, 27)).toBeCloseTo(0.1 + 0.45 * (1 + Math.cos((Math.PI * 22) / 45)), 9);
+    expect(learningRateAt(c, 50)).toBeCloseTo(0.1, 9);
+    // A long run keeps the warm-up it was given.
+    expect(learningRateAt(config({ lr: 1, warmupSteps: 100, scheduleSteps: 5000 }), 49)).toBeCloseTo(0.5, 9);
+  });
+
   it('stays at its peak after warm-up while the length is undecided', () => {
     expect(learningRateAt(config({ lr: 1e-2, warmupSteps: 10, scheduleSteps: null }), 1000)).toBe(1e-2);
   });
