@@ -12,13 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { optionValue } from './args.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
+const arg = (name: string): string | undefined => optionValue(process.argv, name);
 const mb = Number(arg('--mb') ?? 620);
 const keep = process.argv.includes('--keep');
 const MB = 2 ** 20;

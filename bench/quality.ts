@@ -11,15 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { optionValue } from './args.js';
 
 const args = process.argv.slice(2);
 const dashes = args.indexOf('--');
 const own = dashes >= 0 ? args.slice(0, dashes) : args;
 const extra = dashes >= 0 ? args.slice(dashes + 1) : [];
-const option = (name: string): string | undefined => {
-  const i = own.indexOf(name);
-  return i >= 0 ? own[i + 1] : undefined;
-};
+const option = (name: string): string | undefined => optionValue(own, name);
 const minutes = Number(option('--minutes') ?? 20);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');

@@ -14,12 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { optionValue } from './args.js';
 
 const args = process.argv.slice(2);
-const option = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const option = (name: string): string | undefined => optionValue(args, name);
 const minutes = Number(option('--minutes') ?? 5);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');

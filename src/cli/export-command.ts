@@ -13,11 +13,8 @@ export function makeExportCommand(): Command {
     .option('--debug', 'show stack traces of internal errors')
     .action(
       action(async (checkpointPath: string, dir: string, options: { force: boolean }) => {
-        const [{ initBackend }, { loadCheckpoint }, { exportCheckpoint }] = await Promise.all([
-          import('../backend/index.js'), import('../checkpoint/load.js'), import('../export/export-model.js'),
-        ]);
-        // Nothing is computed: the plain JS backend loads fastest.
-        await initBackend('cpu');
+        // TF.js (its plain JS backend: nothing is computed) is loaded by the export's model files.
+        const [{ loadCheckpoint }, { exportCheckpoint }] = await Promise.all([import('../checkpoint/load.js'), import('../export/export-model.js')]);
         const checkpoint = loadCheckpoint(checkpointPath);
         const result = await exportCheckpoint(checkpoint, dir, { force: options.force });
         const width = Math.max(...result.files.map((f) => f.name.length));

@@ -6,9 +6,9 @@ export interface TrainConfig {
   /** Peak learning rate. */
   lr: number;
   /**
-   * cosine: linear warm-up over warmupSteps (at most a tenth of scheduleSteps), then a cosine from lr down to
-   * lr·lrFinal at scheduleSteps (held there after); step: lr·lrDecay every
-   * lrDecayEvery steps (char-rnn's schedule).
+   * cosine: linear warm-up over warmupSteps (at most a tenth of scheduleSteps),
+   * then a cosine from lr down to lr·lrFinal at scheduleSteps (held there
+   * after); step: lr·lrDecay every lrDecayEvery steps (char-rnn's schedule).
    */
   schedule: 'cosine' | 'step';
   warmupSteps: number;

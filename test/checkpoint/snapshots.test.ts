@@ -3,7 +3,6 @@
  * the states an interrupted save can leave behind, and the rule that a
  * checkpoint with NaN weights is never written.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { replaceDirectoryAtomically, removeStaleTemporaries } from '../../src/ch
 import { loadCheckpoint, loadTrainingState, resolveCheckpoint, runDirectoryOf } from '../../src/checkpoint/load.js';
 import { NonFiniteCheckpointError, saveCheckpoint } from '../../src/checkpoint/save.js';
 import { listSnapshots, pruneSnapshots } from '../../src/checkpoint/snapshots.js';
-import { runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { hashTree, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const TINY = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16', '--eval-batches', '1',
   '--sample-length', '0', '--backend', 'wasm', '--workers', '1', '--no-ui'];
@@ -22,15 +21,6 @@ let corpus: string;
 /** A run trained with --keep 3 for 12 steps, evaluating every 2. */
 let run: string;
 
-function hashTree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
-    const full = path.join(e.parentPath, e.name);
-    out[path.relative(root, full)] = crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-  }
-  return out;
-}
 
 function stepOf(checkpoint: string): number {
   const loaded = loadCheckpoint(checkpoint);

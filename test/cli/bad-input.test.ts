@@ -5,11 +5,10 @@
  * nothing already on disk changed.
  */
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny, type CliResult } from '../helpers/cli.js';
+import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, trainTiny, type CliResult } from '../helpers/cli.js';
 
 let dir: string;
 let corpus: string;
@@ -59,19 +58,6 @@ function expectUsage(r: CliResult, problem: RegExp, suggestion?: string): void {
   expect(parts![3]).toBe(suggestion);
 }
 
-/** Every file below `root` (relative path → sha256), to prove nothing changed. */
-function hashTree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) walk(full);
-      else out[path.relative(root, full)] = crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** A private copy of the fixture's latest/ checkpoint, changed by `damage`. */
 function checkpointCopy(name: string, damage: (ckpt: string) => void): string {

@@ -7,11 +7,10 @@
  * temporaries, and a resume on a changed corpus is refused. Real binary.
  */
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, smallCorpus, tempDir, type CliResult } from '../helpers/cli.js';
+import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, type CliResult } from '../helpers/cli.js';
 
 const TINY = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16', '--eval-batches', '1',
   '--sample-length', '0', '--workers', '1', '--no-ui'];
@@ -19,15 +18,6 @@ const TINY = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', 
 let dir: string;
 let corpus: string;
 
-function hashTree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
-    const full = path.join(e.parentPath, e.name);
-    out[path.relative(root, full)] = crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
-  }
-  return out;
-}
 
 const stepIn = (checkpoint: string): number => JSON.parse(fs.readFileSync(path.join(checkpoint, 'charnn.json'), 'utf8')).progress.step;
 

@@ -3,6 +3,7 @@
  * builds dist/ first (pretest), so these tests exercise the shipped code.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,4 +133,15 @@ export function runCliMeasured(args: string[], options: CliOptions = {}): Promis
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Every regular file below `root` (relative path → sha256), to prove nothing changed. */
+export function hashTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const full = path.join(e.parentPath, e.name);
+    out[path.relative(root, full)] = crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+  }
+  return out;
 }

@@ -21,6 +21,11 @@ async function evals(name: string, firstEvalMs: number, evalEvery: number, maxSt
     training: { batchSize: 2, seqLen: 16, maxSteps, maxEpochs: null, evalEvery, evalBatches, sampleLength: 0, seed: 1, workers: 1, firstEvalMs },
     outDir: path.join(dir, name), resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
   };
+  return evalEventsOf(request);
+}
+
+/** Trains as `request` says and returns its evaluation events. */
+async function evalEventsOf(request: TrainRequest): Promise<EvalEvent[]> {
   const trainer = await prepareTraining(request);
   const seen: EvalEvent[] = [];
   trainer.subscribe((e) => {
@@ -57,13 +62,7 @@ describe('first evaluation', () => {
       corpusPath: corpus, normalization: 'none', model: {}, training: { maxSteps: 6, firstEvalMs: 1 },
       outDir: null, resume: path.join(dir, 'resumed', 'latest'), backend: 'wasm', engine: 'tfjs', threads: 1,
     };
-    const trainer = await prepareTraining(request);
-    const seen: EvalEvent[] = [];
-    trainer.subscribe((e) => {
-      if (e.type === 'eval') seen.push(e);
-    });
-    await trainer.run();
-    trainer.dispose();
+    const seen = await evalEventsOf(request);
     expect(seen[0]).toMatchObject({ step: 5, quick: { batches: 8, of: 18 }, improved: false });
   });
 

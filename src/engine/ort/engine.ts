@@ -64,7 +64,6 @@ export class OrtEngine implements Engine {
     return floatTensor(packedView(state), [this.statePartCount * state.streams, this.config.hidden]);
   }
 
-
   /** A state over a graph's final-state output (views, no copy). */
   finals(values: Float32Array, streams: number): StateArrays {
     return stateViews(values, this.config.cell, this.config.layers, streams, this.config.hidden);
