@@ -24,7 +24,7 @@ export function fitRunLayout(trainChars: number, valChars: number, requested: La
   const train = fitLayout(trainChars, requested, minSeqLen);
   if (train === null) {
     throw usageError(
-      `the corpus is too short to train on: its training part has ${count(trainChars)} characters, and one stream of ${minSeqLen} needs ${minSeqLen + 1}`,
+      `the corpus is too short to train on: its training part has ${characters(trainChars)}, and one stream of ${minSeqLen} needs ${minSeqLen + 1}`,
       'use a longer text',
     );
   }
@@ -34,7 +34,7 @@ export function fitRunLayout(trainChars: number, valChars: number, requested: La
     const needed = Math.ceil(((minSeqLen + 1) / Math.max(1, total)) * 100) / 100;
     const hint = needed < 0.5 ? `use a larger --val-frac (at least ${needed}) or a longer text` : 'use a longer text';
     throw usageError(
-      `the validation part (the last ${Math.round(valFrac * 1000) / 10}% of the corpus) has ${count(valChars)} characters, and one stream of ${minSeqLen} needs ${minSeqLen + 1}`,
+      `the validation part (the last ${Math.round(valFrac * 1000) / 10}% of the corpus) has ${characters(valChars)}, and one stream of ${minSeqLen} needs ${minSeqLen + 1}`,
       hint,
     );
   }
@@ -49,3 +49,4 @@ export function fitRunLayout(trainChars: number, valChars: number, requested: La
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+const characters = (n: number): string => `${count(n)} character${n === 1 ? '' : 's'}`;

@@ -25,6 +25,7 @@ describe('fitRunLayout', () => {
 
   it('refuses a split that cannot hold one stream of 16 characters, naming the fix', () => {
     expect(() => fitRunLayout(13, 2, { batchSize: 32, seqLen: 100 }, 0.1)).toThrow(/training part has 13 characters/);
+    expect(() => fitRunLayout(1, 2, { batchSize: 32, seqLen: 100 }, 0.1)).toThrow(/training part has 1 character, and/);
     try {
       fitRunLayout(90, 10, { batchSize: 32, seqLen: 100 }, 0.1);
       expect.unreachable();
