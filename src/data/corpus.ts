@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { usageError } from '../util/errors.js';
 import { IdBuilder, type TokenIds } from './id-builder.js';
-import { StreamNormalizer } from './normalize-stream.js';
+import { StreamNormalizer, type UnicodeForm } from './normalize-stream.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export type { TokenIds } from './id-builder.js';
@@ -131,9 +131,8 @@ export function* corpusText(
   onProgress?: (bytesRead: number) => void,
   chunkBytes = CHUNK_BYTES,
 ): Generator<string, CorpusStats, undefined> {
-  checkNormalization(normalization);
+  const normalizer = new StreamNormalizer(unicodeForm(normalization));
   const hash = createHash('sha256');
-  const normalizer = new StreamNormalizer(normalization);
   const skipped: string[] = [];
   const buffer = Buffer.allocUnsafe(Math.max(SNIFF_BYTES, chunkBytes));
   let bytes = 0;
@@ -199,9 +198,14 @@ export function* corpusText(
 
 /** Applies a Unicode normalisation; 'nfd' splits Hangul syllables into jamo, 'nfc' joins them. */
 export function normalizeText(text: string, normalization: Normalization): string {
+  const form = unicodeForm(normalization);
+  return form === null ? text : text.normalize(form);
+}
+
+/** The Unicode form of a normalisation setting (null for 'none'); refuses an unknown setting. */
+function unicodeForm(normalization: Normalization): UnicodeForm | null {
   checkNormalization(normalization);
-  if (normalization === 'none') return text;
-  return text.normalize(normalization === 'nfc' ? 'NFC' : 'NFD');
+  return normalization === 'none' ? null : normalization === 'nfc' ? 'NFC' : 'NFD';
 }
 
 /** Splits text into Unicode code points, so an astral character (emoji) is one symbol, not two UTF-16 units. */

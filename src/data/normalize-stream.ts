@@ -9,7 +9,8 @@
  * Hangul vowel or final jamo (U+1160–U+11FF), the only other characters that
  * compose with what precedes them.
  */
-import type { Normalization } from './corpus.js';
+/** The Unicode normalisation forms a corpus may be put in. */
+export type UnicodeForm = 'NFC' | 'NFD';
 
 const CONTINUES = /[\p{M}\u1160-\u11ff]/u;
 /** The most text held back waiting for a boundary. */
@@ -31,11 +32,9 @@ function lastBoundary(text: string): number {
 
 export class StreamNormalizer {
   private held = '';
-  private readonly form: 'NFC' | 'NFD' | null;
 
-  constructor(normalization: Normalization) {
-    this.form = normalization === 'none' ? null : normalization === 'nfc' ? 'NFC' : 'NFD';
-  }
+  /** @param form the Unicode form to apply; null passes the text through. */
+  constructor(private readonly form: UnicodeForm | null) {}
 
   /** The normalised text that is final after `piece` (possibly empty). */
   push(piece: string): string {
