@@ -10,15 +10,23 @@
  */
 import type { Vocabulary } from '../data/vocabulary.js';
 import type { CorpusIndex } from '../novelty/matches.js';
-import { beamSearch } from '../sample/beam.js';
+import { beamSearch, MAX_BEAM } from '../sample/beam.js';
 import type { Sampler } from '../sample/sampler.js';
 import { usageError } from '../util/errors.js';
-import { MAX_BEAM } from './generate-command.js';
-import type { GenerateOptions } from './generate-run.js';
 import { noveltyNote, noveltyRecord } from './generate-novelty.js';
 import { writeErr, writeOut } from './output.js';
 
-const SAMPLING_FLAGS: [keyof GenerateOptions, string][] = [
+/** The generate flags that decide whether --beam can run (GenerateOptions has them all). */
+export interface BeamFlags {
+  beam?: number;
+  num: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed?: number;
+}
+
+const SAMPLING_FLAGS: [keyof BeamFlags, string][] = [
   ['temperature', '--temperature'],
   ['topK', '--top-k'],
   ['topP', '--top-p'],
@@ -26,7 +34,7 @@ const SAMPLING_FLAGS: [keyof GenerateOptions, string][] = [
 ];
 
 /** Refuses what cannot go with --beam, before anything is loaded. */
-export function checkBeamOptions(options: GenerateOptions, explicit: (option: string) => boolean): void {
+export function checkBeamOptions(options: BeamFlags, explicit: (option: string) => boolean): void {
   const beam = options.beam!;
   if (beam > MAX_BEAM) throw usageError(`--beam ${beam} is wider than ${MAX_BEAM}`, `use --beam ${MAX_BEAM} or less`);
   for (const [key, flag] of SAMPLING_FLAGS) {

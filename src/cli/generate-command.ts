@@ -1,14 +1,12 @@
 /** `charnn generate <checkpoint>`: text for scripts and pipelines, on stdout only. */
 import { Command, Option } from 'commander';
 import { BACKEND_NAMES } from '../backend/names.js';
+import { MAX_BEAM } from '../sample/beam.js';
 import { DEFAULT_SAMPLING } from '../sample/distribution.js';
 import type { GenerateOptions } from './generate-run.js';
 import { collect, integer, nonNegativeInt, nonNegativeNumber, positiveInt, probabilityMass } from './parsers.js';
 import { action } from './run-command.js';
 import { engineOption, threadsOption } from './engine-options.js';
-
-/** The widest beam --beam accepts: one model batch (wider beams cost time and rarely change the best continuation). */
-export const MAX_BEAM = 256;
 
 export function makeGenerateCommand(): Command {
   const command: Command = new Command('generate')
