@@ -15,7 +15,7 @@ import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { closeFiles, damaged, openCheckpointFile, readBoundedFile, readOpened, type OpenedFile } from './read-file.js';
 import { readMeta, type CharnnMeta } from './meta.js';
-import { META_FILE, MODEL_FILE } from './save.js';
+import { META_FILE, MODEL_FILE, type OptimizerState } from './save.js';
 import { isLatestName } from './snapshots.js';
 import { findRunDirectories } from './runs.js';
 
@@ -27,10 +27,10 @@ export interface LoadedCheckpoint {
   params: ParamArrays;
 }
 
+/** What a checkpoint holds besides the weights to continue training exactly. */
 export interface TrainingState {
-  adamStep: number;
-  m: ParamArrays;
-  v: ParamArrays;
+  /** The optimizer's step count and moments (empty moments when saved before the first update). */
+  optimizer: OptimizerState;
   carried: StateArrays | null;
 }
 
@@ -293,7 +293,7 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
     }
     carried = { streams: batchSize, hidden: model.hidden, layers };
   }
-  return { adamStep: info.adamStep, m, v, carried };
+  return { optimizer: { step: info.adamStep, m, v }, carried };
 }
 
 /** The run directory a checkpoint directory belongs to (its parent for best/ and latest/). */

@@ -17,17 +17,24 @@ export const WEIGHTS_FILE = 'weights.bin';
 export const META_FILE = META_FILE_NAME;
 export const STATE_FILE = 'state.bin';
 
-/** Adam's moments and step count (train/optimizer.ts). */
+/**
+ * The optimizer's state as a checkpoint stores it (Adam.toState() /
+ * Adam.fromState() in train/optimizer.ts): its updates so far and its first
+ * and second moments, keyed and shaped like the parameters (empty before the
+ * first update).
+ */
 export interface OptimizerState {
   step: number;
   m: ParamArrays;
   v: ParamArrays;
 }
 
+/** What saveCheckpoint writes: charnn.json's fields (state.bin's index is added), the weights, the training state. */
 export interface CheckpointContents {
   meta: Omit<CharnnMeta, 'state'>;
   params: ParamArrays;
-  adam: OptimizerState | null;
+  /** Null for a checkpoint that is not meant to resume training (moments not stored). */
+  optimizer: OptimizerState | null;
   carried: StateArrays | null;
 }
 
@@ -60,12 +67,12 @@ export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: 
   return { modelJson: JSON.stringify(modelJson), weights: new Uint8Array(weightData) };
 }
 
-function stateTensors(model: ModelConfig, adam: OptimizerState | null, carried: StateArrays | null): { entries: TensorEntry[]; bytes: Uint8Array } {
+function stateTensors(model: ModelConfig, optimizer: OptimizerState | null, carried: StateArrays | null): { entries: TensorEntry[]; bytes: Uint8Array } {
   const tensors: { name: string; shape: number[]; values: Float32Array }[] = [];
-  if (adam && adam.m.size > 0) {
+  if (optimizer && optimizer.m.size > 0) {
     const specs = parameterSpecs(model);
-    for (const { name, shape } of specs) tensors.push({ name: `adam.m/${name}`, shape, values: adam.m.get(name)! });
-    for (const { name, shape } of specs) tensors.push({ name: `adam.v/${name}`, shape, values: adam.v.get(name)! });
+    for (const { name, shape } of specs) tensors.push({ name: `adam.m/${name}`, shape, values: optimizer.m.get(name)! });
+    for (const { name, shape } of specs) tensors.push({ name: `adam.v/${name}`, shape, values: optimizer.v.get(name)! });
   }
   if (carried) tensors.push(...stateEntries(carried));
   const total = tensors.reduce((n, t) => n + t.values.length, 0);
@@ -108,11 +115,11 @@ export interface SaveOptions {
 export async function saveCheckpoint(dir: string, contents: CheckpointContents, options: SaveOptions = {}): Promise<void> {
   const { modelJson, weights } = await layersModelFiles(contents.meta, contents.params);
   if (weights.byteLength % 4 !== 0 || !allFinite(weights)) throw new NonFiniteCheckpointError('weights');
-  const state = stateTensors(contents.meta.model, contents.adam, contents.carried);
+  const state = stateTensors(contents.meta.model, contents.optimizer, contents.carried);
   if (!allFinite(state.bytes)) throw new NonFiniteCheckpointError('optimizer state');
   const meta: CharnnMeta = {
     ...contents.meta,
-    state: { file: STATE_FILE, adamStep: contents.adam?.step ?? 0, tensors: state.entries },
+    state: { file: STATE_FILE, adamStep: contents.optimizer?.step ?? 0, tensors: state.entries },
   };
   replaceDirectoryAtomically(dir, {
     [WEIGHTS_FILE]: weights,

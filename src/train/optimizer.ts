@@ -5,6 +5,7 @@
  * same update.
  */
 import type { ParamArrays } from '../model/params.js';
+import type { OptimizerState } from '../checkpoint/save.js';
 
 export interface AdamConfig {
   beta1: number;
@@ -16,11 +17,34 @@ export const DEFAULT_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-
 
 export class Adam {
   /** Updates applied so far (for bias correction). */
-  step = 0;
-  m: ParamArrays = new Map();
-  v: ParamArrays = new Map();
+  private step = 0;
+  /** First and second moments, keyed and shaped like the parameters (created at the first update). */
+  private m: ParamArrays = new Map();
+  private v: ParamArrays = new Map();
 
   constructor(readonly config: AdamConfig = DEFAULT_ADAM) {}
+
+  /**
+   * An optimizer that continues from a saved state (a checkpoint's moments
+   * and step count): its next update is exactly the one the saved run would
+   * have made. It takes the arrays over; the caller must not keep using them.
+   */
+  static fromState(state: OptimizerState, config: AdamConfig = DEFAULT_ADAM): Adam {
+    const adam = new Adam(config);
+    adam.step = state.step;
+    adam.m = state.m;
+    adam.v = state.v;
+    return adam;
+  }
+
+  /**
+   * The moments and step count as plain data, for a checkpoint. The maps are
+   * the optimizer's own, not copies (they are twice the size of the weights):
+   * read them before the next apply().
+   */
+  toState(): OptimizerState {
+    return { step: this.step, m: this.m, v: this.v };
+  }
 
   /**
    * Applies one update to `params` in place. `scale` multiplies the

@@ -18,7 +18,6 @@ import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint
 import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
 import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from './config.js';
-import { Adam } from './optimizer.js';
 import { defaultSchedule } from './default-schedule.js';
 import { fitRunLayout } from './run-layout.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
@@ -224,12 +223,6 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
     );
   }
   const state = loadTrainingState(checkpoint);
-  const adam = new Adam();
-  if (state) {
-    adam.m = state.m;
-    adam.v = state.v;
-    adam.step = state.adamStep;
-  }
   const params = checkpoint.params;
   const claim = {
     given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false,
@@ -241,7 +234,7 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
     params, engine: await createEngine(request, meta.model, training),
     outDir: run.dir, backend: request.backend,
     valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...layout.notes], initFrom: meta.initFrom,
-    resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, adam, carried: state?.carried ?? null },
+    resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, optimizer: state?.optimizer ?? null, carried: state?.carried ?? null },
   }));
 }
 

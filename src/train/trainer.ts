@@ -19,7 +19,7 @@ import { Rng } from '../util/rng.js';
 import { runtimeError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState } from '../checkpoint/load.js';
 import type { CorpusInfo, History, InitFrom, Progress } from '../checkpoint/meta.js';
-import { NonFiniteCheckpointError, saveCheckpoint } from '../checkpoint/save.js';
+import { NonFiniteCheckpointError, saveCheckpoint, type OptimizerState } from '../checkpoint/save.js';
 import { FIRST_EVAL_BATCHES, learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
 import { Adam, clipScale, globalNorm } from './optimizer.js';
@@ -58,7 +58,8 @@ export interface TrainerSetup {
     from: string;
     progress: Progress;
     history: History;
-    adam: Adam;
+    /** Null when the checkpoint holds none (the moments start from zero). */
+    optimizer: OptimizerState | null;
     carried: StateArrays | null;
   } | null;
 }
@@ -69,7 +70,7 @@ export class Trainer {
   private wake: (() => void) | null = null;
   private weights: ParamArrays;
   private readonly engine: Engine;
-  private readonly adam: Adam;
+  private adam: Adam;
   private readonly trainStream: BatchStream;
   private readonly valStream: BatchStream;
   private rng: Rng;
@@ -87,7 +88,7 @@ export class Trainer {
     this.trainStream = new BatchStream(setup.trainIds, t.batchSize, t.seqLen, 'training');
     this.valStream = new BatchStream(setup.valIds, setup.valLayout.batchSize, setup.valLayout.seqLen, 'validation');
     const r = setup.resume;
-    this.adam = r?.adam ?? new Adam();
+    this.adam = r?.optimizer ? Adam.fromState(r.optimizer) : new Adam();
     this.progress = r?.progress ?? {
       step: 0, epoch: 0, batch: 0, rngState: new Rng(t.seed).state, bestValLoss: null, bestStep: null, elapsedMs: 0, recoveries: 0,
     };
@@ -206,7 +207,7 @@ export class Trainer {
   private async save(dir: string, kind: 'latest' | 'best'): Promise<void> {
     try {
       const keep = kind === 'latest' ? { keep: this.setup.training.keep } : {};
-      await saveCheckpoint(dir, { meta: this.checkpointMeta(), params: this.weights, adam: this.adam, carried: this.carried }, keep);
+      await saveCheckpoint(dir, { meta: this.checkpointMeta(), params: this.weights, optimizer: this.adam.toState(), carried: this.carried }, keep);
     } catch (error) {
       if (error instanceof NonFiniteCheckpointError) {
         // Never a NaN checkpoint: the last good one stays for recovery.
@@ -311,9 +312,7 @@ export class Trainer {
     const loaded = loadCheckpoint(this.latestDir);
     const state = loadTrainingState(loaded)!;
     this.weights = loaded.params;
-    this.adam.m = state.m;
-    this.adam.v = state.v;
-    this.adam.step = state.adamStep;
+    this.adam = Adam.fromState(state.optimizer);
     this.carried = state.carried ?? zeroState(this.setup.model, this.setup.training.batchSize);
     const recoveries = this.progress.recoveries + 1;
     this.progress = { ...loaded.meta.progress, recoveries };

@@ -71,7 +71,7 @@ describe('a reader racing the trainer', () => {
     const old = loadCheckpoint(latest);
     const next = path.join(dir, 'next');
     const params = new Map([...old.params].map(([name, values]) => [name, values.map((x) => 2 * x)]));
-    await saveCheckpoint(next, { meta: { ...old.meta, progress: { ...old.meta.progress, step: 99 } }, params, adam: null, carried: null });
+    await saveCheckpoint(next, { meta: { ...old.meta, progress: { ...old.meta.progress, step: 99 } }, params, optimizer: null, carried: null });
     const nextFiles = Object.fromEntries(fs.readdirSync(next).map((f) => [f, fs.readFileSync(path.join(next, f))]));
     const realOpen = fs.openSync;
     let swapped = false;

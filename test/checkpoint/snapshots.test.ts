@@ -112,7 +112,7 @@ describe('NaN never reaches a checkpoint', () => {
     const [name, first] = [...loaded.params][0]!;
     loaded.params.set(name, new Float32Array(first.length).fill(NaN));
     const { state: _, ...meta } = loaded.meta;
-    await expect(saveCheckpoint(path.join(copy, 'latest'), { meta, params: loaded.params, adam: null, carried: state.carried }, { keep: 2 }))
+    await expect(saveCheckpoint(path.join(copy, 'latest'), { meta, params: loaded.params, optimizer: null, carried: state.carried }, { keep: 2 }))
       .rejects.toThrow(NonFiniteCheckpointError);
     expect(hashTree(copy)).toEqual(before);
   });

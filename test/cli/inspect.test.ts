@@ -46,7 +46,7 @@ async function buildCopier(): Promise<string> {
     loaded.params.set(name, values);
   }
   const out = path.join(dir, 'hand-built');
-  await saveCheckpoint(out, { meta: loaded.meta, params: loaded.params, adam: null, carried: null });
+  await saveCheckpoint(out, { meta: loaded.meta, params: loaded.params, optimizer: null, carried: null });
   return out;
 }
 
