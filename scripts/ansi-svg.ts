@@ -5,7 +5,7 @@
  * rectangles, wide characters take two columns. For the README's picture
  * of the dashboard (scripts/dashboard-picture.ts).
  */
-import { charWidth } from '../src/ui/text.js';
+import { charWidth } from '../src/util/text.js';
 
 interface Style {
   fg: string | null;

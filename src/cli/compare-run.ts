@@ -9,12 +9,12 @@ import { Comparison, type CompareEvent, type CompareRow, type MatchMode } from '
 import { matchParams, sameHidden } from '../compare/match-params.js';
 import { DEFAULT_RECALL_BUDGET, DEFAULT_TEXT_COMPARE } from '../compare/defaults.js';
 import { runRecall, type RecallRunResult } from '../compare/recall.js';
-import { colorFromEnv } from '../ui/color.js';
+import { colorFromEnv } from '../ui/shared/color.js';
 import type { Normalization } from '../data/corpus.js';
 import { DEFAULT_FILLERS, DEFAULT_MARKERS, makeRecallTask } from '../data/recall-task.js';
 import type { CellType } from '../model/config.js';
 import type { TrainConfig } from '../train/config.js';
-import { formatCount, formatDuration } from '../ui/format.js';
+import { formatCount, formatDuration } from '../ui/shared/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
 import { runIn } from '../checkpoint/run-directory.js';
 import { usageError } from '../util/errors.js';

@@ -9,7 +9,7 @@ import { openCorpus } from '../data/corpus.js';
 import { showChar } from '../data/vocabulary.js';
 import { evaluateCorpus, type CorpusProgress } from '../eval/evaluate-corpus.js';
 import { bitsPerChar, type EvalModel, type TextEvaluation } from '../eval/evaluate-text.js';
-import { formatDuration } from '../ui/format.js';
+import { formatDuration } from '../ui/shared/format.js';
 import { escapeControls } from '../util/escape.js';
 import { createStepModel } from '../engine/select.js';
 import { startEngine, type EngineFlags } from './engine-options.js';

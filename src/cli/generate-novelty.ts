@@ -13,7 +13,7 @@ import { MIN_COPIED_RUN, type CorpusIndex, type NoveltyReport } from '../novelty
 import { checkCorpusSize, checkIndexMemory } from '../novelty/memory.js';
 import { narrowIds } from '../novelty/narrow-ids.js';
 import { openCorpusIndex } from '../novelty/open-index.js';
-import { flattenText, truncate } from '../ui/text.js';
+import { flattenText, truncate } from '../util/text.js';
 import { usageError } from '../util/errors.js';
 import { escapeControls } from '../util/escape.js';
 import { writeErr } from './output.js';

@@ -15,7 +15,7 @@ import { CharRnn } from '../model/char-rnn.js';
 import { parameterCount, type CellType, type ModelConfig } from '../model/config.js';
 import { arraysToParams, disposeParams, initParams } from '../model/param-tensors.js';
 import { gradientChart, gradientTable } from '../ui/compare/tables.js';
-import { formatCount } from '../ui/format.js';
+import { formatCount } from '../ui/shared/format.js';
 import { usageError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { bundledCorpus } from './paths.js';

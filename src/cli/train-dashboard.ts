@@ -16,7 +16,8 @@
 import type { TrainCommand, TrainEvent } from '../train/events.js';
 import type { TrainRequest } from '../train/setup.js';
 import { startTrainingWorker } from '../train/worker-session.js';
-import { colorFromEnv, renderTrainDashboard, type TrainSession } from '../ui/train/render-train.js';
+import { colorFromEnv } from '../ui/shared/color.js';
+import { renderTrainDashboard, type TrainSession } from '../ui/train/render-train.js';
 import { outputFailure, outputFailureError, whenOutputFails } from './output.js';
 import { stopOnSignals } from './signals.js';
 

@@ -10,7 +10,7 @@
  * \u202e, \u200b), wide characters take two columns, and lines longer than
  * the width wrap.
  */
-import { charWidth } from '../ui/text.js';
+import { charWidth } from '../util/text.js';
 import { escapeControls } from '../util/escape.js';
 
 /** The diverging ramp, −1 → +1 in 11 steps (xterm 256-colour indices). */

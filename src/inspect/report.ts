@@ -5,7 +5,7 @@
  * reading of each layer. Pure functions from data to lines.
  */
 import type { SignalName } from '../model/cells/cell.js';
-import { wrapWords } from '../ui/text.js';
+import { wrapWords } from '../util/text.js';
 import { previewWindow, type PropertyRanking, type RankedUnit, type UnitRef } from './find.js';
 import { describeFinding, GATE_NAMES, LEFT, layerFindings, RIGHT, type GateStats } from './gates.js';
 import { legend, paintedLines, paintedStrip } from './paint.js';

@@ -14,7 +14,7 @@ import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
 import { layerParam } from '../../src/model/params.js';
-import { displayWidth, stripAnsi } from '../../src/ui/text.js';
+import { displayWidth, stripAnsi } from '../../src/util/text.js';
 import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
 
 let dir: string;

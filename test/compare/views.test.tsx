@@ -8,7 +8,7 @@ import { CompareApp } from '../../src/ui/compare/CompareApp.js';
 import { gradientsFrame } from '../../src/ui/compare/GradientsView.js';
 import { recallFrame } from '../../src/ui/compare/RecallView.js';
 import { gradientTable, recallTable } from '../../src/ui/compare/tables.js';
-import { displayWidth } from '../../src/ui/text.js';
+import { displayWidth } from '../../src/util/text.js';
 import { eventually, runInfo, stepEvent, evalEvent, strip } from '../ui/fixtures.js';
 
 afterEach(() => cleanup());

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
-import { displayWidth } from '../../src/ui/text.js';
+import { displayWidth } from '../../src/util/text.js';
 import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
 
 const WIDTH = 80;

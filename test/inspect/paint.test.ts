@@ -1,7 +1,7 @@
 /** Painting text by a value per character: escapes, wrapping at the width, and the NO_COLOR twin. */
 import { describe, expect, it } from 'vitest';
 import { BARS, legend, level, paintedLines, paintedStrip, PALETTE, show } from '../../src/inspect/paint.js';
-import { displayWidth, stripAnsi } from '../../src/ui/text.js';
+import { displayWidth, stripAnsi } from '../../src/util/text.js';
 
 const TEXT = 'KING:\tNow is the winter of our discontent\r\nMade glorious summer — 한국어 😀 by this\u0007 sun\u202e of York.\u0085\nEnd';
 

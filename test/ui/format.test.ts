@@ -11,8 +11,8 @@ import {
   formatPercent,
   formatTemperature,
   natsToBpc,
-} from '../../src/ui/format.js';
-import { displayWidth, flattenText, truncate, truncateStart, wrapHard } from '../../src/ui/text.js';
+} from '../../src/ui/shared/format.js';
+import { displayWidth, flattenText, truncate, truncateStart, wrapHard } from '../../src/util/text.js';
 
 describe('format', () => {
   it('formats durations compactly', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binPoints, formatLogLabel, renderLineChart, type ChartPoint } from '../../src/ui/train/line-chart.js';
+import { binPoints, formatLogLabel, renderLineChart, type ChartPoint } from '../../src/ui/shared/line-chart.js';
 import { columns, strip } from './fixtures.js';
 
 const BRAILLE = /[\u2801-\u28ff]/;

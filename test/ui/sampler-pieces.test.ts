@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rowText } from '../../src/ui/train/Line.js';
-import { displayWidth } from '../../src/ui/text.js';
+import { rowText } from '../../src/ui/shared/Line.js';
+import { displayWidth } from '../../src/util/text.js';
 import {
   browse,
   deleteBack,

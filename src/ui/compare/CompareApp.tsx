@@ -6,12 +6,12 @@
  */
 import { useState } from 'react';
 import { useInput, useStdin } from 'ink';
-import { useCoalescedEvents, useExitWhenFinished, useSecondInterruptExits } from '../app-hooks.js';
-import { FrameLines } from '../FrameLines.js';
+import { useCoalescedEvents, useExitWhenFinished, useSecondInterruptExits } from '../shared/app-hooks.js';
+import { FrameLines } from '../shared/FrameLines.js';
 import type { CompareEvent } from '../../compare/compare.js';
-import { formatPercent } from '../format.js';
-import { truncate } from '../text.js';
-import { useTerminalSize } from '../train/useTerminalSize.js';
+import { formatPercent } from '../shared/format.js';
+import { truncate } from '../../util/text.js';
+import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { initialCompareState, reduceCompare, type CellProgress, type CompareViewState } from './compare-state.js';
 import { budgetLine, compareTable, sampleLines, valLossChart, type CompareTableRow } from './tables.js';
 

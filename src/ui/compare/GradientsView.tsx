@@ -2,10 +2,10 @@
  * `charnn gradients` on a terminal: the decay curves on a log scale and the
  * table, redrawn as each cell's measurement finishes.
  */
-import { FrameLines } from '../FrameLines.js';
+import { FrameLines } from '../shared/FrameLines.js';
 import type { GradientSpan } from '../../compare/gradient-span.js';
-import { truncate } from '../text.js';
-import { useTerminalSize } from '../train/useTerminalSize.js';
+import { truncate } from '../../util/text.js';
+import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { gradientChart, gradientTable } from './tables.js';
 
 export interface GradientsViewProps {

@@ -3,11 +3,11 @@
  * lags) and chart, and the run in progress, redrawn as it trains.
  */
 import { useInput, useStdin } from 'ink';
-import { FrameLines } from '../FrameLines.js';
+import { FrameLines } from '../shared/FrameLines.js';
 import type { RecallRunResult } from '../../compare/recall.js';
 import type { CellType } from '../../model/config.js';
-import { truncate } from '../text.js';
-import { useTerminalSize } from '../train/useTerminalSize.js';
+import { truncate } from '../../util/text.js';
+import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { recallChart, recallTable } from './tables.js';
 
 export interface RecallViewProps {

@@ -4,7 +4,7 @@ import type { CompareEvent } from '../../compare/compare.js';
 import { CompareApp, type CompareSession } from './CompareApp.js';
 import { GradientsView, type GradientsViewProps } from './GradientsView.js';
 import { RecallView, type RecallViewProps } from './RecallView.js';
-import { bufferUntilSubscribed } from '../buffered-subscription.js';
+import { bufferUntilSubscribed } from '../shared/buffered-subscription.js';
 
 export interface ViewHandle<P> {
   update(props: P): void;

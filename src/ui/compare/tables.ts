@@ -7,9 +7,9 @@ import type { CompareBudget, CompareRow } from '../../compare/compare.js';
 import type { GradientSpan } from '../../compare/gradient-span.js';
 import type { RecallRunResult } from '../../compare/recall.js';
 import type { CellType } from '../../model/config.js';
-import { formatCount, formatDuration, UNKNOWN } from '../format.js';
-import { displayWidth, flattenText, truncate } from '../text.js';
-import { renderLineChart, type ChartColor, type ChartSeries } from '../train/line-chart.js';
+import { formatCount, formatDuration, UNKNOWN } from '../shared/format.js';
+import { displayWidth, flattenText, truncate } from '../../util/text.js';
+import { renderLineChart, type ChartColor, type ChartSeries } from '../shared/line-chart.js';
 
 export const CELL_COLORS: Record<CellType, ChartColor> = { rnn: 'red', lstm: 'cyan', gru: 'yellow' };
 /** Without colour the curves are told apart by letter markers instead. */

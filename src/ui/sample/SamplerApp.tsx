@@ -13,8 +13,8 @@ import { Box, useApp, useInput, useStdin } from 'ink';
 import { showChar } from '../../data/vocabulary.js';
 import type { InteractiveSession, UnitLimits, WatchedUnit } from '../../sample/session.js';
 import { Rng } from '../../util/rng.js';
-import { Line, type Row } from '../train/Line.js';
-import { useTerminalSize } from '../train/useTerminalSize.js';
+import { Line, type Row } from '../shared/Line.js';
+import { useTerminalSize } from '../shared/useTerminalSize.js';
 import {
   browse,
   deleteBack,

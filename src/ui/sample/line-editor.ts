@@ -4,8 +4,8 @@
  * Pasted line breaks become the two characters \n, which the sampler reads
  * back as a line break, so a pasted paragraph stays one editable line.
  */
-import type { Row, SegStyle } from '../train/Line.js';
-import { charWidth, oneLine } from '../text.js';
+import type { Row, SegStyle } from '../shared/Line.js';
+import { charWidth, oneLine } from '../../util/text.js';
 
 export interface EditState {
   /** Code points. */

@@ -5,9 +5,9 @@
  */
 import { showChar } from '../../data/vocabulary.js';
 import type { Candidate } from '../../sample/session.js';
-import { formatCount, formatTemperature } from '../format.js';
-import { displayWidth, flattenText, padEnd, truncate, wrapWords } from '../text.js';
-import { fitFirst, joinFit, seg, type Row, type SegStyle } from '../train/Line.js';
+import { formatCount, formatTemperature } from '../shared/format.js';
+import { displayWidth, flattenText, padEnd, truncate, wrapWords } from '../../util/text.js';
+import { fitFirst, joinFit, seg, type Row, type SegStyle } from '../shared/Line.js';
 import { describeSeed, describeTopK, describeTopP, describeUnit, type SamplerSettings } from './settings.js';
 import { heatLegend } from './transcript.js';
 

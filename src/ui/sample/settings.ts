@@ -5,7 +5,7 @@
  */
 import { DEFAULT_SAMPLING } from '../../sample/distribution.js';
 import type { WatchedUnit } from '../../sample/session.js';
-import { formatTemperature } from '../format.js';
+import { formatTemperature } from '../shared/format.js';
 
 export interface SamplerSettings {
   /** 0 = always the most likely character. */

@@ -19,8 +19,8 @@
  */
 import { joins } from '../../data/display.js';
 import { level, PALETTE } from '../../inspect/paint.js';
-import { charWidth, wrapWords } from '../text.js';
-import type { Row, Seg, SegStyle } from '../train/Line.js';
+import { charWidth, wrapWords } from '../../util/text.js';
+import type { Row, Seg, SegStyle } from '../shared/Line.js';
 
 export interface Cell {
   ch: string;

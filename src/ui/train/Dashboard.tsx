@@ -17,10 +17,10 @@ import {
   warningRows,
   type PendingKeys,
 } from './dashboard-rows.js';
-import { binPoints, renderLineChart } from './line-chart.js';
-import { Line, type Row } from './Line.js';
-import { formatCompact } from '../format.js';
-import { stripAnsi } from '../text.js';
+import { binPoints, renderLineChart } from '../shared/line-chart.js';
+import { Line, type Row } from '../shared/Line.js';
+import { formatCompact } from '../shared/format.js';
+import { stripAnsi } from '../../util/text.js';
 
 export interface DashboardProps {
   state: DashboardState;

@@ -6,10 +6,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Static, useInput, useStdin } from 'ink';
-import { useExitWhenFinished, useSecondInterruptExits } from '../app-hooks.js';
+import { useExitWhenFinished, useSecondInterruptExits } from '../shared/app-hooks.js';
 import { Dashboard } from './Dashboard.js';
 import { LogLine } from './LogLine.js';
-import { useTerminalSize } from './useTerminalSize.js';
+import { useTerminalSize } from '../shared/useTerminalSize.js';
 import type { DashboardState } from './dashboard-state.js';
 import { DEFAULT_FLUSH_INTERVAL_MS, useTrainEvents, type TrainSession } from './useTrainEvents.js';
 import { DEFAULT_SAMPLING } from '../../sample/distribution.js';

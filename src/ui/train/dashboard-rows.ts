@@ -16,11 +16,11 @@ import {
   formatLr,
   formatPercent,
   formatTemperature,
-} from '../format.js';
+} from '../shared/format.js';
 import path from 'node:path';
 import { escapeControls } from '../../util/escape.js';
-import { displayWidth, flattenText, truncateStart, wrapWords } from '../text.js';
-import { type Row, type Seg, fitFirst, joinFit, rowText, seg } from './Line.js';
+import { displayWidth, flattenText, truncateStart, wrapWords } from '../../util/text.js';
+import { type Row, type Seg, fitFirst, joinFit, rowText, seg } from '../shared/Line.js';
 
 const DIM = { dim: true } as const;
 const BOLD = { bold: true } as const;

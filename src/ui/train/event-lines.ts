@@ -24,10 +24,10 @@ import {
   formatLoss,
   formatLr,
   formatTemperature,
-} from '../format.js';
+} from '../shared/format.js';
 import path from 'node:path';
 import { escapeControls, shellWord } from '../../util/escape.js';
-import { flattenText, sanitizeMultiline } from '../text.js';
+import { flattenText, sanitizeMultiline } from '../../util/text.js';
 
 export function describeStopReason(reason: StopReason): string {
   switch (reason) {

@@ -2,8 +2,8 @@
 import { render } from 'ink';
 import type { TrainEvent } from '../../train/events.js';
 import { TrainApp } from './TrainApp.js';
-import { bufferUntilSubscribed } from '../buffered-subscription.js';
-import { colorFromEnv } from '../color.js';
+import { bufferUntilSubscribed } from '../shared/buffered-subscription.js';
+import { colorFromEnv } from '../shared/color.js';
 import type { TrainSession } from './useTrainEvents.js';
 
 export type { TrainSession } from './useTrainEvents.js';
@@ -27,8 +27,6 @@ export interface TrainDashboardHandle {
   /** Erase the live frame (e.g. before reporting an error that came before any training). */
   clear(): void;
 }
-
-export { colorFromEnv } from '../color.js';
 
 function bufferedSession(session: TrainSession): TrainSession & { close(): void } {
   return { ...bufferUntilSubscribed<TrainEvent>((listener) => session.subscribe(listener)), send: (command) => session.send(command) };

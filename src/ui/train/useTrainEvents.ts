@@ -3,7 +3,7 @@
  * dashboard state, renders coalesced while steps stream in (useCoalescedEvents).
  */
 import type { TrainCommand, TrainEvent } from '../../train/events.js';
-import { useCoalescedEvents } from '../app-hooks.js';
+import { useCoalescedEvents } from '../shared/app-hooks.js';
 import { initialDashboardState, reduceDashboard, type DashboardState } from './dashboard-state.js';
 
 /** What the dashboard needs from a training run: its events, and a way to steer it. */

@@ -6,7 +6,7 @@
  * add no columns) and exactly `height` lines are returned.
  */
 import { defaultFormatX, formatLogLabel, linearFormatter, niceStep } from './chart-scale.js';
-import { displayWidth, truncate } from '../text.js';
+import { displayWidth, truncate } from '../../util/text.js';
 
 export interface ChartPoint {
   x: number;

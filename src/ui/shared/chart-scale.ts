@@ -2,7 +2,7 @@
  * Axis numbers for the terminal line chart: label formats for linear and
  * log10 axes, and round tick steps.
  */
-import { formatCompact } from '../format.js';
+import { formatCompact } from './format.js';
 
 /** Label for a value on a log axis: `0.5`, `120`, `1e-12`, `3.2e-7`. */
 export function formatLogLabel(v: number): string {

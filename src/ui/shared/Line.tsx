@@ -5,7 +5,7 @@
  * carry an explicit `mono` style (underline, inverse: no colour).
  */
 import { Text } from 'ink';
-import { displayWidth, truncate } from '../text.js';
+import { displayWidth, truncate } from '../../util/text.js';
 
 export interface SegStyle {
   color?: 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | 'gray' | 'black';
