@@ -10,6 +10,7 @@ import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from '../tr
 import type { RngState } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { readBoundedFile } from './read-file.js';
+import { CHARNN_VERSION } from '../version.js';
 
 export const CHECKPOINT_FORMAT = 'charnn-checkpoint';
 /** The file name of a checkpoint's meta data. */
@@ -87,6 +88,23 @@ export interface CharnnMeta {
   initFrom: InitFrom | null;
   /** Adam moments and the carried hidden state, in optimizer.bin, in this order. */
   state: { file: string; adamStep: number; tensors: TensorEntry[] } | null;
+}
+
+/** What charnn.json records of a run at one moment: its fields besides the format's own and the state file's index. */
+export type RunRecord = Omit<CharnnMeta, 'format' | 'version' | 'charnnVersion' | 'createdAt' | 'state' | 'vocabulary'> & {
+  vocabulary: readonly string[];
+};
+
+/**
+ * charnn.json's contents for a checkpoint of `run` written now, by this
+ * charnn (saveCheckpoint adds the index of the state file it writes).
+ */
+export function checkpointMeta(run: RunRecord, createdAt: Date = new Date()): Omit<CharnnMeta, 'state'> {
+  return {
+    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, charnnVersion: CHARNN_VERSION, createdAt: createdAt.toISOString(),
+    backend: run.backend, engine: run.engine, model: run.model, vocabulary: [...run.vocabulary], normalization: run.normalization,
+    corpus: run.corpus, training: run.training, progress: run.progress, history: run.history, initFrom: run.initFrom,
+  };
 }
 
 function fail(path: string, what: string): never {

@@ -18,7 +18,7 @@ import { Sampler } from '../sample/sampler.js';
 import { Rng } from '../util/rng.js';
 import { runtimeError } from '../util/errors.js';
 import { loadCheckpoint, loadTrainingState } from '../checkpoint/load.js';
-import type { CorpusInfo, History, InitFrom, Progress } from '../checkpoint/meta.js';
+import { checkpointMeta, type CorpusInfo, type History, type InitFrom, type Progress } from '../checkpoint/meta.js';
 import { NonFiniteCheckpointError, saveCheckpoint, type OptimizerState } from '../checkpoint/save.js';
 import { FIRST_EVAL_BATCHES, learningRateAt, type TrainConfig } from './config.js';
 import type { DoneEvent, RunInfo, StopReason, TrainCommand, TrainEvent, TrainEventListener } from './events.js';
@@ -27,7 +27,6 @@ import { evaluate } from './evaluate.js';
 import { pickResets } from './state-resets.js';
 import { ScheduleDecider, type ScheduleDecision } from './schedule.js';
 import { faultLoss } from './fault-injection.js';
-import { CHARNN_VERSION } from '../version.js';
 
 
 export interface TrainerSetup {
@@ -196,12 +195,10 @@ export class Trainer {
 
   private checkpointMeta() {
     const s = this.setup;
-    return {
-      format: 'charnn-checkpoint' as const, version: 1, charnnVersion: CHARNN_VERSION, createdAt: new Date().toISOString(),
-      backend: s.backend, engine: this.engine.label, model: s.model, vocabulary: [...s.vocab.chars], normalization: s.normalization,
-      corpus: s.corpus, training: s.training, progress: { ...this.progress, rngState: this.rng.state }, history: this.history,
-      initFrom: s.initFrom,
-    };
+    return checkpointMeta({
+      backend: s.backend, engine: this.engine.label, model: s.model, vocabulary: s.vocab.chars, normalization: s.normalization,
+      corpus: s.corpus, training: s.training, progress: { ...this.progress, rngState: this.rng.state }, history: this.history, initFrom: s.initFrom,
+    });
   }
 
   private async save(dir: string, kind: 'latest' | 'best'): Promise<void> {
