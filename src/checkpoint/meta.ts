@@ -5,8 +5,11 @@
  * validation, since people do hand-edit it.
  */
 import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
-import { CELL_TYPES, modelLimitProblem, type ModelConfig } from '../model/config.js';
-import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from '../train/config.js';
+import type { ModelConfig } from '../model/config.js';
+import { MODEL_SETTINGS, modelLimitProblem } from '../settings/model-settings.js';
+import { storedProblem } from '../settings/setting.js';
+import { TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
+import { positiveInt } from '../settings/values.js';
 import type { RngState } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { readBoundedFile } from './read-file.js';
@@ -116,37 +119,6 @@ const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isI
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Checks for the training config a checkpoint stores: [field, test, what it must be, default when absent]. */
-const TRAINING_CHECKS: [keyof TrainConfig, (x: unknown) => boolean, string, unknown][] = [
-  ['batchSize', isPositiveInt, 'a positive integer', undefined],
-  ['seqLen', isPositiveInt, 'a positive integer', undefined],
-  ['valFrac', (x) => isFiniteNumber(x) && x > 0 && x < 1, 'a number between 0 and 1', undefined],
-  ['lr', (x) => isFiniteNumber(x) && x > 0, 'a number > 0', undefined],
-  ['lrDecay', (x) => isFiniteNumber(x) && x > 0, 'a number > 0', DEFAULT_TRAIN_CONFIG.lrDecay],
-  ['lrDecayEvery', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.lrDecayEvery],
-  // Checkpoints from before the cosine schedule were trained with step decay, and continue so.
-  ['schedule', (x) => x === 'cosine' || x === 'step', '"cosine" or "step"', 'step'],
-  ['warmupSteps', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.warmupSteps],
-  ['lrFinal', (x) => isFiniteNumber(x) && x >= 0 && x <= 1, 'a number from 0 to 1', DEFAULT_TRAIN_CONFIG.lrFinal],
-  ['scheduleSteps', (x) => x === null || isPositiveInt(x), 'a positive integer or null', null],
-  ['clip', (x) => isFiniteNumber(x) && x >= 0, 'a number ≥ 0', DEFAULT_TRAIN_CONFIG.clip],
-  ['seed', (x) => typeof x === 'number' && Number.isSafeInteger(x), 'an integer', DEFAULT_TRAIN_CONFIG.seed],
-  ['maxSteps', (x) => x === null || isPositiveInt(x), 'a positive integer or null', null],
-  ['maxEpochs', (x) => x === null || (isFiniteNumber(x) && x > 0), 'a number > 0 or null', null],
-  ['maxTimeMs', (x) => x === null || (isFiniteNumber(x) && x > 0), 'a number > 0 or null', null],
-  ['evalEvery', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.evalEvery],
-  ['firstEvalMs', (x) => isFiniteNumber(x) && x >= 0, 'a number ≥ 0', DEFAULT_TRAIN_CONFIG.firstEvalMs],
-  ['evalBatches', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.evalBatches],
-  ['sampleTemperatures', (x) => Array.isArray(x) && x.every((t) => isFiniteNumber(t) && t >= 0), 'a list of numbers ≥ 0', DEFAULT_TRAIN_CONFIG.sampleTemperatures],
-  ['sampleLength', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.sampleLength],
-  ['keep', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.keep],
-  ['maxBadSteps', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.maxBadSteps],
-  ['maxRecoveries', isCount, 'an integer ≥ 0', DEFAULT_TRAIN_CONFIG.maxRecoveries],
-  ['workers', isPositiveInt, 'a positive integer', DEFAULT_TRAIN_CONFIG.workers],
-  // Runs written before resets existed continue without them, exactly as they were.
-  ['stateResets', (x) => isFiniteNumber(x) && x >= 0 && x <= 1, 'a number from 0 to 1', 0],
-];
-
 function isHistory(x: unknown): x is [number, number][] {
   return Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && isCount(p[0]) && typeof p[1] === 'number');
 }
@@ -178,12 +150,11 @@ export function parseMeta(text: string, path: string): CharnnMeta {
     if (meta[key] === undefined) (meta as Record<string, unknown>)[key] = 'unknown';
     else if (typeof meta[key] !== 'string') fail(path, `${key} must be a string`);
   }
-  const m = meta.model;
-  if (!isObject(m) || !CELL_TYPES.includes(m.cell)) fail(path, `model.cell must be one of ${CELL_TYPES.join(', ')}`);
-  for (const key of ['vocabSize', 'embedding', 'hidden', 'layers'] as const) {
-    if (!isPositiveInt(m[key])) fail(path, `model.${key} must be a positive integer`);
-  }
-  if (typeof m.dropout !== 'number' || !(m.dropout >= 0 && m.dropout < 1)) fail(path, 'model.dropout must be in [0, 1)');
+  const m = meta.model as Record<string, unknown> | undefined;
+  if (!isObject(m)) fail(path, 'model config missing');
+  const modelProblem = storedProblem('model', MODEL_SETTINGS, m);
+  if (modelProblem) fail(path, modelProblem);
+  if (!positiveInt.is(m.vocabSize)) fail(path, `model.vocabSize must be ${positiveInt.what}`);
   const tooLarge = modelLimitProblem(m as unknown as ModelConfig);
   if (tooLarge) fail(path, `model ${tooLarge}`);
   if (!Array.isArray(meta.vocabulary) || meta.vocabulary.some((c) => typeof c !== 'string')) fail(path, 'vocabulary must be a list of characters');
@@ -192,10 +163,8 @@ export function parseMeta(text: string, path: string): CharnnMeta {
 
   const t = meta.training as Record<string, unknown> | undefined;
   if (!isObject(t)) fail(path, 'training config missing');
-  for (const [key, ok, what, fallback] of TRAINING_CHECKS) {
-    if (t[key] === undefined && fallback !== undefined) t[key] = fallback;
-    else if (!ok(t[key])) fail(path, `training.${key} must be ${what}`);
-  }
+  const trainingProblem = storedProblem('training', TRAIN_SETTINGS, t);
+  if (trainingProblem) fail(path, trainingProblem);
   const trainTooLarge = trainLimitProblem(t as unknown as TrainConfig);
   if (trainTooLarge) fail(path, `training ${trainTooLarge}`);
 

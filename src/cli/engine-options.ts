@@ -1,11 +1,12 @@
 /**
- * --engine and --threads, shared by the commands that run a model (train,
- * generate, sample, eval), and choosing the engine once at start-up.
+ * The options every command that runs a model shares, defined once:
+ * --engine and --threads (train, generate, sample, eval), --backend, and
+ * --debug (every command); and choosing the engine once at start-up.
  */
 import { Option } from 'commander';
 import { ENGINE_CHOICES, type EngineChoice, type EngineName } from '../engine/engine.js';
-import type { BackendName } from '../backend/names.js';
-import { positiveInt } from './parsers.js';
+import { BACKEND_NAMES, type BackendName } from '../backend/names.js';
+import { positiveInt } from '../settings/values.js';
 import { usageError } from '../util/errors.js';
 
 export interface EngineFlags {
@@ -21,7 +22,17 @@ export function engineOption(): Option {
 }
 
 export function threadsOption(): Option {
-  return new Option('--threads <n>', 'threads of the ort engine (default: every core)').argParser(positiveInt);
+  return new Option('--threads <n>', 'threads of the ort engine (default: every core)').argParser(positiveInt.parse);
+}
+
+/** --backend: the TF.js backend (of the tfjs engine, where the command has --engine). */
+export function backendOption(description = 'TF.js backend of the tfjs engine'): Option {
+  return new Option('--backend <name>', description).choices(BACKEND_NAMES).default('auto');
+}
+
+/** --debug (run-command.ts reads it: internal errors show their stack). */
+export function debugOption(): Option {
+  return new Option('--debug', 'show stack traces of internal errors');
 }
 
 export interface StartedEngine {

@@ -1,10 +1,10 @@
 /** `charnn eval <checkpoint> <file...>`: loss, bits per character and perplexity on any text. */
-import { Command, Option } from 'commander';
-import { BACKEND_NAMES } from '../backend/names.js';
+import { Command } from 'commander';
+import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 import type { EvalOptions } from './eval-run.js';
-import { positiveInt } from './parsers.js';
 import { action } from './run-command.js';
-import { engineOption, threadsOption } from './engine-options.js';
+import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
+import { settingOption } from './setting-options.js';
 
 export function makeEvalCommand(): Command {
   return new Command('eval')
@@ -12,10 +12,10 @@ export function makeEvalCommand(): Command {
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
     .argument('<file...>', 'UTF-8 text files or directories (each is evaluated as one text, normalised like the training corpus)')
     .option('--json', 'print the result as one JSON object', false)
-    .option('--workers <n>', 'tfjs engine: threads sharing the work (default: CPU cores on wasm/cpu, 1 on tensorflow)', positiveInt)
+    .addOption(settingOption({ ...TRAIN_SETTINGS.workers, help: 'tfjs engine: threads sharing the work (default: CPU cores on wasm/cpu, 1 on tensorflow)' }))
     .addOption(engineOption())
     .addOption(threadsOption())
-    .addOption(new Option('--backend <name>', 'TF.js backend of the tfjs engine').choices(BACKEND_NAMES).default('auto'))
-    .option('--debug', 'show stack traces of internal errors')
+    .addOption(backendOption())
+    .addOption(debugOption())
     .action(action(async (checkpoint: string, files: string[], options: EvalOptions) => (await import('./eval-run.js')).runEval(checkpoint, files, options)));
 }

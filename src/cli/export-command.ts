@@ -1,6 +1,7 @@
 /** `charnn export <checkpoint> <dir>`: the model as a static web page that samples in the browser. */
 import { Command } from 'commander';
 import { action } from './run-command.js';
+import { debugOption } from './engine-options.js';
 import { escapeControls, shellWord } from '../util/escape.js';
 import { writeOut } from './output.js';
 
@@ -10,7 +11,7 @@ export function makeExportCommand(): Command {
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
     .argument('<dir>', 'directory to write (created if missing; serve it with any static web server)')
     .option('--force', 'write into a directory that already holds other files', false)
-    .option('--debug', 'show stack traces of internal errors')
+    .addOption(debugOption())
     .action(
       action(async (checkpointPath: string, dir: string, options: { force: boolean }) => {
         // TF.js (its plain JS backend: nothing is computed) is loaded by the export's model files.

@@ -1,13 +1,16 @@
 /** `charnn gradients [corpus]`: how far back each cell's gradient reaches. */
 import { Command, Option } from 'commander';
-import { BACKEND_NAMES } from '../backend/names.js';
 import { DEFAULT_THRESHOLD } from '../compare/defaults.js';
 import { NORMALIZATIONS } from '../data/corpus.js';
 import { CELL_TYPES } from '../model/config.js';
 import { usageError } from '../util/errors.js';
 import type { GradientsOptions } from './gradients-run.js';
-import { cellList, collect, integer, positiveInt, positiveNumber } from './parsers.js';
+import { MODEL_SETTINGS } from '../settings/model-settings.js';
+import { integer, positiveInt, positiveNumber } from '../settings/values.js';
+import { cellList, collect } from './parsers.js';
 import { action } from './run-command.js';
+import { backendOption, debugOption } from './engine-options.js';
+import { settingOption } from './setting-options.js';
 
 export function makeGradientsCommand(): Command {
   const command = new Command('gradients')
@@ -15,19 +18,19 @@ export function makeGradientsCommand(): Command {
     .argument('[corpus]', 'text the windows are cut from (default: a checkpoint\'s own corpus, else the bundled tinyshakespeare); its validation split is used')
     .option('--checkpoint <dir>', 'measure this trained checkpoint or run directory instead of fresh models (repeatable)', collect)
     .option('--cells <list>', 'cells of the fresh models, comma-separated', cellList, [...CELL_TYPES])
-    .option('--hidden <n>', 'hidden units per layer of the fresh models', positiveInt, 128)
-    .option('--layers <n>', 'recurrent layers of the fresh models (the top layer is measured)', positiveInt, 2)
-    .option('--embedding <n>', 'embedding size of the fresh models', positiveInt, 64)
-    .option('--seed <n>', 'initialisation seed of the fresh models', integer, 1)
-    .option('--span <n>', 'largest distance k measured (windows are span + 1 characters)', positiveInt, 100)
-    .option('--batches <n>', 'windows averaged over (consecutive, state carried)', positiveInt, 4)
-    .option('--batch <n>', 'streams per window', positiveInt, 32)
-    .option('--threshold <x>', 'report the distance where the norm falls below this fraction of its k = 1 value', positiveNumber, DEFAULT_THRESHOLD)
+    .addOption(settingOption({ ...MODEL_SETTINGS.hidden, default: 128, help: 'hidden units per layer of the fresh models' }))
+    .addOption(settingOption({ ...MODEL_SETTINGS.layers, default: 2, help: 'recurrent layers of the fresh models (the top layer is measured)' }))
+    .addOption(settingOption({ ...MODEL_SETTINGS.embedding, help: 'embedding size of the fresh models' }))
+    .option('--seed <n>', 'initialisation seed of the fresh models', integer.parse, 1)
+    .option('--span <n>', 'largest distance k measured (windows are span + 1 characters)', positiveInt.parse, 100)
+    .option('--batches <n>', 'windows averaged over (consecutive, state carried)', positiveInt.parse, 4)
+    .option('--batch <n>', 'streams per window', positiveInt.parse, 32)
+    .option('--threshold <x>', 'report the distance where the norm falls below this fraction of its k = 1 value', positiveNumber.parse, DEFAULT_THRESHOLD)
     .addOption(new Option('--normalize <form>', 'Unicode normalisation of the corpus for fresh models').choices(NORMALIZATIONS).default('none'))
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
+    .addOption(backendOption('TF.js backend'))
     .option('--no-ui', 'print the chart and table as plain text')
     .option('--json', 'print the raw series as JSON', false)
-    .option('--debug', 'show stack traces of internal errors')
+    .addOption(debugOption())
     .action(
       action(async (corpus: string | undefined, options: GradientsOptions) => {
         if (options.checkpoint && command.getOptionValueSource('cells') === 'cli') {

@@ -4,12 +4,14 @@ import { parameterCount } from '../model/config.js';
 import { escapeControls, safeJson } from '../util/escape.js';
 import { writeOut } from './output.js';
 import { action } from './run-command.js';
+import { debugOption } from './engine-options.js';
 
 export function makeInfoCommand(): Command {
   return new Command('info')
     .description('describe a checkpoint: model, vocabulary, progress, validation loss')
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
     .option('--json', 'print the description as JSON', false)
+    .addOption(debugOption())
     .action(
       action(async (path: string, options: { json: boolean }) => {
         // A directory of runs (checkpoints/): what `charnn runs` shows, and how to pick one.

@@ -1,9 +1,9 @@
 /** `charnn neurons <checkpoint> [file]`: what single units and gates of a model do on a text. */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES } from '../backend/names.js';
+import { Command, InvalidArgumentError } from 'commander';
+import { positiveInt } from '../settings/values.js';
 import type { NeuronsOptions } from './neurons-run.js';
-import { positiveInt } from './parsers.js';
 import { action } from './run-command.js';
+import { backendOption, debugOption } from './engine-options.js';
 
 /** Characters read by default. */
 export const DEFAULT_CHARS = 2000;
@@ -24,12 +24,12 @@ export function makeNeuronsCommand(): Command {
     .option('--signal <name>', 'which value of a unit: h (hidden state), c (LSTM cell), gates i f o g (LSTM) or z r (GRU); default h, and for --find h and c')
     .option('--find', 'rank the units that best track properties of the text (quotes, brackets, position in line, …), then gate saturation (the default without --unit)')
     .option('--gates', 'only how often each gate is saturated, per layer (LSTM, GRU)')
-    .option('--top <n>', 'units shown per property', positiveInt, 3)
-    .option('--chars <n>', 'characters of the text to read', positiveInt, DEFAULT_CHARS)
+    .option('--top <n>', 'units shown per property', positiveInt.parse, 3)
+    .option('--chars <n>', 'characters of the text to read', positiveInt.parse, DEFAULT_CHARS)
     .option('--corpus <path>', 'where the checkpoint\'s corpus is now, when it has moved (for the default text)')
-    .option('--width <n>', 'columns to fit (default: the terminal\'s, or 80)', positiveInt)
+    .option('--width <n>', 'columns to fit (default: the terminal\'s, or 80)', positiveInt.parse)
     .option('--json', 'the same data as one JSON object', false)
-    .addOption(new Option('--backend <name>', 'TF.js backend').choices(BACKEND_NAMES).default('auto'))
-    .option('--debug', 'show stack traces of internal errors')
+    .addOption(backendOption('TF.js backend'))
+    .addOption(debugOption())
     .action(action(async (checkpoint: string, file: string | undefined, options: NeuronsOptions) => (await import('./neurons-run.js')).runNeurons(checkpoint, file, options)));
 }

@@ -1,6 +1,7 @@
 /** `charnn runs [dir]`: the runs under a directory, newest first. */
 import { Command } from 'commander';
 import { action } from './run-command.js';
+import { debugOption } from './engine-options.js';
 
 export const DEFAULT_RUNS_DIR = 'checkpoints';
 
@@ -9,7 +10,7 @@ export function makeRunsCommand(): Command {
     .description('list the training runs in a directory: model, steps, best validation loss, training time, last change')
     .argument('[dir]', 'directory of run directories (or one run directory)', DEFAULT_RUNS_DIR)
     .option('--json', 'print the list as JSON', false)
-    .option('--debug', 'show stack traces of internal errors')
+    .addOption(debugOption())
     .action(action(async (dir: string, options: { json: boolean }, command: Command) =>
       (await import('./runs-run.js')).runRuns(dir, options, command.args.length === 0)));
 }

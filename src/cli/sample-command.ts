@@ -1,28 +1,26 @@
 /** `charnn sample <checkpoint>`: the interactive sampler. */
-import { Command, Option } from 'commander';
-import { BACKEND_NAMES } from '../backend/names.js';
-import { DEFAULT_SAMPLING } from '../sample/distribution.js';
-import { integer, nonNegativeInt, nonNegativeNumber, positiveInt, probabilityMass } from './parsers.js';
+import { Command } from 'commander';
 import { action } from './run-command.js';
-import { engineOption, threadsOption } from './engine-options.js';
+import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
+import { lengthOption, primeOption, seedOption, temperatureOption, topKOption, topPOption } from './sampling-options.js';
 import type { SampleOptions } from './sample-run.js';
 
 export function makeSampleCommand(): Command {
   return new Command('sample')
     .description('interactive sampler: type text, watch the model continue it; change temperature, top-k, top-p, length and seed as you go')
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
-    .option('--prime <text>', 'text sent as soon as the sampler opens (escapes: \\n line break, \\r, \\t, \\\\, \\uXXXX)')
-    .option('--length <n>', 'characters per generation (/len)', positiveInt, 200)
-    .option('--temperature <x>', 'sampling temperature, 0 = always the most likely character (/temp)', nonNegativeNumber, DEFAULT_SAMPLING.temperature)
-    .option('--top-k <n>', 'sample only from the k most likely characters, 0 = off (/topk)', nonNegativeInt, DEFAULT_SAMPLING.topK)
-    .option('--top-p <x>', 'sample only from the smallest set reaching this probability, in (0, 1] (/topp)', probabilityMass, DEFAULT_SAMPLING.topP)
-    .option('--seed <n>', 'fixed seed; default: a new random seed for every generation (/seed)', integer)
+    .addOption(primeOption('text sent as soon as the sampler opens'))
+    .addOption(lengthOption('characters per generation (/len)', false))
+    .addOption(temperatureOption('/temp'))
+    .addOption(topKOption('/topk'))
+    .addOption(topPOption('/topp'))
+    .addOption(seedOption('fixed seed; default: a new random seed for every generation (/seed)'))
     .option('--heat', 'start with the probability heat map on (/heat, Tab)', false)
     .option('--top', 'start with the top-5 next characters shown (/top, Shift-Tab)', false)
     .addOption(engineOption())
     .addOption(threadsOption())
-    .addOption(new Option('--backend <name>', 'TF.js backend of the tfjs engine').choices(BACKEND_NAMES).default('auto'))
-    .option('--debug', 'show stack traces of internal errors')
+    .addOption(backendOption())
+    .addOption(debugOption())
     .addHelpText(
       'after',
       [

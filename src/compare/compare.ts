@@ -10,8 +10,9 @@
  */
 import path from 'node:path';
 import { readCorpus, type Normalization } from '../data/corpus.js';
-import { DEFAULT_MODEL_CONFIG, type CellType, type ModelConfig } from '../model/config.js';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/config.js';
+import type { CellType, ModelConfig } from '../model/config.js';
+import { DEFAULT_MODEL_CONFIG } from '../settings/model-settings.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../settings/train-settings.js';
 import type { TrainEvent } from '../train/events.js';
 import { prepareTraining } from '../train/setup.js';
 import type { Trainer } from '../train/trainer.js';

@@ -1,4 +1,4 @@
-/** Model hyper-parameters; stored in every checkpoint. */
+/** Model hyper-parameters; stored in every checkpoint (their defaults and bounds: settings/model-settings.ts). */
 export type CellType = 'rnn' | 'lstm' | 'gru';
 
 export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
@@ -11,48 +11,6 @@ export interface ModelConfig {
   layers: number;
   /** Inverted dropout on each layer's output sequence, training only. */
   dropout: number;
-}
-
-/**
- * The defaults are chosen for quality per minute on a 2-core CPU with the ort
- * engine (docs/engine.md, "Quality per time"): a 2×256 LSTM without dropout
- * overfits Tiny Shakespeare within minutes, so the default is wider and
- * regularised, and the learning rate follows a cosine over the run's limit.
- * In 20 minutes on 2 cores, 2×512 with dropout 0.25 reached 1.482 nats where
- * 2×384 with dropout 0.2 reached 1.507.
- */
-export const DEFAULT_MODEL_CONFIG: Omit<ModelConfig, 'vocabSize'> = {
-  cell: 'lstm',
-  embedding: 64,
-  hidden: 512,
-  layers: 2,
-  dropout: 0.25,
-};
-
-/**
- * The largest model charnn builds or loads. Numbers read from a checkpoint
- * (or given as flags) are checked against these before anything is
- * allocated: a hand-made charnn.json with 10,000,000 layers is refused, not
- * an out-of-memory crash. Far above anything that trains on a CPU.
- */
-export const MODEL_LIMITS = {
-  layers: 64,
-  hidden: 16_384,
-  embedding: 16_384,
-  /** Every Unicode code point. */
-  vocabSize: 0x110000,
-  /** 2^29 float32 parameters = 2 GiB of weights. */
-  parameters: 2 ** 29,
-} as const;
-
-/** What exceeds MODEL_LIMITS in a config (fields already positive integers), or null. */
-export function modelLimitProblem(c: ModelConfig): string | null {
-  for (const key of ['layers', 'hidden', 'embedding', 'vocabSize'] as const) {
-    if (c[key] > MODEL_LIMITS[key]) return `${key} ${c[key]} exceeds the limit of ${MODEL_LIMITS[key].toLocaleString('en-US')}`;
-  }
-  const n = parameterCount(c);
-  if (n > MODEL_LIMITS.parameters) return `${n.toLocaleString('en-US')} parameters exceed the limit of ${MODEL_LIMITS.parameters.toLocaleString('en-US')}`;
-  return null;
 }
 
 /** Gate blocks per cell: the width of kernel columns is gates × hidden. */

@@ -3,19 +3,16 @@
  * (top-p) truncation and a draw from the seeded RNG. Plain JS on a [V] row —
  * cheap next to the model step, and identical on every backend.
  */
+import { DEFAULT_SAMPLING_SETTINGS, type SamplingSettings } from '../settings/sampling-settings.js';
 import type { Rng } from '../util/rng.js';
 
-export interface SamplingOptions {
-  /** 0 = always the most likely character (argmax). */
-  temperature: number;
-  /** Keep only the k most likely characters; 0 = off. */
-  topK: number;
-  /** Keep the smallest set of characters whose probability reaches p; 1 = off. */
-  topP: number;
-}
+/** How one character is drawn: temperature (0 = argmax), top-k (0 = off), top-p (1 = off). */
+export type SamplingOptions = Pick<SamplingSettings, 'temperature' | 'topK' | 'topP'>;
 
-/** The one default for generate, sample, the dashboard's samples and the export page: T = 0.8, no truncation. */
-export const DEFAULT_SAMPLING: SamplingOptions = { temperature: 0.8, topK: 0, topP: 1 };
+/** The one default for generate, sample, the dashboard's samples and the export page (settings/sampling-settings.ts). */
+export const DEFAULT_SAMPLING: SamplingOptions = {
+  temperature: DEFAULT_SAMPLING_SETTINGS.temperature, topK: DEFAULT_SAMPLING_SETTINGS.topK, topP: DEFAULT_SAMPLING_SETTINGS.topP,
+};
 
 /**
  * log softmax of logits[offset … offset+size), into `out` (a new

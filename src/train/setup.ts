@@ -8,7 +8,7 @@ import path from 'node:path';
 import { splitTrainVal } from '../data/batches.js';
 import { readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
 import { showChar, Vocabulary } from '../data/vocabulary.js';
-import { DEFAULT_MODEL_CONFIG, modelLimitProblem, type ModelConfig } from '../model/config.js';
+import type { ModelConfig } from '../model/config.js';
 import { extendVocabulary } from '../model/extend-vocabulary.js';
 import { initParamArrays, type ParamArrays } from '../model/params.js';
 import { Rng } from '../util/rng.js';
@@ -17,7 +17,9 @@ import { shellWord } from '../util/escape.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
 import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
-import { DEFAULT_TRAIN_CONFIG, trainLimitProblem, type TrainConfig } from './config.js';
+import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, modelLimitProblem, type ModelSettings } from '../settings/model-settings.js';
+import { checkInitFrom, checkResume } from '../settings/setting.js';
+import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
 import { defaultSchedule } from './default-schedule.js';
 import { fitRunLayout } from './run-layout.js';
 import { Trainer, type TrainerSetup } from './trainer.js';
@@ -27,9 +29,9 @@ import { createEngine as createEngineNamed } from '../engine/select.js';
 export interface TrainRequest {
   corpusPath: string;
   normalization: Normalization;
-  /** Model flags the user gave explicitly (defaults fill the rest of a new run). */
-  model: Partial<Omit<ModelConfig, 'vocabSize'>>;
-  /** Training flags the user gave explicitly. */
+  /** Model settings the user gave (defaults fill the rest of a new run; a resume refuses changes, a fine-tune any). */
+  model: Partial<ModelSettings>;
+  /** Training settings the user gave (defaults, or a resumed checkpoint's, fill the rest). */
   training: Partial<TrainConfig>;
   outDir: string | null;
   /** Start a new run in an --out that holds one, replacing its checkpoints. */
@@ -45,15 +47,6 @@ export interface TrainRequest {
   threads?: number;
 }
 
-/** Training settings that define the data layout; a resume cannot change them. */
-const LAYOUT_KEYS = ['batchSize', 'seqLen', 'valFrac'] as const;
-const FLAG_NAMES: Record<string, string> = {
-  cell: '--cell', hidden: '--hidden', layers: '--layers', embedding: '--embedding', dropout: '--dropout',
-  batchSize: '--batch', seqLen: '--seq-len', valFrac: '--val-frac',
-};
-
-/** Model settings that fix the weights' shapes: a fine-tune cannot change them. */
-const SHAPE_KEYS = ['cell', 'hidden', 'layers', 'embedding'] as const;
 /** How many added characters the fine-tuning note lists. */
 const SHOW_ADDED = 24;
 
@@ -102,14 +95,10 @@ function prepareNew(request: TrainRequest): Promise<Trainer> {
  * are appended to its vocabulary; its own characters all stay.
  */
 function prepareInitFrom(request: TrainRequest, from: string): Promise<Trainer> {
+  checkInitFrom(MODEL_SETTINGS, request.model);
+  checkInitFrom(TRAIN_SETTINGS, request.training);
   const source = loadCheckpoint(from);
   const meta = source.meta;
-  for (const key of SHAPE_KEYS) {
-    const value = request.model[key];
-    if (value !== undefined && value !== meta.model[key]) {
-      throw usageError(`${FLAG_NAMES[key]} cannot change with --init-from (the checkpoint has ${key} ${meta.model[key]})`, `drop ${FLAG_NAMES[key]}, or train a new model without --init-from`);
-    }
-  }
   if (request.normalization !== 'none' && request.normalization !== meta.normalization) {
     throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize: the text is normalised like the checkpoint\'s corpus');
   }
@@ -174,24 +163,8 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   // A run directory means its latest/: the newest state, not best/ (whose later steps would be lost).
   const checkpoint = loadCheckpoint(from, 'latest');
   const meta = checkpoint.meta;
-  for (const [key, value] of Object.entries(request.model)) {
-    const saved = meta.model[key as keyof ModelConfig];
-    if (value !== undefined && value !== saved) {
-      throw usageError(
-        `${FLAG_NAMES[key] ?? key} ${value} conflicts with the checkpoint, which has ${key} ${saved}`,
-        `drop ${FLAG_NAMES[key] ?? key} when resuming, or start a new run without --resume`,
-      );
-    }
-  }
-  for (const key of LAYOUT_KEYS) {
-    const value = request.training[key];
-    if (value !== undefined && value !== meta.training[key]) {
-      throw usageError(
-        `${FLAG_NAMES[key]} ${value} conflicts with the checkpoint, which was trained with ${meta.training[key]}`,
-        `drop ${FLAG_NAMES[key]} when resuming; the data cursor depends on it`,
-      );
-    }
-  }
+  checkResume(MODEL_SETTINGS, request.model, meta.model);
+  checkResume(TRAIN_SETTINGS, request.training, meta.training);
   if (request.normalization !== meta.normalization && request.normalization !== 'none') {
     throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize when resuming');
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN_CONFIG, learningRateAt, type TrainConfig } from '../../src/train/config.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/settings/train-settings.js';
+import { learningRateAt } from '../../src/train/config.js';
 import { ScheduleDecider } from '../../src/train/schedule.js';
 
 const config = (over: Partial<TrainConfig>): TrainConfig => ({ ...DEFAULT_TRAIN_CONFIG, ...over });

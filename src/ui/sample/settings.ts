@@ -3,7 +3,7 @@
  * the user typed becomes either prime text or a command with its new
  * settings or an inline message. Nothing here can throw on user input.
  */
-import { DEFAULT_SAMPLING } from '../../sample/distribution.js';
+import { DEFAULT_SAMPLING_SETTINGS } from '../../settings/sampling-settings.js';
 import type { WatchedUnit } from '../../sample/session.js';
 import { formatTemperature } from '../shared/format.js';
 
@@ -27,9 +27,7 @@ export interface SamplerSettings {
 }
 
 export const DEFAULT_SAMPLER_SETTINGS: SamplerSettings = {
-  ...DEFAULT_SAMPLING,
-  length: 200,
-  seed: null,
+  ...DEFAULT_SAMPLING_SETTINGS,
   heat: false,
   top: false,
   unit: null,

@@ -13,8 +13,7 @@ import { useTerminalSize } from '../shared/useTerminalSize.js';
 import type { DashboardState } from './dashboard-state.js';
 import { DEFAULT_FLUSH_INTERVAL_MS, useTrainEvents, type TrainSession } from './useTrainEvents.js';
 import { DEFAULT_SAMPLING } from '../../sample/distribution.js';
-
-export const DEFAULT_SAMPLE_TEMPERATURES: readonly number[] = [0.5, 0.8, 1.0];
+import { DEFAULT_TRAIN_CONFIG } from '../../settings/train-settings.js';
 
 /** Longest a key stays marked as pending without an answer from the trainer. */
 const PENDING_TIMEOUT_MS = 120_000;
@@ -48,7 +47,7 @@ function initialTemperatureIndex(ts: readonly number[]): number {
 
 export function TrainApp(props: TrainAppProps) {
   const { session, color } = props;
-  const temperatures = props.sampleTemperatures?.length ? props.sampleTemperatures : DEFAULT_SAMPLE_TEMPERATURES;
+  const temperatures = props.sampleTemperatures?.length ? props.sampleTemperatures : DEFAULT_TRAIN_CONFIG.sampleTemperatures;
   const state = useTrainEvents(session, props.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
   const { columns, rows } = useTerminalSize();
   const { isRawModeSupported } = useStdin();

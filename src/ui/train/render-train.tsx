@@ -13,7 +13,7 @@ export interface RenderTrainOptions {
   stdin?: NodeJS.ReadStream;
   /** ANSI colours; default: on unless NO_COLOR is set (non-empty). */
   color?: boolean;
-  /** Temperatures `t` cycles through (default 0.5, 0.8, 1.0). */
+  /** Temperatures `t` cycles through (default: the training default's, settings/train-settings.ts). */
   sampleTemperatures?: number[];
   /** Called on a second Ctrl-C; default process.exit(130). */
   onForceExit?: () => void;

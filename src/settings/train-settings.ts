@@ -1,0 +1,145 @@
+/**
+ * The training settings (`charnn train`'s hyper-parameters and limits):
+ * flag, kind of value, bound, default, help, what a checkpoint written
+ * before the setting existed gets, and what a resume may not change. The
+ * config is stored in every checkpoint.
+ */
+import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';
+import {
+  choice, count, duration, durationOrZero, fraction, integer, listOf, nonNegativeNumber, openFraction, orNull, positiveInt, positiveNumber,
+} from './values.js';
+
+/** Training hyper-parameters and stopping limits; stored in every checkpoint. */
+export interface TrainConfig {
+  batchSize: number;
+  seqLen: number;
+  valFrac: number;
+  /** Peak learning rate. */
+  lr: number;
+  /**
+   * cosine: linear warm-up over warmupSteps (at most a tenth of scheduleSteps),
+   * then a cosine from lr down to lr·lrFinal at scheduleSteps (held there
+   * after); step: lr·lrDecay every lrDecayEvery steps (char-rnn's schedule).
+   */
+  schedule: 'cosine' | 'step';
+  warmupSteps: number;
+  lrFinal: number;
+  /**
+   * Length of the cosine in steps, decided once per run from its limits
+   * (--max-steps, --max-epochs, or --max-time with the step rate measured at
+   * the start) and stored, so a resume continues the same schedule; null
+   * until decided, and for a run without limits (the lr then stays at its peak).
+   */
+  scheduleSteps: number | null;
+  /** Multiply the learning rate by this every lrDecayEvery steps (schedule step; 1 = off). */
+  lrDecay: number;
+  lrDecayEvery: number;
+  clip: number;
+  seed: number;
+  maxSteps: number | null;
+  maxEpochs: number | null;
+  maxTimeMs: number | null;
+  evalEvery: number;
+  /**
+   * The first validation (with samples and a checkpoint) of a session comes
+   * after this much training time, unless an evalEvery step comes first, so
+   * a run shows its worth within seconds; 0 = only every evalEvery steps.
+   * It reads at most FIRST_EVAL_BATCHES of the validation batches.
+   */
+  firstEvalMs: number;
+  /** Validation batches per eval; 0 = the whole validation split. */
+  evalBatches: number;
+  /** Sample temperatures shown after each eval (empty = no samples). */
+  sampleTemperatures: number[];
+  sampleLength: number;
+  /** How many `latest` snapshots to keep. */
+  keep: number;
+  /** Non-finite steps in a row before recovery kicks in. */
+  maxBadSteps: number;
+  /** Restores of the last good checkpoint with a halved learning rate before giving up. */
+  maxRecoveries: number;
+  /** Threads computing gradients on shards of each batch (data parallel). */
+  workers: number;
+  /**
+   * Share of the streams whose carried state is reset to zero before each
+   * window (drawn per stream from the run's RNG), so that the zero state an
+   * unprimed sample starts from is one the model has learnt to read from.
+   */
+  stateResets: number;
+}
+
+/** Why a resume cannot change the data layout. */
+const LAYOUT = 'the data cursor depends on it';
+
+/**
+ * In the order `charnn train --help` lists them. Bounds: truncated BPTT
+ * beyond a few thousand characters only costs memory (it grows with the
+ * window); the step's size as a whole is bounded by TRAIN_LIMITS.
+ */
+export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
+  batchSize: { flag: '--batch <n>', type: positiveInt, default: 32, max: 4096, help: 'parallel streams per step', fixedOnResume: LAYOUT },
+  seqLen: { flag: '--seq-len <n>', type: positiveInt, default: 100, max: 4096, help: 'characters per stream per step (truncated BPTT length)', fixedOnResume: LAYOUT },
+  valFrac: { flag: '--val-frac <x>', type: openFraction, default: 0.1, help: 'fraction of the corpus (its end) held out for validation', fixedOnResume: LAYOUT },
+  lr: { flag: '--lr <x>', type: positiveNumber, default: 2e-3, help: 'Adam learning rate' },
+  schedule: {
+    flag: '--schedule <kind>', type: choice(['cosine', 'step'] as const), default: 'cosine',
+    help: 'learning rate: cosine (warm-up, then down to --lr-final × --lr over the run\'s limit) or step (--lr-decay)',
+    // Checkpoints from before the cosine schedule were trained with step decay, and continue so.
+    whenAbsent: { value: 'step' },
+  },
+  warmupSteps: { flag: '--warmup <steps>', type: count, default: 100, help: 'cosine: steps of linear warm-up (at most a tenth of the run)', whenAbsent: 'default' },
+  lrFinal: { flag: '--lr-final <x>', type: fraction, default: 0.05, help: 'cosine: the learning rate at the end, as a fraction of --lr', whenAbsent: 'default' },
+  scheduleSteps: { type: orNull(positiveInt), default: null, whenAbsent: 'default' },
+  lrDecay: { flag: '--lr-decay <x>', type: positiveNumber, default: 1, help: 'step: multiply the learning rate by this every --lr-decay-every steps', whenAbsent: 'default' },
+  lrDecayEvery: { flag: '--lr-decay-every <n>', type: positiveInt, default: 1000, help: 'step: steps between learning-rate decays', whenAbsent: 'default' },
+  clip: { flag: '--clip <x>', type: nonNegativeNumber, default: 5, help: 'clip the global gradient norm to this (0 = off)', whenAbsent: 'default' },
+  seed: { flag: '--seed <n>', type: integer, default: 1, help: 'random seed (same seed and backend: same run)', whenAbsent: 'default' },
+  maxSteps: { flag: '--max-steps <n>', type: orNull(positiveInt), default: null, help: 'stop at this step (counted from the start of the run, across resumes)', whenAbsent: 'default' },
+  maxEpochs: { flag: '--max-epochs <x>', type: orNull(positiveNumber), default: null, help: 'stop after this many passes over the training text', whenAbsent: 'default' },
+  maxTimeMs: { flag: '--max-time <duration>', type: orNull(duration), default: null, help: 'stop after this long, e.g. 90s, 20m, 2h', whenAbsent: 'default' },
+  evalEvery: { flag: '--eval-every <n>', type: positiveInt, default: 200, help: 'steps between validation, samples and checkpoints', whenAbsent: 'default' },
+  firstEvalMs: {
+    flag: '--first-eval <duration>', type: durationOrZero, default: 5_000, shownDefault: '5s', whenAbsent: 'default',
+    help: 'the first validation, samples and checkpoint come after this much training, then every --eval-every steps (0 = off)',
+  },
+  evalBatches: { flag: '--eval-batches <n>', type: count, default: 0, help: 'validation batches per evaluation (0 = the whole validation split)', whenAbsent: 'default' },
+  sampleTemperatures: {
+    flag: '--sample-temperatures <list>', type: listOf(nonNegativeNumber, 'numbers ≥ 0'), default: [0.5, 0.8, 1.0], max: 32,
+    help: 'temperatures of the samples shown after each evaluation', whenAbsent: 'default',
+  },
+  sampleLength: { flag: '--sample-length <n>', type: count, default: 200, max: 1_000_000, help: 'characters per sample after each evaluation (0 = none)', whenAbsent: 'default' },
+  keep: { flag: '--keep <n>', type: positiveInt, default: 1, help: 'how many latest snapshots to keep besides best/', whenAbsent: 'default' },
+  maxBadSteps: { type: positiveInt, default: 5, whenAbsent: 'default' },
+  maxRecoveries: {
+    flag: '--max-recoveries <n>', type: count, default: 3, whenAbsent: 'default',
+    help: 'times to restore the last checkpoint with a halved learning rate when training diverges',
+  },
+  stateResets: {
+    flag: '--state-resets <share>', type: fraction, default: 0.05,
+    help: 'share of the streams whose carried state starts from zero at each window, so unprimed samples start well (0 = only at epoch starts)',
+    // Runs written before resets existed continue without them, exactly as they were.
+    whenAbsent: { value: 0 },
+  },
+  workers: {
+    flag: '--workers <n>', type: positiveInt, default: 1, max: 256, shownDefault: null, whenAbsent: 'default',
+    help: 'tfjs engine: threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)',
+  },
+};
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = defaultsOf(TRAIN_SETTINGS);
+
+/** Bounds of a training step as a whole, besides its settings' own (TRAIN_SETTINGS' max). */
+export const TRAIN_LIMITS = {
+  /** batchSize × seqLen: the characters of one step, whose activations a step keeps (e.g. 256 × 1024). */
+  batchChars: 2 ** 18,
+} as const;
+
+/** What exceeds the bounds of training settings in a config, named by its config field, or null. */
+export function trainLimitProblem(c: TrainConfig): string | null {
+  const setting = limitProblem(TRAIN_SETTINGS, c);
+  if (setting) return setting;
+  if (c.batchSize * c.seqLen > TRAIN_LIMITS.batchChars) {
+    return `batchSize × seqLen ${(c.batchSize * c.seqLen).toLocaleString('en-US')} exceeds the limit of ${TRAIN_LIMITS.batchChars.toLocaleString('en-US')}`;
+  }
+  return null;
+}

@@ -1,0 +1,138 @@
+/** The settings tables: defaults within their own bounds, stored configs checked and completed, resume and fine-tune refusals, and the flags made from them. */
+import { CommanderError, type Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { makeProgram } from '../../src/cli/main.js';
+import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from '../../src/settings/model-settings.js';
+import { DEFAULT_SAMPLING_SETTINGS, SAMPLING_SETTINGS } from '../../src/settings/sampling-settings.js';
+import { checkInitFrom, checkResume, limitProblem, storedProblem, type Setting } from '../../src/settings/setting.js';
+import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem } from '../../src/settings/train-settings.js';
+import { CharnnError } from '../../src/util/errors.js';
+
+const tables = { model: MODEL_SETTINGS, training: TRAIN_SETTINGS, sampling: SAMPLING_SETTINGS } as const;
+
+/** The one line commander prints for `args`, or null when they parse (no action runs: only bad flags are given). */
+async function usageLine(args: string[]): Promise<string> {
+  const program = makeProgram();
+  let written = '';
+  const capture = (command: Command): void => {
+    command.configureOutput({ ...command.configureOutput(), writeErr: (text) => (written += text) });
+  };
+  capture(program);
+  program.commands.forEach(capture);
+  await expect(program.parseAsync(['node', 'charnn', ...args])).rejects.toBeInstanceOf(CommanderError);
+  return written.trim();
+}
+
+function refusal(run: () => void): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CharnnError);
+    const e = error as CharnnError;
+    expect(e.exitCode).toBe(2);
+    return `${e.message} (${e.hint})`;
+  }
+  throw new Error('not refused');
+}
+
+describe('the settings tables', () => {
+  it.each(Object.entries(tables))('%s: every default is a value of its kind, within its bound', (_name, table) => {
+    for (const [key, s] of Object.entries(table) as [string, Setting<unknown>][]) {
+      expect(s.type.is(s.default), key).toBe(true);
+      if (s.max !== undefined) expect(limitProblem({ [key]: s } as never, { [key]: s.default } as never), key).toBeNull();
+      if (s.flag !== undefined) expect(s.help, key).toBeTruthy();
+    }
+  });
+
+  it('the defaults come from the tables', () => {
+    expect(DEFAULT_MODEL_CONFIG).toEqual({ cell: 'lstm', layers: 2, hidden: 512, embedding: 64, dropout: 0.25 });
+    expect(DEFAULT_TRAIN_CONFIG.sampleTemperatures).toEqual([0.5, 0.8, 1]);
+    expect(DEFAULT_TRAIN_CONFIG.sampleTemperatures).not.toBe(TRAIN_SETTINGS.sampleTemperatures.default);
+    expect(DEFAULT_SAMPLING_SETTINGS).toEqual({ temperature: 0.8, topK: 0, topP: 1, length: 200, seed: null });
+  });
+});
+
+describe('a stored config', () => {
+  it('gets the values of its time for settings added later, and must have the others', () => {
+    const old: Record<string, unknown> = { batchSize: 16, seqLen: 50, valFrac: 0.1, lr: 0.002 };
+    expect(storedProblem('training', TRAIN_SETTINGS, old)).toBeNull();
+    // Older runs continue as they were trained: step decay, no state resets; later settings take their defaults.
+    expect(old).toMatchObject({ schedule: 'step', stateResets: 0, scheduleSteps: null, maxSteps: null, keep: 1, sampleTemperatures: [0.5, 0.8, 1] });
+    expect(old.sampleTemperatures).not.toBe(TRAIN_SETTINGS.sampleTemperatures.default);
+    expect(storedProblem('training', TRAIN_SETTINGS, { seqLen: 50, valFrac: 0.1, lr: 0.002 })).toBe('training.batchSize must be a positive whole number');
+  });
+
+  it('names the field and what it must be', () => {
+    const config = (over: Record<string, unknown>) => ({ ...DEFAULT_TRAIN_CONFIG, ...over });
+    expect(storedProblem('training', TRAIN_SETTINGS, config({ valFrac: 1 }))).toBe('training.valFrac must be a number between 0 and 1 (exclusive)');
+    expect(storedProblem('training', TRAIN_SETTINGS, config({ maxTimeMs: -5 }))).toBe('training.maxTimeMs must be a number of milliseconds > 0 or null');
+    expect(storedProblem('training', TRAIN_SETTINGS, config({ sampleTemperatures: [1, 'hot'] }))).toBe('training.sampleTemperatures must be a list of numbers ≥ 0');
+    expect(storedProblem('training', TRAIN_SETTINGS, config({ schedule: 'linear' }))).toBe('training.schedule must be one of cosine, step');
+    expect(storedProblem('model', MODEL_SETTINGS, { ...DEFAULT_MODEL_CONFIG, dropout: 1 })).toBe('model.dropout must be a rate in [0, 1)');
+  });
+
+  it('is bounded like the flags', () => {
+    expect(trainLimitProblem({ ...DEFAULT_TRAIN_CONFIG, sampleLength: 2_000_000 })).toBe('sampleLength 2000000 exceeds the limit of 1,000,000');
+    expect(trainLimitProblem({ ...DEFAULT_TRAIN_CONFIG, sampleTemperatures: Array(33).fill(1) })).toBe('sampleTemperatures has 33 entries, more than the limit of 32');
+    expect(trainLimitProblem({ ...DEFAULT_TRAIN_CONFIG, batchSize: 1024, seqLen: 1024 })).toBe('batchSize × seqLen 1,048,576 exceeds the limit of 262,144');
+  });
+});
+
+describe('what a resume and a fine-tune may change', () => {
+  const saved = { ...DEFAULT_TRAIN_CONFIG, batchSize: 32 };
+
+  it('a resume keeps the model and the data layout, and may change the rest', () => {
+    expect(refusal(() => checkResume(TRAIN_SETTINGS, { batchSize: 64 }, saved))).toBe(
+      '--batch 64 conflicts with the checkpoint, which was trained with --batch 32 (drop --batch when resuming: the data cursor depends on it; or start a new run without --resume)',
+    );
+    expect(refusal(() => checkResume(MODEL_SETTINGS, { cell: 'gru' }, { ...DEFAULT_MODEL_CONFIG }))).toMatch(/^--cell gru conflicts with the checkpoint, which was trained with --cell lstm \(drop --cell when resuming: the model keeps/);
+    expect(refusal(() => checkResume(MODEL_SETTINGS, { dropout: 0.1 }, { ...DEFAULT_MODEL_CONFIG }))).toMatch(/^--dropout 0\.1 conflicts/);
+    // The same value, and settings a resume may change, pass.
+    expect(() => checkResume(TRAIN_SETTINGS, { batchSize: 32, lr: 1, sampleTemperatures: [1], maxSteps: 5 }, saved)).not.toThrow();
+    expect(() => checkResume(MODEL_SETTINGS, { ...DEFAULT_MODEL_CONFIG }, { ...DEFAULT_MODEL_CONFIG })).not.toThrow();
+  });
+
+  it('a fine-tune keeps the shape: the flags that set it are refused, dropout and training settings are not', () => {
+    expect(refusal(() => checkInitFrom(MODEL_SETTINGS, { hidden: 128 }))).toBe(
+      '--hidden cannot be used with --init-from: the model keeps the checkpoint\'s shape (drop --hidden, or train a new model without --init-from)',
+    );
+    expect(() => checkInitFrom(MODEL_SETTINGS, { dropout: 0.1 })).not.toThrow();
+    expect(() => checkInitFrom(TRAIN_SETTINGS, { batchSize: 8, seqLen: 20, lr: 1e-4 })).not.toThrow();
+  });
+});
+
+describe('flags made from the tables', () => {
+  const train = makeProgram().commands.find((c) => c.name() === 'train')!;
+
+  it('charnn train has one flag per setting with one, with its default', () => {
+    for (const table of [MODEL_SETTINGS, TRAIN_SETTINGS]) {
+      for (const s of Object.values(table) as Setting<unknown>[]) {
+        if (s.flag === undefined) continue;
+        const option = train.options.find((o) => o.flags === s.flag);
+        expect(option, s.flag).toBeDefined();
+        expect(option!.defaultValue, s.flag).toEqual(s.default === null || s.shownDefault === null ? undefined : s.default);
+      }
+    }
+  });
+
+  it.each([
+    [['train', '--sample-length', '2000000'], /^charnn train: option '--sample-length <n>' argument '2000000' is invalid\. expected at most 1,000,000, got "2000000"\./],
+    [['train', '--sample-temperatures', '0.5,-1'], /argument '0\.5,-1' is invalid\. expected a number ≥ 0, got "-1"\./],
+    [['train', '--hidden', '20000'], /expected at most 16,384, got "20000"\./],
+    [['train', '--max-time', '5 parsecs'], /expected a duration such as 90s, 20m, 1h30m or 2d, got "5 parsecs"\./],
+    [['generate', 'x', '--top-p', '0'], /^charnn generate: option '--top-p <x>' argument '0' is invalid\. expected a number in \(0, 1\], got "0"\./],
+    [['sample', 'x', '--length', '0'], /^charnn sample: option '--length <n>' argument '0' is invalid\. expected a positive whole number, got "0"\./],
+    [['gradients', '--hidden', '100000'], /expected at most 16,384, got "100000"\./],
+    [['compare', '--batch', '5000'], /expected at most 4,096, got "5000"\./],
+  ])('%j is refused in one line', async (args, message) => {
+    const line = await usageLine(args);
+    expect(line).toMatch(message);
+    expect(line.split('\n')).toHaveLength(1);
+  });
+
+  it('--debug and --backend are on every command that needs them', () => {
+    for (const command of makeProgram().commands) {
+      expect(command.options.some((o) => o.long === '--debug'), command.name()).toBe(true);
+    }
+  });
+});
