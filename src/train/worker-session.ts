@@ -1,58 +1,44 @@
 /** The parent side of a training worker: the same subscribe/send surface as a Trainer. */
-import { Worker } from 'node:worker_threads';
-import { CharnnError } from '../util/errors.js';
+import { WorkerThread } from '../util/worker-pool.js';
 import { workerUrl } from '../util/worker-url.js';
-import type { TrainCommand, TrainEvent, TrainEventListener } from './events.js';
+import type { TrainCommand, TrainEventListener } from './events.js';
 import type { TrainRequest } from './setup.js';
-import type { WorkerMessage } from './worker.js';
+import type { TrainingProtocol } from './worker.js';
 
 export interface TrainingWorker {
+  /** Events emitted before the first listener subscribed (the start event) are replayed to it. */
   subscribe(listener: TrainEventListener): () => void;
   send(command: TrainCommand): void;
-  /** Resolves when training has finished; rejects with the run's CharnnError. */
+  /**
+   * Resolves when training has finished; rejects with the run's CharnnError,
+   * or one naming the worker if it died. A failure is also told to the
+   * listeners as an error event first.
+   */
   finished: Promise<void>;
-  terminate(): Promise<number>;
+  terminate(): Promise<void>;
 }
 
 export function startTrainingWorker(request: TrainRequest): TrainingWorker {
-  const worker = new Worker(workerUrl('./worker.js', import.meta.url), { workerData: request, stdout: false, stderr: false });
+  const thread = new WorkerThread<TrainingProtocol>({ entry: workerUrl('./worker.js', import.meta.url), init: request, name: 'the training worker' });
   const listeners = new Set<TrainEventListener>();
-  const backlog: TrainEvent[] = [];
-  const finished = new Promise<void>((resolve, reject) => {
-    let settled = false;
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'event') {
-        if (listeners.size === 0) backlog.push(message.event);
-        for (const listener of listeners) listener(message.event);
-      } else if (message.kind === 'finished') {
-        settled = true;
-        resolve();
-      } else {
-        settled = true;
-        const event: TrainEvent = { type: 'error', step: -1, message: message.message };
-        for (const listener of listeners) listener(event);
-        reject(new CharnnError(message.message, { hint: message.hint, exitCode: message.exitCode }));
-      }
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new CharnnError(`the training worker stopped unexpectedly (exit code ${code})`, { exitCode: 1 }));
-    });
-  });
+  const finished = thread.result.then(
+    () => undefined,
+    (error: Error) => {
+      for (const listener of [...listeners]) listener({ type: 'error', step: -1, message: error.message });
+      throw error;
+    },
+  );
   return {
     subscribe(listener) {
       listeners.add(listener);
-      // Events emitted before the UI subscribed (the start event) are replayed.
-      for (const event of backlog.splice(0)) listener(event);
-      return () => listeners.delete(listener);
+      const unsubscribe = thread.subscribe(listener);
+      return () => {
+        unsubscribe();
+        listeners.delete(listener);
+      };
     },
-    send(command) {
-      worker.postMessage(command);
-    },
+    send: (command) => thread.send(command),
     finished,
-    terminate: () => worker.terminate(),
+    terminate: () => thread.terminate(),
   };
 }

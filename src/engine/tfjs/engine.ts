@@ -10,7 +10,7 @@ import { type ParamArrays } from '../../model/params.js';
 import { arraysToParams, disposeParams, paramsToArrays } from '../../model/param-tensors.js';
 import type { StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
-import { ParallelGradients } from '../../train/parallel/parallel-gradients.js';
+import { ParallelGradients } from './parallel/parallel-gradients.js';
 import type { Engine, GradientResult, LossSumResult, StepModel, WindowLoss } from '../engine.js';
 import { crossEntropySum } from '../../sample/distribution.js';
 import { windowGradients, windowLossSum } from './window.js';

@@ -1,17 +1,16 @@
 /**
  * Worker-thread entry for data-parallel training on TF.js: reads the current
- * weights from shared memory each step and returns the loss, gradients and
- * final state for its shard of the batch.
+ * weights from shared memory for each job and returns the loss, gradients
+ * and final state for its shard of the batch.
  */
-import os from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend, type BackendName } from '../../backend/index.js';
-import type { TokenBatch } from '../../model/char-rnn.js';
-import type { ModelConfig } from '../../model/config.js';
-import { parameterSpecs } from '../../model/params.js';
-import { packState, unpackState } from '../../model/state.js';
-import { Rng, type RngState } from '../../util/rng.js';
-import { windowGradients } from '../../engine/tfjs/window.js';
+import { initBackend, type BackendName } from '../../../backend/index.js';
+import type { TokenBatch } from '../../../model/char-rnn.js';
+import type { ModelConfig } from '../../../model/config.js';
+import { parameterSpecs } from '../../../model/params.js';
+import { packState, unpackState } from '../../../model/state.js';
+import { Rng, type RngState } from '../../../util/rng.js';
+import { serveWorker } from '../../../util/worker-pool.js';
+import { windowGradients } from '../window.js';
 import { packParams, paramSize, unpackParams } from './shards.js';
 
 export interface GradientWorkerInit {
@@ -35,30 +34,31 @@ export interface GradientReply {
   finals: Float32Array;
 }
 
-const port = parentPort!;
-
-// On Linux this lowers only this thread, so the UI thread answers keys promptly
-// while training keeps the cores busy.
-try {
-  os.setPriority(0, os.constants.priority.PRIORITY_BELOW_NORMAL);
-} catch {
-  // Not permitted here: run at normal priority.
+export interface GradientProtocol {
+  init: GradientWorkerInit;
+  request: GradientJob;
+  reply: GradientReply;
+  event: never;
+  command: never;
+  result: never;
 }
-const init = workerData as GradientWorkerInit;
-const specs = parameterSpecs(init.config);
-const shared = new Float32Array(init.params);
 
-async function main(): Promise<void> {
-  await initBackend(init.backend as BackendName);
-  port.on('message', (job: GradientJob) => {
+serveWorker<GradientProtocol>(
+  async ({ init }) => {
+    await initBackend(init.backend as BackendName);
     const c = init.config;
-    const state = unpackState(job.state, c.cell, c.layers, job.batch.batchSize, c.hidden);
-    const result = windowGradients(c, unpackParams(specs, shared), job.batch, state, job.rngStates?.map((r) => new Rng(r)));
-    const grads = packParams(specs, result.grads, new Float32Array(paramSize(specs)));
-    const finals = packState(result.finals);
-    port.postMessage({ loss: result.loss, grads, finals } satisfies GradientReply, [grads.buffer as ArrayBuffer, finals.buffer as ArrayBuffer]);
-  });
-  port.postMessage('ready');
-}
-
-void main();
+    const specs = parameterSpecs(c);
+    const shared = new Float32Array(init.params);
+    return {
+      answer(job) {
+        const state = unpackState(job.state, c.cell, c.layers, job.batch.batchSize, c.hidden);
+        const result = windowGradients(c, unpackParams(specs, shared), job.batch, state, job.rngStates?.map((r) => new Rng(r)));
+        const grads = packParams(specs, result.grads, new Float32Array(paramSize(specs)));
+        const finals = packState(result.finals);
+        return { body: { loss: result.loss, grads, finals }, transfer: [grads.buffer as ArrayBuffer, finals.buffer as ArrayBuffer] };
+      },
+    };
+  },
+  // The process's main thread (the trainer's step, or the dashboard) keeps answering promptly.
+  { lowerPriority: true },
+);

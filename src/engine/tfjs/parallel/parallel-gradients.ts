@@ -7,30 +7,23 @@
  * float rounding (dropout masks included: each stream draws its own from the
  * run's RNG).
  */
-import { Worker } from 'node:worker_threads';
-import { streamRngs, type TokenBatch } from '../../model/char-rnn.js';
-import type { ModelConfig } from '../../model/config.js';
-import { parameterSpecs, type ParamArrays, type ParamSpec } from '../../model/params.js';
-import { concatStreams, packState, sliceStreams, unpackState, type StateArrays } from '../../model/state.js';
-import type { Rng } from '../../util/rng.js';
-import { runtimeError } from '../../util/errors.js';
-import { workerUrl } from '../../util/worker-url.js';
-import type { GradientResult } from '../../engine/engine.js';
-import { windowGradients } from '../../engine/tfjs/window.js';
-import type { GradientJob, GradientReply, GradientWorkerInit } from './gradient-worker.js';
+import { streamRngs, type TokenBatch } from '../../../model/char-rnn.js';
+import type { ModelConfig } from '../../../model/config.js';
+import { parameterSpecs, type ParamArrays, type ParamSpec } from '../../../model/params.js';
+import { concatStreams, packState, sliceStreams, unpackState, type StateArrays } from '../../../model/state.js';
+import type { Rng } from '../../../util/rng.js';
+import { terminateAll, WorkerThread } from '../../../util/worker-pool.js';
+import { workerUrl } from '../../../util/worker-url.js';
+import type { GradientResult } from '../../engine.js';
+import { windowGradients } from '../window.js';
+import type { GradientProtocol } from './gradient-worker.js';
 import { packParams, paramSize, shardBatch, shardRanges, unpackParams } from './shards.js';
-
-interface PendingReply {
-  resolve: (reply: GradientReply) => void;
-  reject: (error: Error) => void;
-}
 
 export class ParallelGradients {
   private readonly specs: ParamSpec[];
   private readonly shared: Float32Array;
-  private readonly threads: Worker[] = [];
-  private readonly pending = new Map<Worker, PendingReply>();
-  private ready: Promise<void>;
+  private readonly threads: WorkerThread<GradientProtocol>[];
+  private readonly ready: Promise<void>;
 
   constructor(
     private readonly config: ModelConfig,
@@ -39,37 +32,14 @@ export class ParallelGradients {
   ) {
     this.specs = parameterSpecs(config);
     this.shared = new Float32Array(new SharedArrayBuffer(paramSize(this.specs) * 4));
-    const starts: Promise<void>[] = [];
-    for (let k = 1; k < workers; k++) {
-      const init: GradientWorkerInit = { config, backend, params: this.shared.buffer as SharedArrayBuffer };
-      const worker = new Worker(workerUrl('./gradient-worker.js', import.meta.url), { workerData: init });
-      starts.push(
-        new Promise((resolve, reject) => {
-          worker.once('message', () => resolve());
-          worker.once('error', reject);
-        }),
-      );
-      worker.on('message', (message: GradientReply | 'ready') => {
-        if (message === 'ready') return;
-        const p = this.pending.get(worker);
-        this.pending.delete(worker);
-        p?.resolve(message);
-      });
-      worker.on('error', (error) => {
-        const p = this.pending.get(worker);
-        this.pending.delete(worker);
-        p?.reject(error);
-      });
-      this.threads.push(worker);
-    }
-    this.ready = Promise.all(starts).then(() => undefined);
-  }
-
-  private run(worker: Worker, job: GradientJob): Promise<GradientReply> {
-    return new Promise((resolve, reject) => {
-      this.pending.set(worker, { resolve, reject });
-      worker.postMessage(job);
-    });
+    const init = { config, backend, params: this.shared.buffer as SharedArrayBuffer };
+    this.threads = Array.from(
+      { length: workers - 1 },
+      () => new WorkerThread<GradientProtocol>({ entry: workerUrl('./gradient-worker.js', import.meta.url), init, name: 'a training worker', hint: 'run with --workers 1' }),
+    );
+    this.ready = Promise.all(this.threads.map((thread) => thread.ready)).then(() => undefined);
+    // A worker that fails to start is reported by the first compute().
+    this.ready.catch(() => undefined);
   }
 
   async compute(weights: ParamArrays, batch: TokenBatch, state: StateArrays, rng: Rng): Promise<GradientResult> {
@@ -81,16 +51,14 @@ export class ParallelGradients {
     const rngs = streamRngs(rng, this.config, batch.batchSize);
     const total = batch.batchSize * batch.seqLen;
     const remote = ranges.slice(1).map(([a, b], i) =>
-      this.run(this.threads[i]!, { batch: shardBatch(batch, a, b), state: packState(sliceStreams(state, a, b)), rngStates: rngs ? rngs.slice(a, b).map((r) => r.state) : null }),
+      this.threads[i]!.request({ batch: shardBatch(batch, a, b), state: packState(sliceStreams(state, a, b)), rngStates: rngs ? rngs.slice(a, b).map((r) => r.state) : null }),
     );
+    // Should this thread's share fail, the replies still settle, unobserved.
+    for (const reply of remote) reply.catch(() => undefined);
     const [a0, b0] = ranges[0]!;
     const local = windowGradients(this.config, weights, shardBatch(batch, a0, b0), sliceStreams(state, a0, b0), rngs?.slice(a0, b0));
-    let replies: GradientReply[];
-    try {
-      replies = await Promise.all(remote);
-    } catch (error) {
-      throw runtimeError(`a training worker failed: ${(error as Error).message}`, 'run with --workers 1', error);
-    }
+    // A worker that died rejects with its error (named, with the --workers 1 hint).
+    const replies = await Promise.all(remote);
     const weight = (k: number): number => ((ranges[k]![1] - ranges[k]![0]) * batch.seqLen) / total;
     const sum = packParams(this.specs, local.grads, new Float32Array(this.shared.length));
     const w0 = weight(0);
@@ -111,7 +79,6 @@ export class ParallelGradients {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(this.threads.map((w) => w.terminate()));
-    this.threads.length = 0;
+    await terminateAll(this.threads);
   }
 }

@@ -3,8 +3,8 @@
  * gradients into flat Float32Arrays for the trip between threads (states
  * travel through the state codec, model/state.ts).
  */
-import type { TokenBatch } from '../../model/char-rnn.js';
-import type { ParamArrays, ParamSpec } from '../../model/params.js';
+import type { TokenBatch } from '../../../model/char-rnn.js';
+import type { ParamArrays, ParamSpec } from '../../../model/params.js';
 
 /** Contiguous stream ranges [start, end) for `parts` shards of `streams` streams. */
 export function shardRanges(streams: number, parts: number): [number, number][] {
