@@ -1,13 +1,14 @@
 /**
  * Worker-thread entry for evaluation: rebuilds the model from the parent's
- * parameters and evaluates its share of the text's segments.
+ * parameters and evaluates its share of the text's segments, reporting the
+ * characters done as it goes.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendName } from '../backend/index.js';
 import type { ModelConfig } from '../model/config.js';
 import { parameterSpecs } from '../model/params.js';
 import { TfjsStepModel } from '../engine/tfjs/engine.js';
-import { evaluateSegments, type Segmentation } from './evaluate-text.js';
+import { serveWorker } from '../util/worker-pool.js';
+import { evaluateSegments, type IdsLoss, type Segmentation } from './segments.js';
 
 export interface EvalWorkerInit {
   config: ModelConfig;
@@ -16,31 +17,23 @@ export interface EvalWorkerInit {
   params: Float32Array[];
   ids: Int32Array;
   seg: Segmentation;
+  /** The segments [from, to) of `seg` to evaluate. */
   from: number;
   to: number;
 }
 
-export type EvalWorkerMessage =
-  | { kind: 'progress'; done: number }
-  | { kind: 'done'; lossSum: number; count: number }
-  | { kind: 'failed'; message: string };
-
-const port = parentPort!;
-const init = workerData as EvalWorkerInit;
-
-async function main(): Promise<void> {
-  try {
-    await initBackend(init.backend as BackendName);
-    const model = new TfjsStepModel(init.config, new Map(parameterSpecs(init.config).map((spec, i) => [spec.name, init.params[i]!])));
-    const { lossSum, count } = await evaluateSegments(model, init.ids, init.seg, init.from, init.to, (done) =>
-      port.postMessage({ kind: 'progress', done } satisfies EvalWorkerMessage),
-    );
-    port.postMessage({ kind: 'done', lossSum, count } satisfies EvalWorkerMessage);
-  } catch (error) {
-    port.postMessage({ kind: 'failed', message: (error as Error).message } satisfies EvalWorkerMessage);
-  } finally {
-    port.close();
-  }
+export interface EvalProtocol {
+  init: EvalWorkerInit;
+  request: never;
+  reply: never;
+  /** Characters predicted so far. */
+  event: number;
+  command: never;
+  result: IdsLoss;
 }
 
-void main();
+serveWorker<EvalProtocol>(async ({ init, emit }) => {
+  await initBackend(init.backend as BackendName);
+  const model = new TfjsStepModel(init.config, new Map(parameterSpecs(init.config).map((spec, i) => [spec.name, init.params[i]!])));
+  return { run: () => evaluateSegments(model, init.ids, init.seg, init.from, init.to, emit) };
+});
