@@ -12,7 +12,7 @@ import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const KOREAN = '옛날 옛적에 한 마을에 착한 소년이 살았습니다. 소년은 매일 산에 올라 나무를 했습니다.\n';
 
-interface Record {
+interface SampleRecord {
   prompt: string;
   text: string;
   seed: number;
@@ -40,9 +40,9 @@ async function train(name: string, corpus: string, extra: string[]): Promise<str
   return out;
 }
 
-function jsonl(stdout: string): Record[] {
+function jsonl(stdout: string): SampleRecord[] {
   expect(stdout.endsWith('\n')).toBe(true);
-  return stdout.slice(0, -1).split('\n').map((line) => JSON.parse(line) as Record);
+  return stdout.slice(0, -1).split('\n').map((line) => JSON.parse(line) as SampleRecord);
 }
 
 async function generateOk(args: string[], input?: string): Promise<string> {

@@ -105,7 +105,7 @@ describe.skipIf(!HAVE_FULL)('stdout on a full disk', () => {
 });
 
 describe('stderr', () => {
-  it.concurrent.skipIf(!HAVE_FULL)('train --no-ui 2>/dev/full saves latest/ and exits 1, stdout untouched', async () => {
+  it.skipIf(!HAVE_FULL).concurrent('train --no-ui 2>/dev/full saves latest/ and exits 1, stdout untouched', async () => {
     const out = path.join(dir, 'stderr-full');
     const r = await runTo(['train', corpus, ...TINY, '--no-ui', '--out', out], 'pipe', 'full');
     expect(r.stdout).toBe('');

@@ -91,7 +91,7 @@ describe('the candidates', () => {
       const rng = new Rng(streams);
       const ids = Array.from({ length: 40 }, () => Int32Array.from({ length: streams }, () => rng.int(config.vocabSize)));
       const runs = sessions.map((session) => {
-        let state = new Float32Array(4 * streams * config.hidden);
+        let state: Float32Array = new Float32Array(4 * streams * config.hidden);
         const logits: Float32Array[] = [];
         for (const step of ids) {
           const out = session.run({ [names.tokens]: intTensor(step, [streams]), [names.state]: floatTensor(state, [4 * streams, config.hidden]) }, { [names.logits]: null, [names.final]: null });
