@@ -30,6 +30,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // Workers and the real binary run dist/: a build older than src/ fails the run at once.
+    globalSetup: ['test/helpers/fresh-dist.ts'],
     projects: [
       {
         extends: true,
