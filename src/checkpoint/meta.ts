@@ -4,7 +4,8 @@
  * progress (step, data cursor, RNG state) and loss history — and its
  * validation, since people do hand-edit it.
  */
-import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
+import type { Normalization } from '../data/corpus.js';
+import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import type { ModelConfig } from '../model/config.js';
 import { MODEL_SETTINGS, modelLimitProblem } from '../settings/model-settings.js';
 import { storedProblem } from '../settings/setting.js';
@@ -159,7 +160,8 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   if (tooLarge) fail(path, `model ${tooLarge}`);
   if (!Array.isArray(meta.vocabulary) || meta.vocabulary.some((c) => typeof c !== 'string')) fail(path, 'vocabulary must be a list of characters');
   if (meta.vocabulary.length !== m.vocabSize) fail(path, `vocabulary has ${meta.vocabulary.length} characters but model.vocabSize is ${m.vocabSize}`);
-  if (!NORMALIZATIONS.includes(meta.normalization as Normalization)) fail(path, `normalization must be one of ${NORMALIZATIONS.join(', ')}`);
+  const corpusProblem = storedProblem('', CORPUS_SETTINGS, meta as Record<string, unknown>);
+  if (corpusProblem) fail(path, corpusProblem);
 
   const t = meta.training as Record<string, unknown> | undefined;
   if (!isObject(t)) fail(path, 'training config missing');

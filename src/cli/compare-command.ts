@@ -5,10 +5,10 @@
  */
 import { Command, Option } from 'commander';
 import { DEFAULT_RECALL_BUDGET, DEFAULT_RECALL_LAGS, DEFAULT_TEXT_COMPARE } from '../compare/defaults.js';
-import { NORMALIZATIONS } from '../data/corpus.js';
 import { CELL_TYPES } from '../model/config.js';
 import { usageError } from '../util/errors.js';
 import type { CompareOptions } from './compare-run.js';
+import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 import { listOf, positiveInt } from '../settings/values.js';
@@ -31,7 +31,7 @@ export function makeCompareCommand(): Command {
     .addOption(settingOption({ ...M.layers, shownDefault: null, help: `recurrent layers (default ${DEFAULT_TEXT_COMPARE.layers}; recall ${DEFAULT_RECALL_BUDGET.layers})` }))
     .addOption(settingOption({ ...M.embedding, shownDefault: null, help: `character embedding size (default ${DEFAULT_TEXT_COMPARE.embedding}; recall ${DEFAULT_RECALL_BUDGET.embedding})` }))
     .addOption(settingOption({ ...M.dropout, default: 0, help: 'dropout while training, in [0, 1) (text task)' }))
-    .addOption(new Option('--normalize <form>', 'Unicode normalisation of the corpus').choices(NORMALIZATIONS).default('none'))
+    .addOption(settingOption({ ...CORPUS_SETTINGS.normalization, help: 'Unicode normalisation of the corpus' }))
     .addOption(settingOption({ ...T.batchSize, help: T.batchSize.help }))
     .addOption(settingOption({ ...T.seqLen, default: 64, help: 'characters per stream per step (text task; recall uses one episode, lag + 4)' }))
     .addOption(settingOption({ ...T.lr, shownDefault: null, help: `Adam learning rate (default ${DEFAULT_TEXT_COMPARE.lr}; recall ${DEFAULT_RECALL_BUDGET.lr})` }))

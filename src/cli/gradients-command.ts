@@ -1,12 +1,13 @@
 /** `charnn gradients [corpus]`: how far back each cell's gradient reaches. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { DEFAULT_THRESHOLD } from '../compare/defaults.js';
-import { NORMALIZATIONS } from '../data/corpus.js';
 import { CELL_TYPES } from '../model/config.js';
 import { usageError } from '../util/errors.js';
 import type { GradientsOptions } from './gradients-run.js';
+import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
-import { integer, positiveInt, positiveNumber } from '../settings/values.js';
+import { TRAIN_SETTINGS } from '../settings/train-settings.js';
+import { positiveInt, positiveNumber } from '../settings/values.js';
 import { cellList, collect } from './parsers.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption } from './engine-options.js';
@@ -21,12 +22,12 @@ export function makeGradientsCommand(): Command {
     .addOption(settingOption({ ...MODEL_SETTINGS.hidden, default: 128, help: 'hidden units per layer of the fresh models' }))
     .addOption(settingOption({ ...MODEL_SETTINGS.layers, default: 2, help: 'recurrent layers of the fresh models (the top layer is measured)' }))
     .addOption(settingOption({ ...MODEL_SETTINGS.embedding, help: 'embedding size of the fresh models' }))
-    .option('--seed <n>', 'initialisation seed of the fresh models', integer.parse, 1)
-    .option('--span <n>', 'largest distance k measured (windows are span + 1 characters)', positiveInt.parse, 100)
+    .addOption(settingOption({ ...TRAIN_SETTINGS.seed, help: 'initialisation seed of the fresh models' }))
+    .addOption(settingOption({ ...TRAIN_SETTINGS.seqLen, flag: '--span <n>', max: TRAIN_SETTINGS.seqLen.max! - 1, help: 'largest distance k measured (windows are span + 1 characters)' }))
     .option('--batches <n>', 'windows averaged over (consecutive, state carried)', positiveInt.parse, 4)
-    .option('--batch <n>', 'streams per window', positiveInt.parse, 32)
+    .addOption(settingOption({ ...TRAIN_SETTINGS.batchSize, help: 'streams per window' }))
     .option('--threshold <x>', 'report the distance where the norm falls below this fraction of its k = 1 value', positiveNumber.parse, DEFAULT_THRESHOLD)
-    .addOption(new Option('--normalize <form>', 'Unicode normalisation of the corpus for fresh models').choices(NORMALIZATIONS).default('none'))
+    .addOption(settingOption({ ...CORPUS_SETTINGS.normalization, help: 'Unicode normalisation of the corpus for fresh models' }))
     .addOption(backendOption('TF.js backend'))
     .option('--no-ui', 'print the chart and table as plain text')
     .option('--json', 'print the raw series as JSON', false)

@@ -1,8 +1,8 @@
 /** `charnn train [corpus]`: its settings' flags come from the settings tables (settings/). */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import os from 'node:os';
 import { defaultWorkers } from '../backend/names.js';
-import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
+import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
 import { checkInitFrom } from '../settings/setting.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
@@ -15,7 +15,6 @@ import { usageError } from '../util/errors.js';
 
 /** The options besides the settings' (which are read through settingOptions' keys). */
 interface TrainOptions extends EngineFlags {
-  normalize: Normalization;
   out?: string;
   force: boolean;
   resume?: string;
@@ -34,7 +33,8 @@ export function makeTrainCommand(): Command {
     .description('train a character-level language model on a text file or a directory of text files')
     .argument('[corpus]', 'UTF-8 text file or directory (default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)');
   for (const { option } of modelFlags) command.addOption(option);
-  command.addOption(new Option('--normalize <form>', 'Unicode normalisation (nfd splits Hangul syllables into jamo)').choices(NORMALIZATIONS).default('none'));
+  const corpusFlags = settingOptions(CORPUS_SETTINGS);
+  for (const { option } of corpusFlags) command.addOption(option);
   for (const { option } of trainFlags) command.addOption(option);
   command
     .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>, or -2, -3, … when that holds a run)')
@@ -57,10 +57,12 @@ export function makeTrainCommand(): Command {
           Object.fromEntries(flags.filter(({ option }) => explicit(option.attributeName())).map(({ option, key }) => [key, options[option.attributeName()]])) as Partial<C>;
         const model = given(modelFlags);
         const training = given(trainFlags);
+        const { normalization } = given(corpusFlags);
         if (options.initFrom !== undefined) {
           // Refused before the engine starts; train/setup.ts checks the same for every caller.
           checkInitFrom(MODEL_SETTINGS, model);
           checkInitFrom(TRAIN_SETTINGS, training);
+          checkInitFrom(CORPUS_SETTINGS, { normalization });
         }
         if (options.resume && (explicit('maxSteps') || explicit('maxEpochs') || explicit('maxTime'))) {
           // A resumed run keeps its own limits unless new ones are given; new ones replace the old ones entirely,
@@ -74,7 +76,7 @@ export function makeTrainCommand(): Command {
         if (options.workers === undefined && !options.resume) training.workers = engine === 'ort' ? 1 : defaultWorkers(backend, os.availableParallelism());
         const request: TrainRequest = {
           corpusPath: corpus ?? (options.resume ? '' : bundledCorpus()),
-          normalization: options.normalize,
+          normalization,
           model,
           training,
           outDir: options.out ?? null,

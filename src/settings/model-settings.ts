@@ -32,7 +32,7 @@ export const MODEL_SETTINGS: SettingsTable<ModelSettings> = {
   embedding: { flag: '--embedding <n>', type: positiveInt, default: 64, max: 16_384, help: 'character embedding size', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
   dropout: {
     flag: '--dropout <rate>', type: dropoutRate, default: 0.25, help: 'dropout on each layer\'s output while training, in [0, 1)',
-    fixedOnResume: 'a resumed run continues the model it was trained as (--init-from may change it)',
+    fixedOnResume: 'a resumed run keeps it, while a fine-tune with --init-from may change it',
   },
 };
 

@@ -67,7 +67,7 @@ export function showValue(value: unknown): string {
 
 /**
  * Checks a stored config in place (`group` names it in messages:
- * "training.lr must be a number > 0"), giving absent settings of older
+ * "training.lr must be a number > 0"; '' for top-level fields), giving absent settings of older
  * checkpoints their value. Returns the first problem, or null.
  */
 export function storedProblem<C>(group: string, table: SettingsTable<C>, stored: Record<string, unknown>): string | null {
@@ -75,7 +75,7 @@ export function storedProblem<C>(group: string, table: SettingsTable<C>, stored:
     if (stored[key] === undefined && s.whenAbsent !== undefined) {
       stored[key] = copy(s.whenAbsent === 'default' ? s.default : s.whenAbsent.value);
     } else if (!s.type.is(stored[key])) {
-      return `${group}.${key} must be ${s.type.stored ?? s.type.what}`;
+      return `${group === '' ? '' : `${group}.`}${key} must be ${s.type.stored ?? s.type.what}`;
     }
   }
   return null;

@@ -8,9 +8,12 @@
  * whichever comes first (at least 10 steps apart), so best/ catches the
  * model before a short text is learnt by heart.
  */
+import { TRAIN_SETTINGS } from '../settings/train-settings.js';
+
 export const DEFAULT_EPOCHS = 50;
 export const MIN_DEFAULT_STEPS = 1000;
-export const DEFAULT_EVAL_EVERY = 200;
+/** --eval-every's default (200). */
+const DEFAULT_EVAL_EVERY = TRAIN_SETTINGS.evalEvery.default;
 const EVAL_EPOCHS = 10;
 const MIN_EVAL_EVERY = 10;
 

@@ -18,6 +18,7 @@ import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint
 import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
 import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, modelLimitProblem, type ModelSettings } from '../settings/model-settings.js';
+import { CORPUS_SETTINGS, DEFAULT_CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { checkInitFrom, checkResume } from '../settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
 import { defaultSchedule } from './default-schedule.js';
@@ -28,7 +29,8 @@ import { createEngine as createEngineNamed } from '../engine/select.js';
 
 export interface TrainRequest {
   corpusPath: string;
-  normalization: Normalization;
+  /** --normalize when given (a new run defaults to none; a resume or fine-tune reads the text as its checkpoint did). */
+  normalization?: Normalization;
   /** Model settings the user gave (defaults fill the rest of a new run; a resume refuses changes, a fine-tune any). */
   model: Partial<ModelSettings>;
   /** Training settings the user gave (defaults, or a resumed checkpoint's, fill the rest). */
@@ -79,9 +81,10 @@ async function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRu
 }
 
 function prepareNew(request: TrainRequest): Promise<Trainer> {
-  const corpus = readCorpus(request.corpusPath, request.normalization);
+  const normalization = request.normalization ?? DEFAULT_CORPUS_SETTINGS.normalization;
+  const corpus = readCorpus(request.corpusPath, normalization);
   const vocab = corpus.vocab;
-  return newRun(request, corpus, request.normalization, (training) => {
+  return newRun(request, corpus, normalization, (training) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the model is too large: ${tooLarge}`, 'use fewer --layers or a smaller --hidden or --embedding');
@@ -97,11 +100,9 @@ function prepareNew(request: TrainRequest): Promise<Trainer> {
 function prepareInitFrom(request: TrainRequest, from: string): Promise<Trainer> {
   checkInitFrom(MODEL_SETTINGS, request.model);
   checkInitFrom(TRAIN_SETTINGS, request.training);
+  checkInitFrom(CORPUS_SETTINGS, { normalization: request.normalization });
   const source = loadCheckpoint(from);
   const meta = source.meta;
-  if (request.normalization !== 'none' && request.normalization !== meta.normalization) {
-    throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize: the text is normalised like the checkpoint\'s corpus');
-  }
   // The checkpoint's characters keep their ids; the text's new ones are appended.
   const corpus = readCorpus(request.corpusPath, meta.normalization, { vocab: source.vocab, unknown: 'add' });
   const vocab = corpus.vocab;
@@ -165,9 +166,7 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   const meta = checkpoint.meta;
   checkResume(MODEL_SETTINGS, request.model, meta.model);
   checkResume(TRAIN_SETTINGS, request.training, meta.training);
-  if (request.normalization !== meta.normalization && request.normalization !== 'none') {
-    throw usageError(`--normalize ${request.normalization} conflicts with the checkpoint (${meta.normalization})`, 'drop --normalize when resuming');
-  }
+  checkResume(CORPUS_SETTINGS, { normalization: request.normalization }, { normalization: meta.normalization });
   const corpusPath = request.corpusPath || meta.corpus.path;
   const corpus = readCorpus(corpusPath, meta.normalization, { vocab: checkpoint.vocab, unknown: 'skip' });
   const change = corpusChange(meta.corpus, corpus);

@@ -2,13 +2,14 @@
 import { CommanderError, type Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { makeProgram } from '../../src/cli/main.js';
+import { CORPUS_SETTINGS } from '../../src/settings/corpus-settings.js';
 import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from '../../src/settings/model-settings.js';
 import { DEFAULT_SAMPLING_SETTINGS, SAMPLING_SETTINGS } from '../../src/settings/sampling-settings.js';
 import { checkInitFrom, checkResume, limitProblem, storedProblem, type Setting } from '../../src/settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem } from '../../src/settings/train-settings.js';
 import { CharnnError } from '../../src/util/errors.js';
 
-const tables = { model: MODEL_SETTINGS, training: TRAIN_SETTINGS, sampling: SAMPLING_SETTINGS } as const;
+const tables = { model: MODEL_SETTINGS, training: TRAIN_SETTINGS, sampling: SAMPLING_SETTINGS, corpus: CORPUS_SETTINGS } as const;
 
 /** The one line commander prints for `args`, or null when they parse (no action runs: only bad flags are given). */
 async function usageLine(args: string[]): Promise<string> {
@@ -69,6 +70,7 @@ describe('a stored config', () => {
     expect(storedProblem('training', TRAIN_SETTINGS, config({ sampleTemperatures: [1, 'hot'] }))).toBe('training.sampleTemperatures must be a list of numbers ≥ 0');
     expect(storedProblem('training', TRAIN_SETTINGS, config({ schedule: 'linear' }))).toBe('training.schedule must be one of cosine, step');
     expect(storedProblem('model', MODEL_SETTINGS, { ...DEFAULT_MODEL_CONFIG, dropout: 1 })).toBe('model.dropout must be a rate in [0, 1)');
+    expect(storedProblem('', CORPUS_SETTINGS, {})).toBe('normalization must be one of none, nfc, nfd');
   });
 
   it('is bounded like the flags', () => {
@@ -98,6 +100,12 @@ describe('what a resume and a fine-tune may change', () => {
     );
     expect(() => checkInitFrom(MODEL_SETTINGS, { dropout: 0.1 })).not.toThrow();
     expect(() => checkInitFrom(TRAIN_SETTINGS, { batchSize: 8, seqLen: 20, lr: 1e-4 })).not.toThrow();
+  });
+
+  it('both read the text as the checkpoint did: --normalize is refused when it differs, even as none', () => {
+    expect(refusal(() => checkResume(CORPUS_SETTINGS, { normalization: 'none' }, { normalization: 'nfd' }))).toMatch(/^--normalize none conflicts with the checkpoint, which was trained with --normalize nfd/);
+    expect(() => checkResume(CORPUS_SETTINGS, { normalization: undefined }, { normalization: 'nfd' })).not.toThrow();
+    expect(refusal(() => checkInitFrom(CORPUS_SETTINGS, { normalization: 'nfc' }))).toMatch(/^--normalize cannot be used with --init-from: the text is normalised like the checkpoint's corpus/);
   });
 });
 
