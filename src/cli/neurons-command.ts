@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { positiveInt } from '../settings/values.js';
 import type { NeuronsOptions } from './neurons-run.js';
+import { parser } from './parsers.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption } from './engine-options.js';
 
@@ -24,10 +25,10 @@ export function makeNeuronsCommand(): Command {
     .option('--signal <name>', 'which value of a unit: h (hidden state), c (LSTM cell), gates i f o g (LSTM) or z r (GRU); default h, and for --find h and c')
     .option('--find', 'rank the units that best track properties of the text (quotes, brackets, position in line, …), then gate saturation (the default without --unit)')
     .option('--gates', 'only how often each gate is saturated, per layer (LSTM, GRU)')
-    .option('--top <n>', 'units shown per property', positiveInt.parse, 3)
-    .option('--chars <n>', 'characters of the text to read', positiveInt.parse, DEFAULT_CHARS)
+    .option('--top <n>', 'units shown per property', parser(positiveInt), 3)
+    .option('--chars <n>', 'characters of the text to read', parser(positiveInt), DEFAULT_CHARS)
     .option('--corpus <path>', 'where the checkpoint\'s corpus is now, when it has moved (for the default text)')
-    .option('--width <n>', 'columns to fit (default: the terminal\'s, or 80)', positiveInt.parse)
+    .option('--width <n>', 'columns to fit (default: the terminal\'s, or 80)', parser(positiveInt))
     .option('--json', 'the same data as one JSON object', false)
     .addOption(backendOption('TF.js backend'))
     .addOption(debugOption())

@@ -1,6 +1,7 @@
 /** commander options made from a settings table (settings/setting.ts): one flag per setting that has one. */
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { showValue, type Setting, type SettingsTable } from '../settings/setting.js';
+import { parser } from './parsers.js';
 
 /** A flag's option: its kind's parser (or commander's choices), its bound, and its default. */
 export function settingOption<T>(setting: Setting<T>): Option {
@@ -8,16 +9,7 @@ export function settingOption<T>(setting: Setting<T>): Option {
   if (flag === undefined) throw new Error('a setting without a flag has no option');
   const option = new Option(flag, setting.help ?? '');
   if (type.choices) option.choices(type.choices);
-  else {
-    option.argParser((text: string) => {
-      const value = type.parse(text);
-      if (max !== undefined && typeof value === 'number' && value > max) throw new InvalidArgumentError(`expected at most ${max.toLocaleString('en-US')}, got "${text}".`);
-      if (max !== undefined && Array.isArray(value) && value.length > max) {
-        throw new InvalidArgumentError(`expected at most ${max.toLocaleString('en-US')} values, got ${value.length}.`);
-      }
-      return value;
-    });
-  }
+  else option.argParser(parser(type, max));
   // A list as it is typed ("0.5,0.8,1"), not as JSON; other values as commander shows them.
   const shown = setting.shownDefault ?? (Array.isArray(setting.default) ? showValue(setting.default) : undefined);
   if (setting.default !== null && setting.shownDefault !== null) option.default(setting.default, shown);

@@ -2,10 +2,15 @@
  * The kinds of value a setting takes. Each says once what a value must be
  * ("a positive whole number"), which a flag's error ("expected …") and a
  * charnn.json check ("… must be …") both use; tests a value read from JSON;
- * and parses a flag's text, throwing commander's InvalidArgumentError so a
- * bad flag gets one clear line.
+ * and parses a flag's text, throwing a ValueError that says what was
+ * expected (cli/parsers.ts turns it into commander's InvalidArgumentError,
+ * so a bad flag gets one clear line; nothing here imports commander).
  */
-import { InvalidArgumentError } from 'commander';
+
+/** A flag's text that is not a value of its kind: "expected a positive whole number, got "x"." */
+export class ValueError extends Error {
+  override name = 'ValueError';
+}
 
 export interface ValueType<T> {
   /** What a value must be, e.g. "a positive whole number". */
@@ -16,12 +21,12 @@ export interface ValueType<T> {
   readonly choices?: readonly string[];
   /** Whether a value read from JSON is one. */
   is(x: unknown): x is T;
-  /** The value of a flag's text; throws InvalidArgumentError. */
+  /** The value of a flag's text; throws ValueError. */
   parse(text: string): T;
 }
 
 function invalid(what: string, text: string): never {
-  throw new InvalidArgumentError(`expected ${what}, got "${text}".`);
+  throw new ValueError(`expected ${what}, got "${text}".`);
 }
 
 const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);

@@ -1,5 +1,7 @@
 /** The settings tables: defaults within their own bounds, stored configs checked and completed, resume and fine-tune refusals, and the flags made from them. */
 import { CommanderError, type Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProgram } from '../../src/cli/main.js';
 import { CORPUS_SETTINGS } from '../../src/settings/corpus-settings.js';
@@ -7,6 +9,7 @@ import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from '../../src/settings/model-s
 import { DEFAULT_SAMPLING_SETTINGS, SAMPLING_SETTINGS } from '../../src/settings/sampling-settings.js';
 import { checkInitFrom, checkResume, limitProblem, storedProblem, type Setting } from '../../src/settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem } from '../../src/settings/train-settings.js';
+import { positiveInt, ValueError } from '../../src/settings/values.js';
 import { CharnnError } from '../../src/util/errors.js';
 
 const tables = { model: MODEL_SETTINGS, training: TRAIN_SETTINGS, sampling: SAMPLING_SETTINGS, corpus: CORPUS_SETTINGS } as const;
@@ -43,6 +46,18 @@ describe('the settings tables', () => {
       if (s.max !== undefined) expect(limitProblem({ [key]: s } as never, { [key]: s.default } as never), key).toBeNull();
       if (s.flag !== undefined) expect(s.help, key).toBeTruthy();
     }
+  });
+
+  it('are import-light: no commander, and none of train/, checkpoint/ or cli/ (which all read them)', () => {
+    const dir = path.resolve('src/settings');
+    for (const file of fs.readdirSync(dir)) {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+      for (const spec of imports) expect(spec, `${file} imports ${spec}`).toMatch(/^\.\/|^\.\.\/(model\/config|data\/corpus|util\/errors)\.js$/);
+    }
+    // A flag's text that is no value of its kind is a ValueError; cli/parsers.ts makes it commander's InvalidArgumentError.
+    expect(() => positiveInt.parse('0')).toThrow(ValueError);
+    expect(() => positiveInt.parse('0')).toThrow('expected a positive whole number, got "0".');
   });
 
   it('the defaults come from the tables', () => {
