@@ -6,6 +6,8 @@
 import { DEFAULT_SAMPLING_SETTINGS, type SamplingSettings } from '../settings/sampling-settings.js';
 import type { Rng } from '../util/rng.js';
 
+export { logSoftmax } from '../model/log-softmax.js';
+
 /** How one character is drawn: temperature (0 = argmax), top-k (0 = off), top-p (1 = off). */
 export type SamplingOptions = Pick<SamplingSettings, 'temperature' | 'topK' | 'topP'>;
 
@@ -13,41 +15,6 @@ export type SamplingOptions = Pick<SamplingSettings, 'temperature' | 'topK' | 't
 export const DEFAULT_SAMPLING: SamplingOptions = {
   temperature: DEFAULT_SAMPLING_SETTINGS.temperature, topK: DEFAULT_SAMPLING_SETTINGS.topK, topP: DEFAULT_SAMPLING_SETTINGS.topP,
 };
-
-/**
- * log softmax of logits[offset … offset+size), into `out` (a new
- * Float64Array unless given: a sampling loop passes the same one for every
- * character).
- */
-export function logSoftmax(logits: ArrayLike<number>, offset = 0, size = logits.length - offset, out = new Float64Array(size)): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < size; i++) max = Math.max(max, logits[offset + i]!);
-  let sum = 0;
-  for (let i = 0; i < size; i++) sum += Math.exp(logits[offset + i]! - max);
-  const logZ = max + Math.log(sum);
-  for (let i = 0; i < size; i++) out[i] = logits[offset + i]! - logZ;
-  return out;
-}
-
-/**
- * Summed cross-entropy −Σ log softmax(row)[target] over the rows of
- * `logits` ([R, size]) whose target is ≥ 0, in float64 — the arithmetic of
- * logSoftmax without an array per row.
- */
-export function crossEntropySum(logits: ArrayLike<number>, targets: ArrayLike<number>, size: number): number {
-  let sum = 0;
-  for (let row = 0; row < targets.length; row++) {
-    const target = targets[row]!;
-    if (target < 0) continue;
-    const offset = row * size;
-    let max = -Infinity;
-    for (let i = 0; i < size; i++) max = Math.max(max, logits[offset + i]!);
-    let z = 0;
-    for (let i = 0; i < size; i++) z += Math.exp(logits[offset + i]! - max);
-    sum -= logits[offset + target]! - (max + Math.log(z));
-  }
-  return sum;
-}
 
 /**
  * The distribution actually sampled from, after temperature and truncation.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crossEntropySum, drawIndex, logSoftmax, samplingDistribution, topCandidates } from '../../src/sample/distribution.js';
+import { crossEntropySum } from '../../src/model/log-softmax.js';
+import { drawIndex, logSoftmax, samplingDistribution, topCandidates } from '../../src/sample/distribution.js';
 import { Rng } from '../../src/util/rng.js';
 
 const logits = [2, 1, 0.5, 0, -1, -3];

@@ -12,7 +12,7 @@ import type { StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
 import { ParallelGradients } from './parallel/parallel-gradients.js';
 import type { Engine, GradientResult, LossSumResult, StepModel, WindowLoss } from '../engine.js';
-import { crossEntropySum } from '../../sample/distribution.js';
+import { crossEntropySum } from '../../model/log-softmax.js';
 import { windowGradients, windowLossSum } from './window.js';
 
 export class TfjsEngine implements Engine {
