@@ -18,9 +18,12 @@ export function glorotUniform(rng: Rng, fanIn: number, fanOut: number): Float32A
 }
 
 /**
- * A [size, size] orthogonal matrix (modified Gram–Schmidt on a Gaussian
- * matrix, with the sign fix that makes the distribution uniform). An
- * orthogonal recurrent matrix neither shrinks nor grows the hidden state at
+ * A [size, size] orthogonal matrix: modified Gram–Schmidt on the rows of a
+ * Gaussian matrix. Each row is divided by its (positive) norm, which is the
+ * QR decomposition whose triangular factor has a positive diagonal — the
+ * convention under which the orthogonal factor is uniformly (Haar)
+ * distributed, so no separate sign correction is needed. An orthogonal
+ * recurrent matrix neither shrinks nor grows the hidden state at
  * initialisation, which is what lets gradients travel at the start of training.
  */
 export function orthogonal(rng: Rng, size: number): Float64Array {
