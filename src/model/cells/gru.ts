@@ -1,7 +1,8 @@
 /**
  * GRU (Keras' reset-before variant, as tf.layers implements it):
  *   z = σ(x_z + h·R_z), r = σ(x_r + h·R_r), ĥ = tanh(x_h + (r ⊙ h)·R_h),
- *   h' = z ⊙ h + (1 − z) ⊙ ĥ.
+ *   h' = z ⊙ h + (1 − z) ⊙ ĥ = ĥ + z ⊙ (h − ĥ)
+ * (the code computes the right-hand form: one product instead of two).
  * One update gate z does the work of the LSTM's input and forget gates, and
  * there is no separate cell state: three blocks of weights instead of four.
  *

@@ -1,8 +1,11 @@
 /**
- * LSTM: c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh(c_t), with gates
- * i, f, o = σ(·) and candidate g = tanh(·). The cell state travels through
- * time by an elementwise product with f alone — the near-additive path that
- * keeps gradients alive over long distances.
+ * LSTM, with a_t = x_t + h_{t−1}·R split into the blocks of the gates:
+ *   i, f, o = σ(a_i), σ(a_f), σ(a_o),  g = tanh(a_g),
+ *   c_t = f ⊙ c_{t−1} + i ⊙ g,
+ *   h_t = o ⊙ tanh(c_t).
+ * The cell state travels through time by an elementwise product with f
+ * alone — the near-additive path that keeps gradients alive over long
+ * distances.
  *
  * Internal gate order of the G·H = 4H columns: i, f, o, g.
  */
@@ -16,8 +19,6 @@ interface LstmStep {
   f: tf.Tensor2D;
   o: tf.Tensor2D;
   g: tf.Tensor2D;
-  /** σ'(·) = s(1 − s) of the i, f, o block [N, 3H], formed once on the wide block. */
-  gateSlope: tf.Tensor2D;
   cPrev: tf.Tensor2D;
   hPrev: tf.Tensor2D;
   tanhC: tf.Tensor2D;
@@ -43,10 +44,9 @@ export const lstmCell: Cell = {
         const g = k.tanh(candidatePart!);
         const cNext = k.add(k.mul(f!, c), k.mul(i!, g)) as tf.Tensor2D;
         const tanhC = k.tanh(cNext);
-        const gateSlope = keepCache ? k.mul(gates, k.oneMinus(gates)) : gates;
-        return { i: i!, f: f!, o: o!, g, gateSlope, cNext, tanhC, hNext: k.mul(o!, tanhC) as tf.Tensor2D };
+        return { i: i!, f: f!, o: o!, g, cNext, tanhC, hNext: k.mul(o!, tanhC) as tf.Tensor2D };
       });
-      if (keepCache) steps.push({ i: step.i, f: step.f, o: step.o, g: step.g, gateSlope: step.gateSlope, cPrev: c, hPrev: h, tanhC: step.tanhC });
+      if (keepCache) steps.push({ i: step.i, f: step.f, o: step.o, g: step.g, cPrev: c, hPrev: h, tanhC: step.tanhC });
       outputs.push(step.hNext);
       h = step.hNext;
       c = step.cNext;

@@ -1,7 +1,7 @@
 /**
  * GRU (Keras' reset-before variant, as src/model/cells/gru.ts):
  *   z = σ(x_z + h·R_z), r = σ(x_r + h·R_r), ĥ = tanh(x_h + (r ⊙ h)·R_h),
- *   h' = z ⊙ h + (1 − z) ⊙ ĥ.
+ *   h' = z ⊙ h + (1 − z) ⊙ ĥ = ĥ + z ⊙ (h − ĥ) (computed in the second form).
  *
  * Backward, per step from the last: dh = dh_out + dh_{t+1}'s share,
  * da_h = dh ⊙ (1 − z) ⊙ (1 − ĥ²), d(r ⊙ h) = da_h·R_hᵀ,
