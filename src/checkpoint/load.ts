@@ -10,7 +10,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { Vocabulary } from '../data/vocabulary.js';
 import { fromKerasArrays, parameterSpecs, type ParamArrays } from '../model/params.js';
-import type { LayerState, StateArrays } from '../model/state.js';
+import { stateEntrySpecs, stateFromEntries, type StateArrays } from '../model/state.js';
 import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { closeFiles, damaged, openCheckpointFile, readBoundedFile, readOpened, type OpenedFile } from './read-file.js';
@@ -243,10 +243,7 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
     wanted.set(`adam.v/${spec.name}`, spec.shape);
   }
   const batchSize = checkpoint.meta.training.batchSize;
-  for (let l = 0; l < model.layers; l++) {
-    wanted.set(`carried/${l}/h`, [batchSize, model.hidden]);
-    if (model.cell === 'lstm') wanted.set(`carried/${l}/c`, [batchSize, model.hidden]);
-  }
+  for (const { name, shape } of stateEntrySpecs(model, batchSize)) wanted.set(name, shape);
   const seen = new Set<string>();
   for (const entry of info.tensors) {
     const want = wanted.get(entry.name);
@@ -279,19 +276,13 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
     offset += size;
     if (entry.name.startsWith('adam.m/')) m.set(entry.name.slice(7), values);
     else if (entry.name.startsWith('adam.v/')) v.set(entry.name.slice(7), values);
-    else if (entry.name.startsWith('carried/')) carriedParts.set(entry.name.slice(8), values);
+    else carriedParts.set(entry.name, values);
   }
   let carried: StateArrays | null = null;
   if (carriedParts.size > 0) {
-    const layers: LayerState[] = [];
-    for (let l = 0; l < model.layers; l++) {
-      const h = carriedParts.get(`${l}/h`);
-      if (!h) damaged(checkpoint.dir, `carried state of layer ${l} missing`);
-      const c = carriedParts.get(`${l}/c`);
-      if (model.cell === 'lstm' && !c) damaged(checkpoint.dir, `carried cell state of layer ${l} missing`);
-      layers.push(c ? { h, c } : { h });
-    }
-    carried = { streams: batchSize, hidden: model.hidden, layers };
+    const read = stateFromEntries(model, batchSize, carriedParts);
+    if ('missing' in read) damaged(checkpoint.dir, `${info.file} lacks ${read.missing} of the carried state`);
+    carried = read.state;
   }
   return { optimizer: { step: info.adamStep, m, v }, carried };
 }

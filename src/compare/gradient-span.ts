@@ -20,9 +20,10 @@ import * as tf from '@tensorflow/tfjs';
 import { sliceRows } from '../backend/fast-ops.js';
 import { BatchStream } from '../data/batches.js';
 import type { TokenIds } from '../data/id-builder.js';
-import { disposeState, flattenState, unflattenState, type CharRnn, type ModelState } from '../model/char-rnn.js';
+import { disposeState, type CharRnn, type ModelState } from '../model/char-rnn.js';
 import { layerParam } from '../model/params.js';
 import type { CellType } from '../model/config.js';
+import { flattenLayers, unflattenLayers } from '../model/state.js';
 import { usageError } from '../util/errors.js';
 import { DEFAULT_THRESHOLD } from './defaults.js';
 
@@ -84,9 +85,9 @@ export function hiddenStateGradients(model: CharRnn, batch: LastPositionBatch, s
     });
     grads.dProjection.dispose();
     grads.dRecurrent.dispose();
-    return flattenState(finals);
+    return flattenLayers(finals);
   });
-  return { byK, losses, finals: unflattenState(flatFinals, model.config.cell === 'lstm') };
+  return { byK, losses, finals: unflattenLayers(flatFinals, model.config.cell) };
 }
 
 /** L2 norm of each of the N rows of an [N·H] row-major array. */

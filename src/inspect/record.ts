@@ -5,9 +5,10 @@
  * whose final state carries over, so memory stays bounded for any text.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CharRnn, disposeState, flattenState, unflattenState, type ModelState } from '../model/char-rnn.js';
+import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import type { SignalName } from '../model/cells/cell.js';
 import type { ModelConfig } from '../model/config.js';
+import { flattenLayers, unflattenLayers } from '../model/state.js';
 
 /** Steps per forward call. */
 const WINDOW = 256;
@@ -48,10 +49,10 @@ export async function record(model: CharRnn, ids: Int32Array, wanted?: readonly 
           const all = cell.signals(c.cell, finals[l]!);
           return signals.map((s) => tf.concat(all[s]!, 0) as tf.Tensor2D);
         });
-        return { values: values.flat(), finals: flattenState(finals) };
+        return { values: values.flat(), finals: flattenLayers(finals) };
       });
       disposeState(state);
-      state = unflattenState(out.finals, config.cell === 'lstm');
+      state = unflattenLayers(out.finals, config.cell);
       out.values.forEach((tensor, k) => {
         const l = Math.floor(k / signals.length);
         layers[l]![signals[k % signals.length]!]!.set(tensor.dataSync() as Float32Array, start * H);

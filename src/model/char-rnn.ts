@@ -10,14 +10,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows, scatterAddRows, sliceRows, sumRows, transpose2d } from '../backend/fast-ops.js';
 import type { Rng } from '../util/rng.js';
-import { cellFor, zeroState, type Cell, type CellState } from './cells/index.js';
+import { cellFor, type Cell, type CellState } from './cells/index.js';
 import type { ModelConfig } from './config.js';
 import { dropoutMaskValues } from './dropout.js';
 import { layerParam } from './params.js';
 import type { Params } from './param-tensors.js';
-import type { StateArrays } from './state.js';
+import { flattenLayers, makeLayer, mapLayer, unflattenLayers, type StateArrays } from './state.js';
 
-/** Per-layer recurrent state of N streams. */
+/** Per-layer recurrent state of N streams, as tensors (the parts of model/state.ts). */
 export type ModelState = CellState[];
 
 export interface TokenBatch {
@@ -82,7 +82,7 @@ export class CharRnn {
   }
 
   zeroState(batch: number): ModelState {
-    return Array.from({ length: this.config.layers }, () => zeroState(this.config.cell, batch, this.config.hidden));
+    return Array.from({ length: this.config.layers }, () => makeLayer(this.config.cell, () => tf.zeros([batch, this.config.hidden]) as tf.Tensor2D));
   }
 
   private p(name: string): tf.Tensor2D {
@@ -177,12 +177,12 @@ export class CharRnn {
           grads['embedding'] = tf.matMul(dTable, transpose2d(kernel));
         }
       }
-      return { loss, grads, finals: flattenState(finals) };
+      return { loss, grads, finals: flattenLayers(finals) };
     });
     return {
       loss: out.loss,
       grads: new Map(Object.entries(out.grads)),
-      finals: unflattenState(out.finals, this.config.cell === 'lstm'),
+      finals: unflattenLayers(out.finals, this.config.cell),
     };
   }
 
@@ -195,9 +195,9 @@ export class CharRnn {
       const { top, finals } = this.forwardLayers(batch, state, false, {});
       const logProbs = tf.logSoftmax(this.logits(top));
       const lossSum = tf.neg(tf.sum(tf.mul(logProbs, oneHotMatrix(batch.targets, this.config.vocabSize)))) as tf.Scalar;
-      return { lossSum, finals: flattenState(finals) };
+      return { lossSum, finals: flattenLayers(finals) };
     });
-    return { lossSum: out.lossSum, finals: unflattenState(out.finals, this.config.cell === 'lstm') };
+    return { lossSum: out.lossSum, finals: unflattenLayers(out.finals, this.config.cell) };
   }
 
   /** Logits of every position [T·N, V] (time-major), and the final state. */
@@ -208,9 +208,9 @@ export class CharRnn {
   ): { logits: tf.Tensor2D; finals: ModelState } {
     const out = tf.tidy(() => {
       const { top, finals } = this.forwardLayers(batch, state, false, options);
-      return { logits: this.logits(top), finals: flattenState(finals) };
+      return { logits: this.logits(top), finals: flattenLayers(finals) };
     });
-    return { logits: out.logits, finals: unflattenState(out.finals, this.config.cell === 'lstm') };
+    return { logits: out.logits, finals: unflattenLayers(out.finals, this.config.cell) };
   }
 }
 
@@ -227,36 +227,27 @@ function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {
   return tf.tensor2d(values, [ids.length, depth]);
 }
 
-/** tf.tidy returns arrays of tensors but not optional fields: h, c, h, c… */
-export function flattenState(state: ModelState): tf.Tensor2D[] {
-  return state.flatMap((s) => (s.c ? [s.h, s.c] : [s.h]));
-}
-
-export function unflattenState(flat: tf.Tensor2D[], hasCell: boolean): ModelState {
-  const out: ModelState = [];
-  for (let i = 0; i < flat.length; i += hasCell ? 2 : 1) out.push(hasCell ? { h: flat[i]!, c: flat[i + 1]! } : { h: flat[i]! });
-  return out;
-}
+/*
+ * tf.tidy returns arrays of tensors but not optional fields: the passes
+ * return their final state as flattenLayers(…) (h, c, h, c…) and rebuild it
+ * after the tidy with unflattenLayers.
+ */
 
 export function disposeState(state: ModelState): void {
-  for (const s of state) {
-    s.h.dispose();
-    s.c?.dispose();
-  }
+  for (const t of flattenLayers(state)) t.dispose();
 }
 
 /** Tensors holding a copy of the state (see model/state.ts). */
 export function stateToTensors(state: StateArrays): ModelState {
   const shape: [number, number] = [state.streams, state.hidden];
-  return state.layers.map((l) => (l.c ? { h: tf.tensor2d(l.h, shape), c: tf.tensor2d(l.c, shape) } : { h: tf.tensor2d(l.h, shape) }));
+  return state.layers.map((l) => mapLayer(l, (values) => tf.tensor2d(values, shape)));
 }
 
 /** The state's values as plain arrays (the tensors stay the caller's). */
 export function stateFromTensors(state: ModelState): StateArrays {
-  const read = (t: tf.Tensor2D): Float32Array => Float32Array.from(t.dataSync() as Float32Array);
   return {
     streams: state[0]!.h.shape[0],
     hidden: state[0]!.h.shape[1],
-    layers: state.map((s) => (s.c ? { h: read(s.h), c: read(s.c) } : { h: read(s.h) })),
+    layers: state.map((l) => mapLayer(l, (t) => Float32Array.from(t.dataSync() as Float32Array))),
   };
 }

@@ -7,12 +7,19 @@
  */
 import type { CellType } from './config.js';
 
-export interface LayerState {
-  /** [N, H] */
-  h: Float32Array;
-  /** [N, H], LSTM only. */
-  c?: Float32Array;
-}
+/** The parts of one layer's recurrent state, each [N, H], in storage order. */
+export const STATE_PARTS = ['h', 'c'] as const;
+export type StatePart = (typeof STATE_PARTS)[number];
+
+/**
+ * One layer's state, whatever holds its parts: Float32Arrays here, tensors
+ * in CharRnn, graph value names in the ort engine's graphs. The parts are
+ * those of the cell's descriptor (h, and c for the LSTM).
+ */
+export type LayerParts<T> = { h: T } & { [P in Exclude<StatePart, 'h'>]?: T };
+
+/** [N, H] per part. */
+export type LayerState = LayerParts<Float32Array>;
 
 export interface StateArrays {
   streams: number;
@@ -21,29 +28,56 @@ export interface StateArrays {
 }
 
 /** The parts of a layer's state: h, and c for the LSTM. */
-export function statePartNames(cell: CellType): ('h' | 'c')[] {
+export function statePartNames(cell: CellType): readonly StatePart[] {
   return cell === 'lstm' ? ['h', 'c'] : ['h'];
+}
+
+/** A layer of the cell's parts, each made by `make`. */
+export function makeLayer<T>(cell: CellType, make: (part: StatePart) => T): LayerParts<T> {
+  const layer: Partial<Record<StatePart, T>> = {};
+  for (const part of statePartNames(cell)) layer[part] = make(part);
+  return layer as LayerParts<T>;
+}
+
+/** The layer's parts, in storage order (h then c). */
+export function partsOf<T>(layer: LayerParts<T>): T[] {
+  const out: T[] = [];
+  for (const part of STATE_PARTS) if (layer[part] !== undefined) out.push(layer[part]);
+  return out;
+}
+
+/** The same parts, each mapped through `f`. */
+export function mapLayer<T, U>(layer: LayerParts<T>, f: (value: T, part: StatePart) => U): LayerParts<U> {
+  const out: Partial<Record<StatePart, U>> = {};
+  for (const part of STATE_PARTS) if (layer[part] !== undefined) out[part] = f(layer[part], part);
+  return out as LayerParts<U>;
+}
+
+/** Every part of every layer in one list, layer by layer (h then c): the order of packState and of the graphs' state tensor. */
+export function flattenLayers<T>(layers: readonly LayerParts<T>[]): T[] {
+  return layers.flatMap(partsOf);
+}
+
+/** The inverse of flattenLayers for a cell's layers. */
+export function unflattenLayers<T>(flat: readonly T[], cell: CellType): LayerParts<T>[] {
+  const parts = statePartNames(cell);
+  if (flat.length % parts.length !== 0) throw new Error(`${flat.length} state parts do not divide into layers of ${parts.length}`);
+  return Array.from({ length: flat.length / parts.length }, (_, l) => makeLayer(cell, (part) => flat[l * parts.length + parts.indexOf(part)]!));
 }
 
 export function zeroState(config: { cell: CellType; layers: number; hidden: number }, streams: number): StateArrays {
   const size = streams * config.hidden;
-  const layers = Array.from({ length: config.layers }, () =>
-    config.cell === 'lstm' ? { h: new Float32Array(size), c: new Float32Array(size) } : { h: new Float32Array(size) },
-  );
+  const layers = Array.from({ length: config.layers }, () => makeLayer(config.cell, () => new Float32Array(size)));
   return { streams, hidden: config.hidden, layers };
 }
 
 /** Every array of the state, layer by layer (h then c). */
 export function stateParts(state: StateArrays): Float32Array[] {
-  return state.layers.flatMap((l) => (l.c ? [l.h, l.c] : [l.h]));
+  return flattenLayers(state.layers);
 }
 
 function mapParts(state: StateArrays, streams: number, f: (part: Float32Array) => Float32Array): StateArrays {
-  return {
-    streams,
-    hidden: state.hidden,
-    layers: state.layers.map((l) => (l.c ? { h: f(l.h), c: f(l.c) } : { h: f(l.h) })),
-  };
+  return { streams, hidden: state.hidden, layers: state.layers.map((l) => mapLayer(l, f)) };
 }
 
 export function cloneState(state: StateArrays): StateArrays {
@@ -51,7 +85,7 @@ export function cloneState(state: StateArrays): StateArrays {
 }
 
 /**
- * Zeroes the state of the given streams in place (every layer, h and c):
+ * Zeroes the state of the given streams in place (every layer and part):
  * those streams continue as if starting afresh.
  */
 export function resetStreams(state: StateArrays, streams: Iterable<number>): void {
@@ -85,19 +119,18 @@ export function concatStreams(states: StateArrays[]): StateArrays {
   return {
     streams,
     hidden: first.hidden,
-    layers: first.layers.map((layer, l) => {
-      const join = (pick: (s: LayerState) => Float32Array): Float32Array => {
+    layers: first.layers.map((layer, l) =>
+      mapLayer(layer, (_, part) => {
         const out = new Float32Array(streams * first.hidden);
         let offset = 0;
         for (const s of states) {
-          const part = pick(s.layers[l]!);
-          out.set(part, offset);
-          offset += part.length;
+          const values = s.layers[l]![part]!;
+          out.set(values, offset);
+          offset += values.length;
         }
         return out;
-      };
-      return layer.c ? { h: join((s) => s.h), c: join((s) => s.c!) } : { h: join((s) => s.h) };
-    }),
+      }),
+    ),
   };
 }
 
@@ -125,14 +158,12 @@ export function unpackState(values: Float32Array, cell: CellType, layers: number
 /** A packed state's parts as views of `values` (no copy): the state shares its memory. */
 export function stateViews(values: Float32Array, cell: CellType, layers: number, streams: number, hidden: number): StateArrays {
   const size = streams * hidden;
-  const lstm = cell === 'lstm';
-  if (values.length !== layers * (lstm ? 2 : 1) * size) throw new Error(`packed state has ${values.length} values, expected ${layers * (lstm ? 2 : 1) * size}`);
+  const expected = layers * statePartNames(cell).length * size;
+  if (values.length !== expected) throw new Error(`packed state has ${values.length} values, expected ${expected}`);
   // Plain loops: a sampling step makes one of these per character.
   const out: LayerState[] = new Array(layers);
-  for (let l = 0, at = 0; l < layers; l++) {
-    const h = values.subarray(at, (at += size));
-    out[l] = lstm ? { h, c: values.subarray(at, (at += size)) } : { h };
-  }
+  let at = 0;
+  for (let l = 0; l < layers; l++) out[l] = makeLayer(cell, () => values.subarray(at, (at += size)));
   return { streams, hidden, layers: out };
 }
 
@@ -145,22 +176,43 @@ export function packedView(state: StateArrays): Float32Array {
   const size = state.streams * state.hidden;
   const first = state.layers[0]!.h;
   let at = first.byteOffset;
-  for (const layer of state.layers) {
-    for (const part of layer.c ? [layer.h, layer.c] : [layer.h]) {
-      if (part.buffer !== first.buffer || part.length !== size || part.byteOffset !== at) return packState(state);
-      at += size * 4;
-    }
+  for (const part of stateParts(state)) {
+    if (part.buffer !== first.buffer || part.length !== size || part.byteOffset !== at) return packState(state);
+    at += size * 4;
   }
   return new Float32Array(first.buffer, first.byteOffset, (at - first.byteOffset) / 4);
+}
+
+/** The name under which a checkpoint's state.bin stores a part of the carried state. */
+function entryName(layer: number, part: StatePart): string {
+  return `carried/${layer}/${part}`;
 }
 
 /** Checkpoint entries (`carried/<layer>/h|c`, shape [N, H]) in storage order. */
 export function stateEntries(state: StateArrays): { name: string; shape: number[]; values: Float32Array }[] {
   const shape = [state.streams, state.hidden];
-  return state.layers.flatMap((l, i) => [
-    { name: `carried/${i}/h`, shape, values: l.h },
-    ...(l.c ? [{ name: `carried/${i}/c`, shape, values: l.c }] : []),
-  ]);
+  return state.layers.flatMap((layer, l) => STATE_PARTS.flatMap((part) => (layer[part] ? [{ name: entryName(l, part), shape, values: layer[part] }] : [])));
+}
+
+/** The entries a checkpoint of this model carrying `streams` streams may hold (stateEntries' names and shapes). */
+export function stateEntrySpecs(config: { cell: CellType; layers: number; hidden: number }, streams: number): { name: string; shape: number[] }[] {
+  const shape = [streams, config.hidden];
+  return Array.from({ length: config.layers }, (_, l) => statePartNames(config.cell).map((part) => ({ name: entryName(l, part), shape }))).flat();
+}
+
+/**
+ * The state from checkpoint entries (name → values, shapes already
+ * checked against stateEntrySpecs), or the name of the first one missing.
+ */
+export function stateFromEntries(
+  config: { cell: CellType; layers: number; hidden: number },
+  streams: number,
+  entries: ReadonlyMap<string, Float32Array>,
+): { state: StateArrays } | { missing: string } {
+  const missing = stateEntrySpecs(config, streams).find(({ name }) => !entries.has(name));
+  if (missing) return { missing: missing.name };
+  const layers = Array.from({ length: config.layers }, (_, l) => makeLayer(config.cell, (part) => entries.get(entryName(l, part))!));
+  return { state: { streams, hidden: config.hidden, layers } };
 }
 
 /** Whether every value is finite. */

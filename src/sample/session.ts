@@ -13,7 +13,7 @@
  * event loop after every character so key presses (Esc) stay responsive.
  */
 import type { Vocabulary } from '../data/vocabulary.js';
-import { stateParts, type StateArrays } from '../model/state.js';
+import { stateParts, statePartNames, type StateArrays, type StatePart } from '../model/state.js';
 import type { Rng } from '../util/rng.js';
 import { drawIndex, logSoftmax, samplingDistribution, topCandidates, type SamplingOptions } from './distribution.js';
 import { primeIds } from './generate.js';
@@ -63,14 +63,14 @@ export interface InteractiveSession {
 export interface UnitLimits {
   layers: number;
   hidden: number;
-  signals: ('h' | 'c')[];
+  signals: StatePart[];
 }
 
 /** A unit of the recurrent state: layer from 0, unit from 0, h or (LSTM) c. */
 export interface WatchedUnit {
   layer: number;
   unit: number;
-  signal: 'h' | 'c';
+  signal: StatePart;
 }
 
 export interface SamplingSessionOptions {
@@ -203,7 +203,7 @@ export class SamplingSession implements InteractiveSession {
 
   get units(): UnitLimits {
     const { layers, hidden, cell } = this.sampler.model.config;
-    return { layers, hidden, signals: cell === 'lstm' ? ['h', 'c'] : ['h'] };
+    return { layers, hidden, signals: [...statePartNames(cell)] };
   }
 
   /** A unit's value in the current state: 0 on a fresh state, else after the last character fed or generated. */

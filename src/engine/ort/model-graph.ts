@@ -28,7 +28,7 @@
 import { gateCount, type ModelConfig } from '../../model/config.js';
 import { layerParam, parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { GraphBuilder } from '../onnx/graph.js';
-import { statePartNames } from '../../model/state.js';
+import { flattenLayers, statePartNames, unflattenLayers } from '../../model/state.js';
 import { graphCellFor, type GraphState } from './cells/index.js';
 
 export type GraphKind = 'train' | 'loss' | 'logits' | 'eval' | 'table';
@@ -106,11 +106,10 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
   const outputKernel = param('output.kernel');
   const outputBias = param('output.bias');
-  const parts = statePartNames(config.cell).length;
-  const stateRows: number | string = typeof n === 'number' ? parts * layers * n : `${parts * layers}N`;
-  const initialParts = g.splitEven(g.input(names.state, 'FLOAT', [stateRows, hidden]), parts * layers, 0);
-  const initial: GraphState[] = Array.from({ length: layers }, (_, l) => ({ h: initialParts[parts * l]!, c: parts === 2 ? initialParts[2 * l + 1] : undefined }));
-  const finals: string[] = [];
+  const parts = statePartNames(config.cell).length * layers;
+  const stateRows: number | string = typeof n === 'number' ? parts * n : `${parts}N`;
+  const initial: GraphState[] = unflattenLayers(g.splitEven(g.input(names.state, 'FLOAT', [stateRows, hidden]), parts, 0), config.cell);
+  const finals: GraphState[] = [];
   const masks = dropout ? Array.from({ length: layers }, (_, l) => g.input(names.mask(l), 'FLOAT', [rows, hidden])) : [];
 
   // Forward, layer by layer.
@@ -121,12 +120,12 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
     const all = l === 0 ? g.op('Gather', [table, tokens], { axis: 0 }) : g.linear(input!, kernels[l]!, biases[l]!);
     const projections = g.splitEven(all, steps, 0);
     const result = cell.forward(g, projections, recurrent[l]!, hidden, initial[l]!, training);
-    for (const part of statePartNames(config.cell)) finals.push(result.final[part]!);
+    finals.push(result.final);
     stacked = g.concat(result.outputs, 0);
     if (dropout) stacked = g.mul(stacked, masks[l]!);
     caches.push({ input: l === 0 ? null : input, cell: result.cache, mask: dropout ? masks[l]! : null });
   }
-  g.output(g.concat(finals, 0), names.final, 'FLOAT', [stateRows, hidden]);
+  g.output(g.concat(flattenLayers(finals), 0), names.final, 'FLOAT', [stateRows, hidden]);
   const logits = g.linear(stacked!, outputKernel, outputBias);
   if (kind === 'logits') {
     g.output(logits, names.logits, 'FLOAT', [rows, vocab]);

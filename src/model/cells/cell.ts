@@ -10,13 +10,10 @@
  * matMul over all steps after the loop.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { LayerParts } from '../state.js';
 
-export interface CellState {
-  /** [N, H] */
-  h: tf.Tensor2D;
-  /** [N, H], LSTM only. */
-  c?: tf.Tensor2D;
-}
+/** A layer's state as tensors, [N, H] per part (h, and c for the LSTM). */
+export type CellState = LayerParts<tf.Tensor2D>;
 
 export interface SequenceResult {
   /** Hidden state after each step, T × [N, H]. */

@@ -8,14 +8,11 @@
  * stacked sequences are [T·N, ·] with row t·N + n. Values are graph value
  * names (strings).
  */
+import type { LayerParts } from '../../../model/state.js';
 import type { GraphBuilder } from '../../onnx/graph.js';
 
-export interface GraphState {
-  /** [N, H] */
-  h: string;
-  /** [N, H], LSTM only. */
-  c?: string;
-}
+/** A layer's state as graph values, [N, H] per part (h, and c for the LSTM). */
+export type GraphState = LayerParts<string>;
 
 export interface GraphSequence {
   /** Hidden state after each step, T × [N, H]. */
