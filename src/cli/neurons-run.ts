@@ -10,12 +10,11 @@ import path from 'node:path';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { rankUnits, previewWindow, type PropertyRanking, type UnitRef } from '../inspect/find.js';
-import { describeFinding, gateStatistics, GATES, layerFindings, type GateStats } from '../inspect/gates.js';
+import { describeFinding, gateStatistics, layerFindings, type GateStats } from '../inspect/gates.js';
 import { activationBytes, record, unitSeries } from '../inspect/record.js';
 import { findReport, gateReport, unitLabel, unitView } from '../inspect/report.js';
 import { CharRnn } from '../model/char-rnn.js';
-import { cellFor } from '../model/cells/index.js';
-import type { SignalName } from '../model/cells/cell.js';
+import { cellDescriptor, type SignalName } from '../model/cells/descriptors.js';
 import { arraysToParams, disposeParams } from '../model/param-tensors.js';
 import { colorFromEnv } from '../ui/shared/color.js';
 import { wrapWords } from '../util/text.js';
@@ -57,7 +56,7 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
   const { meta, vocab } = checkpoint;
   const config = meta.model;
   const cellName = config.cell.toUpperCase();
-  const available = cellFor(config.cell).signalNames;
+  const { signals: available, gateSignals: gates } = cellDescriptor(config.cell);
   if (o.signal !== undefined && !available.includes(o.signal as SignalName)) {
     throw usageError(`--signal ${o.signal} is not a value of an ${cellName} unit`, `use one of ${available.join(', ')}`);
   }
@@ -68,7 +67,6 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
       `use 1:0 … ${config.layers}:${config.hidden - 1}`,
     );
   }
-  const gates = GATES[config.cell];
   if (explicitGates && gates.length === 0) throw usageError('a plain RNN has no gates', 'drop --gates, or inspect an LSTM or GRU checkpoint');
   if (gates.length === 0) showGates = false;
 

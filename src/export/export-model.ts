@@ -12,6 +12,7 @@ import type { LoadedCheckpoint } from '../checkpoint/load.js';
 import { layersModelFiles, META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/save.js';
 import { runtimeError, usageError } from '../util/errors.js';
 import { makeDirectory, replaceDirectoryAtomically, replaceFilesInDirectory } from '../checkpoint/files.js';
+import { cellDescriptor } from '../model/cells/descriptors.js';
 import { pageHtml, type ExportVocab } from './page.js';
 
 export const VOCAB_FILE = 'vocab.json';
@@ -36,12 +37,14 @@ export function exportVocab(checkpoint: LoadedCheckpoint): ExportVocab {
   const { meta, vocab } = checkpoint;
   const m = meta.model;
   const newline = vocab.id('\n');
+  const { keras } = cellDescriptor(m.cell);
   return {
     format: 'charnn-export',
     version: 1,
     chars: [...vocab.chars],
     normalization: meta.normalization,
     cell: m.cell,
+    keras: { layer: keras.layer, options: { ...keras.options } },
     layers: m.layers,
     hidden: m.hidden,
     embedding: m.embedding,

@@ -15,6 +15,7 @@
  * with @tensorflow/tfjs; PAGE_MAIN is the browser glue.
  */
 
+import type { CellType, KerasRecurrentLayer } from '../model/cells/descriptors.js';
 import { DEFAULT_SAMPLING } from '../sample/distribution.js';
 
 /** The vocab.json written next to the model. */
@@ -24,7 +25,13 @@ export interface ExportVocab {
   /** Characters in id order: input ids and output columns. */
   chars: string[];
   normalization: 'none' | 'nfc' | 'nfd';
-  cell: 'rnn' | 'lstm' | 'gru';
+  cell: CellType;
+  /**
+   * The tf.layers layer of each recurrent layer, as tf.layers[layer](options)
+   * (the cell's descriptor): the page rebuilds the model from it. Exports
+   * written before it existed carry their own page, which does not read it.
+   */
+  keras: { layer: KerasRecurrentLayer; options: Record<string, string | boolean> };
   layers: number;
   hidden: number;
   embedding: number;
@@ -122,14 +129,16 @@ var charnn = (function () {
 
   /** The same layers as the loaded model, stateful with batch size 1, holding its weights. */
   function buildStateful(tf, base, info) {
+    var keras = info.keras;
+    if (!keras || typeof keras.layer !== 'string' || !Object.prototype.hasOwnProperty.call(tf.layers, keras.layer) || typeof tf.layers[keras.layer] !== 'function') {
+      throw new Error('vocab.json does not name the model\'s recurrent layer: export the checkpoint again with charnn export');
+    }
     var zeros = { kernelInitializer: 'zeros', recurrentInitializer: 'zeros' };
     var model = tf.sequential();
     model.add(tf.layers.embedding({ inputDim: info.vocabSize, outputDim: info.embedding, batchInputShape: [1, null], embeddingsInitializer: 'zeros' }));
     for (var l = 0; l < info.layers; l++) {
-      var config = Object.assign({ units: info.hidden, returnSequences: true, stateful: true }, zeros);
-      if (info.cell === 'lstm') model.add(tf.layers.lstm(Object.assign(config, { recurrentActivation: 'sigmoid', unitForgetBias: true })));
-      else if (info.cell === 'gru') model.add(tf.layers.gru(Object.assign(config, { recurrentActivation: 'sigmoid' })));
-      else model.add(tf.layers.simpleRNN(Object.assign(config, { activation: 'tanh' })));
+      var config = Object.assign({ units: info.hidden, returnSequences: true, stateful: true }, zeros, keras.options);
+      model.add(tf.layers[keras.layer](config));
     }
     model.add(tf.layers.dense({ units: info.vocabSize, kernelInitializer: 'zeros' }));
     model.setWeights(base.getWeights());

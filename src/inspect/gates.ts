@@ -4,15 +4,11 @@
  * (< 0.1: nearly shut) and right-saturated (> 0.9: nearly open), and one
  * sentence per layer saying what the most saturated gates do.
  */
-import type { SignalName } from '../model/cells/cell.js';
-import type { CellType } from '../model/config.js';
+import { cellDescriptor, type SignalName } from '../model/cells/descriptors.js';
 import type { Activations } from './record.js';
 
 export const LEFT = 0.1;
 export const RIGHT = 0.9;
-
-/** The gates of each cell, in the order they are shown. */
-export const GATES: Record<CellType, readonly SignalName[]> = { lstm: ['i', 'f', 'o'], gru: ['z', 'r'], rnn: [] };
 
 export const GATE_NAMES: Partial<Record<SignalName, string>> = { i: 'input', f: 'forget', o: 'output', z: 'update', r: 'reset' };
 
@@ -31,7 +27,7 @@ export function gateStatistics(a: Activations): GateStats[] {
   const T = a.length;
   const out: GateStats[] = [];
   a.layers.forEach((layer, l) => {
-    for (const gate of GATES[a.config.cell]) {
+    for (const gate of cellDescriptor(a.config.cell).gateSignals) {
       const x = layer[gate];
       if (!x) continue;
       const left = new Float64Array(H);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
-import type { SignalName } from '../model/cells/cell.js';
+import { cellDescriptor, type SignalName } from '../model/cells/descriptors.js';
 import type { ModelConfig } from '../model/config.js';
 import { flattenLayers, unflattenLayers } from '../model/state.js';
 
@@ -34,7 +34,7 @@ export function activationBytes(config: ModelConfig, signals: number, length: nu
  */
 export async function record(model: CharRnn, ids: Int32Array, wanted?: readonly SignalName[]): Promise<Activations> {
   const { config, cell } = model;
-  const signals = cell.signalNames.filter((s) => !wanted || wanted.includes(s));
+  const signals = cellDescriptor(config.cell).signals.filter((s) => !wanted || wanted.includes(s));
   const T = ids.length;
   const H = config.hidden;
   const layers = Array.from({ length: config.layers }, () => Object.fromEntries(signals.map((s) => [s, new Float32Array(T * H)])) as Partial<Record<SignalName, Float32Array>>);

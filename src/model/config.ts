@@ -1,8 +1,9 @@
+import { layerShapes, type CellType } from './cells/descriptors.js';
+
+/** The cells are described in ./cells/descriptors.ts; re-exported here for the many places that read a config. */
+export { CELL_TYPES, gateCount, type CellType } from './cells/descriptors.js';
+
 /** Model hyper-parameters; stored in every checkpoint (their defaults and bounds: settings/model-settings.ts). */
-export type CellType = 'rnn' | 'lstm' | 'gru';
-
-export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru'];
-
 export interface ModelConfig {
   cell: CellType;
   vocabSize: number;
@@ -13,18 +14,13 @@ export interface ModelConfig {
   dropout: number;
 }
 
-/** Gate blocks per cell: the width of kernel columns is gates × hidden. */
-export function gateCount(cell: CellType): number {
-  return cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
-}
-
 /** Parameter count, identical to the tf.layers equivalent. */
 export function parameterCount(c: ModelConfig): number {
-  const g = gateCount(c.cell);
+  const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
   let n = c.vocabSize * c.embedding;
   for (let l = 0; l < c.layers; l++) {
-    const input = l === 0 ? c.embedding : c.hidden;
-    n += input * g * c.hidden + c.hidden * g * c.hidden + g * c.hidden;
+    const { kernel, recurrent, bias } = layerShapes(c.cell, l === 0 ? c.embedding : c.hidden, c.hidden);
+    n += size(kernel) + size(recurrent) + size(bias);
   }
   return n + c.hidden * c.vocabSize + c.vocabSize;
 }

@@ -5,6 +5,7 @@
  * tf.loadLayersModel. Dropout is a training-time detail and is left out.
  */
 import * as tf from '@tensorflow/tfjs';
+import { cellDescriptor, type KerasRecurrentLayer } from './cells/descriptors.js';
 import type { ModelConfig } from './config.js';
 import { toKerasArrays, type ParamArrays } from './params.js';
 
@@ -33,17 +34,27 @@ function buildUntidied(c: ModelConfig, options: { oneHotInput?: boolean; initial
   } else {
     model.add(tf.layers.embedding({ name: 'embedding', inputDim: c.vocabSize, outputDim: c.embedding, inputShape: [null], embeddingsInitializer: init.embeddingsInitializer }));
   }
+  const { keras } = cellDescriptor(c.cell);
   for (let l = 0; l < c.layers; l++) {
-    const common = {
+    model.add(recurrentLayer(keras.layer, {
       name: `${c.cell}_${l + 1}`, units: c.hidden, returnSequences: true,
       kernelInitializer: init.kernelInitializer, recurrentInitializer: init.recurrentInitializer,
-    };
-    if (c.cell === 'lstm') model.add(tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid', unitForgetBias: true }));
-    else if (c.cell === 'gru') model.add(tf.layers.gru({ ...common, recurrentActivation: 'sigmoid' }));
-    else model.add(tf.layers.simpleRNN({ ...common, activation: 'tanh' }));
+      ...keras.options,
+    }));
   }
   model.add(tf.layers.dense({ name: 'output', units: c.vocabSize, kernelInitializer: init.kernelInitializer }));
   return model;
+}
+
+/**
+ * tf.layers[layer](args). The three factories take different option types;
+ * the descriptor's options are the ones its layer takes (and
+ * test/model/layers-equivalence.test.ts checks that the layer computes what
+ * the cell does).
+ */
+function recurrentLayer(layer: KerasRecurrentLayer, args: Record<string, unknown>): tf.layers.Layer {
+  const make = tf.layers[layer] as unknown as (args: Record<string, unknown>) => tf.layers.Layer;
+  return make(args);
 }
 
 /** A tf.layers model holding the given weights. */

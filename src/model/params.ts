@@ -2,14 +2,12 @@
  * The model's weights as plain arrays: names, shapes, initialisation and
  * conversion to and from the Keras layout used in checkpoints (the TF.js
  * tensors of the tfjs engine are in ./param-tensors.ts, so nothing here loads
- * TF.js).
- *
- * Internally the LSTM gate blocks are ordered i, f, o, g (input, forget,
- * output, candidate) so one sigmoid covers the three gates in one contiguous
- * block; Keras orders them i, f, c(=g), o. GRU blocks are z, r, h in both.
+ * TF.js). Each cell's descriptor (./cells/descriptors.ts) gives its gate
+ * blocks, their order inside charnn and in Keras, and its initial biases.
  */
 import type { Rng } from '../util/rng.js';
-import { gateCount, type ModelConfig } from './config.js';
+import { cellDescriptor, gateCount, kerasBlockOrder, layerShapes } from './cells/descriptors.js';
+import type { ModelConfig } from './config.js';
 import { glorotUniform, recurrentOrthogonal, uniformArray } from './init.js';
 
 /**
@@ -30,13 +28,10 @@ export const layerParam = (layer: number, part: 'kernel' | 'recurrent' | 'bias')
 
 /** All parameters, in the order of the tf.layers equivalent's weights. */
 export function parameterSpecs(c: ModelConfig): ParamSpec[] {
-  const g = gateCount(c.cell) * c.hidden;
   const specs: ParamSpec[] = [{ name: 'embedding', shape: [c.vocabSize, c.embedding], gated: false }];
   for (let l = 0; l < c.layers; l++) {
-    const input = l === 0 ? c.embedding : c.hidden;
-    specs.push({ name: layerParam(l, 'kernel'), shape: [input, g], gated: true });
-    specs.push({ name: layerParam(l, 'recurrent'), shape: [c.hidden, g], gated: true });
-    specs.push({ name: layerParam(l, 'bias'), shape: [g], gated: true });
+    const shapes = layerShapes(c.cell, l === 0 ? c.embedding : c.hidden, c.hidden);
+    for (const part of ['kernel', 'recurrent', 'bias'] as const) specs.push({ name: layerParam(l, part), shape: shapes[part], gated: true });
   }
   specs.push({ name: 'output.kernel', shape: [c.hidden, c.vocabSize], gated: false });
   specs.push({ name: 'output.bias', shape: [c.vocabSize], gated: false });
@@ -47,6 +42,7 @@ export function parameterSpecs(c: ModelConfig): ParamSpec[] {
 export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
   const params: ParamArrays = new Map();
   const gates = gateCount(c.cell);
+  const { blocks, biasInit } = cellDescriptor(c.cell);
   for (const spec of parameterSpecs(c)) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
     let values: Float32Array;
@@ -55,8 +51,7 @@ export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
     else if (spec.name.endsWith('.kernel')) values = glorotUniform(rng, spec.shape[0]!, spec.shape[1]!);
     else {
       values = new Float32Array(size);
-      // Internal LSTM order i, f, o, g: the forget block is the second.
-      if (c.cell === 'lstm') values.fill(1, c.hidden, 2 * c.hidden);
+      blocks.forEach((block, b) => values.fill(biasInit[block] ?? 0, b * c.hidden, (b + 1) * c.hidden));
     }
     params.set(spec.name, values);
   }
@@ -66,14 +61,6 @@ export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
 /** Zero-filled arrays shaped like the model's parameters. */
 export function zeroParamArrays(c: ModelConfig): ParamArrays {
   return new Map(parameterSpecs(c).map((spec) => [spec.name, new Float32Array(spec.shape.reduce((a, b) => a * b, 1))]));
-}
-
-/**
- * Permutation of gate blocks from the internal order to Keras' (and back).
- * LSTM internal i,f,o,g ↔ Keras i,f,c,o is its own inverse: swap blocks 2 and 3.
- */
-function gatePermutation(c: ModelConfig): number[] | null {
-  return c.cell === 'lstm' ? [0, 1, 3, 2] : null;
 }
 
 /** Reorders the gate blocks along the last axis (values in JS, any rank). */
@@ -92,7 +79,7 @@ export function permuteGateBlocks(values: Float32Array, shape: number[], hidden:
 
 /** Parameter values in Keras layout, as plain arrays in canonical order. */
 export function toKerasArrays(c: ModelConfig, params: ParamArrays): { spec: ParamSpec; values: Float32Array }[] {
-  const perm = gatePermutation(c);
+  const perm = kerasBlockOrder(c.cell)?.toKeras;
   return parameterSpecs(c).map((spec) => {
     const values = params.get(spec.name)!;
     return { spec, values: spec.gated && perm ? permuteGateBlocks(values, spec.shape, c.hidden, perm) : values.slice() };
@@ -101,7 +88,7 @@ export function toKerasArrays(c: ModelConfig, params: ParamArrays): { spec: Para
 
 /** Converts Keras-layout arrays (canonical order) into internal parameters. */
 export function fromKerasArrays(c: ModelConfig, arrays: Float32Array[]): ParamArrays {
-  const perm = gatePermutation(c);
+  const perm = kerasBlockOrder(c.cell)?.fromKeras;
   const params: ParamArrays = new Map();
   parameterSpecs(c).forEach((spec, i) => {
     const values = arrays[i]!;

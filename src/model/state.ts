@@ -5,11 +5,9 @@
  * and the samplers step it. Per layer: h, and c for the LSTM, each [N, H]
  * row-major (row n is stream n).
  */
-import type { CellType } from './config.js';
+import { cellDescriptor, STATE_PARTS, type CellType, type StatePart } from './cells/descriptors.js';
 
-/** The parts of one layer's recurrent state, each [N, H], in storage order. */
-export const STATE_PARTS = ['h', 'c'] as const;
-export type StatePart = (typeof STATE_PARTS)[number];
+export type { StatePart } from './cells/descriptors.js';
 
 /**
  * One layer's state, whatever holds its parts: Float32Arrays here, tensors
@@ -29,7 +27,7 @@ export interface StateArrays {
 
 /** The parts of a layer's state: h, and c for the LSTM. */
 export function statePartNames(cell: CellType): readonly StatePart[] {
-  return cell === 'lstm' ? ['h', 'c'] : ['h'];
+  return cellDescriptor(cell).state;
 }
 
 /** A layer of the cell's parts, each made by `make`. */

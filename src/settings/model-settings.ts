@@ -3,6 +3,7 @@
  * --dropout`): defaults, bounds, and what a resume or fine-tune may change.
  * The vocabulary size is not a setting: the corpus decides it.
  */
+import { DEFAULT_CELL } from '../model/cells/descriptors.js';
 import { CELL_TYPES, parameterCount, type ModelConfig } from '../model/config.js';
 import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';
 import { choice, dropoutRate, positiveInt } from './values.js';
@@ -26,7 +27,7 @@ const SHAPE = 'the model keeps the checkpoint\'s shape';
  * not an out-of-memory crash. Far above anything that trains on a CPU.
  */
 export const MODEL_SETTINGS: SettingsTable<ModelSettings> = {
-  cell: { flag: '--cell <type>', type: choice(CELL_TYPES), default: 'lstm', help: 'recurrent cell', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
+  cell: { flag: '--cell <type>', type: choice(CELL_TYPES), default: DEFAULT_CELL, help: 'recurrent cell', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
   layers: { flag: '--layers <n>', type: positiveInt, default: 2, max: 64, help: 'recurrent layers', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
   hidden: { flag: '--hidden <n>', type: positiveInt, default: 512, max: 16_384, help: 'hidden units per layer', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
   embedding: { flag: '--embedding <n>', type: positiveInt, default: 64, max: 16_384, help: 'character embedding size', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },

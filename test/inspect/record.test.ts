@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { record, type Activations } from '../../src/inspect/record.js';
 import { CharRnn, disposeState, type ModelState } from '../../src/model/char-rnn.js';
+import { cellDescriptor, gateCount } from '../../src/model/cells/descriptors.js';
 import type { CellType, ModelConfig } from '../../src/model/config.js';
 import { layerParam } from '../../src/model/params.js';
 import { disposeParams, initParams } from '../../src/model/param-tensors.js';
@@ -51,7 +52,7 @@ describe.each(['rnn', 'lstm', 'gru'] as CellType[])('record (%s)', (cell) => {
   });
 
   it('records every signal of the cell', () => {
-    expect(a.signals).toEqual(model.cell.signalNames);
+    expect(a.signals).toEqual(cellDescriptor(cell).signals);
     expect(a.length).toBe(T);
     for (const layer of a.layers) for (const s of a.signals) expect(layer[s]!.length).toBe(T * H);
   });
@@ -82,7 +83,7 @@ describe.each(['rnn', 'lstm', 'gru'] as CellType[])('record (%s)', (cell) => {
       const kernel = p(layerParam(l, 'kernel'));
       const recurrent = p(layerParam(l, 'recurrent'));
       const bias = p(layerParam(l, 'bias'));
-      const G = model.cell.gates * H;
+      const G = gateCount(cell) * H;
       const rec = a.layers[l]!;
       for (let t = 0; t < T; t++) {
         const x = l === 0 ? embedding.subarray(ids[t]! * 3, ids[t]! * 3 + 3) : row(a.layers[l - 1]!.h!, t);

@@ -11,16 +11,19 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerParts } from '../state.js';
+import type { SignalName } from './descriptors.js';
 
-/** A layer's state as tensors, [N, H] per part (h, and c for the LSTM). */
+export type { SignalName } from './descriptors.js';
+
+/** A layer's state as tensors, [N, H] per part of the cell's descriptor (h, and c for the LSTM). */
 export type CellState = LayerParts<tf.Tensor2D>;
 
-export interface SequenceResult {
+export interface SequenceResult<Cache> {
   /** Hidden state after each step, T × [N, H]. */
   outputs: tf.Tensor2D[];
   final: CellState;
-  /** Whatever backward() needs; null when not kept. */
-  cache: unknown;
+  /** What backward() needs; null when not kept. */
+  cache: Cache | null;
 }
 
 export interface SequenceGradients {
@@ -31,23 +34,18 @@ export interface SequenceGradients {
 }
 
 /**
- * Per-step values a cell exposes for inspection: the hidden state h, the
- * LSTM cell state c and gates i, f, o (and candidate g), the GRU gates z, r.
+ * How a cell computes, on TF.js. What it is (gate blocks G, state parts,
+ * signal names) is its descriptor in ./descriptors.ts. `Cache` is the
+ * cell's own record of a forward pass; the model holds it unopened.
  */
-export type SignalName = 'h' | 'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r';
-
-export interface Cell {
-  /** Number of gate blocks G in kernel columns. */
-  readonly gates: number;
-  /** The signals `signals()` returns, h first. */
-  readonly signalNames: readonly SignalName[];
+export interface Cell<Cache = unknown> {
   /**
    * @param projections T × [N, G·H], x_t·kernel + bias
    * @param recurrent [H, G·H] (internal gate order)
    * @param initial state before the first step
    * @param keepCache keep what backward() needs
    */
-  forward(projections: tf.Tensor2D[], recurrent: tf.Tensor2D, initial: CellState, keepCache: boolean): SequenceResult;
+  forward(projections: tf.Tensor2D[], recurrent: tf.Tensor2D, initial: CellState, keepCache: boolean): SequenceResult<Cache>;
   /**
    * @param cache from forward(…, keepCache = true)
    * @param dOutputs T × [N, H], dL/dh_t from the layer above (not the recurrence)
@@ -55,11 +53,11 @@ export interface Cell {
    *   the total dL/dh_t (layer above plus recurrence) inside the step's
    *   tf.tidy: read it there, or tf.keep() what you derive from it
    */
-  backward(cache: unknown, recurrent: tf.Tensor2D, dOutputs: tf.Tensor2D[], onStep?: (t: number, dh: tf.Tensor2D) => void): SequenceGradients;
+  backward(cache: Cache, recurrent: tf.Tensor2D, dOutputs: tf.Tensor2D[], onStep?: (t: number, dh: tf.Tensor2D) => void): SequenceGradients;
   /**
-   * The value of every signal after each step of a forward(…, keepCache =
-   * true) run, read from its cache (no extra work in training):
-   * name → T × [N, H], tensors the cache (or `final`) owns.
+   * The value of every signal of the descriptor after each step of a
+   * forward(…, keepCache = true) run, read from its cache (no extra work in
+   * training): name → T × [N, H], tensors the cache (or `final`) owns.
    */
-  signals(cache: unknown, final: CellState): Partial<Record<SignalName, tf.Tensor2D[]>>;
+  signals(cache: Cache, final: CellState): Partial<Record<SignalName, tf.Tensor2D[]>>;
 }

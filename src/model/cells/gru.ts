@@ -6,7 +6,7 @@
  * One update gate z does the work of the LSTM's input and forget gates, and
  * there is no separate cell state: three blocks of weights instead of four.
  *
- * Gate order of the G·H = 3H columns: z, r, h (same as Keras).
+ * Gate order of the G·H = 3H columns: z, r, h (same as Keras; descriptors.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
@@ -21,11 +21,8 @@ interface GruStep {
   resetHidden: tf.Tensor2D;
 }
 
-export const gruCell: Cell = {
-  gates: 3,
-  signalNames: ['h', 'z', 'r'],
-
-  forward(projections, recurrent, initial, keepCache): SequenceResult {
+export const gruCell: Cell<GruStep[]> = {
+  forward(projections, recurrent, initial, keepCache): SequenceResult<GruStep[]> {
     const hidden = recurrent.shape[0];
     const [recurrentZR, recurrentH] = splitColumns(recurrent, [2 * hidden, hidden]);
     let h = initial.h;
@@ -50,8 +47,7 @@ export const gruCell: Cell = {
     return { outputs, final: { h }, cache: keepCache ? steps : null };
   },
 
-  backward(cache, recurrent, dOutputs, onStep): SequenceGradients {
-    const steps = cache as GruStep[];
+  backward(steps, recurrent, dOutputs, onStep): SequenceGradients {
     const hidden = recurrent.shape[0];
     const [recurrentZR, recurrentH] = splitColumns(recurrent, [2 * hidden, hidden]);
     const recurrentZRT = transpose2d(recurrentZR!);
@@ -90,8 +86,7 @@ export const gruCell: Cell = {
     };
   },
 
-  signals(cache, final) {
-    const steps = cache as GruStep[];
+  signals(steps, final) {
     // Step t + 1 keeps h_t as its previous state; the last one is the final state.
     return {
       h: steps.map((_, t) => (t + 1 < steps.length ? steps[t + 1]!.hPrev : final.h)),

@@ -1,4 +1,8 @@
-import type { CellType } from '../config.js';
+/**
+ * The TF.js cells by type. A Record over every CellType: a cell described
+ * in ./descriptors.ts does not compile until it has an implementation here.
+ */
+import type { CellType } from './descriptors.js';
 import type { Cell } from './cell.js';
 import { gruCell } from './gru.js';
 import { lstmCell } from './lstm.js';
@@ -6,6 +10,8 @@ import { rnnCell } from './rnn.js';
 
 export type { Cell, CellState } from './cell.js';
 
+const CELLS: { readonly [K in CellType]: Cell } = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
+
 export function cellFor(type: CellType): Cell {
-  return type === 'lstm' ? lstmCell : type === 'gru' ? gruCell : rnnCell;
+  return CELLS[type];
 }

@@ -7,7 +7,7 @@
  * alone — the near-additive path that keeps gradients alive over long
  * distances.
  *
- * Internal gate order of the G·H = 4H columns: i, f, o, g.
+ * Internal gate order of the G·H = 4H columns: i, f, o, g (descriptors.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
@@ -24,11 +24,8 @@ interface LstmStep {
   tanhC: tf.Tensor2D;
 }
 
-export const lstmCell: Cell = {
-  gates: 4,
-  signalNames: ['h', 'c', 'i', 'f', 'o', 'g'],
-
-  forward(projections, recurrent, initial, keepCache): SequenceResult {
+export const lstmCell: Cell<LstmStep[]> = {
+  forward(projections, recurrent, initial, keepCache): SequenceResult<LstmStep[]> {
     const hidden = recurrent.shape[0];
     let h = initial.h;
     let c = initial.c!;
@@ -54,8 +51,7 @@ export const lstmCell: Cell = {
     return { outputs, final: { h, c }, cache: keepCache ? steps : null };
   },
 
-  backward(cache, recurrent, dOutputs, onStep): SequenceGradients {
-    const steps = cache as LstmStep[];
+  backward(steps, recurrent, dOutputs, onStep): SequenceGradients {
     const recurrentT = transpose2d(recurrent);
     const dPre: tf.Tensor2D[] = new Array(steps.length);
     let dhNext: tf.Tensor2D | null = null;
@@ -88,8 +84,7 @@ export const lstmCell: Cell = {
     return { dProjection, dRecurrent: k.matMul(hPrevT, dProjection) };
   },
 
-  signals(cache, final) {
-    const steps = cache as LstmStep[];
+  signals(steps, final) {
     // Step t + 1 keeps h_t and c_t as its previous state; the last ones are the final state.
     const after = <T>(read: (s: LstmStep) => T, last: T): T[] => steps.map((_, t) => (t + 1 < steps.length ? read(steps[t + 1]!) : last));
     return {

@@ -13,11 +13,8 @@ interface RnnCache {
   hPrev: tf.Tensor2D[];
 }
 
-export const rnnCell: Cell = {
-  gates: 1,
-  signalNames: ['h'],
-
-  forward(projections, recurrent, initial, keepCache): SequenceResult {
+export const rnnCell: Cell<RnnCache> = {
+  forward(projections, recurrent, initial, keepCache): SequenceResult<RnnCache> {
     let h = initial.h;
     const outputs: tf.Tensor2D[] = [];
     const hPrev: tf.Tensor2D[] = [];
@@ -31,8 +28,7 @@ export const rnnCell: Cell = {
     return { outputs, final: { h }, cache };
   },
 
-  backward(cache, recurrent, dOutputs, onStep): SequenceGradients {
-    const { outputs, hPrev } = cache as RnnCache;
+  backward({ outputs, hPrev }, recurrent, dOutputs, onStep): SequenceGradients {
     const recurrentT = transpose2d(recurrent);
     const dPre: tf.Tensor2D[] = new Array(outputs.length);
     let dhNext: tf.Tensor2D | null = null;
@@ -54,6 +50,6 @@ export const rnnCell: Cell = {
   },
 
   signals(cache) {
-    return { h: (cache as RnnCache).outputs };
+    return { h: cache.outputs };
   },
 };

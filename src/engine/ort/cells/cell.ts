@@ -11,15 +11,15 @@
 import type { LayerParts } from '../../../model/state.js';
 import type { GraphBuilder } from '../../onnx/graph.js';
 
-/** A layer's state as graph values, [N, H] per part (h, and c for the LSTM). */
+/** A layer's state as graph values, [N, H] per part of the cell's descriptor (h, and c for the LSTM). */
 export type GraphState = LayerParts<string>;
 
-export interface GraphSequence {
+export interface GraphSequence<Cache> {
   /** Hidden state after each step, T × [N, H]. */
   outputs: string[];
   final: GraphState;
-  /** Whatever backward() needs; null when not kept. */
-  cache: unknown;
+  /** What backward() needs; null when not kept. */
+  cache: Cache | null;
 }
 
 export interface GraphSequenceGradients {
@@ -29,9 +29,12 @@ export interface GraphSequenceGradients {
   dRecurrent: string;
 }
 
-export interface GraphCell {
-  /** Number of gate blocks G in kernel columns. */
-  readonly gates: number;
+/**
+ * How a cell computes, as graph code (what it is — gate blocks G, state
+ * parts — is its descriptor in src/model/cells/descriptors.ts). `Cache` is
+ * the cell's own record of a forward pass.
+ */
+export interface GraphCell<Cache = unknown> {
   /**
    * @param projections T × [N, G·H], x_t·kernel + bias
    * @param recurrent [H, G·H] (internal gate order)
@@ -39,10 +42,10 @@ export interface GraphCell {
    * @param initial state before the first step
    * @param keepCache keep what backward() needs
    */
-  forward(g: GraphBuilder, projections: string[], recurrent: string, hidden: number, initial: GraphState, keepCache: boolean): GraphSequence;
+  forward(g: GraphBuilder, projections: string[], recurrent: string, hidden: number, initial: GraphState, keepCache: boolean): GraphSequence<Cache>;
   /**
    * @param cache from forward(…, keepCache = true)
    * @param dOutputs T × [N, H], dL/dh_t from the layer above (not the recurrence)
    */
-  backward(g: GraphBuilder, cache: unknown, recurrent: string, hidden: number, dOutputs: string[]): GraphSequenceGradients;
+  backward(g: GraphBuilder, cache: Cache, recurrent: string, hidden: number, dOutputs: string[]): GraphSequenceGradients;
 }

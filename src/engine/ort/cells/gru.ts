@@ -22,10 +22,8 @@ interface GruCache {
   resetHidden: string[];
 }
 
-export const gruGraphCell: GraphCell = {
-  gates: 3,
-
-  forward(g, projections, recurrent, hidden, initial, keepCache): GraphSequence {
+export const gruGraphCell: GraphCell<GruCache> = {
+  forward(g, projections, recurrent, hidden, initial, keepCache): GraphSequence<GruCache> {
     const [recurrentZR, recurrentH] = g.split(recurrent, [2 * hidden, hidden], 1);
     let h = initial.h;
     const outputs: string[] = [];
@@ -52,8 +50,7 @@ export const gruGraphCell: GraphCell = {
     return { outputs, final: { h }, cache: keepCache ? cache : null };
   },
 
-  backward(g, cacheValue, recurrent, hidden, dOutputs): GraphSequenceGradients {
-    const s = cacheValue as GruCache;
+  backward(g, s, recurrent, hidden, dOutputs): GraphSequenceGradients {
     const steps = s.z.length;
     const [recurrentZR, recurrentH] = g.split(recurrent, [2 * hidden, hidden], 1);
     const recurrentZRT = g.transpose(recurrentZR!);

@@ -25,10 +25,8 @@ interface LstmCache {
   hPrev: string[];
 }
 
-export const lstmGraphCell: GraphCell = {
-  gates: 4,
-
-  forward(g, projections, recurrent, hidden, initial, keepCache): GraphSequence {
+export const lstmGraphCell: GraphCell<LstmCache> = {
+  forward(g, projections, recurrent, hidden, initial, keepCache): GraphSequence<LstmCache> {
     let h = initial.h;
     let c = initial.c!;
     const outputs: string[] = [];
@@ -57,8 +55,7 @@ export const lstmGraphCell: GraphCell = {
     return { outputs, final: { h, c }, cache: keepCache ? cache : null };
   },
 
-  backward(g, cacheValue, recurrent, hidden, dOutputs): GraphSequenceGradients {
-    const s = cacheValue as LstmCache;
+  backward(g, s, recurrent, hidden, dOutputs): GraphSequenceGradients {
     const steps = s.gates.length;
     const n = (x: string[]) => g.concat(x, 0);
     // Forward-only factors of every step, stacked [T·N, ·].

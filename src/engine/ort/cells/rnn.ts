@@ -11,10 +11,8 @@ interface RnnCache {
   hPrev: string[];
 }
 
-export const rnnGraphCell: GraphCell = {
-  gates: 1,
-
-  forward(g, projections, recurrent, _hidden, initial, keepCache): GraphSequence {
+export const rnnGraphCell: GraphCell<RnnCache> = {
+  forward(g, projections, recurrent, _hidden, initial, keepCache): GraphSequence<RnnCache> {
     let h = initial.h;
     const outputs: string[] = [];
     const hPrev: string[] = [];
@@ -27,8 +25,7 @@ export const rnnGraphCell: GraphCell = {
     return { outputs, final: { h }, cache };
   },
 
-  backward(g, cacheValue, recurrent, _hidden, dOutputs): GraphSequenceGradients {
-    const { outputs, hPrev } = cacheValue as RnnCache;
+  backward(g, { outputs, hPrev }, recurrent, _hidden, dOutputs): GraphSequenceGradients {
     const steps = outputs.length;
     const slopeSteps = g.splitEven(g.oneMinus(g.square(g.concat(outputs, 0))), steps, 0);
     const recurrentT = g.transpose(recurrent);

@@ -1,0 +1,136 @@
+/**
+ * What each recurrent cell is, as data — the one place that names a cell.
+ * Everything outside src/model/cells/ asks a descriptor: the parameter
+ * shapes and initial values (../params.ts), the parts of the recurrent
+ * state (../state.ts), the tf.layers equivalent that checkpoints and
+ * exports are saved as (Keras layer, options, gate order), the signals
+ * `charnn inspect` reads. How each cell computes is in ./rnn.ts, ./lstm.ts
+ * and ./gru.ts (TF.js) and src/engine/ort/cells/ (ONNX graphs); both sets
+ * are chosen through Record<CellType, …> maps, so a new cell does not
+ * compile until every engine has it.
+ *
+ * No TF.js here: the ort engine, checkpoints and the CLI read this too.
+ */
+
+/** The parts of one layer's recurrent state, each [N, H], in storage order. */
+export const STATE_PARTS = ['h', 'c'] as const;
+export type StatePart = (typeof STATE_PARTS)[number];
+
+/**
+ * Per-step values a cell exposes for inspection: the hidden state h, the
+ * LSTM cell state c and gates i, f, o (and candidate g), the GRU gates z, r.
+ */
+export type SignalName = 'h' | 'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r';
+
+/** A tf.layers recurrent layer, as tf.layers[layer](options). */
+export type KerasRecurrentLayer = 'simpleRNN' | 'lstm' | 'gru';
+
+export interface CellDescriptor<Type extends string = string, Block extends string = string> {
+  readonly type: Type;
+  /**
+   * The gate blocks of the G·H columns of the kernel, recurrent kernel and
+   * bias, in charnn's internal order (G = blocks.length).
+   */
+  readonly blocks: readonly Block[];
+  /** The parts of a layer's state: h, and c for the LSTM (in STATE_PARTS order). */
+  readonly state: readonly StatePart[];
+  /** Initial bias of the blocks that do not start at 0. */
+  readonly biasInit: Readonly<Partial<Record<NoInfer<Block>, number>>>;
+  /** What the TF.js cell's signals() returns, h first. */
+  readonly signals: readonly SignalName[];
+  /** The signals that are sigmoid gates, in the order `charnn inspect` shows their saturation. */
+  readonly gateSignals: readonly SignalName[];
+  /** The tf.layers layer that computes what the cell computes. */
+  readonly keras: {
+    readonly layer: KerasRecurrentLayer;
+    /** Besides units, returnSequences and initialisers (JSON: written into exports' vocab.json). */
+    readonly options: Readonly<Record<string, string | boolean>>;
+    /** Keras' order of the gate blocks, in internal names. */
+    readonly blocks: readonly NoInfer<Block>[];
+  };
+}
+
+function describe<const Type extends string, const Block extends string>(d: CellDescriptor<Type, Block>): CellDescriptor<Type, Block> {
+  return d;
+}
+
+/** h_t = tanh(x_t + h_{t−1}·R): one block, state h. */
+const RNN = describe({
+  type: 'rnn',
+  blocks: ['h'],
+  state: ['h'],
+  biasInit: {},
+  signals: ['h'],
+  gateSignals: [],
+  keras: { layer: 'simpleRNN', options: { activation: 'tanh' }, blocks: ['h'] },
+});
+
+/**
+ * Gates i, f, o and candidate g; state h and c. Internally i, f, o, g so one
+ * sigmoid covers the three gates in one contiguous block; Keras orders them
+ * i, f, c(= g), o. The forget gate's bias starts at 1 (Keras' unitForgetBias,
+ * Jozefowicz et al. 2015): the cell remembers by default early in training.
+ */
+const LSTM = describe({
+  type: 'lstm',
+  blocks: ['i', 'f', 'o', 'g'],
+  state: ['h', 'c'],
+  biasInit: { f: 1 },
+  signals: ['h', 'c', 'i', 'f', 'o', 'g'],
+  gateSignals: ['i', 'f', 'o'],
+  keras: { layer: 'lstm', options: { recurrentActivation: 'sigmoid', unitForgetBias: true }, blocks: ['i', 'f', 'g', 'o'] },
+});
+
+/** Update gate z, reset gate r, candidate ĥ (block h), state h; Keras' reset-before variant, same block order. */
+const GRU = describe({
+  type: 'gru',
+  blocks: ['z', 'r', 'h'],
+  state: ['h'],
+  biasInit: {},
+  signals: ['h', 'z', 'r'],
+  gateSignals: ['z', 'r'],
+  keras: { layer: 'gru', options: { recurrentActivation: 'sigmoid' }, blocks: ['z', 'r', 'h'] },
+});
+
+/** Every cell, keyed by its name in configs, checkpoints and the CLI (this order is the CLI's). */
+const CELLS = { rnn: RNN, lstm: LSTM, gru: GRU };
+
+export type CellType = keyof typeof CELLS;
+
+/** Each key names its own descriptor. */
+const BY_TYPE: { readonly [K in CellType]: CellDescriptor<K> } = CELLS;
+
+export const CELL_TYPES = Object.keys(BY_TYPE) as readonly CellType[];
+
+/** The cell of a new model unless told otherwise (the default of --cell in src/settings/model-settings.ts). */
+export const DEFAULT_CELL: CellType = LSTM.type;
+
+export function cellDescriptor(type: CellType): CellDescriptor<CellType> {
+  return BY_TYPE[type];
+}
+
+/** Gate blocks G: the kernel, recurrent kernel and bias of a layer have G·H columns. */
+export function gateCount(type: CellType): number {
+  return BY_TYPE[type].blocks.length;
+}
+
+/**
+ * The shapes of one layer's weights (internal layout; Keras' has the same
+ * shapes with the blocks reordered).
+ * @param input the layer's input width D (the embedding for layer 0, H above)
+ */
+export function layerShapes(type: CellType, input: number, hidden: number): { kernel: [number, number]; recurrent: [number, number]; bias: [number] } {
+  const width = gateCount(type) * hidden;
+  return { kernel: [input, width], recurrent: [hidden, width], bias: [width] };
+}
+
+/**
+ * Permutation of gate blocks from the internal order into Keras'
+ * (`toKeras[b]` = the internal block that Keras puts at b) and back; null
+ * when the orders agree.
+ */
+export function kerasBlockOrder(type: CellType): { toKeras: number[]; fromKeras: number[] } | null {
+  const { blocks, keras } = BY_TYPE[type];
+  if (keras.blocks.every((b, i) => blocks[i] === b)) return null;
+  return { toKeras: keras.blocks.map((b) => blocks.indexOf(b)), fromKeras: blocks.map((b) => keras.blocks.indexOf(b)) };
+}
