@@ -1,7 +1,7 @@
 import { layerShapes, type CellType } from './cells/descriptors.js';
 
 /** The cells are described in ./cells/descriptors.ts; re-exported here for the many places that read a config. */
-export { CELL_TYPES, gateCount, type CellType } from './cells/descriptors.js';
+export { CELL_TYPES, DEFAULT_CELL, gateCount, type CellType } from './cells/descriptors.js';
 
 /** Model hyper-parameters; stored in every checkpoint (their defaults and bounds: settings/model-settings.ts). */
 export interface ModelConfig {

@@ -3,8 +3,7 @@
  * --dropout`): defaults, bounds, and what a resume or fine-tune may change.
  * The vocabulary size is not a setting: the corpus decides it.
  */
-import { DEFAULT_CELL } from '../model/cells/descriptors.js';
-import { CELL_TYPES, parameterCount, type ModelConfig } from '../model/config.js';
+import { CELL_TYPES, DEFAULT_CELL, parameterCount, type ModelConfig } from '../model/config.js';
 import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';
 import { choice, dropoutRate, positiveInt } from './values.js';
 
