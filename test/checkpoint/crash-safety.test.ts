@@ -1,11 +1,13 @@
 /**
  * A killed run never loses a checkpoint (issue 6). Training saves after every
  * step (--eval-every 1), so most of its time is spent in saves; it is killed
- * with SIGKILL at seeded random moments, 20 times in a chain: every kill is
+ * with SIGKILL at seeded random moments, 20 times in a chain (more, up to 40,
+ * until at least one kill has landed in the middle of a save): every kill is
  * followed by an in-process check that latest/ loads (weights and optimizer
  * state, step never behind the last checkpoint the process reported), and
  * every next round is a `--resume` of that latest/, so all 20 resumes are
- * exercised too. A final resume runs to completion and clears the
+ * exercised too. At least one kill must land during a save (it leaves that
+ * process's temporary or a .prev directory behind). A final resume runs to completion and clears the
  * temporaries the kills left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +18,8 @@ import { loadCheckpoint, loadTrainingState } from '../../src/checkpoint/load.js'
 import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const KILLS = 20;
+/** Kills go on past KILLS, up to this many, until one has landed during a save. */
+const MAX_KILLS = 40;
 /** Kill moments are drawn uniformly from [0, MAX_DELAY_MS) after the process reports it is training. */
 const MAX_DELAY_MS = 700;
 
@@ -36,6 +40,7 @@ interface Round {
   reportedStep: number;
   /** Steps the process reported as taken. */
   steps: number;
+  pid: number;
   exit: { code: number | null; signal: NodeJS.Signals | null };
 }
 
@@ -74,7 +79,7 @@ function runAndKill(args: string[], ready: string, delayMs: number): Promise<Rou
     child.on('close', (code, signal) => {
       clearTimeout(safety);
       if (signal !== 'SIGKILL') reject(new Error(`charnn exited by itself (${code}, ${signal}) before the kill: ${stderr}`));
-      else resolve({ reportedStep, steps, exit: { code, signal } });
+      else resolve({ reportedStep, steps, pid: child.pid!, exit: { code, signal } });
     });
   });
 }
@@ -97,27 +102,33 @@ describe('SIGKILL at random moments', () => {
     let lastStep = -1;
     let duringSave = 0;
     const log: string[] = [];
-    for (let kill = 0; kill < KILLS; kill++) {
+    const leftovers = (): string[] => fs.existsSync(run) ? fs.readdirSync(run).filter((e) => e.startsWith('.charnn-tmp-') || e.endsWith('.prev')) : [];
+    let kills = 0;
+    for (; kills < KILLS || (duringSave === 0 && kills < MAX_KILLS); kills++) {
       const delay = Math.floor(random() * MAX_DELAY_MS);
+      const before = new Set(leftovers());
       // The first round waits for its first checkpoint (before it there is nothing to keep);
       // the others are resumes and start their clock once training has started.
-      const round = kill === 0
+      const round = kills === 0
         ? await runAndKill(['train', corpus, ...training, '--out', run], 'checkpoint', delay)
         : await runAndKill(['train', '--resume', latest, '--backend', 'wasm', '--json'], 'start', delay);
 
-      const leftovers = fs.readdirSync(run).filter((e) => e.startsWith('.charnn-tmp-') || e.endsWith('.prev'));
-      if (leftovers.length > 0) duringSave++;
+      // A kill during a save leaves this process's temporary directory, or a .prev the save had not yet removed.
+      const left = leftovers();
+      const midSave = left.filter((e) => e.startsWith(`.charnn-tmp-${round.pid}-`) || (e.endsWith('.prev') && !before.has(e)));
+      if (midSave.length > 0) duringSave++;
       const checkpoint = loadCheckpoint(latest);
       const state = loadTrainingState(checkpoint);
       const step = checkpoint.meta.progress.step;
-      log.push(`kill ${kill + 1}: after ${delay} ms, ${round.steps} steps taken, reported latest ${round.reportedStep}, on disk ${step}${leftovers.length ? ` (mid-save: ${leftovers.join(', ')})` : ''}`);
+      log.push(`kill ${kills + 1}: after ${delay} ms, ${round.steps} steps taken, reported latest ${round.reportedStep}, on disk ${step}${midSave.length ? ` (mid-save: ${midSave.join(', ')})` : ''}`);
       // Nothing the process reported as saved is lost, and nothing goes backwards.
       expect(step, log.join('\n')).toBeGreaterThanOrEqual(round.reportedStep);
       expect(step, log.join('\n')).toBeGreaterThanOrEqual(lastStep);
       expect(state).not.toBeNull();
       lastStep = step;
     }
-    console.log(`${log.join('\n')}\n${KILLS}/${KILLS} kills survived; ${duringSave} of them left a save half-done`);
+    console.log(`${log.join('\n')}\n${kills}/${kills} kills survived; ${duringSave} of them landed during a save`);
+    expect(duringSave, `no kill landed during a save:\n${log.join('\n')}`).toBeGreaterThanOrEqual(1);
 
     // Resume to completion: a few more steps, clean exit, the kills' temporaries cleared.
     const final = await runCli(['train', '--resume', latest, '--max-steps', String(lastStep + 3), '--backend', 'wasm', '--no-ui']);

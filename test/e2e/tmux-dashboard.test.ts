@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { displayWidth } from '../../src/util/text.js';
 import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+import { staysFor, waitFor as waitUntil } from '../helpers/wait.js';
 
 const WIDTH = 80;
 const HEIGHT = 24;
@@ -38,17 +39,10 @@ const screen = (session: string): string => tmux('capture-pane', '-p', '-t', ses
 const keys = (session: string, ...k: string[]) => tmux('send-keys', '-t', session, ...k);
 const type = (session: string, text: string) => tmux('send-keys', '-t', session, '-l', text);
 
-/** Polls the screen until `check` returns something truthy. */
-async function waitFor<T>(session: string, what: string, check: (screen: string) => T | null | false | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
+/** Polls the screen until `check` returns something truthy (and returns that); on a timeout, prints the last screen. */
+function waitFor<T>(session: string, what: string, check: (screen: string) => T | null | false | undefined, timeoutMs = 20_000): Promise<T> {
   let last = '';
-  for (;;) {
-    last = screen(session);
-    const result = check(last);
-    if (result) return result;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the screen was:\n${last}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return waitUntil(() => check((last = screen(session))), { what, timeoutMs, intervalMs: 100, seen: () => last });
 }
 
 const stepOf = (s: string): number | null => {
@@ -132,8 +126,8 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     const paused = await waitFor('train', 'PAUSED', (s) => s.includes('PAUSED') && s);
     expect(paused).toContain('p resume');
     const pausedAt = stepOf(paused);
-    await new Promise((r) => setTimeout(r, 600));
-    expect(stepOf(screen('train'))).toBe(pausedAt);
+    // A pause holds: the step shown stays the same.
+    expect(await staysFor(() => stepOf(screen('train')), 600, 'the step shown while paused')).toBe(pausedAt);
     keys('train', 'p');
     await waitFor('train', 'training again', (s) => s.includes('TRAINING') && (stepOf(s) ?? 0) > pausedAt!);
 
@@ -163,9 +157,8 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     const seen = await waitFor('hangup', 'training steps', (s) => (stepOf(s) ?? 0) >= 3 && stepOf(s), 40_000);
     expect(fs.existsSync(path.join(out, 'latest'))).toBe(false);
     tmux('kill-session', '-t', 'hangup');
-    const end = Date.now() + 20_000;
-    while (!fs.existsSync(exitFile) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    expect(fs.readFileSync(exitFile, 'utf8').trim()).toBe('0');
+    const code = await waitUntil(() => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim(), { what: `charnn's exit code in ${exitFile}` });
+    expect(code).toBe('0');
     const checkpoint = loadCheckpoint(path.join(out, 'latest'));
     expect(checkpoint.meta.progress.step).toBeGreaterThanOrEqual(seen!);
   });
@@ -221,23 +214,27 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     keys('sample', 'C-u');
 
     // After /reset with a fixed seed, the sampler continues the text exactly as charnn generate does.
-    type('sample', 'ROMEO:');
-    await waitFor('sample', 'the typed text', (s) => /^› ROMEO:/m.test(s));
-    keys('sample', 'Enter');
-    const after = await waitFor('sample', 'the seeded generation', (s) => /context 66 chars/.test(s) && s.includes('READY') && s);
     const generated = await runCli(['generate', checkpoint, '--prime', 'ROMEO:', '--seed', '5', '--temperature', '0.5', '--top-k', '20', '--length', '60']);
     expect(generated.code).toBe(0);
     const expected = screenRows(generated.stdout.replace(/\n$/, ''));
+    expect(expected[0]).toMatch(/^ROMEO:/);
+    type('sample', 'ROMEO:');
+    await waitFor('sample', 'the typed text', (s) => /^› ROMEO:/m.test(s));
+    keys('sample', 'Enter');
     // The transcript's rows lie between the header (row 0) and the top-5 row, below the reset note unless
-    // the text pushed it off the top; empty rows pad a short transcript at its end.
-    const lines = after.split('\n');
-    const note = lines.findIndex((l) => l.includes('context reset: the model starts from a fresh state'));
-    let next = lines.length - 1;
-    while (next > 0 && !lines[next]!.startsWith('next ')) next--;
-    const shown = dropEmptyEnd(lines.slice(note >= 0 ? note + 1 : 1, next));
-    expect(shown.length).toBeGreaterThan(0);
-    if (note >= 0) expect(shown).toEqual(expected);
-    else expect(shown).toEqual(expected.slice(-shown.length));
+    // the text pushed it off the top; empty rows pad a short transcript at its end. The status line can
+    // reach the screen a moment before the last rows of the text: wait for the whole frame.
+    await waitFor('sample', `the seeded generation, as generate prints it:\n${expected.join('\n')}\n`, (s) => {
+      if (!/context 66 chars/.test(s) || !s.includes('READY')) return false;
+      const lines = s.split('\n');
+      const note = lines.findIndex((l) => l.includes('context reset: the model starts from a fresh state'));
+      let next = lines.length - 1;
+      while (next > 0 && !lines[next]!.startsWith('next ')) next--;
+      const shown = dropEmptyEnd(lines.slice(note >= 0 ? note + 1 : 1, next));
+      if (shown.length === 0) return false;
+      const want = note >= 0 ? expected : expected.slice(-shown.length);
+      return shown.length === want.length && shown.every((row, i) => row === want[i]);
+    });
 
     type('sample', '/quit');
     await waitFor('sample', 'the typed command', (s) => s.includes('› /quit'));
