@@ -14,7 +14,19 @@ import { makeSampleCommand } from './sample-command.js';
 import { makeTrainCommand } from './train-command.js';
 import { CHARNN_VERSION } from '../version.js';
 
-export function makeProgram(): Command {
+/** Where commander writes its own output: help and version (`writeOut`), usage errors (`writeErr`). */
+export interface ProgramOutput {
+  writeOut?: (text: string) => void;
+  writeErr?: (text: string) => void;
+}
+
+/**
+ * The whole program, fresh (commander keeps parsed values on it): every
+ * command with its options, usage errors as one line. It never exits the
+ * process: a usage error, --help or --version throws a CommanderError
+ * (exitOverride), so tests can run it in-process with `runProgram`.
+ */
+export function makeProgram(output: ProgramOutput = {}): Command {
   const program = new Command('charnn')
     .description('Train character-level RNN, LSTM and GRU language models on any text, and sample from them.')
     .version(CHARNN_VERSION)
@@ -23,10 +35,10 @@ export function makeProgram(): Command {
     // their descriptions at 80 columns, so the terminal broke words).
     .configureHelp({ showGlobalOptions: true, subcommandTerm: (cmd) => cmd.name() + (cmd.usage().replace(/^\[options\]\s*/, '') ? ` ${cmd.usage().replace(/^\[options\]\s*/, '')}` : '') })
     .exitOverride();
-  oneLineErrors(program, 'charnn');
+  oneLineErrors(program, 'charnn', output);
   for (const command of [makeTrainCommand(), makeGenerateCommand(), makeSampleCommand(), makeInfoCommand(), makeRunsCommand(), makeEvalCommand(), makeExportCommand(), makeCompareCommand(), makeGradientsCommand(), makeNeuronsCommand()]) {
     command.showSuggestionAfterError(true).exitOverride();
-    oneLineErrors(command, `charnn ${command.name()}`);
+    oneLineErrors(command, `charnn ${command.name()}`, output);
     listDefaultsAsTyped(command);
     program.addCommand(command);
   }
@@ -50,8 +62,8 @@ function listDefaultsAsTyped(command: Command): void {
  * Commander prints "error: …", a "(Did you mean …?)" line and so on; charnn
  * promises one line per error, naming the problem and the way out.
  */
-function oneLineErrors(command: Command, name: string): void {
-  command.configureOutput({ outputError: (text, write) => write(`${usageErrorLine(text, name)}\n`) });
+function oneLineErrors(command: Command, name: string, output: ProgramOutput): void {
+  command.configureOutput({ ...output, outputError: (text, write) => write(`${usageErrorLine(text, name)}\n`) });
 }
 
 /** "error: unknown option '--hiden'\n(Did you mean --hidden?)" → "charnn train: unknown option '--hiden' (did you mean --hidden? see charnn train --help)". */
@@ -62,22 +74,36 @@ export function usageErrorLine(text: string, name: string): string {
   return `${name}: ${problem} (${[...suggestions, `see ${name} --help`].join(' ')})`;
 }
 
+/**
+ * Parses `args` (the arguments after "charnn") and runs the command; returns
+ * the exit code: 2 for a usage error commander found (it has printed the
+ * line), 0 for --help and --version, else what the command set
+ * (process.exitCode, via run-command.ts's `action`), an error it threw
+ * reported as one line. Leaves process.exitCode as it found it.
+ */
+export async function runProgram(program: Command, args: string[]): Promise<number> {
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    // commander has already printed its message; usage errors exit 2.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    return reportError(error);
+  } finally {
+    process.exitCode = before;
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   // A file-size limit (ulimit -f) must fail the write with EFBIG — reported
   // as a full disk, previous checkpoint intact — not kill the process.
   process.on('SIGXFSZ', () => {});
   // A write error on stdout or stderr ends the command with one line, never a stack trace.
   installOutputGuards();
-  const program = makeProgram();
   try {
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // commander has already printed its message; usage errors exit 2.
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    process.exitCode = reportError(error);
+    process.exitCode = await runProgram(makeProgram(), argv.slice(2));
   } finally {
     releaseDeadTerminal();
   }

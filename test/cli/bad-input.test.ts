@@ -1,14 +1,18 @@
 /**
- * Bad input never crashes (issue 6): every case runs the real binary and
- * expects one clear line on stderr naming the problem (and what to do), exit
- * code 2 for wrong usage and 1 for failures at run time, no stack trace, and
- * nothing already on disk changed.
+ * Bad input never crashes (issue 6): every case expects one clear line on
+ * stderr naming the problem (and what to do), exit code 2 for wrong usage and
+ * 1 for failures at run time, no stack trace, and nothing already on disk
+ * changed. Most cases run in-process, through the program the binary runs
+ * (test/helpers/in-process.ts); a few of each kind, and those where the
+ * process itself matters (stdin, ulimit, a closed stdout, CHARNN_DEBUG), run
+ * the real binary.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, trainTiny, type CliResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 let dir: string;
 let corpus: string;
@@ -77,7 +81,7 @@ function editMeta(ckpt: string, edit: (meta: Record<string, any>) => void): void
 /** Runs `args` and checks the error, and that the files under `watched` are byte-for-byte unchanged. */
 async function expectUntouched(watched: string, args: string[], code: 1 | 2, message: RegExp): Promise<string> {
   const before = hashTree(watched);
-  const r = await runCli(args);
+  const r = await runInProcess(args);
   const line = expectError(r, code, message);
   expect(hashTree(watched)).toEqual(before);
   return line;
@@ -136,32 +140,32 @@ describe('corpus', () => {
     const empty = path.join(dir, 'empty-dir');
     fs.mkdirSync(path.join(empty, 'sub'), { recursive: true });
     fs.writeFileSync(path.join(empty, '.hidden'), 'hidden files are skipped');
-    expectHint(expectError(await runCli(['train', empty, ...TINY, '--out', path.join(dir, 'out-empty-dir')]), 2, /^charnn: corpus directory has no text files: /));
+    expectHint(expectError(await runInProcess(['train', empty, ...TINY, '--out', path.join(dir, 'out-empty-dir')]), 2, /^charnn: corpus directory has no text files: /));
   });
 
   it.concurrent('an empty file', async () => {
     const file = path.join(dir, 'empty.txt');
     fs.writeFileSync(file, '');
-    expectHint(expectError(await runCli(['train', file, ...TINY, '--out', path.join(dir, 'out-empty')]), 2, /^charnn: corpus file is empty: .*empty\.txt/));
+    expectHint(expectError(await runInProcess(['train', file, ...TINY, '--out', path.join(dir, 'out-empty')]), 2, /^charnn: corpus file is empty: .*empty\.txt/));
   });
 
   it.concurrent('a binary file', async () => {
     const file = path.join(dir, 'image.png');
     fs.writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]));
-    expectHint(expectError(await runCli(['train', file, ...TINY, '--out', path.join(dir, 'out-binary')]), 2, /^charnn: corpus file looks binary \(NUL byte at offset 8\): .*image\.png/));
+    expectHint(expectError(await runInProcess(['train', file, ...TINY, '--out', path.join(dir, 'out-binary')]), 2, /^charnn: corpus file looks binary \(NUL byte at offset 8\): .*image\.png/));
   });
 
   it.concurrent('invalid UTF-8', async () => {
     const file = path.join(dir, 'latin1.txt');
     fs.writeFileSync(file, Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from(' au lait\n'.repeat(100))]));
-    expectHint(expectError(await runCli(['train', file, ...TINY, '--out', path.join(dir, 'out-latin1')]), 2, /^charnn: corpus file is not valid UTF-8 at byte 3: .*latin1\.txt \(convert it to UTF-8/));
+    expectHint(expectError(await runInProcess(['train', file, ...TINY, '--out', path.join(dir, 'out-latin1')]), 2, /^charnn: corpus file is not valid UTF-8 at byte 3: .*latin1\.txt \(convert it to UTF-8/));
   });
 
   it.concurrent('a corpus too short for one stream of 16 characters', async () => {
     const file = path.join(dir, 'short.txt');
     fs.writeFileSync(file, 'To be, or not.\n'); // 15 characters: 13 for training
     const out = path.join(dir, 'out-short');
-    const line = expectError(await runCli(['train', file, ...TINY, '--out', out]), 2,
+    const line = expectError(await runInProcess(['train', file, ...TINY, '--out', out]), 2,
       /^charnn: the corpus is too short to train on: its training part has 13 characters, and one stream of 16 needs 17 \(use a longer text\)$/);
     expectHint(line);
     expect(fs.existsSync(out)).toBe(false);
@@ -171,7 +175,7 @@ describe('corpus', () => {
     const file = path.join(dir, 'smallval.txt');
     fs.writeFileSync(file, fs.readFileSync(corpus, 'utf8').slice(0, 100)); // 90 train, 10 validation characters
     const out = path.join(dir, 'out-smallval');
-    expectError(await runCli(['train', file, ...TINY, '--out', out]), 2,
+    expectError(await runInProcess(['train', file, ...TINY, '--out', out]), 2,
       /^charnn: the validation part \(the last 10% of the corpus\) has 10 characters, and one stream of 16 needs 17 \(use a larger --val-frac \(at least 0\.17\) or a longer text\)$/);
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -179,7 +183,7 @@ describe('corpus', () => {
 
 describe('flags', () => {
   it.concurrent('unknown cell', async () => {
-    expectUsage(await runCli(['train', corpus, '--cell', 'lstn']), /^option '--cell <type>' argument 'lstn' is invalid\. Allowed choices are rnn, lstm, gru\.$/);
+    expectUsage(await runInProcess(['train', corpus, '--cell', 'lstn']), /^option '--cell <type>' argument 'lstn' is invalid\. Allowed choices are rnn, lstm, gru\.$/);
   });
 
   it.concurrent.each([
@@ -188,7 +192,7 @@ describe('flags', () => {
     ['zero', '--batch', '0', /argument '0' is invalid\. expected a positive whole number, got "0"\.$/],
     ['fractional', '--seq-len', '1.5', /argument '1\.5' is invalid\. expected a positive whole number, got "1\.5"\.$/],
   ])('%s size: %s %s', async (_, flag, value, message) => {
-    expectUsage(await runCli(['train', corpus, flag, value]), new RegExp(`^option '${flag} <\\w+>' ${message.source}`));
+    expectUsage(await runInProcess(['train', corpus, flag, value]), new RegExp(`^option '${flag} <\\w+>' ${message.source}`));
   });
 
   it.concurrent.each([
@@ -197,29 +201,29 @@ describe('flags', () => {
     ['--engine', 'gpu', /^option '--engine <name>' argument 'gpu' is invalid\. Allowed choices are auto, ort, tfjs\./],
     ['--lr-final', '2', /^option '--lr-final <x>' argument '2' is invalid\. expected a number from 0 to 1, got "2"\./],
   ])('%s %s', async (flag, value, message) => {
-    expectUsage(await runCli(['train', corpus, flag, value]), message);
+    expectUsage(await runInProcess(['train', corpus, flag, value]), message);
   });
 
   it.concurrent.each([
     [['--engine', 'tfjs', '--threads', '2'], /^--threads sizes the ort engine's thread pool \(with --engine tfjs use --workers/],
     [['--engine', 'ort', '--workers', '2'], /^--workers splits batches over threads on the tfjs engine only \(with --engine ort use --threads\)/],
   ])('refuses the other engine\'s thread flag: %j', async (flags, message) => {
-    const r = await runCli(['train', corpus, ...flags]);
+    const r = await runInProcess(['train', corpus, ...flags]);
     expect(expectError(r, 2, /./).replace(/^charnn: /, '')).toMatch(message);
   });
 
   it.concurrent.each(['0', '1.5'])('--val-frac %s outside (0, 1)', async (value) => {
-    expectUsage(await runCli(['train', corpus, '--val-frac', value]), /^option '--val-frac <x>' argument '.*' is invalid\. expected a number( between 0 and 1 \(exclusive\))?, got/);
+    expectUsage(await runInProcess(['train', corpus, '--val-frac', value]), /^option '--val-frac <x>' argument '.*' is invalid\. expected a number( between 0 and 1 \(exclusive\))?, got/);
   });
 
   it.concurrent.each(['0', '1.5'])('--top-p %s outside (0, 1]', async (value) => {
     const before = hashTree(run);
-    expectUsage(await runCli(['generate', run, '--top-p', value]), /^option '--top-p <x>' argument '.*' is invalid\. expected a number( in \(0, 1\])?, got/);
+    expectUsage(await runInProcess(['generate', run, '--top-p', value]), /^option '--top-p <x>' argument '.*' is invalid\. expected a number( in \(0, 1\])?, got/);
     expect(hashTree(run)).toEqual(before);
   });
 
   it.concurrent.each(['5x', '-5m', '1h30'])('bad --max-time "%s"', async (value) => {
-    expectUsage(await runCli(['train', corpus, '--max-time', value]),
+    expectUsage(await runInProcess(['train', corpus, '--max-time', value]),
       /^option '--max-time <duration>' argument '.*' is invalid\. expected a duration such as 90s, 20m, 1h30m or 2d, got/);
   });
 
@@ -230,12 +234,12 @@ describe('flags', () => {
   });
 
   it.concurrent('unknown flag of generate with a "did you mean"', async () => {
-    const r = await runCli(['generate', run, '--temprature', '0.5']);
+    const r = await runInProcess(['generate', run, '--temprature', '0.5']);
     expectUsage(r, /^unknown option '--temprature'$/, '--temperature');
   });
 
   it.concurrent('unknown flag without a close match', async () => {
-    expectUsage(await runCli(['train', corpus, '--frobnicate']), /^unknown option '--frobnicate'$/);
+    expectUsage(await runInProcess(['train', corpus, '--frobnicate']), /^unknown option '--frobnicate'$/);
   });
 
   it.concurrent('unknown command with a "did you mean"', async () => {
@@ -249,7 +253,7 @@ describe('checkpoints', () => {
   it.concurrent('missing directory (info, generate, train --resume)', async () => {
     const missing = path.join(dir, 'no-such-run');
     for (const args of [['generate', missing], ['train', '--resume', missing, ...TINY]]) {
-      expectHint(expectError(await runCli(args), 2, /^charnn: checkpoint not found: .*no-such-run \(pass a checkpoint or run directory/));
+      expectHint(expectError(await runInProcess(args), 2, /^charnn: checkpoint not found: .*no-such-run \(pass a checkpoint or run directory/));
     }
     expect(fs.existsSync(missing)).toBe(false);
   });
@@ -355,7 +359,7 @@ describe('generation', () => {
   it.concurrent('empty prompts file (and empty stdin)', async () => {
     const prompts = path.join(dir, 'prompts-empty.txt');
     fs.writeFileSync(prompts, '');
-    expectHint(expectError(await runCli(['generate', run, '--prompts', prompts]), 2, /^charnn: the prompts file .*prompts-empty\.txt is empty/));
+    expectHint(expectError(await runInProcess(['generate', run, '--prompts', prompts]), 2, /^charnn: the prompts file .*prompts-empty\.txt is empty/));
     expectError(await runCli(['generate', run, '--prompts', '-'], { input: '' }), 2, /^charnn: .*(no prompts on stdin|prompts on stdin is empty)/);
   });
 
@@ -367,7 +371,7 @@ describe('generation', () => {
     ['--length', '999999999999'],
     ['--max-length', '50000000'],
   ])('%s %s is refused (generation is bounded)', async (flag, value) => {
-    const r = await runCli(['generate', run, flag, value, ...(flag === '--max-length' ? ['--length', '0'] : [])]);
+    const r = await runInProcess(['generate', run, flag, value, ...(flag === '--max-length' ? ['--length', '0'] : [])]);
     expectHint(expectError(r, 2, /^charnn: --length and --max-length are limited to 10,000,000 characters/));
     expect(r.stdout).toBe('');
   });
@@ -377,7 +381,7 @@ describe('output', () => {
   it.concurrent('--out under a regular file is refused before training', async () => {
     const blocker = path.join(dir, 'blocker.txt');
     fs.writeFileSync(blocker, 'a file, not a directory');
-    const r = await runCli(['train', corpus, ...TINY, '--max-steps', '5', '--out', path.join(blocker, 'run')]);
+    const r = await runInProcess(['train', corpus, ...TINY, '--max-steps', '5', '--out', path.join(blocker, 'run')]);
     expectHint(expectError(r, 2, /^charnn: cannot write checkpoints to .*blocker\.txt\/run: .*blocker\.txt is a file, not a directory \(pass --out with a directory you can write to\)/));
     expect(r.stderr).not.toMatch(/^step /m);
     expect(fs.readFileSync(blocker, 'utf8')).toBe('a file, not a directory');
@@ -386,7 +390,7 @@ describe('output', () => {
   it.concurrent('--out that is itself a regular file', async () => {
     const blocker = path.join(dir, 'out-is-file');
     fs.writeFileSync(blocker, 'keep me');
-    const r = await runCli(['train', corpus, ...TINY, '--max-steps', '5', '--out', blocker]);
+    const r = await runInProcess(['train', corpus, ...TINY, '--max-steps', '5', '--out', blocker]);
     expectError(r, 2, /^charnn: cannot write checkpoints to .*out-is-file: .*out-is-file is a file, not a directory/);
     expect(fs.readFileSync(blocker, 'utf8')).toBe('keep me');
   });
@@ -400,7 +404,7 @@ describe('output', () => {
     expectHint(expectError(r, 1, /^charnn: could not save the latest checkpoint to .*full-disk-run\/latest: the disk is full \(free disk space or choose another --out; the previous checkpoint is intact\)$/));
     expect(hashTree(copy)).toEqual(before);
     expect(fs.readdirSync(copy).sort()).toEqual(['best', 'latest']);
-    const info = await runCli(['info', path.join(copy, 'latest'), '--json']);
+    const info = await runInProcess(['info', path.join(copy, 'latest'), '--json']);
     expect(info.code).toBe(0);
     expect(JSON.parse(info.stdout).step).toBe(10);
   });
@@ -418,7 +422,7 @@ describe('output', () => {
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stderr).toMatch(/^charnn: stdout was closed, saving latest\/ and stopping$/m);
     expect(r.code).toBe(0);
-    const info = await runCli(['info', path.join(out, 'latest'), '--json']);
+    const info = await runInProcess(['info', path.join(out, 'latest'), '--json']);
     expect(info.code).toBe(0);
     expect(JSON.parse(info.stdout).step).toBeGreaterThan(0);
   });
