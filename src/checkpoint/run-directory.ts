@@ -16,9 +16,8 @@ import { usageError } from '../util/errors.js';
 import { checkWritableDirectory, PREVIOUS_SUFFIX, removeDirectory, removeStaleTemporaries } from './files.js';
 import { MAX_META_BYTES } from './meta.js';
 import { checkNotLocked, lockRunDirectory } from './run-lock.js';
-import { LATEST } from './snapshots.js';
+import { BEST, LATEST } from './snapshots.js';
 
-const BEST = 'best';
 /** Directory names a run writes: best/, latest/, their .prev copies and latest-<step>/. */
 const CHECKPOINT_NAME = new RegExp(`^(?:(?:${BEST}|${LATEST})(?:\\${PREVIOUS_SUFFIX})?|${LATEST}-\\d+)$`);
 

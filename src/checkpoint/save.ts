@@ -4,18 +4,24 @@
  *   charnn.json               vocabulary, config, progress, history
  *   state.bin                 Adam moments and the carried hidden state
  */
+import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../model/config.js';
 import { parameterSpecs, type ParamArrays } from '../model/params.js';
 import { stateEntries, type StateArrays } from '../model/state.js';
 import { replaceDirectoryAtomically } from './files.js';
 import { META_FILE_NAME, type CharnnMeta, type TensorEntry } from './meta.js';
-import { retirePreviousLatest } from './snapshots.js';
+import { BEST, LATEST, retirePreviousLatest } from './snapshots.js';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const META_FILE = META_FILE_NAME;
 export const STATE_FILE = 'state.bin';
+
+/** Where a training run keeps its checkpoints: latest/ (the newest state, what a resume continues) and best/ (the best validation). */
+export function runCheckpointDirs(runDir: string): { latest: string; best: string } {
+  return { latest: path.join(runDir, LATEST), best: path.join(runDir, BEST) };
+}
 
 /**
  * The optimizer's state as a checkpoint stores it (Adam.toState() /

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { PREVIOUS_SUFFIX, removeDirectory } from './files.js';
 
 export const LATEST = 'latest';
+/** A run directory's checkpoint of its best validation so far. */
+export const BEST = 'best';
 const SNAPSHOT = /^latest-(\d+)$/;
 
 export interface Snapshot {

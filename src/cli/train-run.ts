@@ -8,8 +8,6 @@
  * saves and exits 0; `> /dev/full` saves and ends with one line and exit 1.
  */
 import { prepareTraining, type TrainRequest } from '../train/setup.js';
-import type { TrainEvent } from '../train/events.js';
-import { runtimeError } from '../util/errors.js';
 import { createJsonReporter, createPlainReporter } from '../ui/train/reporters.js';
 import { outputFailure, outputFailureError, whenOutputFails, writeErr, writeOutLine } from './output.js';
 import { signalVerb, stopOnSignals } from './signals.js';
@@ -24,11 +22,7 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
   }
   const trainer = await prepareTraining(request);
   const report = mode === 'json' ? createJsonReporter(writeOutLine) : createPlainReporter(writeErr);
-  let failure: TrainEvent | null = null;
-  trainer.subscribe((event) => {
-    if (event.type === 'error') failure = event;
-    report(event);
-  });
+  trainer.subscribe(report);
   const removeOutputGuard = whenOutputFails((f) => {
     if (f.closed) writeErr(`charnn: ${f.stream} was closed, saving latest/ and stopping`);
     trainer.send({ type: 'stop' });
@@ -45,7 +39,6 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
     removeOutputGuard();
     trainer.dispose();
   }
-  if (failure) throw runtimeError((failure as { message: string }).message);
   const output = outputFailure();
   if (output) {
     const error = outputFailureError(output, `saved latest/ at step ${step} and stopped`);

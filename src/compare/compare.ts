@@ -16,7 +16,6 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../settings/train-settin
 import type { TrainEvent } from '../train/events.js';
 import { prepareTraining } from '../train/setup.js';
 import type { Trainer } from '../train/trainer.js';
-import { runtimeError } from '../util/errors.js';
 import { matchParams, sameHidden, type ModelShape, type SizedCell } from './match-params.js';
 
 export type MatchMode = 'hidden' | 'params';
@@ -233,9 +232,7 @@ export class Comparison {
         corpusPath: r.corpusPath, normalization: r.normalization, model, training: this.training, outDir, resume: null, backend: r.backend,
       });
       const collector = new RowCollector(runs[index]!, r.layers, path.resolve(outDir), this.training.batchSize * this.training.seqLen);
-      let failure: string | null = null;
       const unsubscribe = trainer.subscribe((event) => {
-        if (event.type === 'error') failure = event.message;
         collector.add(event);
         this.emit({ type: 'train', cell: model.cell, index, event });
       });
@@ -248,7 +245,6 @@ export class Comparison {
         this.current = null;
         trainer.dispose();
       }
-      if (failure) throw runtimeError(`the ${model.cell} run failed: ${failure}`);
       const row = collector.result();
       rows.push(row);
       this.emit({ type: 'result', index, row });

@@ -4,6 +4,19 @@ import type { ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
 import { zeroState } from '../model/state.js';
 import type { Engine } from '../engine/engine.js';
+import { FIRST_EVAL_BATCHES } from './config.js';
+
+/**
+ * How much of the validation split an evaluation reads: `evalBatches` of
+ * its `available` batches (0 = all of them); a first look reads at most
+ * FIRST_EVAL_BATCHES, and is then `quick` (it read `batches` of the `of`
+ * a full evaluation reads).
+ */
+export function evaluationSize(evalBatches: number, available: number, firstLook: boolean): { batches: number; quick?: { batches: number; of: number } } {
+  const wanted = evalBatches > 0 ? Math.min(evalBatches, available) : available;
+  if (firstLook && wanted > FIRST_EVAL_BATCHES) return { batches: FIRST_EVAL_BATCHES, quick: { batches: FIRST_EVAL_BATCHES, of: wanted } };
+  return { batches: wanted };
+}
 
 /**
  * Mean cross-entropy (nats per character) over the first `maxBatches`

@@ -120,6 +120,12 @@ export interface DoneEvent {
   bestPath: string | null;
 }
 
+/**
+ * The run failed. Never emitted by the Trainer itself (its failures reject
+ * run()): a worker session reports its worker's failure with it
+ * (train/worker-session.ts, step −1 when unknown), and the dashboard's feed
+ * when the worker died without a word (cli/train-dashboard.ts).
+ */
 export interface ErrorEvent {
   type: 'error';
   step: number;
@@ -131,7 +137,8 @@ export interface StartEvent {
   info: RunInfo;
 }
 
-export type TrainEvent =
+/** What the Trainer emits, in order: start, then steps, evaluations, checkpoints, samples, notes and warnings, pauses, and done last. */
+export type TrainerEvent =
   | StartEvent
   | StepEvent
   | EvalEvent
@@ -140,9 +147,12 @@ export type TrainEvent =
   | WarningEvent
   | NoteEvent
   | StateEvent
-  | DoneEvent
-  | ErrorEvent;
+  | DoneEvent;
 
+/** What a training session reports: the trainer's events, and an error when the session failed. */
+export type TrainEvent = TrainerEvent | ErrorEvent;
+
+export type TrainerEventListener = (event: TrainerEvent) => void;
 export type TrainEventListener = (event: TrainEvent) => void;
 
 /** Commands an app can send to a running trainer (key presses, signals). */

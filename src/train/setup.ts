@@ -23,7 +23,8 @@ import { checkInitFrom, checkResume } from '../settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
 import { defaultSchedule } from './default-schedule.js';
 import { fitRunLayout } from './run-layout.js';
-import { Trainer, type TrainerSetup } from './trainer.js';
+import type { Trainer, TrainerSetup } from './trainer.js';
+import { createTrainer } from './create-trainer.js';
 import type { Engine, EngineName } from '../engine/engine.js';
 import { createEngine as createEngineNamed } from '../engine/select.js';
 
@@ -73,7 +74,7 @@ export async function prepareTraining(request: TrainRequest): Promise<Trainer> {
 async function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRunDirectory) => Promise<TrainerSetup>): Promise<Trainer> {
   const run = claimRunDirectory(claim);
   try {
-    return new Trainer({ ...(await build(run)), release: run.release });
+    return createTrainer({ ...(await build(run)), release: run.release });
   } catch (error) {
     run.release();
     throw error;
