@@ -1,8 +1,16 @@
 /**
- * Terminal text helpers: display width (wide CJK and emoji take two columns,
- * combining marks none), truncation and hard wrapping by columns, and
- * sanitising corpus text so it cannot move the cursor or break the layout.
+ * Terminal text helpers: display width, truncation and wrapping by columns,
+ * and sanitising corpus text so it cannot move the cursor or break the layout.
+ *
+ * Widths are string-width's, the measure Ink lays out and truncates by
+ * (`<Text wrap="truncate">`), taken per grapheme cluster: wide CJK and
+ * emoji take two columns, combining marks and joiners none, an emoji ZWJ
+ * sequence or a flag two in all. A view that hands Ink a whole line lets
+ * Ink cut it; these helpers are for what Ink cannot do — cut one segment
+ * inside a row, keep the end of a path, wrap over a bounded number of rows,
+ * or place characters in a fixed grid (charts, the sampler's transcript).
  */
+import stringWidth from 'string-width';
 
 // eslint-disable-next-line no-control-regex
 const ANSI_PATTERN = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]/g;
@@ -12,50 +20,32 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI_PATTERN, '');
 }
 
-function isZeroWidth(cp: number): boolean {
-  return (
-    (cp >= 0x0300 && cp <= 0x036f) || // combining diacritics
-    (cp >= 0x1ab0 && cp <= 0x1aff) ||
-    (cp >= 0x1dc0 && cp <= 0x1dff) ||
-    (cp >= 0x20d0 && cp <= 0x20ff) ||
-    (cp >= 0xfe20 && cp <= 0xfe2f) ||
-    (cp >= 0x200b && cp <= 0x200f) || // zero-width space, joiners, marks
-    (cp >= 0xfe00 && cp <= 0xfe0f) // variation selectors
-  );
+const segmenter = new Intl.Segmenter();
+
+/** The grapheme clusters of a text, lazily: what a terminal draws as one character. */
+function* graphemes(text: string): Generator<string> {
+  for (const s of segmenter.segment(text)) yield s.segment;
 }
 
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  );
-}
+const widths = new Map<string, number>();
 
-/** Columns one code point occupies. */
+/** Columns one character (a code point or a grapheme cluster) occupies; control characters none. */
 export function charWidth(ch: string): number {
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if (isZeroWidth(cp)) return 0;
-  return isWide(cp) ? 2 : 1;
+  if (ch.length === 1) {
+    const c = ch.charCodeAt(0);
+    if (c >= 0x20 && c < 0x7f) return 1;
+  }
+  let w = widths.get(ch);
+  if (w === undefined) {
+    w = stringWidth(ch);
+    if (widths.size < 4096) widths.set(ch, w);
+  }
+  return w;
 }
 
 /** Columns a string occupies on screen (ANSI sequences ignored). */
 export function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of stripAnsi(text)) w += charWidth(ch);
-  return w;
+  return stringWidth(stripAnsi(text));
 }
 
 /** Cut plain text to at most `width` columns, marking the cut with `…`. */
@@ -66,7 +56,7 @@ export function truncate(text: string, width: number, ellipsis = '…'): string 
   if (room < 0) return '';
   let out = '';
   let w = 0;
-  for (const ch of text) {
+  for (const ch of graphemes(text)) {
     const cw = charWidth(ch);
     if (w + cw > room) break;
     out += ch;
@@ -81,7 +71,7 @@ export function truncateStart(text: string, width: number, ellipsis = '…'): st
   if (displayWidth(text) <= width) return text;
   const room = width - displayWidth(ellipsis);
   if (room < 0) return '';
-  const chars = Array.from(text);
+  const chars = Array.from(graphemes(text));
   let out = '';
   let w = 0;
   for (let i = chars.length - 1; i >= 0; i--) {
@@ -105,7 +95,7 @@ export function wrapHard(text: string, width: number, maxLines = Infinity): stri
   const lines: string[] = [];
   let line = '';
   let w = 0;
-  for (const ch of text) {
+  for (const ch of graphemes(text)) {
     const cw = charWidth(ch);
     if (w + cw > width) {
       lines.push(line);

@@ -1,15 +1,16 @@
 /** The compare, recall and gradients views: live updates, frame sizes, tables. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { render as inkRender } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import type { CompareEvent, CompareRow } from '../../src/compare/compare.js';
 import type { GradientSpan } from '../../src/compare/gradient-span.js';
 import type { RecallRunResult } from '../../src/compare/recall.js';
 import { CompareApp } from '../../src/ui/compare/CompareApp.js';
-import { gradientsFrame } from '../../src/ui/compare/GradientsView.js';
+import { GradientsView } from '../../src/ui/compare/GradientsView.js';
 import { recallFrame } from '../../src/ui/compare/RecallView.js';
 import { gradientTable, recallTable } from '../../src/ui/compare/tables.js';
 import { displayWidth } from '../../src/util/text.js';
-import { eventually, runInfo, stepEvent, evalEvent, strip } from '../ui/fixtures.js';
+import { eventually, FakeStdout, runInfo, stepEvent, evalEvent, strip } from '../ui/fixtures.js';
 
 afterEach(() => cleanup());
 
@@ -77,9 +78,23 @@ const span = (cell: 'rnn' | 'lstm' | 'gru', rate: number): GradientSpan => {
 
 describe('gradients view', () => {
   it('fits the chart and table in the terminal and shows the decay distance', () => {
-    const lines = gradientsFrame({ spans: [span('rnn', 0.9), span('lstm', 0.99)], status: '', notes: ['note'], color: false }, 90, 30);
+    // A 90×30 terminal; in debug mode Ink writes each frame whole.
+    let frame = '';
+    const stdout = Object.assign(new FakeStdout(), { columns: 90, rows: 30, write: (chunk: string) => ((frame = chunk), true) });
+    const long = 'measured on 4 windows of tinyshakespeare.txt, 32 streams each, from the checkpoints the compare run above wrote';
+    const app = inkRender(<GradientsView spans={[span('rnn', 0.9), span('lstm', 0.99)]} status="" notes={[long]} color={false} />, {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      debug: true,
+      patchConsole: false,
+    });
+    app.unmount();
+    const lines = strip(frame).trimEnd().split('\n');
     expect(lines.length).toBeLessThanOrEqual(30);
     for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(90);
+    // Lines wider than the terminal are cut by Ink, the cut marked.
+    expect(lines[0]).toMatch(/^gradient of the last position's loss .*…$/);
+    expect(lines.at(-1)).toMatch(/^measured on 4 windows .*…$/);
+    expect(lines.join('\n')).toMatch(/‖∂L_T\/∂h_\{T−k\}‖/);
     const table = gradientTable([span('rnn', 0.9), span('lstm', 0.99)]);
     expect(table[0]).toMatch(/k=10 \(rel\.\).*k=100 \(rel\.\).*< 1e-3 at k/);
     expect(table[2]).toMatch(/^rnn .* 67\s+4\.170$/);

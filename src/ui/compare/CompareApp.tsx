@@ -10,7 +10,6 @@ import { useCoalescedEvents, useExitWhenFinished, useSecondInterruptExits } from
 import { FrameLines } from '../shared/FrameLines.js';
 import type { CompareEvent } from '../../compare/compare.js';
 import { formatPercent } from '../shared/format.js';
-import { truncate } from '../../util/text.js';
 import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { initialCompareState, reduceCompare, type CellProgress, type CompareViewState } from './compare-state.js';
 import { budgetLine, compareTable, sampleLines, valLossChart, type CompareTableRow } from './tables.js';
@@ -38,10 +37,10 @@ export function liveRow(c: CellProgress, charsPerStep: number): CompareTableRow 
   };
 }
 
-/** Every line of a frame, for a terminal of width × height. */
+/** Every line of a frame, for a terminal of width × height (chart rows exactly `width` wide; FrameLines cuts the others). */
 export function compareFrame(state: CompareViewState, width: number, height: number, color: boolean, stopping: boolean): string[] {
   const b = state.budget;
-  const header = b ? truncate(`charnn compare · ${budgetLine(b, state.corpus, state.match)}`, width) : 'charnn compare · reading the corpus…';
+  const header = b ? `charnn compare · ${budgetLine(b, state.corpus, state.match)}` : 'charnn compare · reading the corpus…';
   const running = state.current !== null ? state.cells[state.current] : undefined;
   const status =
     state.status === 'done'
@@ -51,13 +50,13 @@ export function compareFrame(state: CompareViewState, width: number, height: num
         : 'starting…';
   const charsPerStep = b ? b.batchSize * b.seqLen : 1;
   const table = compareTable(state.cells.map((c) => liveRow(c, charsPerStep)));
-  const samples = sampleLines(state.cells.map((c) => ({ cell: c.cell, text: c.row?.sample ?? c.sample })), width);
-  const warnings = state.warnings.map((w) => truncate(`! ${w}`, width));
+  const samples = sampleLines(state.cells.map((c) => ({ cell: c.cell, text: c.row?.sample ?? c.sample })));
+  const warnings = state.warnings.map((w) => `! ${w}`);
   const fixedRows = 2 + table.length + 1 + samples.length + warnings.length;
   const chartRows = Math.max(0, Math.min(16, height - fixedRows - 1));
   const curves = state.cells.map((c) => ({ cell: c.cell, val: c.row?.val ?? c.val }));
   const chart = chartRows >= 5 ? valLossChart(curves, width, chartRows, color, b?.maxSteps ?? null) : [];
-  return [header, truncate(status, width), ...chart, ...table.map((l) => truncate(l, width)), 'samples:', ...samples, ...warnings];
+  return [header, status, ...chart, ...table, 'samples:', ...samples, ...warnings];
 }
 
 export function CompareApp(props: CompareAppProps) {
@@ -83,5 +82,5 @@ export function CompareApp(props: CompareAppProps) {
   useExitWhenFinished(finished);
 
   const lines = compareFrame(state, columns, Math.max(8, rows - 1), color, stopping && !finished);
-  return <FrameLines lines={lines} />;
+  return <FrameLines lines={lines} width={columns} />;
 }

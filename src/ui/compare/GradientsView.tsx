@@ -4,7 +4,6 @@
  */
 import { FrameLines } from '../shared/FrameLines.js';
 import type { GradientSpan } from '../../compare/gradient-span.js';
-import { truncate } from '../../util/text.js';
 import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { gradientChart, gradientTable } from './tables.js';
 
@@ -22,13 +21,11 @@ export function gradientsFrame(p: GradientsViewProps, width: number, height: num
   const fixed = 1 + table.length + p.notes.length + 1;
   const chartRows = Math.max(0, Math.min(20, height - fixed));
   const chart = chartRows >= 5 ? gradientChart(p.spans, width, chartRows, p.color) : [];
-  return [p.status || 'gradient of the last position\'s loss with respect to the top layer\'s hidden state k steps back', ...chart, ...table, ...p.notes].map((l, i) =>
-    i > 0 && i <= chart.length ? l : truncate(l, width),
-  );
+  return [p.status || 'gradient of the last position\'s loss with respect to the top layer\'s hidden state k steps back', ...chart, ...table, ...p.notes];
 }
 
 export function GradientsView(props: GradientsViewProps) {
   const { columns, rows } = useTerminalSize();
   const lines = gradientsFrame(props, columns, Math.max(10, rows - 1));
-  return <FrameLines lines={lines} />;
+  return <FrameLines lines={lines} width={columns} />;
 }

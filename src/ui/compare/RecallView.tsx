@@ -6,7 +6,6 @@ import { useInput, useStdin } from 'ink';
 import { FrameLines } from '../shared/FrameLines.js';
 import type { RecallRunResult } from '../../compare/recall.js';
 import type { CellType } from '../../model/config.js';
-import { truncate } from '../../util/text.js';
 import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { recallChart, recallTable } from './tables.js';
 
@@ -32,7 +31,7 @@ export function recallFrame(p: RecallViewProps, width: number, height: number): 
   const fixed = 1 + table.length + p.notes.length + 1;
   const chartRows = Math.max(0, Math.min(14, height - fixed));
   const chart = chartRows >= 5 && p.lags.length > 1 ? recallChart(p.cells, p.results, p.chance, width, chartRows, p.color) : [];
-  return [truncate(status, width), ...chart, ...table.map((l) => truncate(l, width)), ...p.notes.map((l) => truncate(l, width))];
+  return [status, ...chart, ...table, ...p.notes];
 }
 
 export function RecallView(props: RecallViewProps) {
@@ -45,5 +44,5 @@ export function RecallView(props: RecallViewProps) {
     { isActive: isRawModeSupported === true && props.onStop !== undefined && props.running !== null },
   );
   const lines = recallFrame(props, columns, Math.max(10, rows - 1));
-  return <FrameLines lines={lines} />;
+  return <FrameLines lines={lines} width={columns} />;
 }

@@ -1,7 +1,7 @@
 /**
  * The sampler's fixed rows (header, top-5 candidates, message, status,
- * keys) as styled segments cut to the terminal width, in the dashboard's
- * style. Pure functions, so their text can be tested on its own.
+ * keys) as styled segments laid out for the terminal width, in the
+ * dashboard's style. Pure functions, so their text can be tested on its own.
  */
 import { showChar } from '../../data/vocabulary.js';
 import type { Candidate } from '../../sample/session.js';

@@ -1,11 +1,13 @@
 /**
- * One terminal row made of styled segments, cut to a column budget so it can
- * never wrap. Styles are dropped when colour is off (NO_COLOR), so the
- * output then carries no escape sequences at all — except for segments that
- * carry an explicit `mono` style (underline, inverse: no colour).
+ * One terminal row made of styled segments. The row builders choose what
+ * fits the width (joinFit, fitFirst); whatever still overflows is cut by
+ * Ink (`wrap="truncate-end"`, ending with `…`), so a row can never wrap.
+ * Styles are dropped when colour is off (NO_COLOR), so the output then
+ * carries no escape sequences at all — except for segments that carry an
+ * explicit `mono` style (underline, inverse: no colour).
  */
-import { Text } from 'ink';
-import { displayWidth, truncate } from '../../util/text.js';
+import { Box, Text } from 'ink';
+import { displayWidth } from '../../util/text.js';
 
 export interface SegStyle {
   color?: 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | 'gray' | 'black';
@@ -37,28 +39,10 @@ export function rowText(row: Row): string {
   return row.map((s) => s.text).join('');
 }
 
-/** Cut a row to `width` columns, ending with `…` when something was cut. */
-export function fitRow(row: Row, width: number): Row {
-  const total = displayWidth(rowText(row));
-  if (total <= width) return row;
-  const out: Row = [];
-  let used = 0;
-  for (const s of row) {
-    const w = displayWidth(s.text);
-    if (used + w < width) {
-      out.push(s);
-      used += w;
-      continue;
-    }
-    out.push({ ...s, text: truncate(s.text, width - used) });
-    break;
-  }
-  return out;
-}
-
 /**
  * Join labelled parts with a separator, keeping only the parts that fit
- * (in order of importance, the first part always, truncated if need be).
+ * (in order of importance; the first part always, cut by Ink if it alone is
+ * too wide).
  */
 export function joinFit(parts: Row[], width: number, sep: Seg = seg('  ')): Row {
   const out: Row = [];
@@ -71,12 +55,13 @@ export function joinFit(parts: Row[], width: number, sep: Seg = seg('  ')): Row 
     out.push(...part);
     used += extra + w;
   }
-  return fitRow(out, width);
+  return out;
 }
 
 /**
  * The first layout whose parts all fit in `width` (e.g. full, then compact
- * numbers, then tighter separators); the last one, cut to fit, otherwise.
+ * numbers, then tighter separators); otherwise the parts of the last one
+ * that fit.
  */
 export function fitFirst(variants: { parts: Row[]; sep: Seg }[], width: number): Row {
   for (const v of variants) {
@@ -87,30 +72,32 @@ export function fitFirst(variants: { parts: Row[]; sep: Seg }[], width: number):
   return last ? joinFit(last.parts, width, last.sep) : [];
 }
 
+/** A row in a box `width` columns wide; Ink cuts what overflows. */
 export function Line({ row, width, color }: { row: Row; width: number; color: boolean }) {
-  const fitted = fitRow(row, width);
   return (
-    <Text wrap="truncate-end">
-      {fitted.length === 0
-        ? ' '
-        : fitted.map((s, i) => {
-            const style = color ? s.style : s.mono;
-            return style ? (
-              <Text
-                key={i}
-                color={color ? style.color : undefined}
-                backgroundColor={color && style.bg !== undefined ? `ansi256(${style.bg})` : undefined}
-                bold={style.bold}
-                dimColor={style.dim}
-                inverse={style.inverse}
-                underline={style.underline}
-              >
-                {s.text}
-              </Text>
-            ) : (
-              s.text
-            );
-          })}
-    </Text>
+    <Box width={width}>
+      <Text wrap="truncate-end">
+        {row.length === 0
+          ? ' '
+          : row.map((s, i) => {
+              const style = color ? s.style : s.mono;
+              return style ? (
+                <Text
+                  key={i}
+                  color={color ? style.color : undefined}
+                  backgroundColor={color && style.bg !== undefined ? `ansi256(${style.bg})` : undefined}
+                  bold={style.bold}
+                  dimColor={style.dim}
+                  inverse={style.inverse}
+                  underline={style.underline}
+                >
+                  {s.text}
+                </Text>
+              ) : (
+                s.text
+              );
+            })}
+      </Text>
+    </Box>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The dashboard's rows as styled segments, one builder per section, each
- * cut to the terminal width. Pure functions of DashboardState, so the
- * component only lays them out and the text can be tested on its own.
+ * laid out for the terminal width (parts that do not fit are left out; what
+ * still overflows, Ink cuts — see Line). Pure functions of DashboardState,
+ * so the component only lays them out and the text can be tested on its own.
  */
 import type { DashboardState } from './dashboard-state.js';
 import { describeStopReason, displayPath, formatNextLine } from './event-lines.js';
@@ -169,6 +170,7 @@ export function checkpointRows(s: DashboardState, width: number, rows: 1 | 2): R
       seg(`@${formatCompact(at)}`),
       seg(extra, { color: 'green' }),
       seg(' → ', DIM),
+      // Cut here, not by Ink: the path is one segment inside the row, and its end (the run) is what matters.
       seg(truncateStart(escapeControls(displayPath(path)), Math.max(4, room - displayWidth(fixed)))),
     ];
   };
@@ -218,7 +220,8 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
     ];
     const rows = [fitFirst(variants.map((parts) => ({ parts, sep: seg('  ') })), width)];
     const next = formatNextLine(d);
-    if (next && (o.maxRows ?? 1) > 1) rows.push([seg(displayWidth(next) <= width ? next : truncateStart(next, width), { color: 'cyan' })]);
+    // The command keeps its end (the run directory); Ink would cut that off.
+    if (next && (o.maxRows ?? 1) > 1) rows.push([seg(truncateStart(next, width), { color: 'cyan' })]);
     return rows;
   }
   if (s.status === 'error' && s.error) {
