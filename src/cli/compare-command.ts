@@ -9,6 +9,7 @@ import { CELL_TYPES } from '../model/config.js';
 import { usageError } from '../util/errors.js';
 import type { CompareOptions } from './compare-run.js';
 import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
+import { RUNS_DIR } from '../settings/runs-dir.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 import { listOf, positiveInt } from '../settings/values.js';
@@ -47,7 +48,7 @@ export function makeCompareCommand(): Command {
     .addOption(new Option('--recall-loss <which>', 'recall task: train on every next character (all) or on the recalled marker only (recall)').choices(['all', 'recall']).default(DEFAULT_RECALL_BUDGET.loss))
     .option('--no-carry', 'recall task: start every episode from a zero state instead of carrying the state from the previous one')
     .option('--fixed-lag', 'recall task: train every episode at exactly the lag (default: training lags drawn from 1 … lag; scoring is always at the lag)', false)
-    .option('--out <dir>', 'runs are saved to <dir>/<cell> (default: checkpoints/compare-<corpus>)')
+    .option('--out <dir>', `runs are saved to <dir>/<cell> (default: ${RUNS_DIR}/compare-<corpus>)`)
     .addOption(backendOption('TF.js backend'))
     .option('--no-ui', 'plain progress on stderr and the table on stdout instead of the live view')
     .option('--json', 'print the final table as JSON on stdout', false)

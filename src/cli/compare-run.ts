@@ -17,6 +17,7 @@ import type { TrainConfig } from '../train/config.js';
 import { formatCount, formatDuration } from '../ui/shared/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
 import { runIn } from '../checkpoint/run-directory.js';
+import { RUNS_DIR } from '../settings/runs-dir.js';
 import { usageError } from '../util/errors.js';
 import { stopOnSignals } from './signals.js';
 import { writeOut } from './output.js';
@@ -73,7 +74,7 @@ export async function runTextCompare(corpusPath: string, o: CompareOptions, expl
   const comparison = new Comparison({
     corpusPath, normalization: o.normalize, cells: o.cells, match: o.match,
     hidden: o.hidden ?? DEFAULT_TEXT_COMPARE.hidden, layers: o.layers ?? DEFAULT_TEXT_COMPARE.layers, embedding: o.embedding ?? DEFAULT_TEXT_COMPARE.embedding, dropout: o.dropout,
-    training, outDir: compareDirectory(o.out ?? null, path.join('checkpoints', `compare-${path.basename(corpusPath).replace(/\.[^.]*$/, '') || 'corpus'}`), o.cells), backend,
+    training, outDir: compareDirectory(o.out ?? null, path.join(RUNS_DIR, `compare-${path.basename(corpusPath).replace(/\.[^.]*$/, '') || 'corpus'}`), o.cells), backend,
   });
   let rows: CompareRow[];
   if (interactive(o)) {

@@ -1,14 +1,14 @@
 /** `charnn runs [dir]`: the runs under a directory, newest first. */
 import { Command } from 'commander';
+import { RUNS_DIR } from '../settings/runs-dir.js';
 import { action } from './run-command.js';
 import { debugOption } from './engine-options.js';
 
-export const DEFAULT_RUNS_DIR = 'checkpoints';
 
 export function makeRunsCommand(): Command {
   return new Command('runs')
     .description('list the training runs in a directory: model, steps, best validation loss, training time, last change')
-    .argument('[dir]', 'directory of run directories (or one run directory)', DEFAULT_RUNS_DIR)
+    .argument('[dir]', 'directory of run directories (or one run directory)', RUNS_DIR)
     .option('--json', 'print the list as JSON', false)
     .addOption(debugOption())
     .action(action(async (dir: string, options: { json: boolean }, command: Command) =>

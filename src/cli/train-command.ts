@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import os from 'node:os';
 import { defaultWorkers } from '../backend/names.js';
 import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
+import { RUNS_DIR } from '../settings/runs-dir.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
 import { checkInitFrom } from '../settings/setting.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
@@ -37,7 +38,7 @@ export function makeTrainCommand(): Command {
   for (const { option } of corpusFlags) command.addOption(option);
   for (const { option } of trainFlags) command.addOption(option);
   command
-    .option('--out <dir>', 'run directory for latest/ and best/ (default: checkpoints/<corpus>-<cell>, or -2, -3, … when that holds a run)')
+    .option('--out <dir>', `run directory for latest/ and best/ (default: ${RUNS_DIR}/<corpus>-<cell>, or -2, -3, … when that holds a run)`)
     .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints', false)
     .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory (a run directory means its latest/)')
     .option('--init-from <checkpoint>', 'fine-tune: a new run on the corpus, starting from this checkpoint\'s weights (new characters are added; --lr, --dropout, --batch and --seq-len may change, the model\'s shape may not)')

@@ -19,6 +19,7 @@ import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
 import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, modelLimitProblem, type ModelSettings } from '../settings/model-settings.js';
 import { CORPUS_SETTINGS, DEFAULT_CORPUS_SETTINGS } from '../settings/corpus-settings.js';
+import { RUNS_DIR } from '../settings/runs-dir.js';
 import { checkInitFrom, checkResume } from '../settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
 import { defaultSchedule } from './default-schedule.js';
@@ -54,7 +55,7 @@ export interface TrainRequest {
 const SHOW_ADDED = 24;
 
 export function defaultOutDir(corpusName: string, cell: string): string {
-  return path.join('checkpoints', `${corpusName}-${cell}`);
+  return path.join(RUNS_DIR, `${corpusName}-${cell}`);
 }
 
 /**
