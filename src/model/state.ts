@@ -1,9 +1,12 @@
 /**
- * The recurrent state of N streams as plain arrays — the one state codec.
- * The trainer carries it from window to window, checkpoints store it
- * (state.bin, `carried/<layer>/h|c`), every engine takes and returns it,
- * and the samplers step it. Per layer: h, and c for the LSTM, each [N, H]
- * row-major (row n is stream n).
+ * The recurrent state of N streams — the one state codec. Per layer, the
+ * parts of the cell's descriptor (h, and c for the LSTM), each [N, H]
+ * row-major (row n is stream n). As plain arrays (StateArrays) the trainer
+ * carries it from window to window, checkpoints store it (state.bin,
+ * `carried/<layer>/<part>`), every engine takes and returns it, and the
+ * samplers step, split and stack it; the same layer layout (LayerParts<T>)
+ * holds CharRnn's tensors and the ort graphs' values, packed and unpacked
+ * by the functions here.
  */
 import { cellDescriptor, STATE_PARTS, type CellType, type StatePart } from './cells/descriptors.js';
 
