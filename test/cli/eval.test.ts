@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 const KOREAN = '옛날 옛적에 한 마을에 착한 소년이 살았습니다. 소년은 매일 산에 올라 나무를 했습니다.\n';
 
@@ -140,7 +141,8 @@ describe('charnn eval', () => {
       [[run, alien], /nothing to evaluate: the text has 4 characters the model never saw \("☃"\)/],
       [[path.join(dir, 'no-such-run'), corpus], /checkpoint not found/],
     ];
-    const results = await Promise.all(cases.map(([args]) => runCli(['eval', ...args])));
+    // In-process: the refusals come before any evaluation (the real binary's eval runs above).
+    const results = await Promise.all(cases.map(([args]) => runInProcess(['eval', ...args])));
     results.forEach((r, i) => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 const MODEL = ['--cell', 'lstm', '--layers', '1', '--hidden', '64', '--embedding', '16'];
 const RUN = ['--batch', '16', '--seq-len', '32', '--lr', '0.01', '--eval-batches', '0', '--sample-length', '0', '--no-ui', '--backend', 'wasm', '--workers', '1'];
@@ -89,7 +90,7 @@ describe('train --init-from', () => {
       [['train', newText, '--init-from', base, '--resume', base], /^charnn: --init-from and --resume cannot be combined/],
       [['train', '--init-from', base], /^charnn: --init-from needs the text to fine-tune on/],
     ];
-    const results = await Promise.all(cases.map(([args]) => runCli(args)));
+    const results = await Promise.all(cases.map(([args]) => runInProcess(args)));
     results.forEach((r, i) => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

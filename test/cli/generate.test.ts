@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 const KOREAN = '옛날 옛적에 한 마을에 착한 소년이 살았습니다. 소년은 매일 산에 올라 나무를 했습니다.\n';
 
@@ -163,7 +164,8 @@ describe('charnn generate', () => {
       [['--prime', 'héllo ☃'], undefined, /never saw: "é" "☃"/],
       [['--prompts', '-'], 'fine\nnaïve\n', /prompt 2 has characters the model never saw: "ï"/],
     ];
-    const results = await Promise.all(cases.map(([args, input]) => runCli(['generate', runs.lstm, ...args], { input })));
+    // In-process unless the case reads stdin.
+    const results = await Promise.all(cases.map(([args, input]) => (input === undefined ? runInProcess(['generate', runs.lstm, ...args]) : runCli(['generate', runs.lstm, ...args], { input }))));
     results.forEach((r, i) => {
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

@@ -16,6 +16,7 @@ import { saveCheckpoint } from '../../src/checkpoint/save.js';
 import { layerParam } from '../../src/model/params.js';
 import { displayWidth, stripAnsi } from '../../src/util/text.js';
 import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 let dir: string;
 let run: string;
@@ -117,10 +118,10 @@ describe('charnn generate --beam', () => {
 
   it('refuses sampling flags and a --num beyond the beam with one line, exit 2', async () => {
     const results = await Promise.all([
-      runCli(['generate', run, '--beam', '2', '--temperature', '0.5']),
-      runCli(['generate', run, '--beam', '2', '--seed', '4']),
-      runCli(['generate', run, '--beam', '2', '--num', '3']),
-      runCli(['generate', run, '--beam', '0']),
+      runInProcess(['generate', run, '--beam', '2', '--temperature', '0.5']),
+      runInProcess(['generate', run, '--beam', '2', '--seed', '4']),
+      runInProcess(['generate', run, '--beam', '2', '--num', '3']),
+      runInProcess(['generate', run, '--beam', '0']),
       runCli(['generate', run, '--beam', '1000']),
     ]);
     for (const r of results) {
@@ -267,10 +268,10 @@ describe('charnn neurons', () => {
     const moved = path.join(dir, 'small-moved.txt');
     const [stdin, badUnit, badSignal, badWidth, gruSignal] = await Promise.all([
       runCli(['neurons', run, '-', '--unit', '1:0', '--signal', 'f', '--json'], { input: 'The quick brown fox.\n' }),
-      runCli(['neurons', run, '--unit', '2:0']),
-      runCli(['neurons', run, '--signal', 'q']),
-      runCli(['neurons', run, '--width', '10']),
-      runCli(['neurons', run, '--signal', 'z', '--find']),
+      runInProcess(['neurons', run, '--unit', '2:0']),
+      runInProcess(['neurons', run, '--signal', 'q']),
+      runInProcess(['neurons', run, '--width', '10']),
+      runInProcess(['neurons', run, '--signal', 'z', '--find']),
     ]);
     expect(stdin.code).toBe(0);
     const out = JSON.parse(stdin.stdout);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 const dir = tempDir('charnn-compare-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -67,7 +68,7 @@ describe('charnn compare', () => {
   });
 
   it('rejects a corpus with --task recall and an unknown cell', async () => {
-    const a = await runCli(['compare', 'corpora/tinyshakespeare.txt', '--task', 'recall']);
+    const a = await runInProcess(['compare', 'corpora/tinyshakespeare.txt', '--task', 'recall']);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/takes no corpus/);
     const b = await runCli(['compare', '--cells', 'rnn,transformer']);

@@ -22,6 +22,7 @@ import { sampleSeed } from '../../src/cli/generate-run.js';
 import { Rng } from '../../src/util/rng.js';
 import { PAGE_SCRIPT, type ExportVocab } from '../../src/export/page.js';
 import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { layersFileHandler } from '../helpers/layers-file.js';
 
 type Cell = 'rnn' | 'lstm' | 'gru';
@@ -150,7 +151,7 @@ describe('export target directory', () => {
       [file, /is a file/],
       [busy, /is not empty .*--force/],
     ];
-    const results = await Promise.all(refused.map(([target]) => runCli(['export', runs.lstm, target])));
+    const results = await Promise.all(refused.map(([target]) => runInProcess(['export', runs.lstm, target])));
     results.forEach((r, i) => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(refused[i]![1]);
