@@ -5,7 +5,7 @@ import { defaultWorkers } from '../backend/names.js';
 import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
-import { checkInitFrom } from '../settings/setting.js';
+import { checkInitFrom, flagName, type Setting } from '../settings/setting.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 import type { TrainRequest } from '../train/setup.js';
 import { action } from './run-command.js';
@@ -40,8 +40,8 @@ export function makeTrainCommand(): Command {
   command
     .option('--out <dir>', `run directory for latest/ and best/ (default: ${RUNS_DIR}/<corpus>-<cell>, or -2, -3, … when that holds a run)`)
     .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints', false)
-    .option('--resume <checkpoint>', 'continue a run from a checkpoint or run directory (a run directory means its latest/)')
-    .option('--init-from <checkpoint>', 'fine-tune: a new run on the corpus, starting from this checkpoint\'s weights (new characters are added; --lr, --dropout, --batch and --seq-len may change, the model\'s shape may not)')
+    .option('--resume <checkpoint>', `continue a run from a checkpoint or run directory (a run directory means its latest/; ${fixedFlags('fixedOnResume')} stay as they were)`)
+    .option('--init-from <checkpoint>', `fine-tune: a new run on the corpus, starting from this checkpoint's weights (new characters are added; ${fixedFlags('fixedOnInitFrom')} stay as they were)`)
     .addOption(engineOption())
     .addOption(threadsOption())
     .addOption(backendOption())
@@ -93,6 +93,15 @@ export function makeTrainCommand(): Command {
       }),
     );
   return command;
+}
+
+/** "--cell, --layers and --normalize": the flags a resume (or a fine-tune) cannot change. */
+function fixedFlags(rule: 'fixedOnResume' | 'fixedOnInitFrom'): string {
+  const flags = [MODEL_SETTINGS, CORPUS_SETTINGS, TRAIN_SETTINGS]
+    .flatMap((table) => Object.values(table) as Setting<unknown>[])
+    .filter((setting) => setting[rule] !== undefined)
+    .map((setting) => flagName(setting)!);
+  return flags.length > 1 ? `${flags.slice(0, -1).join(', ')} and ${flags.at(-1)}` : flags.join('');
 }
 
 /** --init-from starts a new run from a checkpoint's weights: it needs a text (which settings it keeps: train/setup.ts). */

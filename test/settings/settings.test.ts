@@ -138,6 +138,12 @@ describe('flags made from the tables', () => {
     }
   });
 
+  it('--resume and --init-from say which flags stay as they were, from the same table', () => {
+    const help = (long: string) => train.options.find((o) => o.long === long)!.description;
+    expect(help('--resume')).toContain('--cell, --layers, --hidden, --embedding, --dropout, --normalize, --batch, --seq-len and --val-frac stay as they were');
+    expect(help('--init-from')).toContain('--cell, --layers, --hidden, --embedding and --normalize stay as they were');
+  });
+
   it.each([
     [['train', '--sample-length', '2000000'], /^charnn train: option '--sample-length <n>' argument '2000000' is invalid\. expected at most 1,000,000, got "2000000"\./],
     [['train', '--sample-temperatures', '0.5,-1'], /argument '0\.5,-1' is invalid\. expected a number ≥ 0, got "-1"\./],
