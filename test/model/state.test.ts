@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  cloneState, concatStreams, packedView, packState, resetStreams, selectStreams, sliceStreams, stateEntries, stateViews, tileState, unpackState, zeroState, type StateArrays,
+  cloneState, concatStreams, flattenLayers, packedView, packState, resetStreams, selectStreams, sliceStreams, stateEntries, stateEntrySpecs, stateFromEntries,
+  stateViews, tileState, unflattenLayers, unpackState, zeroState, type StateArrays,
 } from '../../src/model/state.js';
 
 /** A 2-layer LSTM state of 3 streams, hidden 2, with value 100·layer + 10·part + stream. */
@@ -62,6 +63,25 @@ describe('the state codec', () => {
     const swapped = { ...views, layers: [views.layers[1]!, views.layers[0]!] };
     expect(packedView(swapped)).toEqual(packState(swapped));
     expect(packedView(swapped).buffer).not.toBe(packed.buffer);
+  });
+
+  it('flattens layers of any holder h, c, h, c… and rebuilds them by the cell\'s parts', () => {
+    const layers = [{ h: 'h0', c: 'c0' }, { h: 'h1', c: 'c1' }];
+    expect(flattenLayers(layers)).toEqual(['h0', 'c0', 'h1', 'c1']);
+    expect(unflattenLayers(flattenLayers(layers), 'lstm')).toEqual(layers);
+    expect(unflattenLayers(['h0', 'h1', 'h2'], 'gru')).toEqual([{ h: 'h0' }, { h: 'h1' }, { h: 'h2' }]);
+    expect(() => unflattenLayers(['h0', 'c0', 'h1'], 'lstm')).toThrow(/do not divide/);
+  });
+
+  it('reads checkpoint entries back into the state, naming the first one missing', () => {
+    const s = numbered();
+    const entries = stateEntries(s);
+    expect(stateEntrySpecs({ cell: 'lstm', layers: 2, hidden: 2 }, 3)).toEqual(entries.map(({ name, shape }) => ({ name, shape })));
+    const byName = new Map(entries.map((e) => [e.name, e.values]));
+    expect(stateFromEntries({ cell: 'lstm', layers: 2, hidden: 2 }, 3, byName)).toEqual({ state: s });
+    byName.delete('carried/1/c');
+    expect(stateFromEntries({ cell: 'lstm', layers: 2, hidden: 2 }, 3, byName)).toEqual({ missing: 'carried/1/c' });
+    expect(stateEntrySpecs({ cell: 'rnn', layers: 2, hidden: 4 }, 1).map((e) => e.name)).toEqual(['carried/0/h', 'carried/1/h']);
   });
 
   it('has no c for the GRU and the RNN', () => {
