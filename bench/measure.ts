@@ -14,7 +14,8 @@ import { Vocabulary } from '../src/data/vocabulary.js';
 import type { Engine } from '../src/engine/engine.js';
 import { GraphBuilder } from '../src/engine/onnx/graph.js';
 import { floatTensor, OrtSession } from '../src/engine/ort/runtime.js';
-import { Adam, clipScale, globalNorm } from '../src/train/optimizer.js';
+import { Adam } from '../src/train/optimizer.js';
+import { trainStep } from '../src/train/step.js';
 import { Rng } from '../src/util/rng.js';
 
 export function median(values: number[]): number {
@@ -41,7 +42,7 @@ function randomBatch(c: ModelConfig, batchSize: number, seqLen: number, seed: nu
   return { inputs, targets, batchSize, seqLen };
 }
 
-/** Training throughput (chars/s, median step): full steps — gradients, norm, clipping, Adam — as the trainer takes them. */
+/** Training throughput (chars/s, median step): full steps — gradients, norm, clipping, Adam — as the trainer takes them (train/step.ts). */
 export async function engineTraining(engine: Engine, c: ModelConfig, batchSize: number, seqLen: number, timed = 5): Promise<number> {
   const weights = initParamArrays(c, new Rng(1));
   const adam = new Adam();
@@ -51,9 +52,9 @@ export async function engineTraining(engine: Engine, c: ModelConfig, batchSize: 
   for (let i = 0; i < timed + 2; i++) {
     const batch = randomBatch(c, batchSize, seqLen, i);
     const t0 = performance.now();
-    const r = await engine.gradients(weights, batch, state, rng);
-    adam.apply(weights, r.grads, 2e-3, clipScale(globalNorm(r.grads), 5));
-    state = r.finals;
+    const outcome = await trainStep(engine, adam, weights, batch, state, rng, { lr: 2e-3, clip: 5, maxLoss: Infinity });
+    if (!outcome.applied) throw new Error(`the benchmark's training step diverged (loss ${outcome.loss})`);
+    state = outcome.finals;
     if (i >= 2) times.push(performance.now() - t0);
   }
   return (batchSize * seqLen) / (median(times) / 1000);
