@@ -13,7 +13,9 @@ import {
   moveTo,
   remember,
 } from '../../src/ui/sample/line-editor.js';
+import { samplerRows } from '../../src/ui/sample/SamplerApp.js';
 import { candidatesRow, headerRow, keysRow, statusRow } from '../../src/ui/sample/sampler-rows.js';
+import type { SamplerView } from '../../src/ui/sample/useSampler.js';
 import { DEFAULT_SAMPLER_SETTINGS, interpretInput, unescapeInput } from '../../src/ui/sample/settings.js';
 import { appendCells, appendNote, heatLevel, MAX_CELLS, transcriptRows, userCells, type Block, type Cell } from '../../src/ui/sample/transcript.js';
 
@@ -181,5 +183,30 @@ describe('sampler rows at 80 columns', () => {
     expect(rows[3]).toContain('Esc stop');
     expect(rows[4]).toContain('/seed N|random');
     expect(rows[5]).toBe('next   "e" 31%   "\\n" 20%   " " 5.0%   "a" 4.9%   "é" 0.1%');
+  });
+});
+
+describe('the sampler screen', () => {
+  it('is a pure function of the view: header, transcript, help box over its end, fixed rows, exactly the height', () => {
+    const blocks: Block[] = [];
+    appendCells(blocks, [...userCells('ROMEO:\n'), ...gen('But soft, what light through yonder window breaks?\n'.repeat(6))]);
+    const view: SamplerView = {
+      blocks, settings: { ...S, top: true }, edit: editFrom('/te'), message: { text: 'context reset', tone: 'info' }, help: false,
+      generating: null, lastSeed: 7, position: 319, candidates: [{ char: 'e', id: 0, prob: 0.31 }],
+    };
+    const screen = (v: SamplerView, width: number, height: number) =>
+      samplerRows({ view: v, header: { name: 'run/best', model: 'LSTM 1×128' }, width, height, color: false }).map(rowText);
+    const rows = screen(view, 40, 16);
+    expect(rows).toHaveLength(16);
+    expect(rows[0]).toMatch(/^charnn sample · run\/best · LSTM 1×128/);
+    expect(rows.slice(-5)).toEqual(['next   "e" 31%', '✓ context reset', '› /te ', ' ✎  T 0.8 k off p off len 200 seed rnd', '/temp X /topk N /topp X /len N /reset']);
+    // The transcript's end fills the rows between (wrapped by columns; the last line break leaves an empty row).
+    expect(rows.slice(1, 4)).toEqual(['ow breaks?', 'But soft, what light through yonder wind', 'ow breaks?']);
+    expect(rows[10]).toBe('');
+    expect(screen(view, 40, 16)).toEqual(rows);
+    const help = screen({ ...view, help: true }, 40, 16);
+    expect(help[1]).toMatch(/^┌─ charnn sample: keys and commands ─+┐$/);
+    expect(help[10]).toMatch(/^└─ Esc closes ─+┘$/);
+    expect(screen({ ...view, help: true }, 40, 6)).toHaveLength(6);
   });
 });

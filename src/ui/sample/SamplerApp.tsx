@@ -2,337 +2,69 @@
  * The interactive sampler: a transcript of the conversation, an input line,
  * the settings and the keys. Typed text is fed to the model and the model's
  * continuation streams in character by character; the state carries over
- * from one prompt to the next until /reset.
- *
- * The conversation lives in a mutable store (a ref): generation appends to
- * it between model steps, and React re-renders at most every
- * `flushIntervalMs` while text streams in, at once after a key press.
+ * from one prompt to the next until /reset. useSampler holds the state and
+ * handles the keys; SamplerScreen is a pure render of it.
  */
-import { useCallback, useEffect, useReducer, useRef } from 'react';
-import { Box, useApp, useInput, useStdin } from 'ink';
-import { showChar } from '../../data/vocabulary.js';
-import type { InteractiveSession, UnitLimits, WatchedUnit } from '../../sample/session.js';
-import { Rng } from '../../util/rng.js';
+import { Box } from 'ink';
 import { Line, type Row } from '../shared/Line.js';
 import { useTerminalSize } from '../shared/useTerminalSize.js';
-import {
-  browse,
-  deleteBack,
-  deleteWordBack,
-  editFrom,
-  editText,
-  emptyEdit,
-  emptyHistory,
-  inputRow,
-  insert,
-  moveTo,
-  remember,
-  type EditState,
-  type History,
-} from './line-editor.js';
-import { candidatesRow, headerRow, helpBoxRows, keysRow, messageRows, statusRow, type HeaderInfo, type MessageTone } from './sampler-rows.js';
-import { DEFAULT_SAMPLER_SETTINGS, helpLines, interpretInput, unescapeInput, type SamplerSettings } from './settings.js';
-import { appendCells, appendNote, transcriptRows, userCells, type Block } from './transcript.js';
+import { editText, inputRow } from './line-editor.js';
+import { candidatesRow, headerRow, helpBoxRows, keysRow, messageRows, statusRow, type HeaderInfo } from './sampler-rows.js';
+import { helpLines } from './settings.js';
+import { transcriptRows } from './transcript.js';
+import { useSampler, type SamplerOptions, type SamplerView } from './useSampler.js';
 
-export interface SamplerAppProps {
-  session: InteractiveSession;
+export interface SamplerAppProps extends SamplerOptions {
   color: boolean;
   header: HeaderInfo;
-  settings?: Partial<SamplerSettings>;
-  /** The generator for a seed (default `new Rng(seed)`). */
-  rngFor?: (seed: number) => Rng;
-  /** A new seed when seeds are random. */
-  randomSeed?: () => number;
-  /** Sent once at start, as if typed. */
-  initialPrime?: string;
-  /** Longest wait between frames while text streams in (default 40 ms). */
-  flushIntervalMs?: number;
-}
-
-interface Store {
-  blocks: Block[];
-  settings: SamplerSettings;
-  edit: EditState;
-  history: History;
-  message: { text: string; tone: MessageTone } | null;
-  /** The /help box is open (Esc or the next Enter closes it). */
-  help: boolean;
-  generating: { done: number; total: number } | null;
-  stopRequested: boolean;
-  lastSeed: number | null;
-  closed: boolean;
-}
-
-export const WELCOME =
-  'Type some text and press Enter: the model continues it, and the next text continues the conversation. /help lists the commands.';
-
-const defaultRandomSeed = (): number => Math.floor(Math.random() * 2 ** 31);
-
-/** Why a /unit cannot be watched in this session, or null. */
-function unitProblem(unit: WatchedUnit, limits: UnitLimits | undefined): string | null {
-  if (!limits) return 'this session cannot show units';
-  if (!limits.signals.includes(unit.signal)) return `this model has no ${unit.signal} state (only ${limits.signals.join(', ')})`;
-  if (unit.layer >= limits.layers || unit.unit >= limits.hidden) {
-    return `no unit ${unit.layer + 1}:${unit.unit}: the model has ${limits.layers} layer${limits.layers === 1 ? '' : 's'} of ${limits.hidden} units (1:0 … ${limits.layers}:${limits.hidden - 1})`;
-  }
-  return null;
-}
-
-function describeMissing(missing: string[]): string {
-  const shown = missing.slice(0, 8).map(showChar).join(' ');
-  const more = missing.length > 8 ? ` and ${missing.length - 8} more` : '';
-  return `not in the model's vocabulary: ${shown}${more} (nothing was sent; edit the text)`;
 }
 
 export function SamplerApp(props: SamplerAppProps) {
-  const { session, color } = props;
-  const { exit } = useApp();
-  const { isRawModeSupported } = useStdin();
+  const view = useSampler(props);
   const { columns, rows } = useTerminalSize();
-  const [, forceRender] = useReducer((n: number) => n + 1, 0);
-  const flushMs = props.flushIntervalMs ?? 40;
-
-  const store = useRef<Store | null>(null);
-  if (store.current === null) {
-    store.current = {
-      blocks: [{ kind: 'note', text: WELCOME, tone: 'info' }],
-      settings: { ...DEFAULT_SAMPLER_SETTINGS, ...props.settings },
-      edit: emptyEdit(),
-      history: emptyHistory(),
-      message: null,
-      help: false,
-      generating: null,
-      stopRequested: false,
-      lastSeed: null,
-      closed: false,
-    };
-  }
-  const st = store.current;
-
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const renderNow = useCallback(() => {
-    if (timer.current !== null) clearTimeout(timer.current);
-    timer.current = null;
-    if (!st.closed) forceRender();
-  }, [st]);
-  const renderSoon = useCallback(() => {
-    if (timer.current === null) timer.current = setTimeout(renderNow, flushMs);
-  }, [renderNow, flushMs]);
-
-  const say = (text: string, tone: MessageTone = 'info') => {
-    st.message = { text, tone };
-  };
-
-  const generateNow = async (): Promise<void> => {
-    const s = st.settings;
-    const seed = s.seed ?? (props.randomSeed ?? defaultRandomSeed)();
-    st.lastSeed = seed;
-    const rng = (props.rngFor ?? ((n: number) => new Rng(n)))(seed);
-    const progress = { done: 0, total: s.length };
-    st.generating = progress;
-    st.stopRequested = false;
-    renderNow();
-    try {
-      const chars = session.generate(s.length, { temperature: s.temperature, topK: s.topK, topP: s.topP }, rng, () => st.stopRequested || st.closed);
-      for await (const c of chars) {
-        // The watched unit's value once the model has read this character (h as it is, c through tanh).
-        const watched = st.settings.unit;
-        const raw = watched && session.unitValue ? session.unitValue(watched) : undefined;
-        const unit = raw === undefined ? undefined : watched!.signal === 'c' ? Math.tanh(raw) : raw;
-        appendCells(st.blocks, [{ ch: c.char, kind: 'gen', prob: c.prob, unit }]);
-        progress.done++;
-        renderSoon();
-      }
-      if (st.stopRequested && !st.closed) say(`stopped after ${progress.done} of ${progress.total} characters; Enter continues from there`);
-    } catch (error) {
-      say(`generation failed: ${(error as Error).message}`, 'error');
-    } finally {
-      st.generating = null;
-      st.stopRequested = false;
-      renderNow();
-    }
-  };
-
-  const quit = () => {
-    st.stopRequested = true;
-    st.closed = true;
-    if (timer.current !== null) clearTimeout(timer.current);
-    exit();
-  };
-
-  /** Act on a submitted line; returns whether the input line should be cleared. */
-  const submit = (line: string): boolean => {
-    const action = interpretInput(line, st.settings);
-    switch (action.kind) {
-      case 'text': {
-        if (st.generating) {
-          say('the model is still writing: press Esc to stop it first', 'error');
-          return false;
-        }
-        const text = unescapeInput(action.text);
-        const fed = session.feed(text);
-        if (!fed.ok) {
-          say(describeMissing(fed.missing), 'error');
-          return false;
-        }
-        appendCells(st.blocks, userCells(text));
-        st.message = null;
-        void generateNow();
-        return true;
-      }
-      case 'settings': {
-        const unit = action.settings.unit;
-        if (unit && unit !== st.settings.unit) {
-          const problem = unitProblem(unit, session.units);
-          if (problem) {
-            say(problem, 'error');
-            return false;
-          }
-        }
-        st.settings = action.settings;
-        say(st.generating ? `${action.message} (from the next generation)` : action.message);
-        return true;
-      }
-      case 'reset':
-        if (st.generating) {
-          say('the model is still writing: press Esc to stop it, then /reset', 'error');
-          return false;
-        }
-        session.reset();
-        appendNote(st.blocks, '── context reset: the model starts from a fresh state ──');
-        say('context reset');
-        return true;
-      case 'help':
-        st.help = true;
-        st.message = null;
-        return true;
-      case 'quit':
-        quit();
-        return true;
-      case 'error':
-        say(action.message, 'error');
-        return false;
-    }
-  };
-
-  const enter = () => {
-    if (st.closed) return;
-    const line = editText(st.edit);
-    if (submit(line) && !st.closed) {
-      st.history = remember(st.history, line);
-      st.edit = emptyEdit();
-    }
-  };
-
-  /** Inside a bracketed paste (the terminal marks pastes when asked to; see render-sampler). */
-  const pasting = useRef(false);
-
-  /**
-   * Several keys in one read, typed ahead while the app was busy: every
-   * Enter sends, backspaces edit. In a paste, line breaks stay in the text
-   * (as \n) instead, so a pasted paragraph is one prompt.
-   */
-  const typedAhead = (input: string) => {
-    for (const ch of input.replace(/\r\n/g, '\r')) {
-      if (st.closed) return;
-      if (ch === '\x7f' || ch === '\b') st.edit = deleteBack(st.edit);
-      else if ((ch === '\r' || ch === '\n') && !pasting.current) enter();
-      else st.edit = insert(st.edit, ch);
-    }
-  };
-
-  useInput(
-    (input, key) => {
-      if (st.closed) return;
-      if (key.ctrl && input === 'c') {
-        quit();
-        return;
-      }
-      if (input === '[200~' || input === '[201~') {
-        pasting.current = input === '[200~';
-        return;
-      }
-      if (key.escape) {
-        // Esc closes the help box first, then stops the model.
-        if (st.help) st.help = false;
-        else if (st.generating) st.stopRequested = true;
-        else st.message = null;
-      } else if (key.return) {
-        if (pasting.current) st.edit = insert(st.edit, '\n');
-        else {
-          st.help = false;
-          enter();
-        }
-        if (st.closed) return;
-      } else if (key.tab) {
-        if (key.shift) st.settings = { ...st.settings, top: !st.settings.top };
-        else st.settings = { ...st.settings, heat: !st.settings.heat };
-      } else if (key.upArrow || key.downArrow) {
-        const r = browse(st.history, editText(st.edit), key.upArrow ? -1 : 1);
-        if (r) {
-          st.history = r.history;
-          st.edit = editFrom(r.text);
-        }
-      } else if (key.leftArrow) st.edit = moveTo(st.edit, st.edit.cursor - 1);
-      else if (key.rightArrow) st.edit = moveTo(st.edit, st.edit.cursor + 1);
-      else if (key.home || (key.ctrl && input === 'a')) st.edit = moveTo(st.edit, 0);
-      else if (key.end || (key.ctrl && input === 'e')) st.edit = moveTo(st.edit, st.edit.chars.length);
-      else if (key.backspace || key.delete) st.edit = deleteBack(st.edit);
-      else if (key.ctrl && input === 'u') st.edit = emptyEdit();
-      else if (key.ctrl && input === 'w') st.edit = deleteWordBack(st.edit);
-      else if (key.ctrl || key.meta || input === '') return;
-      else if (Array.from(input).length > 1) typedAhead(input);
-      else st.edit = insert(st.edit, input);
-      renderNow();
-    },
-    { isActive: isRawModeSupported === true },
-  );
-
-  // The optional first prime, once; and stop generating when unmounted.
-  useEffect(() => {
-    if (props.initialPrime !== undefined && props.initialPrime !== '') {
-      if (!submit(props.initialPrime)) st.edit = editFrom(props.initialPrime);
-      renderNow();
-    }
-    return () => {
-      st.closed = true;
-      st.stopRequested = true;
-      if (timer.current !== null) clearTimeout(timer.current);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  const width = Math.max(1, columns);
   // One row short of the screen, like the dashboard: a frame as tall as the terminal makes Ink redraw everything.
-  const height = Math.max(1, rows - 1);
-  const s = st.settings;
-  const generating = st.generating;
-  const line = editText(st.edit);
+  return <SamplerScreen view={view} header={props.header} width={Math.max(1, columns)} height={Math.max(1, rows - 1)} color={props.color} />;
+}
+
+export interface SamplerScreenProps {
+  view: SamplerView;
+  header: HeaderInfo;
+  width: number;
+  height: number;
+  color: boolean;
+}
+
+/** The rows of a frame, top to bottom: header, transcript (or the help box over its end), then the fixed rows. */
+export function samplerRows({ view: v, header, width, height, color }: SamplerScreenProps): Row[] {
+  const s = v.settings;
+  const line = editText(v.edit);
   const bottom: Row[] = [];
-  if (s.top) bottom.push(candidatesRow(session.topCandidates(5), width));
-  if (st.message) bottom.push(...messageRows(st.message.text, st.message.tone, width));
+  if (v.candidates) bottom.push(candidatesRow(v.candidates, width));
+  if (v.message) bottom.push(...messageRows(v.message.text, v.message.tone, width));
   bottom.push(
-    inputRow(st.edit, width, {
+    inputRow(v.edit, width, {
       prompt: '› ',
-      placeholder: generating ? ' Esc stops the model' : ' type text, Enter to generate (empty Enter continues)',
+      placeholder: v.generating ? ' Esc stops the model' : ' type text, Enter to generate (empty Enter continues)',
       active: true,
     }),
   );
-  bottom.push(statusRow(s, width, { generating: generating ? { ...generating } : null, lastSeed: st.lastSeed, color }));
-  bottom.push(keysRow(width, generating !== null, line.startsWith('/') && !line.startsWith('//')));
-  const top = [headerRow(props.header, session.position, width)];
+  bottom.push(statusRow(s, width, { generating: v.generating, lastSeed: v.lastSeed, color }));
+  bottom.push(keysRow(width, v.generating !== null, line.startsWith('/') && !line.startsWith('//')));
+  const top = [headerRow(header, v.position, width)];
   const room = Math.max(0, height - top.length - bottom.length);
   // The help box covers the end of the transcript, which stays as it was underneath.
-  const help = st.help ? helpBoxRows('charnn sample: keys and commands', helpLines(color), width, room) : [];
-  const transcript = transcriptRows(st.blocks, width, room - help.length, s.heat, s.unit !== null);
+  const help = v.help ? helpBoxRows('charnn sample: keys and commands', helpLines(color), width, room) : [];
+  const transcript = transcriptRows(v.blocks, width, room - help.length, s.heat, s.unit !== null);
   while (transcript.length < room - help.length) transcript.push([]);
   transcript.push(...help);
-  const all = [...top, ...transcript, ...bottom].slice(-height);
+  return [...top, ...transcript, ...bottom].slice(-height);
+}
 
+export function SamplerScreen(props: SamplerScreenProps) {
   return (
-    <Box flexDirection="column" width={width}>
-      {all.map((row, i) => (
-        <Line key={i} row={row} width={width} color={color} />
+    <Box flexDirection="column" width={props.width}>
+      {samplerRows(props).map((row, i) => (
+        <Line key={i} row={row} width={props.width} color={props.color} />
       ))}
     </Box>
   );
