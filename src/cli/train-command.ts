@@ -29,14 +29,12 @@ interface TrainOptions extends EngineFlags {
 
 export function makeTrainCommand(): Command {
   const modelFlags = settingOptions(MODEL_SETTINGS);
+  const corpusFlags = settingOptions(CORPUS_SETTINGS);
   const trainFlags = settingOptions(TRAIN_SETTINGS);
   const command = new Command('train')
     .description('train a character-level language model on a text file or a directory of text files')
     .argument('[corpus]', 'UTF-8 text file or directory (default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)');
-  for (const { option } of modelFlags) command.addOption(option);
-  const corpusFlags = settingOptions(CORPUS_SETTINGS);
-  for (const { option } of corpusFlags) command.addOption(option);
-  for (const { option } of trainFlags) command.addOption(option);
+  for (const { option } of [...modelFlags, ...corpusFlags, ...trainFlags]) command.addOption(option);
   command
     .option('--out <dir>', `run directory for latest/ and best/ (default: ${RUNS_DIR}/<corpus>-<cell>, or -2, -3, … when that holds a run)`)
     .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints', false)
