@@ -13,6 +13,7 @@ import { replaceDirectoryAtomically } from '../../src/checkpoint/files.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
 import { BIN, ROOT, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 let dir: string;
 
@@ -35,11 +36,7 @@ describe('a reader racing the trainer', () => {
     const exited = new Promise((resolve) => child.on('close', resolve));
     try {
       const latest = path.join(out, 'latest');
-      const start = Date.now();
-      while (!fs.existsSync(path.join(latest, 'charnn.json'))) {
-        if (Date.now() - start > 20_000) throw new Error(`no latest/ after 20 s: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(() => fs.existsSync(path.join(latest, 'charnn.json')), { what: 'the first latest/', intervalMs: 20, seen: () => stderr });
       let reads = 0;
       const steps = new Set<number>();
       const failures: string[] = [];

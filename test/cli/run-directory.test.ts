@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, type CliResult } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 const TINY = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16', '--eval-batches', '1',
   '--sample-length', '0', '--workers', '1', '--no-ui'];
@@ -117,8 +118,7 @@ describe('a run directory is locked while a trainer writes to it', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      const until = Date.now() + 30_000;
-      while (!/^checkpoint latest/m.test(stderr) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => /^checkpoint latest/m.test(stderr), { what: 'the first trainer\'s first checkpoint', timeoutMs: 30_000, seen: () => stderr });
       for (const args of [['--resume', out], [corpus, '--out', out, '--force']]) {
         expectOneLine(await train([...args, '--max-steps', '100000']), 2,
           new RegExp(`^charnn: .*locked is being trained by another charnn \\(process ${child.pid} since .*\\) \\(wait for it to finish or stop it, or train into another --out\\)$`));
