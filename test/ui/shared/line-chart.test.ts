@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binPoints, formatLogLabel, renderLineChart, type ChartPoint } from '../../src/ui/shared/line-chart.js';
-import { columns, strip } from './fixtures.js';
+import { binPoints, formatLogLabel, renderLineChart, type ChartPoint } from '../../../src/ui/shared/line-chart.js';
+import { columns, strip } from '../fixtures.js';
 
 const BRAILLE = /[\u2801-\u28ff]/;
 const rising: ChartPoint[] = Array.from({ length: 100 }, (_, i) => ({ x: i, y: 1 + i / 10 }));

@@ -11,9 +11,7 @@ import {
   formatPercent,
   formatTemperature,
   natsToBpc,
-} from '../../src/ui/shared/format.js';
-import stringWidth from 'string-width';
-import { charWidth, displayWidth, flattenText, truncate, truncateStart, wrapHard } from '../../src/util/text.js';
+} from '../../../src/ui/shared/format.js';
 
 describe('format', () => {
   it('formats durations compactly', () => {
@@ -65,45 +63,5 @@ describe('format', () => {
     expect(formatTemperature(1)).toBe('1.0');
     expect(formatTemperature(0.5)).toBe('0.5');
     expect(formatTemperature(0.75)).toBe('0.75');
-  });
-});
-
-describe('text', () => {
-  it('measures wide and combining characters', () => {
-    expect(displayWidth('abc')).toBe(3);
-    expect(displayWidth('日本')).toBe(4);
-    expect(displayWidth('e\u0301')).toBe(1);
-    expect(displayWidth('\u001B[31mred\u001B[39m')).toBe(3);
-  });
-
-  it('measures as Ink does (string-width, per grapheme cluster), so rows composed here are not cut by Ink', () => {
-    const samples = ['🚀', '👍🏽', '👨‍👩‍👧', '🇰🇷', '한국어', 'ｶﾞ', '\u200b', 'é', '…─▸⠒', 'tab\there'];
-    for (const t of samples) expect(displayWidth(t), t).toBe(stringWidth(t));
-    expect(displayWidth('🚀 x')).toBe(4);
-    expect(displayWidth('👨‍👩‍👧')).toBe(2);
-    expect(charWidth('🚀')).toBe(2);
-    expect(charWidth('\u0301')).toBe(0);
-    expect(charWidth('\u0007')).toBe(0);
-  });
-
-  it('never cuts inside a character', () => {
-    expect(truncate('ab👨‍👩‍👧cd', 5)).toBe('ab👨‍👩‍👧…');
-    expect(truncate('ab👨‍👩‍👧cd', 4)).toBe('ab…');
-    expect(truncate('cafe\u0301 noir', 5)).toBe('cafe\u0301…');
-    expect(truncateStart('x/🇰🇷/y', 5)).toBe('…🇰🇷/y');
-    expect(wrapHard('a👍🏽b🚀', 3)).toEqual(['a👍🏽', 'b🚀']);
-  });
-
-  it('truncates by columns', () => {
-    expect(truncate('hello world', 8)).toBe('hello w…');
-    expect(truncate('hello', 8)).toBe('hello');
-    expect(displayWidth(truncate('日本語のテキスト', 7))).toBeLessThanOrEqual(7);
-    expect(truncateStart('checkpoints/run/best', 10)).toBe('…/run/best');
-  });
-
-  it('wraps hard and flattens control characters', () => {
-    expect(wrapHard('abcdefgh', 3)).toEqual(['abc', 'def', 'gh']);
-    expect(wrapHard('abcdefgh', 3, 2)).toEqual(['abc', 'def']);
-    expect(flattenText('a\nb\tc\u001B[2Jd')).toBe('a↵b c[2Jd');
   });
 });
