@@ -137,7 +137,7 @@ var charnn = (function () {
     var model = tf.sequential();
     model.add(tf.layers.embedding({ inputDim: info.vocabSize, outputDim: info.embedding, batchInputShape: [1, null], embeddingsInitializer: 'zeros' }));
     for (var l = 0; l < info.layers; l++) {
-      var config = Object.assign({ units: info.hidden, returnSequences: true, stateful: true }, zeros, keras.options);
+      var config = Object.assign({}, keras.options, { units: info.hidden, returnSequences: true, stateful: true }, zeros);
       model.add(tf.layers[keras.layer](config));
     }
     model.add(tf.layers.dense({ units: info.vocabSize, kernelInitializer: 'zeros' }));

@@ -37,9 +37,9 @@ function buildUntidied(c: ModelConfig, options: { oneHotInput?: boolean; initial
   const { keras } = cellDescriptor(c.cell);
   for (let l = 0; l < c.layers; l++) {
     model.add(recurrentLayer(keras.layer, {
+      ...keras.options,
       name: `${c.cell}_${l + 1}`, units: c.hidden, returnSequences: true,
       kernelInitializer: init.kernelInitializer, recurrentInitializer: init.recurrentInitializer,
-      ...keras.options,
     }));
   }
   model.add(tf.layers.dense({ name: 'output', units: c.vocabSize, kernelInitializer: init.kernelInitializer }));
