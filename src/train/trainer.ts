@@ -1,9 +1,10 @@
 /**
- * The training loop. It schedules steps (step.ts), evaluations, pauses and
- * stops, recovers from divergence and measures throughput; it tells the
- * world through TrainerEvents (events.ts) and takes TrainCommands. It prints
- * nothing and writes nothing: saving and sampling are callbacks
- * (callback.ts) that act at its moments, attached by createTrainer.
+ * The training loop. It schedules steps (step.ts) on the run's state
+ * (run-state.ts), evaluations, pauses and stops, recovers from divergence
+ * and measures throughput; it tells the world through TrainerEvents
+ * (events.ts) and takes TrainCommands. It prints nothing and writes nothing:
+ * saving and sampling are callbacks (callback.ts) that act at its moments,
+ * attached by createTrainer.
  */
 import { BatchStream } from '../data/batches.js';
 import type { Layout } from '../data/layout.js';
@@ -11,22 +12,19 @@ import type { Normalization, TokenIds } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { parameterCount, type ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
-import { resetStreams, zeroState, type StateArrays } from '../model/state.js';
 import type { Engine } from '../engine/engine.js';
-import { Rng } from '../util/rng.js';
 import { runtimeError } from '../util/errors.js';
-import type { CorpusInfo, History, InitFrom, Progress } from '../checkpoint/meta.js';
-import { runCheckpointDirs, type OptimizerState } from '../checkpoint/save.js';
+import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
+import { runCheckpointDirs } from '../checkpoint/save.js';
 import type { Restored, RunMoment, TrainerCallback } from './callback.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import { Controls } from './controls.js';
 import { DivergenceWatch } from './divergence.js';
 import { evaluate, evaluationSize } from './evaluate.js';
 import type { DoneEvent, EvalEvent, RunInfo, StateEvent, StopReason, TrainCommand, TrainerEvent, TrainerEventListener } from './events.js';
-import { fractionalEpoch, RunLimits } from './limits.js';
-import { Adam } from './optimizer.js';
+import { RunLimits } from './limits.js';
+import { RunState, type ResumedState } from './run-state.js';
 import { ScheduleLength } from './schedule-length.js';
-import { pickResets } from './state-resets.js';
 import { divergedLoss, trainStep } from './step.js';
 import { Throughput } from './throughput.js';
 
@@ -55,23 +53,10 @@ export interface TrainerSetup {
   initFrom: InitFrom | null;
   /** Called once when the trainer is disposed: releases the run directory's lock. */
   release?: () => void;
-  /** Progress, history, optimizer and carried state of a resumed run. */
-  resume: {
-    from: string;
-    progress: Progress;
-    history: History;
-    /** Null when the checkpoint holds none (the moments start from zero). */
-    optimizer: OptimizerState | null;
-    carried: StateArrays | null;
-  } | null;
+  /** A resumed run: the checkpoint it continues, and its saved state. */
+  resume: ({ from: string } & ResumedState) | null;
 }
 
-/**
- * One run's training loop. Use it as createTrainer(setup) gives it (with its
- * checkpoints and samples): subscribe() to its events, send() it commands,
- * await run() (it resolves with the done event, or rejects with the error
- * that ended the run), then dispose().
- */
 export class Trainer {
   private readonly listeners = new Set<TrainerEventListener>();
   private readonly callbacks: TrainerCallback[] = [];
@@ -84,29 +69,15 @@ export class Trainer {
   private readonly limits: RunLimits;
   private readonly divergence: DivergenceWatch;
   private schedule: ScheduleLength | null = null;
-  // What a checkpoint saves and a recovery restores.
-  private weights: ParamArrays;
-  private adam: Adam;
-  private rng: Rng;
-  private progress: Progress;
-  private history: History;
-  private carried: StateArrays;
+  private readonly state: RunState;
 
   constructor(private readonly setup: TrainerSetup) {
     const t = (this.training = { ...setup.training });
     this.engine = setup.engine;
     this.trainStream = new BatchStream(setup.trainIds, t.batchSize, t.seqLen, 'training');
     this.valStream = new BatchStream(setup.valIds, setup.valLayout.batchSize, setup.valLayout.seqLen, 'validation');
-    const r = setup.resume;
-    this.weights = setup.params;
-    this.adam = r?.optimizer ? Adam.fromState(r.optimizer) : new Adam();
-    this.progress = r?.progress ?? {
-      step: 0, epoch: 0, batch: 0, rngState: new Rng(t.seed).state, bestValLoss: null, bestStep: null, elapsedMs: 0, recoveries: 0,
-    };
-    this.history = r?.history ?? { train: [], val: [] };
-    this.rng = new Rng(this.progress.rngState);
-    this.carried = r?.carried ?? zeroState(setup.model, t.batchSize);
-    this.limits = new RunLimits(t, this.progress.step, this.trainStream.batchesPerEpoch);
+    this.state = new RunState(setup.model, t.batchSize, this.trainStream.batchesPerEpoch, setup.params, t.seed, setup.resume);
+    this.limits = new RunLimits(t, this.state.progress.step, this.trainStream.batchesPerEpoch);
     this.divergence = new DivergenceWatch(t);
   }
 
@@ -139,7 +110,7 @@ export class Trainer {
       dropout: s.model.dropout, params: parameterCount(s.model), backend: s.backend, engine: this.engine.label,
       batchSize: s.training.batchSize, seqLen: s.training.seqLen, stepsPerEpoch: this.trainStream.batchesPerEpoch,
       maxSteps: s.training.maxSteps, maxEpochs: s.training.maxEpochs, maxTimeMs: s.training.maxTimeMs,
-      startStep: this.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null, notes: s.notes,
+      startStep: this.state.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null, notes: s.notes,
     };
   }
 
@@ -147,7 +118,7 @@ export class Trainer {
   private async each(call: (callback: TrainerCallback, moment: RunMoment) => Promise<void> | undefined): Promise<void> {
     for (const callback of this.callbacks) {
       await call(callback, {
-        state: { params: this.weights, optimizer: this.adam.toState(), carried: this.carried, progress: { ...this.progress, rngState: this.rng.state }, history: this.history },
+        state: this.state.snapshot(),
         training: this.training,
         emit: (event) => this.emit(event),
         stopPending: () => this.controls.stopPending(),
@@ -159,10 +130,6 @@ export class Trainer {
     return this.each((callback, moment) => callback.save?.(moment));
   }
 
-  private fractionalEpoch(): number {
-    return fractionalEpoch(this.progress, this.trainStream.batchesPerEpoch);
-  }
-
   /**
    * Evaluates, then lets the callbacks save and sample; false when a stop
    * request cut the evaluation short (nothing saved yet).
@@ -172,20 +139,14 @@ export class Trainer {
     const started = performance.now();
     const { batches: wanted, quick } = evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, firstLook);
     const { loss: valLoss, batches, interrupted } = await evaluate(
-      this.engine, this.setup.model, this.weights, this.valStream, wanted, () => this.controls.stopPending(),
+      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, () => this.controls.stopPending(),
     );
     if (interrupted) return false;
-    // A look at part of the split never replaces an evaluation of all of it (it may give a new run its first best/).
-    const improved = this.progress.bestValLoss === null || (!quick && valLoss < this.progress.bestValLoss);
-    if (improved) {
-      this.progress.bestValLoss = valLoss;
-      this.progress.bestStep = this.progress.step;
-    }
-    this.history.val.push([this.progress.step, valLoss]);
-    if (Number.isFinite(trainLossSinceEval)) this.history.train.push([this.progress.step, trainLossSinceEval]);
+    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, quick !== undefined);
+    const { progress } = this.state;
     const evaluation: EvalEvent = {
-      type: 'eval', step: this.progress.step, epoch: this.fractionalEpoch(), valLoss, valBpc: valLoss / Math.LN2,
-      trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: this.progress.bestValLoss!, improved, valBatches: batches,
+      type: 'eval', step: progress.step, epoch: this.state.epoch, valLoss, valBpc: valLoss / Math.LN2,
+      trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: progress.bestValLoss!, improved, valBatches: batches,
       ...(quick ? { quick } : {}),
     };
     this.emit(evaluation);
@@ -197,22 +158,14 @@ export class Trainer {
 
   /** Back to the last saved state, with the learning rate halved; an error when there is none. */
   private recover(): void {
-    const t = this.training;
     const restored = this.restored();
-    if (!restored) throw runtimeError(`training diverged at step ${this.progress.step} before any checkpoint was written`, 'lower --lr or --clip and start again');
-    // Back to the checkpoint's moment in every respect: losses recorded after
-    // it and random draws made since belong to the abandoned trajectory.
-    const { state } = restored;
-    this.weights = state.params;
-    this.adam = Adam.fromState(state.optimizer);
-    this.carried = state.carried ?? zeroState(this.setup.model, t.batchSize);
-    this.progress = { ...state.progress, recoveries: this.progress.recoveries + 1 };
-    this.history = state.history;
-    this.rng = new Rng(state.progress.rngState);
+    if (!restored) throw runtimeError(`training diverged at step ${this.state.progress.step} before any checkpoint was written`, 'lower --lr or --clip and start again');
+    this.state.restore(restored.state);
     this.divergence.reset();
+    const { step, recoveries } = this.state.progress;
     this.emit({
-      type: 'warning', step: this.progress.step,
-      message: `diverged: restored ${restored.from} (step ${this.progress.step}) and halved the learning rate (recovery ${this.progress.recoveries} of ${t.maxRecoveries})`,
+      type: 'warning', step,
+      message: `diverged: restored ${restored.from} (step ${step}) and halved the learning rate (recovery ${recoveries} of ${this.training.maxRecoveries})`,
     });
   }
 
@@ -236,7 +189,7 @@ export class Trainer {
     const sessionStart = performance.now();
     let pausedMs = 0;
     const sessionMs = (): number => performance.now() - sessionStart - pausedMs;
-    const elapsedBase = this.progress.elapsedMs;
+    const elapsedBase = this.state.progress.elapsedMs;
     let lossSum = 0;
     let lossCount = 0;
     let evaluated = false;
@@ -248,55 +201,52 @@ export class Trainer {
       sample: (temperatures: number[] | undefined) => this.each((callback, moment) => callback.sample?.(moment, temperatures)),
     };
     this.schedule = new ScheduleLength(t, {
-      stepsPerEpoch: this.trainStream.batchesPerEpoch, startStep: this.progress.step, charsPerStep: t.batchSize * t.seqLen,
+      stepsPerEpoch: this.trainStream.batchesPerEpoch, startStep: this.state.progress.step, charsPerStep: t.batchSize * t.seqLen,
       charsPerEval: this.valStream.batchSize * this.valStream.seqLen * evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, false).batches,
-    }, (message) => this.emit({ type: 'note', step: this.progress.step, message }));
+    }, (message) => this.emit({ type: 'note', step: this.state.progress.step, message }));
     let reason: StopReason | null = null;
-    while ((reason = this.controls.stopped ? 'stopped' : this.limits.reached(this.progress, sessionMs())) === null) {
+    while ((reason = this.controls.stopped ? 'stopped' : this.limits.reached(this.state.progress, sessionMs())) === null) {
       const pauseStart = performance.now();
       const held = this.controls.holding;
-      await this.controls.handle(this.progress.step, commandActions);
+      await this.controls.handle(this.state.progress.step, commandActions);
       if (held) pausedMs += performance.now() - pauseStart;
       if (this.controls.stopped) continue;
       await new Promise<void>((resolve) => setImmediate(resolve));
 
       const stepStart = performance.now();
-      // A share of the streams restart from zero, so the zero state unprimed samples start from is familiar.
-      if (this.progress.batch === 0) this.carried = zeroState(this.setup.model, t.batchSize);
-      else resetStreams(this.carried, pickResets(this.rng, t.batchSize, t.stateResets));
-      const batch = { ...this.trainStream.batch(this.progress.batch), batchSize: t.batchSize, seqLen: t.seqLen };
-      const lr = learningRateAt(t, this.progress.step, 0.5 ** this.progress.recoveries);
-      const outcome = await trainStep(this.engine, this.adam, this.weights, batch, this.carried, this.rng, { lr, clip: t.clip, maxLoss });
+      const { progress } = this.state;
+      const carried = this.state.prepareCarried(t.stateResets);
+      const batch = { ...this.trainStream.batch(progress.batch), batchSize: t.batchSize, seqLen: t.seqLen };
+      const lr = learningRateAt(t, progress.step, 0.5 ** progress.recoveries);
+      const outcome = await trainStep(this.engine, this.state.adam, this.state.weights, batch, carried, this.state.rng, { lr, clip: t.clip, maxLoss });
       if (!outcome.applied) {
-        const { warning, action } = this.divergence.diverged(outcome.loss, outcome.gradNorm, this.progress.recoveries);
-        if (warning) this.emit({ type: 'warning', step: this.progress.step, message: warning });
-        if (action === 'fail') throw this.divergence.failure(this.progress.recoveries);
+        const { warning, action } = this.divergence.diverged(outcome.loss, outcome.gradNorm, progress.recoveries);
+        if (warning) this.emit({ type: 'warning', step: progress.step, message: warning });
+        if (action === 'fail') throw this.divergence.failure(progress.recoveries);
         if (action === 'recover') this.recover();
         // Skip this window's data but keep going.
-        else this.advanceCursor();
+        else this.state.advanceCursor();
         continue;
       }
       this.divergence.reset();
-      this.carried = outcome.finals;
-      this.progress.step++;
-      this.advanceCursor();
+      this.state.stepped(outcome.finals);
       lossSum += outcome.loss;
       lossCount++;
 
       const stepMs = performance.now() - stepStart;
-      this.schedule.stepped(stepMs, this.progress.step, sessionMs());
+      this.schedule.stepped(stepMs, progress.step, sessionMs());
       const charsPerSec = throughput.record(t.batchSize * t.seqLen, stepMs);
       const now = sessionMs();
-      this.progress.elapsedMs = elapsedBase + now;
-      const progress = this.limits.fraction(this.progress, now);
+      progress.elapsedMs = elapsedBase + now;
+      const fraction = this.limits.fraction(progress, now);
       this.emit({
-        type: 'step', step: this.progress.step, epoch: this.fractionalEpoch(), loss: outcome.loss, lr, gradNorm: outcome.gradNorm, charsPerSec,
-        elapsedMs: this.progress.elapsedMs, progress, etaMs: progress > 0 && progress < 1 ? (now * (1 - progress)) / progress : null,
+        type: 'step', step: progress.step, epoch: this.state.epoch, loss: outcome.loss, lr, gradNorm: outcome.gradNorm, charsPerSec,
+        elapsedMs: progress.elapsedMs, progress: fraction, etaMs: fraction > 0 && fraction < 1 ? (now * (1 - fraction)) / fraction : null,
       });
       // Every evalEvery steps; the session's first one as soon as firstEvalMs of training have passed.
       const firstByTime = !evaluated && t.firstEvalMs > 0 && now >= t.firstEvalMs;
-      if (this.progress.step % t.evalEvery === 0 || firstByTime) {
-        await this.runEval(lossSum / lossCount, firstByTime && this.progress.step % t.evalEvery !== 0);
+      if (progress.step % t.evalEvery === 0 || firstByTime) {
+        await this.runEval(lossSum / lossCount, firstByTime && progress.step % t.evalEvery !== 0);
         evaluated = true;
         lossSum = 0;
         lossCount = 0;
@@ -305,25 +255,17 @@ export class Trainer {
     // The final state is always saved. It is also evaluated when steps were
     // taken since the last eval — unless the user asked to stop, who should
     // not wait for a pass over the validation split.
-    this.progress.elapsedMs = elapsedBase + sessionMs();
+    this.state.progress.elapsedMs = elapsedBase + sessionMs();
     if (!(lossCount > 0 && reason !== 'stopped' && (await this.runEval(lossSum / lossCount)))) await this.save();
     // One clock for the limit and the report: the session, final evaluation and save included.
     const session = sessionMs();
     const dirs = runCheckpointDirs(this.setup.outDir);
     const done: DoneEvent = {
-      type: 'done', step: this.progress.step, reason, elapsedMs: elapsedBase + session, sessionMs: session, bestValLoss: this.progress.bestValLoss,
-      latestPath: dirs.latest, bestPath: this.progress.bestValLoss === null ? null : dirs.best,
+      type: 'done', step: this.state.progress.step, reason, elapsedMs: elapsedBase + session, sessionMs: session, bestValLoss: this.state.progress.bestValLoss,
+      latestPath: dirs.latest, bestPath: this.state.progress.bestValLoss === null ? null : dirs.best,
     };
     this.emit(done);
     return done;
-  }
-
-  private advanceCursor(): void {
-    this.progress.batch++;
-    if (this.progress.batch >= this.trainStream.batchesPerEpoch) {
-      this.progress.batch = 0;
-      this.progress.epoch++;
-    }
   }
 
   /** Releases the engine (its workers) and the run directory's lock. */
