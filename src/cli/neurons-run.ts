@@ -14,7 +14,7 @@ import { describeFinding, gateStatistics, layerFindings, type GateStats } from '
 import { activationBytes, record, unitSeries } from '../inspect/record.js';
 import { findReport, gateReport, unitLabel, unitView } from '../inspect/report.js';
 import { CharRnn } from '../model/char-rnn.js';
-import { cellDescriptor, type SignalName } from '../model/cells/descriptors.js';
+import { cellDescriptor, SIGNAL_LABELS, type SignalName } from '../model/cells/descriptors.js';
 import { arraysToParams, disposeParams } from '../model/param-tensors.js';
 import { colorFromEnv } from '../ui/shared/color.js';
 import { wrapWords } from '../util/text.js';
@@ -40,8 +40,6 @@ export interface NeuronsOptions {
 const MAX_ACTIVATION_BYTES = 1 << 30;
 const MAX_CHARS = 1_000_000;
 const MIN_WIDTH = 40;
-
-const SIGNAL_NAMES: Record<string, string> = { h: 'hidden state', c: 'cell state', i: 'input gate', f: 'forget gate', o: 'output gate', g: 'candidate', z: 'update gate', r: 'reset gate' };
 
 export async function runNeurons(checkpointPath: string, file: string | undefined, o: NeuronsOptions): Promise<void> {
   if (o.chars > MAX_CHARS) throw usageError(`--chars is limited to ${MAX_CHARS.toLocaleString('en-US')}`, 'inspect a shorter stretch of text');
@@ -125,10 +123,10 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
   const lines: string[] = [
     // Names from disk (directories, the corpus recorded in charnn.json) are escaped.
     ...wrapWords(escapeControls(`${name}: ${cellName} ${config.layers}×${config.hidden}, step ${meta.progress.step.toLocaleString('en-US')}, over ${text.chars.length.toLocaleString('en-US')} characters of ${text.source}`), width),
-    ...wrapWords(`Units are layer:unit, layers from 1 (next to the input), units from 0. ${[...wanted].filter((s) => s === 'h' || s === 'c').map((s) => `${s} = ${SIGNAL_NAMES[s]}`).join(', ')}`, width),
+    ...wrapWords(`Units are layer:unit, layers from 1 (next to the input), units from 0. ${[...wanted].filter((s) => s === 'h' || s === 'c').map((s) => `${s} = ${SIGNAL_LABELS[s]}`).join(', ')}`, width),
   ];
   if (unitRef) {
-    lines.push('', bold(`unit ${unitLabel(unitRef)} (${SIGNAL_NAMES[unitRef.signal]})`), ...unitView(activations, text.chars, unitRef, report));
+    lines.push('', bold(`unit ${unitLabel(unitRef)} (${SIGNAL_LABELS[unitRef.signal]})`), ...unitView(activations, text.chars, unitRef, report));
   }
   if (showFind) {
     lines.push('', bold('UNITS THAT TRACK PROPERTIES OF THE TEXT'), ...wrapWords('r: correlation of the unit with the property over the whole text; each preview paints the stretch where the property changes most.', width), '');

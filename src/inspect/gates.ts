@@ -4,13 +4,16 @@
  * (< 0.1: nearly shut) and right-saturated (> 0.9: nearly open), and one
  * sentence per layer saying what the most saturated gates do.
  */
-import { cellDescriptor, type SignalName } from '../model/cells/descriptors.js';
+import { cellDescriptor, SIGNAL_LABELS, type SignalName } from '../model/cells/descriptors.js';
 import type { Activations } from './record.js';
 
 export const LEFT = 0.1;
 export const RIGHT = 0.9;
 
-export const GATE_NAMES: Partial<Record<SignalName, string>> = { i: 'input', f: 'forget', o: 'output', z: 'update', r: 'reset' };
+/** A gate's name without the word: 'forget' for f. */
+export function gateName(gate: SignalName): string {
+  return SIGNAL_LABELS[gate].replace(/ gate$/, '');
+}
 
 export interface GateStats {
   /** 0-based. */
@@ -100,7 +103,7 @@ export function describeFinding(f: Finding | null, layer: number, stats: GateSta
     const never = mine.reduce((n, s) => n + s.left.filter((v, u) => v + s.right[u]! < 0.1).length, 0);
     return `layer ${layer + 1}: no gate is saturated most of the time; ${pct(never / Math.max(1, units))} of its gates are saturated less than 10% of the time: they work in their graded range`;
   }
-  const name = GATE_NAMES[f.gate] ?? f.gate;
+  const name = gateName(f.gate);
   const state = f.side === 'open' ? `open (> ${RIGHT})` : `shut (< ${LEFT})`;
   const meaning = MEANING[f.gate]?.[f.side] ?? '';
   return `${pct(f.share)} of layer-${f.layer + 1} ${name} gates are ${state} more than ${pct(f.time)} of the time${meaning ? `: ${meaning}` : ''}`;

@@ -7,7 +7,7 @@
 import type { SignalName } from '../model/cells/cell.js';
 import { wrapWords } from '../util/text.js';
 import { previewWindow, type PropertyRanking, type RankedUnit, type UnitRef } from './find.js';
-import { describeFinding, GATE_NAMES, LEFT, layerFindings, RIGHT, type GateStats } from './gates.js';
+import { describeFinding, gateName, LEFT, layerFindings, RIGHT, type GateStats } from './gates.js';
 import { legend, paintedLines, paintedStrip } from './paint.js';
 import type { Activations } from './record.js';
 import { unitSeries } from './record.js';
@@ -133,7 +133,7 @@ function panel(s: GateStats): string[] {
     const row = Math.min(PLOT_H - 1, Math.floor(s.right[u]! * PLOT_H));
     counts[row]![col]!++;
   });
-  const title = `layer ${s.layer + 1} · ${GATE_NAMES[s.gate] ?? s.gate} (${s.gate})`;
+  const title = `layer ${s.layer + 1} · ${gateName(s.gate)} (${s.gate})`;
   const lines = [title.padEnd(PANEL_W)];
   for (let row = PLOT_H - 1; row >= 0; row--) {
     const axis = row === PLOT_H - 1 ? '1│' : ' │';

@@ -22,6 +22,11 @@ export type StatePart = (typeof STATE_PARTS)[number];
  */
 export type SignalName = 'h' | 'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r';
 
+/** What each signal is called in charnn's output. */
+export const SIGNAL_LABELS: { readonly [S in SignalName]: string } = {
+  h: 'hidden state', c: 'cell state', i: 'input gate', f: 'forget gate', o: 'output gate', g: 'candidate', z: 'update gate', r: 'reset gate',
+};
+
 /** A tf.layers recurrent layer, as tf.layers[layer](options). */
 export type KerasRecurrentLayer = 'simpleRNN' | 'lstm' | 'gru';
 
