@@ -4,13 +4,15 @@
  * (naming --resume and --force), --force replaces only what charnn wrote,
  * `--resume <run dir>` continues latest/, a run directory is locked while a
  * trainer writes to it, start-up cleanup removes only charnn's own
- * temporaries, and a resume on a changed corpus is refused. Real binary.
+ * temporaries, and a resume on a changed corpus is refused. Real binary;
+ * the refusals, which end before training starts, in-process.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, type CliResult } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 import { waitFor } from '../helpers/wait.js';
 
 const TINY = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16', '--eval-batches', '1',
@@ -33,6 +35,11 @@ function expectOneLine(r: CliResult, code: number, message: RegExp): void {
 
 async function train(args: string[], cwd = ROOT): Promise<CliResult> {
   return runCli(['train', ...args, ...TINY], { cwd });
+}
+
+/** A train that is refused before it starts: in-process (test/helpers/in-process.ts), no Node start-up. */
+async function refused(args: string[]): Promise<CliResult> {
+  return runInProcess(['train', ...args, ...TINY]);
 }
 
 beforeAll(() => {
@@ -60,8 +67,8 @@ describe('a second train never replaces a run', () => {
     expect((await train([corpus, '--max-steps', '4', '--eval-every', '2', '--keep', '2', '--out', out])).code).toBe(0);
     fs.writeFileSync(path.join(out, 'my-notes.txt'), 'keep me');
     const before = hashTree(out);
-    const refused = await train([corpus, '--max-steps', '2', '--out', out]);
-    expectOneLine(refused, 2, new RegExp(`^charnn: ${out} already holds a run \\(at step 4\\) \\(continue it with --resume ${out}, or pass --force to start a new run there and replace its checkpoints\\)$`));
+    const refusal = await refused([corpus, '--max-steps', '2', '--out', out]);
+    expectOneLine(refusal, 2, new RegExp(`^charnn: ${out} already holds a run \\(at step 4\\) \\(continue it with --resume ${out}, or pass --force to start a new run there and replace its checkpoints\\)$`));
     expect(hashTree(out)).toEqual(before);
 
     const forced = await train([corpus, '--max-steps', '1', '--out', out, '--force']);
@@ -76,7 +83,7 @@ describe('a second train never replaces a run', () => {
     const out = path.join(dir, 'foreign');
     fs.mkdirSync(path.join(out, 'latest'), { recursive: true });
     fs.writeFileSync(path.join(out, 'latest', 'photo.jpg'), 'not a checkpoint');
-    expectOneLine(await train([corpus, '--max-steps', '1', '--out', out, '--force']), 2, /^charnn: .*foreign\/latest exists and is not a charnn checkpoint; a run would replace it \(move it away, or train into another --out\)$/);
+    expectOneLine(await refused([corpus, '--max-steps', '1', '--out', out, '--force']), 2, /^charnn: .*foreign\/latest exists and is not a charnn checkpoint; a run would replace it \(move it away, or train into another --out\)$/);
     expect(fs.readFileSync(path.join(out, 'latest', 'photo.jpg'), 'utf8')).toBe('not a checkpoint');
   });
 });
@@ -94,7 +101,7 @@ describe('--resume <run dir> continues latest/', () => {
     fs.cpSync(path.join(out, 'latest-3'), path.join(out, '.charnn-tmp-999999-zz-latest'), { recursive: true });
     // Naming the older best/ itself would replace the newer latest/ at the first save.
     const before = hashTree(path.join(out, 'latest'));
-    expectOneLine(await train(['--resume', path.join(out, 'best'), '--max-steps', '7']), 2,
+    expectOneLine(await refused(['--resume', path.join(out, 'best'), '--max-steps', '7']), 2,
       new RegExp(`^charnn: ${out}/latest is at step 6, newer than ${out}/best \\(step 3\\); resuming there would replace it \\(resume the newest state with --resume ${out}, write the continuation elsewhere with --out <dir>, or pass --force to replace it\\)$`));
     expect(hashTree(path.join(out, 'latest'))).toEqual(before);
     const r = await train(['--resume', out, '--max-steps', '7', '--eval-every', '100']);
@@ -120,7 +127,7 @@ describe('a run directory is locked while a trainer writes to it', () => {
     try {
       await waitFor(() => /^checkpoint latest/m.test(stderr), { what: 'the first trainer\'s first checkpoint', timeoutMs: 30_000, seen: () => stderr });
       for (const args of [['--resume', out], [corpus, '--out', out, '--force']]) {
-        expectOneLine(await train([...args, '--max-steps', '100000']), 2,
+        expectOneLine(await refused([...args, '--max-steps', '100000']), 2,
           new RegExp(`^charnn: .*locked is being trained by another charnn \\(process ${child.pid} since .*\\) \\(wait for it to finish or stop it, or train into another --out\\)$`));
       }
     } finally {
@@ -148,11 +155,11 @@ describe('--resume on a changed corpus is refused, pointing to --init-from', () 
     const before = hashTree(out);
     const shorter = path.join(dir, 'shorter.txt');
     fs.writeFileSync(shorter, text.slice(0, 3000));
-    expectOneLine(await train([shorter, '--resume', out, '--max-steps', '5']), 2,
+    expectOneLine(await refused([shorter, '--resume', out, '--max-steps', '5']), 2,
       /^charnn: the corpus changed since this checkpoint was saved \(it was 12,000 bytes, sha256 [0-9a-f]{12}…; now 3,000 bytes, sha256 [0-9a-f]{12}…\) \(resume on the text it was trained on, or start a new run from its weights: charnn train .*shorter\.txt --init-from .*changed\)$/);
     const shuffled = path.join(dir, 'same-size.txt');
     fs.writeFileSync(shuffled, text.slice(6000) + text.slice(0, 6000));
-    expectOneLine(await train([shuffled, '--resume', out, '--max-steps', '5']), 2, /^charnn: the corpus changed since this checkpoint was saved \(it was 12,000 bytes, sha256 \w+…; now 12,000 bytes, sha256 \w+…\)/);
+    expectOneLine(await refused([shuffled, '--resume', out, '--max-steps', '5']), 2, /^charnn: the corpus changed since this checkpoint was saved \(it was 12,000 bytes, sha256 \w+…; now 12,000 bytes, sha256 \w+…\)/);
     expect(hashTree(out)).toEqual(before);
     const copy = path.join(dir, 'moved.txt');
     fs.copyFileSync(own, copy);
