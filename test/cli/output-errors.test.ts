@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 const HAVE_FULL = fs.existsSync('/dev/full');
 const TINY = ['--layers', '1', '--hidden', '32', '--embedding', '16', '--batch', '8', '--seq-len', '32', '--eval-batches', '1',
@@ -67,8 +68,9 @@ function runMergedHead(args: string[], lines: number): Promise<Result & { seen: 
   });
 }
 
+/** The step of the run's latest/, as `charnn info --json` reports it (in-process). */
 async function latestStep(out: string): Promise<number> {
-  const r = await runCli(['info', path.join(out, 'latest'), '--json']);
+  const r = await runInProcess(['info', path.join(out, 'latest'), '--json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout).step as number;
 }
