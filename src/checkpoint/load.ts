@@ -15,7 +15,8 @@ import { usageError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { closeFiles, damaged, openCheckpointFile, readBoundedFile, readOpened, type OpenedFile } from './read-file.js';
 import { readMeta, type CharnnMeta } from './meta.js';
-import { META_FILE, MODEL_FILE, type OptimizerState } from './save.js';
+import { META_FILE, MODEL_FILE } from './save.js';
+import { isOptimizerEntry, optimizerEntrySpecs, optimizerFromEntries, type OptimizerState } from './optimizer-state.js';
 import { isLatestName } from './snapshots.js';
 import { findRunDirectories } from './runs.js';
 
@@ -238,10 +239,7 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
   // checked (and the file's size with it) before the file is read.
   const { model } = checkpoint.meta;
   const wanted = new Map<string, number[]>();
-  for (const spec of parameterSpecs(model)) {
-    wanted.set(`adam.m/${spec.name}`, spec.shape);
-    wanted.set(`adam.v/${spec.name}`, spec.shape);
-  }
+  for (const { name, shape } of optimizerEntrySpecs(model)) wanted.set(name, shape);
   const batchSize = checkpoint.meta.training.batchSize;
   for (const { name, shape } of stateEntrySpecs(model, batchSize)) wanted.set(name, shape);
   const seen = new Set<string>();
@@ -254,8 +252,7 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
       damaged(checkpoint.dir, `${info.file} tensor ${entry.name} has shape [${entry.shape}] but the model needs [${want}]`);
     }
   }
-  const adamNames = [...wanted.keys()].filter((n) => n.startsWith('adam.'));
-  if (info.adamStep > 0 && adamNames.some((n) => !seen.has(n))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
+  if (info.adamStep > 0 && optimizerEntrySpecs(model).some(({ name }) => !seen.has(name))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
   const total = info.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   const file = openCheckpointFile(checkpoint.dir, info.file, 'state file');
   const all = new Float32Array(total);
@@ -266,17 +263,14 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
     closeFiles([file]);
   }
   for (let i = 0; i < all.length; i++) if (!Number.isFinite(all[i]!)) damaged(checkpoint.dir, `${info.file} contains NaN or Infinity`);
-  const m: ParamArrays = new Map();
-  const v: ParamArrays = new Map();
+  const moments = new Map<string, Float32Array>();
   const carriedParts = new Map<string, Float32Array>();
   let offset = 0;
   for (const entry of info.tensors) {
     const size = entry.shape.reduce((a, b) => a * b, 1);
     const values = all.slice(offset, offset + size);
     offset += size;
-    if (entry.name.startsWith('adam.m/')) m.set(entry.name.slice(7), values);
-    else if (entry.name.startsWith('adam.v/')) v.set(entry.name.slice(7), values);
-    else carriedParts.set(entry.name, values);
+    (isOptimizerEntry(entry.name) ? moments : carriedParts).set(entry.name, values);
   }
   let carried: StateArrays | null = null;
   if (carriedParts.size > 0) {
@@ -284,7 +278,7 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
     if ('missing' in read) damaged(checkpoint.dir, `${info.file} lacks ${read.missing} of the carried state`);
     carried = read.state;
   }
-  return { optimizer: { step: info.adamStep, m, v }, carried };
+  return { optimizer: optimizerFromEntries(info.adamStep, moments), carried };
 }
 
 /** The run directory a checkpoint directory belongs to (its parent for best/ and latest/). */

@@ -7,9 +7,10 @@
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../model/config.js';
-import { parameterSpecs, type ParamArrays } from '../model/params.js';
+import type { ParamArrays } from '../model/params.js';
 import { stateEntries, type StateArrays } from '../model/state.js';
 import { replaceDirectoryAtomically } from './files.js';
+import { optimizerEntries, type OptimizerState } from './optimizer-state.js';
 import { META_FILE_NAME, type CharnnMeta, type TensorEntry } from './meta.js';
 import { BEST, LATEST, retirePreviousLatest } from './snapshots.js';
 
@@ -21,18 +22,6 @@ export const STATE_FILE = 'state.bin';
 /** Where a training run keeps its checkpoints: latest/ (the newest state, what a resume continues) and best/ (the best validation). */
 export function runCheckpointDirs(runDir: string): { latest: string; best: string } {
   return { latest: path.join(runDir, LATEST), best: path.join(runDir, BEST) };
-}
-
-/**
- * The optimizer's state as a checkpoint stores it (Adam.toState() /
- * Adam.fromState() in train/optimizer.ts): its updates so far and its first
- * and second moments, keyed and shaped like the parameters (empty before the
- * first update).
- */
-export interface OptimizerState {
-  step: number;
-  m: ParamArrays;
-  v: ParamArrays;
 }
 
 /** What saveCheckpoint writes: charnn.json's fields (state.bin's index is added), the weights, the training state. */
@@ -75,11 +64,7 @@ export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: 
 
 function stateTensors(model: ModelConfig, optimizer: OptimizerState | null, carried: StateArrays | null): { entries: TensorEntry[]; bytes: Uint8Array } {
   const tensors: { name: string; shape: number[]; values: Float32Array }[] = [];
-  if (optimizer && optimizer.m.size > 0) {
-    const specs = parameterSpecs(model);
-    for (const { name, shape } of specs) tensors.push({ name: `adam.m/${name}`, shape, values: optimizer.m.get(name)! });
-    for (const { name, shape } of specs) tensors.push({ name: `adam.v/${name}`, shape, values: optimizer.v.get(name)! });
-  }
+  if (optimizer) tensors.push(...optimizerEntries(model, optimizer));
   if (carried) tensors.push(...stateEntries(carried));
   const total = tensors.reduce((n, t) => n + t.values.length, 0);
   const all = new Float32Array(total);

@@ -9,7 +9,7 @@
 import type { ParamArrays } from '../model/params.js';
 import type { StateArrays } from '../model/state.js';
 import type { History, Progress } from '../checkpoint/meta.js';
-import type { OptimizerState } from '../checkpoint/save.js';
+import type { OptimizerState } from '../checkpoint/optimizer-state.js';
 import type { TrainConfig } from './config.js';
 import type { EvalEvent, TrainerEvent } from './events.js';
 

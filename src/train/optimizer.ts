@@ -5,7 +5,7 @@
  * same update.
  */
 import type { ParamArrays } from '../model/params.js';
-import type { OptimizerState } from '../checkpoint/save.js';
+import type { OptimizerState } from '../checkpoint/optimizer-state.js';
 
 export interface AdamConfig {
   beta1: number;

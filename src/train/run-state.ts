@@ -9,7 +9,7 @@ import type { ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
 import { resetStreams, zeroState, type StateArrays } from '../model/state.js';
 import type { History, Progress } from '../checkpoint/meta.js';
-import type { OptimizerState } from '../checkpoint/save.js';
+import type { OptimizerState } from '../checkpoint/optimizer-state.js';
 import { Rng } from '../util/rng.js';
 import type { TrainingSnapshot } from './callback.js';
 import { fractionalEpoch } from './limits.js';
