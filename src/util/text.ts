@@ -2,13 +2,15 @@
  * Terminal text helpers: display width, truncation and wrapping by columns,
  * and sanitising corpus text so it cannot move the cursor or break the layout.
  *
- * Widths are string-width's, the measure Ink lays out and truncates by
- * (`<Text wrap="truncate">`), taken per grapheme cluster: wide CJK and
- * emoji take two columns, combining marks and joiners none, an emoji ZWJ
- * sequence or a flag two in all. A view that hands Ink a whole line lets
- * Ink cut it; these helpers are for what Ink cannot do — cut one segment
- * inside a row, keep the end of a path, wrap over a bounded number of rows,
- * or place characters in a fixed grid (charts, the sampler's transcript).
+ * Widths are taken per grapheme cluster and are never less than what Ink or
+ * a terminal draws. Ink measures with string-width, which counts an emoji
+ * sequence as one two-column character; terminals disagree (tmux 3.3 draws
+ * 👍🏽 in 4 columns, ❤️ in 1), so a cluster counts the larger of
+ * string-width's figure for the whole and the sum over its code points.
+ * That is why lines holding corpus or model text are cut here and not left
+ * to Ink's `wrap="truncate"`: Ink would cut 👍🏽 text to 80 of its columns
+ * and tmux would draw 82, wrapping the row and shifting the frame. Ink's
+ * truncation stays as a guard (by its own measure these lines always fit).
  */
 import stringWidth from 'string-width';
 
@@ -29,7 +31,11 @@ function* graphemes(text: string): Generator<string> {
 
 const widths = new Map<string, number>();
 
-/** Columns one character (a code point or a grapheme cluster) occupies; control characters none. */
+/**
+ * Columns one character (a code point or a grapheme cluster) occupies at
+ * most: string-width's figure for the cluster or the sum over its code
+ * points, whichever is larger; control characters none.
+ */
 export function charWidth(ch: string): number {
   if (ch.length === 1) {
     const c = ch.charCodeAt(0);
@@ -38,14 +44,23 @@ export function charWidth(ch: string): number {
   let w = widths.get(ch);
   if (w === undefined) {
     w = stringWidth(ch);
+    let apart = 0;
+    for (const cp of ch) apart += stringWidth(cp);
+    w = Math.max(w, apart);
     if (widths.size < 4096) widths.set(ch, w);
   }
   return w;
 }
 
-/** Columns a string occupies on screen (ANSI sequences ignored). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns a string occupies on screen at most (ANSI sequences ignored). */
 export function displayWidth(text: string): number {
-  return stringWidth(stripAnsi(text));
+  const plain = stripAnsi(text);
+  if (PRINTABLE_ASCII.test(plain)) return plain.length;
+  let w = 0;
+  for (const ch of graphemes(plain)) w += charWidth(ch);
+  return w;
 }
 
 /** Cut plain text to at most `width` columns, marking the cut with `…`. */

@@ -70,7 +70,7 @@ export function compareTable(rows: readonly CompareTableRow[]): string[] {
   );
 }
 
-/** One line per cell: its latest sample on one line, cut to `width` columns when given (the live view lets Ink cut). */
+/** One line per cell: its latest sample on one line, cut to `width` columns when given (the live view's FrameLines cuts). */
 export function sampleLines(samples: readonly { cell: CellType; text: string | null }[], width = Infinity): string[] {
   return samples.map((s) => truncate(`${s.cell.padEnd(4)} │ ${s.text === null ? UNKNOWN : flattenText(s.text)}`, width));
 }

@@ -1,13 +1,15 @@
 /**
  * One terminal row made of styled segments. The row builders choose what
- * fits the width (joinFit, fitFirst); whatever still overflows is cut by
- * Ink (`wrap="truncate-end"`, ending with `…`), so a row can never wrap.
+ * fits the width (joinFit, fitFirst); whatever still overflows is cut here,
+ * ending with `…`, by charnn's measure of widths, which never falls short
+ * of what the terminal draws (util/text.ts says why Ink's does for emoji).
+ * Ink's `wrap="truncate-end"` stays as a guard: a row can never wrap.
  * Styles are dropped when colour is off (NO_COLOR), so the output then
  * carries no escape sequences at all — except for segments that carry an
  * explicit `mono` style (underline, inverse: no colour).
  */
 import { Box, Text } from 'ink';
-import { displayWidth } from '../../util/text.js';
+import { displayWidth, truncate } from '../../util/text.js';
 
 export interface SegStyle {
   color?: 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | 'gray' | 'black';
@@ -39,10 +41,28 @@ export function rowText(row: Row): string {
   return row.map((s) => s.text).join('');
 }
 
+/** Cut a row to `width` columns, ending with `…` when something was cut. */
+export function fitRow(row: Row, width: number): Row {
+  if (displayWidth(rowText(row)) <= width) return row;
+  const out: Row = [];
+  let used = 0;
+  for (const s of row) {
+    const w = displayWidth(s.text);
+    if (used + w < width) {
+      out.push(s);
+      used += w;
+      continue;
+    }
+    out.push({ ...s, text: truncate(s.text, width - used) });
+    break;
+  }
+  return out;
+}
+
 /**
  * Join labelled parts with a separator, keeping only the parts that fit
- * (in order of importance; the first part always, cut by Ink if it alone is
- * too wide).
+ * (in order of importance; the first part always, cut to fit if it alone
+ * is too wide).
  */
 export function joinFit(parts: Row[], width: number, sep: Seg = seg('  ')): Row {
   const out: Row = [];
@@ -55,7 +75,7 @@ export function joinFit(parts: Row[], width: number, sep: Seg = seg('  ')): Row 
     out.push(...part);
     used += extra + w;
   }
-  return out;
+  return fitRow(out, width);
 }
 
 /**
@@ -72,14 +92,15 @@ export function fitFirst(variants: { parts: Row[]; sep: Seg }[], width: number):
   return last ? joinFit(last.parts, width, last.sep) : [];
 }
 
-/** A row in a box `width` columns wide; Ink cuts what overflows. */
+/** A row cut to `width` columns, in a box that wide. */
 export function Line({ row, width, color }: { row: Row; width: number; color: boolean }) {
+  const fitted = fitRow(row, width);
   return (
     <Box width={width}>
       <Text wrap="truncate-end">
-        {row.length === 0
+        {fitted.length === 0
           ? ' '
-          : row.map((s, i) => {
+          : fitted.map((s, i) => {
               const style = color ? s.style : s.mono;
               return style ? (
                 <Text

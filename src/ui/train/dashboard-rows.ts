@@ -1,7 +1,7 @@
 /**
  * The dashboard's rows as styled segments, one builder per section, each
  * laid out for the terminal width (parts that do not fit are left out; what
- * still overflows, Ink cuts — see Line). Pure functions of DashboardState,
+ * still overflows, Line cuts). Pure functions of DashboardState,
  * so the component only lays them out and the text can be tested on its own.
  */
 import type { DashboardState } from './dashboard-state.js';
