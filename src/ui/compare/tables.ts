@@ -121,12 +121,6 @@ export function gradientChart(spans: readonly GradientSpan[], width: number, hei
   return renderLineChart(series, { width, height, color, logScale: true, title: '‖∂L_T/∂h_{T−k}‖ / k=1 value, by distance k' });
 }
 
-export interface RecallTableCell {
-  accuracy: number | null;
-  /** A run in progress: its latest probe accuracy. */
-  partial?: boolean;
-}
-
 /** One row per cell, one column per lag: held-out recall accuracy. */
 export function recallTable(cells: readonly CellType[], lags: readonly number[], results: readonly RecallRunResult[], running?: { cell: CellType; lag: number; accuracy: number | null }): string[] {
   const find = (cell: CellType, lag: number) => results.find((r) => r.cell === cell && r.lag === lag);

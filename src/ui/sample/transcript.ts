@@ -240,8 +240,3 @@ export function transcriptRows(blocks: readonly Block[], width: number, rows: nu
   }
   return out.slice(-rows);
 }
-
-/** Plain text of the transcript's text blocks (for tests and debugging). */
-export function transcriptText(blocks: readonly Block[]): string {
-  return blocks.map((b) => (b.kind === 'text' ? b.cells.map((c) => c.ch).join('') : `\n[${b.text}]\n`)).join('');
-}
