@@ -49,11 +49,17 @@ async function runCaptured(args: string[], options: InProcessOptions): Promise<C
   // console.* goes where the binary's would: to the (captured) stdout and stderr, not to vitest's log.
   const savedConsole = globalThis.console;
   globalThis.console = new Console({ stdout: process.stdout, stderr: process.stderr });
+  // A command that ends the process (a second Ctrl-C, a failed stdout) would end the test worker: fail the test instead.
+  const exit = process.exit;
+  process.exit = ((code?: number | string | null) => {
+    throw new Error(`charnn ${args.join(' ')} called process.exit(${code ?? ''}) in-process: run it with runCli`);
+  }) as typeof process.exit;
   try {
     const program = makeProgram({ writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) });
     const code = await runProgram(program, args);
     return { code, signal: null, stdout, stderr };
   } finally {
+    process.exit = exit;
     globalThis.console = savedConsole;
     process.stdout.write = out;
     process.stderr.write = err;
