@@ -44,6 +44,7 @@ export function rowText(row: Row): string {
 /** Cut a row to `width` columns, ending with `…` when something was cut. */
 export function fitRow(row: Row, width: number): Row {
   if (displayWidth(rowText(row)) <= width) return row;
+  if (width <= 0) return [];
   const out: Row = [];
   let used = 0;
   for (const s of row) {
@@ -53,7 +54,8 @@ export function fitRow(row: Row, width: number): Row {
       used += w;
       continue;
     }
-    out.push({ ...s, text: truncate(s.text, width - used) });
+    // The segment that reaches the edge keeps what fits before the `…`, even when it would fit itself exactly.
+    out.push({ ...s, text: truncate(s.text, width - used - 1, '') + '…' });
     break;
   }
   return out;
