@@ -10,6 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Generous for a loaded CI machine; on a quiet one these take well under a second. */
 const GRACEFUL_MS = 10_000;
@@ -73,6 +74,14 @@ function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], g
   });
 }
 
+/** CPU time (user + system, all threads) a live process has used, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  // Fields after the command name (which ends at the last ')'): utime and stime are the 12th and 13th.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function latestStep(out: string): number {
   const checkpoint = loadCheckpoint(path.join(out, 'latest'));
   return checkpoint.meta.progress.step;
@@ -118,16 +127,22 @@ describe('signals', () => {
     let savedAfter = -1;
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
-      // The first step line comes right before the first evaluation starts.
-      if (!signalled && /^step 1 /m.test(stderr)) {
-        setTimeout(() => {
-          signalled = performance.now();
-          child.kill('SIGTERM');
-        }, 1000);
-      }
       if (signalled && savedAfter < 0 && /^checkpoint latest/m.test(stderr)) savedAfter = performance.now() - signalled;
     });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The first step line comes right before the first evaluation starts; once the process has
+    // computed for half a second more (CPU time, however loaded the machine), it is inside the pass.
+    try {
+      await waitFor(() => /^step 1 /m.test(stderr), { what: 'the first step', timeoutMs: 30_000, seen: () => stderr });
+      const atStep = cpuMs(child.pid!);
+      await waitFor(() => cpuMs(child.pid!) - atStep >= 500, { what: '0.5 s of CPU time in the evaluation', timeoutMs: 30_000, seen: () => stderr });
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+    signalled = performance.now();
+    child.kill('SIGTERM');
+    const code = await closed;
     expect(code, stderr).toBe(0);
     expect(stderr).not.toMatch(/^eval step/m);
     expect(savedAfter, stderr).toBeGreaterThanOrEqual(0);
