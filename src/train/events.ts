@@ -67,8 +67,13 @@ export interface EvalEvent {
   bestValLoss: number;
   improved: boolean;
   valBatches: number;
-  /** Set for the session's first, time-triggered look: it read `batches` of the `of` validation batches (it never replaces a best/). */
-  quick?: { batches: number; of: number };
+  /**
+   * Set for the session's first, time-triggered look: it read `batches` of
+   * the `of` validation batches (it never replaces a best/); `last` for the
+   * look at the same batches when the user stops before the first full
+   * evaluation (it replaces the first look's best/ when better).
+   */
+  quick?: { batches: number; of: number; last?: true };
 }
 
 export interface SampleEvent {

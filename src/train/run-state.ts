@@ -111,7 +111,9 @@ export class RunState {
   /**
    * Records an evaluation at the current step; true when it is the best so
    * far. A quick look at part of the split never replaces an evaluation of
-   * all of it (it may give a new run its first best).
+   * all of it (it may give a new run its first best). A last look at the
+   * first look's batches, taken at a stop, is comparable with it: the
+   * trainer passes it as not quick.
    * @param trainLoss mean training loss since the previous evaluation (not recorded when not finite)
    */
   recordEvaluation(valLoss: number, trainLoss: number, quick: boolean): boolean {

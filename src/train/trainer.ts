@@ -131,29 +131,34 @@ export class Trainer {
   }
 
   /**
-   * Evaluates, then lets the callbacks save and sample; false when a stop
+   * Evaluates, then lets the callbacks save and sample; null when a stop
    * request cut the evaluation short (nothing saved yet).
-   * @param firstLook the session's first, time-triggered evaluation: at most FIRST_EVAL_BATCHES batches.
+   * @param look 'full' reads the evaluation's batches; 'first' (the
+   *   session's first, time-triggered evaluation) at most FIRST_EVAL_BATCHES
+   *   of them; 'last' the same batches as the first look, at a stop, to
+   *   compare with a best/ that only a first look measured — it may replace
+   *   it, and a pending stop does not cut it short (it is that small).
    */
-  private async runEval(trainLossSinceEval: number, firstLook = false): Promise<boolean> {
+  private async runEval(trainLossSinceEval: number, look: 'full' | 'first' | 'last' = 'full'): Promise<EvalEvent | null> {
     const started = performance.now();
-    const { batches: wanted, quick } = evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, firstLook);
+    const last = look === 'last';
+    const { batches: wanted, quick } = evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, look !== 'full');
     const { loss: valLoss, batches, interrupted } = await evaluate(
-      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, () => this.controls.stopPending(),
+      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, last ? undefined : () => this.controls.stopPending(),
     );
-    if (interrupted) return false;
-    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, quick !== undefined);
+    if (interrupted) return null;
+    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, quick !== undefined && !last);
     const { progress } = this.state;
     const evaluation: EvalEvent = {
       type: 'eval', step: progress.step, epoch: this.state.epoch, valLoss, valBpc: valLoss / Math.LN2,
       trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: progress.bestValLoss!, improved, valBatches: batches,
-      ...(quick ? { quick } : {}),
+      ...(quick ? { quick: last ? { ...quick, last } : quick } : {}),
     };
     this.emit(evaluation);
     await this.each((callback, moment) => callback.evaluated?.(moment, evaluation));
     // A first look is cheaper than the evaluations the schedule has to plan for.
     if (!quick) this.schedule?.evaluated(performance.now() - started);
-    return true;
+    return evaluation;
   }
 
   /** Back to the last saved state, with the learning rate halved; an error when there is none. */
@@ -193,6 +198,8 @@ export class Trainer {
     let lossSum = 0;
     let lossCount = 0;
     let evaluated = false;
+    // best/ holds a model only a first look measured (8 validation batches, a few seconds in).
+    let bestByFirstLook = false;
     const throughput = new Throughput();
     const maxLoss = divergedLoss(this.setup.vocab.size);
     const commandActions = {
@@ -246,7 +253,8 @@ export class Trainer {
       // Every evalEvery steps; the session's first one as soon as firstEvalMs of training have passed.
       const firstByTime = !evaluated && t.firstEvalMs > 0 && now >= t.firstEvalMs;
       if (progress.step % t.evalEvery === 0 || firstByTime) {
-        await this.runEval(lossSum / lossCount, firstByTime && progress.step % t.evalEvery !== 0);
+        const evaluation = await this.runEval(lossSum / lossCount, firstByTime && progress.step % t.evalEvery !== 0 ? 'first' : 'full');
+        if (evaluation) bestByFirstLook = evaluation.quick ? bestByFirstLook || evaluation.improved : false;
         evaluated = true;
         lossSum = 0;
         lossCount = 0;
@@ -254,9 +262,13 @@ export class Trainer {
     }
     // The final state is always saved. It is also evaluated when steps were
     // taken since the last eval — unless the user asked to stop, who should
-    // not wait for a pass over the validation split.
+    // not wait for a pass over the validation split. A user who stops before
+    // the first full evaluation gets a last look at the first look's batches
+    // instead, so best/ (what sample and generate use) is not left holding
+    // the model of a few seconds in when a better one was trained.
     this.state.progress.elapsedMs = elapsedBase + sessionMs();
-    if (!(lossCount > 0 && reason !== 'stopped' && (await this.runEval(lossSum / lossCount)))) await this.save();
+    const look = reason !== 'stopped' ? 'full' : bestByFirstLook ? 'last' : null;
+    if (!(lossCount > 0 && look && (await this.runEval(lossSum / lossCount, look)))) await this.save();
     // One clock for the limit and the report: the session, final evaluation and save included.
     const session = sessionMs();
     const dirs = runCheckpointDirs(this.setup.outDir);

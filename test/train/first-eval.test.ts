@@ -1,4 +1,5 @@
 /** The first validation of a session comes by time (--first-eval), then every --eval-every steps. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
@@ -64,6 +65,47 @@ describe('first evaluation', () => {
     };
     const seen = await evalEventsOf(request);
     expect(seen[0]).toMatchObject({ step: 5, quick: { batches: 8, of: 18 }, improved: false });
+  });
+
+  it('a stop before the first full evaluation takes a last look at the same batches, and best/ gets the better model', async () => {
+    const outDir = path.join(dir, 'stopped');
+    const trainer = await prepareTraining({
+      corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 16, embedding: 8, dropout: 0 },
+      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 1_000, evalBatches: 0, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 1, lr: 1e-2, warmupSteps: 0 },
+      outDir, resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
+    });
+    const seen: EvalEvent[] = [];
+    trainer.subscribe((e) => {
+      if (e.type === 'eval') seen.push(e);
+      if (e.type === 'step' && e.step === 40) trainer.send({ type: 'stop' });
+    });
+    const done = await trainer.run();
+    trainer.dispose();
+    const [first, last] = seen;
+    expect(seen).toHaveLength(2);
+    expect(first).toMatchObject({ step: 1, valBatches: 8, quick: { batches: 8, of: 18 }, improved: true });
+    expect(last).toMatchObject({ step: 40, valBatches: 8, quick: { batches: 8, of: 18, last: true }, improved: true });
+    expect(last!.valLoss).toBeLessThan(first!.valLoss);
+    expect(done).toMatchObject({ reason: 'stopped', step: 40, bestValLoss: last!.valLoss });
+    const stepOf = (kind: string): number => JSON.parse(fs.readFileSync(path.join(outDir, kind, 'charnn.json'), 'utf8')).progress.step;
+    expect(stepOf('best')).toBe(40);
+    expect(stepOf('latest')).toBe(40);
+  });
+
+  it('a stop after a full evaluation takes no last look', async () => {
+    const trainer = await prepareTraining({
+      corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 8, embedding: 4, dropout: 0 },
+      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 4, evalBatches: 0, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 1 },
+      outDir: path.join(dir, 'stopped-later'), resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
+    });
+    const seen: EvalEvent[] = [];
+    trainer.subscribe((e) => {
+      if (e.type === 'eval') seen.push(e);
+      if (e.type === 'step' && e.step === 6) trainer.send({ type: 'stop' });
+    });
+    await trainer.run();
+    trainer.dispose();
+    expect(seen.map((e) => [e.step, e.valBatches])).toEqual([[1, 8], [4, 18]]);
   });
 
   it('waits for evalEvery when it is off or far away', async () => {

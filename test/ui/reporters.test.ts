@@ -97,6 +97,18 @@ describe('a first look', () => {
     const [first] = collect([evalEvent(9, NaN, { improved: true, quick: { batches: 8, of: 35 } })], (w) => createPlainReporter(w));
     expect(first).toMatch(/— a first look \(8 of 35 validation batches\), best so far$/);
   });
+
+  it('a last look at a stop says whether it beat the first', () => {
+    const [better, worse] = collect(
+      [
+        evalEvent(60, NaN, { valLoss: 3.1, valBpc: 3.1 / Math.LN2, trainLoss: 3.3, improved: true, bestValLoss: 3.1, quick: { batches: 8, of: 35, last: true } }),
+        evalEvent(60, NaN, { valLoss: 3.9, valBpc: 3.9 / Math.LN2, trainLoss: 3.3, improved: false, bestValLoss: 3.7918, quick: { batches: 8, of: 35, last: true } }),
+      ],
+      (w) => createPlainReporter(w),
+    );
+    expect(better).toMatch(/— a last look \(8 of 35 validation batches\), better than the first: best so far$/);
+    expect(worse).toMatch(/— a last look \(8 of 35 validation batches\), best 3\.7918$/);
+  });
 });
 
 describe('the next-step line', () => {

@@ -97,7 +97,8 @@ export function formatEvalLine(e: EvalEvent): string {
   if (e.quick) {
     return (
       `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
-      `train ${formatLoss(e.trainLoss)} — a first look (${e.quick.batches} of ${e.quick.of} validation batches)${e.improved ? ', best so far' : ''}`
+      `train ${formatLoss(e.trainLoss)} — a ${e.quick.last ? 'last' : 'first'} look (${e.quick.batches} of ${e.quick.of} validation batches)` +
+      (e.quick.last ? (e.improved ? ', better than the first: best so far' : `, best ${formatLoss(e.bestValLoss)}`) : e.improved ? ', best so far' : '')
     );
   }
   const verdict = e.improved ? 'best so far' : `best ${formatLoss(e.bestValLoss)}`;
