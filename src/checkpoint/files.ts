@@ -136,14 +136,16 @@ export function replaceDirectoryAtomically(target: string, files: Record<string,
   const previous = target + PREVIOUS_SUFFIX;
   if (fs.existsSync(target)) {
     // A leftover .prev is only stale when the target itself is whole.
-    fs.rmSync(previous, { recursive: true, force: true });
+    removeDirectory(previous);
     fs.renameSync(target, previous);
   }
   fs.renameSync(temporary, target);
   fsyncDirectory(parent);
   if (!fs.existsSync(previous)) return;
   if (options.retirePrevious) options.retirePrevious(previous);
-  else fs.rmSync(previous, { recursive: true, force: true });
+  // Renamed away first: a reader that found the .prev (latest/ was missing for a
+  // moment) then sees it vanish and looks again, never a half-deleted directory.
+  else removeDirectory(previous);
 }
 
 /** Whether a directory entry is a temporary left (or being written) by some charnn process. */

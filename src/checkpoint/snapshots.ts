@@ -54,7 +54,8 @@ export function retirePreviousLatest(previous: string, keep: number): void {
   const step = keep > 1 ? savedStep(previous) : null;
   // A snapshot of the same step as the new latest/ (a save right after an eval) adds nothing.
   if (step === null || step === savedStep(path.join(runDir, LATEST))) {
-    fs.rmSync(previous, { recursive: true, force: true });
+    // Renamed away before it is deleted: a reader never sees it half gone.
+    removeDirectory(previous);
   } else {
     const name = path.join(runDir, snapshotName(step));
     // A snapshot of this step left by an earlier run (resumed from an older one): the newer copy wins.

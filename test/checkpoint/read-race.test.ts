@@ -89,6 +89,32 @@ describe('a reader racing the trainer', () => {
     }
   });
 
+  it('a replaced latest/ is renamed away before it is deleted: a reader that found latest.prev never sees it half deleted', async () => {
+    const run = trainTiny(tempDir(), 'gru', ['--workers', '1']);
+    const latest = path.join(run, 'latest');
+    const old = loadCheckpoint(latest);
+    const realRm = fs.rmSync;
+    const deletedInPlace: string[] = [];
+    const spy = vi.spyOn(fs, 'rmSync').mockImplementation(((file: fs.PathLike, ...rest: unknown[]) => {
+      if (path.basename(String(file)) === 'latest.prev') deletedInPlace.push(String(file));
+      return (realRm as (...a: unknown[]) => void)(file, ...rest);
+    }) as typeof fs.rmSync);
+    try {
+      // Two saves, without and with snapshots kept, and a leftover .prev from a crash.
+      const next = (step: number) => ({ meta: { ...old.meta, progress: { ...old.meta.progress, step } }, params: old.params, optimizer: null, carried: null });
+      await saveCheckpoint(latest, next(101), { keep: 1 });
+      await saveCheckpoint(latest, next(102), { keep: 3 });
+      fs.mkdirSync(latest + '.prev');
+      fs.writeFileSync(path.join(latest + '.prev', 'charnn.json'), '{}');
+      await saveCheckpoint(latest, next(103), { keep: 1 });
+      expect(deletedInPlace).toEqual([]);
+      expect(fs.existsSync(latest + '.prev')).toBe(false);
+      expect(loadCheckpoint(latest).meta.progress.step).toBe(103);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('latest/ renamed away while the path is resolved (its .prev not yet visible): the read looks again', () => {
     const run = trainTiny(dir, 'rnn', ['--workers', '1']);
     const latest = path.join(run, 'latest');
