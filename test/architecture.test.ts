@@ -6,11 +6,14 @@
  * started through workerUrl('./x.js', import.meta.url) or new URL(…) — as
  * any of them ties the two modules' designs together. Imports are read with
  * the TypeScript parser, so comments and strings never count.
+ * And the cell type is chosen in one place: no string literal outside
+ * src/model/cells names a cell.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { CELL_TYPES } from '../src/model/cells/descriptors.js';
 
 const root = path.resolve(__dirname, '..');
 const SRC = path.join(root, 'src');
@@ -172,6 +175,22 @@ describe('architecture', () => {
     const folderEdges = edges.filter((e) => folderOf(e.from) !== folderOf(e.to) && !KNOWN_FOLDER_EDGES.includes(`${folderOf(e.from)} -> ${folderOf(e.to)}`));
     const groups = cycleGroups(graphOf(folderEdges.map((e) => ({ from: folderOf(e.from), to: folderOf(e.to) }))));
     expect(describeGroups(groups, folderEdges, (e) => [folderOf(e.from), folderOf(e.to)]), 'folder cycles (each edge with the imports that make it)').toEqual([]);
+  });
+
+  it('names a cell only in src/model/cells: everything else asks its descriptor', () => {
+    const named: string[] = [];
+    const cells = path.join(SRC, 'model', 'cells') + path.sep;
+    for (const file of sourceFiles(SRC).filter((f) => !f.startsWith(cells))) {
+      const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+      const visit = (node: ts.Node): void => {
+        if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && (CELL_TYPES as readonly string[]).includes(node.text)) {
+          named.push(`${path.relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} '${node.text}'`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(named, "string literals naming a cell outside src/model/cells").toEqual([]);
   });
 
   it('has no import cycle between files', () => {
