@@ -36,6 +36,8 @@ export interface RunInfo {
   resumedFrom: string | null;
   /** Lines for the user about choices made for this run (a layout shrunk to fit a short text, …). */
   notes: string[];
+  /** The temperatures of the run's samples (its own on a resume): the dashboard's `t` cycles through them. */
+  sampleTemperatures: number[];
 }
 
 export interface StepEvent {

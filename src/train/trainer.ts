@@ -111,6 +111,7 @@ export class Trainer {
       batchSize: s.training.batchSize, seqLen: s.training.seqLen, stepsPerEpoch: this.trainStream.batchesPerEpoch,
       maxSteps: s.training.maxSteps, maxEpochs: s.training.maxEpochs, maxTimeMs: s.training.maxTimeMs,
       startStep: this.state.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null, notes: s.notes,
+      sampleTemperatures: [...this.training.sampleTemperatures],
     };
   }
 

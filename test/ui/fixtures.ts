@@ -38,6 +38,7 @@ export function runInfo(over: Partial<RunInfo> = {}): RunInfo {
     outDir: 'checkpoints/tinyshakespeare',
     resumedFrom: null,
     notes: [],
+    sampleTemperatures: [0.5, 0.8, 1],
     ...over,
   };
 }

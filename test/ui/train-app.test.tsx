@@ -83,6 +83,16 @@ describe('TrainApp', () => {
     expect(session.sent.at(-1)).toEqual({ type: 'sample', temperatures: [0.8] });
   });
 
+  it("t cycles the run's own temperatures, which a resumed run brings from its checkpoint", async () => {
+    const { session, app, frame, subscribed, emitAndShow } = mount();
+    await subscribed();
+    await emitAndShow('g sample T=0.3', { type: 'start', info: runInfo({ sampleTemperatures: [0.3, 0.9] }) }, stepEvent(1));
+    app.stdin.write('t');
+    await eventually(() => expect(frame()).toContain('g sample T=0.9'));
+    app.stdin.write('g');
+    expect(session.sent.at(-1)).toEqual({ type: 'sample', temperatures: [0.9] });
+  });
+
   it('acknowledges p, s and g at once, before the trainer answers between steps', async () => {
     const { session, app, frame, subscribed, emitAndShow } = mount();
     await subscribed();

@@ -47,13 +47,21 @@ function initialTemperatureIndex(ts: readonly number[]): number {
 
 export function TrainApp(props: TrainAppProps) {
   const { session, color } = props;
-  const temperatures = props.sampleTemperatures?.length ? props.sampleTemperatures : DEFAULT_TRAIN_CONFIG.sampleTemperatures;
   const state = useTrainEvents(session, props.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+  // The run's own temperatures once it has started (a resumed run keeps those it was started with).
+  const temperatures = state.info?.sampleTemperatures.length
+    ? state.info.sampleTemperatures
+    : props.sampleTemperatures?.length ? props.sampleTemperatures : DEFAULT_TRAIN_CONFIG.sampleTemperatures;
   const { columns, rows } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
   // Key handling reads refs, not render-time values: a key pressed right
   // after another must see its effect even before the next render.
   const tIndex = useRef(initialTemperatureIndex(temperatures));
+  const cycled = useRef(temperatures.join());
+  if (cycled.current !== temperatures.join()) {
+    cycled.current = temperatures.join();
+    tIndex.current = initialTemperatureIndex(temperatures);
+  }
   const stopRequested = useRef(false);
   const secondInterrupt = useSecondInterruptExits(props.onForceExit);
   const [, setTIndex] = useState(tIndex.current);
