@@ -17,8 +17,8 @@ import { checkBeamOptions, writeBeams } from './generate-beam.js';
 import { noveltyNote, noveltyRecord, openNovelty } from './generate-novelty.js';
 import { writeErr, writeOut } from './output.js';
 import { composesOutput, displayText, NfcStream } from '../data/display.js';
+import { GENERATE_MAX_LENGTH } from '../settings/sampling-settings.js';
 
-export const MAX_LENGTH_LIMIT = 10_000_000;
 /** Streams per model batch; more samples are generated in several batches. */
 const STREAMS_PER_BATCH = 256;
 
@@ -102,13 +102,12 @@ export function sampleSeed(seed: number, prompt: number, sample: number): number
   return (x ^ (x >>> 13)) >>> 0;
 }
 
-
 export async function runGenerate(checkpointPath: string, options: GenerateOptions, explicit: (option: string) => boolean = () => false): Promise<void> {
   if (options.prime !== undefined && options.prompts !== undefined) throw usageError('--prime and --prompts cannot be used together', 'choose one source of prompts');
   if (options.beam !== undefined) checkBeamOptions(options, explicit);
   if (options.corpus !== undefined && !options.novelty) throw usageError('--corpus is the text --novelty compares samples with', 'add --novelty, or drop --corpus');
-  if (options.length > MAX_LENGTH_LIMIT || options.maxLength > MAX_LENGTH_LIMIT) {
-    throw usageError(`--length and --max-length are limited to ${MAX_LENGTH_LIMIT.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
+  if (options.length > GENERATE_MAX_LENGTH || options.maxLength > GENERATE_MAX_LENGTH) {
+    throw usageError(`--length and --max-length are limited to ${GENERATE_MAX_LENGTH.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
   }
   const started = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);

@@ -12,7 +12,7 @@ import { startEngine, type EngineFlags } from './engine-options.js';
 import { SamplingSession } from '../sample/session.js';
 import { formatCount, formatLoss } from '../ui/shared/format.js';
 import { colorFromEnv } from '../ui/shared/color.js';
-import { MAX_SAMPLE_LENGTH, MAX_SEED, MAX_TEMPERATURE } from '../ui/sample/settings.js';
+import { SAMPLER_LIMITS } from '../settings/sampling-settings.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { sampleSeed } from './generate-run.js';
@@ -28,14 +28,14 @@ export interface SampleOptions extends EngineFlags {
   top: boolean;
 }
 
-
 export async function runSample(checkpointPath: string, options: SampleOptions): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw usageError('charnn sample is interactive and needs a terminal', 'use charnn generate for scripts and pipes');
   }
-  if (options.length > MAX_SAMPLE_LENGTH) throw usageError(`--length is limited to ${MAX_SAMPLE_LENGTH} characters here`, 'use charnn generate for longer texts');
-  if (options.temperature > MAX_TEMPERATURE) throw usageError(`--temperature must be at most ${MAX_TEMPERATURE}`);
-  if (options.seed !== undefined && (options.seed < 0 || options.seed > MAX_SEED)) throw usageError(`--seed must be from 0 to ${MAX_SEED}`);
+  const limits = SAMPLER_LIMITS;
+  if (options.length > limits.length) throw usageError(`--length is limited to ${limits.length} characters here`, 'use charnn generate for longer texts');
+  if (options.temperature > limits.temperature) throw usageError(`--temperature must be at most ${limits.temperature}`);
+  if (options.seed !== undefined && (options.seed < 0 || options.seed > limits.seed)) throw usageError(`--seed must be from 0 to ${limits.seed}`);
   const started = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const { meta, vocab } = checkpoint;

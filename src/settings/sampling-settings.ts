@@ -29,3 +29,9 @@ export const SAMPLING_SETTINGS: SettingsTable<SamplingSettings> = {
 };
 
 export const DEFAULT_SAMPLING_SETTINGS: SamplingSettings = defaultsOf(SAMPLING_SETTINGS);
+
+/** Bounds of the interactive sampler: `charnn sample`'s flags and its slash commands. */
+export const SAMPLER_LIMITS = { temperature: 100, length: 100_000, seed: 2 ** 32 - 1 } as const;
+
+/** The longest sample `charnn generate` writes (--length, --max-length). */
+export const GENERATE_MAX_LENGTH = 10_000_000;

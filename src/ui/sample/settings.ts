@@ -3,7 +3,7 @@
  * the user typed becomes either prime text or a command with its new
  * settings or an inline message. Nothing here can throw on user input.
  */
-import { DEFAULT_SAMPLING_SETTINGS } from '../../settings/sampling-settings.js';
+import { DEFAULT_SAMPLING_SETTINGS, SAMPLER_LIMITS } from '../../settings/sampling-settings.js';
 import type { WatchedUnit } from '../../sample/session.js';
 import { formatTemperature } from '../shared/format.js';
 
@@ -33,9 +33,7 @@ export const DEFAULT_SAMPLER_SETTINGS: SamplerSettings = {
   unit: null,
 };
 
-export const MAX_TEMPERATURE = 100;
-export const MAX_SAMPLE_LENGTH = 100_000;
-export const MAX_SEED = 2 ** 32 - 1;
+const { temperature: MAX_TEMPERATURE, length: MAX_SAMPLE_LENGTH, seed: MAX_SEED } = SAMPLER_LIMITS;
 
 export type InputAction =
   /** Text to feed, then generate (may be '' = continue from the current state). */
