@@ -136,9 +136,10 @@ export class Trainer {
    * request cut the evaluation short (nothing saved yet).
    * @param look 'full' reads the evaluation's batches; 'first' (the
    *   session's first, time-triggered evaluation) at most FIRST_EVAL_BATCHES
-   *   of them; 'last' the same batches as the first look, at a stop, to
-   *   compare with a best/ that only a first look measured — it may replace
-   *   it, and a pending stop does not cut it short (it is that small).
+   *   of them; 'last' as many as the first, at a stop: the whole evaluation
+   *   when it is no larger, else a look comparable only with a best/ that a
+   *   first look measured — it may replace it. A pending stop does not cut
+   *   a last look short (it is that small).
    */
   private async runEval(trainLossSinceEval: number, look: 'full' | 'first' | 'last' = 'full'): Promise<EvalEvent | null> {
     const started = performance.now();
@@ -199,7 +200,7 @@ export class Trainer {
     let lossSum = 0;
     let lossCount = 0;
     let evaluated = false;
-    // best/ holds a model only a first look measured (8 validation batches, a few seconds in).
+    // best/ holds a model only a first look measured (part of the validation split, a few seconds in).
     let bestByFirstLook = false;
     const throughput = new Throughput();
     const maxLoss = divergedLoss(this.setup.vocab.size);
@@ -255,20 +256,22 @@ export class Trainer {
       const firstByTime = !evaluated && t.firstEvalMs > 0 && now >= t.firstEvalMs;
       if (progress.step % t.evalEvery === 0 || firstByTime) {
         const evaluation = await this.runEval(lossSum / lossCount, firstByTime && progress.step % t.evalEvery !== 0 ? 'first' : 'full');
-        if (evaluation) bestByFirstLook = evaluation.quick ? bestByFirstLook || evaluation.improved : false;
+        // A session takes one first look, so a later evaluation only clears this.
+        if (evaluation) bestByFirstLook = evaluation.quick !== undefined && evaluation.improved;
         evaluated = true;
         lossSum = 0;
         lossCount = 0;
       }
     }
     // The final state is always saved. It is also evaluated when steps were
-    // taken since the last eval — unless the user asked to stop, who should
-    // not wait for a pass over the validation split. A user who stops before
-    // the first full evaluation gets a last look at the first look's batches
-    // instead, so best/ (what sample and generate use) is not left holding
-    // the model of a few seconds in when a better one was trained.
+    // taken since the last eval — a user who asked to stop waits only for a
+    // pass no longer than a first look: the whole evaluation when it is that
+    // small, else a last look at the first look's batches when only a first
+    // look measured best/. So best/ (what sample and generate use) is not left
+    // holding the model of a few seconds in when a better one was trained.
     this.state.progress.elapsedMs = elapsedBase + sessionMs();
-    const look = reason !== 'stopped' ? 'full' : bestByFirstLook ? 'last' : null;
+    const smallEvaluation = !evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, true).quick;
+    const look = reason !== 'stopped' ? 'full' : smallEvaluation || bestByFirstLook ? 'last' : null;
     if (!(lossCount > 0 && look && (await this.runEval(lossSum / lossCount, look)))) await this.save();
     // One clock for the limit and the report: the session, final evaluation and save included.
     const session = sessionMs();

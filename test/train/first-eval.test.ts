@@ -92,7 +92,29 @@ describe('first evaluation', () => {
     expect(stepOf('latest')).toBe(40);
   });
 
-  it('a stop after a full evaluation takes no last look', async () => {
+  it('a stop evaluates when the whole evaluation is no larger than a first look: best/ gets the better model', async () => {
+    const outDir = path.join(dir, 'stopped-small');
+    const trainer = await prepareTraining({
+      corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 16, embedding: 8, dropout: 0 },
+      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 4, evalBatches: 2, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 0, lr: 1e-2, warmupSteps: 0 },
+      outDir, resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
+    });
+    const seen: EvalEvent[] = [];
+    trainer.subscribe((e) => {
+      if (e.type === 'eval') seen.push(e);
+      if (e.type === 'step' && e.step === 30) trainer.send({ type: 'stop' });
+    });
+    await trainer.run();
+    trainer.dispose();
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ step: 30, valBatches: 2 });
+    expect(last.quick).toBeUndefined();
+    expect(last.valLoss).toBeLessThan(seen.at(-2)!.valLoss);
+    expect(last.improved).toBe(true);
+    expect(JSON.parse(fs.readFileSync(path.join(outDir, 'best', 'charnn.json'), 'utf8')).progress.step).toBe(30);
+  });
+
+  it('a stop after a full evaluation larger than a first look takes no last look', async () => {
     const trainer = await prepareTraining({
       corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 8, embedding: 4, dropout: 0 },
       training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 4, evalBatches: 0, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 1 },

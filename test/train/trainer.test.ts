@@ -31,10 +31,10 @@ function fakeEngine(nanCalls: number[] = []): Engine {
   };
 }
 
-function trainer(training: Partial<TrainConfig>, engine = fakeEngine()): Trainer {
-  const ids = Uint16Array.from({ length: 400 }, (_, i) => i % 3);
+function trainer(training: Partial<TrainConfig>, engine = fakeEngine(), valChars = 40): Trainer {
+  const ids = Uint16Array.from({ length: 360 + valChars }, (_, i) => i % 3);
   return new Trainer({
-    corpus: { name: 'fake', path: '/fake', bytes: 400, chars: 400, trainChars: 360, valChars: 40 },
+    corpus: { name: 'fake', path: '/fake', bytes: ids.length, chars: ids.length, trainChars: 360, valChars },
     vocab: new Vocabulary(['a', 'b', 'c']), normalization: 'none', trainIds: ids.subarray(0, 360), valIds: ids.subarray(360), model,
     training: { ...DEFAULT_TRAIN_CONFIG, batchSize: 2, seqLen: 4, evalBatches: 1, firstEvalMs: 0, schedule: 'step', stateResets: 0, maxEpochs: null, ...training },
     params: new Map([['w', Float32Array.of(1)]]), engine, outDir: '/fake/run', backend: 'cpu', valLayout: { batchSize: 2, seqLen: 4 },
@@ -67,7 +67,8 @@ describe('Trainer callbacks', () => {
   });
 
   it('a stop saves; save and sample commands reach the callbacks between steps', async () => {
-    const t = trainer({ maxSteps: 100, evalEvery: 50 });
+    // An evaluation of 24 batches, more than a first look's 8: a stop does not wait for it.
+    const t = trainer({ maxSteps: 100, evalEvery: 50, evalBatches: 0 }, fakeEngine(), 200);
     const log: string[] = [];
     const events: TrainerEvent[] = [];
     t.use(recording(log));
@@ -83,6 +84,16 @@ describe('Trainer callbacks', () => {
     expect(log).toEqual(['save@2', 'sample@2 0.5', 'save@4']);
     expect(done).toMatchObject({ step: 4, reason: 'stopped', bestPath: null });
     expect(events.at(-1)).toBe(done);
+  });
+
+  it('a stop evaluates when the whole evaluation is no larger than a first look', async () => {
+    const t = trainer({ maxSteps: 100, evalEvery: 50 });
+    const log: string[] = [];
+    t.use(recording(log));
+    t.subscribe((e) => e.type === 'step' && e.step === 4 && t.send({ type: 'stop' }));
+    const done = await t.run();
+    expect(log).toEqual(['evaluated@4 best']);
+    expect(done).toMatchObject({ step: 4, reason: 'stopped', bestPath: '/fake/run/best' });
   });
 
   it('after maxBadSteps diverged steps in a row, goes back to what restore offers, counting a recovery', async () => {
