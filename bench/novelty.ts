@@ -26,8 +26,6 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/backend/index.js';
 import { loadCheckpoint } from '../src/checkpoint/load.js';
 import { readCorpus, type Corpus } from '../src/data/corpus.js';
-import { CharRnn } from '../src/model/char-rnn.js';
-import { arraysToParams } from '../src/model/param-tensors.js';
 import { idsHash, readIndexFile, writeIndexFile } from '../src/novelty/index-file.js';
 import { CorpusIndex } from '../src/novelty/matches.js';
 import { narrowIds } from '../src/novelty/narrow-ids.js';
@@ -167,7 +165,7 @@ async function samples(shakespeare: string): Promise<{ what: string; texts: stri
   }
   await initBackend('wasm');
   const checkpoint = loadCheckpoint(dir);
-  const sampler = new Sampler(TfjsStepModel.of(new CharRnn(checkpoint.meta.model, arraysToParams(checkpoint.meta.model, checkpoint.params))));
+  const sampler = new Sampler(new TfjsStepModel(checkpoint.meta.model, checkpoint.params));
   const requests = Array.from({ length: 64 }, (_, i) => ({ prime: '', rng: new Rng(i + 1), sampling: { temperature: 0.8, topK: 0, topP: 1 } }));
   const results = await generate(sampler, checkpoint.vocab, requests, { length: 500, maxLength: 500, stop: [] });
   sampler.dispose();

@@ -12,8 +12,6 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
-import { arraysToParams } from '../../src/model/param-tensors.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';
 import { Sampler } from '../../src/sample/sampler.js';
@@ -89,7 +87,7 @@ describe.each(CELLS)('export of a %s checkpoint', (cell) => {
       const y = base.predict(tf.tensor2d([Array.from(ids)])) as tf.Tensor3D;
       return tf.softmax(y.slice([0, ids.length - 1, 0], [1, 1, -1]).reshape([-1])).dataSync();
     });
-    const sampler = new Sampler(TfjsStepModel.of(new CharRnn(checkpoint.meta.model, arraysToParams(checkpoint.meta.model, checkpoint.params))));
+    const sampler = new Sampler(new TfjsStepModel(checkpoint.meta.model, checkpoint.params));
     const { logits } = sampler.feed(sampler.zeroState(1), ids);
     const ours = logSoftmax(logits).map(Math.exp);
     let worst = 0;
@@ -118,7 +116,7 @@ describe.each(CELLS)('export of a %s checkpoint', (cell) => {
     const base = await tf.loadLayersModel(layersFileHandler(path.join(out, 'model.json')));
     const stateful = page.buildStateful(tf, base, info);
     const checkpoint = loadCheckpoint(runs[cell]);
-    const sampler = new Sampler(TfjsStepModel.of(new CharRnn(checkpoint.meta.model, arraysToParams(checkpoint.meta.model, checkpoint.params))));
+    const sampler = new Sampler(new TfjsStepModel(checkpoint.meta.model, checkpoint.params));
     for (const [prime, seed, temperature] of [['First', 11, 0.8], ['', 3, 1]] as const) {
       const text = await page.generate(tf, stateful, info, { prime, length: 120, temperature, seed });
       // What charnn generate --seed does for sample 0 of prompt 0.

@@ -8,8 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
-import { arraysToParams } from '../../src/model/param-tensors.js';
 import { Sampler } from '../../src/sample/sampler.js';
 import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
@@ -35,7 +33,7 @@ describe.each(CELL_TYPES)('%s checkpoint', (cell) => {
       const out = layers.predict(tf.tensor2d([Array.from(ids)])) as tf.Tensor3D;
       return tf.softmax(out.slice([0, ids.length - 1, 0], [1, 1, -1]).reshape([-1])).dataSync();
     });
-    const sampler = new Sampler(TfjsStepModel.of(new CharRnn(checkpoint.meta.model, arraysToParams(checkpoint.meta.model, checkpoint.params))));
+    const sampler = new Sampler(new TfjsStepModel(checkpoint.meta.model, checkpoint.params));
     const { logits } = sampler.feed(sampler.zeroState(1), ids);
     const ours = logSoftmax(logits).map(Math.exp);
     expect(theirs.length).toBe(checkpoint.vocab.size);
