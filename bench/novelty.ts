@@ -34,12 +34,10 @@ import { generate } from '../src/sample/generate.js';
 import { Sampler } from '../src/sample/sampler.js';
 import { TfjsStepModel } from '../src/engine/tfjs/engine.js';
 import { Rng } from '../src/util/rng.js';
+import { optionValue } from './args.js';
 
 const args = process.argv.slice(2);
-const arg = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const arg = (name: string): string | undefined => optionValue(args, name);
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
