@@ -1,5 +1,4 @@
 /** The settings tables: defaults within their own bounds, stored configs checked and completed, resume and fine-tune refusals, and the flags made from them. */
-import { CommanderError, type Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,20 +10,15 @@ import { checkInitFrom, checkResume, limitProblem, storedProblem, type Setting }
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem } from '../../src/settings/train-settings.js';
 import { positiveInt, ValueError } from '../../src/settings/values.js';
 import { CharnnError } from '../../src/util/errors.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 const tables = { model: MODEL_SETTINGS, training: TRAIN_SETTINGS, sampling: SAMPLING_SETTINGS, corpus: CORPUS_SETTINGS } as const;
 
-/** The one line commander prints for `args`, or null when they parse (no action runs: only bad flags are given). */
+/** The one line charnn prints on stderr for `args`, which must be refused as a usage error (exit 2): only bad flags are given, so no action runs. */
 async function usageLine(args: string[]): Promise<string> {
-  const program = makeProgram();
-  let written = '';
-  const capture = (command: Command): void => {
-    command.configureOutput({ ...command.configureOutput(), writeErr: (text) => (written += text) });
-  };
-  capture(program);
-  program.commands.forEach(capture);
-  await expect(program.parseAsync(['node', 'charnn', ...args])).rejects.toBeInstanceOf(CommanderError);
-  return written.trim();
+  const result = await runInProcess(args);
+  expect(result.code).toBe(2);
+  return result.stderr.trim();
 }
 
 function refusal(run: () => void): string {
