@@ -6,21 +6,15 @@ import { zeroState } from '../../src/model/state.js';
 import { Adam } from '../../src/train/optimizer.js';
 import { divergedLoss, trainStep } from '../../src/train/step.js';
 import { Rng } from '../../src/util/rng.js';
+import { fakeEngine } from '../helpers/fake-engine.js';
 
 const carried = zeroState({ cell: 'gru', layers: 1, hidden: 2 }, 1);
 const batch = { inputs: new Int32Array([0]), targets: new Int32Array([1]), batchSize: 1, seqLen: 1 };
 
 /** An engine whose gradients are given: `loss` and grads [3, 4] (norm 5) for the one parameter. */
-function fakeEngine(loss: number, grad = [3, 4]): Engine {
+function givenGradients(loss: number, grad = [3, 4]): Engine {
   const result = (): GradientResult => ({ loss, grads: new Map([['w', Float32Array.from(grad)]]), finals: zeroState({ cell: 'gru', layers: 1, hidden: 2 }, 1) });
-  return {
-    name: 'tfjs',
-    label: 'fake',
-    gradients: async () => result(),
-    lossSum: async () => { throw new Error('not used'); },
-    stepModel: () => { throw new Error('not used'); },
-    dispose: async () => undefined,
-  };
+  return fakeEngine({ gradients: async () => result() });
 }
 
 const weights = (): ParamArrays => new Map([['w', Float32Array.from([1, 1])]]);
@@ -29,7 +23,7 @@ describe('trainStep', () => {
   it('applies a clipped Adam update and hands back the state to carry', async () => {
     const w = weights();
     const adam = new Adam();
-    const outcome = await trainStep(fakeEngine(2.5), adam, w, batch, carried, new Rng(1), { lr: 0.1, clip: 1, maxLoss: divergedLoss(2) });
+    const outcome = await trainStep(givenGradients(2.5), adam, w, batch, carried, new Rng(1), { lr: 0.1, clip: 1, maxLoss: divergedLoss(2) });
     expect(outcome).toMatchObject({ applied: true, loss: 2.5, gradNorm: 5 });
     expect(outcome.applied && outcome.finals.layers).toHaveLength(1);
     // Adam's first step moves every weight by lr against its gradient's sign, whatever the clipping.
@@ -47,7 +41,7 @@ describe('trainStep', () => {
   ])('refuses %s and changes nothing', async (_, loss, grad) => {
     const w = weights();
     const adam = new Adam();
-    const outcome = await trainStep(fakeEngine(loss as number, grad as number[]), adam, w, batch, carried, new Rng(1), { lr: 0.1, clip: 5, maxLoss: divergedLoss(2) });
+    const outcome = await trainStep(givenGradients(loss as number, grad as number[]), adam, w, batch, carried, new Rng(1), { lr: 0.1, clip: 5, maxLoss: divergedLoss(2) });
     expect(outcome.applied).toBe(false);
     expect([...w.get('w')!]).toEqual([1, 1]);
     expect(adam.toState()).toMatchObject({ step: 0 });

@@ -12,26 +12,23 @@ import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/settings/train
 import type { TrainerCallback, TrainingSnapshot } from '../../src/train/callback.js';
 import type { TrainerEvent } from '../../src/train/events.js';
 import { Trainer } from '../../src/train/trainer.js';
+import { fakeEngine } from '../helpers/fake-engine.js';
 
 const model: ModelConfig = { cell: 'gru', vocabSize: 3, embedding: 2, hidden: 2, layers: 1, dropout: 0 };
 
 /** Loss 1 per character, gradient 0.5 on the one weight; `nanCalls` lists gradient calls (from 1) that come back NaN. */
-function fakeEngine(nanCalls: number[] = []): Engine {
+function lossOneEngine(nanCalls: number[] = []): Engine {
   let calls = 0;
-  return {
-    name: 'tfjs',
-    label: 'fake',
+  return fakeEngine({
     gradients: async (_w, batch) => {
       calls++;
       return { loss: nanCalls.includes(calls) ? NaN : 1, grads: new Map([['w', Float32Array.of(0.5)]]), finals: zeroState(model, batch.batchSize) };
     },
     lossSum: async (_w, batch, state) => ({ lossSum: batch.batchSize * batch.seqLen, finals: state }),
-    stepModel: () => { throw new Error('not used'); },
-    dispose: async () => undefined,
-  };
+  });
 }
 
-function trainer(training: Partial<TrainConfig>, engine = fakeEngine(), valChars = 40): Trainer {
+function trainer(training: Partial<TrainConfig>, engine = lossOneEngine(), valChars = 40): Trainer {
   const ids = Uint16Array.from({ length: 360 + valChars }, (_, i) => i % 3);
   return new Trainer({
     corpus: { name: 'fake', path: '/fake', bytes: ids.length, chars: ids.length, trainChars: 360, valChars },
@@ -68,7 +65,7 @@ describe('Trainer callbacks', () => {
 
   it('a stop saves; save and sample commands reach the callbacks between steps', async () => {
     // An evaluation of 24 batches, more than a first look's 8: a stop does not wait for it.
-    const t = trainer({ maxSteps: 100, evalEvery: 50, evalBatches: 0 }, fakeEngine(), 200);
+    const t = trainer({ maxSteps: 100, evalEvery: 50, evalBatches: 0 }, lossOneEngine(), 200);
     const log: string[] = [];
     const events: TrainerEvent[] = [];
     t.use(recording(log));
@@ -98,7 +95,7 @@ describe('Trainer callbacks', () => {
 
   it('after maxBadSteps diverged steps in a row, goes back to what restore offers, counting a recovery', async () => {
     let saved: TrainingSnapshot | null = null;
-    const t = trainer({ maxSteps: 8, evalEvery: 3, maxBadSteps: 2 }, fakeEngine([5, 6]));
+    const t = trainer({ maxSteps: 8, evalEvery: 3, maxBadSteps: 2 }, lossOneEngine([5, 6]));
     const log: string[] = [];
     t.use({ evaluated: async (m) => void (saved = structuredClone(m.state)) });
     t.use(recording(log, () => saved));
@@ -114,7 +111,7 @@ describe('Trainer callbacks', () => {
   });
 
   it('divergence with nothing to restore ends the run with one clear error', async () => {
-    const t = trainer({ maxSteps: 8, evalEvery: 5, maxBadSteps: 2 }, fakeEngine([2, 3]));
+    const t = trainer({ maxSteps: 8, evalEvery: 5, maxBadSteps: 2 }, lossOneEngine([2, 3]));
     const log: string[] = [];
     t.use(recording(log));
     await expect(t.run()).rejects.toThrow('training diverged at step 1 before any checkpoint was written');
