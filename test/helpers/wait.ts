@@ -5,6 +5,13 @@
  * makes them slower, and a failure shows what was seen last.
  */
 
+/**
+ * Resolves after `ms`: for letting time pass where what is tested is that
+ * something does not happen meanwhile (a paused loop stays paused), and
+ * between the checks of the waits below.
+ */
+export const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface WaitOptions {
   /** What is awaited, for the failure message ("the first training step"). */
   what: string;
@@ -30,7 +37,7 @@ export async function waitFor<T>(check: () => T | null | undefined | false | 0 |
       const seen = options.seen?.();
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what}${seen === undefined ? '' : `; last seen:\n${seen}`}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+    await sleep(options.intervalMs ?? 50);
   }
 }
 
@@ -43,7 +50,7 @@ export async function staysFor<T>(value: () => T, ms: number, what: string): Pro
   const first = value();
   const end = performance.now() + ms;
   while (performance.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     const now = value();
     if (now !== first) throw new Error(`${what} changed from ${String(first)} to ${String(now)}`);
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Controls } from '../../src/train/controls.js';
 import { DivergenceWatch } from '../../src/train/divergence.js';
 import type { StateEvent } from '../../src/train/events.js';
+import { sleep } from '../helpers/wait.js';
 
 function recorder() {
   const log: string[] = [];
@@ -26,7 +27,7 @@ describe('Controls', () => {
     expect(controls.holding).toBe(true);
     let returned = false;
     const handled = controls.handle(7, actions).then(() => (returned = true));
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(returned).toBe(false);
     expect(log).toEqual(['save', 'sample 0.5', 'paused@7']);
     controls.send({ type: 'sample' });

@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { EvalEvent, RunInfo, StepEvent, TrainCommand, TrainEvent } from '../../src/train/events.js';
 import { initialDashboardState, reduceDashboard, type DashboardState } from '../../src/ui/train/dashboard-state.js';
+import { sleep } from '../helpers/wait.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007/g;
@@ -134,7 +135,7 @@ export class FakeSession {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep };
 
 /**
  * Poll until `check` stops throwing (or time runs out, then rethrow). The
