@@ -78,8 +78,8 @@ export class WorkerThread<P extends WorkerProtocol> {
   private backlog: P['event'][] = [];
   private readonly pending = new Map<number, Pending<P['reply']>>();
   private nextId = 0;
+  /** The error that ended the worker (set once, by the first ending). */
   private endError: Error | null = null;
-  private ended = false;
   private settleReady!: (error?: Error) => void;
   private settleResult!: (outcome: { result: P['result'] } | { error: Error }) => void;
 
@@ -136,7 +136,6 @@ export class WorkerThread<P extends WorkerProtocol> {
   /** The first ending wins; everything still waiting settles, and the thread goes. */
   private end(outcome: { result: P['result'] } | { error: Error }): void {
     if (this.ended) return;
-    this.ended = true;
     const error = 'error' in outcome ? outcome.error : runtimeError(`${this.options.name} ended before answering`, this.options.hint ?? REPORT_HINT);
     this.endError = error;
     this.settleReady(error);
@@ -144,6 +143,11 @@ export class WorkerThread<P extends WorkerProtocol> {
     for (const pending of this.pending.values()) pending.reject(error);
     this.pending.clear();
     void this.worker.terminate();
+  }
+
+  /** Whether the worker has ended (its ending error is known). */
+  private get ended(): boolean {
+    return this.endError !== null;
   }
 
   /** Listens to the worker's events; the first listener also gets those that came before it. */
@@ -162,7 +166,7 @@ export class WorkerThread<P extends WorkerProtocol> {
 
   /** Asks the worker; rejects with the worker's error if it ends before answering. */
   request(body: P['request'], transfer?: readonly Transferable[]): Promise<P['reply']> {
-    if (this.ended) return Promise.reject(this.endError!);
+    if (this.endError) return Promise.reject(this.endError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
