@@ -80,10 +80,13 @@ export class WorkerThread<P extends WorkerProtocol> {
   private nextId = 0;
   /** The error that ended the worker (set once, by the first ending). */
   private endError: Error | null = null;
+  /** What the user can do when it fails unexpectedly (options.hint, or report the bug). */
+  private readonly hint: string;
   private settleReady!: (error?: Error) => void;
   private settleResult!: (outcome: { result: P['result'] } | { error: Error }) => void;
 
   constructor(private readonly options: WorkerOptions<P>) {
+    this.hint = options.hint ?? REPORT_HINT;
     this.ready = new Promise((resolve, reject) => (this.settleReady = (error) => (error ? reject(error) : resolve())));
     this.result = new Promise((resolve, reject) => (this.settleResult = (o) => ('error' in o ? reject(o.error) : resolve(o.result))));
     // Whoever awaits these sees the rejection; nobody awaiting is no error.
@@ -93,7 +96,7 @@ export class WorkerThread<P extends WorkerProtocol> {
     this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (message: FromWorker<P>) => this.receive(message));
     this.worker.on('error', (error) => this.end({ error: this.internalError(error.message, error.stack) }));
-    this.worker.on('exit', (code) => this.end({ error: runtimeError(`${options.name} stopped unexpectedly (exit code ${code})`, options.hint ?? REPORT_HINT) }));
+    this.worker.on('exit', (code) => this.end({ error: runtimeError(`${options.name} stopped unexpectedly (exit code ${code})`, this.hint) }));
   }
 
   private receive(message: FromWorker<P>): void {
@@ -128,7 +131,7 @@ export class WorkerThread<P extends WorkerProtocol> {
 
   /** A bug in the worker: named, with the worker's stack for --debug. */
   private internalError(message: string, stack?: string): CharnnError {
-    const error = runtimeError(`internal error in ${this.options.name}: ${message}`, this.options.hint ?? REPORT_HINT);
+    const error = runtimeError(`internal error in ${this.options.name}: ${message}`, this.hint);
     if (stack) error.stack = stack;
     return error;
   }
@@ -136,7 +139,7 @@ export class WorkerThread<P extends WorkerProtocol> {
   /** The first ending wins; everything still waiting settles, and the thread goes. */
   private end(outcome: { result: P['result'] } | { error: Error }): void {
     if (this.ended) return;
-    const error = 'error' in outcome ? outcome.error : runtimeError(`${this.options.name} ended before answering`, this.options.hint ?? REPORT_HINT);
+    const error = 'error' in outcome ? outcome.error : runtimeError(`${this.options.name} ended before answering`, this.hint);
     this.endError = error;
     this.settleReady(error);
     this.settleResult(outcome);
@@ -176,7 +179,7 @@ export class WorkerThread<P extends WorkerProtocol> {
 
   /** Stops the worker (whatever it was doing); resolves once the thread is gone. */
   async terminate(): Promise<void> {
-    this.end({ error: runtimeError(`${this.options.name} was stopped`, this.options.hint ?? REPORT_HINT) });
+    this.end({ error: runtimeError(`${this.options.name} was stopped`, this.hint) });
     await this.exited;
   }
 }
