@@ -223,7 +223,7 @@ export interface ServeOptions {
 }
 
 /** Lowers the calling thread's priority; where that is not permitted it runs at normal priority. */
-export function lowerThreadPriority(): void {
+function lowerThreadPriority(): void {
   try {
     os.setPriority(0, os.constants.priority.PRIORITY_BELOW_NORMAL);
   } catch {
