@@ -10,7 +10,8 @@
  */
 import type { Vocabulary } from '../data/vocabulary.js';
 import type { CorpusIndex } from '../novelty/matches.js';
-import { beamSearch, MAX_BEAM } from '../sample/beam.js';
+import { beamSearch } from '../sample/beam.js';
+import { MAX_BEAM } from '../settings/sampling-settings.js';
 import type { Sampler } from '../sample/sampler.js';
 import { usageError } from '../util/errors.js';
 import { noveltyNote, noveltyRecord } from './generate-novelty.js';

@@ -1,6 +1,6 @@
 /** `charnn generate <checkpoint>`: text for scripts and pipelines, on stdout only. */
 import { Command, Option } from 'commander';
-import { MAX_BEAM } from '../sample/beam.js';
+import { MAX_BEAM } from '../settings/sampling-settings.js';
 import { positiveInt } from '../settings/values.js';
 import type { GenerateOptions } from './generate-run.js';
 import { collect, parser } from './parsers.js';

@@ -18,9 +18,6 @@ import { logSoftmax } from './distribution.js';
 import { primeIds, type GenerationResult } from './generate.js';
 import type { Sampler } from './sampler.js';
 
-/** The widest beam --beam accepts: one model batch (wider beams cost time and rarely change the best continuation). */
-export const MAX_BEAM = 256;
-
 export interface BeamSettings {
   /** Hypotheses kept alive, and results returned (at most). */
   beam: number;

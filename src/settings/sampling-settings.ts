@@ -35,3 +35,6 @@ export const SAMPLER_LIMITS = { temperature: 100, length: 100_000, seed: 2 ** 32
 
 /** The longest sample `charnn generate` writes (--length, --max-length). */
 export const GENERATE_MAX_LENGTH = 10_000_000;
+
+/** The widest beam --beam accepts: one model batch (wider beams cost time and rarely change the best continuation). */
+export const MAX_BEAM = 256;
