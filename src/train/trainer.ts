@@ -115,16 +115,15 @@ export class Trainer {
     };
   }
 
-  /** Calls one hook of every callback in turn, each awaited, with the run as it is now. */
+  /** Calls one hook of every callback in turn, each awaited, with the run as it is now (callbacks do not change it). */
   private async each(call: (callback: TrainerCallback, moment: RunMoment) => Promise<void> | undefined): Promise<void> {
-    for (const callback of this.callbacks) {
-      await call(callback, {
-        state: this.state.snapshot(),
-        training: this.training,
-        emit: (event) => this.emit(event),
-        stopPending: () => this.controls.stopPending(),
-      });
-    }
+    const moment: RunMoment = {
+      state: this.state.snapshot(),
+      training: this.training,
+      emit: (event) => this.emit(event),
+      stopPending: () => this.controls.stopPending(),
+    };
+    for (const callback of this.callbacks) await call(callback, moment);
   }
 
   private save(): Promise<void> {
