@@ -17,7 +17,7 @@ import { closeFiles, damaged, openCheckpointFile, readBoundedFile, readOpened, t
 import { readMeta, type CharnnMeta } from './meta.js';
 import { META_FILE, MODEL_FILE } from './save.js';
 import { isOptimizerEntry, optimizerEntrySpecs, optimizerFromEntries, type OptimizerState } from './optimizer-state.js';
-import { isLatestName } from './snapshots.js';
+import { BEST, isLatestName, LATEST } from './snapshots.js';
 import { findRunDirectories } from './runs.js';
 
 export interface LoadedCheckpoint {
@@ -80,7 +80,7 @@ export function resolveCheckpoint(given: string, prefer: RunCheckpoint = 'best')
   }
   const direct = existing(dir);
   if (direct) return direct;
-  for (const name of ['best', 'latest', 'best' + PREVIOUS_SUFFIX, 'latest' + PREVIOUS_SUFFIX]) {
+  for (const name of [BEST, LATEST, BEST + PREVIOUS_SUFFIX, LATEST + PREVIOUS_SUFFIX]) {
     // A run directory from elsewhere must not send charnn out of it.
     if (isSymbolicLink(path.join(dir, name))) {
       throw usageError(`run directory ${given} is damaged: ${name} is a symbolic link`, 'pass the checkpoint directory itself, or use another run directory');
@@ -120,12 +120,8 @@ function isWeightSpec(x: unknown): boolean {
 
 /** Identity of a directory (device and inode), or null when it is gone: a save swaps latest/ by renames. */
 function identity(dir: string): string | null {
-  try {
-    const s = fs.statSync(dir);
-    return `${s.dev}:${s.ino}`;
-  } catch {
-    return null;
-  }
+  const s = statOrNull(dir);
+  return s && `${s.dev}:${s.ino}`;
 }
 
 /** Reads that see latest/ swapped under them start over, up to this many times in all. */
@@ -284,5 +280,5 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
 /** The run directory a checkpoint directory belongs to (its parent for best/ and latest/). */
 export function runDirectoryOf(checkpointDir: string): string {
   const base = path.basename(checkpointDir).replace(PREVIOUS_SUFFIX, '');
-  return base === 'best' || isLatestName(base) ? path.dirname(checkpointDir) : checkpointDir;
+  return base === BEST || isLatestName(base) ? path.dirname(checkpointDir) : checkpointDir;
 }

@@ -14,6 +14,7 @@ import type { CellType } from '../model/config.js';
 import { CharnnError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { META_FILE_NAME, readMeta } from './meta.js';
+import { BEST, LATEST } from './snapshots.js';
 
 /** Directory entries looked at, in all, before the scan stops. */
 export const MAX_SCANNED_ENTRIES = 10_000;
@@ -48,7 +49,7 @@ export interface RunList {
   truncated: boolean;
 }
 
-const CHECKPOINT_NAMES = ['latest', 'best', `latest${PREVIOUS_SUFFIX}`, `best${PREVIOUS_SUFFIX}`];
+const CHECKPOINT_NAMES = [LATEST, BEST, LATEST + PREVIOUS_SUFFIX, BEST + PREVIOUS_SUFFIX];
 
 function lstat(p: string): fs.Stats | null {
   try {
