@@ -5,7 +5,7 @@
  * is kept). A property is skipped when the text does not show it (constant,
  * or a yes/no property with fewer than MIN_CASES characters either way).
  */
-import type { SignalName } from '../model/cells/cell.js';
+import type { SignalName } from '../model/cells/descriptors.js';
 import { PROPERTIES, type Property } from './properties.js';
 import type { Activations } from './record.js';
 

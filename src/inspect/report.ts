@@ -4,7 +4,7 @@
  * (one small scatter per layer and gate, as the paper's figure 3) with the
  * reading of each layer. Pure functions from data to lines.
  */
-import type { SignalName } from '../model/cells/cell.js';
+import type { SignalName } from '../model/cells/descriptors.js';
 import { wrapWords } from '../util/text.js';
 import { previewWindow, type PropertyRanking, type RankedUnit, type UnitRef } from './find.js';
 import { describeFinding, gateName, LEFT, layerFindings, RIGHT, type GateStats } from './gates.js';

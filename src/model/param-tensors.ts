@@ -29,7 +29,3 @@ export function arraysToParams(c: ModelConfig, arrays: ParamArrays): Params {
 export function disposeParams(params: Params): void {
   for (const t of params.values()) t.dispose();
 }
-
-export function cloneParams(params: Params): Params {
-  return new Map([...params].map(([k, v]) => [k, v.clone()]));
-}

@@ -20,7 +20,7 @@ export type { StatePart } from './cells/descriptors.js';
 export type LayerParts<T> = { h: T } & { [P in Exclude<StatePart, 'h'>]?: T };
 
 /** [N, H] per part. */
-export type LayerState = LayerParts<Float32Array>;
+type LayerState = LayerParts<Float32Array>;
 
 export interface StateArrays {
   streams: number;
@@ -33,6 +33,11 @@ export function statePartNames(cell: CellType): readonly StatePart[] {
   return cellDescriptor(cell).state;
 }
 
+/** Parts of a whole model's state: layers × the cell's parts (the rows of the packed layout, per stream). */
+export function statePartCount(config: { cell: CellType; layers: number }): number {
+  return config.layers * statePartNames(config.cell).length;
+}
+
 /** A layer of the cell's parts, each made by `make`. */
 export function makeLayer<T>(cell: CellType, make: (part: StatePart) => T): LayerParts<T> {
   const layer: Partial<Record<StatePart, T>> = {};
@@ -41,7 +46,7 @@ export function makeLayer<T>(cell: CellType, make: (part: StatePart) => T): Laye
 }
 
 /** The layer's parts, in storage order (h then c). */
-export function partsOf<T>(layer: LayerParts<T>): T[] {
+function partsOf<T>(layer: LayerParts<T>): T[] {
   const out: T[] = [];
   for (const part of STATE_PARTS) if (layer[part] !== undefined) out.push(layer[part]);
   return out;
@@ -159,7 +164,7 @@ export function unpackState(values: Float32Array, cell: CellType, layers: number
 /** A packed state's parts as views of `values` (no copy): the state shares its memory. */
 export function stateViews(values: Float32Array, cell: CellType, layers: number, streams: number, hidden: number): StateArrays {
   const size = streams * hidden;
-  const expected = layers * statePartNames(cell).length * size;
+  const expected = statePartCount({ cell, layers }) * size;
   if (values.length !== expected) throw new Error(`packed state has ${values.length} values, expected ${expected}`);
   // Plain loops: a sampling step makes one of these per character.
   const out: LayerState[] = new Array(layers);

@@ -39,7 +39,7 @@ export const MODEL_SETTINGS: SettingsTable<ModelSettings> = {
 export const DEFAULT_MODEL_CONFIG: ModelSettings = defaultsOf(MODEL_SETTINGS);
 
 /** Bounds of a whole model besides its settings' own (MODEL_SETTINGS' max). */
-export const MODEL_LIMITS = {
+const MODEL_LIMITS = {
   /** Every Unicode code point. */
   vocabSize: 0x110000,
   /** 2^29 float32 parameters = 2 GiB of weights. */

@@ -129,7 +129,7 @@ export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = defaultsOf(TRAIN_SETTINGS);
 
 /** Bounds of a training step as a whole, besides its settings' own (TRAIN_SETTINGS' max). */
-export const TRAIN_LIMITS = {
+const TRAIN_LIMITS = {
   /** batchSize × seqLen: the characters of one step, whose activations a step keeps (e.g. 256 × 1024). */
   batchChars: 2 ** 18,
 } as const;

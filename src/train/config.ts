@@ -17,7 +17,7 @@ export type ScheduleConfig = Pick<TrainConfig, 'lr' | 'schedule' | 'warmupSteps'
  * Steps of warm-up: warmupSteps, but at most a tenth of the schedule, so a short
  * run (a fine-tune of a few minutes, --max-steps 50) is not all warm-up.
  */
-export function warmupLength(c: Pick<ScheduleConfig, 'warmupSteps' | 'scheduleSteps'>): number {
+function warmupLength(c: Pick<ScheduleConfig, 'warmupSteps' | 'scheduleSteps'>): number {
   return c.scheduleSteps === null ? c.warmupSteps : Math.min(c.warmupSteps, Math.floor(c.scheduleSteps / 10));
 }
 

@@ -10,7 +10,7 @@ import type { TokenBatch } from '../../model/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { dropoutMaskValues, streamRngs } from '../../model/dropout.js';
 import { parameterSpecs, type ParamArrays } from '../../model/params.js';
-import { packedView, statePartNames, stateViews, type StateArrays } from '../../model/state.js';
+import { packedView, statePartCount, stateViews, type StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
 import type { Engine, GradientResult, LossSumResult, StepModel, WindowLoss } from '../engine.js';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
@@ -39,7 +39,7 @@ export class OrtEngine implements Engine {
     loadRuntime();
     this.label = `ort, ${threads} thread${threads === 1 ? '' : 's'}`;
     this.shapes = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
-    this.statePartCount = config.layers * statePartNames(config.cell).length;
+    this.statePartCount = statePartCount(config);
   }
 
   /** The compiled graph of this kind and shape (built on first use). */

@@ -28,7 +28,7 @@
 import { gateCount, type ModelConfig } from '../../model/config.js';
 import { layerParam, parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { GraphBuilder } from '../onnx/graph.js';
-import { flattenLayers, statePartNames, unflattenLayers } from '../../model/state.js';
+import { flattenLayers, statePartCount, unflattenLayers } from '../../model/state.js';
 import { graphCellFor, type GraphState } from './cells/index.js';
 
 export type GraphKind = 'train' | 'loss' | 'logits' | 'eval' | 'table';
@@ -106,7 +106,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
   const outputKernel = param('output.kernel');
   const outputBias = param('output.bias');
-  const parts = statePartNames(config.cell).length * layers;
+  const parts = statePartCount(config);
   const stateRows: number | string = typeof n === 'number' ? parts * n : `${parts}N`;
   const initial: GraphState[] = unflattenLayers(g.splitEven(g.input(names.state, 'FLOAT', [stateRows, hidden]), parts, 0), config.cell);
   const finals: GraphState[] = [];

@@ -13,7 +13,6 @@ import type * as tf from '@tensorflow/tfjs';
 import type { LayerParts } from '../state.js';
 import type { SignalName } from './descriptors.js';
 
-export type { SignalName } from './descriptors.js';
 
 /** A layer's state as tensors, [N, H] per part of the cell's descriptor (h, and c for the LSTM). */
 export type CellState = LayerParts<tf.Tensor2D>;
