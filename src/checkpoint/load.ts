@@ -235,7 +235,8 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
   // checked (and the file's size with it) before the file is read.
   const { model } = checkpoint.meta;
   const wanted = new Map<string, number[]>();
-  for (const { name, shape } of optimizerEntrySpecs(model)) wanted.set(name, shape);
+  const momentSpecs = optimizerEntrySpecs(model);
+  for (const { name, shape } of momentSpecs) wanted.set(name, shape);
   const batchSize = checkpoint.meta.training.batchSize;
   for (const { name, shape } of stateEntrySpecs(model, batchSize)) wanted.set(name, shape);
   const seen = new Set<string>();
@@ -248,7 +249,7 @@ export function loadTrainingState(checkpoint: LoadedCheckpoint): TrainingState |
       damaged(checkpoint.dir, `${info.file} tensor ${entry.name} has shape [${entry.shape}] but the model needs [${want}]`);
     }
   }
-  if (info.adamStep > 0 && optimizerEntrySpecs(model).some(({ name }) => !seen.has(name))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
+  if (info.adamStep > 0 && momentSpecs.some(({ name }) => !seen.has(name))) damaged(checkpoint.dir, `${info.file} lacks some optimizer moments`);
   const total = info.tensors.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   const file = openCheckpointFile(checkpoint.dir, info.file, 'state file');
   const all = new Float32Array(total);

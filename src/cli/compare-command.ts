@@ -33,7 +33,7 @@ export function makeCompareCommand(): Command {
     .addOption(settingOption({ ...M.embedding, shownDefault: null, help: `character embedding size (default ${DEFAULT_TEXT_COMPARE.embedding}; recall ${DEFAULT_RECALL_BUDGET.embedding})` }))
     .addOption(settingOption({ ...M.dropout, default: 0, help: 'dropout while training, in [0, 1) (text task)' }))
     .addOption(settingOption({ ...CORPUS_SETTINGS.normalization, help: 'Unicode normalisation of the corpus' }))
-    .addOption(settingOption({ ...T.batchSize, help: T.batchSize.help }))
+    .addOption(settingOption(T.batchSize))
     .addOption(settingOption({ ...T.seqLen, default: 64, help: 'characters per stream per step (text task; recall uses one episode, lag + 4)' }))
     .addOption(settingOption({ ...T.lr, shownDefault: null, help: `Adam learning rate (default ${DEFAULT_TEXT_COMPARE.lr}; recall ${DEFAULT_RECALL_BUDGET.lr})` }))
     .addOption(settingOption({ ...T.clip, help: 'clip the global gradient norm to this (0 = off)' }))

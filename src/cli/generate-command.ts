@@ -6,7 +6,7 @@ import type { GenerateOptions } from './generate-run.js';
 import { collect, parser } from './parsers.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
-import { lengthOption, primeOption, seedOption, temperatureOption, topKOption, topPOption } from './sampling-options.js';
+import { lengthOption, primeOption, samplingOption, seedOption } from './sampling-options.js';
 
 export function makeGenerateCommand(): Command {
   const command: Command = new Command('generate')
@@ -17,9 +17,9 @@ export function makeGenerateCommand(): Command {
     .addOption(lengthOption('characters per sample (0 = until a --stop string or --max-length)', true))
     .option('--max-length <n>', 'upper bound for --length 0', parser(positiveInt), 10_000)
     .option('--num <n>', 'samples per prompt, generated together as one batch', parser(positiveInt), 1)
-    .addOption(temperatureOption())
-    .addOption(topKOption())
-    .addOption(topPOption())
+    .addOption(samplingOption('temperature'))
+    .addOption(samplingOption('topK'))
+    .addOption(samplingOption('topP'))
     .addOption(seedOption())
     .option('--beam <n>', `the n most likely continuations by beam search instead of random samples (1–${MAX_BEAM}; --num k prints the k best)`, parser(positiveInt))
     .option('--novelty', 'report how much of each sample is copied verbatim from the training corpus (jsonl: a novelty field; text: a line per sample on stderr)')

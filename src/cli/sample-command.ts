@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { action } from './run-command.js';
 import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
-import { lengthOption, primeOption, seedOption, temperatureOption, topKOption, topPOption } from './sampling-options.js';
+import { lengthOption, primeOption, samplingOption, seedOption } from './sampling-options.js';
 import type { SampleOptions } from './sample-run.js';
 
 export function makeSampleCommand(): Command {
@@ -11,9 +11,9 @@ export function makeSampleCommand(): Command {
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
     .addOption(primeOption('text sent as soon as the sampler opens'))
     .addOption(lengthOption('characters per generation (/len)', false))
-    .addOption(temperatureOption('/temp'))
-    .addOption(topKOption('/topk'))
-    .addOption(topPOption('/topp'))
+    .addOption(samplingOption('temperature', '/temp'))
+    .addOption(samplingOption('topK', '/topk'))
+    .addOption(samplingOption('topP', '/topp'))
     .addOption(seedOption('fixed seed; default: a new random seed for every generation (/seed)'))
     .option('--heat', 'start with the probability heat map on (/heat, Tab)', false)
     .option('--top', 'start with the top-5 next characters shown (/top, Shift-Tab)', false)

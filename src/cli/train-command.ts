@@ -22,9 +22,6 @@ interface TrainOptions extends EngineFlags {
   initFrom?: string;
   ui: boolean;
   json: boolean;
-  maxSteps?: number;
-  maxEpochs?: number;
-  maxTime?: number;
 }
 
 export function makeTrainCommand(): Command {
@@ -63,12 +60,12 @@ export function makeTrainCommand(): Command {
           checkInitFrom(TRAIN_SETTINGS, training);
           checkInitFrom(CORPUS_SETTINGS, { normalization });
         }
-        if (options.resume && (explicit('maxSteps') || explicit('maxEpochs') || explicit('maxTime'))) {
+        if (options.resume && (training.maxSteps !== undefined || training.maxEpochs !== undefined || training.maxTimeMs !== undefined)) {
           // A resumed run keeps its own limits unless new ones are given; new ones replace the old ones entirely,
           // and mean a new schedule length, decided again from them.
-          training.maxSteps = options.maxSteps ?? null;
-          training.maxEpochs = options.maxEpochs ?? null;
-          training.maxTimeMs = options.maxTime ?? null;
+          training.maxSteps ??= null;
+          training.maxEpochs ??= null;
+          training.maxTimeMs ??= null;
           training.scheduleSteps = null;
         }
         const [{ engine, threads, backend }, { runTraining }] = await Promise.all([startEngine(options), import('./train-run.js')]);
