@@ -19,7 +19,7 @@ export const DEFAULT_SAMPLING: SamplingOptions = {
 /**
  * The distribution actually sampled from, after temperature and truncation.
  * Returns probabilities that sum to 1 (zeros for excluded characters), in
- * `out` when given and there is no truncation.
+ * `out` when given.
  */
 export function samplingDistribution(logProbs: Float64Array, options: SamplingOptions, out?: Float64Array): Float64Array {
   const size = logProbs.length;
@@ -58,11 +58,10 @@ export function samplingDistribution(logProbs: Float64Array, options: SamplingOp
       }
     }
   }
-  const truncated = new Float64Array(size);
   let kept = 0;
   for (let r = 0; r < keep; r++) kept += probs[order[r]!]!;
-  for (let r = 0; r < keep; r++) truncated[order[r]!] = probs[order[r]!]! / kept;
-  return truncated;
+  for (let r = 0; r < size; r++) probs[order[r]!] = r < keep ? probs[order[r]!]! / kept : 0;
+  return probs;
 }
 
 /** Draws an index from a probability vector. */

@@ -163,11 +163,15 @@ export class SamplingSession implements InteractiveSession {
     this.checkIdle('generate');
     this.busy = true;
     const yieldEvery = Math.max(1, this.options.yieldEvery ?? 1);
+    // Scratch rows for every draw, as in generate(): what is yielded is copied out of them.
+    const logProbs = new Float64Array(this.vocab.size);
+    const probs = new Float64Array(this.vocab.size);
     try {
       for (let i = 0; i < length; i++) {
         if (shouldStop?.() || this.disposed) return;
-        const logProbs = logSoftmax(this.logits ?? this.startFresh());
-        const id = drawIndex(samplingDistribution(logProbs, sampling), rng);
+        const logits = this.logits ?? this.startFresh();
+        logSoftmax(logits, 0, logits.length, logProbs);
+        const id = drawIndex(samplingDistribution(logProbs, sampling, probs), rng);
         const next = this.sampler.step(this.state, Int32Array.of(id));
         this.state = next.state;
         this.logits = next.logits;
