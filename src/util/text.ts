@@ -69,6 +69,8 @@ export function truncate(text: string, width: number, ellipsis = '…'): string 
   if (displayWidth(text) <= width) return text;
   const room = width - displayWidth(ellipsis);
   if (room < 0) return '';
+  // Printable ASCII is one column a character: cut by position.
+  if (Number.isFinite(room) && PRINTABLE_ASCII.test(text)) return text.slice(0, Math.floor(room)) + ellipsis;
   let out = '';
   let w = 0;
   for (const ch of graphemes(text)) {
@@ -86,6 +88,7 @@ export function truncateStart(text: string, width: number, ellipsis = '…'): st
   if (displayWidth(text) <= width) return text;
   const room = width - displayWidth(ellipsis);
   if (room < 0) return '';
+  if (Number.isFinite(room) && PRINTABLE_ASCII.test(text)) return ellipsis + text.slice(text.length - Math.floor(room));
   const chars = Array.from(graphemes(text));
   let out = '';
   let w = 0;
@@ -107,6 +110,7 @@ export function padEnd(text: string, width: number): string {
 /** Hard-wrap plain text (no newlines) into lines of at most `width` columns. */
 export function wrapHard(text: string, width: number, maxLines = Infinity): string[] {
   if (width <= 0 || maxLines <= 0) return [];
+  if (width >= 1 && PRINTABLE_ASCII.test(text)) return wrapAscii(text, Math.floor(width), maxLines);
   const lines: string[] = [];
   let line = '';
   let w = 0;
@@ -122,6 +126,19 @@ export function wrapHard(text: string, width: number, maxLines = Infinity): stri
     w += cw;
   }
   if (line !== '' || lines.length === 0) lines.push(line);
+  return lines.slice(0, maxLines);
+}
+
+/** wrapHard for printable ASCII (one column a character): the same lines, sliced `size` characters at a time. */
+function wrapAscii(text: string, size: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (text.length - start > size) {
+    lines.push(text.slice(start, start + size));
+    if (lines.length >= maxLines) return lines;
+    start += size;
+  }
+  lines.push(text.slice(start));
   return lines.slice(0, maxLines);
 }
 
