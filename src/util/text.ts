@@ -44,9 +44,13 @@ export function charWidth(ch: string): number {
   let w = widths.get(ch);
   if (w === undefined) {
     w = stringWidth(ch);
-    let apart = 0;
-    for (const cp of ch) apart += stringWidth(cp);
-    w = Math.max(w, apart);
+    // A single code point is its own sum: only a cluster of several can measure more apart.
+    const single = ch.length === 1 || (ch.length === 2 && ch.codePointAt(0)! > 0xffff);
+    if (!single) {
+      let apart = 0;
+      for (const cp of ch) apart += stringWidth(cp);
+      w = Math.max(w, apart);
+    }
     if (widths.size < 4096) widths.set(ch, w);
   }
   return w;
