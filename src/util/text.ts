@@ -29,6 +29,7 @@ function* graphemes(text: string): Generator<string> {
   for (const s of segmenter.segment(text)) yield s.segment;
 }
 
+const WIDTH_CACHE_SIZE = 4096;
 const widths = new Map<string, number>();
 
 /**
@@ -51,7 +52,9 @@ export function charWidth(ch: string): number {
       for (const cp of ch) apart += stringWidth(cp);
       w = Math.max(w, apart);
     }
-    if (widths.size < 4096) widths.set(ch, w);
+    // Full: start afresh rather than stop caching (a CJK text easily holds more distinct characters).
+    if (widths.size >= WIDTH_CACHE_SIZE) widths.clear();
+    widths.set(ch, w);
   }
   return w;
 }
