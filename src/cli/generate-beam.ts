@@ -14,7 +14,6 @@ import { beamSearch } from '../sample/beam.js';
 import { MAX_BEAM } from '../settings/sampling-settings.js';
 import type { Sampler } from '../sample/sampler.js';
 import { usageError } from '../util/errors.js';
-import { noveltyNote, noveltyRecord } from './generate-novelty.js';
 import { writeErr, writeOut } from './output.js';
 
 /** The generate flags that decide whether --beam can run (GenerateOptions has them all). */
@@ -67,6 +66,8 @@ export interface BeamOutputOptions {
 
 /** Searches every prompt in turn and writes its best continuations. */
 export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: string[], o: BeamOutputOptions): Promise<void> {
+  // Loaded only with --novelty (generate-run has already loaded it then): it brings string-width.
+  const noveltyReports = o.novelty ? await import('./generate-novelty.js') : null;
   const notes: string[] = [];
   let first = true;
   for (let p = 0; p < prompts.length; p++) {
@@ -81,7 +82,7 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
           `${JSON.stringify({
             prompt: o.show(prompt), text: o.show(r.text), prompt_index: p, sample_index: rank, beam: o.beam,
             length: r.length, logprob: r.logprob, perplexity, stopped: r.stopped,
-            ...(report ? { novelty: noveltyRecord(report, o.show) } : {}),
+            ...(report && noveltyReports ? { novelty: noveltyReports.noveltyRecord(report, o.show) } : {}),
           })}\n`,
         );
         continue;
@@ -90,7 +91,7 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
       first = false;
       const where = prompts.length > 1 ? `prompt ${p + 1}, ` : '';
       const ending = r.stopped !== null ? `, ended by ${JSON.stringify(o.show(r.stopped))}` : '';
-      const copied = report ? `; ${noveltyNote(report, o.show)}` : '';
+      const copied = report && noveltyReports ? `; ${noveltyReports.noveltyNote(report, o.show)}` : '';
       notes.push(`${where}beam ${rank + 1}/${results.length}: logprob ${r.logprob.toFixed(3)} over ${r.length} characters (perplexity ${perplexity?.toFixed(3) ?? '–'}${ending})${copied}`);
     }
   }

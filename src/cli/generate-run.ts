@@ -14,7 +14,6 @@ import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { unescapeText } from '../util/unescape.js';
 import { checkBeamOptions, writeBeams } from './generate-beam.js';
-import { noveltyNote, noveltyRecord, openNovelty } from './generate-novelty.js';
 import { writeErr, writeOut } from './output.js';
 import { composesOutput, displayText, NfcStream } from '../data/display.js';
 import { GENERATE_MAX_LENGTH } from '../settings/sampling-settings.js';
@@ -134,7 +133,9 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   const jobs = prompts.flatMap((prompt, p) =>
     Array.from({ length: options.num }, (_, s) => ({ prompt, raw: rawPrompts[p]!, p, s })),
   );
-  const novelty = options.novelty ? openNovelty(checkpoint, options.corpus) : null;
+  // Loaded only with --novelty: it brings the corpus index and the text-width helpers (string-width, ~30 ms).
+  const noveltyReports = options.novelty ? await import('./generate-novelty.js') : null;
+  const novelty = noveltyReports?.openNovelty(checkpoint, options.corpus) ?? null;
   const sampler = new Sampler(await createStepModel(started.engine, checkpoint.meta.model, checkpoint.params, { ...started, workers: 1 }));
   if (options.beam !== undefined) {
     try {
@@ -207,12 +208,12 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
               prompt: show(job.prompt), text: show(r.text), seed, prompt_index: job.p, sample_index: job.s,
               temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
               logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped === null ? null : show(r.stopped),
-              ...(report ? { novelty: noveltyRecord(report, show) } : {}),
+              ...(report && noveltyReports ? { novelty: noveltyReports.noveltyRecord(report, show) } : {}),
             })}\n`,
           );
           continue;
         }
-        if (report) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyNote(report, show)}`);
+        if (report && noveltyReports) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyReports.noveltyNote(report, show)}`);
         if (streamFirst && i === 0) continue;
         await writeOut(`${first ? '' : separator}${show(job.prompt + r.text)}`);
         first = false;

@@ -59,6 +59,13 @@ describe('CLI start-up', () => {
     expect(tfjs).toEqual([]);
   });
 
+  it('generate-run reaches no string-width statically: only --novelty loads it (~30 ms)', () => {
+    const modules = graph(path.join(root, 'src/cli/generate-run.ts'));
+    const found = [...modules].flatMap(([file, packages]) => packages.filter((p) => p === 'string-width').map((p) => `${path.relative(root, file)} → ${p}`));
+    expect(found).toEqual([]);
+    expect(graph(path.join(root, 'src/cli/generate-novelty.ts')).get(path.join(root, 'src/util/text.ts'))).toContain('string-width');
+  });
+
   it('finds a heavy import when there is one (the walker works)', () => {
     const modules = graph(path.join(root, 'src/cli/neurons-run.ts'));
     const packages = new Set([...modules.values()].flat());
