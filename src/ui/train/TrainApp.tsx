@@ -57,9 +57,10 @@ export function TrainApp(props: TrainAppProps) {
   // Key handling reads refs, not render-time values: a key pressed right
   // after another must see its effect even before the next render.
   const tIndex = useRef(initialTemperatureIndex(temperatures));
-  const cycled = useRef(temperatures.join());
-  if (cycled.current !== temperatures.join()) {
-    cycled.current = temperatures.join();
+  const temperaturesKey = temperatures.join();
+  const cycled = useRef(temperaturesKey);
+  if (cycled.current !== temperaturesKey) {
+    cycled.current = temperaturesKey;
     tIndex.current = initialTemperatureIndex(temperatures);
   }
   const stopRequested = useRef(false);
