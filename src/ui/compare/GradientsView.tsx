@@ -16,7 +16,7 @@ export interface GradientsViewProps {
   color: boolean;
 }
 
-export function gradientsFrame(p: GradientsViewProps, width: number, height: number): string[] {
+function gradientsFrame(p: GradientsViewProps, width: number, height: number): string[] {
   const table = p.spans.length > 0 ? gradientTable(p.spans) : [];
   const fixed = 1 + table.length + p.notes.length + 1;
   const chartRows = Math.max(0, Math.min(20, height - fixed));

@@ -60,7 +60,7 @@ export function samplerRows({ view: v, header, width, height, color }: SamplerSc
   return [...top, ...transcript, ...bottom].slice(-height);
 }
 
-export function SamplerScreen(props: SamplerScreenProps) {
+function SamplerScreen(props: SamplerScreenProps) {
   return (
     <Box flexDirection="column" width={props.width}>
       {samplerRows(props).map((row, i) => (
