@@ -114,7 +114,7 @@ export function padEnd(text: string, width: number): string {
   return t + ' '.repeat(Math.max(0, width - displayWidth(t)));
 }
 
-/** Hard-wrap plain text (no newlines) into lines of at most `width` columns. */
+/** Hard-wrap plain text (no newlines) into lines of at most `width` columns (a character wider than that alone on a line). */
 export function wrapHard(text: string, width: number, maxLines = Infinity): string[] {
   if (width <= 0 || maxLines <= 0) return [];
   if (width >= 1 && PRINTABLE_ASCII.test(text)) return wrapAscii(text, Math.floor(width), maxLines);
@@ -123,7 +123,9 @@ export function wrapHard(text: string, width: number, maxLines = Infinity): stri
   let w = 0;
   for (const ch of graphemes(text)) {
     const cw = charWidth(ch);
-    if (w + cw > width) {
+    // A character wider than the whole width gets a line of its own, never an empty line before it
+    // (wrapWords, which takes the first line at a time, would otherwise never get past it).
+    if (w + cw > width && line !== '') {
       lines.push(line);
       if (lines.length >= maxLines) return lines;
       line = '';

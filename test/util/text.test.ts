@@ -1,7 +1,7 @@
 /** Terminal text widths (string-width's, as Ink's), truncation and wrapping by columns, and flattening. */
 import { describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
-import { charWidth, displayWidth, flattenText, truncate, truncateStart, wrapHard } from '../../src/util/text.js';
+import { charWidth, displayWidth, flattenText, truncate, truncateStart, wrapHard, wrapWords } from '../../src/util/text.js';
 
 describe('text', () => {
   it('measures wide and combining characters', () => {
@@ -38,5 +38,13 @@ describe('text', () => {
     expect(wrapHard('abcdefgh', 3)).toEqual(['abc', 'def', 'gh']);
     expect(wrapHard('abcdefgh', 3, 2)).toEqual(['abc', 'def']);
     expect(flattenText('a\nb\tc\u001B[2Jd')).toBe('a↵b c[2Jd');
+  });
+
+  it('puts a character wider than the width on a line of its own, so word wrapping always gets past it', () => {
+    expect(wrapHard('日本', 1)).toEqual(['日', '本']);
+    expect(wrapHard('a日b', 1)).toEqual(['a', '日', 'b']);
+    // A sampler squeezed to one column used to hang here: the first line was empty, and nothing got shorter.
+    expect(wrapWords('日本 語', 1)).toEqual(['日', '本', '語']);
+    expect(wrapWords('ab', 0.5)).toEqual(['a', 'b']);
   });
 });
