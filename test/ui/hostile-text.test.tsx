@@ -16,6 +16,7 @@ import type { TrainEvent } from '../../src/train/events.js';
 import { compareFrame } from '../../src/ui/compare/CompareApp.js';
 import { initialCompareState, reduceCompare } from '../../src/ui/compare/compare-state.js';
 import { budgetLine, sampleLines } from '../../src/ui/compare/tables.js';
+import { sanitizeInput } from '../../src/ui/sample/line-editor.js';
 import { headerRow as samplerHeaderRow, messageRows } from '../../src/ui/sample/sampler-rows.js';
 import { appendCells, transcriptRows, userCells, type Block } from '../../src/ui/sample/transcript.js';
 import { rowText } from '../../src/ui/shared/Line.js';
@@ -106,6 +107,11 @@ describe('sampler rows', () => {
     }
     expectClean(rowText(samplerHeaderRow({ name: `run${HOSTILE}/best` }, 0, 200)), 'sampler header');
     expectClean(messageRows(`generation failed: ${HOSTILE}`, 'error', 60).map(rowText).join('\n'), 'sampler message');
+  });
+
+  it('pasted input keeps its line breaks as \\n and loses controls and bidi overrides', () => {
+    expect(sanitizeInput('a\u202eb\u001b[1mc\r\nd\te\u2066')).toBe('ab[1mc\\nd e');
+    expectClean(sanitizeInput(HOSTILE), 'pasted input');
   });
 });
 
