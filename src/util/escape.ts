@@ -29,11 +29,6 @@ export const REPLACEMENT = '\ufffd';
 
 const hex = (c: string, digits: number): string => c.codePointAt(0)!.toString(16).padStart(digits, '0');
 
-/** Whether `text` holds any character that must not reach a terminal raw (line breaks and tabs included). */
-export function hasUnsafe(text: string): boolean {
-  return ANY_UNSAFE.test(text);
-}
-
 /** `text` with every unsafe character written as \xNN (or \uNNNN above U+00FF). */
 export function escapeControls(text: string): string {
   return text.replace(UNSAFE, (c) => (c.codePointAt(0)! <= 0xff ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`));
