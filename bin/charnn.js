@@ -1,4 +1,9 @@
 #!/usr/bin/env node
+// First of all: SIGUSR1 would open Node's inspector on 127.0.0.1:9229, with no
+// authentication, so any local user could run code inside a charnn process
+// (a training run lives for hours). A listener of our own stops Node from
+// starting it, and, like every signal listener, keeps no process alive.
+process.on('SIGUSR1', () => {});
 // Written for any Node.js: an older one gets one line instead of a syntax error deep in a dependency.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 20) {

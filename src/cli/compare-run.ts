@@ -19,6 +19,8 @@ import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTabl
 import { runIn } from '../checkpoint/run-directory.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { usageError } from '../util/errors.js';
+import { escapeControls, safeJson } from '../util/escape.js';
+import { flattenText } from '../util/text.js';
 import { stopOnSignals } from './signals.js';
 import { writeOut } from './output.js';
 
@@ -101,7 +103,7 @@ export async function runTextCompare(corpusPath: string, o: CompareOptions, expl
   }
   const plan = comparison.plan();
   if (o.json) {
-    await writeOut(`${JSON.stringify({ task: 'text', corpus: plan.corpus, match: plan.match, budget: plan.budget, backend, rows })}\n`);
+    await writeOut(`${safeJson({ task: 'text', corpus: plan.corpus, match: plan.match, budget: plan.budget, backend, rows })}\n`);
   } else if (!interactive(o)) {
     const lines = [
       budgetLine(plan.budget, plan.corpus, plan.match),
@@ -145,9 +147,9 @@ export function textProgress(write: (line: string) => void): (e: CompareEvent) =
       write(`compare: ${e.runs.map((r) => `${r.cell} hidden ${r.hidden} (${formatCount(r.params)} params)`).join(', ')}`);
     } else if (e.type === 'train') {
       const t = e.event;
-      if (t.type === 'start') write(`${e.cell} (${e.index + 1}/${total}): training, ${formatCount(t.info.params)} parameters → ${t.info.outDir}`);
+      if (t.type === 'start') write(`${e.cell} (${e.index + 1}/${total}): training, ${formatCount(t.info.params)} parameters → ${escapeControls(t.info.outDir)}`);
       else if (t.type === 'eval') write(`${e.cell}: step ${t.step} val ${t.valLoss.toFixed(4)} nats (${t.valBpc.toFixed(3)} bpc), train ${Number.isFinite(t.trainLoss) ? t.trainLoss.toFixed(4) : '--'}`);
-      else if (t.type === 'warning') write(`${e.cell}: warning: ${t.message}`);
+      else if (t.type === 'warning') write(`${e.cell}: warning: ${flattenText(t.message)}`);
     } else if (e.type === 'result') {
       const r = e.row;
       write(`${r.cell}: done, ${r.steps} steps in ${formatDuration(r.elapsedMs)}, ${r.msPerStep?.toFixed(1) ?? '--'} ms/step, best val ${r.bestValLoss?.toFixed(4) ?? '--'} nats`);
@@ -240,7 +242,7 @@ export async function runRecallTask(o: CompareOptions): Promise<void> {
     }
   }
   if (o.json) {
-    await writeOut(`${JSON.stringify({ task: 'recall', backend, chance, lags, budget, stopped: stopRequested, results })}\n`);
+    await writeOut(`${safeJson({ task: 'recall', backend, chance, lags, budget, stopped: stopRequested, results })}\n`);
   } else if (!ui) {
     const lines = [
       ...(lags.length > 1 ? [...recallChart(o.cells, results, chance, 78, 14, false), ''] : []),

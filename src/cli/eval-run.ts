@@ -10,7 +10,7 @@ import { showChar } from '../data/vocabulary.js';
 import { evaluateCorpus, type CorpusProgress } from '../eval/evaluate-corpus.js';
 import { bitsPerChar, type EvalModel, type TextEvaluation } from '../eval/evaluate-text.js';
 import { formatDuration } from '../ui/shared/format.js';
-import { escapeControls } from '../util/escape.js';
+import { escapeControls, safeJson } from '../util/escape.js';
 import { createStepModel } from '../engine/select.js';
 import { startEngine, type EngineFlags } from './engine-options.js';
 import { usageError } from '../util/errors.js';
@@ -114,7 +114,7 @@ export async function runEval(checkpointPath: string, files: string[], options: 
   const best = meta.progress.bestValLoss;
   if (options.json) {
     await writeOut(
-      `${JSON.stringify({
+      `${safeJson({
         checkpoint: checkpoint.dir,
         normalization: meta.normalization,
         ...total,
@@ -137,7 +137,7 @@ export async function runEval(checkpointPath: string, files: string[], options: 
     return `skipped ${count(n)} character${n === 1 ? '' : 's'} not in the vocabulary: ${shown}${more}`;
   };
   for (const r of results) {
-    lines.push(`${r.file}: ${count(r.chars)} characters, ${describe(figures(r.loss))}`);
+    lines.push(`${escapeControls(r.file)}: ${count(r.chars)} characters, ${describe(figures(r.loss))}`);
     if (r.skipped > 0) lines.push(`  ${skippedNote(r.skipped, r.missing)}`);
   }
   if (results.length > 1) lines.push(`total: ${count(chars)} characters, ${describe(total)}${skipped > 0 ? ` (${skippedNote(skipped, missing)})` : ''}`);

@@ -14,7 +14,8 @@ import { beamSearch } from '../sample/beam.js';
 import { MAX_BEAM } from '../settings/sampling-settings.js';
 import type { Sampler } from '../sample/sampler.js';
 import { usageError } from '../util/errors.js';
-import { writeErr, writeOut } from './output.js';
+import { safeJson } from '../util/escape.js';
+import { writeErr, writeOut, type TextOut } from './output.js';
 
 /** The generate flags that decide whether --beam can run (GenerateOptions has them all). */
 export interface BeamFlags {
@@ -62,6 +63,8 @@ export interface BeamOutputOptions {
   novelty: CorpusIndex | null;
   /** The model's text as printed (composed for an NFD model). */
   show: (text: string) => string;
+  /** Where the text format's text goes (output.ts textOut: made harmless on a terminal). */
+  out: TextOut;
 }
 
 /** Searches every prompt in turn and writes its best continuations. */
@@ -79,7 +82,7 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
       const report = o.novelty?.novelty(r.text);
       if (o.format === 'jsonl') {
         await writeOut(
-          `${JSON.stringify({
+          `${safeJson({
             prompt: o.show(prompt), text: o.show(r.text), prompt_index: p, sample_index: rank, beam: o.beam,
             length: r.length, logprob: r.logprob, perplexity, stopped: r.stopped,
             ...(report && noveltyReports ? { novelty: noveltyReports.noveltyRecord(report, o.show) } : {}),
@@ -87,15 +90,16 @@ export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: s
         );
         continue;
       }
-      await writeOut(`${first ? '' : o.separator}${o.show(prompt + r.text)}`);
+      await o.out.write(`${first ? '' : o.separator}${o.show(prompt + r.text)}`);
       first = false;
       const where = prompts.length > 1 ? `prompt ${p + 1}, ` : '';
-      const ending = r.stopped !== null ? `, ended by ${JSON.stringify(o.show(r.stopped))}` : '';
+      const ending = r.stopped !== null ? `, ended by ${safeJson(o.show(r.stopped))}` : '';
       const copied = report && noveltyReports ? `; ${noveltyReports.noveltyNote(report, o.show)}` : '';
       notes.push(`${where}beam ${rank + 1}/${results.length}: logprob ${r.logprob.toFixed(3)} over ${r.length} characters (perplexity ${perplexity?.toFixed(3) ?? '–'}${ending})${copied}`);
     }
   }
   if (o.format === 'text') {
+    await o.out.end();
     await writeOut('\n');
     if (notes.length > 0) writeErr(notes.join('\n'));
   }

@@ -14,7 +14,8 @@ import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { unescapeText } from '../util/unescape.js';
 import { checkBeamOptions, writeBeams } from './generate-beam.js';
-import { writeErr, writeOut } from './output.js';
+import { safeJson } from '../util/escape.js';
+import { textOut, writeErr, writeOut } from './output.js';
 import { composesOutput, displayText, NfcStream } from '../data/display.js';
 import { GENERATE_MAX_LENGTH } from '../settings/sampling-settings.js';
 
@@ -137,11 +138,13 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   const noveltyReports = options.novelty ? await import('./generate-novelty.js') : null;
   const novelty = noveltyReports?.openNovelty(checkpoint, options.corpus) ?? null;
   const sampler = new Sampler(await createStepModel(started.engine, checkpoint.meta.model, checkpoint.params, { ...started, workers: 1 }));
+  // Every piece of text (prompts, samples, separators) goes through one writer: exact to a pipe, made harmless on a terminal.
+  const out = textOut();
   if (options.beam !== undefined) {
     try {
       // Without --num, every continuation the beam holds.
       const num = explicit('num') ? options.num : options.beam;
-      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator, novelty, show });
+      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator, novelty, show, out });
     } finally {
       sampler.dispose();
     }
@@ -165,7 +168,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
       // What is streamed is composed as it goes (for an NFD model), holding back what may still compose.
       const composer = streamFirst && composesOutput(normalization, options.keepNfd) ? new NfcStream() : null;
       const compose = (text: string): string => (composer ? composer.push(text) : text);
-      if (streamFirst) await writeOut(compose(chunk[0]!.prompt));
+      if (streamFirst) await out.write(compose(chunk[0]!.prompt));
       const results: GenerationResult[] = await generate(sampler, vocab, requests, {
         length: options.length,
         maxLength: options.maxLength,
@@ -188,14 +191,14 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
               const unit = live.charCodeAt(upTo - 1);
               if (unit >= 0xd800 && unit <= 0xdbff) upTo--;
               if (upTo > streamed) {
-                await writeOut(compose(live.slice(streamed, upTo)));
+                await out.write(compose(live.slice(streamed, upTo)));
                 streamed = upTo;
               }
             }
           : undefined,
       });
       if (streamFirst) {
-        await writeOut(compose(results[0]!.text.slice(streamed)) + (composer?.end() ?? ''));
+        await out.write(compose(results[0]!.text.slice(streamed)) + (composer?.end() ?? ''));
         first = false;
       }
       for (let i = 0; i < chunk.length; i++) {
@@ -203,8 +206,9 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
         const r = results[i]!;
         const report = novelty?.novelty(r.text);
         if (options.format === 'jsonl') {
+          // safeJson: control characters and bidi overrides as \u escapes, the same values.
           await writeOut(
-            `${JSON.stringify({
+            `${safeJson({
               prompt: show(job.prompt), text: show(r.text), seed, prompt_index: job.p, sample_index: job.s,
               temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
               logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped === null ? null : show(r.stopped),
@@ -215,10 +219,11 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
         }
         if (report && noveltyReports) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyReports.noveltyNote(report, show)}`);
         if (streamFirst && i === 0) continue;
-        await writeOut(`${first ? '' : separator}${show(job.prompt + r.text)}`);
+        await out.write(`${first ? '' : separator}${show(job.prompt + r.text)}`);
         first = false;
       }
     }
+    if (options.format === 'text') await out.end();
     if (options.format === 'text') await writeOut('\n');
     if (notes.length > 0) writeErr(notes.join('\n'));
   } finally {

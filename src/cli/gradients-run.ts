@@ -17,6 +17,7 @@ import { arraysToParams, disposeParams, initParams } from '../model/param-tensor
 import { gradientChart, gradientTable } from '../ui/compare/tables.js';
 import { formatCount } from '../ui/shared/format.js';
 import { usageError } from '../util/errors.js';
+import { escapeControls, safeJson } from '../util/escape.js';
 import { Rng } from '../util/rng.js';
 import { bundledCorpus } from './paths.js';
 import { writeOut } from './output.js';
@@ -62,7 +63,8 @@ function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
       const text = readCorpus(corpus ?? meta.corpus.path, meta.normalization, { vocab: checkpoint.vocab, unknown: 'skip' });
       const ids = text.ids;
       return {
-        label: `${meta.model.cell} (${path.relative(process.cwd(), checkpoint.dir) || checkpoint.dir}, step ${meta.progress.step})`,
+        // Shown in the view and on stderr: the directory's name is escaped.
+        label: escapeControls(`${meta.model.cell} (${path.relative(process.cwd(), checkpoint.dir) || checkpoint.dir}, step ${meta.progress.step})`),
         model: new CharRnn(meta.model, arraysToParams(meta.model, checkpoint.params)),
         ids: validationIds(ids, meta.training.valFrac),
         corpus: text.name,
@@ -116,7 +118,7 @@ export async function runGradients(corpus: string | undefined, requested: Gradie
   const ui = !o.json && o.ui && process.stdout.isTTY === true;
   const notes = (done: readonly GradientSpan[]) => [
     `‖∂L_T/∂h_{T−k}‖: gradient of the loss at the last position of a window with respect to the top layer's hidden state k steps earlier,`,
-    `averaged over ${plural(done[0]?.windows ?? o.batches, 'window')} × ${plural(o.batch, 'stream')} of ${o.span + 1} characters from the validation split of ${list[0]?.corpus ?? 'the corpus'} (${backend})`,
+    `averaged over ${plural(done[0]?.windows ?? o.batches, 'window')} × ${plural(o.batch, 'stream')} of ${o.span + 1} characters from the validation split of ${escapeControls(list[0]?.corpus ?? 'the corpus')} (${backend})`,
     ...(done.length > 0 && list[0]!.source === 'fresh'
       ? [`fresh models: ${o.layers} layer(s) × ${o.hidden} hidden, embedding ${o.embedding}, seed ${o.seed}; ${done.map((s) => `${s.cell} ${formatCount(parameterCount(list.find((x) => x.model.config.cell === s.cell)!.model.config))} params`).join(', ')}`]
       : []),
@@ -143,7 +145,7 @@ export async function runGradients(corpus: string | undefined, requested: Gradie
   }
   if (o.json) {
     await writeOut(
-      `${JSON.stringify({
+      `${safeJson({
         span: o.span, threshold: o.threshold, windows: o.batches, streams: o.batch, corpus: list[0]?.corpus, backend,
         models: spans.map((s, i) => ({ source: list[i]!.source, params: parameterCount(list[i]!.model.config), ...s })),
       })}\n`,

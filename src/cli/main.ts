@@ -13,6 +13,7 @@ import { makeRunsCommand } from './runs-command.js';
 import { makeSampleCommand } from './sample-command.js';
 import { makeTrainCommand } from './train-command.js';
 import { CHARNN_VERSION } from '../version.js';
+import { escapeControls } from '../util/escape.js';
 
 /** Where commander writes its own output: help and version (`writeOut`), usage errors (`writeErr`). */
 export interface ProgramOutput {
@@ -71,7 +72,8 @@ export function usageErrorLine(text: string, name: string): string {
   const [first = '', ...rest] = text.trim().split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
   const problem = first.replace(/^error:\s*/, '');
   const suggestions = rest.map((line) => line.replace(/^\((.*)\)$/, '$1').replace(/^Did you mean/, 'did you mean'));
-  return `${name}: ${problem} (${[...suggestions, `see ${name} --help`].join(' ')})`;
+  // The arguments quoted may be file names from a glob: nothing in them reaches the terminal raw.
+  return escapeControls(`${name}: ${problem} (${[...suggestions, `see ${name} --help`].join(' ')})`);
 }
 
 /**

@@ -19,7 +19,7 @@ import { arraysToParams, disposeParams } from '../model/param-tensors.js';
 import { colorFromEnv } from '../ui/shared/color.js';
 import { wrapWords } from '../util/text.js';
 import { usageError } from '../util/errors.js';
-import { escapeControls } from '../util/escape.js';
+import { escapeControls, safeJson } from '../util/escape.js';
 import { inspectedText } from './neurons-text.js';
 import { writeOut } from './output.js';
 
@@ -92,7 +92,7 @@ export async function runNeurons(checkpointPath: string, file: string | undefine
   if (o.json) {
     const ref = (u: UnitRef) => ({ signal: u.signal, layer: u.layer + 1, unit: u.unit });
     await writeOut(
-      `${JSON.stringify({
+      `${safeJson({
         checkpoint: checkpoint.dir,
         model: { cell: config.cell, layers: config.layers, hidden: config.hidden, step: meta.progress.step },
         text: { source: text.source, chars: text.chars.length, text: text.chars.join('') },

@@ -12,6 +12,7 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
 import { CharnnError, runtimeError } from '../util/errors.js';
+import { SafeTextStream } from '../util/escape.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -159,6 +160,26 @@ export async function writeOut(text: string): Promise<void> {
     out.on('error', done);
     out.on('close', done);
   });
+}
+
+/** Product text written to stdout piece by piece (see textOut). */
+export interface TextOut {
+  write(text: string): Promise<void>;
+  /** Writes what was held back (a CR that may have started a CR LF); call once, after the last piece. */
+  end(): Promise<void>;
+}
+
+/**
+ * stdout for text a model wrote (charnn generate): a pipe or a file gets
+ * the exact bytes, as the text is the product there; a terminal gets it
+ * made harmless (util/escape.ts safeText: line breaks and tabs kept,
+ * escape sequences, other control characters and bidi overrides shown as
+ * U+FFFD), so a model cannot set the window title or write the clipboard.
+ */
+export function textOut(terminal = process.stdout.isTTY === true): TextOut {
+  if (!terminal) return { write: writeOut, end: async () => {} };
+  const safe = new SafeTextStream();
+  return { write: (text) => writeOut(safe.push(text)), end: () => writeOut(safe.end()) };
 }
 
 /** Writes one line to stderr; nothing (and no exception) once stderr has failed. */

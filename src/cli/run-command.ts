@@ -15,15 +15,20 @@ export function reportError(error: unknown): number {
   if (error instanceof CharnnError) {
     // Messages name files and quote checkpoint contents: nothing in them may reach the terminal raw.
     writeErr(escapeControls(`charnn: ${error.message}${error.hint ? ` (${error.hint})` : ''}`));
-    if (debugEnabled() && error.stack) writeErr(error.stack);
+    if (debugEnabled() && error.stack) writeErr(escapeStack(error.stack));
     return error.exitCode;
   }
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'EPIPE') return 0;
   const message = e?.message ?? String(error);
   writeErr(escapeControls(`charnn: internal error: ${message.split('\n')[0]} (run with --debug for details and please report it)`));
-  if (debugEnabled() && e?.stack) writeErr(e.stack);
+  if (debugEnabled() && e?.stack) writeErr(escapeStack(e.stack));
   return 1;
+}
+
+/** A stack trace (its first line is the message, which may quote a file) escaped line by line. */
+function escapeStack(stack: string): string {
+  return stack.split('\n').map(escapeControls).join('\n');
 }
 
 /** Wraps a command action so that errors exit cleanly. */

@@ -1,6 +1,6 @@
 /**
  * Terminal text helpers: display width, truncation and wrapping by columns,
- * and sanitising corpus text so it cannot move the cursor or break the layout.
+ * and corpus text for one line (flattenText) so it cannot move the cursor or break the layout.
  *
  * Widths are taken per grapheme cluster and are never less than what Ink or
  * a terminal draws. Ink measures with string-width, which counts an emoji
@@ -13,6 +13,7 @@
  * truncation stays as a guard (by its own measure these lines always fit).
  */
 import stringWidth from 'string-width';
+import { safeText } from './escape.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI_PATTERN = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]/g;
@@ -180,26 +181,10 @@ export function wrapWords(text: string, width: number, maxLines = Infinity): str
 }
 
 /**
- * Text made safe for one terminal line: line breaks become `newline`, tabs
- * a space, every other control character (including ESC) is dropped.
+ * Corpus or model text for one terminal line (util/escape.ts safeText):
+ * line breaks shown as `↵`, tabs as a space, other control characters and
+ * bidi overrides as U+FFFD.
  */
-export function oneLine(text: string, newline: string): string {
-  return (
-    text
-      .replace(/\r\n|\r|\n/g, newline)
-      .replace(/\t/g, ' ')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
-  );
-}
-
-/** Corpus or model text for one terminal line: newlines shown as `↵`. */
 export function flattenText(text: string): string {
-  return oneLine(text, '↵');
-}
-
-/** Make text safe for a log file: keep newlines and tabs, drop other control characters. */
-export function sanitizeMultiline(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\r\n|\r/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return safeText(text, { newline: '↵', tab: ' ' });
 }

@@ -73,7 +73,7 @@ describe('plain reporter', () => {
       'eval step 400: val 1.9000 nats (2.741 bpc), train 1.8000 — best 1.8123',
       'sample step 400 T=0.8:',
       '  │ ROMEO:',
-      '  │ Hark[31m!',
+      '  │ Hark\uFFFD[31m!',
       'checkpoint best → checkpoints/x/best',
       'warning at step 300: gradient norm 1e6, clipped',
       'paused at step 400',

@@ -37,7 +37,7 @@ describe('text', () => {
   it('wraps hard and flattens control characters', () => {
     expect(wrapHard('abcdefgh', 3)).toEqual(['abc', 'def', 'gh']);
     expect(wrapHard('abcdefgh', 3, 2)).toEqual(['abc', 'def']);
-    expect(flattenText('a\nb\tc\u001B[2Jd')).toBe('a↵b c[2Jd');
+    expect(flattenText('a\nb\tc\u001B[2Jd')).toBe('a↵b c\uFFFD[2Jd');
   });
 
   it('puts a character wider than the width on a line of its own, so word wrapping always gets past it', () => {

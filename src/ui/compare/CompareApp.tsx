@@ -10,6 +10,7 @@ import { useCoalescedEvents, useExitWhenFinished, useSecondInterruptExits } from
 import { FrameLines } from '../shared/FrameLines.js';
 import type { CompareEvent } from '../../compare/compare.js';
 import { formatPercent } from '../shared/format.js';
+import { flattenText } from '../../util/text.js';
 import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { initialCompareState, reduceCompare, type CellProgress, type CompareViewState } from './compare-state.js';
 import { budgetLine, compareTable, sampleLines, valLossChart, type CompareTableRow } from './tables.js';
@@ -51,7 +52,7 @@ export function compareFrame(state: CompareViewState, width: number, height: num
   const charsPerStep = b ? b.batchSize * b.seqLen : 1;
   const table = compareTable(state.cells.map((c) => liveRow(c, charsPerStep)));
   const samples = sampleLines(state.cells.map((c) => ({ cell: c.cell, text: c.row?.sample ?? c.sample })));
-  const warnings = state.warnings.map((w) => `! ${w}`);
+  const warnings = state.warnings.map((w) => `! ${flattenText(w)}`);
   const fixedRows = 2 + table.length + 1 + samples.length + warnings.length;
   const chartRows = Math.max(0, Math.min(16, height - fixedRows - 1));
   const curves = state.cells.map((c) => ({ cell: c.cell, val: c.row?.val ?? c.val }));

@@ -8,6 +8,7 @@ import type { GradientSpan } from '../../compare/gradient-span.js';
 import type { RecallRunResult } from '../../compare/recall.js';
 import type { CellType } from '../../model/config.js';
 import { formatCount, formatDuration, UNKNOWN } from '../shared/format.js';
+import { escapeControls } from '../../util/escape.js';
 import { displayWidth, flattenText, truncate } from '../../util/text.js';
 import { renderLineChart, type ChartColor, type ChartSeries } from '../shared/line-chart.js';
 
@@ -80,7 +81,7 @@ export function budgetLine(b: CompareBudget, corpus: string, match: 'hidden' | '
     .filter(Boolean)
     .join(' or ');
   return (
-    `${corpus}: ${limit || 'no limit'} each, batch ${b.batchSize} × seq-len ${b.seqLen}, lr ${b.lr}, seed ${b.seed}, ` +
+    `${escapeControls(corpus)}: ${limit || 'no limit'} each, batch ${b.batchSize} × seq-len ${b.seqLen}, lr ${b.lr}, seed ${b.seed}, ` +
     `validation every ${b.evalEvery} steps on ${b.evalBatches === 0 ? 'the whole split' : `${b.evalBatches} batches`}` +
     (match === 'params' ? ', hidden sizes matched for equal parameters' : ', same hidden size')
   );

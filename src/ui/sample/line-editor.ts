@@ -5,7 +5,8 @@
  * back as a line break, so a pasted paragraph stays one editable line.
  */
 import type { Row, SegStyle } from '../shared/Line.js';
-import { charWidth, oneLine } from '../../util/text.js';
+import { safeText } from '../../util/escape.js';
+import { charWidth } from '../../util/text.js';
 
 export interface EditState {
   /** Code points. */
@@ -23,9 +24,14 @@ export function editFrom(text: string): EditState {
   return { chars, cursor: chars.length };
 }
 
-/** Typed or pasted input made safe for one line: a pasted line break becomes the `\n` escape that prompts understand. */
+/**
+ * Typed or pasted input made safe for one line: a pasted line break becomes
+ * the `\n` escape that prompts understand, a tab a space; other control
+ * characters and bidi overrides are dropped (typed, they are keys; pasted,
+ * noise). `\u202e` typed as an escape still reaches the model.
+ */
 export function sanitizeInput(input: string): string {
-  return oneLine(input, '\\n');
+  return safeText(input, { newline: '\\n', tab: ' ', other: '' });
 }
 
 export function insert(s: EditState, input: string): EditState {

@@ -19,6 +19,7 @@
  */
 import { joins } from '../../data/display.js';
 import { level, PALETTE } from '../../inspect/paint.js';
+import { safeText } from '../../util/escape.js';
 import { charWidth, wrapWords } from '../../util/text.js';
 import type { Row, Seg, SegStyle } from '../shared/Line.js';
 
@@ -97,13 +98,14 @@ function trim(blocks: Block[]): void {
   if (only?.kind === 'text' && only.cells.length > MAX_CELLS) only.cells.splice(0, only.cells.length - MAX_CELLS);
 }
 
-/** What a character looks like on screen: tab → space, CR → nothing, other control characters → �. */
+/**
+ * What a character (a cell, maybe a cluster) looks like on screen: tab →
+ * space, CR → nothing (the line feed after it breaks the line, and a line
+ * feed of its own cell never gets here), other control characters and bidi
+ * overrides → � (util/escape.ts safeText).
+ */
 function shown(ch: string): string {
-  if (ch === '\t') return ' ';
-  if (ch === '\r') return '';
-  const cp = ch.codePointAt(0) ?? 0;
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return '�';
-  return ch;
+  return safeText(ch, { tab: ' ', newline: '' });
 }
 
 interface Shown {

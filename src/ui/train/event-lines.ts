@@ -1,7 +1,9 @@
 /**
  * One-line human descriptions of training events, shared by the plain
  * reporter and the dashboard's scroll-back log so both read the same.
- * Output is plain text: no ANSI, no control characters.
+ * Output is plain text: no ANSI; text from the run (samples, messages, names,
+ * paths) passes through util/escape.ts, so no control character or bidi
+ * override gets through.
  */
 import type {
   CheckpointEvent,
@@ -26,8 +28,8 @@ import {
   formatTemperature,
 } from '../shared/format.js';
 import path from 'node:path';
-import { escapeControls, shellWord } from '../../util/escape.js';
-import { flattenText, sanitizeMultiline } from '../../util/text.js';
+import { escapeControls, safeText, shellWord } from '../../util/escape.js';
+import { flattenText } from '../../util/text.js';
 
 export function describeStopReason(reason: StopReason): string {
   switch (reason) {
@@ -157,7 +159,7 @@ export function formatSampleLines(e: SampleEvent): string[] {
   const lines: string[] = [];
   for (const s of e.samples) {
     lines.push(`sample step ${e.step} T=${formatTemperature(s.temperature)}:`);
-    for (const line of sanitizeMultiline(s.text).split('\n')) lines.push(`  │ ${line.replace(/\t/g, ' ')}`);
+    for (const line of safeText(s.text, { tab: ' ' }).split('\n')) lines.push(`  │ ${line}`);
   }
   return lines;
 }

@@ -16,6 +16,7 @@ import {
   formatStepLine,
   formatWarningLine,
 } from './event-lines.js';
+import { safeJson } from '../../util/escape.js';
 
 export interface PlainReporterOptions {
   /** Print a step line at most every this many steps (default 10)… */
@@ -93,8 +94,11 @@ export function createPlainReporter(
 
 /**
  * One JSON object per line for every event, exactly as emitted. Non-finite
- * numbers (a diverged loss) become null, as JSON has no NaN.
+ * numbers (a diverged loss) become null, as JSON has no NaN; control
+ * characters and bidi overrides in strings (a sample, a message) are \u
+ * escapes (safeJson), so the stream is safe on a terminal and decodes to the
+ * same values.
  */
 export function createJsonReporter(write: (line: string) => void): (e: TrainEvent) => void {
-  return (e) => write(JSON.stringify(e));
+  return (e) => write(safeJson(e));
 }
