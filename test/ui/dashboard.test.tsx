@@ -184,6 +184,8 @@ describe('Dashboard', () => {
       expectFits(lines, 120, 40);
       expect(shownNotes(lines)).toEqual(notes);
       expect(lines.join('\n')).not.toContain('n next note');
+      // n changes nothing then.
+      expect(frame(withNotes(), 120, 40, { notesOffset: 2 })).toEqual(lines);
       // Before the first eval there is room at 80×24 for more than one.
       const early = frame(withNotes(midRunEvents(30).filter((e) => e.type !== 'sample')), 80, 24);
       expectFits(early, 80, 24);

@@ -1,8 +1,9 @@
 /**
  * The interactive training app: finished items (evals, checkpoints,
  * warnings) scroll by in <Static>, the dashboard stays live below them, and
- * keys steer the run (`n` pages through the notes when they do not all fit). Exits once the run is done or failed, leaving the
- * last frame on screen.
+ * keys steer the run (`n` pages through the notes when they do not all
+ * fit). Exits once the run is done or failed, leaving the last frame on
+ * screen.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Static, useInput, useStdin } from 'ink';

@@ -224,7 +224,8 @@ export interface NoteSection {
 export function noteRows(s: DashboardState, width: number, maxRows: number, offset = 0): NoteSection {
   const total = s.notes.length;
   if (total === 0 || maxRows <= 0 || width <= 2) return { rows: [], paging: null };
-  const first = ((Math.trunc(offset) % total) + total) % total;
+  // All of them whole, wherever the window was: nothing to page through.
+  const first = noteLines(s, width) <= maxRows ? 0 : ((Math.trunc(offset) % total) + total) % total;
   const rows: Row[] = [];
   let shown = 0;
   let whole = true;
