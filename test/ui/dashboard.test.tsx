@@ -199,10 +199,16 @@ describe('Dashboard', () => {
       const text = lines.join('\n');
       expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
       expect(text).toContain('\\x1b]52;c;aGk=\\x07\\u202egnp.exe: y z');
-      for (const [w, h] of [[80, 24], [40, 10], [30, 6], [20, 3]] as const) {
-        expectFits(frame(withNotes(), w, h), w, h);
-        expectFits(frame(hostile, w, h), w, h);
+      const done = reduceAll([{ type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, sessionMs: 723_000, bestValLoss: 1.4, latestPath: 'a/latest', bestPath: 'a/best' }], withNotes());
+      const failed = reduceAll([{ type: 'error', step: 820, message: 'Tensor allocation failed: '.repeat(12) }], withNotes());
+      const warned = reduceAll([{ type: 'warning', step: 810, message: 'validation loss rose for 2 evals in a row' }], withNotes());
+      for (const [w, h] of [[80, 24], [120, 40], [40, 10], [30, 6], [20, 3]] as const) {
+        for (const s of [withNotes(), hostile, done, failed, warned]) expectFits(frame(s, w, h, { notesOffset: 1 }), w, h);
       }
+      // The final frame keeps its status rows and a note.
+      const last = frame(done, 80, 24);
+      expect(last.at(-1)!.trim()).toBe('next: npx charnn sample a');
+      expect(last.join('\n')).toMatch(/^• /m);
     });
   });
 
