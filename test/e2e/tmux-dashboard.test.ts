@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
@@ -102,8 +103,12 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('charnn train: the dashboard updates, p pauses, samples appear, q leaves a loadable latest/', async () => {
+  it('charnn train: the dashboard updates, shows its notes, p pauses, samples appear labelled with their step, q leaves a loadable latest/', async () => {
     const corpus = smallCorpus(dir, 30_000);
+    // A lock left by a trainer that died: taking it over is a note the dashboard must show (not only the scroll-back).
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(runDir, '.charnn-lock'), JSON.stringify({ pid: dead, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z' }));
     start('train', ['train', corpus, '--layers', '1', '--hidden', '64', '--batch', '16', '--seq-len', '50', '--workers', '1',
       '--eval-every', '20', '--eval-batches', '2', '--sample-length', '60', '--out', runDir]);
     const first = await waitFor('train', 'the first training step', (s) => (stepOf(s) ?? 0) >= 1 && s, 40_000);
@@ -117,6 +122,9 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     expect(first).toMatch(/loss \(nats\).*train.*val/);
     expect(first).toMatch(/TRAINING.*p pause.*q save & quit/);
     expectFits(first);
+    // The note, wrapped over its rows, while the dashboard runs.
+    expect(first).toMatch(/^• /m);
+    expect(first.replace(/\s+/g, ' ')).toContain(`was locked by process ${dead}, which is no longer running; took the lock over`);
 
     // Keeps updating.
     const s1 = stepOf(first)!;
@@ -133,8 +141,23 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
 
     // The first eval (step 20) brings the validation loss, samples and checkpoints.
     // The whole frame: a capture can catch tmux half-way through drawing one.
-    const evaluated = await waitFor('train', 'samples and checkpoints after an eval', (s) => /T=0\.8 \S/.test(s) && /val \d\.\d{4} nats/.test(s) && /latest @\d+/.test(s) && s, 40_000);
+    const evaluated = await waitFor('train', 'samples and checkpoints after an eval', (s) => /T=0\.8 @\d+ +\S/.test(s) && /val \d\.\d{4} nats/.test(s) && /latest @\d+/.test(s) && s, 40_000);
     expectFits(evaluated);
+    // Every sample row says the step it was drawn at: the eval's, for all three.
+    const labels = (s: string) => Object.fromEntries([...s.matchAll(/^[ ▸]T=(\d\.\d) @([\d,]+) /gm)].map((m) => [m[1]!, Number(m[2]!.replace(/,/g, ''))]));
+    const atEval = labels(evaluated);
+    expect(Object.keys(atEval).sort()).toEqual(['0.5', '0.8', '1.0']);
+    for (const step of Object.values(atEval)) expect(step % 20).toBe(0);
+    // Paused, g samples the selected temperature at the step shown: that row says so, the others keep theirs.
+    keys('train', 'p');
+    const held = await waitFor('train', 'PAUSED again', (s) => s.includes('PAUSED') && s);
+    const heldAt = stepOf(held)!;
+    keys('train', 'g');
+    const sampled = await waitFor('train', `a new T=0.8 sample at step ${heldAt}`, (s) => labels(s)['0.8'] === heldAt && s);
+    const after = labels(sampled);
+    expect(after['0.5']).toBe(labels(held)['0.5']);
+    expect(after['1.0']).toBe(labels(held)['1.0']);
+    expectFits(sampled);
 
     keys('train', 'q');
     const done = await waitFor('train', 'the exit', (s) => s.includes('CHARNN_EXIT=') && s, 30_000);
@@ -173,6 +196,25 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     // At 80 columns a long length shortens the labels (top-k → k).
     expect(ready).toMatch(/READY +T 0\.8 +(top-)?k off +(top-)?p off +len 100000 +seed (random|rnd) +heat off +top5 off/);
     expectFits(ready);
+
+    // The whole /help is reachable at 80×24: PgDn (as the terminal sends it) pages to its last line, Esc closes it.
+    type('sample', '/help');
+    await waitFor('sample', 'the typed command', (s) => s.includes('› /help'));
+    keys('sample', 'Enter');
+    const range = (s: string) => /└─ lines (\d+)–(\d+) of (\d+) · ↑↓ PgUp PgDn scroll · Esc closes/.exec(s)?.slice(1).map(Number) ?? null;
+    const help = await waitFor('sample', 'the help box', (s) => range(s)?.[0] === 1 && s);
+    expect(help).not.toContain('deletes a word.');
+    expectFits(help);
+    for (let i = 0; i < 10 && range(screen('sample'))![1] !== range(help)![2]; i++) {
+      const from = range(screen('sample'))![0]!;
+      keys('sample', 'NPage');
+      await waitFor('sample', 'the next page of the help', (s) => (range(s)?.[0] ?? 0) > from);
+    }
+    const helpEnd = screen('sample');
+    expect(helpEnd).toContain('deletes a word.');
+    expectFits(helpEnd);
+    keys('sample', 'Escape');
+    await waitFor('sample', 'the help closed', (s) => !s.includes('Esc closes') && s.includes('READY'));
 
     type('sample', 'ROMEO:');
     await waitFor('sample', 'the typed text', (s) => /^› ROMEO:/m.test(s));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_NOTES,
   MAX_TRAIN_POINTS,
   MAX_WARNINGS,
   initialDashboardState,
@@ -61,6 +62,27 @@ describe('reduceDashboard', () => {
       { temperature: 0.8, text: 'c', step: 200 },
       { temperature: 1, text: 'd', step: 300 },
     ]);
+  });
+
+  it("keeps the run's notes for the dashboard: those it started with, then later ones, the latest few", () => {
+    let s = reduceAll([
+      { type: 'start', info: runInfo({ startStep: 40, notes: ['this run writes to checkpoints/t-2', 'the text is short'] }) },
+      stepEvent(41),
+      { type: 'note', step: 41, message: 'learning rate: cosine over 900 steps' },
+    ]);
+    expect(s.notes).toEqual([
+      { step: 40, text: 'this run writes to checkpoints/t-2' },
+      { step: 40, text: 'the text is short' },
+      { step: 41, text: 'learning rate: cosine over 900 steps' },
+    ]);
+    // They still reach the scroll-back too.
+    expect(s.log.filter((e) => e.kind === 'note')).toHaveLength(3);
+    for (let i = 0; i < MAX_NOTES + 3; i++) s = reduceDashboard(s, { type: 'note', step: 50 + i, message: `n${i}` });
+    expect(s.notes).toHaveLength(MAX_NOTES);
+    expect(s.notes.at(-1)?.text).toBe(`n${MAX_NOTES + 2}`);
+    // A new run starts with its own notes only.
+    s = reduceDashboard(s, { type: 'start', info: runInfo({ notes: ['fresh'] }) });
+    expect(s.notes).toEqual([{ step: 0, text: 'fresh' }]);
   });
 
   it('tracks pause, keeps only the last warnings, and ends on done or error', () => {

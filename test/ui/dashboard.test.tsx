@@ -3,11 +3,26 @@ import { render } from 'ink-testing-library';
 import type { TrainEvent } from '../../src/train/events.js';
 import { Dashboard, planDashboard } from '../../src/ui/train/Dashboard.js';
 import { initialDashboardState, type DashboardState } from '../../src/ui/train/dashboard-state.js';
+import { sampleRows } from '../../src/ui/train/dashboard-rows.js';
+import type { Row } from '../../src/ui/shared/Line.js';
 import { columns, midRunEvents, reduceAll, runInfo, stepEvent, strip } from './fixtures.js';
 
-function frame(state: DashboardState, width: number, height: number, extra: { color?: boolean; stopping?: boolean } = {}): string[] {
+function frame(
+  state: DashboardState,
+  width: number,
+  height: number,
+  extra: { color?: boolean; stopping?: boolean; notesOffset?: number } = {},
+): string[] {
   const { lastFrame, unmount } = render(
-    <Dashboard state={state} width={width} height={height} color={extra.color ?? false} temperature={0.8} stopping={extra.stopping} />,
+    <Dashboard
+      state={state}
+      width={width}
+      height={height}
+      color={extra.color ?? false}
+      temperature={0.8}
+      stopping={extra.stopping}
+      notesOffset={extra.notesOffset}
+    />,
   );
   const raw = lastFrame() ?? '';
   unmount();
@@ -45,8 +60,8 @@ describe('Dashboard', () => {
     expect(text).toMatch(/[\u2801-\u28ff]/);
     expect(text).toContain('◆');
     expect(text).toContain('820'); // x axis end
-    expect(text).toContain('▸T=0.8 ROMEO:↵I would');
-    expect(text).toContain('T=0.5 KING RICHARD');
+    expect(text).toContain('▸T=0.8 @800 ROMEO:↵I would');
+    expect(text).toContain('T=0.5 @800 KING RICHARD');
     expect(text).toContain('checkpoints/tinyshakespeare/best');
     for (const key of ['p pause', 's save', 'g sample', 't ', 'q ']) expect(text).toContain(key);
   });
@@ -105,6 +120,96 @@ describe('Dashboard', () => {
     const failed = frame(reduceAll([{ type: 'error', step: 820, message: 'out of memory' }], mid), 80, 24).join('\n');
     expect(failed).toContain('ERROR at step 820');
     expect(failed).toContain('out of memory');
+  });
+
+  it('labels every sample with the step it was drawn at, older ones apart from the newest', () => {
+    // g at step 820 refreshes T=0.8 only; the others are from the eval at step 800.
+    const s = reduceAll([{ type: 'sample', step: 820, samples: [{ temperature: 0.8, text: 'fresh text' }] }], mid);
+    const text = frame(s, 80, 24).join('\n');
+    expect(text).toContain(' T=0.5 @800 KING RICHARD');
+    expect(text).toContain('▸T=0.8 @820 fresh text');
+    expect(text).toContain(' T=1.0 @800 MENENIUS');
+    // The older rows are dimmed (their step and text), the newest not.
+    const styled = sampleRows(s, 80, 1, 0.8);
+    const dimmed = (row: Row) => row.slice(1).map((part) => part.style?.dim === true);
+    expect(styled.map(dimmed)).toEqual([[true, true], [false, false], [true, true]]);
+    // Steps above 999 keep their thousands separator and line up.
+    const late = reduceAll([{ type: 'sample', step: 12_400, samples: [{ temperature: 1, text: 'later' }] }], s);
+    const lines = frame(late, 80, 24).filter((l) => /^[ ▸]T=\d/.test(l));
+    expect(lines.map((l) => l.slice(0, 14))).toEqual([' T=0.5 @800    ', '▸T=0.8 @820    ', ' T=1.0 @12,400 '].map((l) => l.slice(0, 14)));
+    expectFits(frame(late, 40, 12), 40, 12);
+  });
+
+  describe('notes', () => {
+    const notes = [
+      'checkpoints/tiny-lstm holds a run at step 200 (lstm 1×64); this run writes to checkpoints/tiny-lstm-2 (continue that one with --resume checkpoints/tiny-lstm)',
+      'the text is short: batch 32 × seq-len 100 does not fit its 450 training characters; training with batch 2 × seq-len 100',
+      'skipped 2 binary files in corpus/: a.png, b.zip',
+      'learning rate: cosine from 2.0e-3 to 2.0e-4 over 1,000 steps (from the epochs)',
+    ];
+    const withNotes = (events = midRunEvents(820)) => reduceAll([{ type: 'start', info: runInfo({ notes: notes.slice(0, 3) }) }, ...events.slice(1), { type: 'note', step: 820, message: notes[3]! }]);
+    /** The note rows of a frame (the last section above the footer), joined back into their texts. */
+    const shownNotes = (lines: string[]) =>
+      lines
+        .slice(lines.findIndex((l) => l.startsWith('• ')), -1)
+        .join('\n')
+        .split('• ')
+        .slice(1)
+        .map((n) => n.split('\n').map((l) => l.trim()).join(' ').trim());
+
+    it('shows them during the run at 80×24, the first one whole, and says how to see the others', () => {
+      const lines = frame(withNotes(), 80, 24);
+      expectFits(lines, 80, 24);
+      const text = lines.join('\n');
+      expect(shownNotes(lines)).toEqual([notes[0]]);
+      // The rest of the dashboard is still there.
+      expect(text).toContain('loss (nats)');
+      expect(text).toContain('▸T=0.8');
+      expect(text).toMatch(/best @800/);
+      expect(lines.at(-1)).toMatch(/TRAINING .*n notes 1\/4/);
+    });
+
+    it('n moves the window on: each note in turn, going round', () => {
+      const s = withNotes();
+      expect(shownNotes(frame(s, 80, 24, { notesOffset: 1 }))[0]).toBe(notes[1]);
+      const third = frame(s, 80, 24, { notesOffset: 2 });
+      expect(shownNotes(third)[0]).toBe(notes[2]);
+      expect(third.at(-1)).toMatch(/n notes 3–4\/4/);
+      expect(shownNotes(frame(s, 80, 24, { notesOffset: 3 }))[0]).toBe(notes[3]);
+      expect(shownNotes(frame(s, 80, 24, { notesOffset: 4 }))[0]).toBe(notes[0]);
+    });
+
+    it('shows them all, without paging, where there is room', () => {
+      const lines = frame(withNotes(), 120, 40);
+      expectFits(lines, 120, 40);
+      expect(shownNotes(lines)).toEqual(notes);
+      expect(lines.join('\n')).not.toContain('n next note');
+      // n changes nothing then.
+      expect(frame(withNotes(), 120, 40, { notesOffset: 2 })).toEqual(lines);
+      // Before the first eval there is room at 80×24 for more than one.
+      const early = frame(withNotes(midRunEvents(30).filter((e) => e.type !== 'sample')), 80, 24);
+      expectFits(early, 80, 24);
+      expect(shownNotes(early).length).toBeGreaterThanOrEqual(2);
+      expect(shownNotes(early)[0]).toBe(notes[0]);
+    });
+
+    it('escapes control and bidi characters, and fits every terminal', () => {
+      const hostile = reduceAll([{ type: 'note', step: 820, message: 'skipped 1 binary file in /tmp/x\u001B]52;c;aGk=\u0007\u202Egnp.exe: y\n\tz' }], mid);
+      const lines = frame(hostile, 80, 24);
+      const text = lines.join('\n');
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+      expect(text).toContain('\\x1b]52;c;aGk=\\x07\\u202egnp.exe: y z');
+      const done = reduceAll([{ type: 'done', step: 2000, reason: 'max-steps', elapsedMs: 723_000, sessionMs: 723_000, bestValLoss: 1.4, latestPath: 'a/latest', bestPath: 'a/best' }], withNotes());
+      const failed = reduceAll([{ type: 'error', step: 820, message: 'Tensor allocation failed: '.repeat(12) }], withNotes());
+      const warned = reduceAll([{ type: 'warning', step: 810, message: 'validation loss rose for 2 evals in a row' }], withNotes());
+      for (const [w, h] of [[80, 24], [120, 40], [40, 10], [30, 6], [20, 3]] as const) {
+        for (const s of [withNotes(), hostile, done, failed, warned]) expectFits(frame(s, w, h, { notesOffset: 1 }), w, h);
+      }
+      // The final frame keeps its status rows and a note.
+      const last = frame(done, 80, 24);
+      expect(last.at(-1)!.trim()).toBe('next: npx charnn sample a');
+      expect(last.join('\n')).toMatch(/^• /m);
+    });
   });
 
   it('emits ANSI only when colour is on', () => {

@@ -14,9 +14,9 @@ import {
   remember,
 } from '../../src/ui/sample/line-editor.js';
 import { samplerRows } from '../../src/ui/sample/SamplerApp.js';
-import { candidatesRow, headerRow, keysRow, statusRow } from '../../src/ui/sample/sampler-rows.js';
+import { candidatesRow, headerRow, helpBody, helpBox, keysRow, statusRow } from '../../src/ui/sample/sampler-rows.js';
 import type { SamplerView } from '../../src/ui/sample/useSampler.js';
-import { DEFAULT_SAMPLER_SETTINGS, interpretInput, unescapeInput } from '../../src/ui/sample/settings.js';
+import { DEFAULT_SAMPLER_SETTINGS, helpLines, interpretInput, unescapeInput } from '../../src/ui/sample/settings.js';
 import { appendCells, appendNote, heatLevel, MAX_CELLS, transcriptRows, userCells, type Block, type Cell } from '../../src/ui/sample/transcript.js';
 
 const S = DEFAULT_SAMPLER_SETTINGS;
@@ -193,7 +193,7 @@ describe('the sampler screen', () => {
     const blocks: Block[] = [];
     appendCells(blocks, [...userCells('ROMEO:\n'), ...gen('But soft, what light through yonder window breaks?\n'.repeat(6))]);
     const view: SamplerView = {
-      blocks, settings: { ...S, top: true }, edit: editFrom('/te'), message: { text: 'context reset', tone: 'info' }, help: false,
+      blocks, settings: { ...S, top: true }, edit: editFrom('/te'), message: { text: 'context reset', tone: 'info' }, help: false, helpScroll: 0,
       generating: null, lastSeed: 7, position: 319, candidates: [{ char: 'e', id: 0, prob: 0.31 }],
     };
     const screen = (v: SamplerView, width: number, height: number) =>
@@ -208,7 +208,48 @@ describe('the sampler screen', () => {
     expect(screen(view, 40, 16)).toEqual(rows);
     const help = screen({ ...view, help: true }, 40, 16);
     expect(help[1]).toMatch(/^┌─ charnn sample: keys and commands ─+┐$/);
-    expect(help[10]).toMatch(/^└─ Esc closes ─+┘$/);
+    // 40×16 leaves 8 of its lines room: the bottom edge says which and how to scroll.
+    expect(help[10]).toMatch(/^└─ 1–8\/\d+ ↑↓ PgUp PgDn · Esc ─+┘$/);
+    expect(screen({ ...view, help: true, helpScroll: 8 }, 40, 16)[10]).toMatch(/^└─ 9–16\/\d+ ↑↓ PgUp PgDn · Esc ─+┘$/);
     expect(screen({ ...view, help: true }, 40, 6)).toHaveLength(6);
+  });
+});
+
+describe('the /help box', () => {
+  /** The body lines a box shows, without its frame. */
+  const inside = (rows: string[]) => rows.slice(1, -1).map((r) => r.replace(/^│ /, '').replace(/ │$/, '').trimEnd());
+
+  it('scrolls where it does not fit, so every line can be read at 80×24, and says how', () => {
+    const body = helpBody(helpLines(true), 80).map((l) => l.trimEnd());
+    // At 80×24 the help has more lines than the room above the sampler's fixed rows.
+    const room = 24 - 1 - 1 - 3;
+    expect(body.length).toBeGreaterThan(room - 2);
+    const seen = new Set<number>();
+    let scroll = 0;
+    for (let guard = 0; guard < 20; guard++) {
+      const box = helpBox('help', helpLines(true), 80, room, scroll);
+      const rows = box.rows.map(rowText);
+      expect(rows).toHaveLength(room);
+      for (const r of rows) expect(displayWidth(r)).toBe(80);
+      expect(inside(rows)).toEqual(body.slice(box.scroll, box.scroll + room - 2));
+      for (let i = box.scroll; i < box.scroll + room - 2; i++) seen.add(i);
+      expect(rows.at(-1)).toMatch(new RegExp(`^└─ lines ${box.scroll + 1}–${box.scroll + room - 2} of ${body.length} · ↑↓ PgUp PgDn scroll · Esc closes ─+┘$`));
+      if (box.scroll === box.maxScroll) break;
+      scroll += box.page;
+    }
+    expect(seen.size).toBe(body.length);
+    // Past either end it stops there.
+    expect(helpBox('help', helpLines(true), 80, room, 1000).scroll).toBe(body.length - (room - 2));
+    expect(helpBox('help', helpLines(true), 80, room, -5).scroll).toBe(0);
+  });
+
+  it('says only how to close it when it all fits, and shortens its keys on a narrow terminal', () => {
+    const tall = helpBox('help', helpLines(true), 80, 60);
+    expect(tall.maxScroll).toBe(0);
+    expect(rowText(tall.rows.at(-1)!)).toMatch(/^└─ Esc closes ─+┘$/);
+    const narrow = helpBox('help', helpLines(true), 40, 12, 3).rows.map(rowText);
+    expect(narrow.at(-1)).toMatch(/^└─ 4–13\/\d+ ↑↓ PgUp PgDn · Esc ─+┘$/);
+    for (const r of narrow) expect(displayWidth(r)).toBe(40);
+    expect(helpBox('help', helpLines(true), 20, 5).rows.map(rowText).at(-1)).toMatch(/^└─ 1–3\/\d+ ↑↓ · Esc ─*┘$/);
   });
 });

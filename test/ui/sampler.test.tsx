@@ -262,7 +262,7 @@ describe('SamplerApp', () => {
     await type('/help');
     enter();
     await eventually(() => expect(frame()).toContain('┌─ charnn sample: keys and commands'));
-    expect(frame()).toContain('└─ Esc closes');
+    expect(frame()).toMatch(/└─ (lines \d+–\d+ of \d+ · ↑↓ PgUp PgDn scroll · )?Esc closes ─+┘/);
     expect(frame()).toMatch(/│ +\/topp X +sample from the smallest set/);
     app.stdin.write(ESC);
     await eventually(() => expect(frame()).not.toContain('Esc closes'));
@@ -292,6 +292,57 @@ describe('SamplerApp', () => {
     stdin.write('\r');
     await eventually(() => expect(strip(stdout.output)).toContain('Esc closes'));
     for (const line of last().split('\n')) expect(columns(line)).toBeLessThanOrEqual(80);
+    stdin.write(CTRL_C);
+    await handle.waitUntilExit();
+  });
+
+  it('/help at 80×24 scrolls to its last line and back (↑↓ a line, PgUp/PgDn a page) and says so', async () => {
+    const session = new SamplingSession(sampler, vocab);
+    sessions.push(session);
+    const stdout = new FakeStdout(true);
+    const stdin = new FakeStdin();
+    const handle = renderSampler({
+      session, color: false, header: { name: 'help' },
+      stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, patchConsole: false,
+    });
+    const last = () => strip(stdout.output).split('\n').slice(-24).join('\n');
+    const shown = () => /└─ lines (\d+)–(\d+) of (\d+) · ↑↓ PgUp PgDn scroll · Esc closes ─*┘/.exec(last())?.slice(1).map(Number) ?? null;
+    await eventually(() => expect(strip(stdout.output)).toContain('READY'));
+    for (const ch of '/help') stdin.write(ch);
+    stdin.write('\r');
+    await eventually(() => expect(shown()?.[0]).toBe(1));
+    const [, end, total] = shown()!;
+    expect(end).toBeLessThan(total!);
+    expect(last()).toContain('│ Type text and press Enter');
+    expect(last()).not.toContain('deletes a word.');
+    // PgDn a page at a time, to the end, where it stops.
+    const starts = [1];
+    for (let i = 0; i < 10 && shown()![1] !== total; i++) {
+      const before = shown()![0]!;
+      stdin.write('\u001B[6~');
+      await eventually(() => expect(shown()![0]).toBeGreaterThan(before));
+      starts.push(shown()![0]!);
+    }
+    expect(shown()![1]).toBe(total);
+    expect(last()).toContain('deletes a word.');
+    expect(last()).not.toContain('│ Type text and press Enter');
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeLessThanOrEqual(end! - 1);
+    // ↑ a line at a time (not the history while the box is open), PgUp back to the top.
+    const bottom = shown()![0]!;
+    stdin.write('\u001B[A');
+    await eventually(() => expect(shown()![0]).toBe(bottom - 1));
+    expect(last()).toMatch(/^› +type text/m);
+    stdin.write('\u001B[B');
+    await eventually(() => expect(shown()![0]).toBe(bottom));
+    for (let i = 0; i < starts.length; i++) stdin.write('\u001B[5~');
+    await eventually(() => expect(shown()![0]).toBe(1));
+    expect(last()).toContain('│ Type text and press Enter');
+    for (const line of last().split('\n')) expect(columns(line)).toBeLessThanOrEqual(80);
+    // Closed, ↑ recalls the last line again.
+    stdin.write(ESC);
+    await eventually(() => expect(last()).not.toContain('Esc closes'));
+    stdin.write('\u001B[A');
+    await eventually(() => expect(last()).toMatch(/^› \/help/m));
     stdin.write(CTRL_C);
     await handle.waitUntilExit();
   });

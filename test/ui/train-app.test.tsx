@@ -116,6 +116,29 @@ describe('TrainApp', () => {
     expect(session.sent.map((c) => c.type)).toEqual(['toggle-pause', 'save', 'sample', 'toggle-pause']);
   });
 
+  it('n pages through the notes that do not all fit, going round', async () => {
+    const { session, app, frame, subscribed, emitAndShow } = mount();
+    await subscribed();
+    const notes = Array.from({ length: 6 }, (_, i) => `note number ${i + 1}: ${'a long explanation of what the run decided '.repeat(3)}`);
+    await emitAndShow('step 1/', { type: 'start', info: runInfo({ notes }) }, stepEvent(1));
+    expect(frame()).toMatch(/• note number 1:/);
+    const paging = /n (?:next note \((\d)(?:–\d)? of 6\)|notes (\d)(?:–\d)?\/6)/;
+    const firstShown = () => Number(paging.exec(frame())?.slice(1).find(Boolean));
+    expect(firstShown()).toBe(1);
+    app.stdin.write('n');
+    await eventually(() => expect(firstShown()).toBe(2));
+    expect(frame()).toMatch(/• note number 2:/);
+    expect(frame()).not.toMatch(/• note number 1:/);
+    // From the last note back to the first.
+    for (let i = 0; i < 4; i++) app.stdin.write('n');
+    await eventually(() => expect(firstShown()).toBe(6));
+    expect(frame()).toMatch(/• note number 6:/);
+    app.stdin.write('n');
+    await eventually(() => expect(firstShown()).toBe(1));
+    expect(frame()).toMatch(/• note number 1:/);
+    expect(session.sent).toEqual([]); // n is the dashboard's own: nothing goes to the trainer
+  });
+
   it('shows PAUSED when the trainer confirms the pause', async () => {
     const { frame, subscribed, emitAndShow } = mount();
     await subscribed();

@@ -3,16 +3,19 @@
  * the settings and the keys. Typed text is fed to the model and the model's
  * continuation streams in character by character; the state carries over
  * from one prompt to the next until /reset. useSampler holds the state and
- * handles the keys; SamplerScreen is a pure render of it.
+ * handles the keys; samplerLayout lays a frame out from it and SamplerScreen
+ * draws those rows. The layout tells useSampler how far the /help box can
+ * scroll, so its keys stop at the ends.
  */
+import { useRef } from 'react';
 import { Box } from 'ink';
 import { Line, type Row } from '../shared/Line.js';
 import { useTerminalSize } from '../shared/useTerminalSize.js';
 import { editText, inputRow } from './line-editor.js';
-import { candidatesRow, headerRow, helpBoxRows, keysRow, messageRows, statusRow, type HeaderInfo } from './sampler-rows.js';
+import { candidatesRow, headerRow, helpBox, keysRow, messageRows, statusRow, type HeaderInfo } from './sampler-rows.js';
 import { helpLines } from './settings.js';
 import { transcriptRows } from './transcript.js';
-import { useSampler, type SamplerOptions, type SamplerView } from './useSampler.js';
+import { useSampler, type HelpScroll, type SamplerOptions, type SamplerView } from './useSampler.js';
 
 export interface SamplerAppProps extends SamplerOptions {
   color: boolean;
@@ -20,10 +23,13 @@ export interface SamplerAppProps extends SamplerOptions {
 }
 
 export function SamplerApp(props: SamplerAppProps) {
-  const view = useSampler(props);
+  const helpScroll = useRef<HelpScroll>({ max: 0, page: 1 });
+  const view = useSampler(props, helpScroll);
   const { columns, rows } = useTerminalSize();
   // One row short of the screen, like the dashboard: a frame as tall as the terminal makes Ink redraw everything.
-  return <SamplerScreen view={view} header={props.header} width={Math.max(1, columns)} height={Math.max(1, rows - 1)} color={props.color} />;
+  const layout = samplerLayout({ view, header: props.header, width: Math.max(1, columns), height: Math.max(1, rows - 1), color: props.color });
+  helpScroll.current = layout.help;
+  return <SamplerScreen rows={layout.rows} width={Math.max(1, columns)} color={props.color} />;
 }
 
 export interface SamplerScreenProps {
@@ -34,8 +40,14 @@ export interface SamplerScreenProps {
   color: boolean;
 }
 
-/** The rows of a frame, top to bottom: header, transcript (or the help box over its end), then the fixed rows. */
-export function samplerRows({ view: v, header, width, height, color }: SamplerScreenProps): Row[] {
+export interface SamplerLayout {
+  rows: Row[];
+  /** How far the /help box can scroll at this size (0 when it is closed or fits), and its page. */
+  help: HelpScroll;
+}
+
+/** A frame, top to bottom: header, transcript (or the help box over its end), then the fixed rows. */
+export function samplerLayout({ view: v, header, width, height, color }: SamplerScreenProps): SamplerLayout {
   const s = v.settings;
   const line = editText(v.edit);
   const bottom: Row[] = [];
@@ -53,18 +65,24 @@ export function samplerRows({ view: v, header, width, height, color }: SamplerSc
   const top = [headerRow(header, v.position, width)];
   const room = Math.max(0, height - top.length - bottom.length);
   // The help box covers the end of the transcript, which stays as it was underneath.
-  const help = v.help ? helpBoxRows('charnn sample: keys and commands', helpLines(color), width, room) : [];
+  const box = v.help ? helpBox('charnn sample: keys and commands', helpLines(color), width, room, v.helpScroll) : null;
+  const help = box?.rows ?? [];
   const transcript = transcriptRows(v.blocks, width, room - help.length, s.heat, s.unit !== null);
   while (transcript.length < room - help.length) transcript.push([]);
   transcript.push(...help);
-  return [...top, ...transcript, ...bottom].slice(-height);
+  return { rows: [...top, ...transcript, ...bottom].slice(-height), help: { max: box?.maxScroll ?? 0, page: box?.page ?? 1 } };
 }
 
-function SamplerScreen(props: SamplerScreenProps) {
+/** The rows of a frame (samplerLayout's). */
+export function samplerRows(props: SamplerScreenProps): Row[] {
+  return samplerLayout(props).rows;
+}
+
+function SamplerScreen({ rows, width, color }: { rows: Row[]; width: number; color: boolean }) {
   return (
-    <Box flexDirection="column" width={props.width}>
-      {samplerRows(props).map((row, i) => (
-        <Line key={i} row={row} width={props.width} color={props.color} />
+    <Box flexDirection="column" width={width}>
+      {rows.map((row, i) => (
+        <Line key={i} row={row} width={width} color={color} />
       ))}
     </Box>
   );

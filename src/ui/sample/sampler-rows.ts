@@ -63,14 +63,9 @@ export const MAX_MESSAGE_ROWS = 3;
 
 const BOX: SegStyle = { color: 'gray' };
 
-/**
- * The /help box: its lines wrapped inside a frame (command lines with a
- * hanging indent), the bottom edge saying how to close it; at most
- * `maxRows` rows, the last line marked when the rest does not fit.
- */
-export function helpBoxRows(title: string, lines: readonly string[], width: number, maxRows: number): Row[] {
-  if (width < 8 || maxRows < 3) return [];
-  const inner = width - 4;
+/** The /help box's lines wrapped to its inside (`width` − 4 columns), command lines with a hanging indent. */
+export function helpBody(lines: readonly string[], width: number): string[] {
+  const inner = Math.max(1, width - 4);
   const body: string[] = [];
   for (const line of lines) {
     const hang = /^( {2}\/\S+(?: \S+)? +)/.exec(line)?.[1]?.length ?? 0;
@@ -78,17 +73,61 @@ export function helpBoxRows(title: string, lines: readonly string[], width: numb
     const [first, ...rest] = wrapWords(line.slice(indent), inner - indent);
     body.push(line.slice(0, indent) + (first ?? ''), ...rest.map((r) => ' '.repeat(indent) + r));
   }
+  return body;
+}
+
+/** The /help box laid out: its rows, and how far it can scroll. */
+export interface HelpBox {
+  rows: Row[];
+  /** The first body line shown (the asked-for scroll, kept within 0…maxScroll). */
+  scroll: number;
+  /** 0 when the whole help fits. */
+  maxScroll: number;
+  /** Lines PgUp/PgDn move: a box less one line, so a line of context stays. */
+  page: number;
+}
+
+/**
+ * The /help box: its lines wrapped inside a frame, at most `maxRows` rows,
+ * the body scrolled down by `scroll` lines. When it does not all fit, the
+ * bottom edge says which lines are shown and which keys scroll (↑↓ a line,
+ * PgUp/PgDn a page); it always says how to close it.
+ */
+export function helpBox(title: string, lines: readonly string[], width: number, maxRows: number, scroll = 0): HelpBox {
+  if (width < 8 || maxRows < 3) return { rows: [], scroll: 0, maxScroll: 0, page: 1 };
+  const inner = width - 4;
+  const body = helpBody(lines, width);
   const room = maxRows - 2;
-  const shown = body.length > room ? [...body.slice(0, room - 1), '… (a taller terminal shows the rest)'] : body;
+  const maxScroll = Math.max(0, body.length - room);
+  const top = Math.max(0, Math.min(Math.trunc(scroll) || 0, maxScroll));
+  const shown = body.slice(top, top + room);
   const edge = (left: string, label: string, right: string): Row => {
     const text = truncate(label, width - 4);
     return [seg(`${left}─ `, BOX), seg(text, BOLD), seg(` ${'─'.repeat(Math.max(0, width - 5 - displayWidth(text)))}${right}`, BOX)];
   };
-  return [
-    edge('┌', title, '┐'),
-    ...shown.map((line): Row => [seg('│ ', BOX), seg(padEnd(line, inner)), seg(' │', BOX)]),
-    edge('└', 'Esc closes', '┘'),
-  ];
+  let bottom = 'Esc closes';
+  if (maxScroll > 0) {
+    const labels = (range: string) => [
+      `lines ${range} of ${body.length} · ↑↓ PgUp PgDn scroll · Esc closes`,
+      `${range}/${body.length} · ↑↓ PgUp PgDn · Esc closes`,
+      `${range}/${body.length} ↑↓ PgUp PgDn · Esc`,
+      `${range}/${body.length} ↑↓ · Esc`,
+    ];
+    // The form is chosen for the widest range, so it stays the same while the box scrolls.
+    const widest = labels(`${body.length}–${body.length}`);
+    const fits = widest.findIndex((l) => displayWidth(l) <= width - 6);
+    bottom = labels(`${top + 1}–${top + shown.length}`)[fits < 0 ? widest.length - 1 : fits]!;
+  }
+  return {
+    rows: [
+      edge('┌', title, '┐'),
+      ...shown.map((line): Row => [seg('│ ', BOX), seg(padEnd(line, inner)), seg(' │', BOX)]),
+      edge('└', bottom, '┘'),
+    ],
+    scroll: top,
+    maxScroll,
+    page: Math.max(1, room - 1),
+  };
 }
 
 export interface StatusOptions {

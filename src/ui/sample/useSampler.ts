@@ -51,6 +51,8 @@ export interface SamplerView {
   message: { text: string; tone: MessageTone } | null;
   /** The /help box is open. */
   help: boolean;
+  /** The first /help line shown (↑↓ PgUp PgDn scroll it). */
+  helpScroll: number;
   generating: { done: number; total: number } | null;
   /** The seed of the last generation. */
   lastSeed: number | null;
@@ -68,6 +70,7 @@ interface Store {
   message: { text: string; tone: MessageTone } | null;
   /** The /help box is open (Esc or the next Enter closes it). */
   help: boolean;
+  helpScroll: number;
   generating: { done: number; total: number } | null;
   stopRequested: boolean;
   lastSeed: number | null;
@@ -95,7 +98,19 @@ function describeMissing(missing: string[]): string {
   return `not in the model's vocabulary: ${shown}${more} (nothing was sent; edit the text)`;
 }
 
-export function useSampler(props: SamplerOptions): SamplerView {
+/** How far the /help box can scroll at the current size, from the last frame's layout. */
+export interface HelpScroll {
+  /** The largest first line (0: the whole help shows, and ↑↓ recall earlier lines as usual). */
+  max: number;
+  /** Lines PgUp/PgDn move. */
+  page: number;
+}
+
+/**
+ * @param helpScroll the last frame's help layout (SamplerApp writes it), so
+ *   that the help's keys stop at its ends; none: the help does not scroll.
+ */
+export function useSampler(props: SamplerOptions, helpScroll?: { readonly current: HelpScroll }): SamplerView {
   const { session } = props;
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -111,6 +126,7 @@ export function useSampler(props: SamplerOptions): SamplerView {
       history: emptyHistory(),
       message: null,
       help: false,
+      helpScroll: 0,
       generating: null,
       stopRequested: false,
       lastSeed: null,
@@ -214,6 +230,7 @@ export function useSampler(props: SamplerOptions): SamplerView {
         return true;
       case 'help':
         st.help = true;
+        st.helpScroll = 0;
         st.message = null;
         return true;
       case 'quit':
@@ -274,6 +291,11 @@ export function useSampler(props: SamplerOptions): SamplerView {
           enter();
         }
         if (st.closed) return;
+      } else if (st.help && (helpScroll?.current.max ?? 0) > 0 && (key.upArrow || key.downArrow || key.pageUp || key.pageDown)) {
+        // An open help box that does not fit scrolls: ↑↓ a line, PgUp/PgDn a page.
+        const { max, page } = helpScroll!.current;
+        const by = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : page;
+        st.helpScroll = Math.max(0, Math.min(max, Math.min(st.helpScroll, max) + by));
       } else if (key.tab) {
         if (key.shift) st.settings = { ...st.settings, top: !st.settings.top };
         else st.settings = { ...st.settings, heat: !st.settings.heat };
@@ -318,6 +340,7 @@ export function useSampler(props: SamplerOptions): SamplerView {
     edit: st.edit,
     message: st.message,
     help: st.help,
+    helpScroll: st.helpScroll,
     generating: st.generating ? { ...st.generating } : null,
     lastSeed: st.lastSeed,
     position: session.position,

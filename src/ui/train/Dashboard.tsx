@@ -1,8 +1,10 @@
 /**
  * The live training dashboard: a pure render of DashboardState into exactly
  * the rows it is given (never more than `height`, never wider than
- * `width`). Spare rows go to the loss chart first, then to longer samples,
- * more warnings and a roomier checkpoint section.
+ * `width`). The run's notes (where it writes, a smaller layout, a lock
+ * taken over…) keep a row whenever there are any; spare rows go to the loss
+ * chart first, then to two more note rows, a roomier checkpoint section,
+ * longer samples, more warnings and more notes.
  */
 import { Box, Text } from 'ink';
 import { trainLossPoints, type DashboardState } from './dashboard-state.js';
@@ -11,6 +13,8 @@ import {
   footerRows,
   headerRow,
   lossRow,
+  noteLines,
+  noteRows,
   progressRow,
   sampleRows,
   statsRow,
@@ -36,6 +40,8 @@ export interface DashboardProps {
   stopping?: boolean;
   /** Keys pressed and not yet confirmed by the trainer. */
   pending?: PendingKeys;
+  /** The first note shown when they do not all fit (the `n` key moves it). */
+  notesOffset?: number;
 }
 
 export interface DashboardPlan {
@@ -43,6 +49,7 @@ export interface DashboardPlan {
   sampleCount: number;
   sampleLines: number;
   warningRows: number;
+  noteRows: number;
   checkpointRows: 1 | 2;
   footerRows: number;
 }
@@ -51,6 +58,8 @@ const TOP_ROWS = 4; // header, progress, stats, loss
 const MIN_CHART = 6;
 const COMFORT_CHART = 12;
 const ROOMY_CHART = 24;
+/** Rows the notes take at most (the `n` key shows the others). */
+const MAX_NOTE_ROWS = 8;
 
 /** How many rows each section gets for a terminal of `width` × `height`. */
 export function planDashboard(s: DashboardState, width: number, height: number, temperature?: number): DashboardPlan {
@@ -59,13 +68,14 @@ export function planDashboard(s: DashboardState, width: number, height: number, 
     sampleCount: Math.max(1, s.samples.length),
     sampleLines: 1,
     warningRows: Math.min(1, s.warnings.length),
+    noteRows: Math.min(1, s.notes.length),
     checkpointRows: 1,
     footerRows: s.status === 'error' ? 3 : s.status === 'done' ? 2 : 1,
   };
   // Rows the samples really take (short texts do not use every allowed line).
   const sampleHeight = () =>
     s.samples.length === 0 ? 1 : sampleRows(pickSamples(s, p.sampleCount, temperature), width, p.sampleLines, temperature).length;
-  const rest = () => height - TOP_ROWS - p.footerRows - p.checkpointRows - sampleHeight() - p.warningRows;
+  const rest = () => height - TOP_ROWS - p.footerRows - p.checkpointRows - sampleHeight() - p.warningRows - p.noteRows;
   if (rest() < MIN_CHART) p.footerRows = 1;
   if (rest() < MIN_CHART) p.warningRows = 0;
   if (rest() < MIN_CHART) p.sampleCount = 1;
@@ -73,6 +83,11 @@ export function planDashboard(s: DashboardState, width: number, height: number, 
     apply();
     if (rest() < keep) undo();
   };
+  // Notes matter more than a roomier layout: up to three rows (a long note whole) before anything else grows.
+  const notesNeed = s.notes.length > 0 ? noteLines(s, width) : 0;
+  for (let lines = 2; lines <= 3 && lines <= notesNeed && p.noteRows === lines - 1; lines++) {
+    grow(() => (p.noteRows = lines), () => (p.noteRows = lines - 1), COMFORT_CHART - 2);
+  }
   if (s.bestCheckpoint && s.latestCheckpoint && width < 120) {
     grow(() => (p.checkpointRows = 2), () => (p.checkpointRows = 1), COMFORT_CHART);
   }
@@ -80,6 +95,9 @@ export function planDashboard(s: DashboardState, width: number, height: number, 
   if (s.warnings.length > 1) {
     const before = p.warningRows;
     grow(() => (p.warningRows = Math.min(3, s.warnings.length)), () => (p.warningRows = before), COMFORT_CHART);
+  }
+  for (let lines = p.noteRows + 1; lines <= MAX_NOTE_ROWS && lines <= notesNeed && p.noteRows === lines - 1; lines++) {
+    grow(() => (p.noteRows = lines), () => (p.noteRows = lines - 1), COMFORT_CHART);
   }
   for (let lines = 3; lines <= 8 && s.samples.length > 0; lines++) {
     const before = p.sampleLines;
@@ -126,6 +144,7 @@ function chartLines(s: DashboardState, width: number, rows: number, color: boole
 export function dashboardRows(props: DashboardProps): (Row | string)[] {
   const { state: s, width, height } = props;
   const plan = planDashboard(s, width, height, props.temperature);
+  const notes = noteRows(s, width, plan.noteRows, props.notesOffset);
   const body: (Row | string)[] = [
     headerRow(s, width),
     progressRow(s, width),
@@ -135,8 +154,10 @@ export function dashboardRows(props: DashboardProps): (Row | string)[] {
     ...sampleRows(pickSamples(s, plan.sampleCount, props.temperature), width, plan.sampleLines, props.temperature),
     ...checkpointRows(s, width, plan.checkpointRows),
     ...warningRows(s, width, plan.warningRows),
+    ...notes.rows,
   ];
   const footer = footerRows(s, width, {
+    notesPaging: notes.paging,
     temperature: props.temperature,
     stopping: props.stopping,
     pending: props.pending,

@@ -1,8 +1,9 @@
 /**
  * The interactive training app: finished items (evals, checkpoints,
  * warnings) scroll by in <Static>, the dashboard stays live below them, and
- * keys steer the run. Exits once the run is done or failed, leaving the
- * last frame on screen.
+ * keys steer the run (`n` pages through the notes when they do not all
+ * fit). Exits once the run is done or failed, leaving the last frame on
+ * screen.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Static, useInput, useStdin } from 'ink';
@@ -72,6 +73,8 @@ export function TrainApp(props: TrainAppProps) {
   const latestState = useRef(state);
   latestState.current = state;
   const [stopping, setStopping] = useState(false);
+  // The first note shown when they do not all fit; `n` moves on by one, going round.
+  const [notesOffset, setNotesOffset] = useState(0);
   const finished = state.status === 'done' || state.status === 'error';
   const temperature = temperatures[tIndex.current % temperatures.length]!;
 
@@ -90,6 +93,10 @@ export function TrainApp(props: TrainAppProps) {
       } else if (input === 'g') {
         session.send({ type: 'sample', temperatures: [temperatures[tIndex.current % temperatures.length]!] });
         setPending((p) => ({ ...p, sample: p.sample ?? latestState.current.samples, since: Date.now() }));
+        return;
+      } else if (input === 'n') {
+        const count = latestState.current.notes.length;
+        if (count > 0) setNotesOffset((o) => (o + 1) % count);
         return;
       } else if (input === 't') {
         tIndex.current = (tIndex.current + 1) % temperatures.length;
@@ -134,6 +141,7 @@ export function TrainApp(props: TrainAppProps) {
         temperature={temperature}
         stopping={stopping && !finished}
         pending={{ pause: pending.pause, save: pending.save !== undefined, sample: pending.sample !== undefined }}
+        notesOffset={notesOffset}
       />
     </>
   );

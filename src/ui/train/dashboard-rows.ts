@@ -20,7 +20,7 @@ import {
 } from '../shared/format.js';
 import path from 'node:path';
 import { escapeControls } from '../../util/escape.js';
-import { displayWidth, flattenText, truncateStart, wrapWords } from '../../util/text.js';
+import { displayWidth, flattenText, truncate, truncateStart, wrapWords } from '../../util/text.js';
 import { type Row, type Seg, fitFirst, joinFit, rowText, seg } from '../shared/Line.js';
 
 const DIM = { dim: true } as const;
@@ -129,25 +129,37 @@ export function lossRow(s: DashboardState, width: number): Row {
 
 /**
  * Samples, `linesPer` rows each (text hard-wrapped, newlines shown as ↵),
- * the temperature `g` samples at marked with ▸.
+ * each labelled with its temperature and the step it was drawn at
+ * (`▸T=0.8 @1,200`): `g` refreshes only the selected temperature, so rows
+ * can come from different steps. Rows older than the newest are dimmed;
+ * the temperature `g` samples at is marked with ▸.
  */
 export function sampleRows(s: DashboardState, width: number, linesPer: number, selected: number | undefined): Row[] {
   if (s.samples.length === 0) {
     const t = selected !== undefined ? ` at T=${formatTemperature(selected)}` : '';
     return [joinFit([[seg('samples', DIM)], [seg(`none yet — press g to sample${t}`, DIM)]], width, seg('  '))];
   }
-  const labels = s.samples.map((e) => `T=${formatTemperature(e.temperature)}`);
-  const labelWidth = Math.max(...labels.map((l) => l.length));
+  const temps = s.samples.map((e) => `T=${formatTemperature(e.temperature)}`);
+  const stepText = width < 60 ? formatCompact : formatCount;
+  const steps = s.samples.map((e) => `@${stepText(e.step)}`);
+  const tWidth = Math.max(...temps.map((l) => l.length));
+  const stepWidth = Math.max(...steps.map((l) => l.length));
+  const newest = Math.max(...s.samples.map((e) => e.step));
   const rows: Row[] = [];
   s.samples.forEach((e, i) => {
-    const mark = e.temperature === selected ? '▸' : ' ';
-    const prefix = `${mark}${labels[i]!.padEnd(labelWidth)} `;
-    const textWidth = Math.max(1, width - prefix.length);
+    const chosen = e.temperature === selected;
+    const stale = e.step < newest;
+    const head = `${chosen ? '▸' : ' '}${temps[i]!.padEnd(tWidth)} `;
+    const step = `${steps[i]!.padEnd(stepWidth)} `;
+    const prefixWidth = head.length + step.length;
+    const textWidth = Math.max(1, width - prefixWidth);
     const lines = wrapWords(flattenText(e.text), textWidth, linesPer);
     lines.forEach((line, j) => {
-      const head =
-        j === 0 ? seg(prefix, mark === '▸' ? { bold: true, color: 'magenta' } : DIM) : seg(' '.repeat(prefix.length));
-      rows.push([head, seg(line)]);
+      rows.push(
+        j === 0
+          ? [seg(head, chosen ? { bold: true, color: 'magenta' } : DIM), seg(step, stale ? DIM : {}), seg(line, stale ? DIM : {})]
+          : [seg(' '.repeat(prefixWidth)), seg(line, stale ? DIM : {})],
+      );
     });
   });
   return rows;
@@ -188,6 +200,48 @@ export function warningRows(s: DashboardState, width: number, count: number): Ro
   );
 }
 
+/** The text of a note as it is shown: one line, control and bidi characters escaped. */
+const noteText = (text: string): string => escapeControls(text.replace(/[\r\n\t]+/g, ' '));
+
+/** Rows `notes` would take at `width` if each were wrapped in full. */
+export function noteLines(s: DashboardState, width: number): number {
+  return s.notes.reduce((n, note) => n + wrapWords(noteText(note.text), Math.max(1, width - 2)).length, 0);
+}
+
+/** The notes section: its rows, and which notes it shows when it cannot show them all (e.g. `1–2 of 4`), else null. */
+export interface NoteSection {
+  rows: Row[];
+  paging: string | null;
+}
+
+/**
+ * The run's notes in at most `maxRows` rows, each wrapped in full while
+ * rows are left (a note that does not fit is cut with `…`). When not all
+ * are shown whole, the window starts at note `offset` (the `n` key moves
+ * it on, from the last back to the first) and `paging` says which are
+ * shown, for the footer.
+ */
+export function noteRows(s: DashboardState, width: number, maxRows: number, offset = 0): NoteSection {
+  const total = s.notes.length;
+  if (total === 0 || maxRows <= 0 || width <= 2) return { rows: [], paging: null };
+  // All of them whole, wherever the window was: nothing to page through.
+  const first = noteLines(s, width) <= maxRows ? 0 : ((Math.trunc(offset) % total) + total) % total;
+  const rows: Row[] = [];
+  let shown = 0;
+  let whole = true;
+  for (let i = first; i < total && rows.length < maxRows; i++) {
+    const text = noteText(s.notes[i]!.text);
+    const all = wrapWords(text, width - 2);
+    whole = all.length <= maxRows - rows.length;
+    const lines = whole ? all : wrapWords(text, width - 2, maxRows - rows.length);
+    lines.forEach((line, j) => rows.push([seg(j === 0 ? '• ' : '  ', { color: 'cyan', bold: true }), seg(line)]));
+    shown++;
+  }
+  if (shown === total && whole) return { rows, paging: null };
+  const range = shown === 1 ? `${first + 1}` : `${first + 1}–${first + shown}`;
+  return { rows, paging: `${range} of ${total}` };
+}
+
 export interface PendingKeys {
   /** `p` was pressed: the paused state asked for. */
   pause?: boolean;
@@ -202,6 +256,8 @@ export interface FooterOptions {
   pending?: PendingKeys;
   /** Rows available to an error message. */
   maxRows?: number;
+  /** Which notes the dashboard shows when not all (`1–2 of 4`): `n` then shows the next. */
+  notesPaging?: string | null;
 }
 
 /** Status and keys; the final state (done or error) replaces the keys. */
@@ -268,6 +324,10 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
     key('q', 'save & quit'),
   ];
   const short: Row[] = [key('p', pause), key('s', save), key('g', sample), key('t', t ? `T=${t}` : 'temp'), key('q', 'quit')];
+  if (o.notesPaging) {
+    full.push(key('n', `next note (${o.notesPaging})`));
+    short.push(key('n', `notes ${o.notesPaging.replace(' of ', '/')}`));
+  }
   return [
     fitFirst(
       [

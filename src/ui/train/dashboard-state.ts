@@ -2,8 +2,8 @@
  * Everything the training dashboard shows, folded from the event stream by a
  * pure reducer. Memory stays bounded however long the run: the per-step loss
  * history is bucketed (pairs are merged whenever it reaches
- * MAX_TRAIN_POINTS), validation points are thinned the same way, warnings
- * and samples keep only the latest few. Only `log` (finished evals,
+ * MAX_TRAIN_POINTS), validation points are thinned the same way, warnings,
+ * notes and samples keep only the latest few. Only `log` (finished evals,
  * checkpoints, warnings, errors for Ink's <Static>) grows with the run, by
  * one small object per such event.
  */
@@ -22,6 +22,7 @@ export const MAX_TRAIN_POINTS = 2000;
 export const MAX_VAL_POINTS = 2000;
 export const MAX_WARNINGS = 5;
 export const MAX_SAMPLES = 4;
+export const MAX_NOTES = 8;
 
 export type RunStatus = 'waiting' | 'running' | 'paused' | 'done' | 'error';
 
@@ -58,6 +59,12 @@ export interface SampleEntry {
   step: number;
 }
 
+/** Something the run decided that the user should know (where it writes, a smaller layout, a lock taken over…). */
+export interface NoteEntry {
+  step: number;
+  text: string;
+}
+
 export interface CheckpointEntry {
   kind: CheckpointEvent['kind'];
   path: string;
@@ -90,6 +97,8 @@ export interface DashboardState {
   checkpointsWritten: number;
   /** Most recent last. */
   warnings: WarningEvent[];
+  /** The run's notes: those it started with (most important first), then later ones; the latest MAX_NOTES. */
+  notes: NoteEntry[];
   done: DoneEvent | null;
   error: ErrorEvent | null;
   /** Finished items, append-only (ids are indexes), for <Static>. */
@@ -112,6 +121,7 @@ export function initialDashboardState(): DashboardState {
     bestCheckpoint: null,
     checkpointsWritten: 0,
     warnings: [],
+    notes: [],
     done: null,
     error: null,
     log: [],
@@ -201,6 +211,7 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
       // A new run: forget the old figures but keep the append-only log.
       return {
         ...initialDashboardState(), info: event.info, status: 'running',
+        notes: event.info.notes.map((text) => ({ step: event.info.startStep, text })).slice(-MAX_NOTES),
         log: event.info.notes.reduce((log, text) => appendLog(log, { kind: 'note', text }), state.log),
       };
     case 'step':
@@ -234,7 +245,11 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
       };
     }
     case 'note':
-      return { ...state, log: appendLog(state.log, { kind: 'note', text: event.message }) };
+      return {
+        ...state,
+        notes: [...state.notes, { step: event.step, text: event.message }].slice(-MAX_NOTES),
+        log: appendLog(state.log, { kind: 'note', text: event.message }),
+      };
     case 'warning':
       return {
         ...state,
