@@ -96,11 +96,11 @@ export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
   seed: { flag: '--seed <n>', type: integer, default: 1, help: 'random seed (same seed and backend: same run)', whenAbsent: 'default' },
   maxSteps: { flag: '--max-steps <n>', type: orNull(positiveInt), default: null, help: 'stop at this step (counted from the start of the run, across resumes)', whenAbsent: 'default' },
   maxEpochs: { flag: '--max-epochs <x>', type: orNull(positiveNumber), default: null, help: 'stop after this many passes over the training text', whenAbsent: 'default' },
-  maxTimeMs: { flag: '--max-time <duration>', type: orNull(duration), default: null, help: 'stop after this long, e.g. 90s, 20m, 2h', whenAbsent: 'default' },
+  maxTimeMs: { flag: '--max-time <duration>', type: orNull(duration), default: null, help: 'stop after this long, the final evaluation and save included; with a unit: 90s, 20m, 2h', whenAbsent: 'default' },
   evalEvery: { flag: '--eval-every <n>', type: positiveInt, default: 200, help: 'steps between validation, samples and checkpoints', whenAbsent: 'default' },
   firstEvalMs: {
     flag: '--first-eval <duration>', type: durationOrZero, default: 5_000, shownDefault: '5s', whenAbsent: 'default',
-    help: 'the first validation, samples and checkpoint come after this much training, then every --eval-every steps (0 = off)',
+    help: 'the first validation, samples and checkpoint come after this much training (with a unit: 5s, 1m), then every --eval-every steps (0 = off)',
   },
   evalBatches: { flag: '--eval-batches <n>', type: count, default: 0, help: 'validation batches per evaluation (0 = the whole validation split)', whenAbsent: 'default' },
   sampleTemperatures: {
