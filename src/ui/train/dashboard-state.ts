@@ -12,6 +12,7 @@ import type {
   DoneEvent,
   ErrorEvent,
   EvalEvent,
+  PhaseEvent,
   RunInfo,
   StepEvent,
   TrainEvent,
@@ -90,6 +91,8 @@ export interface DashboardState {
   checkpointsWritten: number;
   /** Most recent last. */
   warnings: WarningEvent[];
+  /** The run stopped training and is finishing (final evaluation, saving); null while it trains. */
+  phase: PhaseEvent | null;
   done: DoneEvent | null;
   error: ErrorEvent | null;
   /** Finished items, append-only (ids are indexes), for <Static>. */
@@ -112,6 +115,7 @@ export function initialDashboardState(): DashboardState {
     bestCheckpoint: null,
     checkpointsWritten: 0,
     warnings: [],
+    phase: null,
     done: null,
     error: null,
     log: [],
@@ -241,6 +245,8 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
         warnings: [...state.warnings, event].slice(-MAX_WARNINGS),
         log: appendLog(state.log, { kind: 'warning', event }),
       };
+    case 'phase':
+      return { ...state, phase: event };
     case 'paused':
       return { ...state, paused: true, status: finished(state) ? state.status : 'paused' };
     case 'resumed':
