@@ -3,16 +3,17 @@
  * session — the final evaluation (with its saves and samples) included — so
  * training stops early enough for them: at the limit minus what they took
  * the last time (or are estimated to take, run-speed.ts), with a margin and
- * the length of one step. The reserve never takes more than MAX_SHARE of the
- * limit: where a whole evaluation would not fit, the final one looks again
- * at the first look's batches when best/ came from one, else it is cut
- * short at the limit (trainer.ts) — either beats overrunning it.
+ * the length of one step. The evaluation's pass takes at most MAX_SHARE of
+ * the limit (the saves cannot be shortened): where a whole one would not
+ * fit, the final one looks again at the first look's batches when best/
+ * came from one, else it is cut short at the limit (trainer.ts) — either
+ * beats overrunning it.
  */
 import type { RunSpeed } from './run-speed.js';
 
 /** The reserve is the estimate times this (the load of a busy machine changes). */
 const MARGIN = 1.25;
-/** At most this share of the limit is kept for the end. */
+/** At most this share of the limit is kept for the final evaluation's pass. */
 const MAX_SHARE = 0.25;
 
 /** How a time-limited run will end: the time it keeps, and what its final evaluation reads. */
@@ -38,6 +39,11 @@ export class FinalReserve {
     return this.speed.evalPassMs(batches) + this.speed.afterEvalMsEstimate();
   }
 
+  /** The part no evaluation can shorten: the saves and samples after it, and the step under way. */
+  private fixedMs(): number {
+    return MARGIN * this.speed.afterEvalMsEstimate() + (this.speed.stepMs() ?? 0);
+  }
+
   /**
    * What to keep for the end: the whole evaluation when it fits in the
    * share of the limit it may take; else, when best/ holds what a first look
@@ -47,10 +53,9 @@ export class FinalReserve {
    */
   plan(firstLook: number | null): FinalPlan {
     const cap = MAX_SHARE * this.limitMs;
-    const step = this.speed.stepMs() ?? 0;
-    const full = MARGIN * this.finalMs() + step;
-    if (full <= cap || firstLook === null) return { ms: Math.min(cap, full), look: 'full' };
-    return { ms: Math.min(cap, MARGIN * this.finalMs(firstLook) + step), look: 'last' };
+    const full = MARGIN * this.speed.evalPassMs(this.evalBatches);
+    if (full <= cap || firstLook === null) return { ms: this.fixedMs() + Math.min(cap, full), look: 'full' };
+    return { ms: this.fixedMs() + Math.min(cap, MARGIN * this.speed.evalPassMs(firstLook)), look: 'last' };
   }
 
   /** An evaluation stops reading batches once the session reaches this: the batch it would start, and the saves after it, must fit too. */

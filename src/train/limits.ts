@@ -30,7 +30,8 @@ export class RunLimits {
     const { maxSteps, maxEpochs, maxTimeMs } = this.limits;
     if (maxSteps !== null && progress.step >= maxSteps) return 'max-steps';
     if (maxEpochs !== null && fractionalEpoch(progress, this.batchesPerEpoch) >= maxEpochs) return 'max-epochs';
-    if (maxTimeMs !== null && sessionMs + reserveMs >= maxTimeMs) return 'max-time';
+    // A session takes at least one step, however little time its end leaves.
+    if (maxTimeMs !== null && sessionMs + reserveMs >= maxTimeMs && progress.step > this.startStep) return 'max-time';
     return null;
   }
 

@@ -16,8 +16,13 @@ const RECENT_MS = 20_000;
 const MIN_RECENT_STEPS = 10;
 /** Forward-only evaluation costs about this share of a training step per character. */
 export const EVAL_COST_PER_CHAR = 0.4;
-/** Before a save was timed: a fixed cost plus the bytes of the weights and Adam's two moments, written twice (latest/ and best/) at this speed. */
+/**
+ * Before a save was timed: a fixed cost plus the bytes of the weights and
+ * Adam's two moments at this speed; the session's first save may also load
+ * TF.js (checkpoints go through it; about a second on a busy machine).
+ */
 const SAVE_FIXED_MS = 250;
+const FIRST_SAVE_MS = 1000;
 const SAVE_BYTES_PER_MS = 50_000;
 /** Before samples were timed: this long per sampled character. */
 const SAMPLE_MS_PER_CHAR = 0.5;
@@ -79,13 +84,9 @@ export class RunSpeed {
     return step * EVAL_COST_PER_CHAR * ((batches * this.size.charsPerValBatch) / this.size.charsPerStep);
   }
 
-  /** What follows an evaluation (saves and samples): as the last time, else estimated. */
+  /** What follows an evaluation (saving latest/ and best/, samples): as the last time, else estimated. */
   afterEvalMsEstimate(): number {
-    return this.afterEvalMs ?? this.saveMsEstimate() * 2 + this.size.sampleChars * SAMPLE_MS_PER_CHAR;
-  }
-
-  /** What saving latest/ takes: as the last time (a save, or an evaluation's saves), else estimated from the model's size. */
-  saveMsEstimate(): number {
-    return this.saveMs ?? SAVE_FIXED_MS + (this.size.params * 4 * 3) / SAVE_BYTES_PER_MS;
+    const write = SAVE_FIXED_MS + (this.size.params * 4 * 3) / SAVE_BYTES_PER_MS;
+    return this.afterEvalMs ?? this.saveMs ?? write + FIRST_SAVE_MS + write + this.size.sampleChars * SAMPLE_MS_PER_CHAR;
   }
 }
