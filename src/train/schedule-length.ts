@@ -14,9 +14,10 @@ import type { RunSpeed } from './run-speed.js';
 import { ScheduleDecider, type RunShape, type ScheduleDecision } from './schedule.js';
 
 /** A time-limited run re-estimates at least this often. */
-const REPLAN_MS = 10_000;
-/** A changed plan is told to the user when its end moves by at least this share of the steps left. */
+const REPLAN_MS = 2_000;
+/** A changed plan is told to the user when its end moves by at least this share of the steps left, and this many steps. */
 const NOTABLE_CHANGE = 0.1;
+const MIN_NOTABLE_STEPS = 5;
 
 export class ScheduleLength {
   private plan: SchedulePlan;
@@ -24,6 +25,8 @@ export class ScheduleLength {
   private decided = false;
   private lastPlanMs = 0;
   private evaluatedSince = false;
+  /** The end the user was last told (changes smaller than NOTABLE_CHANGE of the steps left go unsaid). */
+  private announced: number | null = null;
 
   /**
    * Decides now when it can (call it once the run has started: `announce` may be called at once).
@@ -96,18 +99,25 @@ export class ScheduleLength {
     const before = this.plan;
     const fresh = before.scheduleSteps === null && before.scheduleFrom === null && step === 0;
     const position = schedulePosition(this.with(before), step);
+    if (position >= 2) {
+      // At the floor already: a resume found it there (said once), or the run went faster than planned; it stays there.
+      if (!this.decided) this.atFloor(step);
+      this.decider = null;
+      return;
+    }
     this.plan = fresh ? { scheduleSteps: decision.steps, scheduleFrom: null } : { scheduleSteps: decision.steps, scheduleFrom: { step, position } };
     const floor = (t.lr * t.lrFinal).toExponential(1);
     const count = (n: number): string => n.toLocaleString('en-US');
+    const told = this.announced;
+    if (told !== null && Math.abs(decision.steps - told) < Math.max(MIN_NOTABLE_STEPS, NOTABLE_CHANGE * (told - step))) return;
+    this.announced = decision.steps;
     if (fresh) {
       this.announce(`learning rate: cosine from ${t.lr.toExponential(1)} to ${floor} over ${count(decision.steps)} steps (from ${decision.reason})`);
-    } else if (position >= 2) {
-      this.atFloor(step);
-    } else if (!this.decided || before.scheduleSteps === null || Math.abs(decision.steps - before.scheduleSteps) >= NOTABLE_CHANGE * Math.max(1, before.scheduleSteps - step)) {
-      const rate = learningRateAt(this.with(this.plan), step).toExponential(1);
-      const was = this.decided && before.scheduleSteps !== null ? ` instead of ${count(before.scheduleSteps)}` : '';
-      const from = position < 1 ? `warm-up from ${rate} at step ${count(step)} to ${t.lr.toExponential(1)}, then a cosine` : `from ${rate} at step ${count(step)}`;
-      this.announce(`learning rate: ${from} down to ${floor} at step ${count(decision.steps)}${was} (from ${decision.reason})`);
+      return;
     }
+    const rate = learningRateAt(this.with(this.plan), step).toExponential(1);
+    const was = told !== null ? ` instead of ${count(told)}` : '';
+    const from = position < 1 ? `warm-up from ${rate} at step ${count(step)} to ${t.lr.toExponential(1)}, then a cosine` : `from ${rate} at step ${count(step)}`;
+    this.announce(`learning rate: ${from} down to ${floor} at step ${count(decision.steps)}${was} (from ${decision.reason})`);
   }
 }

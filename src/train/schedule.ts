@@ -71,6 +71,6 @@ export class ScheduleDecider {
     const byLimit = this.stepLimit();
     const steps = byLimit !== null ? Math.min(byLimit, byTime) : byTime;
     const rate = (1000 / perStepWithEvals).toFixed(1);
-    return { steps, reason: steps === byLimit ? 'the step limit' : `the time limit at the ${rate} steps/s measured (evaluations included)` };
+    return { steps, reason: steps === byLimit ? 'the step limit' : `the time limit at ${rate} steps/s, evaluations included` };
   }
 }

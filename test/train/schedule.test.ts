@@ -137,6 +137,26 @@ describe('re-planning the schedule', () => {
     }
     expect(notes.some((n) => /instead of/.test(n))).toBe(true);
   });
+
+  it('a run faster than planned holds the floor it reached early, without a word about resuming', () => {
+    const s = speed();
+    const t = config({ ...base, warmupSteps: 0, maxTimeMs: 60_000, evalEvery: 1_000_000 });
+    const notes: string[] = [];
+    const plan = new ScheduleLength(t, shape, s, 0, (m) => notes.push(m));
+    let ms = 0;
+    const lrs: number[] = [];
+    for (let step = 1; ms < 60_000; step++) {
+      // 200 ms a step, then 20 ms for the last 10 s: the cosine reaches its floor before the end.
+      const stepMs = ms < 50_000 ? 200 : 20;
+      ms += stepMs;
+      s.recordStep(stepMs);
+      lrs.push(learningRateAt({ ...t, ...plan.current }, step - 1));
+      plan.stepped(step, ms, 60_000 - ms);
+    }
+    expect(lrs.at(-1)).toBeCloseTo(0.1, 12);
+    for (let i = 1; i < lrs.length; i++) expect(lrs[i]!).toBeLessThanOrEqual(lrs[i - 1]! + 1e-12);
+    expect(notes.join('\n')).not.toMatch(/resume|stays at its floor/);
+  });
 });
 
 describe('a resume with new limits', () => {
