@@ -1,7 +1,8 @@
 /**
  * `charnn compare [corpus]`: train rnn, lstm and gru on the same data, seed
- * and budget and show them side by side; `--task recall` trains them on the
- * long-range memory task instead and reports recall accuracy per lag.
+ * and budget and show them side by side, on the engine `charnn train` uses;
+ * `--task recall` trains them on the long-range memory task instead and
+ * reports recall accuracy per lag (on TF.js: it needs per-step gradients).
  */
 import { Command, Option } from 'commander';
 import { DEFAULT_RECALL_BUDGET, DEFAULT_RECALL_LAGS, DEFAULT_TEXT_COMPARE } from '../compare/defaults.js';
@@ -16,7 +17,7 @@ import { listOf, positiveInt } from '../settings/values.js';
 import { cellList, parser } from './parsers.js';
 import { bundledCorpus } from './paths.js';
 import { action } from './run-command.js';
-import { backendOption, debugOption } from './engine-options.js';
+import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
 import { settingOption } from './setting-options.js';
 
 export function makeCompareCommand(): Command {
@@ -49,7 +50,9 @@ export function makeCompareCommand(): Command {
     .option('--no-carry', 'recall task: start every episode from a zero state instead of carrying the state from the previous one')
     .option('--fixed-lag', 'recall task: train every episode at exactly the lag (default: training lags drawn from 1 … lag; scoring is always at the lag)', false)
     .option('--out <dir>', `runs are saved to <dir>/<cell> (default: ${RUNS_DIR}/compare-<corpus>)`)
-    .addOption(backendOption('TF.js backend'))
+    .addOption(engineOption('what trains the text task, as in charnn train: ort (onnxruntime, every core), tfjs (TF.js), or auto (ort where it loads); --task recall always uses TF.js'))
+    .addOption(threadsOption())
+    .addOption(backendOption('TF.js backend (of the tfjs engine and the recall task)'))
     .option('--no-ui', 'plain progress on stderr and the table on stdout instead of the live view')
     .option('--json', 'print the final table as JSON on stdout', false)
     .addOption(debugOption())
@@ -58,6 +61,10 @@ export function makeCompareCommand(): Command {
         if (options.task === 'recall') {
           if (corpus !== undefined) throw usageError('--task recall generates its own text and takes no corpus', 'drop the corpus argument');
           if (options.maxTime !== undefined) throw usageError('--max-time is not supported with --task recall', 'set the budget with --max-steps');
+          // The recall task reads the gradient at every step of an episode, which only TF.js gives.
+          if (options.engine === 'ort' || options.threads !== undefined) {
+            throw usageError(`${options.engine === 'ort' ? '--engine ort' : '--threads'} does not apply to --task recall, which trains on TF.js (it reads per-step gradients)`, 'drop it, or use --task text');
+          }
           await (await import('./compare-run.js')).runRecallTask(options);
         } else {
           await (await import('./compare-run.js')).runTextCompare(corpus ?? bundledCorpus(), options, (key) => command.getOptionValueSource(key) === 'cli');

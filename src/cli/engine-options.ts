@@ -1,6 +1,6 @@
 /**
  * The options every command that runs a model shares, defined once:
- * --engine and --threads (train, generate, sample, eval), --backend, and
+ * --engine and --threads (train, compare, generate, sample, eval), --backend, and
  * --debug (every command); and choosing the engine once at start-up.
  */
 import { Option } from 'commander';
@@ -18,8 +18,8 @@ export interface EngineFlags {
   backend: BackendName;
 }
 
-export function engineOption(): Option {
-  return new Option('--engine <name>', 'what runs the model: ort (onnxruntime, every core), tfjs (TF.js), or auto (ort where it loads)').choices(ENGINE_CHOICES).default('auto');
+export function engineOption(description = 'what runs the model: ort (onnxruntime, every core), tfjs (TF.js), or auto (ort where it loads)'): Option {
+  return new Option('--engine <name>', description).choices(ENGINE_CHOICES).default('auto');
 }
 
 export function threadsOption(): Option {

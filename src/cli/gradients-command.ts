@@ -15,7 +15,7 @@ import { settingOption } from './setting-options.js';
 
 export function makeGradientsCommand(): Command {
   const command = new Command('gradients')
-    .description('measure how far back the loss reaches: ‖∂L_T/∂h_{T−k}‖ for k = 1 … span, for fresh rnn/lstm/gru models or trained checkpoints')
+    .description('measure how far back the loss reaches: ‖∂L_T/∂h_{T−k}‖ for k = 1 … span, for fresh rnn/lstm/gru models or trained checkpoints (on TF.js, which gives the gradient at every step)')
     .argument('[corpus]', 'text the windows are cut from (default: a checkpoint\'s own corpus, else the bundled tinyshakespeare); its validation split is used')
     .option('--checkpoint <dir>', 'measure this trained checkpoint or run directory instead of fresh models (repeatable)', collect)
     .option('--cells <list>', 'cells of the fresh models, comma-separated', cellList, [...CELL_TYPES])

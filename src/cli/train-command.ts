@@ -35,7 +35,8 @@ export function makeTrainCommand(): Command {
   command
     .option('--out <dir>', `run directory for latest/ and best/ (default: ${RUNS_DIR}/<corpus>-<cell>, or -2, -3, … when that holds a run)`)
     .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints', false)
-    .option('--resume <checkpoint>', `continue a run from a checkpoint or run directory (a run directory means its latest/; ${fixedFlags('fixedOnResume')} stay as they were)`)
+    .option('--resume <checkpoint>', `continue a run from a checkpoint or run directory (a run directory means its latest/; ${fixedFlags('fixedOnResume')} stay as they were; ` +
+      'the learning rate goes on from where it was, down to --lr-final at the new --max-steps, --max-epochs or --max-time, and never back up)')
     .option('--init-from <checkpoint>', `fine-tune: a new run on the corpus, starting from this checkpoint's weights (new characters are added; ${fixedFlags('fixedOnInitFrom')} stay as they were)`)
     .addOption(engineOption())
     .addOption(threadsOption())
@@ -61,12 +62,11 @@ export function makeTrainCommand(): Command {
           checkInitFrom(CORPUS_SETTINGS, { normalization });
         }
         if (options.resume && (training.maxSteps !== undefined || training.maxEpochs !== undefined || training.maxTimeMs !== undefined)) {
-          // A resumed run keeps its own limits unless new ones are given; new ones replace the old ones entirely,
-          // and mean a new schedule length, decided again from them.
+          // A resumed run keeps its own limits unless new ones are given; new ones replace the old ones entirely.
+          // The learning rate goes on from where it was down to its floor at the new limit (train/schedule-length.ts).
           training.maxSteps ??= null;
           training.maxEpochs ??= null;
           training.maxTimeMs ??= null;
-          training.scheduleSteps = null;
         }
         const [{ engine, threads, backend }, { runTraining }] = await Promise.all([startEngine(options), import('./train-run.js')]);
         if (options.workers === undefined && !options.resume) training.workers = engine === 'ort' ? 1 : defaultWorkers(backend, os.availableParallelism());

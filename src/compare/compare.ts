@@ -13,6 +13,7 @@ import { readCorpus, type Normalization } from '../data/corpus.js';
 import type { CellType, ModelConfig } from '../model/config.js';
 import { DEFAULT_MODEL_CONFIG } from '../settings/model-settings.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../settings/train-settings.js';
+import type { EngineName } from '../engine/engine.js';
 import type { TrainEvent } from '../train/events.js';
 import { prepareTraining } from '../train/setup.js';
 import type { Trainer } from '../train/trainer.js';
@@ -33,10 +34,16 @@ export interface CompareRequest {
   training: Partial<TrainConfig>;
   /** Each run writes its checkpoints to <outDir>/<cell>. */
   outDir: string;
+  /** TF.js backend in use (the tfjs engine's, and checkpoints'). */
   backend: string;
+  /** What trains every run (the engine charnn train would use), and the ort engine's threads (0 = every core). */
+  engine: EngineName;
+  threads: number;
 }
 
 export interface CompareBudget {
+  /** What trains the runs: "ort", "ort, 2 threads", "tfjs wasm". */
+  engine: string;
   maxSteps: number | null;
   maxTimeMs: number | null;
   batchSize: number;
@@ -193,6 +200,7 @@ export class Comparison {
     if (request.training.evalEvery === undefined) this.training.evalEvery = defaultEvalEvery(this.training.maxSteps);
     const t = this.training;
     this.budget = {
+      engine: request.engine === 'ort' ? `ort${request.threads > 0 ? `, ${request.threads} thread${request.threads === 1 ? '' : 's'}` : ''}` : `tfjs ${request.backend}`,
       maxSteps: t.maxSteps, maxTimeMs: t.maxTimeMs, batchSize: t.batchSize, seqLen: t.seqLen, seed: t.seed, lr: t.lr,
       evalEvery: t.evalEvery, evalBatches: t.evalBatches,
     };
@@ -230,6 +238,7 @@ export class Comparison {
       const outDir = path.join(r.outDir, model.cell);
       const trainer = await prepareTraining({
         corpusPath: r.corpusPath, normalization: r.normalization, model, training: this.training, outDir, resume: null, backend: r.backend,
+        engine: r.engine, threads: r.threads,
       });
       const collector = new RowCollector(runs[index]!, r.layers, path.resolve(outDir), this.training.batchSize * this.training.seqLen);
       const unsubscribe = trainer.subscribe((event) => {

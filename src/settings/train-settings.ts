@@ -6,7 +6,8 @@
  */
 import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';
 import {
-  choice, count, duration, durationOrZero, fraction, integer, listOf, nonNegativeNumber, openFraction, orNull, positiveInt, positiveNumber,
+  choice, count, duration, durationOrZero, fraction, integer, listOf, nonNegativeNumber, openFraction, orNull, positiveInt, positiveNumber, ValueError,
+  type ValueType,
 } from './values.js';
 
 /** Training hyper-parameters and stopping limits; stored in every checkpoint. */
@@ -25,12 +26,21 @@ export interface TrainConfig {
   warmupSteps: number;
   lrFinal: number;
   /**
-   * Length of the cosine in steps, decided once per run from its limits
-   * (--max-steps, --max-epochs, or --max-time with the step rate measured at
-   * the start) and stored, so a resume continues the same schedule; null
-   * until decided, and for a run without limits (the lr then stays at its peak).
+   * The step at which the cosine reaches its floor, decided from the run's
+   * limits (--max-steps, --max-epochs, or --max-time with the step rate
+   * measured as the run goes, re-estimated when the speed changes) and
+   * stored, so a resume continues the same schedule; null until decided,
+   * and for a run without limits (the lr then stays at its peak).
    */
   scheduleSteps: number | null;
+  /**
+   * Where the current plan of the schedule starts: the step and the
+   * schedule's position there (train/config.ts schedulePosition). Set when
+   * the plan changed on the way (a re-estimated length, a resume with new
+   * limits): the rate goes on from where it was instead of jumping. Null: the
+   * plan of a run that knew its length from the start.
+   */
+  scheduleFrom: ScheduleAnchor | null;
   /** Multiply the learning rate by this every lrDecayEvery steps (schedule step; 1 = off). */
   lrDecay: number;
   lrDecayEvery: number;
@@ -68,6 +78,25 @@ export interface TrainConfig {
   stateResets: number;
 }
 
+/** A step and the learning-rate schedule's position there (0 … 1 warm-up, 1 … 2 cosine). */
+export interface ScheduleAnchor {
+  step: number;
+  position: number;
+}
+
+const scheduleAnchor: ValueType<ScheduleAnchor> = {
+  what: 'a step and a schedule position',
+  stored: '{ "step": a whole number ≥ 0, "position": a number from 0 to 2 }',
+  is: (x): x is ScheduleAnchor => {
+    const a = x as Partial<ScheduleAnchor> | null;
+    return typeof a === 'object' && a !== null && Number.isSafeInteger(a.step) && a.step! >= 0
+      && typeof a.position === 'number' && a.position >= 0 && a.position <= 2;
+  },
+  parse: () => {
+    throw new ValueError('the schedule anchor is not a flag');
+  },
+};
+
 /** Why a resume cannot change the data layout. */
 const LAYOUT = 'the data cursor depends on it';
 
@@ -90,17 +119,18 @@ export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
   warmupSteps: { flag: '--warmup <steps>', type: count, default: 100, help: 'cosine: steps of linear warm-up (at most a tenth of the run)', whenAbsent: 'default' },
   lrFinal: { flag: '--lr-final <x>', type: fraction, default: 0.05, help: 'cosine: the learning rate at the end, as a fraction of --lr', whenAbsent: 'default' },
   scheduleSteps: { type: orNull(positiveInt), default: null, whenAbsent: 'default' },
+  scheduleFrom: { type: orNull(scheduleAnchor), default: null, whenAbsent: 'default' },
   lrDecay: { flag: '--lr-decay <x>', type: positiveNumber, default: 1, help: 'step: multiply the learning rate by this every --lr-decay-every steps', whenAbsent: 'default' },
   lrDecayEvery: { flag: '--lr-decay-every <n>', type: positiveInt, default: 1000, help: 'step: steps between learning-rate decays', whenAbsent: 'default' },
   clip: { flag: '--clip <x>', type: nonNegativeNumber, default: 5, help: 'clip the global gradient norm to this (0 = off)', whenAbsent: 'default' },
   seed: { flag: '--seed <n>', type: integer, default: 1, help: 'random seed (same seed and backend: same run)', whenAbsent: 'default' },
   maxSteps: { flag: '--max-steps <n>', type: orNull(positiveInt), default: null, help: 'stop at this step (counted from the start of the run, across resumes)', whenAbsent: 'default' },
   maxEpochs: { flag: '--max-epochs <x>', type: orNull(positiveNumber), default: null, help: 'stop after this many passes over the training text', whenAbsent: 'default' },
-  maxTimeMs: { flag: '--max-time <duration>', type: orNull(duration), default: null, help: 'stop after this long, e.g. 90s, 20m, 2h', whenAbsent: 'default' },
+  maxTimeMs: { flag: '--max-time <duration>', type: orNull(duration), default: null, help: 'stop after this long, the final evaluation and save included; with a unit: 90s, 20m, 2h', whenAbsent: 'default' },
   evalEvery: { flag: '--eval-every <n>', type: positiveInt, default: 200, help: 'steps between validation, samples and checkpoints', whenAbsent: 'default' },
   firstEvalMs: {
     flag: '--first-eval <duration>', type: durationOrZero, default: 5_000, shownDefault: '5s', whenAbsent: 'default',
-    help: 'the first validation, samples and checkpoint come after this much training, then every --eval-every steps (0 = off)',
+    help: 'the first validation, samples and checkpoint come after this much training (with a unit: 5s, 1m), then every --eval-every steps (0 = off)',
   },
   evalBatches: { flag: '--eval-batches <n>', type: count, default: 0, help: 'validation batches per evaluation (0 = the whole validation split)', whenAbsent: 'default' },
   sampleTemperatures: {

@@ -79,22 +79,27 @@ export const probabilityMass = number('a number in (0, 1]', (n) => n > 0 && n <=
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = 'a duration such as 90s, 20m, 1h30m or 2d';
 
-/** Milliseconds of a duration such as 90s, 20m, 1h30m, 2d, or plain seconds; NaN if it is none. */
+/** Milliseconds of a duration such as 90s, 20m, 1h30m or 2d; NaN if it is none. */
 function durationMs(value: string): number {
   const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   const consumed = parts.map((p) => p[0]).join('');
   if (parts.length === 0 || consumed !== text) return NaN;
   return parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]!]!, 0);
 }
 
-/** A duration > 0, typed as 90s, 20m, 1h30m, 2d or plain seconds; its value is in milliseconds. */
+/**
+ * A duration > 0, typed with its unit as 90s, 20m, 1h30m or 2d; its value is
+ * in milliseconds. A bare number is refused: "--max-time 5" could mean five
+ * seconds, minutes or hours, and guessing wrong wastes a run.
+ */
 export const duration: ValueType<number> = {
   what: DURATION,
   stored: 'a number of milliseconds > 0',
   is: (x): x is number => isNumber(x) && x > 0,
   parse(text) {
+    const bare = text.trim();
+    if (/^\d+(\.\d+)?$/.test(bare)) throw new ValueError(`expected a duration with a unit, e.g. ${bare}s, ${bare}m or ${bare}h, got "${text}".`);
     const ms = durationMs(text);
     if (!(ms > 0 && Number.isFinite(ms))) invalid(DURATION, text);
     return ms;

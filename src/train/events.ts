@@ -73,9 +73,23 @@ export interface EvalEvent {
    * Set for the session's first, time-triggered look: it read `batches` of
    * the `of` validation batches (it never replaces a best/); `last` for the
    * look at the same batches when the user stops before the first full
-   * evaluation (it replaces the first look's best/ when better).
+   * evaluation (it replaces the first look's best/ when better); `cut` for
+   * a final evaluation the time limit cut short after `batches` (it never
+   * replaces a best/ either).
    */
-  quick?: { batches: number; of: number; last?: true };
+  quick?: { batches: number; of: number; last?: true; cut?: true };
+}
+
+/**
+ * The run has stopped training and is finishing: the final evaluation
+ * (`evaluating`), then writing its checkpoints and samples (`saving`). Done
+ * follows.
+ */
+export interface PhaseEvent {
+  type: 'phase';
+  step: number;
+  phase: 'evaluating' | 'saving';
+  reason: StopReason;
 }
 
 export interface SampleEvent {
@@ -144,7 +158,7 @@ export interface StartEvent {
   info: RunInfo;
 }
 
-/** What the Trainer emits, in order: start, then steps, evaluations, checkpoints, samples, notes and warnings, pauses, and done last. */
+/** What the Trainer emits, in order: start, then steps, evaluations, checkpoints, samples, notes and warnings, pauses, the final phases, and done last. */
 export type TrainerEvent =
   | StartEvent
   | StepEvent
@@ -154,6 +168,7 @@ export type TrainerEvent =
   | WarningEvent
   | NoteEvent
   | StateEvent
+  | PhaseEvent
   | DoneEvent;
 
 /** What a training session reports: the trainer's events, and an error when the session failed. */

@@ -22,12 +22,16 @@ export class RunLimits {
     private readonly batchesPerEpoch: number,
   ) {}
 
-  /** The limit reached by `progress` after `sessionMs` of training, or null. */
-  reached(progress: Progress, sessionMs: number): Exclude<StopReason, 'stopped'> | null {
+  /**
+   * The limit reached by `progress` after `sessionMs` of training, or null.
+   * @param reserveMs the time kept for the end of a time-limited run (final-reserve.ts): its training stops that much before the limit
+   */
+  reached(progress: Progress, sessionMs: number, reserveMs = 0): Exclude<StopReason, 'stopped'> | null {
     const { maxSteps, maxEpochs, maxTimeMs } = this.limits;
     if (maxSteps !== null && progress.step >= maxSteps) return 'max-steps';
     if (maxEpochs !== null && fractionalEpoch(progress, this.batchesPerEpoch) >= maxEpochs) return 'max-epochs';
-    if (maxTimeMs !== null && sessionMs >= maxTimeMs) return 'max-time';
+    // A session takes at least one step, however little time its end leaves.
+    if (maxTimeMs !== null && sessionMs + reserveMs >= maxTimeMs && progress.step > this.startStep) return 'max-time';
     return null;
   }
 

@@ -1,53 +1,123 @@
 /**
- * A run's side of deciding the cosine's length (schedule.ts): at once when
- * the step or epoch limit tells, else from the steps and evaluations
- * measured on the way. The decision goes into the run's config (saved with
- * every checkpoint, so a resume continues the same cosine) and is told to
- * the user.
+ * A run's plan of the learning rate (the cosine's end, and where the plan
+ * starts: config.ts schedulePosition), kept here and handed to the
+ * checkpoints with every save, so a resume continues it. It is decided at
+ * once when the step or epoch limit tells, else from the speed measured on
+ * the way (schedule.ts), and re-decided as the speed changes — every
+ * REPLAN_MS and after every evaluation — from where the rate is, so the
+ * rate never jumps. A resume with new limits continues from the rate the
+ * run had reached down to the floor at the new limit: the rate never goes
+ * back up (a run at its floor stays there).
  */
-import type { TrainConfig } from './config.js';
+import { learningRateAt, schedulePosition, type SchedulePlan, type TrainConfig } from './config.js';
+import type { RunSpeed } from './run-speed.js';
 import { ScheduleDecider, type RunShape, type ScheduleDecision } from './schedule.js';
 
+/** A time-limited run re-estimates at least this often. */
+const REPLAN_MS = 2_000;
+/** A changed plan is told to the user when its end moves by at least this share of the steps left, and this many steps. */
+const NOTABLE_CHANGE = 0.1;
+const MIN_NOTABLE_STEPS = 5;
+
 export class ScheduleLength {
+  private plan: SchedulePlan;
   private decider: ScheduleDecider | null = null;
+  private decided = false;
+  private lastPlanMs = 0;
+  private evaluatedSince = false;
+  /** The end the user was last told (changes smaller than NOTABLE_CHANGE of the steps left go unsaid). */
+  private announced: number | null = null;
 
   /**
    * Decides now when it can (call it once the run has started: `announce` may be called at once).
-   * @param training the run's config: its scheduleSteps is set when decided
+   * @param training the run's config, with the plan it was saved with (a resume) or none
+   * @param startStep the step the session starts at
    * @param announce tells the user the decision (a note event)
    */
   constructor(
     private readonly training: TrainConfig,
     shape: RunShape,
+    speed: RunSpeed,
+    startStep: number,
     private readonly announce: (message: string) => void,
   ) {
-    if (training.schedule !== 'cosine' || training.scheduleSteps !== null) return;
-    const decider = new ScheduleDecider(training, shape);
-    const now = decider.initial();
-    if (now) this.adopt(now);
-    else if (training.maxTimeMs !== null) this.decider = decider;
-  }
-
-  /** A step of `ms` was taken, reaching `step` after `sessionMs` of training. */
-  stepped(ms: number, step: number, sessionMs: number): void {
-    if (!this.decider) return;
-    this.decider.recordStep(ms);
-    const decision = this.decider.decide(step, sessionMs);
-    if (decision) {
-      this.adopt(decision);
-      this.decider = null;
+    this.plan = { scheduleSteps: training.scheduleSteps, scheduleFrom: training.scheduleFrom };
+    if (training.schedule !== 'cosine') return;
+    const decider = new ScheduleDecider(training, shape, speed);
+    if (training.maxTimeMs !== null) {
+      this.decider = decider;
+      // A resume holds the rate it finds until it has measured its speed: the stored plan may end long before the new limit.
+      if (startStep > 0 && (this.plan.scheduleSteps !== null || this.plan.scheduleFrom !== null)) {
+        const position = schedulePosition(this.with(this.plan), startStep);
+        this.plan = { scheduleSteps: null, scheduleFrom: { step: startStep, position } };
+        if (position >= 2) this.atFloor(startStep);
+      }
+      return;
     }
+    const now = decider.initial();
+    // No limit, or the stored plan already ends there (a plain resume): nothing changes.
+    if (now && now.steps !== this.plan.scheduleSteps) this.adopt(startStep, now);
   }
 
-  /** A full evaluation (its saves and samples included) took `ms`. */
-  evaluated(ms: number): void {
-    this.decider?.recordEval(ms);
+  /** The plan now (a new object whenever it changes). */
+  get current(): SchedulePlan {
+    return this.plan;
   }
 
-  private adopt(decision: ScheduleDecision): void {
+  /** A step was taken, reaching `step` after `sessionMs`, with `msLeft` of training time left (time-limited runs). */
+  stepped(step: number, sessionMs: number, msLeft: number): void {
+    const decider = this.decider;
+    if (!decider || !decider.ready(this.evaluatedSince || this.decided)) return;
+    if (this.decided && !this.evaluatedSince && sessionMs - this.lastPlanMs < REPLAN_MS) return;
+    this.lastPlanMs = sessionMs;
+    this.evaluatedSince = false;
+    const decision = decider.decide(step, msLeft);
+    if (decision && decision.steps !== this.plan.scheduleSteps) this.adopt(step, decision);
+    this.decided = true;
+  }
+
+  /** An evaluation was timed: re-estimate at the next step. */
+  evaluated(): void {
+    this.evaluatedSince = true;
+  }
+
+  /** The config with `plan`. */
+  private with(plan: SchedulePlan): TrainConfig {
+    return { ...this.training, ...plan };
+  }
+
+  /** The rate is at its floor at `step`, where a resume found it: it stays there, and no re-estimate can change that. */
+  private atFloor(step: number): void {
     const t = this.training;
-    t.scheduleSteps = decision.steps;
-    const floor = t.lr * t.lrFinal;
-    this.announce(`learning rate: cosine from ${t.lr.toExponential(1)} to ${floor.toExponential(1)} over ${decision.steps.toLocaleString('en-US')} steps (from ${decision.reason})`);
+    this.announce(`learning rate: stays at its floor ${(t.lr * t.lrFinal).toExponential(1)}, which the run reached before step ${step.toLocaleString('en-US')} (a resume never raises it)`);
+    this.decider = null;
+  }
+
+  /** Plans the cosine to end at `decision.steps`, going on from where the rate is at `step`. */
+  private adopt(step: number, decision: ScheduleDecision): void {
+    const t = this.training;
+    const before = this.plan;
+    const fresh = before.scheduleSteps === null && before.scheduleFrom === null && step === 0;
+    const position = schedulePosition(this.with(before), step);
+    if (position >= 2) {
+      // At the floor already: a resume found it there (said once), or the run went faster than planned; it stays there.
+      if (!this.decided) this.atFloor(step);
+      this.decider = null;
+      return;
+    }
+    this.plan = fresh ? { scheduleSteps: decision.steps, scheduleFrom: null } : { scheduleSteps: decision.steps, scheduleFrom: { step, position } };
+    const floor = (t.lr * t.lrFinal).toExponential(1);
+    const count = (n: number): string => n.toLocaleString('en-US');
+    const told = this.announced;
+    if (told !== null && Math.abs(decision.steps - told) < Math.max(MIN_NOTABLE_STEPS, NOTABLE_CHANGE * (told - step))) return;
+    this.announced = decision.steps;
+    if (fresh) {
+      this.announce(`learning rate: cosine from ${t.lr.toExponential(1)} to ${floor} over ${count(decision.steps)} steps (from ${decision.reason})`);
+      return;
+    }
+    const rate = learningRateAt(this.with(this.plan), step).toExponential(1);
+    const was = told !== null ? ` instead of ${count(told)}` : '';
+    const from = position < 1 ? `warm-up from ${rate} at step ${count(step)} to ${t.lr.toExponential(1)}, then a cosine` : `from ${rate} at step ${count(step)}`;
+    this.announce(`learning rate: ${from} down to ${floor} at step ${count(decision.steps)}${was} (from ${decision.reason})`);
   }
 }

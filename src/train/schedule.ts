@@ -1,14 +1,14 @@
 /**
- * Deciding how long the learning-rate cosine lasts (TrainConfig.scheduleSteps).
- * A run limited by steps or epochs knows its length at once. A run limited
- * by time measures its step rate (and what evaluations cost) over its first
- * stretch and converts the time left into steps, so the cosine ends where
- * the run will: the learning rate reaches its floor in the last minutes a
- * user gave instead of staying high or bottoming out early. The decision is
- * stored with the run, so a resume continues the same schedule and a run
- * with --max-steps is deterministic.
+ * Deciding where the learning-rate cosine ends (TrainConfig.scheduleSteps).
+ * A run limited by steps or epochs knows at once. A run limited by time
+ * converts the training time it has left into steps at the speed measured
+ * (run-speed.ts: recent steps, evaluations included), first after a short
+ * calibration and then again as it goes, so the rate reaches its floor in
+ * the last minutes a user gave even when the machine's load changes: it
+ * neither stays high nor bottoms out early.
  */
 import type { TrainConfig } from './config.js';
+import type { RunSpeed } from './run-speed.js';
 
 export interface ScheduleDecision {
   steps: number;
@@ -18,36 +18,25 @@ export interface ScheduleDecision {
 
 export interface RunShape {
   stepsPerEpoch: number;
-  /** The step the session starts at. */
-  startStep: number;
-  /** Training characters per step, and validation characters per evaluation (to estimate an evaluation's cost before one has run). */
-  charsPerStep: number;
-  charsPerEval: number;
+  /** Validation batches of a full evaluation. */
+  evalBatches: number;
 }
 
-/** Steps measured before a time-limited run decides (after the first few, which include graph building). */
+/** Steps measured before a time-limited run decides. */
 const MIN_TIMED_STEPS = 10;
-const SKIPPED_STEPS = 3;
-/** Measure for at most this long, or this share of the time limit. */
+/** Measure for at most this long, or this share of the time limit, unless an evaluation came first. */
 const MAX_CALIBRATION_MS = 30_000;
 const CALIBRATION_SHARE = 0.1;
-/** Forward-only evaluation costs about this share of a training step per character. */
-const EVAL_COST_PER_CHAR = 0.4;
 
 export class ScheduleDecider {
-  private stepMs = 0;
-  private timedSteps = 0;
-  private seenSteps = 0;
-  private evalMs = 0;
-  private evals = 0;
-
   constructor(
     private readonly t: TrainConfig,
     private readonly shape: RunShape,
+    private readonly speed: RunSpeed,
   ) {}
 
   /** The steps the step and epoch limits allow (null: neither is set). */
-  private stepLimit(): number | null {
+  stepLimit(): number | null {
     const limits: number[] = [];
     if (this.t.maxSteps !== null) limits.push(this.t.maxSteps);
     if (this.t.maxEpochs !== null) limits.push(Math.ceil(this.t.maxEpochs * this.shape.stepsPerEpoch));
@@ -62,35 +51,26 @@ export class ScheduleDecider {
     return { steps, reason: this.t.maxSteps !== null && steps === this.t.maxSteps ? 'the step limit' : 'the epoch limit' };
   }
 
-  recordStep(ms: number): void {
-    this.seenSteps++;
-    if (this.seenSteps <= SKIPPED_STEPS) return;
-    this.stepMs += ms;
-    this.timedSteps++;
-  }
-
-  recordEval(ms: number): void {
-    this.evalMs += ms;
-    this.evals++;
+  /** Whether a time-limited run has measured enough to decide (`evaluated`: an evaluation was timed). */
+  ready(evaluated: boolean): boolean {
+    const limitMs = this.t.maxTimeMs;
+    if (limitMs === null || this.speed.timedSteps < MIN_TIMED_STEPS) return false;
+    return evaluated || this.speed.timedMs >= Math.min(MAX_CALIBRATION_MS, CALIBRATION_SHARE * limitMs);
   }
 
   /**
-   * For a time-limited run, once enough is measured: the steps that fit in
-   * the time left. Null while still measuring.
+   * For a time-limited run: the step the cosine should end at, from `step`
+   * with `msLeft` of training time left at the recent speed.
    */
-  decide(step: number, sessionMs: number): ScheduleDecision | null {
-    const limitMs = this.t.maxTimeMs;
-    if (limitMs === null || this.timedSteps < MIN_TIMED_STEPS) return null;
-    if (this.evals === 0 && this.stepMs < Math.min(MAX_CALIBRATION_MS, CALIBRATION_SHARE * limitMs)) return null;
-    const perStep = this.stepMs / this.timedSteps;
-    const evalCost = this.evals > 0
-      ? this.evalMs / this.evals
-      : perStep * EVAL_COST_PER_CHAR * (this.shape.charsPerEval / this.shape.charsPerStep);
+  decide(step: number, msLeft: number): ScheduleDecision | null {
+    const perStep = this.speed.stepMs();
+    if (this.t.maxTimeMs === null || perStep === null) return null;
+    const evalCost = this.speed.evalPassMs(this.shape.evalBatches) + this.speed.afterEvalMsEstimate();
     const perStepWithEvals = perStep + evalCost / this.t.evalEvery;
-    const byTime = step + Math.max(1, Math.floor((limitMs - sessionMs) / perStepWithEvals));
+    const byTime = step + Math.max(1, Math.floor(msLeft / perStepWithEvals));
     const byLimit = this.stepLimit();
     const steps = byLimit !== null ? Math.min(byLimit, byTime) : byTime;
     const rate = (1000 / perStepWithEvals).toFixed(1);
-    return { steps, reason: steps === byLimit ? 'the step limit' : `the time limit at the ${rate} steps/s measured (evaluations included)` };
+    return { steps, reason: steps === byLimit ? 'the step limit' : `the time limit at ${rate} steps/s, evaluations included` };
   }
 }

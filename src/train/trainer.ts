@@ -18,11 +18,13 @@ import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { runCheckpointDirs } from '../checkpoint/save.js';
 import type { Restored, RunMoment, TrainerCallback } from './callback.js';
 import { learningRateAt, type TrainConfig } from './config.js';
+import { FinalReserve, type FinalPlan } from './final-reserve.js';
 import { Controls } from './controls.js';
 import { DivergenceWatch } from './divergence.js';
 import { evaluate, evaluationSize } from './evaluate.js';
-import type { DoneEvent, EvalEvent, RunInfo, StateEvent, StopReason, TrainCommand, TrainerEvent, TrainerEventListener } from './events.js';
+import type { DoneEvent, EvalEvent, PhaseEvent, RunInfo, StateEvent, StopReason, TrainCommand, TrainerEvent, TrainerEventListener } from './events.js';
 import { RunLimits } from './limits.js';
+import { RunSpeed } from './run-speed.js';
 import { RunState, type ResumedState } from './run-state.js';
 import { ScheduleLength } from './schedule-length.js';
 import { divergedLoss, trainStep } from './step.js';
@@ -55,13 +57,15 @@ export interface TrainerSetup {
   release?: () => void;
   /** A resumed run: the checkpoint it continues, and its saved state. */
   resume: ({ from: string } & ResumedState) | null;
+  /** Milliseconds of a monotonic clock (default performance.now; tests give their own). */
+  clock?: () => number;
 }
 
 export class Trainer {
   private readonly listeners = new Set<TrainerEventListener>();
   private readonly callbacks: TrainerCallback[] = [];
   private readonly controls = new Controls();
-  /** The run's own copy of the config: the cosine's length is decided on the way. */
+  /** The run's config as given; the learning rate's plan, decided on the way, is the schedule's (RunMoment.training has both). */
   private readonly training: TrainConfig;
   private readonly engine: Engine;
   private readonly trainStream: BatchStream;
@@ -70,6 +74,12 @@ export class Trainer {
   private readonly divergence: DivergenceWatch;
   private schedule: ScheduleLength | null = null;
   private readonly state: RunState;
+  private readonly clock: () => number;
+  private readonly speed: RunSpeed;
+  /** The time kept for the end of a time-limited run (null: no time limit). */
+  private readonly reserve: FinalReserve | null;
+  private sessionStart = 0;
+  private pausedMs = 0;
 
   constructor(private readonly setup: TrainerSetup) {
     const t = (this.training = { ...setup.training });
@@ -79,6 +89,27 @@ export class Trainer {
     this.state = new RunState(setup.model, t.batchSize, this.trainStream.batchesPerEpoch, setup.params, t.seed, setup.resume);
     this.limits = new RunLimits(t, this.state.progress.step, this.trainStream.batchesPerEpoch);
     this.divergence = new DivergenceWatch(t);
+    this.clock = setup.clock ?? (() => performance.now());
+    this.speed = new RunSpeed({
+      charsPerStep: t.batchSize * t.seqLen, charsPerValBatch: this.valStream.batchSize * this.valStream.seqLen, params: parameterCount(setup.model),
+      sampleChars: t.sampleLength * t.sampleTemperatures.length,
+    });
+    this.reserve = t.maxTimeMs === null ? null : new FinalReserve(this.speed, t.maxTimeMs, this.fullEvalBatches());
+  }
+
+  /** Validation batches of a full evaluation. */
+  private fullEvalBatches(): number {
+    return evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, false).batches;
+  }
+
+  /** Training time of this session so far (pauses excluded). */
+  private sessionMs(): number {
+    return this.clock() - this.sessionStart - this.pausedMs;
+  }
+
+  /** The config with the learning rate's plan as it stands: what the schedule and the checkpoints read. */
+  private config(): TrainConfig {
+    return this.schedule ? { ...this.training, ...this.schedule.current } : this.training;
   }
 
   /** Listens to the run's events; returns the unsubscribe function. */
@@ -119,46 +150,67 @@ export class Trainer {
   private async each(call: (callback: TrainerCallback, moment: RunMoment) => Promise<void> | undefined): Promise<void> {
     const moment: RunMoment = {
       state: this.state.snapshot(),
-      training: this.training,
+      training: this.config(),
       emit: (event) => this.emit(event),
       stopPending: () => this.controls.stopPending(),
     };
     for (const callback of this.callbacks) await call(callback, moment);
   }
 
-  private save(): Promise<void> {
-    return this.each((callback, moment) => callback.save?.(moment));
+  private async save(): Promise<void> {
+    const started = this.clock();
+    await this.each((callback, moment) => callback.save?.(moment));
+    this.speed.recordSave(this.clock() - started);
   }
 
   /**
    * Evaluates, then lets the callbacks save and sample; null when a stop
-   * request cut the evaluation short (nothing saved yet).
+   * request, or the time limit, cut the evaluation short (nothing saved yet).
    * @param look 'full' reads the evaluation's batches; 'first' (the
    *   session's first, time-triggered evaluation) at most FIRST_EVAL_BATCHES
    *   of them; 'last' as many as the first, at a stop: the whole evaluation
    *   when it is no larger, else a look comparable only with a best/ that a
    *   first look measured — it may replace it. A pending stop does not cut
    *   a last look short (it is that small).
+   * @param final the reason the run ends, for its final evaluation: the
+   *   time limit then cuts it short rather than let the run overrun — what
+   *   it read is reported as a cut look (it never replaces best/).
    */
-  private async runEval(trainLossSinceEval: number, look: 'full' | 'first' | 'last' = 'full'): Promise<EvalEvent | null> {
-    const started = performance.now();
+  private async runEval(trainLossSinceEval: number, look: 'full' | 'first' | 'last' = 'full', final: StopReason | null = null): Promise<EvalEvent | null> {
+    const started = this.clock();
     const last = look === 'last';
     const { batches: wanted, quick } = evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, look !== 'full');
+    const userStop = (): boolean => !last && this.controls.stopPending();
+    const reserve = this.reserve;
+    const timeUp = (): boolean => reserve !== null && this.sessionMs() >= reserve.evalDeadlineMs();
     const { loss: valLoss, batches, interrupted } = await evaluate(
-      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, last ? undefined : () => this.controls.stopPending(),
+      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, () => userStop() || timeUp(),
     );
-    if (interrupted) return null;
-    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, quick !== undefined && !last);
+    const passMs = this.clock() - started;
+    const cut = interrupted && !userStop();
+    if (interrupted && !(cut && final !== null && batches > 0)) return null;
+    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, (quick !== undefined && !last) || cut);
     const { progress } = this.state;
+    const shown = cut ? { batches, of: wanted, cut: true as const } : quick && last ? { ...quick, last } : quick;
     const evaluation: EvalEvent = {
       type: 'eval', step: progress.step, epoch: this.state.epoch, valLoss, valBpc: valLoss / Math.LN2,
       trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: progress.bestValLoss!, improved, valBatches: batches,
-      ...(quick ? { quick: last ? { ...quick, last } : quick } : {}),
+      ...(shown ? { quick: shown } : {}),
     };
     this.emit(evaluation);
+    if (cut) {
+      this.emit({
+        type: 'note', step: progress.step,
+        message: `the final evaluation was cut short at the time limit: it read ${batches} of ${wanted} validation batches (a shorter evaluation rather than overrunning --max-time; it does not replace best/)`,
+      });
+    }
+    if (final !== null) this.emit({ type: 'phase', step: progress.step, phase: 'saving', reason: final });
+    const afterStart = this.clock();
     await this.each((callback, moment) => callback.evaluated?.(moment, evaluation));
-    // A first look is cheaper than the evaluations the schedule has to plan for.
-    if (!quick) this.schedule?.evaluated(performance.now() - started);
+    if (!cut) {
+      this.speed.recordEval(batches, passMs, this.clock() - afterStart);
+      this.schedule?.evaluated();
+    }
     return evaluation;
   }
 
@@ -188,13 +240,17 @@ export class Trainer {
     return null;
   }
 
-  /** Trains until a limit or a stop; the final state is always saved. Rejects with the error that ended the run. */
+  /**
+   * Trains until a limit or a stop; the final state is always saved. A time
+   * limit counts the whole session: training stops early enough for the
+   * final evaluation and save (final-reserve.ts). Rejects with the error that
+   * ended the run.
+   */
   async run(): Promise<DoneEvent> {
     const t = this.training;
     this.emit({ type: 'start', info: this.runInfo() });
-    const sessionStart = performance.now();
-    let pausedMs = 0;
-    const sessionMs = (): number => performance.now() - sessionStart - pausedMs;
+    this.sessionStart = this.clock();
+    this.pausedMs = 0;
     const elapsedBase = this.state.progress.elapsedMs;
     let lossSum = 0;
     let lossCount = 0;
@@ -208,24 +264,28 @@ export class Trainer {
       save: () => this.save(),
       sample: (temperatures: number[] | undefined) => this.each((callback, moment) => callback.sample?.(moment, temperatures)),
     };
-    this.schedule = new ScheduleLength(t, {
-      stepsPerEpoch: this.trainStream.batchesPerEpoch, startStep: this.state.progress.step, charsPerStep: t.batchSize * t.seqLen,
-      charsPerEval: this.valStream.batchSize * this.valStream.seqLen * evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, false).batches,
-    }, (message) => this.emit({ type: 'note', step: this.state.progress.step, message }));
+    const schedule = (this.schedule = new ScheduleLength(
+      t, { stepsPerEpoch: this.trainStream.batchesPerEpoch, evalBatches: this.fullEvalBatches() }, this.speed, this.state.progress.step,
+      (message) => this.emit({ type: 'note', step: this.state.progress.step, message }),
+    ));
+    // The end a time-limited run plans for; best/ from a first look is compared with a last look at its batches.
+    const firstLookBatches = evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, true).batches;
+    const finalPlan = (): FinalPlan | null => this.reserve?.plan(bestByFirstLook ? firstLookBatches : null) ?? null;
+    const reserveMs = (): number => finalPlan()?.ms ?? 0;
     let reason: StopReason | null = null;
-    while ((reason = this.controls.stopped ? 'stopped' : this.limits.reached(this.state.progress, sessionMs())) === null) {
-      const pauseStart = performance.now();
+    while ((reason = this.controls.stopped ? 'stopped' : this.limits.reached(this.state.progress, this.sessionMs(), reserveMs())) === null) {
+      const pauseStart = this.clock();
       const held = this.controls.holding;
       await this.controls.handle(this.state.progress.step, commandActions);
-      if (held) pausedMs += performance.now() - pauseStart;
+      if (held) this.pausedMs += this.clock() - pauseStart;
       if (this.controls.stopped) continue;
       await new Promise<void>((resolve) => setImmediate(resolve));
 
-      const stepStart = performance.now();
+      const stepStart = this.clock();
       const { progress } = this.state;
       const carried = this.state.prepareCarried(t.stateResets);
       const batch = { ...this.trainStream.batch(progress.batch), batchSize: t.batchSize, seqLen: t.seqLen };
-      const lr = learningRateAt(t, progress.step, 0.5 ** progress.recoveries);
+      const lr = learningRateAt(this.config(), progress.step, 0.5 ** progress.recoveries);
       const outcome = await trainStep(this.engine, this.state.adam, this.state.weights, batch, carried, this.state.rng, { lr, clip: t.clip, maxLoss });
       if (!outcome.applied) {
         const { warning, action } = this.divergence.diverged(outcome.loss, outcome.gradNorm, progress.recoveries);
@@ -241,19 +301,22 @@ export class Trainer {
       lossSum += outcome.loss;
       lossCount++;
 
-      const stepMs = performance.now() - stepStart;
-      this.schedule.stepped(stepMs, progress.step, sessionMs());
+      const stepMs = this.clock() - stepStart;
+      this.speed.recordStep(stepMs);
+      const now = this.sessionMs();
+      if (t.maxTimeMs !== null) schedule.stepped(progress.step, now, t.maxTimeMs - reserveMs() - now);
       const charsPerSec = throughput.record(t.batchSize * t.seqLen, stepMs);
-      const now = sessionMs();
       progress.elapsedMs = elapsedBase + now;
       const fraction = this.limits.fraction(progress, now);
       this.emit({
         type: 'step', step: progress.step, epoch: this.state.epoch, loss: outcome.loss, lr, gradNorm: outcome.gradNorm, charsPerSec,
         elapsedMs: progress.elapsedMs, progress: fraction, etaMs: fraction > 0 && fraction < 1 ? (now * (1 - fraction)) / fraction : null,
       });
-      // Every evalEvery steps; the session's first one as soon as firstEvalMs of training have passed.
+      // Every evalEvery steps; the session's first one as soon as firstEvalMs of training have passed —
+      // unless the run is about to end: its final evaluation comes next.
       const firstByTime = !evaluated && t.firstEvalMs > 0 && now >= t.firstEvalMs;
-      if (progress.step % t.evalEvery === 0 || firstByTime) {
+      const endsFirst = this.reserve !== null && t.maxTimeMs !== null && now + this.reserve.finalMs() + reserveMs() >= t.maxTimeMs;
+      if ((progress.step % t.evalEvery === 0 || firstByTime) && !endsFirst) {
         const evaluation = await this.runEval(lossSum / lossCount, firstByTime && progress.step % t.evalEvery !== 0 ? 'first' : 'full');
         // A session takes one first look, so a later evaluation only clears this.
         if (evaluation) bestByFirstLook = evaluation.quick !== undefined && evaluation.improved;
@@ -268,12 +331,22 @@ export class Trainer {
     // small, else a last look at the first look's batches when only a first
     // look measured best/. So best/ (what sample and generate use) is not left
     // holding the model of a few seconds in when a better one was trained.
-    this.state.progress.elapsedMs = elapsedBase + sessionMs();
+    // The time limit cuts the final evaluation short rather than be overrun.
+    this.state.progress.elapsedMs = elapsedBase + this.sessionMs();
     const smallEvaluation = !evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, true).quick;
-    const look = reason !== 'stopped' ? 'full' : smallEvaluation || bestByFirstLook ? 'last' : null;
-    if (!(lossCount > 0 && look && (await this.runEval(lossSum / lossCount, look)))) await this.save();
+    const look = reason !== 'stopped' ? (reason === 'max-time' ? finalPlan()?.look ?? 'full' : 'full') : smallEvaluation || bestByFirstLook ? 'last' : null;
+    const phase = (kind: PhaseEvent['phase']): void => this.emit({ type: 'phase', step: this.state.progress.step, phase: kind, reason: reason! });
+    let saved = false;
+    if (lossCount > 0 && look) {
+      phase('evaluating');
+      saved = (await this.runEval(lossSum / lossCount, look, reason)) !== null;
+    }
+    if (!saved) {
+      phase('saving');
+      await this.save();
+    }
     // One clock for the limit and the report: the session, final evaluation and save included.
-    const session = sessionMs();
+    const session = this.sessionMs();
     const dirs = runCheckpointDirs(this.setup.outDir);
     const done: DoneEvent = {
       type: 'done', step: this.state.progress.step, reason, elapsedMs: elapsedBase + session, sessionMs: session, bestValLoss: this.state.progress.bestValLoss,

@@ -76,7 +76,7 @@ describe('sampling', () => {
 });
 
 describe('--max-time', () => {
-  it.concurrent('the final report counts the same clock as the limit, final evaluation and save included', async () => {
+  it.concurrent('the final report counts the same clock as the limit, final evaluation and save included, and keeps within it', async () => {
     // A validation split large enough that the final evaluation takes seconds.
     const corpus = path.join(dir, 'shakespeare.txt');
     fs.copyFileSync(path.join(ROOT, 'corpora', 'tinyshakespeare.txt'), corpus);
@@ -96,7 +96,8 @@ describe('--max-time', () => {
     const done = /^done at step \d+: reached time limit after (\d+)s/m.exec(stderr);
     expect(done, stderr).not.toBeNull();
     const reported = Number(done![1]) * 1000;
-    expect(reported).toBeGreaterThanOrEqual(2000);
+    // The limit is the whole session: training stopped early enough for the end (cut short here, the split is that large).
+    expect(reported).toBeLessThanOrEqual(2000);
     // From the first step line to the exit: what the session took, as the report should say.
     expect(Math.abs(reported - sessionMs), `reported ${reported} ms, observed ${Math.round(sessionMs)} ms`).toBeLessThan(1500);
   });

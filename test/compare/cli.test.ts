@@ -9,17 +9,21 @@ const dir = tempDir('charnn-compare-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('charnn compare', () => {
-  it('trains every cell and prints the final table as JSON', async () => {
+  it('trains every cell on the engine train uses and prints the final table as JSON', async () => {
     const corpus = smallCorpus(dir);
     const out = path.join(dir, 'runs');
     const r = await runCli([
       'compare', corpus, '--max-steps', '3', '--hidden', '16', '--layers', '1', '--embedding', '8', '--batch', '4', '--seq-len', '16',
-      '--eval-every', '2', '--eval-batches', '2', '--sample-length', '10', '--backend', 'wasm', '--out', out, '--json',
+      '--eval-every', '2', '--eval-batches', '2', '--sample-length', '10', '--engine', 'ort', '--threads', '1', '--out', out, '--json',
     ]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ task: 'text', corpus: 'small', match: 'hidden', budget: { maxSteps: 3, batchSize: 4, seqLen: 16, evalEvery: 2 } });
+    expect(result).toMatchObject({
+      task: 'text', corpus: 'small', match: 'hidden', engine: 'ort', budget: { engine: 'ort, 1 thread', maxSteps: 3, batchSize: 4, seqLen: 16, evalEvery: 2 },
+    });
+    // Every run says so at its start, and its checkpoints record it.
+    expect(r.stderr).toMatch(/^compare: small: 3 steps each on ort, 1 thread,/m);
     expect(result.rows.map((row: { cell: string }) => row.cell)).toEqual(['rnn', 'lstm', 'gru']);
     for (const row of result.rows) {
       expect(row).toMatchObject({ hidden: 16, layers: 1, steps: 3, stopped: false });
@@ -29,7 +33,7 @@ describe('charnn compare', () => {
       expect(row.msPerStep).toBeGreaterThan(0);
       expect(row.charsPerSec).toBeCloseTo((4 * 16 * 1000) / row.msPerStep, 6);
       expect(typeof row.sample).toBe('string');
-      expect(fs.existsSync(path.join(out, row.cell, 'latest', 'charnn.json'))).toBe(true);
+      expect(JSON.parse(fs.readFileSync(path.join(out, row.cell, 'latest', 'charnn.json'), 'utf8')).engine).toMatch(/^ort/);
     }
     // Equal hidden sizes: the LSTM has the most parameters, the RNN the fewest.
     const [rnn, lstm, gru] = result.rows.map((row: { params: number }) => row.params);
@@ -43,9 +47,10 @@ describe('charnn compare', () => {
     const corpus = smallCorpus(dir);
     const r = await runCli([
       'compare', corpus, '--cells', 'rnn,lstm', '--match', 'params', '--max-steps', '2', '--hidden', '16', '--layers', '1', '--embedding', '8',
-      '--batch', '4', '--seq-len', '16', '--eval-batches', '1', '--sample-length', '0', '--backend', 'wasm', '--out', path.join(dir, 'runs2'),
+      '--batch', '4', '--seq-len', '16', '--eval-batches', '1', '--sample-length', '0', '--engine', 'tfjs', '--backend', 'wasm', '--out', path.join(dir, 'runs2'),
     ]);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/each on tfjs wasm,/);
     expect(r.stdout).toMatch(/same hidden size|hidden sizes matched/);
     const rows = r.stdout.split('\n').filter((l) => /^ (rnn|lstm) /.test(l));
     expect(rows.length).toBe(2);
@@ -71,6 +76,11 @@ describe('charnn compare', () => {
     const a = await runInProcess(['compare', 'corpora/tinyshakespeare.txt', '--task', 'recall']);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/takes no corpus/);
+    const ort = await runInProcess(['compare', '--task', 'recall', '--engine', 'ort']);
+    expect(ort.code).toBe(2);
+    expect(ort.stderr.trim().split('\n')).toEqual([
+      'charnn: --engine ort does not apply to --task recall, which trains on TF.js (it reads per-step gradients) (drop it, or use --task text)',
+    ]);
     const b = await runCli(['compare', '--cells', 'rnn,transformer']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/unknown cell "transformer"/);

@@ -29,7 +29,7 @@ class FakeCompare {
   }
 }
 
-const budget = { maxSteps: 300, maxTimeMs: null, batchSize: 32, seqLen: 64, seed: 1, lr: 2e-3, evalEvery: 30, evalBatches: 20 };
+const budget = { engine: 'ort', maxSteps: 300, maxTimeMs: null, batchSize: 32, seqLen: 64, seed: 1, lr: 2e-3, evalEvery: 30, evalBatches: 20 };
 
 function row(cell: 'rnn' | 'lstm' | 'gru', best: number): CompareRow {
   return {
@@ -49,7 +49,7 @@ describe('CompareApp', () => {
       type: 'plan', corpus: 'tinyshakespeare', match: 'hidden', budget,
       runs: [{ cell: 'rnn', hidden: 128, params: 70_145 }, { cell: 'lstm', hidden: 128, params: 242_945 }],
     });
-    await eventually(() => expect(frame()).toContain('300 steps each, batch 32 × seq-len 64'));
+    await eventually(() => expect(frame()).toContain('300 steps each on ort, batch 32 × seq-len 64'));
     session.emit(
       { type: 'train', cell: 'rnn', index: 0, event: { type: 'start', info: runInfo({ cell: 'rnn', params: 70_145 }) } },
       { type: 'train', cell: 'rnn', index: 0, event: stepEvent(12) },

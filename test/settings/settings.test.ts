@@ -8,7 +8,7 @@ import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from '../../src/settings/model-s
 import { DEFAULT_SAMPLING_SETTINGS, SAMPLING_SETTINGS } from '../../src/settings/sampling-settings.js';
 import { checkInitFrom, checkResume, limitProblem, storedProblem, type Setting } from '../../src/settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem } from '../../src/settings/train-settings.js';
-import { positiveInt, ValueError } from '../../src/settings/values.js';
+import { duration, durationOrZero, positiveInt, ValueError } from '../../src/settings/values.js';
 import { CharnnError } from '../../src/util/errors.js';
 import { runInProcess } from '../helpers/in-process.js';
 
@@ -143,6 +143,10 @@ describe('flags made from the tables', () => {
     [['train', '--sample-temperatures', '0.5,-1'], /argument '0\.5,-1' is invalid\. expected a number ≥ 0, got "-1"\./],
     [['train', '--hidden', '20000'], /expected at most 16,384, got "20000"\./],
     [['train', '--max-time', '5 parsecs'], /expected a duration such as 90s, 20m, 1h30m or 2d, got "5 parsecs"\./],
+    // A bare number could be seconds, minutes or hours: every duration flag asks for the unit.
+    [['train', '--max-time', '5'], /^charnn train: option '--max-time <duration>' argument '5' is invalid\. expected a duration with a unit, e\.g\. 5s, 5m or 5h, got "5"\./],
+    [['train', '--first-eval', '2.5'], /^charnn train: option '--first-eval <duration>' argument '2\.5' is invalid\. expected a duration with a unit, e\.g\. 2\.5s, 2\.5m or 2\.5h/],
+    [['compare', '--max-time', '90'], /^charnn compare: option '--max-time <duration>' argument '90' is invalid\. expected a duration with a unit, e\.g\. 90s, 90m or 90h/],
     [['generate', 'x', '--top-p', '0'], /^charnn generate: option '--top-p <x>' argument '0' is invalid\. expected a number in \(0, 1\], got "0"\./],
     [['sample', 'x', '--length', '0'], /^charnn sample: option '--length <n>' argument '0' is invalid\. expected a positive whole number, got "0"\./],
     [['gradients', '--hidden', '100000'], /expected at most 16,384, got "100000"\./],
@@ -151,6 +155,14 @@ describe('flags made from the tables', () => {
     const line = await usageLine(args);
     expect(line).toMatch(message);
     expect(line.split('\n')).toHaveLength(1);
+  });
+
+  it('durations take their unit; only 0 (off) may go without one', () => {
+    expect(duration.parse('1h30m')).toBe(5_400_000);
+    expect(duration.parse('90s')).toBe(90_000);
+    expect(durationOrZero.parse('0')).toBe(0);
+    expect(() => durationOrZero.parse('5')).toThrow(ValueError);
+    expect(() => duration.parse(' 12 ')).toThrow('expected a duration with a unit, e.g. 12s, 12m or 12h, got " 12 ".');
   });
 
   it('--debug and --backend are on every command that needs them', () => {

@@ -18,6 +18,14 @@ describe('RunLimits', () => {
     expect(new RunLimits({ maxSteps: null, maxEpochs: null, maxTimeMs: null }, 0, 40).reached(at(10 ** 9, 10 ** 6, 0), 1e12)).toBeNull();
   });
 
+  it('stops a time-limited session the reserve for its end before the limit, after at least one step', () => {
+    const limits = new RunLimits({ maxSteps: null, maxEpochs: null, maxTimeMs: 60_000 }, 10, 40);
+    expect(limits.reached(at(50, 1, 10), 54_999, 5_000)).toBeNull();
+    expect(limits.reached(at(50, 1, 10), 55_000, 5_000)).toBe('max-time');
+    expect(limits.reached(at(10, 0, 10), 1_000, 90_000)).toBeNull();
+    expect(limits.reached(at(11, 0, 11), 1_000, 90_000)).toBe('max-time');
+  });
+
   it('measures progress towards the nearest limit, steps counted from the session\'s start', () => {
     const limits = new RunLimits({ maxSteps: 300, maxEpochs: null, maxTimeMs: 100_000 }, 200, 40);
     expect(limits.fraction(at(250, 6, 10), 10_000)).toBe(0.5);

@@ -212,6 +212,15 @@ describe('Dashboard', () => {
     });
   });
 
+  it('says EVALUATING, then SAVING, once training is over, instead of TRAINING', () => {
+    const evaluating = frame(reduceAll([{ type: 'phase', step: 2000, phase: 'evaluating', reason: 'max-time' }], mid), 80, 24);
+    expect(evaluating.at(-1)).toMatch(/^ EVALUATING  final evaluation…  reached time limit at step 2,000/);
+    expect(evaluating.join('\n')).not.toContain('TRAINING');
+    const saving = frame(reduceAll([{ type: 'phase', step: 2000, phase: 'saving', reason: 'max-time' }], mid), 80, 24);
+    expect(saving.at(-1)).toMatch(/^ SAVING  saving latest\/…/);
+    expectFits(saving, 80, 24);
+  });
+
   it('emits ANSI only when colour is on', () => {
     const { lastFrame, unmount } = render(<Dashboard state={mid} width={80} height={24} color={false} temperature={0.8} />);
     expect(lastFrame()).not.toMatch(/\u001B\[/);

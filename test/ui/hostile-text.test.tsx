@@ -117,7 +117,7 @@ describe('sampler rows', () => {
 
 describe('compare, novelty and usage errors', () => {
   it('compare shows corpus names, samples and warnings with nothing raw', () => {
-    const budget = { maxSteps: 100, maxTimeMs: null, batchSize: 8, seqLen: 32, seed: 1, lr: 0.002, evalEvery: 50, evalBatches: 2 };
+    const budget = { maxSteps: 100, maxTimeMs: null, batchSize: 8, seqLen: 32, seed: 1, lr: 0.002, evalEvery: 50, evalBatches: 2, engine: 'ort' };
     const events: CompareEvent[] = [
       { type: 'plan', corpus: `c${HOSTILE}`, match: 'hidden', budget, runs: [{ cell: 'gru', hidden: 32, params: 100 }] },
       { type: 'train', cell: 'gru', index: 0, event: { type: 'sample', step: 50, samples: [{ temperature: 0.8, text: HOSTILE }] } },

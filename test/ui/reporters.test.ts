@@ -111,6 +111,24 @@ describe('a first look', () => {
   });
 });
 
+describe('the end of a run', () => {
+  it('says when training is over and the final evaluation and save are under way, and when the time limit cut the evaluation short', () => {
+    const lines = collect(
+      [
+        { type: 'phase', step: 1200, phase: 'evaluating', reason: 'max-time' },
+        evalEvent(1200, NaN, { valLoss: 1.5, valBpc: 1.5 / Math.LN2, trainLoss: 1.4, improved: false, bestValLoss: 1.45, quick: { batches: 5, of: 35, cut: true } }),
+        { type: 'phase', step: 1200, phase: 'saving', reason: 'max-time' },
+      ],
+      (w) => createPlainReporter(w),
+    );
+    expect(lines).toEqual([
+      'reached time limit at step 1,200: final evaluation…',
+      'eval step 1200: val 1.5000 nats (2.164 bpc), train 1.4000 — cut short at the time limit (5 of 35 validation batches)',
+      'saving at step 1,200…',
+    ]);
+  });
+});
+
 describe('the next-step line', () => {
   it('names the run directory relative to the working directory, or absolute outside it, quoted for a shell when needed', () => {
     const at = (latestPath: string | null) => formatNextLine({ ...done, latestPath }, '/home/me/project');

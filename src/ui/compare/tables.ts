@@ -81,7 +81,7 @@ export function budgetLine(b: CompareBudget, corpus: string, match: 'hidden' | '
     .filter(Boolean)
     .join(' or ');
   return (
-    `${escapeControls(corpus)}: ${limit || 'no limit'} each, batch ${b.batchSize} × seq-len ${b.seqLen}, lr ${b.lr}, seed ${b.seed}, ` +
+    `${escapeControls(corpus)}: ${limit || 'no limit'} each on ${b.engine}, batch ${b.batchSize} × seq-len ${b.seqLen}, lr ${b.lr}, seed ${b.seed}, ` +
     `validation every ${b.evalEvery} steps on ${b.evalBatches === 0 ? 'the whole split' : `${b.evalBatches} batches`}` +
     (match === 'params' ? ', hidden sizes matched for equal parameters' : ', same hidden size')
   );

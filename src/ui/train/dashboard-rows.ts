@@ -290,6 +290,21 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
         : [seg(line, { color: 'red' })],
     );
   }
+  if (s.phase) {
+    // Training is over; the final evaluation and the save are what the wait is for.
+    const evaluating = s.phase.phase === 'evaluating';
+    return [
+      joinFit(
+        [
+          [seg(evaluating ? ' EVALUATING ' : ' SAVING ', { inverse: true, color: 'cyan', bold: true }), seg(evaluating ? ' final evaluation…' : ' saving latest/…', BOLD)],
+          [seg(`${describeStopReason(s.phase.reason)} at step ${formatCount(s.phase.step)}`, DIM)],
+          ...(o.stopping ? [[seg('Ctrl-C again to quit now', DIM)]] : []),
+        ],
+        width,
+        seg('  '),
+      ),
+    ];
+  }
   if (o.stopping) {
     return [
       joinFit(

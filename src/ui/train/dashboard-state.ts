@@ -12,6 +12,7 @@ import type {
   DoneEvent,
   ErrorEvent,
   EvalEvent,
+  PhaseEvent,
   RunInfo,
   StepEvent,
   TrainEvent,
@@ -99,6 +100,8 @@ export interface DashboardState {
   warnings: WarningEvent[];
   /** The run's notes: those it started with (most important first), then later ones; the latest MAX_NOTES. */
   notes: NoteEntry[];
+  /** The run stopped training and is finishing (final evaluation, saving); null while it trains. */
+  phase: PhaseEvent | null;
   done: DoneEvent | null;
   error: ErrorEvent | null;
   /** Finished items, append-only (ids are indexes), for <Static>. */
@@ -122,6 +125,7 @@ export function initialDashboardState(): DashboardState {
     checkpointsWritten: 0,
     warnings: [],
     notes: [],
+    phase: null,
     done: null,
     error: null,
     log: [],
@@ -256,6 +260,8 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
         warnings: [...state.warnings, event].slice(-MAX_WARNINGS),
         log: appendLog(state.log, { kind: 'warning', event }),
       };
+    case 'phase':
+      return { ...state, phase: event };
     case 'paused':
       return { ...state, paused: true, status: finished(state) ? state.status : 'paused' };
     case 'resumed':

@@ -10,6 +10,7 @@ import type {
   DoneEvent,
   ErrorEvent,
   EvalEvent,
+  PhaseEvent,
   RunInfo,
   SampleEvent,
   StateEvent,
@@ -96,6 +97,12 @@ export function formatStepLine(e: StepEvent, info: RunInfo | null): string {
 }
 
 export function formatEvalLine(e: EvalEvent): string {
+  if (e.quick?.cut) {
+    return (
+      `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
+      `train ${formatLoss(e.trainLoss)} — cut short at the time limit (${e.quick.batches} of ${e.quick.of} validation batches)${e.improved ? ', best so far' : ''}`
+    );
+  }
   if (e.quick) {
     return (
       `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
@@ -120,6 +127,11 @@ export function formatNoteLine(note: string): string {
 
 export function formatWarningLine(e: WarningEvent): string {
   return `warning at step ${e.step}: ${flattenText(e.message)}`;
+}
+
+/** "reached time limit at step 1,200: final evaluation…", "saving latest/ at step 1,200…". */
+export function formatPhaseLine(e: PhaseEvent): string {
+  return e.phase === 'evaluating' ? `${describeStopReason(e.reason)} at step ${formatCount(e.step)}: final evaluation…` : `saving at step ${formatCount(e.step)}…`;
 }
 
 export function formatStateLine(e: StateEvent): string {

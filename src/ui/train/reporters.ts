@@ -10,6 +10,7 @@ import {
   formatEvalLine,
   formatNextLine,
   formatNoteLine,
+  formatPhaseLine,
   formatRunHeader,
   formatSampleLines,
   formatStateLine,
@@ -74,6 +75,9 @@ export function createPlainReporter(
         return;
       case 'note':
         write(formatNoteLine(e.message));
+        return;
+      case 'phase':
+        write(formatPhaseLine(e));
         return;
       case 'paused':
       case 'resumed':
