@@ -154,11 +154,13 @@ export function removeOwnedDirectory(dir: string, owned: OwnedFiles, shown = dir
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    // Back under its name, or (that name taken meanwhile) under one no cleanup ever removes.
     let back = dir;
     try {
       fs.renameSync(doomed, dir);
     } catch {
-      back = doomed;
+      back = `${dir}.kept-${Date.now().toString(36)}`;
+      fs.renameSync(doomed, back);
     }
     throw usageError(`${shown} received files charnn did not write while it was being removed; they are left in ${back}`, 'move them away and run again');
   }
