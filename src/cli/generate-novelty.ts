@@ -4,9 +4,8 @@
  * stdout stay untouched: jsonl records gain a `novelty` field, and in text
  * format one line per sample goes to stderr after the samples.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { findCorpus } from '../checkpoint/corpus.js';
+import { findCorpus, MAX_RECORDED_CORPUS_ENTRIES, openRecordedCorpus } from '../checkpoint/corpus.js';
 import { runDirectoryOf, type LoadedCheckpoint } from '../checkpoint/load.js';
 import { openCorpus } from '../data/corpus.js';
 import { MIN_COPIED_RUN, type CorpusIndex, type NoveltyReport } from '../novelty/matches.js';
@@ -21,9 +20,6 @@ import { writeErr } from './output.js';
 /** The index file in a run directory. */
 export const NOVELTY_INDEX_FILE = 'novelty.index';
 
-/** Most directory entries --novelty walks in a corpus directory whose path the checkpoint recorded. */
-export const MAX_RECORDED_CORPUS_ENTRIES = 100_000;
-
 /**
  * Finds the corpus, reads it into ids and opens (or builds and caches) its
  * index over them. The memory the index needs is checked twice: from the
@@ -31,33 +27,17 @@ export const MAX_RECORDED_CORPUS_ENTRIES = 100_000;
  * from the characters read before indexing.
  *
  * A corpus path recorded in the checkpoint is as untrusted as the rest of
- * it: a file-system root is refused, a directory's walk is bounded
- * (MAX_RECORDED_CORPUS_ENTRIES), a single file must have the size recorded
- * before it is read, and the text read must have the recorded size,
- * characters and SHA-256 before anything is indexed. --corpus names a
- * corpus the user chose, read as `train` reads one.
+ * it: a file-system root is refused and a directory's walk bounded
+ * (openRecordedCorpus), what it may read is bounded by the memory check,
+ * and the text read must have the recorded size, characters and SHA-256
+ * before anything is indexed. --corpus names a corpus the user
+ * chose, read as `train` reads one.
  */
 export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undefined, maxRecordedEntries = MAX_RECORDED_CORPUS_ENTRIES): CorpusIndex {
   const recorded = checkpoint.meta.corpus;
-  const where = corpus ?? recorded.path;
-  const fix = 'pass --corpus <file> with the text the model was trained on';
-  if (corpus === undefined) {
-    const resolved = path.resolve(where);
-    if (resolved === path.parse(resolved).root) {
-      throw usageError(`the checkpoint records its corpus as ${escapeControls(where)}, the root of the file system; --novelty does not read a whole file system`, fix);
-    }
-  }
   // (A recorded corpus that is gone is reported by findCorpus, with the way out.)
-  if (corpus !== undefined || fs.existsSync(where)) {
-    const source = corpus !== undefined ? openCorpus(where) : openCorpus(where, { maxEntries: maxRecordedEntries, hint: `it is the corpus path the checkpoint records; ${fix}` });
-    if (corpus === undefined && (source.isDirectory ? source.size < recorded.bytes : source.size !== recorded.bytes)) {
-      throw usageError(
-        `${escapeControls(source.shown)} has changed since training (${recorded.bytes.toLocaleString('en-US')} → ${source.size.toLocaleString('en-US')} bytes): novelty against it would not be novelty against the text the model learnt`,
-        `pass --corpus ${source.shown} to compare with it as it is now, or --corpus with the original text`,
-      );
-    }
-    checkCorpusSize(`the corpus ${escapeControls(source.shown)}`, source.size);
-  }
+  const source = corpus !== undefined ? openCorpus(corpus) : openRecordedCorpus(recorded.path, 'pass --corpus <file> with the text the model was trained on', maxRecordedEntries);
+  if (source !== null) checkCorpusSize(`the corpus ${escapeControls(source.shown)}`, source.size);
   const found = findCorpus(checkpoint.meta, corpus, '--corpus');
   const changed = found.changed ?? (found.recorded && recorded.sha256 !== undefined && found.corpus.sha256 !== recorded.sha256
     ? `${recorded.path} has changed since training (its SHA-256 is not the one recorded)` : null);

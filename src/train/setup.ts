@@ -14,6 +14,7 @@ import { initParamArrays, type ParamArrays } from '../model/params.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { shellWord } from '../util/escape.js';
+import { openRecordedCorpus } from '../checkpoint/corpus.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
 import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
@@ -170,6 +171,7 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   checkResume(TRAIN_SETTINGS, request.training, meta.training);
   checkResume(CORPUS_SETTINGS, { normalization: request.normalization }, { normalization: meta.normalization });
   const corpusPath = request.corpusPath || meta.corpus.path;
+  if (!request.corpusPath) openRecordedCorpus(corpusPath, `pass the corpus it was trained on: charnn train <corpus> --resume ${shellWord(from)}`);
   const corpus = readCorpus(corpusPath, meta.normalization, { vocab: checkpoint.vocab, unknown: 'skip' });
   const change = corpusChange(meta.corpus, corpus);
   if (change) {

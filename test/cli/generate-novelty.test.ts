@@ -88,7 +88,7 @@ describe('generate --novelty: the corpus', () => {
     };
     const walked = vi.spyOn(fs, 'readdirSync');
     const read = vi.spyOn(fs, 'readSync');
-    expect(refusal('/')).toBe('the checkpoint records its corpus as /, the root of the file system; --novelty does not read a whole file system (pass --corpus <file> with the text the model was trained on)');
+    expect(refusal('/')).toBe('the checkpoint records its corpus as /, the root of the file system; charnn does not read a whole file system (pass --corpus <file> with the text the model was trained on)');
     expect(walked).not.toHaveBeenCalled();
     // A directory larger than the bound is not walked on.
     const big = path.join(dir, 'big');
@@ -96,11 +96,10 @@ describe('generate --novelty: the corpus', () => {
     for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(big, `part-${i}.txt`), text.slice(0, 10));
     expect(refusal(big, text, 10)).toMatch(/^corpus directory .*big holds more than 10 entries \(it is the corpus path the checkpoint records; pass --corpus <file> with the text the model was trained on\)$/);
     expect(read).not.toHaveBeenCalled();
-    // A file of another size than recorded: refused before a byte is read.
+    // A file of another size than recorded: refused before anything is indexed.
     const grown = path.join(dir, 'grown.txt');
     fs.writeFileSync(grown, `${text}more`);
-    expect(refusal(grown)).toMatch(/grown\.txt has changed since training \(690 → 694 bytes\)/);
-    expect(read).not.toHaveBeenCalled();
+    expect(refusal(grown)).toMatch(/grown\.txt has changed since training \(690 → 694 bytes, 690 → 694 characters\)/);
     // The same size and characters, other text: its SHA-256 gives it away, before anything is indexed.
     const swapped = path.join(dir, 'swapped.txt');
     fs.writeFileSync(swapped, text.replace('cat', 'act'));

@@ -182,6 +182,13 @@ describe('--resume on a changed corpus is refused, pointing to --init-from', () 
     fs.writeFileSync(shuffled, text.slice(6000) + text.slice(0, 6000));
     expectOneLine(await refused([shuffled, '--resume', out, '--max-steps', '5']), 2, /^charnn: the corpus changed since this checkpoint was saved \(it was 12,000 bytes, sha256 \w+…; now 12,000 bytes, sha256 \w+…\)/);
     expect(hashTree(out)).toEqual(before);
+    // A checkpoint that records the file-system root as its corpus: refused before anything is walked.
+    const hostile = path.join(dir, 'root-corpus');
+    fs.cpSync(out, hostile, { recursive: true });
+    const metaFile = path.join(hostile, 'latest', 'charnn.json');
+    fs.writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(metaFile, 'utf8')), corpus: { ...JSON.parse(fs.readFileSync(metaFile, 'utf8')).corpus, path: '/' } }));
+    expectOneLine(await refused(['--resume', hostile, '--max-steps', '5']), 2,
+      new RegExp(`^charnn: the checkpoint records its corpus as /, the root of the file system; charnn does not read a whole file system \\(pass the corpus it was trained on: charnn train <corpus> --resume ${hostile}\\)$`));
     const copy = path.join(dir, 'moved.txt');
     fs.copyFileSync(own, copy);
     const same = await train([copy, '--resume', out, '--max-steps', '4', '--eval-every', '100']);
