@@ -226,10 +226,13 @@ export function lockRunDirectory(runDir: string, shown = runDir): RunLock {
   for (;;) {
     if (createWhole(file, mine)) break;
     const held = readLockFile(file);
-    if (held === null) continue; // Released meanwhile: try again.
-    if (held.info && isHeld(held.info)) throw lockedError(shown, held.info);
-    if (held.foreign) throw usageError(`${path.join(shown, LOCK_FILE)} is not a lock charnn wrote (not a regular file)`, 'move it away, or train into another --out');
-    if (!held.info && isLive(held)) {
+    if (held === null) {
+      // Released meanwhile: try again.
+    } else if (held.info && isHeld(held.info)) {
+      throw lockedError(shown, held.info);
+    } else if (held.foreign) {
+      throw usageError(`${path.join(shown, LOCK_FILE)} is not a lock charnn can read (a directory, a link or an unreadable file)`, 'move it away, or train into another --out');
+    } else if (!held.info && isLive(held)) {
       // Being written on a file system without hard links.
     } else if (takeOver(file, held, mine) === 'won') {
       tookOver = held.info ?? { pid: 0, host: '', startedAt: '' };

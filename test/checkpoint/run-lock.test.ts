@@ -113,4 +113,13 @@ describe('taking over a dead trainer\'s lock', () => {
     taken.release();
     expect(fs.existsSync(lock)).toBe(false);
   });
+
+  it('a directory or a link under the lock\'s name is refused, never replaced', () => {
+    for (const plant of [(p: string) => fs.mkdirSync(p), (p: string) => fs.symlinkSync('/etc/hostname', p)]) {
+      const run = tempDir('charnn-lock-foreign-');
+      plant(path.join(run, LOCK_FILE));
+      expect(() => lockRunDirectory(run, 'run')).toThrow(/^run\/\.charnn-lock is not a lock charnn can read \(a directory, a link or an unreadable file\)$/);
+      expect(fs.readdirSync(run)).toEqual([LOCK_FILE]);
+    }
+  });
 });
