@@ -16,7 +16,7 @@ import { LOCK_FILE, lockRunDirectory } from '../../src/checkpoint/run-lock.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
 
 const CONTENDERS = 8;
-const ROUNDS = 30;
+const ROUNDS = 20;
 /** Above any pid_max: a process that is certainly not running. */
 const DEAD_PID = 999_999_999;
 
@@ -69,7 +69,7 @@ describe('taking over a dead trainer\'s lock', () => {
       fs.mkdirSync(run);
       fs.writeFileSync(path.join(run, LOCK_FILE), staleLock());
       // A start a little ahead, so that all contenders are waiting for it.
-      const at = Date.now() + 150;
+      const at = Date.now() + 80;
       for (const { child } of children) child.stdin.write(`${run} ${at}\n`);
       const answers = await Promise.all(children.map(async ({ answers }) => (await answers.next()).value as string));
       expect(answers.filter((a) => a === 'won'), `round ${round}: ${answers.join(', ')}`).toHaveLength(1);
