@@ -14,7 +14,8 @@
  *   exclusively. Only the creator of the claim may replace the dead lock, and
  *   only after checking it is still that same lock; it then renames its own
  *   lock over it. A taker that crashes holding a claim cannot wedge the
- *   directory: the others see the claim's process gone and race for claim
+ *   directory: the others see the claim's process gone (or the claim older
+ *   than a minute, should its pid have been reused) and race for claim
  *   <n + 1> of the same lock, again with exactly one winner.
  * Whoever holds the lock removes the claims (all of them name locks that no
  * longer exist, so a late taker's check fails and it starts over).
@@ -34,6 +35,11 @@ const MAX_LOCK_BYTES = 4096;
 const WAIT_MS = 20_000;
 /** A lock or claim that cannot be parsed is taken for one being written (non-atomic file systems) this long. */
 const WRITING_MS = 5_000;
+/**
+ * A claim is held for a few system calls; one older than this is abandoned
+ * even if a process of its pid runs (the pid reused after a crash or reboot).
+ */
+const CLAIM_MS = 60_000;
 
 interface LockInfo {
   pid: number;
@@ -191,7 +197,7 @@ function takeOver(file: string, stale: ReadLock, mine: string): 'won' | 'again' 
     if (!createWhole(claim, mine)) {
       const owner = readLockFile(claim);
       // Its owner is alive (at work) or it was removed by a lock holder: look afresh.
-      if (owner === null || isLive(owner)) return 'again';
+      if (owner === null || (isLive(owner) && Date.now() - owner.mtimeMs < CLAIM_MS)) return 'again';
       continue; // Its taker died holding it: race for the next claim.
     }
     // The claim is ours alone: replace the lock if it is still the dead one.

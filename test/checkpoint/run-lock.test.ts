@@ -84,7 +84,7 @@ describe('taking over a dead trainer\'s lock', () => {
     expect(new Set(tally).size).toBeGreaterThan(1);
   }, 120_000);
 
-  it('a claim left by a taker that died half-way does not wedge the directory', () => {
+  it('claims left by takers that died half-way (a pid since reused included) do not wedge the directory', () => {
     const run = path.join(dir, 'wedged');
     fs.mkdirSync(run);
     const lock = path.join(run, LOCK_FILE);
@@ -102,10 +102,13 @@ describe('taking over a dead trainer\'s lock', () => {
     }
     expect(claimed).toHaveLength(1);
     expect(JSON.parse(fs.readFileSync(lock, 'utf8')).pid).toBe(DEAD_PID);
-    // Make that claim, and the next one, a dead process's: what two takers that died half-way leave.
-    const dead = `${JSON.stringify({ pid: DEAD_PID, host: os.hostname(), startedAt: '' })}\n`;
-    fs.writeFileSync(path.join(run, claimed[0]!), dead);
-    fs.writeFileSync(path.join(run, claimed[0]!.replace(/-0$/, '-1')), dead);
+    // Make that claim a dead process's, and the next one that of a running process (the pid reused) but two minutes old:
+    // what two takers that died half-way leave.
+    fs.writeFileSync(path.join(run, claimed[0]!), `${JSON.stringify({ pid: DEAD_PID, host: os.hostname(), startedAt: '' })}\n`);
+    const reused = path.join(run, claimed[0]!.replace(/-0$/, '-1'));
+    fs.writeFileSync(reused, `${JSON.stringify({ pid: process.ppid, host: os.hostname(), startedAt: '' })}\n`);
+    const old = (Date.now() - 120_000) / 1000;
+    fs.utimesSync(reused, old, old);
     const taken = lockRunDirectory(run);
     expect(taken.tookOver?.pid).toBe(DEAD_PID);
     expect(JSON.parse(fs.readFileSync(lock, 'utf8')).pid).toBe(process.pid);
