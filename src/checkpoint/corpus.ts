@@ -7,10 +7,29 @@
  * of it is still a view of text).
  */
 import fs from 'node:fs';
-import { readCorpus, type Corpus } from '../data/corpus.js';
+import path from 'node:path';
+import { openCorpus, readCorpus, type Corpus, type CorpusSource } from '../data/corpus.js';
 import { Vocabulary } from '../data/vocabulary.js';
 import { usageError } from '../util/errors.js';
 import type { CharnnMeta } from './meta.js';
+
+/** Most directory entries walked in a corpus directory whose path a checkpoint recorded. */
+export const MAX_RECORDED_CORPUS_ENTRIES = 100_000;
+
+/**
+ * A corpus path recorded in a checkpoint is as untrusted as the rest of it:
+ * a file-system root is refused, and a directory's walk is bounded
+ * (`maxEntries`), each with one line whose hint is `fix`. Returns the files
+ * found (nothing is read yet), or null when the path does not exist.
+ */
+export function openRecordedCorpus(recorded: string, fix: string, maxEntries = MAX_RECORDED_CORPUS_ENTRIES): CorpusSource | null {
+  const resolved = path.resolve(recorded);
+  if (resolved === path.parse(resolved).root) {
+    throw usageError(`the checkpoint records its corpus as ${recorded}, the root of the file system; charnn does not read a whole file system`, fix);
+  }
+  if (!fs.existsSync(recorded)) return null;
+  return openCorpus(recorded, { maxEntries, hint: `it is the corpus path the checkpoint records; ${fix}` });
+}
 
 export interface FoundCorpus {
   corpus: Corpus;
@@ -29,7 +48,7 @@ export function findCorpus(meta: CharnnMeta, given: string | undefined, flag: st
   const read = (file: string): Corpus => readCorpus(file, meta.normalization, { vocab: new Vocabulary(meta.vocabulary), unknown: 'add' });
   if (given !== undefined) return { corpus: read(given), recorded: false, changed: null };
   const recorded = meta.corpus.path;
-  if (!fs.existsSync(recorded)) {
+  if (openRecordedCorpus(recorded, `pass ${flag} <file> with the text it was trained on`) === null) {
     throw usageError(`the corpus this checkpoint was trained on is not at ${recorded} any more (moved or deleted)`, `pass ${flag} with its new location`);
   }
   const corpus = read(recorded);

@@ -76,24 +76,102 @@ export function temporaryName(target: string): string {
   return path.join(path.dirname(target), `${TEMPORARY_PREFIX}${process.pid}-${unique}-${path.basename(target)}`);
 }
 
+/** What charnn may find in a directory it wrote: regular files of these names, nothing else. */
+export type OwnedFiles = ReadonlySet<string>;
+
+/** Something in a directory that charnn did not write: the path (relative, '' for the directory itself) and what it is. */
+export interface ForeignEntry {
+  name: string;
+  what: string;
+}
+
+function lstatOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+function kindOf(stats: fs.Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isFile()) return 'a file';
+  return 'not a regular file';
+}
+
 /**
- * Removes a directory so that a crash half-way never leaves a partial
- * directory under its real name: it is first renamed to a temporary name
- * (which a later start-up cleans up).
+ * The first entry of `dir` that is not one of charnn's files (a regular file
+ * named in `owned`), or null when every entry is — or `dir` is missing.
+ * `dir` itself must be a real directory (not a link to one).
  */
-export function removeDirectory(dir: string): void {
-  if (!fs.existsSync(dir)) return;
+export function foreignEntry(dir: string, owned: OwnedFiles): ForeignEntry | null {
+  const stats = lstatOrNull(dir);
+  if (stats === null) return null;
+  if (!stats.isDirectory()) return { name: '', what: kindOf(stats) };
+  for (const name of fs.readdirSync(dir).sort()) {
+    const entry = lstatOrNull(path.join(dir, name));
+    if (entry === null) continue;
+    if (!entry.isFile()) return { name, what: kindOf(entry) };
+    if (!owned.has(name)) return { name, what: 'a file' };
+  }
+  return null;
+}
+
+/**
+ * Refuses (usage error, nothing touched) to go on when `dir` holds anything
+ * charnn did not write: `consequence` says what would happen to it.
+ */
+export function checkOwnedDirectory(dir: string, owned: OwnedFiles, consequence: string, hint = 'move it away', shown = dir): void {
+  const foreign = foreignEntry(dir, owned);
+  if (foreign === null) return;
+  const where = foreign.name === '' ? shown : path.join(shown, foreign.name);
+  throw usageError(`${where} is ${foreign.what} charnn did not write; ${consequence}`, hint);
+}
+
+/**
+ * Removes a directory charnn wrote, and only that: every entry must be a
+ * regular file named in `owned` (checked first; anything else is refused
+ * and nothing is removed). It is first renamed to a temporary name, so a
+ * crash half-way never leaves a partial directory under its real name;
+ * then its files are unlinked one by one (never `rm -r`), and should
+ * something else have appeared in it meanwhile, the directory goes back
+ * where it was, untouched.
+ */
+export function removeOwnedDirectory(dir: string, owned: OwnedFiles, shown = dir): void {
+  if (lstatOrNull(dir) === null) return;
+  checkOwnedDirectory(dir, owned, 'charnn would have to delete it', 'move it away', shown);
   const doomed = temporaryName(dir);
   fs.renameSync(dir, doomed);
-  fs.rmSync(doomed, { recursive: true, force: true });
+  for (const name of fs.readdirSync(doomed)) {
+    const file = path.join(doomed, name);
+    if (owned.has(name) && lstatOrNull(file)?.isFile()) fs.unlinkSync(file);
+  }
+  try {
+    fs.rmdirSync(doomed);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    // Back under its name, or (that name taken meanwhile) under one no cleanup ever removes.
+    let back = dir;
+    try {
+      fs.renameSync(doomed, dir);
+    } catch {
+      back = `${dir}.kept-${Date.now().toString(36)}`;
+      fs.renameSync(doomed, back);
+    }
+    throw usageError(`${shown} received files charnn did not write while it was being removed; they are left in ${back}`, 'move them away and run again');
+  }
 }
 
 /**
  * Writes `files` into the existing directory `dir`, which also holds files
  * that are not ours: all of them are first written completely (fsynced) into
  * a temporary sibling, then each is renamed into place. A full disk fails
- * before anything in `dir` changed; a rename replaces a symbolic link
- * itself, never the file it points to.
+ * before anything in `dir` changed. Only regular files are ever replaced:
+ * a directory, a link or a device under one of the names is refused.
  */
 export function replaceFilesInDirectory(dir: string, files: Record<string, string | Uint8Array>): void {
   const temporary = temporaryName(dir);
@@ -101,6 +179,11 @@ export function replaceFilesInDirectory(dir: string, files: Record<string, strin
   try {
     for (const [name, data] of Object.entries(files)) writeFileSynced(path.join(temporary, name), data);
     fsyncDirectory(temporary);
+    // A rename replaces whatever has the name: only ever a regular file (the caller's, from an earlier write).
+    for (const name of Object.keys(files)) {
+      const existing = lstatOrNull(path.join(dir, name));
+      if (existing && !existing.isFile()) throw usageError(`${path.join(dir, name)} is ${kindOf(existing)} charnn did not write; writing ${name} would replace it`, 'move it away');
+    }
     for (const name of Object.keys(files)) fs.renameSync(path.join(temporary, name), path.join(dir, name));
     fsyncDirectory(dir);
   } finally {
@@ -119,10 +202,16 @@ export interface ReplaceOptions {
 
 /**
  * Writes `files` (name → contents) as directory `target`, replacing any
- * previous one only once the new one is complete.
+ * previous one only once the new one is complete. The previous directory
+ * (and a `<target>.prev` a crash left) may hold only files of the names
+ * written now: anything else there is refused before anything is written,
+ * never deleted.
  */
 export function replaceDirectoryAtomically(target: string, files: Record<string, string | Uint8Array>, options: ReplaceOptions = {}): void {
   const parent = path.dirname(target);
+  const owned: OwnedFiles = new Set(Object.keys(files));
+  const previous = target + PREVIOUS_SUFFIX;
+  for (const dir of [target, previous]) checkOwnedDirectory(dir, owned, `replacing ${target} would delete it`);
   makeDirectory(parent);
   const temporary = temporaryName(target);
   fs.mkdirSync(temporary);
@@ -133,10 +222,9 @@ export function replaceDirectoryAtomically(target: string, files: Record<string,
     fs.rmSync(temporary, { recursive: true, force: true });
     throw error;
   }
-  const previous = target + PREVIOUS_SUFFIX;
   if (fs.existsSync(target)) {
     // A leftover .prev is only stale when the target itself is whole.
-    removeDirectory(previous);
+    removeOwnedDirectory(previous, owned);
     fs.renameSync(target, previous);
   }
   fs.renameSync(temporary, target);
@@ -145,7 +233,7 @@ export function replaceDirectoryAtomically(target: string, files: Record<string,
   if (options.retirePrevious) options.retirePrevious(previous);
   // Renamed away first: a reader that found the .prev (latest/ was missing for a
   // moment) then sees it vanish and looks again, never a half-deleted directory.
-  else removeDirectory(previous);
+  else removeOwnedDirectory(previous, owned);
 }
 
 /** Whether a directory entry is a temporary left (or being written) by some charnn process. */
@@ -187,14 +275,23 @@ function nearestExisting(dir: string): string {
  * error; a full disk a run-time one.
  */
 export function checkWritableDirectory(dir: string, flag = '--out'): void {
-  const probe = path.join(dir, `.charnn-write-test-${process.pid}`);
+  // A name of charnn's own (created exclusively): never a file of the user's.
+  const probe = temporaryName(path.join(dir, 'write-test'));
+  let created = false;
   try {
     makeDirectory(dir);
-    writeFileSynced(probe, 'charnn');
-    fs.rmSync(probe, { force: true });
+    const fd = fs.openSync(probe, 'wx');
+    created = true;
+    try {
+      fs.writeSync(fd, 'charnn');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.unlinkSync(probe);
   } catch (error) {
     try {
-      fs.rmSync(probe, { force: true });
+      if (created) fs.rmSync(probe, { force: true });
     } catch {
       // Nothing was written.
     }

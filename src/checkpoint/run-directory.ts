@@ -5,7 +5,9 @@
  *   alone and the next free `<name>-2`, `<name>-3`, … is used;
  * - an --out that holds a run is refused (naming --resume and --force);
  *   --force starts a new run there, first removing that run's checkpoints
- *   (only directories charnn wrote, recognised by their charnn.json);
+ *   (only directories charnn wrote, recognised by their charnn.json, and
+ *   only the files a checkpoint consists of: a checkpoint holding anything
+ *   else is refused, even with --force, and nothing is removed);
  * - a resumed run writes to its own run directory.
  * The chosen directory is locked (run-lock.ts) and cleaned of temporaries
  * that crashed trainers left.
@@ -13,7 +15,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../util/errors.js';
-import { checkWritableDirectory, PREVIOUS_SUFFIX, removeDirectory, removeStaleTemporaries } from './files.js';
+import { CHECKPOINT_FILES } from './checkpoint-files.js';
+import { checkOwnedDirectory, checkWritableDirectory, PREVIOUS_SUFFIX, removeOwnedDirectory, removeStaleTemporaries } from './files.js';
 import { MAX_META_BYTES } from './meta.js';
 import { checkNotLocked, lockRunDirectory } from './run-lock.js';
 import { BEST, LATEST } from './snapshots.js';
@@ -126,8 +129,13 @@ export function claimRunDirectory(request: RunDirectoryRequest): ClaimedRunDirec
     if (run && !force) {
       throw usageError(`${shown} already holds ${describeRun(run)}`, `continue it with --resume ${shown}, or pass --force to start a new run there and replace its checkpoints`);
     }
+    if (ownRun) checkOwnCheckpoints(dir, shown);
     if (run) {
-      for (const checkpoint of run.checkpoints) removeDirectory(checkpoint);
+      // All are checked before any is removed: a refusal leaves the run whole.
+      for (const checkpoint of run.checkpoints) {
+        checkOwnedDirectory(checkpoint, CHECKPOINT_FILES, '--force would delete it', 'move it away, or train into another --out', path.join(shown, path.basename(checkpoint)));
+      }
+      for (const checkpoint of run.checkpoints) removeOwnedDirectory(checkpoint, CHECKPOINT_FILES);
       notes.push(`--force: this new run replaces ${describeRun(run)} in ${shown}, whose checkpoints were removed`);
     }
   } catch (error) {
@@ -135,6 +143,17 @@ export function claimRunDirectory(request: RunDirectoryRequest): ClaimedRunDirec
     throw error;
   }
   return { dir, notes, release: lock.release };
+}
+
+/**
+ * A resumed run replaces latest/ and best/ (and a .prev a crash left) at its
+ * saves: anything in them that charnn did not write is refused now, before
+ * training, rather than deleted then.
+ */
+function checkOwnCheckpoints(dir: string, shown: string): void {
+  for (const name of [LATEST, BEST, LATEST + PREVIOUS_SUFFIX, BEST + PREVIOUS_SUFFIX]) {
+    checkOwnedDirectory(path.join(dir, name), CHECKPOINT_FILES, 'the run would delete it when it saves', 'move it away, or resume into another --out', path.join(shown, name));
+  }
 }
 
 /**

@@ -11,13 +11,11 @@ import type { ParamArrays } from '../model/params.js';
 import { stateEntries, type StateArrays } from '../model/state.js';
 import { replaceDirectoryAtomically } from './files.js';
 import { optimizerEntries, type OptimizerState } from './optimizer-state.js';
-import { META_FILE_NAME, type CharnnMeta, type TensorEntry } from './meta.js';
+import { META_FILE, MODEL_FILE, STATE_FILE, WEIGHTS_FILE } from './checkpoint-files.js';
+import type { CharnnMeta, TensorEntry } from './meta.js';
 import { BEST, LATEST, retirePreviousLatest } from './snapshots.js';
 
-export const MODEL_FILE = 'model.json';
-export const WEIGHTS_FILE = 'weights.bin';
-export const META_FILE = META_FILE_NAME;
-export const STATE_FILE = 'state.bin';
+export { META_FILE, MODEL_FILE, STATE_FILE, WEIGHTS_FILE } from './checkpoint-files.js';
 
 /** Where a training run keeps its checkpoints: latest/ (the newest state, what a resume continues) and best/ (the best validation). */
 export function runCheckpointDirs(runDir: string): { latest: string; best: string } {

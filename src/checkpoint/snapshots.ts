@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PREVIOUS_SUFFIX, removeDirectory } from './files.js';
+import { CHECKPOINT_FILES } from './checkpoint-files.js';
+import { foreignEntry, PREVIOUS_SUFFIX, removeOwnedDirectory } from './files.js';
 
 export const LATEST = 'latest';
 /** A run directory's checkpoint of its best validation so far. */
@@ -52,22 +53,29 @@ function savedStep(dir: string): number | null {
 export function retirePreviousLatest(previous: string, keep: number): void {
   const runDir = path.dirname(previous);
   const step = keep > 1 ? savedStep(previous) : null;
-  // A snapshot of the same step as the new latest/ (a save right after an eval) adds nothing.
-  if (step === null || step === savedStep(path.join(runDir, LATEST))) {
+  const name = step === null ? null : path.join(runDir, snapshotName(step));
+  // A snapshot of the same step as the new latest/ (a save right after an eval) adds nothing;
+  // nor can one be kept where a directory of the user's has its name.
+  if (name === null || step === savedStep(path.join(runDir, LATEST)) || !isOwnCheckpoint(name)) {
     // Renamed away before it is deleted: a reader never sees it half gone.
-    removeDirectory(previous);
+    removeOwnedDirectory(previous, CHECKPOINT_FILES);
   } else {
-    const name = path.join(runDir, snapshotName(step));
     // A snapshot of this step left by an earlier run (resumed from an older one): the newer copy wins.
-    removeDirectory(name);
+    removeOwnedDirectory(name, CHECKPOINT_FILES);
     fs.renameSync(previous, name);
   }
   pruneSnapshots(runDir, keep);
 }
 
-/** Removes all but the newest keep − 1 latest-<step>/ directories. */
+/** Whether `dir` is missing or holds nothing but a checkpoint's files (so charnn may replace or remove it). */
+function isOwnCheckpoint(dir: string): boolean {
+  return foreignEntry(dir, CHECKPOINT_FILES) === null;
+}
+
+/** Removes all but the newest keep − 1 latest-<step>/ directories (a directory of that name holding anything else is left alone). */
 export function pruneSnapshots(runDir: string, keep: number): void {
-  for (const old of listSnapshots(runDir).slice(Math.max(0, keep - 1))) removeDirectory(old.dir);
+  const own = listSnapshots(runDir).filter((snapshot) => isOwnCheckpoint(snapshot.dir));
+  for (const old of own.slice(Math.max(0, keep - 1))) removeOwnedDirectory(old.dir, CHECKPOINT_FILES);
 }
 
 /** Whether a directory name is latest/, one of its snapshots, or latest.prev. */

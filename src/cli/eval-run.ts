@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { defaultWorkers } from '../backend/names.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
-import { openCorpus } from '../data/corpus.js';
+import { openCorpus, outsideNote } from '../data/corpus.js';
 import { showChar } from '../data/vocabulary.js';
 import { evaluateCorpus, type CorpusProgress } from '../eval/evaluate-corpus.js';
 import { bitsPerChar, type EvalModel, type TextEvaluation } from '../eval/evaluate-text.js';
@@ -94,6 +94,8 @@ export async function runEval(checkpointPath: string, files: string[], options: 
       const result = await evaluateCorpus(model, vocab, source, meta.normalization, { workers, onProgress: progress.update });
       progress.end();
       if (result.skippedFiles.length > 0) writeErr(escapeControls(`charnn: note: ${file}: skipped ${describeSkipped(result.skippedFiles)}`));
+      const outside = outsideNote(source);
+      if (outside !== null) writeErr(escapeControls(`charnn: note: ${file}: ${outside}`));
       results.push({ file, ...result });
     }
   } finally {

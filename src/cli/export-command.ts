@@ -10,7 +10,7 @@ export function makeExportCommand(): Command {
     .description('write a checkpoint as a TF.js Layers model (model.json + weights), vocab.json and an index.html that samples in the browser')
     .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
     .argument('<dir>', 'directory to write (created if missing; serve it with any static web server)')
-    .option('--force', 'write into a directory that already holds other files', false)
+    .option('--force', 'write into a directory that already holds other files (they are kept; nothing charnn did not write is replaced)', false)
     .addOption(debugOption())
     .action(
       action(async (checkpointPath: string, dir: string, options: { force: boolean }) => {

@@ -4,9 +4,8 @@
  * stdout stay untouched: jsonl records gain a `novelty` field, and in text
  * format one line per sample goes to stderr after the samples.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { findCorpus } from '../checkpoint/corpus.js';
+import { findCorpus, MAX_RECORDED_CORPUS_ENTRIES, openRecordedCorpus } from '../checkpoint/corpus.js';
 import { runDirectoryOf, type LoadedCheckpoint } from '../checkpoint/load.js';
 import { openCorpus } from '../data/corpus.js';
 import { MIN_COPIED_RUN, type CorpusIndex, type NoveltyReport } from '../novelty/matches.js';
@@ -26,18 +25,25 @@ export const NOVELTY_INDEX_FILE = 'novelty.index';
  * index over them. The memory the index needs is checked twice: from the
  * file size before reading (a corpus far too large is refused at once) and
  * from the characters read before indexing.
+ *
+ * A corpus path recorded in the checkpoint is as untrusted as the rest of
+ * it: a file-system root is refused and a directory's walk bounded
+ * (openRecordedCorpus), what it may read is bounded by the memory check,
+ * and the text read must have the recorded size, characters and SHA-256
+ * before anything is indexed. --corpus names a corpus the user
+ * chose, read as `train` reads one.
  */
-export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undefined): CorpusIndex {
-  const where = corpus ?? checkpoint.meta.corpus.path;
+export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undefined, maxRecordedEntries = MAX_RECORDED_CORPUS_ENTRIES): CorpusIndex {
+  const recorded = checkpoint.meta.corpus;
   // (A recorded corpus that is gone is reported by findCorpus, with the way out.)
-  if (corpus !== undefined || fs.existsSync(where)) {
-    const source = openCorpus(where);
-    checkCorpusSize(`the corpus ${escapeControls(source.shown)}`, source.size);
-  }
+  const source = corpus !== undefined ? openCorpus(corpus) : openRecordedCorpus(recorded.path, 'pass --corpus <file> with the text the model was trained on', maxRecordedEntries);
+  if (source !== null) checkCorpusSize(`the corpus ${escapeControls(source.shown)}`, source.size);
   const found = findCorpus(checkpoint.meta, corpus, '--corpus');
-  if (found.changed !== null) {
+  const changed = found.changed ?? (found.recorded && recorded.sha256 !== undefined && found.corpus.sha256 !== recorded.sha256
+    ? `${recorded.path} has changed since training (its SHA-256 is not the one recorded)` : null);
+  if (changed !== null) {
     throw usageError(
-      `${found.changed}: novelty against it would not be novelty against the text the model learnt`,
+      `${changed}: novelty against it would not be novelty against the text the model learnt`,
       `pass --corpus ${found.corpus.path} to compare with it as it is now, or --corpus with the original text`,
     );
   }

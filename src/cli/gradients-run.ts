@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { initBackend, type BackendName } from '../backend/index.js';
+import { openRecordedCorpus } from '../checkpoint/corpus.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { measureGradientSpan, type GradientSpan } from '../compare/gradient-span.js';
 import { splitTrainVal } from '../data/batches.js';
@@ -60,6 +61,7 @@ function subjects(corpus: string | undefined, o: GradientsOptions): Subject[] {
     return o.checkpoint.map((given) => {
       const checkpoint = loadCheckpoint(given);
       const { meta } = checkpoint;
+      if (corpus === undefined) openRecordedCorpus(meta.corpus.path, 'pass the text to cut windows from: charnn gradients <corpus>');
       const text = readCorpus(corpus ?? meta.corpus.path, meta.normalization, { vocab: checkpoint.vocab, unknown: 'skip' });
       const ids = text.ids;
       return {

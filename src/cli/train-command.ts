@@ -30,11 +30,11 @@ export function makeTrainCommand(): Command {
   const trainFlags = settingOptions(TRAIN_SETTINGS);
   const command = new Command('train')
     .description('train a character-level language model on a text file or a directory of text files')
-    .argument('[corpus]', 'UTF-8 text file or directory (default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)');
+    .argument('[corpus]', 'UTF-8 text file or directory (read recursively; hidden files, binary files and links leading outside it are skipped, the latter two listed; default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)');
   for (const { option } of [...modelFlags, ...corpusFlags, ...trainFlags]) command.addOption(option);
   command
     .option('--out <dir>', `run directory for latest/ and best/ (default: ${RUNS_DIR}/<corpus>-<cell>, or -2, -3, … when that holds a run)`)
-    .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints', false)
+    .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints (only files charnn wrote)', false)
     .option('--resume <checkpoint>', `continue a run from a checkpoint or run directory (a run directory means its latest/; ${fixedFlags('fixedOnResume')} stay as they were; ` +
       'the learning rate goes on from where it was, down to --lr-final at the new --max-steps, --max-epochs or --max-time, and never back up)')
     .option('--init-from <checkpoint>', `fine-tune: a new run on the corpus, starting from this checkpoint's weights (new characters are added; ${fixedFlags('fixedOnInitFrom')} stay as they were)`)

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { usageError } from '../util/errors.js';
 import { IdBuilder, type TokenIds } from './id-builder.js';
 import { StreamNormalizer, type UnicodeForm } from './normalize-stream.js';
@@ -41,6 +41,16 @@ export interface CorpusSource {
   files: string[];
   /** Their total size in bytes. */
   size: number;
+  /** Symbolic links of a directory left out because they lead outside it: `relative/path → target`. */
+  outside: string[];
+}
+
+/** Bounds on what openCorpus walks, for a path that did not come from the person at the terminal. */
+export interface OpenCorpusOptions {
+  /** Most directory entries a directory's walk may visit (hidden ones included); beyond it, a usage error. */
+  maxEntries?: number;
+  /** The hint of that error (what to pass instead). */
+  hint?: string;
 }
 
 /** What streaming a corpus found besides its text. */
@@ -58,6 +68,8 @@ export interface Corpus extends CorpusStats {
   name: string;
   path: string;
   files: string[];
+  /** Links of a directory left out because they lead outside it (see CorpusSource). */
+  outside: string[];
   normalization: Normalization;
   /** The text's ids in `vocab` (characters left out per `unknown: 'skip'` excepted). */
   ids: TokenIds;
@@ -77,7 +89,9 @@ export interface ReadCorpusOptions {
 /**
  * Reads a corpus into ids. A directory contributes all regular files below it
  * (recursively, hidden names skipped, binary files skipped and listed),
- * concatenated in order of relative path.
+ * concatenated in order of relative path; a symbolic link to a file counts
+ * only when the file is inside the directory (links that lead out of it are
+ * skipped and listed; links to directories are not followed).
  * @throws CharnnError (usage) for a missing, unreadable, empty, binary, UTF-16 or non-UTF-8 input.
  */
 export function readCorpus(path: string, normalization: Normalization, options: ReadCorpusOptions = {}): Corpus {
@@ -94,20 +108,21 @@ export function readCorpus(path: string, normalization: Normalization, options: 
     throw usageError(`${what}: ${source.shown}`, 'train on a file that contains some text');
   }
   return {
-    name: source.name, path: source.path, files: source.files.filter((f) => !stats.skipped.includes(relative(source.path, f))), normalization,
+    name: source.name, path: source.path, files: source.files.filter((f) => !stats.skipped.includes(relative(source.path, f))), outside: source.outside, normalization,
     ...stats, ids: built.ids, vocab: built.vocab, unknownChars: built.skipped, missing: built.missing,
   };
 }
 
 /** Finds the files of a corpus (nothing is read yet). */
-export function openCorpus(path: string): CorpusSource {
+export function openCorpus(path: string, options: OpenCorpusOptions = {}): CorpusSource {
   const abs = resolve(path);
   const stats = statOrThrow(abs, path);
   let files: string[];
+  const outside: string[] = [];
   if (stats.isFile()) {
     files = [abs];
   } else if (stats.isDirectory()) {
-    files = listTextFiles(abs);
+    files = listTextFiles(abs, path, outside, options);
     if (files.length === 0) {
       throw usageError(`corpus directory has no text files: ${path}`, 'put one or more UTF-8 text files in it (hidden files are skipped)');
     }
@@ -115,7 +130,15 @@ export function openCorpus(path: string): CorpusSource {
     throw usageError(`corpus is neither a file nor a directory: ${path}`, 'pass a UTF-8 text file or a directory of them');
   }
   const size = files.reduce((n, f) => n + fileSize(f), 0);
-  return { name: corpusName(abs), path: abs, shown: path, isDirectory: stats.isDirectory(), files, size };
+  return { name: corpusName(abs), path: abs, shown: path, isDirectory: stats.isDirectory(), files, size, outside };
+}
+
+/** The line that lists what a directory's walk left out because it leads outside the directory, or null. */
+export function outsideNote(source: { path: string; outside: string[] }): string | null {
+  const n = source.outside.length;
+  if (n === 0) return null;
+  const shown = source.outside.slice(0, 8).join(', ');
+  return `skipped ${n} link${n === 1 ? '' : 's'} leading outside ${source.path}: ${shown}${n > 8 ? ` and ${n - 8} more` : ''}`;
 }
 
 /**
@@ -291,12 +314,19 @@ function fileSize(file: string): number {
   }
 }
 
+/** Opens a corpus file for reading: never waits on a fifo, and refuses anything but a regular file (swapped in since the listing). */
 function openOrThrow(file: string): number {
+  let fd: number;
   try {
-    return fs.openSync(file, 'r');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (err) {
     throw fsError(err, file);
   }
+  if (!fs.fstatSync(fd).isFile()) {
+    fs.closeSync(fd);
+    throw usageError(`corpus file is not a regular file: ${file}`, 'pass a UTF-8 text file or a directory of them');
+  }
+  return fd;
 }
 
 function readChunk(fd: number, buffer: Buffer, file: string): number {
@@ -319,10 +349,14 @@ function fsError(err: unknown, file: string) {
 /**
  * Regular files below `dir`, sorted by relative path in code-unit order so the
  * concatenation is the same on every machine regardless of readdir order.
- * Symlinked directories are not followed, which rules out cycles.
+ * Symlinked directories are not followed, which rules out cycles; a link to
+ * a file is followed only when the file (all links resolved) is inside `dir`,
+ * else it is added to `outside` (`relative → target`).
  */
-function listTextFiles(dir: string): string[] {
+function listTextFiles(dir: string, shown: string, outside: string[], options: OpenCorpusOptions): string[] {
   const found: string[] = [];
+  const root = realPath(dir);
+  let visited = 0;
   const walk = (current: string): void => {
     let entries;
     try {
@@ -330,24 +364,45 @@ function listTextFiles(dir: string): string[] {
     } catch (err) {
       throw fsError(err, current);
     }
+    visited += entries.length;
+    if (options.maxEntries !== undefined && visited > options.maxEntries) {
+      throw usageError(`corpus directory ${shown} holds more than ${options.maxEntries.toLocaleString('en-US')} entries`, options.hint);
+    }
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = join(current, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() || (entry.isSymbolicLink() && isFileTarget(full))) found.push(full);
+      else if (entry.isFile()) found.push(full);
+      else if (entry.isSymbolicLink()) {
+        const target = linkedFile(full);
+        if (target === null) continue; // a dangling link, or one to a directory or a device: not part of the corpus
+        if (target === root || target.startsWith(root.endsWith(sep) ? root : root + sep)) found.push(full);
+        else outside.push(`${relative(dir, full)} → ${target}`);
+      }
     }
   };
   walk(dir);
   const keyed = found.map((file) => ({ file, key: relative(dir, file) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  outside.sort();
   return keyed.map((k) => k.file);
 }
 
-function isFileTarget(path: string): boolean {
+function realPath(path: string): string {
   try {
-    return fs.statSync(path).isFile();
+    return fs.realpathSync(path);
+  } catch (err) {
+    throw fsError(err, path);
+  }
+}
+
+/** Where a link to a regular file leads (all links resolved), or null when it leads to no regular file. */
+function linkedFile(path: string): string | null {
+  try {
+    const target = fs.realpathSync(path);
+    return fs.statSync(target).isFile() ? target : null;
   } catch {
-    return false; // a dangling link is not part of the corpus
+    return null;
   }
 }
 

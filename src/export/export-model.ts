@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { LoadedCheckpoint } from '../checkpoint/load.js';
 import { layersModelFiles, META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/save.js';
-import { runtimeError, usageError } from '../util/errors.js';
+import { CharnnError, runtimeError, usageError } from '../util/errors.js';
 import { makeDirectory, replaceDirectoryAtomically, replaceFilesInDirectory } from '../checkpoint/files.js';
 import { cellDescriptor } from '../model/cells/descriptors.js';
 import { pageHtml, type ExportVocab } from './page.js';
@@ -72,9 +72,14 @@ function isPreviousExport(dir: string): boolean {
 }
 
 /**
- * Checks that `dir` may receive an export: new, empty, a previous export, or
- * anything at all with `force` — but never a checkpoint, whose model.json
- * the export would overwrite, nor a symbolic link.
+ * Checks, before anything is computed or written, that `dir` may receive an
+ * export: new, empty, a previous export, or (with `force`) a directory of the
+ * user's files, which are kept. Never a checkpoint, whose model.json the
+ * export would overwrite, nor a symbolic link. The export's own names
+ * (model.json, index.html, …) may only be replaced where charnn wrote them:
+ * as regular files of a previous export. Anything else under those names (a
+ * directory, a link, a user's own index.html) is refused even with --force,
+ * and nothing is touched.
  */
 function prepareDirectory(dir: string, shown: string, force: boolean): void {
   let stats: fs.Stats | null = null;
@@ -90,8 +95,20 @@ function prepareDirectory(dir: string, shown: string, force: boolean): void {
       throw usageError(`${shown} is a checkpoint directory`, 'export into another directory; the export would overwrite the checkpoint\'s model.json');
     }
     const entries = fs.readdirSync(dir);
-    if (entries.length > 0 && !force && !isPreviousExport(dir)) {
-      throw usageError(`${shown} is not empty`, 'export into a new or empty directory, or pass --force to write the export files into it anyway');
+    const previous = isPreviousExport(dir);
+    for (const name of EXPORT_FILES) {
+      if (!entries.includes(name)) continue;
+      const entry = fs.lstatSync(path.join(dir, name));
+      const what = entry.isDirectory() ? 'a directory' : entry.isSymbolicLink() ? 'a symbolic link' : !entry.isFile() ? 'not a regular file' : previous ? null : 'a file';
+      if (what !== null) {
+        throw usageError(
+          `${path.join(shown, name)} is ${what} charnn did not write; the export would replace it`,
+          'move it away, or export into another directory',
+        );
+      }
+    }
+    if (entries.length > 0 && !force && !previous) {
+      throw usageError(`${shown} is not empty`, 'export into a new or empty directory, or pass --force to write the export files into it beside the files there');
     }
     return;
   }
@@ -105,17 +122,19 @@ function prepareDirectory(dir: string, shown: string, force: boolean): void {
 /**
  * Writes the export files atomically: into a temporary directory first,
  * then swapped in whole (a new directory, or one holding only a previous
- * export) or, beside files of the user's, renamed in one by one once all
- * are on disk. A failure (a full disk) leaves the previous export working.
+ * export's files) or, beside files of the user's, renamed in one by one once
+ * all are on disk. A failure (a full disk) leaves the previous export working.
  */
 function writeExport(dir: string, shown: string, contents: [string, string | Uint8Array][]): void {
   const files = Object.fromEntries(contents);
   const ours = new Set<string>(EXPORT_FILES);
   const others = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => !ours.has(name)) : [];
   try {
+    // The swap deletes the previous directory only when it holds nothing but export files (checked again there).
     if (others.length === 0) replaceDirectoryAtomically(dir, files);
     else replaceFilesInDirectory(dir, files);
   } catch (error) {
+    if (error instanceof CharnnError) throw error;
     const e = error as NodeJS.ErrnoException;
     const why = e.code === 'ENOSPC' || e.code === 'EFBIG' || e.code === 'EDQUOT' ? 'the disk is full' : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied'
       : e.code === 'ENOENT' ? 'no directory can be created there' : e.code ?? e.message;

@@ -3,16 +3,21 @@
  * so that a large corpus is sorted once, not on every `generate --novelty`.
  *
  * Layout: the 8-byte magic "CHNOVSA1", a little-endian uint32 header length,
- * a JSON header { format, version, sha256, symbols }, then `symbols` int32
- * little-endian suffix positions. The corpus itself is not stored: it is read
- * anyway, and the header's hash of its ids ties the array to that very
- * sequence of ids (which is all a suffix array depends on).
+ * a JSON header { format, version, sha256, symbols, index }, then `symbols`
+ * int32 little-endian suffix positions. The corpus itself is not stored: it
+ * is read anyway, and the header's hash of its ids (`sha256`) ties the array
+ * to that very sequence of ids (which is all a suffix array depends on);
+ * `index` is the SHA-256 of the array's bytes.
  *
  * The file is untrusted like any other: it is read only when it is a regular
  * file of exactly the size the corpus implies, its header must match the
- * corpus's hash, and the array must be a permutation whose sampled
- * neighbours are in order. Anything else is reported as stale or damaged,
- * and the caller rebuilds it. Writes are atomic (temporary file, fsync, rename).
+ * corpus's hash, its bytes their checksum (a damaged file), and — since
+ * whoever can write the file can also write a checksum — the array is then
+ * proved to be the suffix array of these ids, in linear time (Burkhardt and
+ * Kärkkäinen's check). Anything else is reported as stale or damaged, and the
+ * caller rebuilds it: a wrong index never yields figures. Writes are atomic
+ * (temporary file, fsync, rename) and never replace a file that is not a
+ * novelty index.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -22,11 +27,8 @@ import type { Symbols } from './suffix-array.js';
 
 const MAGIC = 'CHNOVSA1';
 const FORMAT = 'charnn-novelty-index';
-const VERSION = 2;
+const VERSION = 3;
 const MAX_HEADER = 4096;
-/** Adjacent pairs checked for order when loading, and how far each comparison may look. */
-const ORDER_CHECKS = 4096;
-const ORDER_DEPTH = 4096;
 /** Bytes hashed per update call. */
 const HASH_PIECE = 1 << 26;
 
@@ -44,11 +46,16 @@ export function idsHash(ids: Symbols): string {
 
 export type LoadResult = { ok: true; sa: Int32Array } | { ok: false; reason: string };
 
-/** Reads a cached suffix array for `text` (the corpus's ids) whose idsHash is `hash`. */
-export function readIndexFile(file: string, text: Symbols, hash: string): LoadResult {
+/**
+ * Reads a cached suffix array for `text` (the corpus's ids) whose idsHash is
+ * `hash`. With `checkable` false (its check would not fit in memory) an
+ * existing file is not read: reported as one that cannot be checked.
+ */
+export function readIndexFile(file: string, text: Symbols, hash: string, checkable = true): LoadResult {
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    // Never follows a link, nor waits on a fifo.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ENOENT' ? 'missing' : `unreadable (${code ?? (error as Error).message})` };
@@ -56,13 +63,14 @@ export function readIndexFile(file: string, text: Symbols, hash: string): LoadRe
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { ok: false, reason: 'not a regular file' };
+    if (!checkable) return { ok: false, reason: "too large to be checked in this machine's memory" };
     const head = Buffer.alloc(12);
     if (fs.readSync(fd, head, 0, 12, 0) !== 12 || head.toString('latin1', 0, 8) !== MAGIC) return { ok: false, reason: 'not a charnn novelty index' };
     const headerLength = head.readUInt32LE(8);
     if (headerLength > MAX_HEADER) return { ok: false, reason: 'damaged (header too long)' };
     const headerBytes = Buffer.alloc(headerLength);
     if (fs.readSync(fd, headerBytes, 0, headerLength, 12) !== headerLength) return { ok: false, reason: 'damaged (truncated header)' };
-    let header: { format?: unknown; version?: unknown; sha256?: unknown; symbols?: unknown };
+    let header: { format?: unknown; version?: unknown; sha256?: unknown; symbols?: unknown; index?: unknown };
     try {
       header = JSON.parse(headerBytes.toString('utf8'));
     } catch {
@@ -75,12 +83,15 @@ export function readIndexFile(file: string, text: Symbols, hash: string): LoadRe
     if (stat.size !== start + 4 * n) return { ok: false, reason: `damaged (${stat.size} bytes, expected ${start + 4 * n})` };
     const sa = new Int32Array(n);
     const bytes = new Uint8Array(sa.buffer);
+    const checksum = crypto.createHash('sha256');
     let done = 0;
     while (done < bytes.length) {
-      const got = fs.readSync(fd, bytes, done, Math.min(bytes.length - done, 1 << 26), start + done);
+      const got = fs.readSync(fd, bytes, done, Math.min(bytes.length - done, HASH_PIECE), start + done);
       if (got <= 0) return { ok: false, reason: 'damaged (truncated)' };
+      checksum.update(bytes.subarray(done, done + got));
       done += got;
     }
+    if (typeof header.index !== 'string' || checksum.digest('hex') !== header.index) return { ok: false, reason: 'damaged (its contents do not match their checksum)' };
     if (os.endianness() === 'BE') {
       const view = new DataView(sa.buffer);
       for (let i = 0; i < n; i++) sa[i] = view.getInt32(4 * i, true);
@@ -92,51 +103,73 @@ export function readIndexFile(file: string, text: Symbols, hash: string): LoadRe
   }
 }
 
-/** Null when `sa` is a permutation of the positions whose sampled neighbours are in suffix order; else what is wrong. */
+/**
+ * Null when `sa` is the suffix array of `text`; else what is wrong. Linear
+ * time, 4 bytes per position (the inverse array): `sa` is a permutation of
+ * the positions, and each pair of neighbours is ordered by its first symbol
+ * and, where that is equal, by the rank `sa` gives the suffixes one further
+ * on (the empty suffix first). By induction on the suffix length, an array
+ * with both properties orders all suffixes as the text does (Burkhardt and
+ * Kärkkäinen, "Fast lightweight suffix array construction and checking", 2003).
+ */
 export function checkSuffixArray(sa: Int32Array, text: Symbols): string | null {
   const n = text.length;
   if (sa.length !== n) return 'wrong length';
-  // One bit per position (n/8 bytes: the check costs little memory beside the array).
-  const seen = new Int32Array(Math.ceil(n / 32));
+  const rank = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const p = sa[i]!;
-    if (!(p >= 0 && p < n)) return 'not a permutation of the corpus positions';
-    const bit = 1 << (p & 31);
-    const word = seen[p >>> 5]!;
-    if (word & bit) return 'not a permutation of the corpus positions';
-    seen[p >>> 5] = word | bit;
+    if (!(p >= 0 && p < n) || rank[p] !== -1) return 'not a permutation of the corpus positions';
+    rank[p] = i;
   }
-  const step = Math.max(1, Math.floor((n - 1) / ORDER_CHECKS));
-  for (let k = 0; k + 1 < n; k += step) {
-    if (!ordered(text, sa[k]!, sa[k + 1]!)) return `suffixes ${k} and ${k + 1} out of order`;
+  for (let i = 0; i + 1 < n; i++) {
+    const a = sa[i]!;
+    const b = sa[i + 1]!;
+    const d = text[a]! - text[b]!;
+    if (d > 0) return `suffixes ${i} and ${i + 1} out of order`;
+    if (d === 0 && (a + 1 < n ? rank[a + 1]! : -1) >= (b + 1 < n ? rank[b + 1]! : -1)) return `suffixes ${i} and ${i + 1} out of order`;
   }
   return null;
 }
 
-/** Whether the suffix at a sorts before the suffix at b, looking at most ORDER_DEPTH symbols (equal so far counts as ordered). */
-function ordered(text: Symbols, a: number, b: number): boolean {
-  const n = text.length;
-  for (let k = 0; k < ORDER_DEPTH; k++) {
-    if (a + k >= n) return true;
-    if (b + k >= n) return false;
-    const d = text[a + k]! - text[b + k]!;
-    if (d !== 0) return d < 0;
+/** SHA-256 (hex) of the array's bytes as the file stores them. */
+function bodyHash(body: Uint8Array): string {
+  const hash = crypto.createHash('sha256');
+  for (let at = 0; at < body.length; at += HASH_PIECE) hash.update(body.subarray(at, at + HASH_PIECE));
+  return hash.digest('hex');
+}
+
+/** Whether `file` may be replaced: missing, or a regular file that is a novelty index (never a file of the user's). */
+function isReplaceable(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
-  return true;
+  try {
+    if (!fs.fstatSync(fd).isFile()) return false;
+    const head = Buffer.alloc(MAGIC.length);
+    return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === MAGIC;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Writes the suffix array atomically: a temporary sibling, fsynced, renamed over `file`. */
 export function writeIndexFile(file: string, sa: Int32Array, hash: string): void {
-  const header = Buffer.from(JSON.stringify({ format: FORMAT, version: VERSION, sha256: hash, symbols: sa.length }), 'utf8');
-  const head = Buffer.alloc(12);
-  head.write(MAGIC, 0, 'latin1');
-  head.writeUInt32LE(header.length, 8);
+  if (!isReplaceable(file)) {
+    throw new Error(`${file} is not a novelty index charnn wrote; it is left alone`);
+  }
   let body: Uint8Array = new Uint8Array(sa.buffer, sa.byteOffset, sa.byteLength);
   if (os.endianness() === 'BE') {
     const copy = new DataView(new ArrayBuffer(sa.byteLength));
     sa.forEach((v, i) => copy.setInt32(4 * i, v, true));
     body = new Uint8Array(copy.buffer);
   }
+  const header = Buffer.from(JSON.stringify({ format: FORMAT, version: VERSION, sha256: hash, symbols: sa.length, index: bodyHash(body) }), 'utf8');
+  const head = Buffer.alloc(12);
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(header.length, 8);
   const temporary = temporaryName(file);
   const fd = fs.openSync(temporary, 'wx');
   try {

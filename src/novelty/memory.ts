@@ -3,12 +3,13 @@
  * reasonably give it — before anything large is allocated.
  *
  * At its peak --novelty holds the corpus's ids as the data layer read them
- * (Uint16Array: 2 bytes per byte of the file, the reader's capacity), the
- * suffix array (4 bytes per character) and, while a cached index is checked,
- * one bit per character; SA-IS works inside the suffix array (its bucket
- * arrays are a few kilobytes for text). So a corpus of n ASCII characters
- * needs about 6n bytes: 600 MB of text, 3.6 GB. An index may take half of
- * the machine's memory.
+ * (Uint16Array: 2 bytes per byte of the file, the reader's capacity) and the
+ * suffix array (4 bytes per character); SA-IS works inside the suffix array
+ * (its bucket arrays are a few kilobytes for text). So a corpus of n ASCII
+ * characters needs about 6n bytes: 600 MB of text, 3.6 GB. Proving a cached
+ * index right takes 4 bytes per character more (its inverse); where that
+ * does not fit, the index is built instead of read. An index may take half
+ * of the machine's memory.
  */
 import os from 'node:os';
 import { usageError } from '../util/errors.js';
@@ -22,7 +23,12 @@ const MACHINE_SHARE = 0.5;
 
 /** Bytes at the peak for `chars` characters whose ids occupy `idBytes` bytes. */
 export function indexBytes(chars: number, idBytes: number): number {
-  return BASE_BYTES + idBytes + 4 * chars + Math.ceil(chars / 8);
+  return BASE_BYTES + idBytes + 4 * chars;
+}
+
+/** Bytes at the peak of reading and checking a cached index of `chars` characters (the inverse array besides). */
+export function checkedIndexBytes(chars: number, idBytes: number): number {
+  return indexBytes(chars, idBytes) + 4 * chars;
 }
 
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
@@ -50,6 +56,11 @@ export function checkIndexMemory(label: string, chars: number, idBytes: number, 
     );
   }
   refuse(`${label} has ${chars.toLocaleString('en-US')} characters`, indexBytes(chars, idBytes), 'about ', limit);
+}
+
+/** Whether a cached index of `chars` characters can be checked in memory (else it is built: that needs less). */
+export function canCheckCachedIndex(chars: number, idBytes: number, limit: MemoryLimit = {}): boolean {
+  return checkedIndexBytes(chars, idBytes) <= MACHINE_SHARE * (limit.totalMemory ?? os.totalmem());
 }
 
 function refuse(what: string, need: number, qualifier: string, limit: MemoryLimit): void {

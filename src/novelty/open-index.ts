@@ -7,6 +7,7 @@
  */
 import type { Vocabulary } from '../data/vocabulary.js';
 import { idsHash, readIndexFile, writeIndexFile } from './index-file.js';
+import { canCheckCachedIndex, type MemoryLimit } from './memory.js';
 import { CorpusIndex } from './matches.js';
 import { suffixArray, type Symbols } from './suffix-array.js';
 
@@ -16,6 +17,8 @@ export interface OpenIndexOptions {
   /** How the corpus is named in messages. */
   label: string;
   log: (line: string) => void;
+  /** The machine's memory (tests); default os.totalmem(). */
+  memory?: MemoryLimit;
 }
 
 /** @param corpus the corpus's ids (as readCorpus returns them, or narrowed) and their vocabulary */
@@ -23,7 +26,9 @@ export function openCorpusIndex(corpus: { ids: Symbols; vocab: Vocabulary }, o: 
   const { ids, vocab } = corpus;
   const hash = idsHash(ids);
   if (o.cacheFile !== null) {
-    const cached = readIndexFile(o.cacheFile, ids, hash);
+    // A cached index is used only once proved right, which takes memory of its own.
+    const checkable = canCheckCachedIndex(ids.length, ids.byteLength, o.memory);
+    const cached = readIndexFile(o.cacheFile, ids, hash, checkable);
     if (cached.ok) return new CorpusIndex(ids, vocab, cached.sa);
     if (cached.reason !== 'missing') o.log(`novelty: the cached index ${o.cacheFile} is ${cached.reason}; rebuilding it`);
   }

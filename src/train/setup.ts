@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { splitTrainVal } from '../data/batches.js';
-import { readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
+import { outsideNote, readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
 import { showChar, Vocabulary } from '../data/vocabulary.js';
 import type { ModelConfig } from '../model/config.js';
 import { extendVocabulary } from '../model/extend-vocabulary.js';
@@ -14,6 +14,7 @@ import { initParamArrays, type ParamArrays } from '../model/params.js';
 import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { shellWord } from '../util/escape.js';
+import { openRecordedCorpus } from '../checkpoint/corpus.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
 import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
@@ -170,6 +171,7 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   checkResume(TRAIN_SETTINGS, request.training, meta.training);
   checkResume(CORPUS_SETTINGS, { normalization: request.normalization }, { normalization: meta.normalization });
   const corpusPath = request.corpusPath || meta.corpus.path;
+  if (!request.corpusPath) openRecordedCorpus(corpusPath, `pass the corpus it was trained on: charnn train <corpus> --resume ${shellWord(from)}`);
   const corpus = readCorpus(corpusPath, meta.normalization, { vocab: checkpoint.vocab, unknown: 'skip' });
   const change = corpusChange(meta.corpus, corpus);
   if (change) {
@@ -212,12 +214,15 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   }));
 }
 
-/** What the user should know about how the corpus was read: binary files of a directory left out. */
+/** What the user should know about how the corpus was read: binary files and links leading outside a directory left out. */
 function corpusNotes(corpus: Corpus): string[] {
   const n = corpus.skipped.length;
-  if (n === 0) return [];
+  const outside = outsideNote(corpus);
   const shown = corpus.skipped.slice(0, 8).join(', ');
-  return [`skipped ${n} binary file${n === 1 ? '' : 's'} in ${corpus.path}: ${shown}${n > 8 ? ` and ${n - 8} more` : ''}`];
+  return [
+    ...(n > 0 ? [`skipped ${n} binary file${n === 1 ? '' : 's'} in ${corpus.path}: ${shown}${n > 8 ? ` and ${n - 8} more` : ''}`] : []),
+    ...(outside !== null ? [outside] : []),
+  ];
 }
 
 /** How the corpus differs from the one a checkpoint recorded (size, then hash when recorded), or null. */

@@ -24,7 +24,7 @@ beforeAll(() => {
 });
 
 describe('corpus files', () => {
-  it.concurrent('a UTF-16 file is refused with the iconv command; a directory\'s binary files are skipped and listed', async () => {
+  it.concurrent('a UTF-16 file is refused with the iconv command; a directory\'s binary files and links leading out of it are skipped and listed', async () => {
     const utf16 = path.join(dir, 'notes-utf16.txt');
     fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('To be, or not to be\n'.repeat(50), 'utf16le')]));
     const refused = await runCli(['train', utf16, ...TINY, '--out', path.join(dir, 'utf16-run')]);
@@ -36,12 +36,19 @@ describe('corpus files', () => {
     fs.copyFileSync(smallCorpus(dir, 12_000), path.join(texts, 'play.txt'));
     fs.writeFileSync(path.join(texts, 'img', 'cover.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     fs.writeFileSync(path.join(texts, 'archive.zip'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]));
+    // A text file outside the directory, reached through a link in it (sl/b.txt -> /etc/passwd): never read.
+    const secret = path.join(dir, 'secret.txt');
+    fs.writeFileSync(secret, 'root:x:0:0:root:/root:/bin/bash\n'.repeat(20));
+    fs.mkdirSync(path.join(texts, 'sl'));
+    fs.symlinkSync(secret, path.join(texts, 'sl', 'b.txt'));
     const trained = await runCli(['train', texts, ...TINY, '--max-steps', '2', '--out', path.join(dir, 'texts-run')]);
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stderr).toMatch(new RegExp(`^note: skipped 2 binary files in ${texts}: archive\\.zip, img/cover\\.png$`, 'm'));
+    expect(trained.stderr).toMatch(new RegExp(`^note: skipped 1 link leading outside ${texts}: sl/b\\.txt → ${fs.realpathSync(secret)}$`, 'm'));
     const evaluated = await runCli(['eval', path.join(dir, 'texts-run'), texts]);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stderr).toMatch(/^charnn: note: .*texts: skipped 2 binary files: archive\.zip, img\/cover\.png$/m);
+    expect(evaluated.stderr).toMatch(new RegExp(`^charnn: note: .*texts: skipped 1 link leading outside ${texts}: sl/b\\.txt → ${fs.realpathSync(secret)}$`, 'm'));
     expect(evaluated.stdout).toMatch(/texts: 11,999 characters/);
   });
 });

@@ -4,6 +4,7 @@
  * corpus over ~512 MB could not be), and a corpus too large for the
  * machine is refused before it is read.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -14,12 +15,12 @@ import { CharnnError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers/cli.js';
 
 /** What openNovelty reads of a checkpoint: where it lives, its vocabulary and its corpus record. */
-function checkpointFor(dir: string, corpusFile: string, text: string, vocabulary: string[]): LoadedCheckpoint {
+function checkpointFor(dir: string, corpusFile: string, text: string, vocabulary: string[], sha256?: string): LoadedCheckpoint {
   const chars = Array.from(text).length;
   const meta = {
     normalization: 'none',
     vocabulary,
-    corpus: { name: 'corpus', path: corpusFile, bytes: Buffer.byteLength(text), chars, trainChars: chars, valChars: 0 },
+    corpus: { name: 'corpus', path: corpusFile, bytes: Buffer.byteLength(text), chars, trainChars: chars, valChars: 0, sha256 },
   };
   return { dir: path.join(dir, 'latest'), meta, vocab: new Vocabulary(vocabulary) } as unknown as LoadedCheckpoint;
 }
@@ -69,5 +70,45 @@ describe('generate --novelty: the corpus', () => {
     }
     expect(read).not.toHaveBeenCalled();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('recorded in the checkpoint, is untrusted: no file-system root, a bounded walk, the recorded size and SHA-256 before indexing', () => {
+    const dir = tempDir('charnn-novelty-recorded-');
+    const text = 'the cat sat on the mat\n'.repeat(30);
+    const sha = crypto.createHash('sha256').update(text).digest('hex');
+    const vocabulary = [...new Set(Array.from(text))];
+    const refusal = (corpusPath: string, content = text, maxEntries?: number): string => {
+      try {
+        openNovelty(checkpointFor(dir, corpusPath, content, vocabulary, sha), undefined, maxEntries);
+      } catch (error) {
+        expect(error).toBeInstanceOf(CharnnError);
+        return `${(error as CharnnError).message} (${(error as CharnnError).hint})`;
+      }
+      throw new Error('not refused');
+    };
+    const walked = vi.spyOn(fs, 'readdirSync');
+    const read = vi.spyOn(fs, 'readSync');
+    expect(refusal('/')).toBe('the checkpoint records its corpus as /, the root of the file system; charnn does not read a whole file system (pass --corpus <file> with the text the model was trained on)');
+    expect(walked).not.toHaveBeenCalled();
+    // A directory larger than the bound is not walked on.
+    const big = path.join(dir, 'big');
+    fs.mkdirSync(big);
+    for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(big, `part-${i}.txt`), text.slice(0, 10));
+    expect(refusal(big, text, 10)).toMatch(/^corpus directory .*big holds more than 10 entries \(it is the corpus path the checkpoint records; pass --corpus <file> with the text the model was trained on\)$/);
+    expect(read).not.toHaveBeenCalled();
+    // A file of another size than recorded: refused before anything is indexed.
+    const grown = path.join(dir, 'grown.txt');
+    fs.writeFileSync(grown, `${text}more`);
+    expect(refusal(grown)).toMatch(/grown\.txt has changed since training \(690 → 694 bytes, 690 → 694 characters\)/);
+    // The same size and characters, other text: its SHA-256 gives it away, before anything is indexed.
+    const swapped = path.join(dir, 'swapped.txt');
+    fs.writeFileSync(swapped, text.replace('cat', 'act'));
+    expect(refusal(swapped)).toMatch(/swapped\.txt has changed since training \(its SHA-256 is not the one recorded\): novelty against it would not be novelty/);
+    expect(fs.existsSync(path.join(dir, NOVELTY_INDEX_FILE))).toBe(false);
+    // The very text recorded is indexed.
+    const same = path.join(dir, 'same.txt');
+    fs.writeFileSync(same, text);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(openNovelty(checkpointFor(dir, same, text, vocabulary, sha), undefined).novelty('the cat sat').longest).toBe(11);
   });
 });

@@ -86,6 +86,27 @@ describe('a second train never replaces a run', () => {
     expectOneLine(await refused([corpus, '--max-steps', '1', '--out', out, '--force']), 2, /^charnn: .*foreign\/latest exists and is not a charnn checkpoint; a run would replace it \(move it away, or train into another --out\)$/);
     expect(fs.readFileSync(path.join(out, 'latest', 'photo.jpg'), 'utf8')).toBe('not a checkpoint');
   });
+
+  it.concurrent('a checkpoint holding anything charnn did not write is refused by --force and --resume, and nothing is removed', async () => {
+    const out = path.join(dir, 'annotated');
+    expect((await train([corpus, '--max-steps', '2', '--eval-every', '1', '--keep', '2', '--out', out])).code).toBe(0);
+    fs.writeFileSync(path.join(out, 'best', 'notes.txt'), 'why this run was good');
+    fs.mkdirSync(path.join(out, 'latest-1', 'plots'));
+    fs.writeFileSync(path.join(out, 'latest-1', 'plots', 'loss.svg'), '<svg/>');
+    const before = hashTree(out);
+    expectOneLine(await refused([corpus, '--max-steps', '1', '--out', out, '--force']), 2,
+      /^charnn: .*annotated\/best\/notes\.txt is a file charnn did not write; --force would delete it \(move it away, or train into another --out\)$/);
+    expect(hashTree(out)).toEqual(before);
+    expectOneLine(await refused(['--resume', out, '--max-steps', '3']), 2,
+      /^charnn: .*annotated\/best\/notes\.txt is a file charnn did not write; the run would delete it when it saves \(move it away, or resume into another --out\)$/);
+    expect(hashTree(out)).toEqual(before);
+    // Without the note, --force removes only the checkpoints it may: the snapshot holding plots/ is refused too.
+    fs.renameSync(path.join(out, 'best', 'notes.txt'), path.join(out, 'notes.txt'));
+    expectOneLine(await refused([corpus, '--max-steps', '1', '--out', out, '--force']), 2,
+      /^charnn: .*annotated\/latest-1\/plots is a directory charnn did not write; --force would delete it/);
+    expect(fs.readFileSync(path.join(out, 'latest-1', 'plots', 'loss.svg'), 'utf8')).toBe('<svg/>');
+    expect(fs.existsSync(path.join(out, 'best', 'charnn.json'))).toBe(true);
+  });
 });
 
 describe('--resume <run dir> continues latest/', () => {
@@ -161,6 +182,13 @@ describe('--resume on a changed corpus is refused, pointing to --init-from', () 
     fs.writeFileSync(shuffled, text.slice(6000) + text.slice(0, 6000));
     expectOneLine(await refused([shuffled, '--resume', out, '--max-steps', '5']), 2, /^charnn: the corpus changed since this checkpoint was saved \(it was 12,000 bytes, sha256 \w+…; now 12,000 bytes, sha256 \w+…\)/);
     expect(hashTree(out)).toEqual(before);
+    // A checkpoint that records the file-system root as its corpus: refused before anything is walked.
+    const hostile = path.join(dir, 'root-corpus');
+    fs.cpSync(out, hostile, { recursive: true });
+    const metaFile = path.join(hostile, 'latest', 'charnn.json');
+    fs.writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(metaFile, 'utf8')), corpus: { ...JSON.parse(fs.readFileSync(metaFile, 'utf8')).corpus, path: '/' } }));
+    expectOneLine(await refused(['--resume', hostile, '--max-steps', '5']), 2,
+      new RegExp(`^charnn: the checkpoint records its corpus as /, the root of the file system; charnn does not read a whole file system \\(pass the corpus it was trained on: charnn train <corpus> --resume ${hostile}\\)$`));
     const copy = path.join(dir, 'moved.txt');
     fs.copyFileSync(own, copy);
     const same = await train([copy, '--resume', out, '--max-steps', '4', '--eval-every', '100']);

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,13 +111,41 @@ describe('readCorpus', () => {
     expect(c.path).toBe(dir);
   });
 
-  it('follows symlinks to files but not to directories', () => {
+  it('follows symlinks to files inside the directory, not to directories; links leading outside are skipped and listed', () => {
     const dir = fresh();
     writeFileSync(join(dir, 'real.txt'), 'R');
+    mkdirSync(join(dir, 'sub'));
     symlinkSync(join(dir, 'real.txt'), join(dir, 'link.txt'));
+    symlinkSync('../real.txt', join(dir, 'sub', 'relative.txt'));
     symlinkSync(dir, join(dir, 'loop'));
     symlinkSync(join(dir, 'missing'), join(dir, 'dangling'));
-    expect(text(readCorpus(dir, 'none'))).toBe('RR');
+    // Out of the directory: a file beside it, one through a chain of links, and a link to a directory outside.
+    const outside = fresh();
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET');
+    symlinkSync(join(outside, 'secret.txt'), join(dir, 'sub', 'b.txt'));
+    symlinkSync(join(dir, 'sub', 'b.txt'), join(dir, 'chain.txt'));
+    symlinkSync(outside, join(dir, 'elsewhere'));
+    // /etc/passwd where there is one: the attack as reported.
+    symlinkSync('/etc/passwd', join(dir, 'passwd.txt'));
+    const c = readCorpus(dir, 'none');
+    expect(text(c)).toBe('RRR');
+    expect(c.files.map((f) => f.slice(dir.length + 1))).toEqual(['link.txt', 'real.txt', 'sub/relative.txt']);
+    const passwd = (() => {
+      try {
+        return [`passwd.txt → ${realpathSync('/etc/passwd')}`];
+      } catch {
+        return [];
+      }
+    })();
+    expect(c.outside).toEqual([`chain.txt → ${realpathSync(join(outside, 'secret.txt'))}`, ...passwd, `sub/b.txt → ${realpathSync(join(outside, 'secret.txt'))}`]);
+    expect(openCorpus(dir).outside).toEqual(c.outside);
+  });
+
+  it('bounds the walk of a directory when asked (a path that came from a checkpoint)', () => {
+    const dir = fresh();
+    for (let i = 0; i < 12; i++) writeFileSync(join(dir, `f${i}.txt`), 'x');
+    expect(openCorpus(dir, { maxEntries: 12 }).files).toHaveLength(12);
+    expectUsage(() => openCorpus(dir, { maxEntries: 11, hint: 'pass --corpus <file>' }), /^corpus directory .* holds more than 11 entries$/);
   });
 
   it('refuses a missing path', () => {

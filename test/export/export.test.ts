@@ -163,7 +163,44 @@ describe('export target directory', () => {
     expect(again.stdout).toMatch(/index\.html/);
   });
 
-  it('is atomic: a full disk (ulimit -f) leaves the previous export whole; links in the target are replaced, never written through', async () => {
+  it('--force never replaces what charnn did not write: a directory, a link, a fifo or a user\'s file under an export name is refused, nothing deleted', async () => {
+    const cases: { name: string; plant: (target: string) => void; what: string }[] = [
+      { name: 'model.json', what: 'a directory', plant: (t) => { fs.mkdirSync(path.join(t, 'model.json', 'sub'), { recursive: true }); fs.writeFileSync(path.join(t, 'model.json', 'sub', 'data.txt'), 'precious'); } },
+      { name: 'index.html', what: 'a file', plant: (t) => fs.writeFileSync(path.join(t, 'index.html'), '<p>my page</p>') },
+      { name: 'tf.min.js', what: 'a symbolic link', plant: (t) => fs.symlinkSync(path.join(t, 'elsewhere'), path.join(t, 'tf.min.js')) },
+      { name: 'vocab.json', what: 'not a regular file', plant: (t) => spawnSync('mkfifo', [path.join(t, 'vocab.json')]) },
+    ];
+    const snapshot = (t: string): string[] => (fs.readdirSync(t, { recursive: true }) as string[]).sort();
+    const targets = cases.map(({ name, plant }) => {
+      const target = path.join(dir, `foreign-${name}`);
+      fs.mkdirSync(target);
+      plant(target);
+      return { target, before: snapshot(target) };
+    });
+    const results = await Promise.all(targets.map(({ target }) => runInProcess(['export', runs.rnn, target, '--force'])));
+    results.forEach((r, i) => {
+      const { name, what } = cases[i]!;
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(`charnn: ${path.join(targets[i]!.target, name)} is ${what} charnn did not write; the export would replace it (move it away, or export into another directory)\n`);
+      expect(snapshot(targets[i]!.target)).toEqual(targets[i]!.before);
+    });
+    expect(fs.readFileSync(path.join(targets[0]!.target, 'model.json', 'sub', 'data.txt'), 'utf8')).toBe('precious');
+    expect(fs.readFileSync(path.join(targets[1]!.target, 'index.html'), 'utf8')).toBe('<p>my page</p>');
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.charnn-tmp-'))).toEqual([]);
+
+    // A previous export beside a .prev directory of the user's: the swap would delete it, so it is refused.
+    const site = path.join(dir, 'site');
+    fs.cpSync(exports.rnn, site, { recursive: true });
+    fs.mkdirSync(`${site}.prev`);
+    fs.writeFileSync(path.join(`${site}.prev`, 'draft.txt'), 'mine');
+    const r = await runInProcess(['export', runs.rnn, site]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^charnn: .*site\.prev\/draft\.txt is a file charnn did not write; replacing .*site would delete it \(move it away\)\n$/);
+    expect(fs.readFileSync(path.join(`${site}.prev`, 'draft.txt'), 'utf8')).toBe('mine');
+    expect(fs.readdirSync(site).sort()).toEqual(['index.html', 'model.json', 'tf.min.js', 'vocab.json', 'weights.bin']);
+  });
+
+  it('is atomic: a full disk (ulimit -f) leaves the previous export whole; a link in the target is neither written through nor replaced', async () => {
     const target = path.join(dir, 'atomic-export');
     fs.cpSync(exports.gru, target, { recursive: true });
     const before = Object.fromEntries(fs.readdirSync(target).map((f) => [f, fs.readFileSync(path.join(target, f)).toString('base64')]));
@@ -175,15 +212,22 @@ describe('export target directory', () => {
     expect(Object.fromEntries(fs.readdirSync(target).map((f) => [f, fs.readFileSync(path.join(target, f)).toString('base64')]))).toEqual(before);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('.charnn-tmp-'))).toEqual([]);
 
-    // A link planted in the target (beside a file of the user's, so files are renamed in one by one).
+    // A link planted in the target (beside a file of the user's): neither written through nor replaced, even with --force.
     const victim = path.join(dir, 'victim.txt');
     fs.writeFileSync(victim, 'do not overwrite');
     fs.rmSync(path.join(target, 'weights.bin'));
     fs.symlinkSync(victim, path.join(target, 'weights.bin'));
     fs.writeFileSync(path.join(target, 'notes.txt'), 'mine');
     const r = await runCli(['export', runs.lstm, target, '--force']);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^charnn: .*atomic-export\/weights\.bin is a symbolic link charnn did not write; the export would replace it \(move it away, or export into another directory\)\n$/);
     expect(fs.readFileSync(victim, 'utf8')).toBe('do not overwrite');
+    expect(fs.readlinkSync(path.join(target, 'weights.bin'))).toBe(victim);
+    expect(fs.readFileSync(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
+    // Once the link is gone, the export is written in beside the user's file.
+    fs.rmSync(path.join(target, 'weights.bin'));
+    const again = await runCli(['export', runs.lstm, target, '--force']);
+    expect(again.code, again.stderr).toBe(0);
     expect(fs.lstatSync(path.join(target, 'weights.bin')).isFile()).toBe(true);
     expect(fs.readFileSync(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
 

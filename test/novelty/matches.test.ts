@@ -2,6 +2,7 @@
  * Matching statistics and the novelty report against brute force, and the
  * cached index file as untrusted input: stale, truncated, hostile.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +89,17 @@ describe('CorpusIndex', () => {
   });
 });
 
+/** The index file `bytes` with its header's checksum made to match its (tampered) array: what a forger writes. */
+function withChecksum(bytes: Buffer): Buffer {
+  const length = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.subarray(12, 12 + length).toString('utf8')) as Record<string, unknown>;
+  const body = bytes.subarray(12 + length);
+  const forged = Buffer.from(JSON.stringify({ ...header, index: crypto.createHash('sha256').update(body).digest('hex') }), 'utf8');
+  const head = Buffer.from(bytes.subarray(0, 12));
+  head.writeUInt32LE(forged.length, 8);
+  return Buffer.concat([head, forged, body]);
+}
+
 describe('the cached index file', () => {
   const corpus = 'It was the best of times, it was the worst of times, it was the age of wisdom.\n'.repeat(20);
 
@@ -118,19 +130,24 @@ describe('the cached index file', () => {
       ['garbage', Buffer.from('not an index at all, just text'), /not a charnn novelty index/],
       ['huge header length', Buffer.concat([bytes.subarray(0, 8), Buffer.from([0xff, 0xff, 0xff, 0x7f]), bytes.subarray(12)]), /header too long/],
     ];
-    // A position out of range, and a swapped pair (a permutation, but out of order).
-    const outOfRange = Buffer.from(bytes);
-    outOfRange.writeInt32LE(text.length + 5, bytes.length - 4);
-    variants.push(['out of range', outOfRange, /not a permutation/]);
+    // Bytes of the array changed in place: the checksum no longer matches.
+    const start = bytes.length - 4 * text.length;
+    const flipped = Buffer.from(bytes);
+    flipped[start + 41] = flipped[start + 41]! ^ 0x10;
+    variants.push(['a flipped bit', flipped, /do not match their checksum/]);
     const sa = readIndexFile(file, text, hash) as { ok: true; sa: Int32Array };
     const swapped = Buffer.from(bytes);
-    const start = bytes.length - 4 * text.length;
-    for (let k = 0; k + 1 < text.length; k++) {
-      swapped.writeInt32LE(sa.sa[k + 1]!, start + 4 * k);
-      swapped.writeInt32LE(sa.sa[k]!, start + 4 * k + 4);
-      k++;
-    }
-    variants.push(['out of order', swapped, /out of order/]);
+    swapped.writeInt32LE(sa.sa[1]!, start);
+    swapped.writeInt32LE(sa.sa[0]!, start + 4);
+    variants.push(['a swapped pair', swapped, /do not match their checksum/]);
+    // Forged with a checksum that matches: whoever writes the file can write that too.
+    const outOfRange = Buffer.from(bytes);
+    outOfRange.writeInt32LE(text.length + 5, bytes.length - 4);
+    variants.push(['out of range, checksum forged', withChecksum(outOfRange), /not a permutation/]);
+    const repeated = Buffer.from(bytes);
+    repeated.writeInt32LE(sa.sa[7]!, start + 4 * 8);
+    variants.push(['a position twice, checksum forged', withChecksum(repeated), /not a permutation/]);
+    variants.push(['a swapped pair, checksum forged', withChecksum(swapped), /out of order/]);
     for (const [what, content, reason] of variants) {
       fs.writeFileSync(file, content);
       const result = readIndexFile(file, text, hash);
@@ -146,6 +163,57 @@ describe('the cached index file', () => {
     log.length = 0;
     expect(Array.from(open(corpus).sa)).toEqual(Array.from(built.sa));
     expect(log.join('\n')).toMatch(/could not cache it/);
+  });
+
+  it('a forged index, in order wherever sampled checks would look, is found out: the novelty figures are those of the corpus', () => {
+    const dir = tempDir('charnn-novelty-');
+    const file = path.join(dir, 'novelty.index');
+    const rng = new Rng(7);
+    const text = randomText(rng, [...'abcdefgh '], 60_000);
+    const corpus = idsOf(text);
+    const log: string[] = [];
+    const open = () => openCorpusIndex(corpus, { cacheFile: file, label: 'test', log: (l) => log.push(l) });
+    const honest = open();
+    // A sample that copies 40 characters of the corpus: the figure a forged index must not change.
+    const sample = `${text.slice(30_000, 30_040)}ZZ`;
+    const truth = honest.novelty(sample);
+    expect(truth.longest).toBe(40);
+    // Every entry moved one place within each block of 12 (between checks sampled every 14th pair): a permutation, checksum forged.
+    const bytes = fs.readFileSync(file);
+    const start = bytes.length - 4 * text.length;
+    const forged = Buffer.from(bytes);
+    for (let block = 0; block + 12 <= text.length; block += 14) {
+      for (let k = 1; k < 12; k++) forged.writeInt32LE(honest.sa[block + ((k % 11) + 1)]!, start + 4 * (block + k));
+    }
+    fs.writeFileSync(file, withChecksum(forged));
+    const result = readIndexFile(file, corpus.ids, idsHash(corpus.ids));
+    expect(result.ok).toBe(false);
+    expect((result as { reason: string }).reason).toMatch(/out of order/);
+    log.length = 0;
+    const reopened = open();
+    expect(log[0]).toMatch(/is damaged \(suffixes \d+ and \d+ out of order\); rebuilding it/);
+    expect(reopened.novelty(sample)).toEqual(truth);
+    expect(Array.from(reopened.sa)).toEqual(Array.from(honest.sa));
+  });
+
+  it('is not read where checking it would not fit in memory, and never written over a file that is not a novelty index', () => {
+    const dir = tempDir('charnn-novelty-');
+    const file = path.join(dir, 'novelty.index');
+    const corpus = idsOf('the cat sat on the mat, the cat sat on the hat\n'.repeat(10));
+    const log: string[] = [];
+    openCorpusIndex(corpus, { cacheFile: file, label: 'test', log: (l) => log.push(l) });
+    log.length = 0;
+    // 200 MiB of process and an index that fits, but not its check.
+    const small = { totalMemory: 2 * (200 * 2 ** 20 + 2 * corpus.ids.byteLength + 4 * corpus.ids.length) };
+    openCorpusIndex(corpus, { cacheFile: file, label: 'test', log: (l) => log.push(l), memory: small });
+    expect(log[0]).toMatch(/is too large to be checked in this machine's memory; rebuilding it/);
+    // A file of the user's under the name: read as no index, and left as it was.
+    fs.writeFileSync(file, 'my notes about novelty\n');
+    log.length = 0;
+    openCorpusIndex(corpus, { cacheFile: file, label: 'test', log: (l) => log.push(l) });
+    expect(log.join('\n')).toMatch(/not a charnn novelty index; rebuilding it[^]*could not cache it in .*novelty\.index \(.*is not a novelty index charnn wrote; it is left alone\)/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('my notes about novelty\n');
+    expect(fs.readdirSync(dir)).toEqual(['novelty.index']);
   });
 
   it('is written atomically: a failed write leaves the previous file and no temporary', () => {
