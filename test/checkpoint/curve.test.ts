@@ -6,10 +6,7 @@ import { RunState } from '../../src/train/run-state.js';
 import { initParamArrays } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
 import type { ModelConfig } from '../../src/model/config.js';
-import { defaultsOf } from '../../src/settings/setting.js';
-import { MODEL_SETTINGS } from '../../src/settings/model-settings.js';
-import { TRAIN_SETTINGS } from '../../src/settings/train-settings.js';
-import { CORPUS_SETTINGS } from '../../src/settings/corpus-settings.js';
+import { validMeta } from '../helpers/meta.js';
 
 const source = (history: CurveSource['history'], progress = { step: 30, elapsedMs: 3000 }): CurveSource => ({
   history, training: { batchSize: 4, seqLen: 10 }, progress,
@@ -80,16 +77,3 @@ describe('history.time in charnn.json', () => {
     }
   });
 });
-
-/** A charnn.json parseMeta accepts: every setting at its default, a two-character vocabulary. */
-function validMeta(): Record<string, unknown> {
-  return {
-    format: 'charnn-checkpoint', version: 1,
-    model: { ...defaultsOf(MODEL_SETTINGS), vocabSize: 2 },
-    vocabulary: ['a', 'b'], ...defaultsOf(CORPUS_SETTINGS),
-    corpus: { name: 'c', path: '/c', bytes: 100_000, chars: 100_000, trainChars: 90_000, valChars: 10_000 },
-    training: defaultsOf(TRAIN_SETTINGS),
-    progress: { step: 0, epoch: 0, batch: 0, rngState: [1, 2, 3, 4] },
-    history: { train: [], val: [] },
-  };
-}
