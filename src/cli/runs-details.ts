@@ -13,12 +13,13 @@ import { lossCurve, timeOfRows, type CurvePoint } from '../checkpoint/curve.js';
 import { readMeta, type CharnnMeta } from '../checkpoint/meta.js';
 import { runDirectoryOf } from '../checkpoint/load.js';
 import { listRunCheckpoints, type SavedCheckpoint } from '../checkpoint/run-checkpoints.js';
+import { snapshotStep } from '../checkpoint/snapshots.js';
 import { describingCheckpoints, findRunDirectories, isRunDirectory } from '../checkpoint/runs.js';
 import { colorFromEnv } from '../ui/shared/color.js';
 import { formatAge, formatBpc, formatCount, formatDuration, formatLoss } from '../ui/shared/format.js';
 import { renderLossChart, type RunCurve, type XAxis } from '../ui/runs/loss-chart.js';
 import { CharnnError, usageError } from '../util/errors.js';
-import { escapeControls, safeJson } from '../util/escape.js';
+import { escapeControls, safeJson, shellWord } from '../util/escape.js';
 import { displayWidth, padEnd } from '../util/text.js';
 import { writeErr, writeOut } from './output.js';
 
@@ -158,7 +159,7 @@ export function runsChart(runs: readonly RunDetails[], options: RunDetailsOption
   const curves: RunCurve[] = runs.map((run) => {
     const { values, estimated } = xValues(run, options.x);
     if (estimated > 0) {
-      notes.push(`${escapeControls(run.name)}: ${unrecorded(estimated, run.curve.length)}; --x time estimates them from the run's pace`);
+      notes.push(`${escapeControls(run.name)}: ${unrecorded(estimated, run.curve.length)}; --x time estimates ${estimated === 1 ? 'it' : 'them'} from the run's pace`);
     }
     return {
       name: escapeControls(run.name),
@@ -234,4 +235,11 @@ export async function runDetails(given: readonly string[], options: RunDetailsOp
   const chart = runsChart(runs, { ...options, width, color });
   await writeOut(`${blocks.join('\n\n')}\n\n${chart.lines.join('\n')}\n`);
   for (const note of chart.notes) writeErr(note);
+  // How to use an older snapshot, once, with a step that is on disk.
+  const withSnapshot = runs.findIndex((r) => r.checkpoints.some((c) => c.problem === null && snapshotStep(c.name) !== null));
+  if (withSnapshot >= 0) {
+    const snapshot = runs[withSnapshot]!.checkpoints.find((c) => c.problem === null && snapshotStep(c.name) !== null)!;
+    const run = runs[withSnapshot]!.dir.replace(/(.)[\\/]+$/, '$1');
+    writeErr(`any of these checkpoints can be named by its step, e.g. charnn generate ${escapeControls(shellWord(`${run}@${snapshot.step}`))}`);
+  }
 }

@@ -168,7 +168,7 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
   it('shows each run with its checkpoints, then one chart: title, y labels, the points, x labels and name, a legend line per run', async () => {
     const r = await runInProcess(['runs', curves, '--width', '60', '--height', '12']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`any of these checkpoints can be named by its step, e.g. charnn generate ${curves}@10\n`);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.slice(0, 10)).toEqual([
       `curves  (${curves})`,
@@ -227,7 +227,7 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
     expect(timePlot).toMatch(/B/);
     expect(timePlot).not.toMatch(/[ab]/);
     expect(timeLines.at(-1)).toMatch(/^B {2}other/);
-    expect(time.stderr).toBe("curves: the time of 1 of 3 evaluations was not recorded (trained by an earlier charnn); --x time estimates them from the run's pace\n");
+    expect(time.stderr.split('\n')[0]).toBe("curves: the time of 1 of 3 evaluations was not recorded (trained by an earlier charnn); --x time estimates it from the run's pace");
   });
 
   it('refuses what names no run in one line: a directory of runs among runs, --csv with --json, --csv on a list', async () => {
