@@ -14,6 +14,8 @@ import { BEST, LATEST, snapshotName, snapshotStep } from './snapshots.js';
 
 /** Checkpoints of one run described, at most (newest first). */
 export const MAX_CHECKPOINTS = 1_000;
+/** Entries of a run directory looked at, at most. */
+const MAX_SCANNED_ENTRIES = 10_000;
 
 export interface SavedCheckpoint {
   /** Its directory name in the run: best, latest, latest-<step>, or a .prev copy an interrupted save left. */
@@ -60,16 +62,28 @@ export function describeCheckpoint(dir: string): SavedCheckpoint {
 
 /** Checkpoint directories of a run: [name, full path], real directories only, latest-<step>/ newest first. */
 function checkpointDirs(runDir: string): { dirs: [string, string][]; truncated: boolean } {
-  let names: string[];
+  const names: string[] = [];
+  let scanned = 0;
+  let scanStopped = false;
+  let opened: fs.Dir | null = null;
   try {
-    names = fs.readdirSync(runDir).filter(isCheckpointName);
+    opened = fs.opendirSync(runDir);
+    for (let entry = opened.readSync(); entry !== null; entry = opened.readSync()) {
+      if (++scanned > MAX_SCANNED_ENTRIES) {
+        scanStopped = true;
+        break;
+      }
+      if (isCheckpointName(entry.name)) names.push(entry.name);
+    }
   } catch {
     return { dirs: [], truncated: false };
+  } finally {
+    opened?.closeSync();
   }
   const rank = (name: string): number => (name.startsWith(LATEST) && snapshotStep(name) === null ? 0 : name.startsWith(BEST) ? 1 : 2);
   names.sort((a, b) => rank(a) - rank(b) || (snapshotStep(b) ?? 0) - (snapshotStep(a) ?? 0) || (a < b ? -1 : 1));
   const dirs = names.filter((name) => lstat(path.join(runDir, name))?.isDirectory()).map((name): [string, string] => [name, path.join(runDir, name)]);
-  return { dirs: dirs.slice(0, MAX_CHECKPOINTS), truncated: dirs.length > MAX_CHECKPOINTS };
+  return { dirs: dirs.slice(0, MAX_CHECKPOINTS), truncated: scanStopped || dirs.length > MAX_CHECKPOINTS };
 }
 
 /**

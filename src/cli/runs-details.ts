@@ -12,7 +12,7 @@ import path from 'node:path';
 import { lossCurve, timeOfRows, type CurvePoint } from '../checkpoint/curve.js';
 import { readMeta, type CharnnMeta } from '../checkpoint/meta.js';
 import { runDirectoryOf } from '../checkpoint/load.js';
-import { listRunCheckpoints, type SavedCheckpoint } from '../checkpoint/run-checkpoints.js';
+import { listRunCheckpoints, MAX_CHECKPOINTS, type SavedCheckpoint } from '../checkpoint/run-checkpoints.js';
 import { snapshotStep } from '../checkpoint/snapshots.js';
 import { describingCheckpoints, findRunDirectories, isRunDirectory } from '../checkpoint/runs.js';
 import { colorFromEnv } from '../ui/shared/color.js';
@@ -43,6 +43,8 @@ export interface RunDetails {
   /** The charnn.json the run is described by (latest/'s, else best/'s). */
   meta: CharnnMeta;
   checkpoints: SavedCheckpoint[];
+  /** The run directory holds more checkpoints than were read (run-checkpoints.ts bounds the scan). */
+  moreCheckpoints: boolean;
   curve: CurvePoint[];
 }
 
@@ -74,7 +76,8 @@ export function readRun(dir: string, name: string): RunDetails {
   for (const checkpoint of describingCheckpoints(dir)) {
     try {
       const meta = readMeta(checkpoint);
-      return { name, dir, meta, checkpoints: listRunCheckpoints(dir).checkpoints, curve: lossCurve(meta) };
+      const { checkpoints, truncated } = listRunCheckpoints(dir);
+      return { name, dir, meta, checkpoints, moreCheckpoints: truncated, curve: lossCurve(meta) };
     } catch (error) {
       if (!(error instanceof CharnnError)) throw error;
       problem ??= error;
@@ -108,6 +111,7 @@ export function runDetailLines(run: RunDetails, nowMs: number): string[] {
   ];
   if (meta.initFrom) lines.push(`  from      ${escapeControls(meta.initFrom.path)} at step ${formatCount(meta.initFrom.step)}`);
   lines.push(...checkpointTable(run, nowMs).map((l) => `  ${l}`));
+  if (run.moreCheckpoints) lines.push(`  … and more than listed here (at most ${formatCount(MAX_CHECKPOINTS)} checkpoints are read)`);
   return lines;
 }
 

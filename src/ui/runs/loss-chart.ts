@@ -94,8 +94,10 @@ export function renderLossChart(runs: readonly RunCurve[], options: LossChartOpt
     const style = styleOf(i, runs.length, color);
     const symbols = (style.val === null ? paint(LINE, style.color, color) : paint(style.val, style.color, color)) + (options.train ? ` ${paint(style.train, style.color, color)}` : '');
     const plainSymbols = (style.val === null ? LINE : style.val) + (options.train ? ` ${style.train}` : '');
-    const text = truncate(`${padEnd(run.name, nameWidth)}  ${run.summary}`, Math.max(0, width - displayWidth(plainSymbols) - 2));
-    return `${symbols}  ${text}`.trimEnd();
+    const text = `${padEnd(run.name, nameWidth)}  ${run.summary}`;
+    // Too narrow for the symbols and a letter of the name: plain text, cut to the width.
+    if (width < displayWidth(plainSymbols) + 3) return truncate(`${plainSymbols}  ${text}`, width).trimEnd();
+    return `${symbols}  ${truncate(text, width - displayWidth(plainSymbols) - 2)}`.trimEnd();
   });
   return [title, ...chart.map((line) => line.trimEnd()), axisName, ...legend];
 }
