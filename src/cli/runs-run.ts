@@ -17,9 +17,6 @@ import { writeErr, writeOut } from './output.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import type { XAxis } from '../ui/runs/loss-chart.js';
 
-export { formatAge } from '../ui/shared/format.js';
-
-
 const HEADINGS = ['run', 'model', 'step', 'best val', 'bpc', 'trained', 'changed'] as const;
 /** Columns aligned right (numbers). */
 const RIGHT = new Set([2, 3, 4, 5]);
@@ -115,12 +112,12 @@ async function listIn(dir: string, options: RunsCommandOptions, isDefault: boole
   await printRuns(dir, list, options);
 }
 
-async function printRuns(dir: string, list: RunList, options: { json: boolean }): Promise<void> {
+async function printRuns(dir: string, list: RunList, options: { json: boolean; width?: number }): Promise<void> {
   if (options.json) {
     await writeOut(`${safeJson({ dir, runs: list.runs, truncated: list.truncated })}\n`);
     return;
   }
-  const width = process.stdout.isTTY ? process.stdout.columns || 80 : null;
+  const width = options.width ?? (process.stdout.isTTY ? process.stdout.columns || 80 : null);
   await writeOut(`${runsTable(list, Date.now(), width).join('\n')}\n`);
   if (list.truncated) writeErr(`runs: stopped after ${list.runs.length} runs; pass a smaller directory to see the rest`);
 }

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatAge, runsTable } from '../../src/cli/runs-run.js';
+import { runsTable } from '../../src/cli/runs-run.js';
+import { formatAge } from '../../src/ui/shared/format.js';
 import type { RunSummary } from '../../src/checkpoint/runs.js';
 import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
