@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { lossCurve, timeOfRows, type CurvePoint } from '../checkpoint/curve.js';
-import { readMeta, type CharnnMeta } from '../checkpoint/meta.js';
+import { META_FILE_NAME, readMeta, type CharnnMeta } from '../checkpoint/meta.js';
 import { runDirectoryOf } from '../checkpoint/load.js';
-import { listRunCheckpoints, MAX_CHECKPOINTS, type SavedCheckpoint } from '../checkpoint/run-checkpoints.js';
+import { listRunCheckpoints, MAX_CHECKPOINTS, resolveReference, type SavedCheckpoint } from '../checkpoint/run-checkpoints.js';
 import { snapshotStep } from '../checkpoint/snapshots.js';
 import { describingCheckpoints, findRunDirectories, isRunDirectory } from '../checkpoint/runs.js';
 import { colorFromEnv } from '../ui/shared/color.js';
@@ -48,17 +48,20 @@ export interface RunDetails {
   curve: CurvePoint[];
 }
 
-/** The run directory a command-line argument names: a run directory, or a checkpoint in one. */
+/** The run directory a command-line argument names: a run directory, or a checkpoint in one (run@<step> too). */
 export function runDirectoryNamed(given: string): string {
   let stats: fs.Stats;
   try {
     stats = fs.statSync(given);
   } catch {
+    // run@<step>: the run of that checkpoint.
+    const referenced = resolveReference(given);
+    if (referenced !== null) return runDirectoryOf(referenced);
     throw usageError(`${given} does not exist`, 'name a run directory written by charnn train; charnn runs lists them');
   }
   if (!stats.isDirectory()) throw usageError(`${given} is a file, not a run directory`, 'name a run directory written by charnn train; charnn runs lists them');
   if (isRunDirectory(given)) return given;
-  if (fs.existsSync(path.join(given, 'charnn.json'))) {
+  if (fs.existsSync(path.join(given, META_FILE_NAME))) {
     const run = runDirectoryOf(path.resolve(given));
     if (run !== path.resolve(given) && isRunDirectory(run)) return run;
     throw usageError(`${given} is a checkpoint, not a run directory`, `charnn info ${given} describes it`);

@@ -231,21 +231,23 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
     expect(time.stderr.split('\n')[0]).toBe("curves: the time of 1 of 3 evaluations was not recorded (trained by an earlier charnn); --x time estimates it from the run's pace");
   });
 
-  it('refuses what names no run in one line: a directory of runs among runs, --csv with --json, --csv on a list', async () => {
-    const [mixed, both, list, checkpoint] = await Promise.all([
+  it('refuses what names no run in one line (a directory of runs among runs, --csv with --json, --csv on a list); takes a checkpoint for its run', async () => {
+    const [mixed, both, list, checkpoint, byStep] = await Promise.all([
       runInProcess(['runs', curves, runs]),
       runInProcess(['runs', curves, '--csv', '--json']),
       runInProcess(['runs', runs, '--csv']),
       runInProcess(['runs', path.join(curves, 'latest-10'), '--csv']),
+      runInProcess(['runs', `${curves}@10`, '--csv']),
     ]);
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/^charnn: .* is a directory of runs, not a run \(name runs in it, e\.g\. .*, or list them all with charnn runs .*\)\n$/);
     expect(both).toMatchObject({ code: 2, stdout: '', stderr: 'charnn: --csv and --json both ask for the curves (pass one of them)\n' });
     expect(list.code).toBe(2);
     expect(list.stderr).toMatch(/^charnn: --csv writes the loss curves of runs you name/);
-    // A checkpoint inside a run stands for its run.
+    // A checkpoint inside a run, by path or as run@<step>, stands for its run.
     expect(checkpoint.code).toBe(0);
     expect(checkpoint.stdout.split('\n')).toHaveLength(5);
+    expect(byStep).toMatchObject({ code: 0, stdout: checkpoint.stdout });
   });
 });
 
