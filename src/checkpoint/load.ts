@@ -2,7 +2,9 @@
  * Finding and reading checkpoints. A path may name a checkpoint directory
  * (it holds charnn.json) or a run directory, which means its best/ (or its
  * latest/ when no validation has improved yet) — except for `train --resume`,
- * where it means latest/, the newest state. Every way a checkpoint can be
+ * where it means latest/, the newest state — or, when nothing has that name,
+ * one checkpoint of a run: `run@2000`, `run@best`, `run@latest`
+ * (run-checkpoints.ts). Every way a checkpoint can be
  * missing or damaged is a one-line usage error.
  */
 import fs from 'node:fs';
@@ -19,6 +21,7 @@ import { META_FILE, MODEL_FILE } from './save.js';
 import { isOptimizerEntry, optimizerEntrySpecs, optimizerFromEntries, type OptimizerState } from './optimizer-state.js';
 import { BEST, isLatestName, LATEST } from './snapshots.js';
 import { findRunDirectories } from './runs.js';
+import { resolveReference } from './run-checkpoints.js';
 
 export interface LoadedCheckpoint {
   dir: string;
@@ -73,6 +76,9 @@ export function resolveCheckpoint(given: string, prefer: RunCheckpoint = 'best')
   let stat = statOrNull(dir);
   if (!stat && !fs.existsSync(dir + PREVIOUS_SUFFIX)) stat = statOrNull(dir);
   if (!stat && !fs.existsSync(dir + PREVIOUS_SUFFIX)) {
+    // Nothing is called that: `run@2000`, `run@best` or `run@latest` may name a checkpoint of a run.
+    const referenced = resolveReference(given);
+    if (referenced !== null) return referenced;
     throw usageError(`checkpoint not found: ${given}`, 'pass a checkpoint or run directory written by charnn train (e.g. checkpoints/tinyshakespeare-lstm)');
   }
   if (stat && !stat.isDirectory()) {

@@ -53,6 +53,12 @@ export interface History {
   train: [number, number][];
   /** [step, validation loss] */
   val: [number, number][];
+  /**
+   * [step, training time in ms summed over sessions] at each evaluation.
+   * Absent in checkpoints written before it was recorded; a run resumed
+   * from one records it from then on, so it may cover only later points.
+   */
+  time?: [number, number][];
 }
 
 /** The checkpoint a fine-tuned run started from (`charnn train --init-from`). */
@@ -197,6 +203,9 @@ export function parseMeta(text: string, path: string): CharnnMeta {
 
   const h = meta.history as Record<string, unknown> | undefined;
   if (!isObject(h) || !isHistory(h.train) || !isHistory(h.val)) fail(path, 'history must hold train and val lists of [step, loss] pairs');
+  if (h.time !== undefined && !(isHistory(h.time) && h.time.every((p) => isFiniteNumber(p[1]) && p[1] >= 0))) {
+    fail(path, 'history.time must be a list of [step, milliseconds] pairs');
+  }
 
   const from = meta.initFrom as unknown;
   if (from === undefined) meta.initFrom = null;

@@ -59,13 +59,14 @@ function lstat(p: string): fs.Stats | null {
   }
 }
 
-/** The checkpoint directory that describes a run best: latest/ (newest), else best/, else their .prev copies. */
+/** The checkpoint directories that can describe a run, best first: latest/ (newest), best/, then their .prev copies. */
+export function describingCheckpoints(dir: string): string[] {
+  return CHECKPOINT_NAMES.map((name) => path.join(dir, name)).filter((p) => lstat(p)?.isDirectory());
+}
+
+/** The checkpoint directory that describes a run best, or null. */
 function describingCheckpoint(dir: string): string | null {
-  for (const name of CHECKPOINT_NAMES) {
-    const stats = lstat(path.join(dir, name));
-    if (stats?.isDirectory()) return path.join(dir, name);
-  }
-  return null;
+  return describingCheckpoints(dir)[0] ?? null;
 }
 
 /** Whether `dir` is a run directory (holds latest/ or best/ or their .prev copies, as real directories). */

@@ -24,6 +24,12 @@ export function snapshotName(step: number): string {
   return `${LATEST}-${step}`;
 }
 
+/** The step in an older snapshot's directory name (latest-<step>), or null for any other name. */
+export function snapshotStep(name: string): number | null {
+  const match = SNAPSHOT.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
 /** Older snapshots in a run directory (not latest/ itself), newest first. */
 export function listSnapshots(runDir: string): Snapshot[] {
   if (!fs.existsSync(runDir)) return [];

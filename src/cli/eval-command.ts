@@ -9,7 +9,7 @@ import { settingOption } from './setting-options.js';
 export function makeEvalCommand(): Command {
   return new Command('eval')
     .description('measure how well a checkpoint predicts text: loss (nats), bits per character and perplexity')
-    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .argument('<file...>', 'UTF-8 text files or directories (each is evaluated as one text, normalised like the training corpus)')
     .option('--json', 'print the result as one JSON object', false)
     .addOption(settingOption({ ...TRAIN_SETTINGS.workers, help: 'tfjs engine: threads sharing the work (default: CPU cores on wasm/cpu, 1 on tensorflow)' }))

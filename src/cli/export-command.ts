@@ -8,7 +8,7 @@ import { writeOut } from './output.js';
 export function makeExportCommand(): Command {
   return new Command('export')
     .description('write a checkpoint as a TF.js Layers model (model.json + weights), vocab.json and an index.html that samples in the browser')
-    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .argument('<dir>', 'directory to write (created if missing; serve it with any static web server)')
     .option('--force', 'write into a directory that already holds other files (they are kept; nothing charnn did not write is replaced)', false)
     .addOption(debugOption())

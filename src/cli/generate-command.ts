@@ -11,7 +11,7 @@ import { lengthOption, primeOption, samplingOption, seedOption } from './samplin
 export function makeGenerateCommand(): Command {
   const command: Command = new Command('generate')
     .description('generate text from a checkpoint; samples go to stdout and nothing else does')
-    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .addOption(primeOption('text to continue'))
     .option('--prompts <file>', 'one prompt per line (\\n for a line break inside one, and the other --prime escapes) from a file, or - for stdin')
     .addOption(lengthOption('characters per sample (0 = until a --stop string or --max-length)', true))

@@ -9,7 +9,7 @@ import { debugOption } from './engine-options.js';
 export function makeInfoCommand(): Command {
   return new Command('info')
     .description('describe a checkpoint: model, vocabulary, progress, validation loss')
-    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .option('--json', 'print the description as JSON', false)
     .addOption(debugOption())
     .action(

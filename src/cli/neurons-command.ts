@@ -19,7 +19,7 @@ export function unitSpec(value: string): { layer: number; unit: number } {
 export function makeNeuronsCommand(): Command {
   return new Command('neurons')
     .description('look inside a model: the units that track properties of a text and how saturated its gates are (--find, the default), or one unit painted over the text (--unit)')
-    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .argument('[file]', 'text to run the model over, or - for stdin (default: the start of the checkpoint\'s validation text)')
     .option('--unit <L:N>', 'paint the text by unit N (from 0) of layer L (from 1)', unitSpec)
     .option('--signal <name>', 'which value of a unit: h (hidden state), c (LSTM cell), gates i f o g (LSTM) or z r (GRU); default h, and for --find h and c')

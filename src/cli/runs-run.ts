@@ -1,33 +1,21 @@
 /**
  * `charnn runs [dir]`: one line per run — name, cell and size, step, best
  * validation loss (nats and bits per character), training time and when it
- * last changed — newest first; --json for scripts. Every string that comes
- * from disk is printed escaped.
+ * last changed — newest first; --json for scripts. Named run directories
+ * are handed to runs-details.ts (checkpoints and loss curves). Every string
+ * that comes from disk is printed escaped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { isRunDirectory, listRuns, type RunList, type RunSummary } from '../checkpoint/runs.js';
 import { META_FILE_NAME } from '../checkpoint/meta.js';
-import { formatBpc, formatCount, formatDuration, formatLoss } from '../ui/shared/format.js';
+import { formatAge, formatBpc, formatCount, formatDuration, formatLoss } from '../ui/shared/format.js';
 import { displayWidth, padEnd, truncate } from '../util/text.js';
 import { usageError } from '../util/errors.js';
 import { escapeControls, safeJson } from '../util/escape.js';
 import { writeErr, writeOut } from './output.js';
-
-export interface RunsOptions {
-  json: boolean;
-}
-
-/** `5m ago`, `3h ago`, `2d ago`, then the date. */
-export function formatAge(changedMs: number | null, nowMs: number): string {
-  if (changedMs === null) return '–';
-  const s = Math.max(0, Math.round((nowMs - changedMs) / 1000));
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ago`;
-  if (s < 7 * 86_400) return `${Math.floor(s / 86_400)}d ago`;
-  return new Date(changedMs).toISOString().slice(0, 10);
-}
+import { RUNS_DIR } from '../settings/runs-dir.js';
+import type { XAxis } from '../ui/runs/loss-chart.js';
 
 const HEADINGS = ['run', 'model', 'step', 'best val', 'bpc', 'trained', 'changed'] as const;
 /** Columns aligned right (numbers). */
@@ -72,7 +60,38 @@ export function runsTable(list: RunList, nowMs: number, width: number | null): s
   return [line([...HEADINGS]), ...rows.map(line)];
 }
 
-export async function runRuns(dir: string, options: RunsOptions, isDefault: boolean): Promise<void> {
+export interface RunsCommandOptions {
+  json: boolean;
+  csv: boolean;
+  x: XAxis;
+  width?: number;
+  height: number;
+  train: boolean;
+}
+
+/**
+ * `charnn runs [dir]` lists the runs in a directory (checkpoints/ by
+ * default); one or more run directories (or checkpoints in them) get their
+ * details and the chart of their curves (runs-details.ts).
+ */
+export async function runRuns(given: string[], options: RunsCommandOptions): Promise<void> {
+  if (given.length === 1 && isDirectoryOfRuns(given[0]!)) return listIn(given[0]!, options, false);
+  if (given.length === 0) return listIn(RUNS_DIR, options, true);
+  const { runDetails } = await import('./runs-details.js');
+  await runDetails(given, { ...options, width: options.width ?? null });
+}
+
+/** A directory that is neither a run nor a checkpoint: its runs are listed. */
+function isDirectoryOfRuns(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory() && !isRunDirectory(dir) && !fs.existsSync(path.join(dir, META_FILE_NAME));
+  } catch {
+    return false;
+  }
+}
+
+async function listIn(dir: string, options: RunsCommandOptions, isDefault: boolean): Promise<void> {
+  if (options.csv) throw usageError('--csv writes the loss curves of runs you name', `name them: charnn runs ${isDefault ? `${RUNS_DIR}/<run>` : `${dir}/<run>`}… --csv`);
   let stats: fs.Stats | null = null;
   try {
     stats = fs.statSync(dir);
@@ -93,12 +112,12 @@ export async function runRuns(dir: string, options: RunsOptions, isDefault: bool
   await printRuns(dir, list, options);
 }
 
-async function printRuns(dir: string, list: RunList, options: RunsOptions): Promise<void> {
+async function printRuns(dir: string, list: RunList, options: { json: boolean; width?: number }): Promise<void> {
   if (options.json) {
     await writeOut(`${safeJson({ dir, runs: list.runs, truncated: list.truncated })}\n`);
     return;
   }
-  const width = process.stdout.isTTY ? process.stdout.columns || 80 : null;
+  const width = options.width ?? (process.stdout.isTTY ? process.stdout.columns || 80 : null);
   await writeOut(`${runsTable(list, Date.now(), width).join('\n')}\n`);
   if (list.truncated) writeErr(`runs: stopped after ${list.runs.length} runs; pass a smaller directory to see the rest`);
 }
@@ -108,7 +127,7 @@ async function printRuns(dir: string, list: RunList, options: RunsOptions): Prom
  * run but holds runs gets the runs table (or its JSON), and a line on stderr
  * saying how to describe one. Returns false for anything else.
  */
-export async function listRunsInstead(dir: string, options: RunsOptions): Promise<boolean> {
+export async function listRunsInstead(dir: string, options: { json: boolean }): Promise<boolean> {
   try {
     if (!fs.statSync(dir).isDirectory() || fs.existsSync(path.join(dir, META_FILE_NAME)) || isRunDirectory(dir)) return false;
   } catch {

@@ -8,7 +8,7 @@ import type { SampleOptions } from './sample-run.js';
 export function makeSampleCommand(): Command {
   return new Command('sample')
     .description('interactive sampler: type text, watch the model continue it; change temperature, top-k, top-p, length and seed as you go')
-    .argument('<checkpoint>', 'checkpoint directory, or a run directory (means its best/)')
+    .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .addOption(primeOption('text sent as soon as the sampler opens'))
     .addOption(lengthOption('characters per generation (/len)', false))
     .addOption(samplingOption('temperature', '/temp'))

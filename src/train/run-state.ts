@@ -52,7 +52,7 @@ export class RunState {
     this.progress = resumed?.progress ?? {
       step: 0, epoch: 0, batch: 0, rngState: new Rng(seed).state, bestValLoss: null, bestStep: null, elapsedMs: 0, recoveries: 0,
     };
-    this.history = resumed?.history ?? { train: [], val: [] };
+    this.history = resumed?.history ?? { train: [], val: [], time: [] };
     this.rng = new Rng(this.progress.rngState);
     this.carried = resumed?.carried ?? zeroState(model, streams);
   }
@@ -125,6 +125,8 @@ export class RunState {
     }
     this.history.val.push([p.step, valLoss]);
     if (Number.isFinite(trainLoss)) this.history.train.push([p.step, trainLoss]);
+    // A run resumed from a checkpoint older than this record starts it here.
+    (this.history.time ??= []).push([p.step, Math.round(p.elapsedMs)]);
     return improved;
   }
 }

@@ -19,7 +19,7 @@ describe('--help', () => {
     program.configureOutput({ ...program.configureOutput(), getOutHelpWidth: () => 80 });
     const help = program.helpInformation();
     expect(help).toMatch(/^ {2}train \[corpus\] +train a character-level language model on a text$/m);
-    expect(help).toMatch(/^ {2}runs \[dir\] +list the training runs/m);
+    expect(help).toMatch(/^ {2}runs \[dir\|run\.\.\.\] +list the training runs/m);
     expect(help).not.toContain('[options] <checkpoint>');
   });
 

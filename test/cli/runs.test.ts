@@ -2,9 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatAge, runsTable } from '../../src/cli/runs-run.js';
+import { runsTable } from '../../src/cli/runs-run.js';
+import { formatAge } from '../../src/ui/shared/format.js';
 import type { RunSummary } from '../../src/checkpoint/runs.js';
 import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
+import { displayWidth } from '../../src/util/text.js';
+import { writeMetaOnly } from '../helpers/meta.js';
 
 let home: string;
 
@@ -60,20 +64,190 @@ describe('charnn runs', () => {
     expect(sample.stderr).toMatch(/^charnn: checkpoints is a directory of runs, not a checkpoint \(it holds 4 runs: .*\) \(pass one of them, e.g\. checkpoints\/.*; charnn runs checkpoints lists them\)\n$/);
   });
 
-  it('describes a single run directory, and handles a missing or wrong directory', async () => {
-    const [one, missingDefault, missing, file] = await Promise.all([
-      runCli(['runs', 'checkpoints/small-gru'], { cwd: home }),
+  it('describes a run it trained, whose every evaluation has its time; run@<step> names a snapshot in every command', async () => {
+    // A snapshot of step 5, as --keep leaves one (the weights of step 10 will do for loading).
+    const run = path.join(home, 'checkpoints', 'small-gru');
+    fs.cpSync(path.join(run, 'latest'), path.join(run, 'latest-5'), { recursive: true });
+    const metaFile = path.join(run, 'latest-5', 'charnn.json');
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+    meta.progress.step = 5;
+    fs.writeFileSync(metaFile, JSON.stringify(meta));
+    const generate = ['--length', '30', '--seed', '7', '--prime', 'The'];
+    const one = await runInProcess(['runs', run]);
+    const csv = await runInProcess(['runs', run, '--csv']);
+    const [byStep, byPath, missingStep, missingDefault, missing, file] = await Promise.all([
+      runCli(['generate', 'checkpoints/small-gru@5', ...generate], { cwd: home }),
+      runCli(['generate', 'checkpoints/small-gru/latest-5', ...generate], { cwd: home }),
+      runCli(['generate', 'checkpoints/small-gru@7', ...generate], { cwd: home }),
       runCli(['runs'], { cwd: path.join(home, 'checkpoints', 'empty') }),
       runCli(['runs', 'nowhere'], { cwd: home }),
       runCli(['runs', 'small.txt'], { cwd: home }),
     ]);
-    expect(one.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(one.code).toBe(0);
+    expect(one.stdout.startsWith(`small-gru  (${run})\n  model     gru 1×32`)).toBe(true);
+    expect(one.stdout).toMatch(/\n {2}latest-5\/ +5 +– +– +just now\n/);
+    expect(one.stdout).toMatch(/\n⠒⠒ · {2}small-gru {2}best \d\.\d{4} at step (5 · last \d\.\d{4} at step 10|10, the last evaluation)\n$/);
+    // Two evaluations (steps 5 and 10), each with the time it was taken at.
+    const rows = csv.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([['small-gru', '5', '1280'], ['small-gru', '10', '2560']]);
+    for (const r of rows) expect(Number(r[3])).toBeGreaterThan(0);
+    expect(csv.stderr).toBe('');
+
+    expect(byStep).toMatchObject({ code: 0, stdout: byPath.stdout });
+    expect(byStep.stdout.length).toBeGreaterThan(30);
+    expect(missingStep.code).toBe(2);
+    expect(missingStep.stderr).toBe(
+      'charnn: checkpoints/small-gru has no checkpoint of step 7; the steps on disk: 10 (latest, best), 5 (name one of them as checkpoints/small-gru@<step>; train with --keep N to keep more snapshots)\n',
+    );
+
     expect(missingDefault).toMatchObject({ code: 0, stdout: '' });
     expect(missingDefault.stderr).toMatch(/^no runs yet: there is no checkpoints\/ here \(npx charnn train my\.txt starts one\)\n$/);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^charnn: nowhere does not exist/);
     expect(file.code).toBe(2);
-    expect(file.stderr).toMatch(/^charnn: small\.txt is a file, not a directory of runs/);
+    expect(file.stderr).toMatch(/^charnn: small\.txt is a file, not a run directory/);
+  });
+});
+
+describe('charnn runs <run>…: checkpoints and loss curves', () => {
+  let runs: string;
+  let curves: string;
+  let other: string;
+  const training = { batchSize: 8, seqLen: 32 };
+
+  beforeAll(() => {
+    runs = tempDir('charnn-curves-');
+    curves = path.join(runs, 'curves');
+    // Evaluations at 5, 10 and 15; the time of the first was not recorded (resumed from an older charnn's checkpoint).
+    const history = { train: [[5, 4], [10, 3.5], [15, 3.25]], val: [[5, 4.125], [10, 3.625], [15, 3.375]], time: [[10, 60_000], [15, 90_000]] } as const;
+    const cut = (upTo: number) => ({
+      train: history.train.filter(([s]) => s <= upTo) as [number, number][],
+      val: history.val.filter(([s]) => s <= upTo) as [number, number][],
+      time: history.time.filter(([s]) => s <= upTo) as [number, number][],
+    });
+    writeMetaOnly(path.join(curves, 'latest'), { step: 15, elapsedMs: 90_000, bestValLoss: 3.375, bestStep: 15, history: cut(15), training });
+    writeMetaOnly(path.join(curves, 'best'), { step: 15, elapsedMs: 90_000, bestValLoss: 3.375, bestStep: 15, history: cut(15), training });
+    writeMetaOnly(path.join(curves, 'latest-10'), { step: 10, elapsedMs: 60_000, bestValLoss: 3.625, bestStep: 10, history: cut(10), training });
+    // A second run with a hostile name, still improving.
+    other = path.join(runs, 'other\u001b]0;x\u0007');
+    writeMetaOnly(path.join(other, 'latest'), {
+      step: 10, elapsedMs: 30_000, bestValLoss: 3.5, bestStep: 10, training,
+      history: { train: [[5, 3.75], [10, 3.5]], val: [[5, 3.875], [10, 3.5]], time: [[5, 15_000], [10, 30_000]] },
+    });
+  });
+
+  it('--csv writes one row per evaluation of each run: run, step, chars, elapsed_ms, train_loss, val_loss', async () => {
+    const r = await runInProcess(['runs', curves, other, '--csv']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'run,step,chars,elapsed_ms,train_loss,val_loss\n' +
+      'curves,5,1280,,4,4.125\n' +
+      'curves,10,2560,60000,3.5,3.625\n' +
+      'curves,15,3840,90000,3.25,3.375\n' +
+      'other\\x1b]0;x\\x07,5,1280,15000,3.75,3.875\n' +
+      'other\\x1b]0;x\\x07,10,2560,30000,3.5,3.5\n',
+    );
+    expect(r.stderr).toBe('curves: the time of 1 of 3 evaluations was not recorded (trained by an earlier charnn); its elapsed time is left empty\n');
+  });
+
+  it('--json gives the runs with their checkpoints, and the same points', async () => {
+    const r = await runInProcess(['runs', curves, '--json']);
+    expect(r.code).toBe(0);
+    const parsed = JSON.parse(r.stdout);
+    expect(parsed.points).toEqual([
+      { run: 'curves', step: 5, chars: 1280, elapsedMs: null, trainLoss: 4, valLoss: 4.125 },
+      { run: 'curves', step: 10, chars: 2560, elapsedMs: 60_000, trainLoss: 3.5, valLoss: 3.625 },
+      { run: 'curves', step: 15, chars: 3840, elapsedMs: 90_000, trainLoss: 3.25, valLoss: 3.375 },
+    ]);
+    expect(parsed.runs).toHaveLength(1);
+    expect(parsed.runs[0]).toMatchObject({ name: 'curves', dir: curves, step: 15, bestValLoss: 3.375, bestStep: 15, batchSize: 8, seqLen: 32 });
+    expect(parsed.runs[0].checkpoints.map((c: { name: string; step: number; valLoss: number }) => [c.name, c.step, c.valLoss])).toEqual([
+      ['latest', 15, 3.375], ['best', 15, 3.375], ['latest-10', 10, 3.625],
+    ]);
+  });
+
+  it('shows each run with its checkpoints, then one chart: title, y labels, the points, x labels and name, a legend line per run', async () => {
+    const r = await runInProcess(['runs', curves, '--width', '60', '--height', '12']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`any of these checkpoints can be named by its step, e.g. charnn generate ${curves}@10\n`);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 10)).toEqual([
+      `curves  (${curves})`,
+      '  model     lstm 2×512, embedding 64; batch 8 × 32 characters',
+      '  corpus    c (100,000 characters)',
+      '  trained   15 steps, 3,840 characters, 1m30s',
+      '  best val  3.3750 (4.869 bpc) at step 15',
+      '  checkpoint  step  val loss    bpc  saved',
+      expect.stringMatching(/^ {2}latest\/ {7}15 {4}3\.3750 {2}4\.869 {2}(just now|\dm ago)$/),
+      expect.stringMatching(/^ {2}best\/ {9}15 {4}3\.3750 {2}4\.869/),
+      expect.stringMatching(/^ {2}latest-10\/ {4}10 {4}3\.6250 {2}5\.230/),
+      '',
+    ]);
+    const chart = lines.slice(10);
+    for (const line of chart) expect(displayWidth(line)).toBeLessThanOrEqual(60);
+    expect(chart[0]).toBe('loss (nats/char): ⠒⠒ validation  · training');
+    expect(chart).toHaveLength(1 + 12 + 1 + 1); // title, chart (10 plot rows, axis, labels), axis name, legend
+    const plot = chart.slice(1, 11);
+    // The y axis runs from the highest loss (4.125, top) to the lowest (3.25, bottom), labelled.
+    expect(plot[0]).toMatch(/^4\.1\d* ┤/);
+    expect(plot.at(-1)).toMatch(/^3\.2\d* ┤/);
+    // Step 5's losses are the top left, step 15's the bottom right: a mark at each end of the plot.
+    const start = plot[0]!.indexOf('┤') + 1;
+    expect(plot[0]!.slice(start, start + 2).trim()).not.toBe('');
+    expect(plot.at(-1)!.trimEnd().length).toBe(60);
+    expect(plot.join('')).toContain('·');
+    expect(chart[11]).toMatch(/^ +└┬─+┬─+┬$/);
+    expect(chart[12]).toMatch(/^ +5 +10 +15$/);
+    expect(chart[13]).toBe(`${' '.repeat(55)}steps`);
+    expect(chart[14]).toBe('⠒⠒ ·  curves  best 3.3750 at step 15, the last evaluation');
+  });
+
+  it('tells several runs apart by letter without colour, against characters or minutes; names are escaped', async () => {
+    const chars = await runInProcess(['runs', curves, other, '--width', '80', '--height', '10', '--x', 'chars']);
+    expect(chars.code).toBe(0);
+    expect(chars.stdout).not.toContain('\u001b');
+    const lines = chars.stdout.trimEnd().split('\n');
+    expect(lines).toContain('loss (nats/char): A, B, … validation  a, b, … training');
+    expect(lines.at(-2)).toBe('A a  curves             best 3.3750 at step 15, the last evaluation');
+    expect(lines.at(-1)).toBe('B b  other\\x1b]0;x\\x07  best 3.5000 at step 10, the last evaluation');
+    expect(lines.at(-3)!.trim()).toBe('characters trained on');
+    expect(lines.at(-4)).toMatch(/^ +1\.3k .* 3\.8k$/);
+    const plot = lines.slice(lines.indexOf('loss (nats/char): A, B, … validation  a, b, … training') + 1, -5).join('\n');
+    for (const letter of ['A', 'a', 'B', 'b']) expect(plot).toContain(letter);
+
+    const time = await runInProcess(['runs', curves, other, '--width', '80', '--height', '10', '--x', 'time', '--no-train']);
+    expect(time.code).toBe(0);
+    const timeLines = time.stdout.trimEnd().split('\n');
+    expect(timeLines).toContain('validation loss (nats/char)');
+    expect(timeLines.at(-3)!.trim()).toBe('minutes of training');
+    // The first evaluation of curves, at step 5, is placed at 0.5 minutes (a third of the way to step 15's 1.5).
+    expect(timeLines.at(-4)).toMatch(/^ +0\.25? .* 1\.5$/);
+    // --no-train: only the validation letters are drawn.
+    const timePlot = timeLines.slice(timeLines.indexOf('validation loss (nats/char)') + 1, -5).join('\n');
+    expect(timePlot).toMatch(/A/);
+    expect(timePlot).toMatch(/B/);
+    expect(timePlot).not.toMatch(/[ab]/);
+    expect(timeLines.at(-1)).toMatch(/^B {2}other/);
+    expect(time.stderr.split('\n')[0]).toBe("curves: the time of 1 of 3 evaluations was not recorded (trained by an earlier charnn); --x time estimates it from the run's pace");
+  });
+
+  it('refuses what names no run in one line (a directory of runs among runs, --csv with --json, --csv on a list); takes a checkpoint for its run', async () => {
+    const [mixed, both, list, checkpoint, byStep] = await Promise.all([
+      runInProcess(['runs', curves, runs]),
+      runInProcess(['runs', curves, '--csv', '--json']),
+      runInProcess(['runs', runs, '--csv']),
+      runInProcess(['runs', path.join(curves, 'latest-10'), '--csv']),
+      runInProcess(['runs', `${curves}@10`, '--csv']),
+    ]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toMatch(/^charnn: .* is a directory of runs, not a run \(name runs in it, e\.g\. .*, or list them all with charnn runs .*\)\n$/);
+    expect(both).toMatchObject({ code: 2, stdout: '', stderr: 'charnn: --csv and --json both ask for the curves (pass one of them)\n' });
+    expect(list.code).toBe(2);
+    expect(list.stderr).toMatch(/^charnn: --csv writes the loss curves of runs you name/);
+    // A checkpoint inside a run, by path or as run@<step>, stands for its run.
+    expect(checkpoint.code).toBe(0);
+    expect(checkpoint.stdout.split('\n')).toHaveLength(5);
+    expect(byStep).toMatchObject({ code: 0, stdout: checkpoint.stdout });
   });
 });
 

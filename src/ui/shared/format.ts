@@ -108,3 +108,14 @@ export function formatEpoch(epoch: number | null | undefined): string {
   if (epoch === null || epoch === undefined || !Number.isFinite(epoch)) return UNKNOWN;
   return epoch.toFixed(2);
 }
+
+/** `5m ago`, `3h ago`, `2d ago`, then the date (when a run or checkpoint last changed). */
+export function formatAge(changedMs: number | null, nowMs: number): string {
+  if (changedMs === null) return '–';
+  const s = Math.max(0, Math.round((nowMs - changedMs) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ago`;
+  if (s < 7 * 86_400) return `${Math.floor(s / 86_400)}d ago`;
+  return new Date(changedMs).toISOString().slice(0, 10);
+}

@@ -1,0 +1,103 @@
+/**
+ * The loss curves of finished runs as plain lines for `charnn runs <run>…`:
+ * each run's validation loss as a braille line and its training loss as
+ * dots, in the run's colour, against steps, characters or minutes, with a
+ * title naming the y axis and the curves, the x axis named under its labels, and a legend
+ * line per run. Without colour several runs are told apart by letters
+ * instead (validation upper case, training lower case).
+ */
+import { binPoints, renderLineChart, type ChartColor, type ChartPoint, type ChartSeries } from '../shared/line-chart.js';
+import { defaultFormatX } from '../shared/chart-scale.js';
+import { formatCompact } from '../shared/format.js';
+import { displayWidth, padEnd, truncate } from '../../util/text.js';
+
+export type XAxis = 'steps' | 'chars' | 'time';
+export const X_AXES: readonly XAxis[] = ['steps', 'chars', 'time'];
+
+/** What one run contributes: its name (already safe for the terminal), its points and a summary for its legend line. */
+export interface RunCurve {
+  name: string;
+  /** x in the axis's unit (steps, characters, minutes); a null loss is not drawn. */
+  points: readonly { x: number; train: number | null; val: number | null }[];
+  /** E.g. `best 1.2345 at step 2,000 · last 1.2500 at 3,000` (safe for the terminal). */
+  summary: string;
+}
+
+export interface LossChartOptions {
+  width: number;
+  /** Rows of the chart itself (plot, x axis and its labels); the title, axis name and legend add 2 + one per run. */
+  height: number;
+  color: boolean;
+  x: XAxis;
+  /** Draw the training losses too. */
+  train: boolean;
+}
+
+const COLORS: ChartColor[] = ['cyan', 'yellow', 'magenta', 'green', 'red', 'blue'];
+const SGR: Record<ChartColor, number> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, white: 37 };
+const LINE = '⠒⠒';
+const DOT = '·';
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+const X_TITLES: Record<XAxis, string> = { steps: 'steps', chars: 'characters trained on', time: 'minutes of training' };
+
+/** Minutes on the x axis: `0`, `0.5`, `12`, `1.2k`. */
+export function formatMinutes(v: number): string {
+  if (Math.abs(v) >= 100) return defaultFormatX(v);
+  return String(Number(v.toFixed(Math.abs(v) >= 10 ? 0 : 2)));
+}
+
+function paint(text: string, color: ChartColor, on: boolean): string {
+  return on ? `\u001B[${SGR[color]}m${text}\u001B[39m` : text;
+}
+
+/** How run `i` is drawn: its colour, and the symbols of its two curves. */
+function styleOf(i: number, runs: number, color: boolean): { color: ChartColor; val: string | null; train: string } {
+  const c = COLORS[i % COLORS.length]!;
+  if (color || runs === 1) return { color: c, val: null, train: DOT };
+  const letter = LETTERS[i % LETTERS.length]!;
+  return { color: c, val: letter, train: letter.toLowerCase() };
+}
+
+/** The title, the chart, the x axis's name and one legend line per run; every line at most `width` columns. */
+export function renderLossChart(runs: readonly RunCurve[], options: LossChartOptions): string[] {
+  const { width, color, x } = options;
+  // Later series are drawn over earlier ones: the validation curves, the point of the chart, last.
+  const trainSeries: ChartSeries[] = [];
+  const valSeries: ChartSeries[] = [];
+  runs.forEach((run, i) => {
+    const style = styleOf(i, runs.length, color);
+    const of = (key: 'train' | 'val'): ChartPoint[] => run.points.flatMap((p) => (p[key] === null ? [] : [{ x: p.x, y: p[key]! }]));
+    // More points than the chart has dots are averaged into as many buckets, which keeps the shape.
+    if (options.train) trainSeries.push({ name: `${run.name} train`, points: binPoints(of('train'), width), marker: style.train, color: style.color });
+    const val = of('val');
+    valSeries.push(
+      style.val === null
+        ? { name: run.name, points: binPoints(val, 2 * width), color: style.color }
+        : { name: run.name, points: binPoints(val, width), marker: style.val, color: style.color },
+    );
+  });
+  const letters = runs.length > 1 && !color;
+  const title = truncate(
+    options.train ? `loss (nats/char): ${letters ? 'A, B, … validation  a, b, … training' : `${LINE} validation  ${DOT} training`}` : 'validation loss (nats/char)',
+    width,
+  );
+  const chart = renderLineChart([...trainSeries, ...valSeries], {
+    width, height: options.height, color, legend: false,
+    formatX: x === 'time' ? formatMinutes : x === 'chars' ? formatCompact : defaultFormatX,
+    emptyMessage: 'no evaluation recorded yet',
+  });
+  const xTitle = X_TITLES[x];
+  const axisName = displayWidth(xTitle) <= width ? ' '.repeat(width - displayWidth(xTitle)) + xTitle : truncate(xTitle, width);
+  const nameWidth = Math.max(...runs.map((r) => displayWidth(r.name)));
+  const legend = runs.map((run, i) => {
+    const style = styleOf(i, runs.length, color);
+    const symbols = (style.val === null ? paint(LINE, style.color, color) : paint(style.val, style.color, color)) + (options.train ? ` ${paint(style.train, style.color, color)}` : '');
+    const plainSymbols = (style.val === null ? LINE : style.val) + (options.train ? ` ${style.train}` : '');
+    const text = `${padEnd(run.name, nameWidth)}  ${run.summary}`;
+    // Too narrow for the symbols and a letter of the name: plain text, cut to the width.
+    if (width < displayWidth(plainSymbols) + 3) return truncate(`${plainSymbols}  ${text}`, width).trimEnd();
+    return `${symbols}  ${truncate(text, width - displayWidth(plainSymbols) - 2)}`.trimEnd();
+  });
+  return [title, ...chart.map((line) => line.trimEnd()), axisName, ...legend];
+}
