@@ -4,6 +4,7 @@ import type { TrainEvent } from '../../src/train/events.js';
 import { Dashboard, planDashboard } from '../../src/ui/train/Dashboard.js';
 import { initialDashboardState, type DashboardState } from '../../src/ui/train/dashboard-state.js';
 import { columns, midRunEvents, reduceAll, runInfo, stepEvent, strip } from './fixtures.js';
+import { charnnCommand } from '../../src/util/invocation.js';
 
 function frame(state: DashboardState, width: number, height: number, extra: { color?: boolean; stopping?: boolean } = {}): string[] {
   const { lastFrame, unmount } = render(
@@ -98,7 +99,7 @@ describe('Dashboard', () => {
     const done = doneRows.join('\n');
     expect(done).toContain('DONE');
     // The last row says what to do next.
-    expect(doneRows.at(-1)!.trim()).toBe('next: npx charnn sample checkpoints/x-lstm');
+    expect(doneRows.at(-1)!.trim()).toBe(`next: ${charnnCommand()} sample checkpoints/x-lstm`);
     expect(done).toContain('reached max steps at step 2,000');
     expect(done).toContain('12m03s');
     expect(done).not.toContain('p pause');
