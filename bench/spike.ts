@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../src/tf.js';
 import { initBackend } from '../src/backend/index.js';
 import { CharRnn } from '../src/model/char-rnn.js';
 import type { ModelConfig } from '../src/model/config.js';

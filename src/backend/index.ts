@@ -5,7 +5,7 @@
  * call made while a backend loads is swallowed so that stdout carries only
  * the product and stderr only charnn's own messages.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { usageError } from '../util/errors.js';
 import { registerFastOps } from './fast-ops.js';
 

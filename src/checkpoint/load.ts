@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import { Vocabulary } from '../data/vocabulary.js';
 import { fromKerasArrays, parameterSpecs, type ParamArrays } from '../model/params.js';
 import { stateEntrySpecs, stateFromEntries, type StateArrays } from '../model/state.js';

@@ -5,7 +5,7 @@
  *   state.bin                 Adam moments and the carried hidden state
  */
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
 import { stateEntries, type StateArrays } from '../model/state.js';

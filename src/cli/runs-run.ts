@@ -13,6 +13,7 @@ import { formatAge, formatBpc, formatCount, formatDuration, formatLoss } from '.
 import { displayWidth, padEnd, truncate } from '../util/text.js';
 import { usageError } from '../util/errors.js';
 import { escapeControls, safeJson } from '../util/escape.js';
+import { charnnCommand } from '../util/invocation.js';
 import { writeErr, writeOut } from './output.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import type { XAxis } from '../ui/runs/loss-chart.js';
@@ -97,7 +98,7 @@ async function listIn(dir: string, options: RunsCommandOptions, isDefault: boole
     stats = fs.statSync(dir);
   } catch {
     if (isDefault) {
-      writeErr(`no runs yet: there is no ${escapeControls(dir)}/ here (npx charnn train my.txt starts one)`);
+      writeErr(`no runs yet: there is no ${escapeControls(dir)}/ here (${escapeControls(charnnCommand())} train my.txt starts one)`);
       if (options.json) await writeOut(`${safeJson({ dir, runs: [] })}\n`);
       return;
     }
@@ -106,7 +107,7 @@ async function listIn(dir: string, options: RunsCommandOptions, isDefault: boole
   if (!stats.isDirectory()) throw usageError(`${dir} is a file, not a directory of runs`, 'pass a directory that holds run directories, e.g. checkpoints');
   const list = listRuns(dir);
   if (list.runs.length === 0 && !options.json) {
-    writeErr(`no runs in ${escapeControls(dir)} (a run directory holds latest/ and best/; npx charnn train my.txt --out ${escapeControls(dir)}/mine starts one)`);
+    writeErr(`no runs in ${escapeControls(dir)} (a run directory holds latest/ and best/; ${escapeControls(charnnCommand())} train my.txt --out ${escapeControls(dir)}/mine starts one)`);
     return;
   }
   await printRuns(dir, list, options);

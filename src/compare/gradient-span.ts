@@ -16,7 +16,7 @@
  * shrinks (or grows) geometrically; the LSTM and GRU pass it along gated,
  * nearly additive paths (c_t = f ⊙ c_{t−1} + …, h_t = z ⊙ h_{t−1} + …).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { sliceRows } from '../backend/fast-ops.js';
 import { BatchStream } from '../data/batches.js';
 import type { TokenIds } from '../data/id-builder.js';

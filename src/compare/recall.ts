@@ -19,7 +19,7 @@
  * that gradient; the long ones then test the memory (fixedLag: true trains
  * at exactly `lag`, to see the difference).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { makeRecallTask, type RecallTask } from '../data/recall-task.js';
 import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import { parameterCount, type CellType } from '../model/config.js';

@@ -2,11 +2,10 @@
  * `charnn export`: a directory any static web server can serve —
  *   model.json + weights.bin  the standard TF.js Layers model (tf.loadLayersModel)
  *   vocab.json                characters in id order and what a sampler needs to know
- *   tf.min.js                 TF.js itself, copied from node_modules (no CDN needed)
+ *   tf.min.js                 TF.js for the browser, from node_modules (no CDN needed; tfjs-bundle.ts)
  *   index.html                a self-contained page that samples in the browser
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { LoadedCheckpoint } from '../checkpoint/load.js';
 import { layersModelFiles, META_FILE, MODEL_FILE, WEIGHTS_FILE } from '../checkpoint/save.js';
@@ -14,24 +13,12 @@ import { CharnnError, runtimeError, usageError } from '../util/errors.js';
 import { makeDirectory, replaceDirectoryAtomically, replaceFilesInDirectory } from '../checkpoint/files.js';
 import { cellDescriptor } from '../model/cells/descriptors.js';
 import { pageHtml, type ExportVocab } from './page.js';
+import { tfjsBrowserBundle } from './tfjs-bundle.js';
 
 export const VOCAB_FILE = 'vocab.json';
 export const TFJS_FILE = 'tf.min.js';
 export const PAGE_FILE = 'index.html';
 export const EXPORT_FILES = [MODEL_FILE, WEIGHTS_FILE, VOCAB_FILE, TFJS_FILE, PAGE_FILE] as const;
-
-/** The browser build of the TF.js charnn itself runs on. */
-export function tfjsBrowserBundle(): string {
-  let main: string;
-  try {
-    main = createRequire(import.meta.url).resolve('@tensorflow/tfjs');
-  } catch (error) {
-    throw runtimeError('cannot find @tensorflow/tfjs to copy tf.min.js from', 'reinstall charnn (npm install)', error);
-  }
-  const file = path.join(path.dirname(main), TFJS_FILE);
-  if (!fs.existsSync(file)) throw runtimeError(`${file} is missing`, 'reinstall charnn (npm install)');
-  return file;
-}
 
 export function exportVocab(checkpoint: LoadedCheckpoint): ExportVocab {
   const { meta, vocab } = checkpoint;
@@ -158,7 +145,7 @@ export async function exportCheckpoint(checkpoint: LoadedCheckpoint, target: str
     [WEIGHTS_FILE, weights],
     [MODEL_FILE, modelJson],
     [VOCAB_FILE, `${JSON.stringify(vocab, null, 1)}\n`],
-    [TFJS_FILE, fs.readFileSync(bundle)],
+    [TFJS_FILE, bundle],
     [PAGE_FILE, pageHtml(vocab)],
   ];
   writeExport(dir, target, contents);

@@ -12,7 +12,7 @@
  * up to float rounding in the two backends' logits.
  *
  * PAGE_SCRIPT is plain ES2017 with no DOM access, so tests run it in Node
- * with @tensorflow/tfjs; PAGE_MAIN is the browser glue.
+ * with charnn's TF.js (src/tf.ts); PAGE_MAIN is the browser glue.
  */
 
 import type { CellType, KerasRecurrentLayer } from '../model/cells/descriptors.js';
@@ -164,7 +164,8 @@ var charnn = (function () {
   function feed(tf, model, ids) {
     return tf.tidy(function () {
       var out = model.predict(tf.tensor2d([ids], [1, ids.length], 'int32'));
-      return out.slice([0, ids.length - 1, 0], [1, 1, -1]).dataSync();
+      // tf.slice, not out.slice: the page's TF.js registers no chained ops.
+      return tf.slice(out, [0, ids.length - 1, 0], [1, 1, -1]).dataSync();
     });
   }
 
@@ -278,7 +279,7 @@ const PAGE_MAIN = String.raw`
   $('stop').addEventListener('click', function () { stopRequested = true; });
   status('loading the model\u2026');
   load().then(function () {
-    status('ready on TF.js ' + tf.version.tfjs + ' (' + tf.getBackend() + ')');
+    status('ready on TF.js ' + tf.version_core + ' (' + tf.getBackend() + ')');
     document.body.setAttribute('data-state', 'ready');
     $('generate').disabled = false;
     if (params.has('autorun')) run();

@@ -4,7 +4,7 @@
  * through each cell's `signals`. One stream from the zero state, in windows
  * whose final state carries over, so memory stays bounded for any text.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import { cellDescriptor, type SignalName } from '../model/cells/descriptors.js';
 import type { ModelConfig } from '../model/config.js';

@@ -7,7 +7,7 @@
  * W₁ = E·K₀ + b₀ ([V, G·H]) the input projection of token x is row x of W₁,
  * which is cheaper than the embedding lookup plus a [T·N, E]·[E, G·H] matMul.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { gatherRows, scatterAddRows, sliceRows, sumRows, transpose2d } from '../backend/fast-ops.js';
 import type { Rng } from '../util/rng.js';
 import { cellFor, type Cell, type CellState } from './cells/index.js';

@@ -4,7 +4,7 @@
  * Checkpoints are saved through it, so any TF.js program can load them with
  * tf.loadLayersModel. Dropout is a training-time detail and is left out.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { cellDescriptor, type KerasRecurrentLayer } from './cells/descriptors.js';
 import type { ModelConfig } from './config.js';
 import { toKerasArrays, type ParamArrays } from './params.js';

@@ -3,7 +3,7 @@
  * reference model (CharRnn): conversions from and to the plain arrays every
  * other part of charnn uses (./params.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { Rng } from '../util/rng.js';
 import type { ModelConfig } from './config.js';
 import { initParamArrays, parameterSpecs, type ParamArrays } from './params.js';

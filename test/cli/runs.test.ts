@@ -101,7 +101,7 @@ describe('charnn runs', () => {
     );
 
     expect(missingDefault).toMatchObject({ code: 0, stdout: '' });
-    expect(missingDefault.stderr).toMatch(/^no runs yet: there is no checkpoints\/ here \(npx charnn train my\.txt starts one\)\n$/);
+    expect(missingDefault.stderr).toMatch(/^no runs yet: there is no checkpoints\/ here \((?:charnn|npx charnn|node \S*bin\/charnn\.js) train my\.txt starts one\)\n$/);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^charnn: nowhere does not exist/);
     expect(file.code).toBe(2);

@@ -5,7 +5,7 @@
  * steps, and differentiates the last position's loss numerically with
  * respect to that initial state's top-layer h: exactly ∂L_T/∂h_{T−k}.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { decayDistance, hiddenStateGradients, measureGradientSpan, rowNorms } from '../../src/compare/gradient-span.js';

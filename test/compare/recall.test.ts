@@ -2,7 +2,7 @@
  * The recall experiment: accuracy measurement on a hand-made model whose
  * right and wrong answers are known, and short runs that really learn.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { recallAccuracy, runRecall, type LogitModel } from '../../src/compare/recall.js';

@@ -1,7 +1,7 @@
 /** The whole of "loading a TF.js model from disk" without tfjs-node: a plain IOHandler over model.json and its weight files. */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 
 export function layersFileHandler(modelJsonPath: string): tf.io.IOHandler {
   return {

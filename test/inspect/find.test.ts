@@ -3,7 +3,7 @@
  * case, unit 4: digits, inverted) ranks them first for those properties; the
  * properties themselves on small texts; the gate statistics and readings.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';

@@ -9,7 +9,7 @@
  * model's data-movement ops are charnn's own kernels (src/backend/fast-ops.ts),
  * and cpu, where they fall back to the ordinary TF.js ops.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { CharRnn, disposeState } from '../../src/model/char-rnn.js';

@@ -3,7 +3,7 @@
  * the same logits, for every cell, with two layers. This pins down the Keras
  * weight layout (gate order, kernel shapes) that checkpoints rely on.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { CharRnn } from '../../src/model/char-rnn.js';

@@ -4,7 +4,7 @@
  * one-position mask gives that position's cross-entropy and its exact
  * gradient (finite differences), for every cell.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { CharRnn, disposeState } from '../../src/model/char-rnn.js';

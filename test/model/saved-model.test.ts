@@ -4,7 +4,7 @@
  * here) loads it and predicts the same next-character distribution as charnn.
  */
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
@@ -31,7 +31,7 @@ describe.each(CELL_TYPES)('%s checkpoint', (cell) => {
     const ids = checkpoint.vocab.encode(prime);
     const theirs = tf.tidy(() => {
       const out = layers.predict(tf.tensor2d([Array.from(ids)])) as tf.Tensor3D;
-      return tf.softmax(out.slice([0, ids.length - 1, 0], [1, 1, -1]).reshape([-1])).dataSync();
+      return tf.softmax(tf.reshape(tf.slice(out, [0, ids.length - 1, 0], [1, 1, -1]), [-1])).dataSync();
     });
     const sampler = new Sampler(new TfjsStepModel(checkpoint.meta.model, checkpoint.params));
     const { logits } = sampler.feed(sampler.zeroState(1), ids);

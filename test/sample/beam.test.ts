@@ -4,7 +4,7 @@
  * beam finds the better pair), an exhaustive check against brute force, and
  * beam 1 against temperature 0 for every cell.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../src/tf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';

@@ -6,6 +6,7 @@ import { initialDashboardState, type DashboardState } from '../../src/ui/train/d
 import { sampleRows } from '../../src/ui/train/dashboard-rows.js';
 import type { Row } from '../../src/ui/shared/Line.js';
 import { columns, midRunEvents, reduceAll, runInfo, stepEvent, strip } from './fixtures.js';
+import { charnnCommand } from '../../src/util/invocation.js';
 
 function frame(
   state: DashboardState,
@@ -113,7 +114,7 @@ describe('Dashboard', () => {
     const done = doneRows.join('\n');
     expect(done).toContain('DONE');
     // The last row says what to do next.
-    expect(doneRows.at(-1)!.trim()).toBe('next: npx charnn sample checkpoints/x-lstm');
+    expect(doneRows.at(-1)!.trim()).toBe(`next: ${charnnCommand()} sample checkpoints/x-lstm`);
     expect(done).toContain('reached max steps at step 2,000');
     expect(done).toContain('12m03s');
     expect(done).not.toContain('p pause');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../src/train/events.js';
 import { createJsonReporter, createPlainReporter } from '../../src/ui/train/reporters.js';
 import { formatNextLine } from '../../src/ui/train/event-lines.js';
+import { charnnCommand } from '../../src/util/invocation.js';
 import type { DoneEvent } from '../../src/train/events.js';
 import { evalEvent, midRunEvents, runInfo, stepEvent } from './fixtures.js';
 
@@ -80,7 +81,7 @@ describe('plain reporter', () => {
       'resumed at step 400',
       'done at step 2000: reached max steps after 12m03s · best val 1.4012 nats (2.022 bpc) · latest → checkpoints/x/latest · best → checkpoints/x/best',
       // What to do next, with the run directory (relative to the working directory).
-      'next: npx charnn sample checkpoints/x',
+      `next: ${charnnCommand()} sample checkpoints/x`,
       'error at step 401: disk full',
     ]);
     for (const l of lines) expect(l).not.toMatch(/\u001B/);
@@ -131,7 +132,7 @@ describe('the end of a run', () => {
 
 describe('the next-step line', () => {
   it('names the run directory relative to the working directory, or absolute outside it, quoted for a shell when needed', () => {
-    const at = (latestPath: string | null) => formatNextLine({ ...done, latestPath }, '/home/me/project');
+    const at = (latestPath: string | null) => formatNextLine({ ...done, latestPath }, '/home/me/project', 'npx charnn');
     expect(at('/home/me/project/checkpoints/x-lstm/latest')).toBe('next: npx charnn sample checkpoints/x-lstm');
     expect(at('/data/runs/x/latest')).toBe('next: npx charnn sample /data/runs/x');
     expect(at('/home/me/project/my runs/it\'s/latest')).toBe(`next: npx charnn sample 'my runs/it'\\''s'`);

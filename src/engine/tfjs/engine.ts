@@ -3,7 +3,7 @@
  * cpu, or tfjs-node's tensorflow), optionally data-parallel over worker
  * threads. It is the reference the other engine is tested against.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import { CharRnn, disposeState, stateFromTensors, stateToTensors, streamRngs, type TokenBatch } from '../../model/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { type ParamArrays } from '../../model/params.js';

@@ -3,7 +3,7 @@
  * arrays: upload, CharRnn.lossAndGradients, read back, free every tensor.
  * Used by the TF.js engine on this thread and by its gradient workers.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import { CharRnn, disposeState, stateFromTensors, stateToTensors, type TokenBatch } from '../../model/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { type ParamArrays } from '../../model/params.js';

@@ -9,7 +9,7 @@
  * to those projections so the caller can form the kernel gradient with one
  * matMul over all steps after the loop.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf.js';
 import type { LayerParts } from '../state.js';
 import type { SignalName } from './descriptors.js';
 

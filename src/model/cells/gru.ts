@@ -8,7 +8,7 @@
  *
  * Gate order of the G·H = 3H columns: z, r, h (same as Keras; descriptors.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
 import * as k from '../../backend/kernels.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';

@@ -9,7 +9,7 @@
  *
  * Internal gate order of the G·H = 4H columns: i, f, o, g (descriptors.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
 import * as k from '../../backend/kernels.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';

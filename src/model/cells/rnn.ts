@@ -3,7 +3,7 @@
  * (and, going back, the gradient) by the same R and a tanh' ≤ 1, so signals
  * from far back shrink or blow up geometrically — why a plain RNN forgets.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf.js';
 import { transpose2d } from '../../backend/fast-ops.js';
 import * as k from '../../backend/kernels.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';

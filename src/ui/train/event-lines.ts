@@ -30,6 +30,7 @@ import {
 } from '../shared/format.js';
 import path from 'node:path';
 import { escapeControls, safeText, shellWord } from '../../util/escape.js';
+import { charnnCommand } from '../../util/invocation.js';
 import { flattenText } from '../../util/text.js';
 
 export function describeStopReason(reason: StopReason): string {
@@ -154,12 +155,13 @@ export function formatDoneLine(e: DoneEvent): string {
 }
 
 /**
- * What to do with the finished run: `next: npx charnn sample checkpoints/x-lstm`
- * (the run directory, relative to the working directory when inside it).
+ * What to do with the finished run: `next: charnn sample checkpoints/x-lstm`
+ * (the run directory, relative to the working directory when inside it), with
+ * the command that runs charnn where the user is (util/invocation.ts).
  */
-export function formatNextLine(e: DoneEvent, cwd = process.cwd()): string | null {
+export function formatNextLine(e: DoneEvent, cwd = process.cwd(), command = charnnCommand(cwd)): string | null {
   if (!e.latestPath) return null;
-  return `next: npx charnn sample ${escapeControls(shellWord(displayPath(path.dirname(e.latestPath), cwd)))}`;
+  return `next: ${escapeControls(command)} sample ${escapeControls(shellWord(displayPath(path.dirname(e.latestPath), cwd)))}`;
 }
 
 export function formatErrorLine(e: ErrorEvent): string {

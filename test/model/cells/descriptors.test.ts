@@ -5,7 +5,7 @@
  * the state parts with the final states of the TF.js cell and of the ort
  * engine's graph cell, the signal names with the TF.js cell's signals().
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/backend/index.js';
 import { graphCellFor } from '../../../src/engine/ort/cells/index.js';
