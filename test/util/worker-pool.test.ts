@@ -101,9 +101,8 @@ describe('WorkerThread', () => {
     const thread = start('echo');
     const waiting = thread.request('hang').then(() => null, (e: Error) => e);
     await thread.ready;
-    const t0 = performance.now();
+    // A worker that were not stopped would hang this test until its timeout.
     await thread.terminate();
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect((await waiting)?.message).toBe('a test worker was stopped');
     await expect(thread.request(Float32Array.of(1))).rejects.toThrow(/was stopped/);
     thread.send('ignored after the end');
