@@ -40,7 +40,7 @@ const keys = (session: string, ...k: string[]) => tmux('send-keys', '-t', sessio
 const type = (session: string, text: string) => tmux('send-keys', '-t', session, '-l', text);
 
 /** Polls the screen until `check` returns something truthy (and returns that); on a timeout, prints the last screen. */
-function waitFor<T>(session: string, what: string, check: (screen: string) => T | null | false | undefined, timeoutMs = 20_000): Promise<T> {
+function waitFor<T>(session: string, what: string, check: (screen: string) => T | null | false | undefined, timeoutMs = 60_000): Promise<T> {
   let last = '';
   return waitUntil(() => check((last = screen(session))), { what, timeoutMs, intervalMs: 100, seen: () => last });
 }
@@ -106,7 +106,7 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     const corpus = smallCorpus(dir, 30_000);
     start('train', ['train', corpus, '--layers', '1', '--hidden', '64', '--batch', '16', '--seq-len', '50', '--workers', '1',
       '--eval-every', '20', '--eval-batches', '2', '--sample-length', '60', '--out', runDir]);
-    const first = await waitFor('train', 'the first training step', (s) => (stepOf(s) ?? 0) >= 1 && s, 40_000);
+    const first = await waitFor('train', 'the first training step', (s) => (stepOf(s) ?? 0) >= 1 && s, 90_000);
     // Everything at once in 80×24: header, progress bar, stats, losses, chart, samples, checkpoints, footer.
     expect(first).toMatch(/^small · 30,000 chars · vocab \d+ · LSTM 1×64/);
     expect(first).toMatch(/[█░]{10,}.*\d+%\s+elapsed/);
