@@ -133,11 +133,11 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
 
     // The first eval (step 20) brings the validation loss, samples and checkpoints.
     // The whole frame: a capture can catch tmux half-way through drawing one.
-    const evaluated = await waitFor('train', 'samples and checkpoints after an eval', (s) => /T=0\.8 \S/.test(s) && /val \d\.\d{4} nats/.test(s) && /latest @\d+/.test(s) && s, 40_000);
+    const evaluated = await waitFor('train', 'samples and checkpoints after an eval', (s) => /T=0\.8 \S/.test(s) && /val \d\.\d{4} nats/.test(s) && /latest @\d+/.test(s) && s, 90_000);
     expectFits(evaluated);
 
     keys('train', 'q');
-    const done = await waitFor('train', 'the exit', (s) => s.includes('CHARNN_EXIT=') && s, 30_000);
+    const done = await waitFor('train', 'the exit', (s) => s.includes('CHARNN_EXIT=') && s, 60_000);
     expect(done).toContain('CHARNN_EXIT=0');
     expect(done).toMatch(/DONE +stopped at step \d+/);
 
@@ -154,7 +154,7 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     const command = `trap '' HUP; ${[process.execPath, BIN, 'train', corpus, '--layers', '1', '--hidden', '32', '--batch', '8', '--seq-len', '32',
       '--workers', '1', '--eval-every', '100000', '--sample-length', '0', '--out', out].map(quote).join(' ')}; echo $? > ${quote(exitFile)}`;
     tmux('new-session', '-d', '-s', 'hangup', '-x', String(WIDTH), '-y', String(HEIGHT), '-c', ROOT, command);
-    const seen = await waitFor('hangup', 'training steps', (s) => (stepOf(s) ?? 0) >= 3 && stepOf(s), 40_000);
+    const seen = await waitFor('hangup', 'training steps', (s) => (stepOf(s) ?? 0) >= 3 && stepOf(s), 90_000);
     expect(fs.existsSync(path.join(out, 'latest'))).toBe(false);
     tmux('kill-session', '-t', 'hangup');
     const code = await waitUntil(() => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim(), { what: `charnn's exit code in ${exitFile}` });
