@@ -27,7 +27,7 @@ import type { StepModel } from '../engine/engine.js';
  * Characters every segment but the first runs uncounted before its own, so
  * that its state is that of one sequential pass. Measured on 20,000 and
  * 100,000 characters of Tiny Shakespeare (bench/eval-warmup.ts, lstm 2×192
- * at steps 7, 291 and ~450): the gap to one pass falls from 1e-3 nats per
+ * at steps 7, 291 and 592): the gap to one pass falls from 1e-3 nats per
  * character without a warm-up to 4e-5 at 32 characters (trained) and at 128
  * (barely trained: random-like weights remember longer), and to 3e-6 or
  * less at 256 — for +10% work on 20,000 characters, +3% on a million.
