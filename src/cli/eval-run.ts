@@ -7,14 +7,15 @@ import { defaultWorkers } from '../backend/names.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { openCorpus, outsideNote } from '../data/corpus.js';
 import { showChar } from '../data/vocabulary.js';
-import { evaluateCorpus, type CorpusProgress } from '../eval/evaluate-corpus.js';
+import { evaluateCorpus } from '../eval/evaluate-corpus.js';
 import { bitsPerChar, type EvalModel, type TextEvaluation } from '../eval/evaluate-text.js';
 import { formatDuration } from '../ui/shared/format.js';
 import { escapeControls, safeJson } from '../util/escape.js';
 import { createStepModel } from '../engine/select.js';
 import { startEngine, type EngineFlags } from './engine-options.js';
 import { usageError } from '../util/errors.js';
-import { writeErr, writeErrText, writeOut } from './output.js';
+import { plainProgressMs, progressReporter } from './eval-progress.js';
+import { writeErr, writeOut } from './output.js';
 
 export interface EvalOptions extends EngineFlags {
   json: boolean;
@@ -35,46 +36,13 @@ function figures(loss: number | null): Figures {
 }
 
 
-/** How often a progress line is written when stderr is not a terminal. */
-const PLAIN_PROGRESS_MS = 5000;
-
-/**
- * Progress on stderr: on a terminal one line redrawn in place; otherwise (a
- * log, a CI job) a line every PLAIN_PROGRESS_MS, so a long evaluation is
- * seen to move.
- */
-function progressReporter(file: string, terminal: boolean): { update: (p: CorpusProgress) => void; end: () => void } {
-  const started = Date.now();
-  let last = terminal ? 0 : started;
-  let drawn = false;
-  const line = (p: CorpusProgress): string => {
-    const seconds = Math.max(0.001, (Date.now() - started) / 1000);
-    const fraction = p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : 1;
-    const eta = fraction > 0 && fraction < 1 ? `, ${formatDuration((seconds * 1000 * (1 - fraction)) / fraction)} left` : '';
-    return escapeControls(`${file}: ${(100 * fraction).toFixed(0)}%, ${p.chars.toLocaleString('en-US')} characters (${Math.round(p.chars / seconds).toLocaleString('en-US')} chars/s${eta})`);
-  };
-  return {
-    update(p) {
-      const now = Date.now();
-      if (now - last < (terminal ? 100 : PLAIN_PROGRESS_MS)) return;
-      last = now;
-      if (terminal) {
-        writeErrText(`\r\x1b[K${line(p)}`);
-        drawn = true;
-      } else writeErr(`eval: ${line(p)}`);
-    },
-    end() {
-      if (drawn) writeErrText('\r\x1b[K');
-    },
-  };
-}
-
 function describeSkipped(files: string[]): string {
   const shown = files.slice(0, 8).join(', ');
   return `${files.length} binary file${files.length === 1 ? '' : 's'}: ${shown}${files.length > 8 ? ` and ${files.length - 8} more` : ''}`;
 }
 
 export async function runEval(checkpointPath: string, files: string[], options: EvalOptions): Promise<void> {
+  const progressMs = plainProgressMs();
   const { engine, threads, backend } = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const { meta, vocab } = checkpoint;
@@ -90,7 +58,7 @@ export async function runEval(checkpointPath: string, files: string[], options: 
   const results: (TextEvaluation & { file: string })[] = [];
   try {
     for (const { file, source } of sources) {
-      const progress = progressReporter(file, process.stderr.isTTY === true);
+      const progress = progressReporter(file, process.stderr.isTTY === true, progressMs);
       const result = await evaluateCorpus(model, vocab, source, meta.normalization, { workers, onProgress: progress.update });
       progress.end();
       if (result.skippedFiles.length > 0) writeErr(escapeControls(`charnn: note: ${file}: skipped ${describeSkipped(result.skippedFiles)}`));

@@ -22,7 +22,7 @@ import { outputFailure, outputFailureError, whenOutputFails } from './output.js'
 import { stopOnSignals } from './signals.js';
 
 /** How long the app may take to show its final frame and exit once the worker has ended. */
-const EXIT_GRACE_MS = 3000;
+export const EXIT_GRACE_MS = 3000;
 
 /**
  * The worker's events as the dashboard should see them: an error before the

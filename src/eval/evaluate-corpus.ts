@@ -1,17 +1,17 @@
 /**
  * Evaluating a text of any size in flat memory: the file (or directory) is
  * streamed in chunks, encoded, and evaluated in blocks of BLOCK_CHARS ids
- * (evaluate-text.ts cuts each block into parallel segments). The last id of
- * a block is the first of the next, so every character but the very first
- * is predicted exactly once; a text within one block is evaluated exactly as
- * before, and for longer ones the segments (and their zero-state starts)
- * restart with each block.
+ * (evaluate-text.ts cuts each block into parallel segments). A block starts
+ * with the last WARMUP + 1 ids of the one before, which only warm up its
+ * first segment, so every character but the very first is predicted exactly
+ * once, and as one sequential pass over the whole text would predict it.
  */
 import { corpusText, type CorpusSource, type Normalization } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { evaluateIds, type EvalModel, type TextEvaluation } from './evaluate-text.js';
+import { WARMUP } from './segments.js';
 
-/** Ids evaluated at a time: 16 MB of Int32. */
+/** New ids evaluated at a time: 16 MB of Int32. */
 export const BLOCK_CHARS = 1 << 22;
 /** Bytes read from disk at a time. */
 const READ_BYTES = 2 * 2 ** 20;
@@ -36,8 +36,11 @@ export async function evaluateCorpus(
   normalization: Normalization,
   options: { workers?: number; onProgress?: (p: CorpusProgress) => void; blockChars?: number } = {},
 ): Promise<CorpusEvaluation> {
-  const block = new Int32Array((options.blockChars ?? BLOCK_CHARS) + 1);
+  // The previous block's last WARMUP + 1 ids, then blockChars new ones.
+  const block = new Int32Array((options.blockChars ?? BLOCK_CHARS) + WARMUP + 1);
   let filled = 0;
+  /** Ids at the block's start that the previous block predicted: context only. */
+  let lead = 0;
   let lossSum = 0;
   let count = 0;
   let skipped = 0;
@@ -51,13 +54,16 @@ export async function evaluateCorpus(
     const end = bytesRead;
     const result = await evaluateIds(model, block.subarray(0, filled), {
       workers: options.workers,
+      lead,
       onProgress: (done, total) =>
         options.onProgress?.({ bytes: start + ((end - start) * done) / Math.max(1, total), totalBytes: source.size, chars: count + done }),
     });
     lossSum += result.lossSum;
     count += result.count;
-    block[0] = block[filled - 1]!;
-    filled = 1;
+    const keep = Math.min(WARMUP, filled - 1) + 1;
+    block.copyWithin(0, filled - keep, filled);
+    filled = keep;
+    lead = keep - 1;
     blockStartBytes = end;
   };
 
@@ -78,7 +84,7 @@ export async function evaluateCorpus(
       if (filled === block.length) await evaluateBlock();
     }
   }
-  if (filled > 1) await evaluateBlock();
+  if (filled > lead + 1) await evaluateBlock();
   options.onProgress?.({ bytes: source.size, totalBytes: source.size, chars: count });
   return { chars: count, skipped, missing: [...missing], loss: count > 0 ? lossSum / count : null, lossSum, skippedFiles: next.value.skipped };
 }

@@ -2,17 +2,18 @@
  * How well a model predicts a text: the mean cross-entropy of every
  * character given all the characters before it.
  *
- * The text is cut into parallel segments (segments.ts); for a long text on
- * the TF.js engine, worker threads (eval-worker.ts) take contiguous shares
- * of the segments while this thread evaluates the first share. The result
- * is the same for any number of threads.
+ * The text is cut into parallel segments, each warmed up on the characters
+ * before it (segments.ts), so the loss is that of one sequential pass; for a
+ * long text on the TF.js engine, worker threads (eval-worker.ts) take
+ * contiguous shares of the segments while this thread evaluates the first
+ * share. The result is the same for any number of threads.
  */
 import { parameterSpecs, type ParamArrays } from '../model/params.js';
 import type { StepModel } from '../engine/engine.js';
 import { terminateAll, WorkerThread } from '../util/worker-pool.js';
 import { workerUrl } from '../util/worker-url.js';
 import type { EvalProtocol } from './eval-worker.js';
-import { evaluateSegments, segmentation, type IdsLoss } from './segments.js';
+import { countedPositions, evaluateSegments, segmentation, type IdsLoss, type SegmentationOptions } from './segments.js';
 
 /** Below this many characters, starting worker threads costs more than it saves. */
 export const MIN_CHARS_PER_WORKER = 100_000;
@@ -25,11 +26,11 @@ export interface EvalModel {
   workerBackend: string | null;
 }
 
-export interface EvaluateOptions {
-  /** Parallel segments (default: from the text length, up to MAX_STREAMS). */
-  streams?: number;
+export interface EvaluateOptions extends SegmentationOptions {
   /** Threads sharing the segments, this one included (default 1). */
   workers?: number;
+  /** Counted characters each thread must have at least (default MIN_CHARS_PER_WORKER). */
+  minCharsPerWorker?: number;
   /** Called now and then with the characters done so far. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -40,17 +41,21 @@ export function streamRanges(streams: number, parts: number): [number, number][]
   return Array.from({ length: n }, (_, k) => [Math.floor((k * streams) / n), Math.floor(((k + 1) * streams) / n)] as [number, number]);
 }
 
-/** Summed cross-entropy of ids[1…] given the ids before each. */
+/**
+ * Summed cross-entropy of ids[1 + lead…] given all the ids before each (the
+ * first `lead` are context only, e.g. the end of the previous block).
+ */
 export async function evaluateIds(model: EvalModel, ids: Int32Array, options: EvaluateOptions = {}): Promise<IdsLoss> {
-  const seg = segmentation(ids.length, options.streams);
-  if (seg.total === 0) return { lossSum: 0, count: 0 };
+  const seg = segmentation(ids.length, options);
+  const counted = countedPositions(seg);
+  if (counted === 0) return { lossSum: 0, count: 0 };
   const wanted = model.workerBackend === null ? 1 : (options.workers ?? 1);
-  const workers = Math.max(1, Math.min(wanted, Math.floor(seg.total / MIN_CHARS_PER_WORKER) || 1));
+  const workers = Math.max(1, Math.min(wanted, Math.floor(counted / (options.minCharsPerWorker ?? MIN_CHARS_PER_WORKER)) || 1));
   const ranges = streamRanges(seg.streams, workers);
   const progress = ranges.map(() => 0);
   const report = (k: number) => (done: number) => {
     progress[k] = done;
-    options.onProgress?.(progress.reduce((a, b) => a + b, 0), seg.total);
+    options.onProgress?.(progress.reduce((a, b) => a + b, 0), counted);
   };
   const params = parameterSpecs(model.steps.config).map((spec) => model.weights.get(spec.name)!);
   const remote = ranges.slice(1).map(([from, to], i) => {

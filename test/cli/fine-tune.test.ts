@@ -38,7 +38,7 @@ beforeAll(async () => {
   base = path.join(dir, 'base');
   const r = await runCli(['train', oldFile, ...MODEL, ...RUN, '--max-steps', '150', '--eval-every', '150', '--out', base]);
   if (r.code !== 0) throw new Error(r.stderr);
-}, 120_000);
+});
 
 describe('train --init-from', () => {
   it('fine-tunes better than a fresh model in the same steps, adds the new characters and keeps the old ones', async () => {

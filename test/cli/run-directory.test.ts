@@ -146,7 +146,7 @@ describe('a run directory is locked while a trainer writes to it', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      await waitFor(() => /^checkpoint latest/m.test(stderr), { what: 'the first trainer\'s first checkpoint', timeoutMs: 30_000, seen: () => stderr });
+      await waitFor(() => /^checkpoint latest/m.test(stderr), { what: 'the first trainer\'s first checkpoint', timeoutMs: 60_000, seen: () => stderr });
       for (const args of [['--resume', out], [corpus, '--out', out, '--force']]) {
         expectOneLine(await refused([...args, '--max-steps', '100000']), 2,
           new RegExp(`^charnn: .*locked is being trained by another charnn \\(process ${child.pid} since .*\\) \\(wait for it to finish or stop it, or train into another --out\\)$`));

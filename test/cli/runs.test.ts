@@ -27,7 +27,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(checkpoints, 'bad\u001b[2J', 'latest', 'charnn.json'), '{"format": "charnn-checkpoint"');
   fs.symlinkSync(path.join(checkpoints, 'small-gru'), path.join(checkpoints, 'link'));
   fs.mkdirSync(path.join(checkpoints, 'empty'));
-}, 60_000);
+});
 
 describe('charnn runs', () => {
   it('lists every run, newest first, with model, step, best val, time and age; unreadable ones say why, escaped', async () => {

@@ -41,7 +41,7 @@ const keys = (session: string, ...k: string[]) => tmux('send-keys', '-t', sessio
 const type = (session: string, text: string) => tmux('send-keys', '-t', session, '-l', text);
 
 /** Polls the screen until `check` returns something truthy (and returns that); on a timeout, prints the last screen. */
-function waitFor<T>(session: string, what: string, check: (screen: string) => T | null | false | undefined, timeoutMs = 20_000): Promise<T> {
+function waitFor<T>(session: string, what: string, check: (screen: string) => T | null | false | undefined, timeoutMs = 60_000): Promise<T> {
   let last = '';
   return waitUntil(() => check((last = screen(session))), { what, timeoutMs, intervalMs: 100, seen: () => last });
 }
@@ -111,7 +111,7 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     fs.writeFileSync(path.join(runDir, '.charnn-lock'), JSON.stringify({ pid: dead, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z' }));
     start('train', ['train', corpus, '--layers', '1', '--hidden', '64', '--batch', '16', '--seq-len', '50', '--workers', '1',
       '--eval-every', '20', '--eval-batches', '2', '--sample-length', '60', '--out', runDir]);
-    const first = await waitFor('train', 'the first training step', (s) => (stepOf(s) ?? 0) >= 1 && s, 40_000);
+    const first = await waitFor('train', 'the first training step', (s) => (stepOf(s) ?? 0) >= 1 && s, 90_000);
     // Everything at once in 80×24: header, progress bar, stats, losses, chart, samples, checkpoints, footer.
     expect(first).toMatch(/^small · 30,000 chars · vocab \d+ · LSTM 1×64/);
     expect(first).toMatch(/[█░]{10,}.*\d+%\s+elapsed/);
@@ -141,7 +141,7 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
 
     // The first eval (step 20) brings the validation loss, samples and checkpoints.
     // The whole frame: a capture can catch tmux half-way through drawing one.
-    const evaluated = await waitFor('train', 'samples and checkpoints after an eval', (s) => /T=0\.8 @\d+ +\S/.test(s) && /val \d\.\d{4} nats/.test(s) && /latest @\d+/.test(s) && s, 40_000);
+    const evaluated = await waitFor('train', 'samples and checkpoints after an eval', (s) => /T=0\.8 @\d+ +\S/.test(s) && /val \d\.\d{4} nats/.test(s) && /latest @\d+/.test(s) && s, 90_000);
     expectFits(evaluated);
     // Every sample row says the step it was drawn at: the eval's, for all three.
     const labels = (s: string) => Object.fromEntries([...s.matchAll(/^[ ▸]T=(\d\.\d) @([\d,]+) /gm)].map((m) => [m[1]!, Number(m[2]!.replace(/,/g, ''))]));
@@ -160,7 +160,7 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     expectFits(sampled);
 
     keys('train', 'q');
-    const done = await waitFor('train', 'the exit', (s) => s.includes('CHARNN_EXIT=') && s, 30_000);
+    const done = await waitFor('train', 'the exit', (s) => s.includes('CHARNN_EXIT=') && s, 60_000);
     expect(done).toContain('CHARNN_EXIT=0');
     expect(done).toMatch(/DONE +stopped at step \d+/);
 
@@ -177,7 +177,7 @@ describe.skipIf(skipReason !== null)('in tmux at 80×24', () => {
     const command = `trap '' HUP; ${[process.execPath, BIN, 'train', corpus, '--layers', '1', '--hidden', '32', '--batch', '8', '--seq-len', '32',
       '--workers', '1', '--eval-every', '100000', '--sample-length', '0', '--out', out].map(quote).join(' ')}; echo $? > ${quote(exitFile)}`;
     tmux('new-session', '-d', '-s', 'hangup', '-x', String(WIDTH), '-y', String(HEIGHT), '-c', ROOT, command);
-    const seen = await waitFor('hangup', 'training steps', (s) => (stepOf(s) ?? 0) >= 3 && stepOf(s), 40_000);
+    const seen = await waitFor('hangup', 'training steps', (s) => (stepOf(s) ?? 0) >= 3 && stepOf(s), 90_000);
     expect(fs.existsSync(path.join(out, 'latest'))).toBe(false);
     tmux('kill-session', '-t', 'hangup');
     const code = await waitUntil(() => fs.existsSync(exitFile) && fs.readFileSync(exitFile, 'utf8').trim(), { what: `charnn's exit code in ${exitFile}` });

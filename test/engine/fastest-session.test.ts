@@ -14,14 +14,19 @@ import type { ModelConfig } from '../../src/model/config.js';
 import { initParamArrays } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
 
-/** A runner that takes `ms` per call (busy-waiting) and counts its calls. */
-function fake(ms: () => number): Runner & { calls: number } {
+/** A clock that only the fake runners move: the trials see exactly the times they are given, however busy the machine. */
+function fakeClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 0;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}
+
+/** A runner that takes `ms` per call on `clock` and counts its calls. */
+function fake(clock: { advance: (ms: number) => void }, ms: () => number): Runner & { calls: number } {
   return {
     calls: 0,
     run() {
       this.calls++;
-      const until = performance.now() + ms();
-      while (performance.now() < until);
+      clock.advance(ms());
       return {};
     },
     dispose() {},
@@ -30,15 +35,15 @@ function fake(ms: () => number): Runner & { calls: number } {
 
 describe('FastestSession', () => {
   it('times the candidates in turns, then gives the calls to the faster one, per shape', () => {
+    const clock = fakeClock();
     let slowFirst = true;
-    const a = fake(() => (slowFirst ? 1 : 0.05));
-    const b = fake(() => 0.3);
-    const session = new FastestSession([a, b]);
+    const a = fake(clock, () => (slowFirst ? 1 : 0.05));
+    const b = fake(clock, () => 0.3);
+    const session = new FastestSession([a, b], undefined, clock.now);
     for (let i = 0; i < 100; i++) session.run('n1', {}, {});
-    // 8 calls each in the trial (calls of 0.3–1 ms; fewer if the machine stalls one), then the rest on b.
-    expect(a.calls).toBeGreaterThanOrEqual(3);
-    expect(a.calls).toBeLessThanOrEqual(8);
-    expect(b.calls).toBe(100 - a.calls);
+    // 8 calls each in the trial (calls of 0.3–1 ms), then the rest on b.
+    expect(a.calls).toBe(8);
+    expect(b.calls).toBe(92);
     expect(session.chosen('n1')).toBe(1);
     // Another shape has its own trial.
     slowFirst = false;
@@ -48,33 +53,36 @@ describe('FastestSession', () => {
   });
 
   it('runs a new trial after a while, which can change the choice', () => {
+    const clock = fakeClock();
     let aMs = 0.6;
-    const a = fake(() => aMs);
-    const b = fake(() => 0.4);
-    // Between trials: the least time given, or 40 × the trial (8 calls each: ~8 ms).
-    const session = new FastestSession([a, b], 30);
+    const a = fake(clock, () => aMs);
+    const b = fake(clock, () => 0.4);
+    // Between trials: the least time given, or 40 × the trial (8 calls each: 8 ms), so 320 ms.
+    const session = new FastestSession([a, b], 30, clock.now);
     for (let i = 0; i < 20; i++) session.run('w', {}, {});
     expect(session.chosen('w')).toBe(1);
     aMs = 0.05;
-    // A later trial finds a faster: within a second here; a loaded machine may
-    // stall a trial's calls and need more of them, so the deadline is generous.
-    const until = performance.now() + 20_000;
-    while (session.chosen('w') !== 0 && performance.now() < until) session.run('w', {}, {});
+    const before = b.calls;
+    while (session.chosen('w') !== 0 && b.calls < 10_000) session.run('w', {}, {});
     expect(session.chosen('w')).toBe(0);
+    // b took the calls until 320 ms after the first trial, then the second trial found a faster.
+    expect(b.calls - before).toBeGreaterThanOrEqual(Math.floor((320 - 0.4 * (20 - 16)) / 0.4));
+    expect(b.calls - before).toBeLessThanOrEqual(Math.ceil(320 / 0.4) + 8);
   });
 
   it('gives long calls short trials: as many as fit in 40 ms, at least 3', () => {
-    const a = fake(() => 10);
-    const b = fake(() => 2);
-    const session = new FastestSession([a, b]);
+    const clock = fakeClock();
+    const a = fake(clock, () => 10);
+    const b = fake(clock, () => 2);
+    const session = new FastestSession([a, b], undefined, clock.now);
     for (let i = 0; i < 10; i++) session.run('w', {}, {});
-    // A round of 12 ms (or more on a busy machine): 3 calls each.
+    // A round of 12 ms: 3 calls each.
     expect(a.calls).toBe(3);
     expect(session.chosen('w')).toBe(1);
   });
 
   it('one candidate: every call on it', () => {
-    const a = fake(() => 0);
+    const a = fake(fakeClock(), () => 0);
     const session = new FastestSession([a]);
     for (let i = 0; i < 5; i++) session.run('x', {}, {});
     expect(a.calls).toBe(5);

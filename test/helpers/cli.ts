@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { usageProbe, type Usage } from './usage.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'charnn.js');
@@ -85,50 +86,32 @@ export function trainTiny(dir: string, cell: 'rnn' | 'lstm' | 'gru' = 'lstm', ex
   return out;
 }
 
-export interface MeasuredResult extends CliResult {
-  /** Peak resident memory of the charnn process in MB. */
-  peakRssMb: number;
-  /** Wall time in ms. */
-  ms: number;
-}
-
-const GNU_TIME = '/usr/bin/time';
+export interface MeasuredResult extends CliResult, Usage {}
 
 /**
- * Runs charnn and measures its peak RSS: exactly with GNU time when it is
- * installed, otherwise by polling VmHWM in /proc (Linux) until it exits.
+ * Runs charnn and measures what it used (usage.ts): CPU time, peak RSS and
+ * bytes read. A process that never reported (killed at the deadline) fails
+ * the test that asked.
  */
 export function runCliMeasured(args: string[], options: CliOptions = {}): Promise<MeasuredResult> {
-  const started = performance.now();
-  const useTime = fs.existsSync(GNU_TIME);
-  const report = useTime ? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-rss-')), 'rss') : null;
-  const command = useTime ? GNU_TIME : process.execPath;
-  const argv = useTime ? ['-f', '%M', '-o', report!, process.execPath, BIN, ...args] : [BIN, ...args];
+  const probe = usageProbe();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, { cwd: options.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...probe.nodeArgs, BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env, ...probe.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    let polledKb = 0;
-    const poll = useTime
-      ? null
-      : setInterval(() => {
-          try {
-            const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-            if (m) polledKb = Math.max(polledKb, Number(m[1]));
-          } catch {
-            // Exited between two polls.
-          }
-        }, 10);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (poll) clearInterval(poll);
-      const kb = report ? Number(fs.readFileSync(report, 'utf8').trim().split('\n').at(-1)) : polledKb;
-      // GNU time reports a signalled child as "Command terminated by signal N" and exits 128+N.
-      resolve({ code, signal, stdout, stderr: stderr.replace(/^Command (exited with non-zero status|terminated by signal) \d+\n/m, ''), peakRssMb: kb / 1024, ms: performance.now() - started });
+      const usage = probe.read();
+      if (!usage) reject(new Error(`charnn ${args.join(' ')} ended without reporting its usage (${code ?? signal}): ${stderr}`));
+      else resolve({ code, signal, stdout, stderr, ...usage });
     });
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');

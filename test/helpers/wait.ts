@@ -15,7 +15,7 @@ export const sleep = (ms: number): Promise<void> => new Promise<void>((resolve) 
 export interface WaitOptions {
   /** What is awaited, for the failure message ("the first training step"). */
   what: string;
-  /** Give up after this long (default 20 s: generous for a loaded machine). */
+  /** Give up after this long (default 60 s: what takes a second here may take 5× as long on a slow machine, and as long again when it is busy). */
   timeoutMs?: number;
   /** Time between two checks (default 50 ms). */
   intervalMs?: number;
@@ -28,7 +28,7 @@ export interface WaitOptions {
  * `timeoutMs` throws "timed out after … waiting for <what>" with `seen()`.
  */
 export async function waitFor<T>(check: () => T | null | undefined | false | 0 | '' | Promise<T | null | undefined | false | 0 | ''>, options: WaitOptions): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const end = performance.now() + timeoutMs;
   for (;;) {
     const result = await check();

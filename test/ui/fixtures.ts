@@ -139,10 +139,11 @@ export { sleep };
 
 /**
  * Poll until `check` stops throwing (or time runs out, then rethrow). The
- * deadline only bounds a failure: 10 s, as a frame can be late on a loaded
- * machine (2 s is short when the whole suite shares two cores).
+ * deadline only bounds a failure: 30 s, as a frame can be late on a loaded
+ * machine (2 s is short when the whole suite shares two cores) and a slow
+ * one takes 5× as long again.
  */
-export async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
+export async function eventually(check: () => void, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     try {

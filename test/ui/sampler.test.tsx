@@ -89,7 +89,7 @@ describe('SamplerApp', () => {
     enter();
     // Streaming: a frame shows a partial generation before it is complete.
     await eventually(() => expect(frame()).toMatch(/GENERATING \d+\/300/));
-    await eventually(() => expect(frame()).toContain('READY'), 10_000);
+    await eventually(() => expect(frame()).toContain('READY'));
     expect(session.position).toBe(8 + 300);
     const frames = app.frames.map(strip);
     const progress = frames.map((f) => /GENERATING (\d+)\/300/.exec(f)?.[1]).filter((x): x is string => x !== undefined).map(Number);
@@ -150,7 +150,7 @@ describe('SamplerApp', () => {
       const { app, type, enter, frame } = mount({ color, settings: { length: 60, heat: true, temperature: 2 } });
       await type('a');
       enter();
-      await eventually(() => expect(frame()).toContain('context 61 chars'), 10_000);
+      await eventually(() => expect(frame()).toContain('context 61 chars'));
       await eventually(() => expect(frame()).toContain('READY'));
       // A random tiny model spreads probability thinly: most characters are below 20%.
       const raw = app.lastFrame()!;
@@ -216,7 +216,7 @@ describe('SamplerApp', () => {
       await type(prime);
       const before = session.position;
       enter();
-      await eventually(() => expect(session.position).toBe(before + prime.length + 40), 10_000);
+      await eventually(() => expect(session.position).toBe(before + prime.length + 40));
       await eventually(() => expect(frame()).toContain('READY'));
     };
     await generated('ab');
@@ -421,7 +421,7 @@ describe('/unit', () => {
     await eventually(() => expect(frame()).toContain('unit h 1:5: generated text is coloured by its value'));
     expect(frame()).toMatch(/heat off +unit h 1:5 +top5 off/);
     await send('ab');
-    await eventually(() => expect(frame()).toContain('context 32 chars'), 10_000);
+    await eventually(() => expect(frame()).toContain('context 32 chars'));
     await eventually(() => expect(frame()).toContain('READY'));
     expect(asked).toHaveLength(30);
     expect(asked[0]).toEqual({ layer: 0, unit: 5, signal: 'h' });
@@ -439,7 +439,7 @@ describe('/unit', () => {
     await send('/unit 1:2 c');
     await eventually(() => expect(frame()).toContain('unit c 1:2'));
     await send('ab');
-    await eventually(() => expect(frame()).toContain('context 32 chars'), 10_000);
+    await eventually(() => expect(frame()).toContain('context 32 chars'));
     await eventually(() => expect(frame()).toContain('READY'));
     const raw = app.lastFrame()!;
     expect(raw).toContain('\u001B[7m');

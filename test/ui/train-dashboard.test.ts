@@ -54,7 +54,7 @@ vi.mock('../../src/ui/train/render-train.js', async (importOriginal) => {
   };
 });
 
-const { runDashboardTraining } = await import('../../src/cli/train-dashboard.js');
+const { EXIT_GRACE_MS, runDashboardTraining } = await import('../../src/cli/train-dashboard.js');
 
 const request = { training: { sampleTemperatures: [0.5, 1] } } as unknown as TrainRequest;
 
@@ -79,10 +79,18 @@ describe('runDashboardTraining', () => {
     const run = runDashboardTraining(request);
     worker.emit({ type: 'start', info: runInfo() }, stepEvent(1), stepEvent(2), stepEvent(3));
     await tick();
-    const t = Date.now();
+    // The app exits by itself on the error, not when the grace period for a stuck app runs out.
+    const graceEnded = vi.fn();
+    const realSetTimeout = globalThis.setTimeout;
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: (...a: unknown[]) => void, ms?: number, ...rest: unknown[]) =>
+      realSetTimeout(ms === EXIT_GRACE_MS ? (...a: unknown[]) => {
+        graceEnded();
+        callback(...a);
+      } : callback, ms, ...rest)) as typeof setTimeout);
     worker.reject(new CharnnError('the training worker stopped unexpectedly (exit code 1)', { exitCode: 1 }));
     await expect(run).rejects.toThrow('stopped unexpectedly');
-    expect(Date.now() - t).toBeLessThan(2500);
+    expect(vi.mocked(globalThis.setTimeout).mock.calls.some((call) => call[1] === EXIT_GRACE_MS), 'the grace period was armed').toBe(true);
+    expect(graceEnded).not.toHaveBeenCalled();
     expect(output()).toContain('ERROR at step 3');
     expect(output()).toContain('stopped unexpectedly');
   });

@@ -53,11 +53,11 @@ describe('WorkerThread', () => {
     const events: (number | string)[] = [];
     thread.subscribe((e) => events.push(e));
     await thread.ready;
-    await waitFor(() => events.length > 1, { what: 'two events from the worker', seen: () => JSON.stringify(events) });
+    // Stop once three events are in: a stop sent after two could (on a busy machine) come before the third.
+    await waitFor(() => events.length >= 3, { what: 'three events from the worker', seen: () => JSON.stringify(events) });
     thread.send('stop');
     const result = await thread.result;
     expect(result.commands).toEqual(['hello', 'stop']);
-    expect(events.length).toBeGreaterThan(1);
     expect(events.slice(0, 3)).toEqual([1, 2, 3]);
     // Lowered to below normal (a thread already lower than that stays where it is: raising it is not permitted).
     expect(result.priority).toBe(Math.max(os.getPriority(0), os.constants.priority.PRIORITY_BELOW_NORMAL));
@@ -101,9 +101,8 @@ describe('WorkerThread', () => {
     const thread = start('echo');
     const waiting = thread.request('hang').then(() => null, (e: Error) => e);
     await thread.ready;
-    const t0 = performance.now();
+    // A worker that were not stopped would hang this test until its timeout.
     await thread.terminate();
-    expect(performance.now() - t0).toBeLessThan(5000);
     expect((await waiting)?.message).toBe('a test worker was stopped');
     await expect(thread.request(Float32Array.of(1))).rejects.toThrow(/was stopped/);
     thread.send('ignored after the end');

@@ -31,7 +31,7 @@ interface Choice {
   winner: number;
   /** Timings of the running trial per candidate (ms per call), or null outside a trial. */
   trial: number[][] | null;
-  /** performance.now() at which the next trial starts. */
+  /** The clock's time (ms) at which the next trial starts. */
   nextTrial: number;
   /** Calls per candidate in this trial. */
   calls: number;
@@ -54,10 +54,12 @@ export class FastestSession {
   /**
    * @param candidates interchangeable runners of one graph (results equal)
    * @param minExploitMs the least time between trials
+   * @param clock what calls are timed by, ms (a test's clock that fake calls advance)
    */
   constructor(
     private readonly candidates: Runner[],
     private readonly minExploitMs = MIN_EXPLOIT_MS,
+    private readonly clock: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -76,13 +78,13 @@ export class FastestSession {
   run(shape: string, feeds: Feeds, outputs: Record<string, OrtTensor | null>): Record<string, OrtTensor> {
     if (this.candidates.length === 1) return this.candidates[0]!.run(feeds, outputs);
     const choice = this.choice(shape);
-    const now = performance.now();
+    const now = this.clock();
     if (!choice.trial && now >= choice.nextTrial) choice.trial = this.candidates.map(() => []);
     if (!choice.trial) return this.candidates[choice.winner]!.run(feeds, outputs);
     // In a trial the candidates take turns, so a change of load strikes both alike.
     const turn = choice.trial.reduce((best, times, i) => (times.length < choice.trial![best]!.length ? i : best), 0);
     const result = this.candidates[turn]!.run(feeds, outputs);
-    const end = performance.now();
+    const end = this.clock();
     choice.trial[turn]!.push(end - now);
     // Once each has run once: as many calls as fit in TRIAL_MS (at least 3), so trials of long calls stay short.
     if (choice.trial.every((times) => times.length === 1)) {
