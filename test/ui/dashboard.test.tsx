@@ -208,7 +208,7 @@ describe('Dashboard', () => {
       }
       // The final frame keeps its status rows and a note.
       const last = frame(done, 80, 24);
-      expect(last.at(-1)!.trim()).toBe('next: npx charnn sample a');
+      expect(last.at(-1)!.trim()).toBe(`next: ${charnnCommand()} sample a`);
       expect(last.join('\n')).toMatch(/^• /m);
     });
   });
