@@ -17,6 +17,7 @@ import type { TrainConfig } from '../train/config.js';
 import { formatCount, formatDuration } from '../ui/shared/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
 import { runIn } from '../checkpoint/run-directory.js';
+import { recallLimitProblem } from '../settings/command-settings.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { usageError } from '../util/errors.js';
 import { stopOnSignals } from './signals.js';
@@ -160,8 +161,10 @@ export function textProgress(write: (line: string) => void): (e: CompareEvent) =
 // -------------------------------------------------------------- recall task
 
 export async function runRecallTask(o: CompareOptions): Promise<void> {
-  const backend = await initBackend(o.backend);
   const b = DEFAULT_RECALL_BUDGET;
+  const tooBig = recallLimitProblem({ lags: o.lags, batchSize: o.batch, steps: o.maxSteps ?? b.steps, episodes: o.episodes });
+  if (tooBig) throw usageError(`compare --task recall: ${tooBig.problem}`, tooBig.fix);
+  const backend = await initBackend(o.backend);
   const hidden = o.hidden ?? b.hidden;
   const layers = o.layers ?? b.layers;
   const embedding = o.embedding ?? b.embedding;

@@ -6,8 +6,8 @@
 import { Option } from 'commander';
 import { ENGINE_CHOICES, type EngineChoice, type EngineName } from '../engine/engine.js';
 import { BACKEND_NAMES, type BackendName } from '../backend/names.js';
-import { positiveInt } from '../settings/values.js';
-import { parser } from './parsers.js';
+import { ENGINE_SETTINGS } from '../settings/command-settings.js';
+import { settingOption } from './setting-options.js';
 import { usageError } from '../util/errors.js';
 
 export interface EngineFlags {
@@ -23,7 +23,7 @@ export function engineOption(): Option {
 }
 
 export function threadsOption(): Option {
-  return new Option('--threads <n>', 'threads of the ort engine (default: every core)').argParser(parser(positiveInt));
+  return settingOption(ENGINE_SETTINGS.threads);
 }
 
 /** --backend: the TF.js backend (of the tfjs engine, where the command has --engine). */

@@ -8,6 +8,7 @@
  * stored with the run, so a resume continues the same schedule and a run
  * with --max-steps is deterministic.
  */
+import { MAX_STEPS } from '../settings/train-settings.js';
 import type { TrainConfig } from './config.js';
 
 export interface ScheduleDecision {
@@ -50,7 +51,8 @@ export class ScheduleDecider {
   private stepLimit(): number | null {
     const limits: number[] = [];
     if (this.t.maxSteps !== null) limits.push(this.t.maxSteps);
-    if (this.t.maxEpochs !== null) limits.push(Math.ceil(this.t.maxEpochs * this.shape.stepsPerEpoch));
+    // A million epochs of a large corpus can name more steps than a checkpoint stores: the cosine ends at MAX_STEPS then.
+    if (this.t.maxEpochs !== null) limits.push(Math.min(MAX_STEPS, Math.ceil(this.t.maxEpochs * this.shape.stepsPerEpoch)));
     return limits.length > 0 ? Math.min(...limits) : null;
   }
 
@@ -87,7 +89,7 @@ export class ScheduleDecider {
       ? this.evalMs / this.evals
       : perStep * EVAL_COST_PER_CHAR * (this.shape.charsPerEval / this.shape.charsPerStep);
     const perStepWithEvals = perStep + evalCost / this.t.evalEvery;
-    const byTime = step + Math.max(1, Math.floor((limitMs - sessionMs) / perStepWithEvals));
+    const byTime = Math.min(MAX_STEPS, step + Math.max(1, Math.floor((limitMs - sessionMs) / perStepWithEvals)));
     const byLimit = this.stepLimit();
     const steps = byLimit !== null ? Math.min(byLimit, byTime) : byTime;
     const rate = (1000 / perStepWithEvals).toFixed(1);
