@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { usageError } from '../util/errors.js';
+import { checkAddressSpace } from '../util/process-limits.js';
 import { registerFastOps } from './fast-ops.js';
 
 import { BACKEND_NAMES, type BackendName } from './names.js';
@@ -67,6 +68,8 @@ export async function ensureBackend(): Promise<string> {
  */
 export async function initBackend(requested: BackendName = 'auto'): Promise<string> {
   if (active !== null && (requested === 'auto' || requested === active)) return active;
+  // compare, gradients and neurons start TF.js here: past ulimit -v, V8 aborts with a native stack.
+  checkAddressSpace('tfjs', 1);
   let ok = false;
   if (requested === 'auto') {
     ok = (await tryTensorflow()) || (await tryWasm()) || (await tryCpu());
