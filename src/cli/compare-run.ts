@@ -18,6 +18,8 @@ import { formatCount, formatDuration } from '../ui/shared/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
 import { runIn } from '../checkpoint/run-directory.js';
 import { recallLimitProblem } from '../settings/command-settings.js';
+import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
+import { forwardBytes, trainingStepBytes } from '../model/memory.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { usageError } from '../util/errors.js';
 import { stopOnSignals } from './signals.js';
@@ -174,6 +176,15 @@ export async function runRecallTask(o: CompareOptions): Promise<void> {
   const vocabSize = makeRecallTask({ lag: 1, episodes: 1, seed: 1 }).vocabulary.size;
   const shape = { vocabSize, embedding, layers, dropout: 0 };
   const sized = o.match === 'params' ? matchParams(o.cells, shape, hidden) : sameHidden(o.cells, shape, hidden);
+  // Every step keeps an episode's caches per stream; scoring without carry runs every held-out episode at once.
+  const episode = Math.max(...lags) + 4;
+  const heldOutStreams = o.carry ? 16 : Math.ceil(o.episodes / 16) * 16;
+  for (const s of sized) {
+    const config = { ...shape, cell: s.cell, hidden: s.hidden };
+    const what = `recall training of ${s.cell} ${layers}×${s.hidden}`;
+    checkMemory(`${what} on ${o.batch} episodes of ${episode} characters`, trainingStepBytes(config, o.batch, episode), memoryBudget(backend), '--batch, --lags or --hidden');
+    checkMemory(`${what}: scoring ${heldOutStreams} episodes of ${episode} characters at once`, forwardBytes(config, heldOutStreams, episode), memoryBudget(backend), '--episodes or --lags, or drop --no-carry');
+  }
   const chance = 1 / [...DEFAULT_MARKERS].length;
   const budget = {
     steps, batchSize: o.batch, lr, clip: o.clip, seed: o.seed, evalEpisodes: o.episodes, layers, embedding, loss: o.recallLoss, carry: o.carry,
