@@ -41,12 +41,12 @@ export const RECALL_SETTINGS = {
 
 /**
  * Bounds of the recall task as a whole: its text is generated before
- * training (about 30 bytes of memory per character while it is built), one
- * episode of lag + 4 characters per stream and step.
+ * training, one episode of lag + 4 characters per stream and step, one byte
+ * per character (data/recall-task.ts' makeRecallIds).
  */
 export const RECALL_LIMITS = {
-  /** Characters of the generated training or held-out text (about 500 MB while built). */
-  textChars: 2 ** 24,
+  /** Characters of the generated training or held-out text: 256 MiB; lag 4,000 at the default budget (256 million) fits. */
+  textChars: 2 ** 28,
 } as const;
 
 export const GRADIENTS_SETTINGS = {

@@ -179,14 +179,16 @@ describe('flags made from the tables', () => {
   });
 
   it('compare --task recall refuses a task text beyond its bound before building it, naming what to lower', async () => {
-    const result = await runInProcess(['compare', '--task', 'recall', '--lags', '4000', '--no-ui']);
+    const result = await runInProcess(['compare', '--task', 'recall', '--lags', '4000', '--max-steps', '3000', '--no-ui']);
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe(
-      'charnn: compare --task recall: --batch 32 × --max-steps 2000 episodes of 4004 characters (--lags 4000) are 256,260,004 characters of task text, more than the limit of 16,777,216 (lower --max-steps, --batch or --lags)',
+      'charnn: compare --task recall: --batch 32 × --max-steps 3000 episodes of 4004 characters (--lags 4000) are 384,388,004 characters of task text, more than the limit of 268,435,456 (lower --max-steps, --batch or --lags)',
     );
     expect(recallLimitProblem({ lags: [5, 20, 50], batchSize: 32, steps: 2000, episodes: 512 })).toBeNull();
+    expect(recallLimitProblem({ lags: [4000], batchSize: 32, steps: 2000, episodes: 512 })).toBeNull();
     expect(recallLimitProblem({ lags: [50], batchSize: 1, steps: 1, episodes: 65_536 })).toBeNull();
     expect(recallLimitProblem({ lags: [4092], batchSize: 1, steps: 1, episodes: 65_536 })?.fix).toBe('lower --episodes or --lags');
+    expect(recallLimitProblem({ lags: [4092], batchSize: 1, steps: 1, episodes: 60_000 })).toBeNull();
   });
 
   it('--debug and --backend are on every command that needs them', () => {
