@@ -51,10 +51,10 @@ export function memoryBudget(backend: string, threads = 1, available: number = a
 
 /**
  * Refuses work that needs `bytes` of tensors per thread when the backend's
- * budget is smaller: one line naming the size, the bound and `lower` (the
- * flags that shrink it), exit 2.
+ * budget is smaller: one line naming the size, the bound and `fix` (e.g.
+ * "lower --batch or --span"), exit 2.
  */
-export function checkMemory(what: string, bytes: number, budget: MemoryBudget, lower: string): void {
+export function checkMemory(what: string, bytes: number, budget: MemoryBudget, fix: string): void {
   if (bytes <= budget.bytes) return;
-  throw usageError(`${what} needs about ${gib(bytes)} of tensors, more than ${budget.what}`, `lower ${lower}`);
+  throw usageError(`${what} needs about ${gib(bytes)} of tensors, more than ${budget.what}`, fix);
 }

@@ -182,8 +182,8 @@ export async function runRecallTask(o: CompareOptions): Promise<void> {
   for (const s of sized) {
     const config = { ...shape, cell: s.cell, hidden: s.hidden };
     const what = `recall training of ${s.cell} ${layers}×${s.hidden}`;
-    checkMemory(`${what} on ${o.batch} episodes of ${episode} characters`, trainingStepBytes(config, o.batch, episode), memoryBudget(backend), '--batch, --lags or --hidden');
-    checkMemory(`${what}: scoring ${heldOutStreams} episodes of ${episode} characters at once`, forwardBytes(config, heldOutStreams, episode), memoryBudget(backend), '--episodes or --lags, or drop --no-carry');
+    checkMemory(`${what} on ${o.batch} episodes of ${episode} characters`, trainingStepBytes(config, o.batch, episode), memoryBudget(backend), 'lower --batch, --lags or --hidden');
+    checkMemory(`${what}: scoring ${heldOutStreams} episodes of ${episode} characters at once`, forwardBytes(config, heldOutStreams, episode), memoryBudget(backend), 'lower --episodes or --lags, or drop --no-carry');
   }
   const chance = 1 / [...DEFAULT_MARKERS].length;
   const budget = {

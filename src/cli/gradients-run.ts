@@ -120,7 +120,7 @@ export async function runGradients(corpus: string | undefined, requested: Gradie
     for (const s of list) {
       checkMemory(
         `measuring ${s.label} on ${o.batch} streams × ${o.span + 1} characters`,
-        trainingStepBytes(s.model.config, o.batch, o.span + 1), memoryBudget(backend), s.source === 'fresh' ? '--batch, --span, --hidden or --layers' : '--batch or --span',
+        trainingStepBytes(s.model.config, o.batch, o.span + 1), memoryBudget(backend), s.source === 'fresh' ? 'lower --batch, --span, --hidden or --layers' : 'lower --batch or --span',
       );
     }
   } catch (error) {

@@ -17,7 +17,10 @@ import { forwardBytes, trainingStepBytes } from '../../src/model/memory.js';
 import { initParams } from '../../src/model/param-tensors.js';
 import { CharnnError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
-import { runCli } from '../helpers/cli.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { runInProcess } from '../helpers/in-process.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -78,7 +81,7 @@ describe('budgets', () => {
   it('refuses in one line naming the size and what to lower', () => {
     let error: unknown;
     try {
-      checkMemory('a training step', 10 * 2 ** 30, memoryBudget('wasm', 1, 64 * 2 ** 30), '--batch or --seq-len');
+      checkMemory('a training step', 10 * 2 ** 30, memoryBudget('wasm', 1, 64 * 2 ** 30), 'lower --batch or --seq-len');
     } catch (caught) {
       error = caught;
     }
@@ -86,7 +89,22 @@ describe('budgets', () => {
     expect([(error as CharnnError).message, (error as CharnnError).hint, (error as CharnnError).exitCode]).toEqual([
       'a training step needs about 10 GiB of tensors, more than the 4 GiB WebAssembly heap of the wasm backend', 'lower --batch or --seq-len', 2,
     ]);
-    expect(() => checkMemory('a training step', 2 ** 30, memoryBudget('wasm', 1, 64 * 2 ** 30), '--batch')).not.toThrow();
+    expect(() => checkMemory('a training step', 2 ** 30, memoryBudget('wasm', 1, 64 * 2 ** 30), 'lower --batch')).not.toThrow();
+  });
+});
+
+describe('commands refuse before they start', () => {
+  it('train --engine tfjs: a step far beyond the wasm heap, before the run directory exists', async () => {
+    const out = path.join(tempDir('charnn-memory-'), 'run');
+    const r = await runInProcess([
+      'train', path.join(ROOT, 'corpora', 'tinyshakespeare.txt'), '--engine', 'tfjs', '--backend', 'wasm', '--workers', '2',
+      '--batch', '256', '--seq-len', '1024', '--hidden', '1024', '--no-ui', '--out', out,
+    ]);
+    expect(r.stderr).toBe(
+      'charnn: a training step of lstm 2×1024 on batch 256 × seq-len 1024 (128 streams per worker) needs about 32 GiB of tensors, more than the 4 GiB WebAssembly heap of the wasm backend (lower --batch, --seq-len, --hidden or --layers)\n',
+    );
+    expect(r.code).toBe(2);
+    expect(fs.existsSync(out)).toBe(false);
   });
 });
 
