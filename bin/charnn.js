@@ -10,6 +10,20 @@ if (major < 20) {
   process.stderr.write(`charnn: needs Node.js 20 or newer, this is ${process.version} (install a current Node.js, e.g. from nodejs.org or with nvm)\n`);
   process.exit(1);
 }
+// Loading charnn opens a few hundred module files; under a low ulimit -n that fails with EMFILE
+// in Node's loader. The limits module is one small file, read first, so that the line can name the limit.
+const tooManyOpenFiles = (error) => error && (error.code === 'EMFILE' || error.code === 'ENFILE');
+let limits = null;
+try {
+  limits = await import('../dist/src/util/process-limits.js');
+  limits.processLimits();
+} catch (error) {
+  if (tooManyOpenFiles(error)) {
+    process.stderr.write('charnn: too many open files: ulimit -n is low (raise it, e.g. ulimit -n 1024)\n');
+    process.exit(1);
+  }
+  // Not built: reported below.
+}
 let main;
 try {
   ({ main } = await import('../dist/src/cli/main.js'));
@@ -17,6 +31,11 @@ try {
   if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('/dist/src/cli/main.js')) {
     const root = new URL('..', import.meta.url).pathname;
     process.stderr.write(`charnn: not built yet (dist/ is missing) (run npm install, or npm run build, in ${root})\n`);
+    process.exit(1);
+  }
+  if (limits && limits.isTooManyOpenFiles(error)) {
+    const e = limits.tooManyOpenFiles();
+    process.stderr.write(`charnn: ${e.message} (${e.hint})\n`);
     process.exit(1);
   }
   throw error;

@@ -7,6 +7,7 @@
  */
 import * as tf from '../tf.js';
 import { usageError } from '../util/errors.js';
+import { checkAddressSpace } from '../util/process-limits.js';
 import { registerFastOps } from './fast-ops.js';
 
 import { BACKEND_NAMES, type BackendName } from './names.js';
@@ -67,6 +68,9 @@ export async function ensureBackend(): Promise<string> {
  */
 export async function initBackend(requested: BackendName = 'auto'): Promise<string> {
   if (active !== null && (requested === 'auto' || requested === active)) return active;
+  // compare, gradients and neurons start TF.js here: past ulimit -v, the wasm backend's reservation makes V8
+  // abort with a native stack. (The plain JS cpu backend, which writes checkpoints for the ort engine, reserves nothing.)
+  if (requested === 'auto' || requested === 'wasm') checkAddressSpace('tfjs', 1);
   let ok = false;
   if (requested === 'auto') {
     ok = (await tryTensorflow()) || (await tryWasm()) || (await tryCpu());

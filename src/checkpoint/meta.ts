@@ -9,7 +9,7 @@ import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import type { ModelConfig } from '../model/config.js';
 import { MODEL_SETTINGS, modelLimitProblem } from '../settings/model-settings.js';
 import { storedProblem } from '../settings/setting.js';
-import { TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
+import { MAX_STEPS, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
 import { positiveInt } from '../settings/values.js';
 import type { RngState } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
@@ -121,13 +121,43 @@ function fail(path: string, what: string): never {
   throw usageError(`checkpoint ${path} is damaged: ${what}`, 'restore it from a backup or use another checkpoint (e.g. the run directory\'s latest/)');
 }
 
-const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+/**
+ * Bounds of the numbers charnn.json holds besides the settings' own
+ * (settings/): far above what a run writes, so a hand-made 1e300 is refused
+ * by name instead of printed with 300 digits or carried into new runs.
+ */
+const META_LIMITS = {
+  /** progress.step, epoch, bestStep, history steps, initFrom.step, state.adamStep. */
+  steps: MAX_STEPS,
+  /** Training time summed over resumes: a thousand years. */
+  elapsedMs: 1000 * 365 * 86_400_000,
+  recoveries: 1_000_000,
+  /** Points of each loss history (a million fit in MAX_META_BYTES). */
+  historyPoints: 1_000_000,
+  /** Corpus bytes and characters: 2^40, a terabyte. */
+  corpus: 2 ** 40,
+} as const;
+
+const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isCountUpTo = (x: unknown, max: number): x is number => isCount(x) && x <= max;
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+/** A string that is well-formed UTF-16 (no lone surrogate: it could not be written as UTF-8, nor come from a corpus). */
+const isText = (x: unknown): x is string => typeof x === 'string' && !/\p{Cs}/u.test(x);
 
-function isHistory(x: unknown): x is [number, number][] {
-  return Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && isCount(p[0]) && typeof p[1] === 'number');
+/** What is wrong with a loss history (named `name`), or null: [step, finite loss ≥ 0] pairs, steps bounded, bounded in number. */
+function historyProblem(name: string, x: unknown, what = 'loss'): string | null {
+  if (!Array.isArray(x)) return `${name} must be a list of [step, ${what}] pairs`;
+  if (x.length > META_LIMITS.historyPoints) return `${name} has ${x.length} points, more than the ${META_LIMITS.historyPoints.toLocaleString('en-US')} charnn keeps`;
+  const bad = x.findIndex((p) => !Array.isArray(p) || p.length !== 2 || !isCountUpTo(p[0], META_LIMITS.steps) || !isFiniteNumber(p[1]) || p[1] < 0);
+  return bad < 0 ? null : `${name}[${bad}] must be a [step, ${what}] pair: a step from 0 to ${MAX_STEPS.toExponential()} and a finite ${what === 'loss' ? 'loss' : 'number of milliseconds'} ≥ 0`;
+}
+
+/** The first entry of a list of strings that is not well-formed text, as "entry 3 (\ud800)", or null. */
+function illFormed(list: readonly string[]): string | null {
+  const i = list.findIndex((s) => !isText(s));
+  return i < 0 ? null : `entry ${i} (${JSON.stringify(list[i])}) is not well-formed Unicode (a lone surrogate)`;
 }
 
 /**
@@ -155,7 +185,7 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   if (meta.engine === undefined) meta.engine = 'tfjs';
   for (const key of ['charnnVersion', 'createdAt', 'backend', 'engine'] as const) {
     if (meta[key] === undefined) (meta as Record<string, unknown>)[key] = 'unknown';
-    else if (typeof meta[key] !== 'string') fail(path, `${key} must be a string`);
+    else if (!isText(meta[key])) fail(path, `${key} must be a string of well-formed Unicode`);
   }
   const m = meta.model as Record<string, unknown> | undefined;
   if (!isObject(m)) fail(path, 'model config missing');
@@ -166,6 +196,8 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   if (tooLarge) fail(path, `model ${tooLarge}`);
   if (!Array.isArray(meta.vocabulary) || meta.vocabulary.some((c) => typeof c !== 'string')) fail(path, 'vocabulary must be a list of characters');
   if (meta.vocabulary.length !== m.vocabSize) fail(path, `vocabulary has ${meta.vocabulary.length} characters but model.vocabSize is ${m.vocabSize}`);
+  const badChar = illFormed(meta.vocabulary);
+  if (badChar) fail(path, `vocabulary ${badChar}`);
   const corpusProblem = storedProblem('', CORPUS_SETTINGS, meta as Record<string, unknown>);
   if (corpusProblem) fail(path, corpusProblem);
 
@@ -178,13 +210,17 @@ export function parseMeta(text: string, path: string): CharnnMeta {
 
   const c = meta.corpus as Record<string, unknown> | undefined;
   if (!isObject(c)) fail(path, 'corpus info missing');
-  for (const key of ['name', 'path'] as const) if (typeof c[key] !== 'string') fail(path, `corpus.${key} must be a string`);
-  for (const key of ['bytes', 'chars', 'trainChars', 'valChars'] as const) if (!isCount(c[key])) fail(path, `corpus.${key} must be an integer ≥ 0`);
+  for (const key of ['name', 'path'] as const) if (!isText(c[key])) fail(path, `corpus.${key} must be a string of well-formed Unicode`);
+  for (const key of ['bytes', 'chars', 'trainChars', 'valChars'] as const) {
+    if (!isCountUpTo(c[key], META_LIMITS.corpus)) fail(path, `corpus.${key} must be a whole number from 0 to ${META_LIMITS.corpus.toLocaleString('en-US')}`);
+  }
+  if ((c.trainChars as number) + (c.valChars as number) > (c.chars as number)) fail(path, `corpus.trainChars + corpus.valChars exceed corpus.chars ${c.chars}`);
   if (c.sha256 !== undefined && (typeof c.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(c.sha256))) fail(path, 'corpus.sha256 must be 64 hexadecimal digits');
 
   const p = meta.progress as Record<string, unknown> | undefined;
-  if (!isObject(p) || !isCount(p.step)) fail(path, 'progress.step must be a non-negative integer');
-  if (!isCount(p.epoch)) fail(path, 'progress.epoch must be a non-negative integer');
+  const stepRange = `a whole number from 0 to ${MAX_STEPS.toExponential()}`;
+  if (!isObject(p) || !isCountUpTo(p.step, META_LIMITS.steps)) fail(path, `progress.step must be ${stepRange}`);
+  if (!isCountUpTo(p.epoch, META_LIMITS.steps)) fail(path, `progress.epoch must be ${stepRange}`);
   if (!isCount(p.batch)) fail(path, 'progress.batch must be a non-negative integer');
   const batchesPerEpoch = Math.floor(Math.floor(((c.trainChars as number) - 1) / (t.batchSize as number)) / (t.seqLen as number));
   if (batchesPerEpoch > 0 && p.batch >= batchesPerEpoch) fail(path, `progress.batch ${p.batch} is beyond the ${batchesPerEpoch} batches of an epoch`);
@@ -193,28 +229,30 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   }
   if (p.rngState.every((x) => x === 0)) fail(path, 'progress.rngState must not be all zeros');
   if (p.bestValLoss === undefined) p.bestValLoss = null;
-  if (p.bestValLoss !== null && !isFiniteNumber(p.bestValLoss)) fail(path, 'progress.bestValLoss must be a number or null');
+  if (p.bestValLoss !== null && (!isFiniteNumber(p.bestValLoss) || p.bestValLoss < 0)) fail(path, 'progress.bestValLoss must be a finite number ≥ 0 or null');
   if (p.bestStep === undefined) p.bestStep = null;
-  if (p.bestStep !== null && !isCount(p.bestStep)) fail(path, 'progress.bestStep must be an integer ≥ 0 or null');
+  if (p.bestStep !== null && !(isCount(p.bestStep) && p.bestStep <= p.step)) fail(path, `progress.bestStep must be a whole number from 0 to progress.step (${p.step}) or null`);
   if (p.elapsedMs === undefined) p.elapsedMs = 0;
-  if (!isFiniteNumber(p.elapsedMs) || p.elapsedMs < 0) fail(path, 'progress.elapsedMs must be a number ≥ 0');
+  if (!isFiniteNumber(p.elapsedMs) || p.elapsedMs < 0 || p.elapsedMs > META_LIMITS.elapsedMs) fail(path, `progress.elapsedMs must be a number of milliseconds from 0 to ${META_LIMITS.elapsedMs.toExponential()}`);
   if (p.recoveries === undefined) p.recoveries = 0;
-  if (!isCount(p.recoveries)) fail(path, 'progress.recoveries must be an integer ≥ 0');
+  if (!isCountUpTo(p.recoveries, META_LIMITS.recoveries)) fail(path, `progress.recoveries must be a whole number from 0 to ${META_LIMITS.recoveries.toLocaleString('en-US')}`);
 
   const h = meta.history as Record<string, unknown> | undefined;
-  if (!isObject(h) || !isHistory(h.train) || !isHistory(h.val)) fail(path, 'history must hold train and val lists of [step, loss] pairs');
-  if (h.time !== undefined && !(isHistory(h.time) && h.time.every((p) => isFiniteNumber(p[1]) && p[1] >= 0))) {
-    fail(path, 'history.time must be a list of [step, milliseconds] pairs');
-  }
+  if (!isObject(h)) fail(path, 'history must hold train and val lists of [step, loss] pairs');
+  const historyError = historyProblem('history.train', h.train) ?? historyProblem('history.val', h.val)
+    ?? (h.time === undefined ? null : historyProblem('history.time', h.time, 'milliseconds'));
+  if (historyError) fail(path, historyError);
 
   const from = meta.initFrom as unknown;
   if (from === undefined) meta.initFrom = null;
   else if (from !== null) {
-    if (!isObject(from) || typeof from.path !== 'string' || typeof from.corpus !== 'string') fail(path, 'initFrom must hold the source path and corpus');
-    if (!isCount(from.step) || !isPositiveInt(from.vocabSize)) fail(path, 'initFrom.step and initFrom.vocabSize must be integers');
+    if (!isObject(from) || !isText(from.path) || !isText(from.corpus)) fail(path, 'initFrom must hold the source path and corpus, strings of well-formed Unicode');
+    if (!isCountUpTo(from.step, META_LIMITS.steps) || !isPositiveInt(from.vocabSize)) fail(path, `initFrom.step must be ${stepRange} and initFrom.vocabSize a positive whole number`);
     if (!Array.isArray(from.added) || from.added.some((c) => typeof c !== 'string') || from.added.length + from.vocabSize !== m.vocabSize) {
       fail(path, 'initFrom.added must list the characters added to the source\'s vocabulary');
     }
+    const badAdded = illFormed(from.added as string[]);
+    if (badAdded) fail(path, `initFrom.added ${badAdded}`);
   }
 
   const state = meta.state as unknown;
@@ -222,9 +260,9 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   else if (state !== null) {
     if (!isObject(state)) fail(path, 'state must be an object or null');
     if (typeof state.file !== 'string' || !/^[\w.-]+$/.test(state.file) || state.file.startsWith('.')) fail(path, 'state.file must be a plain file name');
-    if (!isCount(state.adamStep)) fail(path, 'state.adamStep must be an integer ≥ 0');
+    if (!isCountUpTo(state.adamStep, META_LIMITS.steps)) fail(path, `state.adamStep must be ${stepRange}`);
     const tensors = state.tensors;
-    if (!Array.isArray(tensors) || !tensors.every((e) => isObject(e) && typeof e.name === 'string' && Array.isArray(e.shape) && e.shape.every(isCount))) {
+    if (!Array.isArray(tensors) || !tensors.every((e) => isObject(e) && isText(e.name) && Array.isArray(e.shape) && e.shape.every(isCount))) {
       fail(path, 'state.tensors must be a list of {name, shape}');
     }
   }

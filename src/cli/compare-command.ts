@@ -5,7 +5,7 @@
  * reports recall accuracy per lag (on TF.js: it needs per-step gradients).
  */
 import { Command, Option } from 'commander';
-import { DEFAULT_RECALL_BUDGET, DEFAULT_RECALL_LAGS, DEFAULT_TEXT_COMPARE } from '../compare/defaults.js';
+import { DEFAULT_RECALL_BUDGET, DEFAULT_TEXT_COMPARE } from '../compare/defaults.js';
 import { CELL_TYPES } from '../model/config.js';
 import { usageError } from '../util/errors.js';
 import type { CompareOptions } from './compare-run.js';
@@ -13,8 +13,8 @@ import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
-import { listOf, positiveInt } from '../settings/values.js';
-import { cellList, parser } from './parsers.js';
+import { RECALL_SETTINGS } from '../settings/command-settings.js';
+import { cellList } from './parsers.js';
 import { bundledCorpus } from './paths.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
@@ -44,8 +44,8 @@ export function makeCompareCommand(): Command {
     .addOption(settingOption({ ...T.evalEvery, shownDefault: null, help: 'steps between validations (default: a tenth of --max-steps, at least 25)' }))
     .addOption(settingOption({ ...T.evalBatches, default: 20, help: 'validation batches per evaluation (0 = the whole split)' }))
     .addOption(settingOption({ ...T.sampleLength, default: 120, help: 'characters per sample' }))
-    .option('--lags <list>', 'recall task: filler characters between marker and recall, comma-separated', parser(listOf(positiveInt, 'positive whole numbers')), [...DEFAULT_RECALL_LAGS])
-    .option('--episodes <n>', 'recall task: held-out episodes scored per run', parser(positiveInt), DEFAULT_RECALL_BUDGET.evalEpisodes)
+    .addOption(settingOption(RECALL_SETTINGS.lags))
+    .addOption(settingOption(RECALL_SETTINGS.episodes))
     .addOption(new Option('--recall-loss <which>', 'recall task: train on every next character (all) or on the recalled marker only (recall)').choices(['all', 'recall']).default(DEFAULT_RECALL_BUDGET.loss))
     .option('--no-carry', 'recall task: start every episode from a zero state instead of carrying the state from the previous one')
     .option('--fixed-lag', 'recall task: train every episode at exactly the lag (default: training lags drawn from 1 … lag; scoring is always at the lag)', false)

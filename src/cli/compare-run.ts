@@ -18,6 +18,9 @@ import type { TrainConfig } from '../train/config.js';
 import { formatCount, formatDuration } from '../ui/shared/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
 import { runIn } from '../checkpoint/run-directory.js';
+import { recallLimitProblem } from '../settings/command-settings.js';
+import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
+import { forwardBytes, trainingStepBytes } from '../model/memory.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { usageError } from '../util/errors.js';
 import { escapeControls, safeJson } from '../util/escape.js';
@@ -168,8 +171,10 @@ export function textProgress(write: (line: string) => void): (e: CompareEvent) =
 // -------------------------------------------------------------- recall task
 
 export async function runRecallTask(o: CompareOptions): Promise<void> {
-  const backend = await initBackend(o.backend);
   const b = DEFAULT_RECALL_BUDGET;
+  const tooBig = recallLimitProblem({ lags: o.lags, batchSize: o.batch, steps: o.maxSteps ?? b.steps, episodes: o.episodes });
+  if (tooBig) throw usageError(`compare --task recall: ${tooBig.problem}`, tooBig.fix);
+  const backend = await initBackend(o.backend);
   const hidden = o.hidden ?? b.hidden;
   const layers = o.layers ?? b.layers;
   const embedding = o.embedding ?? b.embedding;
@@ -179,6 +184,15 @@ export async function runRecallTask(o: CompareOptions): Promise<void> {
   const vocabSize = makeRecallTask({ lag: 1, episodes: 1, seed: 1 }).vocabulary.size;
   const shape = { vocabSize, embedding, layers, dropout: 0 };
   const sized = o.match === 'params' ? matchParams(o.cells, shape, hidden) : sameHidden(o.cells, shape, hidden);
+  // Every step keeps an episode's caches per stream; scoring without carry runs every held-out episode at once.
+  const episode = Math.max(...lags) + 4;
+  const heldOutStreams = o.carry ? 16 : Math.ceil(o.episodes / 16) * 16;
+  for (const s of sized) {
+    const config = { ...shape, cell: s.cell, hidden: s.hidden };
+    const what = `recall training of ${s.cell} ${layers}×${s.hidden}`;
+    checkMemory(`${what} on ${o.batch} episodes of ${episode} characters`, trainingStepBytes(config, o.batch, episode), memoryBudget(backend), 'lower --batch, --lags or --hidden');
+    checkMemory(`${what}: scoring ${heldOutStreams} episodes of ${episode} characters at once`, forwardBytes(config, heldOutStreams, episode), memoryBudget(backend), 'lower --episodes or --lags, or drop --no-carry');
+  }
   const chance = 1 / [...DEFAULT_MARKERS].length;
   const budget = {
     steps, batchSize: o.batch, lr, clip: o.clip, seed: o.seed, evalEpisodes: o.episodes, layers, embedding, loss: o.recallLoss, carry: o.carry,

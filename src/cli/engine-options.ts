@@ -6,9 +6,10 @@
 import { Option } from 'commander';
 import { ENGINE_CHOICES, type EngineChoice, type EngineName } from '../engine/engine.js';
 import { BACKEND_NAMES, type BackendName } from '../backend/names.js';
-import { positiveInt } from '../settings/values.js';
-import { parser } from './parsers.js';
+import { ENGINE_SETTINGS } from '../settings/command-settings.js';
+import { settingOption } from './setting-options.js';
 import { usageError } from '../util/errors.js';
+import { checkAddressSpace } from '../util/process-limits.js';
 
 export interface EngineFlags {
   engine: EngineChoice;
@@ -23,7 +24,7 @@ export function engineOption(description = 'what runs the model: ort (onnxruntim
 }
 
 export function threadsOption(): Option {
-  return new Option('--threads <n>', 'threads of the ort engine (default: every core)').argParser(parser(positiveInt));
+  return settingOption(ENGINE_SETTINGS.threads);
 }
 
 /** --backend: the TF.js backend (of the tfjs engine, where the command has --engine). */
@@ -57,8 +58,12 @@ export async function startEngine(flags: EngineFlags): Promise<StartedEngine> {
   if (flags.engine === 'ort' && flags.workers !== undefined) {
     throw usageError('--workers splits batches over threads on the tfjs engine only', 'with --engine ort use --threads');
   }
+  // Before anything loads: past ulimit -v, V8 aborts with a native stack. auto tries ort first.
+  if (flags.engine === 'tfjs') checkAddressSpace('tfjs', flags.workers ?? 1, flags.workers !== undefined ? '--workers' : undefined);
+  else checkAddressSpace('ort', flags.threads ?? 0, '--threads');
   const { resolveEngine } = await import('../engine/select.js');
   const engine = resolveEngine(flags.engine);
+  if (engine === 'tfjs' && flags.engine !== 'tfjs') checkAddressSpace('tfjs', flags.workers ?? 1, flags.workers !== undefined ? '--workers' : undefined);
   if (engine === 'ort' && flags.backend === 'auto') return { engine, threads: flags.threads ?? 0, backend: 'cpu' };
   const { initBackend } = await import('../backend/index.js');
   return { engine, threads: flags.threads ?? 0, backend: await initBackend(flags.backend) };

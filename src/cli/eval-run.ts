@@ -14,8 +14,9 @@ import { escapeControls, safeJson } from '../util/escape.js';
 import { createStepModel } from '../engine/select.js';
 import { startEngine, type EngineFlags } from './engine-options.js';
 import { usageError } from '../util/errors.js';
+import { checkAddressSpace } from '../util/process-limits.js';
 import { plainProgressMs, progressReporter } from './eval-progress.js';
-import { writeErr, writeOut } from './output.js';
+import { writeErr, writeErrText, writeOut } from './output.js';
 
 export interface EvalOptions extends EngineFlags {
   json: boolean;
@@ -50,6 +51,7 @@ export async function runEval(checkpointPath: string, files: string[], options: 
   const sources = files.map((file) => ({ file, source: openCorpus(file) }));
   const weights = checkpoint.params;
   const workers = options.workers ?? defaultWorkers(backend, os.availableParallelism());
+  if (engine === 'tfjs') checkAddressSpace('tfjs', workers, '--workers');
   const model: EvalModel = {
     steps: await createStepModel(engine, meta.model, weights, { backend, workers: 1, threads }),
     weights,

@@ -1,9 +1,9 @@
 /** `charnn generate <checkpoint>`: text for scripts and pipelines, on stdout only. */
 import { Command, Option } from 'commander';
-import { MAX_BEAM } from '../settings/sampling-settings.js';
-import { positiveInt } from '../settings/values.js';
+import { GENERATE_SETTINGS } from '../settings/command-settings.js';
 import type { GenerateOptions } from './generate-run.js';
-import { collect, parser } from './parsers.js';
+import { collect } from './parsers.js';
+import { settingOption } from './setting-options.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
 import { lengthOption, primeOption, samplingOption, seedOption } from './sampling-options.js';
@@ -14,14 +14,14 @@ export function makeGenerateCommand(): Command {
     .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .addOption(primeOption('text to continue'))
     .option('--prompts <file>', 'one prompt per line (\\n for a line break inside one, and the other --prime escapes) from a file, or - for stdin')
-    .addOption(lengthOption('characters per sample (0 = until a --stop string or --max-length)', true))
-    .option('--max-length <n>', 'upper bound for --length 0', parser(positiveInt), 10_000)
-    .option('--num <n>', 'samples per prompt, generated together as one batch', parser(positiveInt), 1)
+    .addOption(lengthOption('characters per sample (0 = until a --stop string or --max-length)', 'generate'))
+    .addOption(settingOption(GENERATE_SETTINGS.maxLength))
+    .addOption(settingOption(GENERATE_SETTINGS.num))
     .addOption(samplingOption('temperature'))
     .addOption(samplingOption('topK'))
     .addOption(samplingOption('topP'))
     .addOption(seedOption())
-    .option('--beam <n>', `the n most likely continuations by beam search instead of random samples (1–${MAX_BEAM}; --num k prints the k best)`, parser(positiveInt))
+    .addOption(settingOption(GENERATE_SETTINGS.beam))
     .option('--novelty', 'report how much of each sample is copied verbatim from the training corpus (jsonl: a novelty field; text: a line per sample on stderr)')
     .option('--corpus <path>', 'the corpus --novelty compares with (default: the one the checkpoint was trained on)')
     .option('--stop <string>', 'end a sample when it produces this string (repeatable; \\n, \\r, \\t, \\\\ and \\uXXXX escapes, e.g. \'\\r\\n\\r\\n\')', collect, [])

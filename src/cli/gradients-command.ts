@@ -1,14 +1,13 @@
 /** `charnn gradients [corpus]`: how far back each cell's gradient reaches. */
 import { Command } from 'commander';
-import { DEFAULT_THRESHOLD } from '../compare/defaults.js';
 import { CELL_TYPES } from '../model/config.js';
 import { usageError } from '../util/errors.js';
 import type { GradientsOptions } from './gradients-run.js';
 import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
-import { positiveInt, positiveNumber } from '../settings/values.js';
-import { cellList, collect, parser } from './parsers.js';
+import { GRADIENTS_SETTINGS } from '../settings/command-settings.js';
+import { cellList, collect } from './parsers.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption } from './engine-options.js';
 import { settingOption } from './setting-options.js';
@@ -24,9 +23,9 @@ export function makeGradientsCommand(): Command {
     .addOption(settingOption({ ...MODEL_SETTINGS.embedding, help: 'embedding size of the fresh models' }))
     .addOption(settingOption({ ...TRAIN_SETTINGS.seed, help: 'initialisation seed of the fresh models' }))
     .addOption(settingOption({ ...TRAIN_SETTINGS.seqLen, flag: '--span <n>', max: TRAIN_SETTINGS.seqLen.max! - 1, help: 'largest distance k measured (windows are span + 1 characters)' }))
-    .option('--batches <n>', 'windows averaged over (consecutive, state carried)', parser(positiveInt), 4)
+    .addOption(settingOption(GRADIENTS_SETTINGS.batches))
     .addOption(settingOption({ ...TRAIN_SETTINGS.batchSize, help: 'streams per window' }))
-    .option('--threshold <x>', 'report the distance where the norm falls below this fraction of its k = 1 value', parser(positiveNumber), DEFAULT_THRESHOLD)
+    .addOption(settingOption(GRADIENTS_SETTINGS.threshold))
     .addOption(settingOption({ ...CORPUS_SETTINGS.normalization, help: 'Unicode normalisation of the corpus for fresh models' }))
     .addOption(backendOption('TF.js backend'))
     .option('--no-ui', 'print the chart and table as plain text')

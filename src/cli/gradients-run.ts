@@ -7,6 +7,8 @@
 import path from 'node:path';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { openRecordedCorpus } from '../checkpoint/corpus.js';
+import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
+import { trainingStepBytes } from '../model/memory.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { measureGradientSpan, type GradientSpan } from '../compare/gradient-span.js';
 import { splitTrainVal } from '../data/batches.js';
@@ -117,6 +119,18 @@ export async function runGradients(corpus: string | undefined, requested: Gradie
   const backend = await initBackend(requested.backend);
   const list = subjects(corpus, requested);
   const o: GradientsOptions = { ...requested, ...fitWindows(list, requested) };
+  try {
+    // A window keeps every step's caches for backpropagation: sized before the first one runs.
+    for (const s of list) {
+      checkMemory(
+        `measuring ${s.label} on ${o.batch} streams × ${o.span + 1} characters`,
+        trainingStepBytes(s.model.config, o.batch, o.span + 1), memoryBudget(backend), s.source === 'fresh' ? 'lower --batch, --span, --hidden or --layers' : 'lower --batch or --span',
+      );
+    }
+  } catch (error) {
+    for (const s of list) disposeParams(s.model.params);
+    throw error;
+  }
   const ui = !o.json && o.ui && process.stdout.isTTY === true;
   const notes = (done: readonly GradientSpan[]) => [
     `‖∂L_T/∂h_{T−k}‖: gradient of the loss at the last position of a window with respect to the top layer's hidden state k steps earlier,`,

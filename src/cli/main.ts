@@ -14,6 +14,7 @@ import { makeSampleCommand } from './sample-command.js';
 import { makeTrainCommand } from './train-command.js';
 import { CHARNN_VERSION } from '../version.js';
 import { escapeControls } from '../util/escape.js';
+import { processLimits } from '../util/process-limits.js';
 
 /** Where commander writes its own output: help and version (`writeOut`), usage errors (`writeErr`). */
 export interface ProgramOutput {
@@ -99,6 +100,8 @@ export async function runProgram(program: Command, args: string[]): Promise<numb
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Read while descriptors are left: an EMFILE later names ulimit -n with it.
+  processLimits();
   // A file-size limit (ulimit -f) must fail the write with EFBIG — reported
   // as a full disk, previous checkpoint intact — not kill the process.
   process.on('SIGXFSZ', () => {});

@@ -1,13 +1,13 @@
 /** `charnn neurons <checkpoint> [file]`: what single units and gates of a model do on a text. */
 import { Command, InvalidArgumentError } from 'commander';
-import { positiveInt } from '../settings/values.js';
+import { NEURONS_SETTINGS } from '../settings/command-settings.js';
 import type { NeuronsOptions } from './neurons-run.js';
-import { parser } from './parsers.js';
+import { settingOption } from './setting-options.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption } from './engine-options.js';
 
 /** Characters read by default. */
-export const DEFAULT_CHARS = 2000;
+export const DEFAULT_CHARS = NEURONS_SETTINGS.chars.default;
 
 /** "2:17" → layer 2 (from 1), unit 17 (from 0). */
 export function unitSpec(value: string): { layer: number; unit: number } {
@@ -25,10 +25,10 @@ export function makeNeuronsCommand(): Command {
     .option('--signal <name>', 'which value of a unit: h (hidden state), c (LSTM cell), gates i f o g (LSTM) or z r (GRU); default h, and for --find h and c')
     .option('--find', 'rank the units that best track properties of the text (quotes, brackets, position in line, …), then gate saturation (the default without --unit)')
     .option('--gates', 'only how often each gate is saturated, per layer (LSTM, GRU)')
-    .option('--top <n>', 'units shown per property', parser(positiveInt), 3)
-    .option('--chars <n>', 'characters of the text to read', parser(positiveInt), DEFAULT_CHARS)
+    .addOption(settingOption(NEURONS_SETTINGS.top))
+    .addOption(settingOption(NEURONS_SETTINGS.chars))
     .option('--corpus <path>', 'where the checkpoint\'s corpus is now, when it has moved (for the default text)')
-    .option('--width <n>', 'columns to fit (default: the terminal\'s, or 80)', parser(positiveInt))
+    .addOption(settingOption(NEURONS_SETTINGS.width))
     .option('--json', 'the same data as one JSON object', false)
     .addOption(backendOption('TF.js backend'))
     .addOption(debugOption())

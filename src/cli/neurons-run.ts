@@ -20,6 +20,7 @@ import { colorFromEnv } from '../ui/shared/color.js';
 import { wrapWords } from '../util/text.js';
 import { usageError } from '../util/errors.js';
 import { escapeControls, safeJson } from '../util/escape.js';
+import { NEURONS_SETTINGS } from '../settings/command-settings.js';
 import { inspectedText } from './neurons-text.js';
 import { writeOut } from './output.js';
 
@@ -38,12 +39,14 @@ export interface NeuronsOptions {
 
 /** Activations kept in memory at most. */
 const MAX_ACTIVATION_BYTES = 1 << 30;
-const MAX_CHARS = 1_000_000;
+const MAX_CHARS = NEURONS_SETTINGS.chars.max;
 const MIN_WIDTH = 40;
 
 export async function runNeurons(checkpointPath: string, file: string | undefined, o: NeuronsOptions): Promise<void> {
   if (o.chars > MAX_CHARS) throw usageError(`--chars is limited to ${MAX_CHARS.toLocaleString('en-US')}`, 'inspect a shorter stretch of text');
-  if (o.width !== undefined && o.width < MIN_WIDTH) throw usageError(`--width must be at least ${MIN_WIDTH}`, `pass --width ${MIN_WIDTH} or more`);
+  if (o.width !== undefined && (o.width < MIN_WIDTH || o.width > NEURONS_SETTINGS.width.max)) {
+    throw usageError(`--width must be from ${MIN_WIDTH} to ${NEURONS_SETTINGS.width.max}`, `pass a --width from ${MIN_WIDTH} to ${NEURONS_SETTINGS.width.max}`);
+  }
   const showUnit = o.unit !== undefined;
   const showFind = o.find === true || (!showUnit && o.gates !== true);
   const explicitGates = o.gates === true;

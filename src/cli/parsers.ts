@@ -6,21 +6,30 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { CELL_TYPES, type CellType } from '../model/config.js';
-import { choice, ValueError, type ValueType } from '../settings/values.js';
+import { choice, showBound, ValueError, type ValueType } from '../settings/values.js';
 
-/** A parser of a kind of value, at most `max` (a number, or a list's length) when given. */
-export function parser<T>(type: ValueType<T>, max?: number): (text: string) => T {
+/**
+ * A parser of a kind of value, at most `max` (a number, or a list's length)
+ * when given (shown as `shownMax`, e.g. "3650d"). A number out of range gets the whole range in its message
+ * ("expected a positive whole number up to 4,096, got "10000"."), and
+ * commander puts the flag before it.
+ */
+export function parser<T>(type: ValueType<T>, max?: number, shownMax?: string): (text: string) => T {
+  const isList = type.what.startsWith('a comma-separated list');
+  const range = max === undefined || isList ? type.what : `${type.what} up to ${shownMax ?? showBound(max)}`;
   return (text) => {
     let value: T;
     try {
       value = type.parse(text);
     } catch (error) {
-      if (error instanceof ValueError) throw new InvalidArgumentError(error.message);
-      throw error;
+      if (!(error instanceof ValueError)) throw error;
+      // The type's generic line gains the range; its own advice (a duration's missing unit) stays as it is.
+      const generic = error.message === `expected ${type.what}, got "${text}".`;
+      throw new InvalidArgumentError(isList || max === undefined || !generic ? error.message : `expected ${range}, got "${text}".`);
     }
-    if (max !== undefined && typeof value === 'number' && value > max) throw new InvalidArgumentError(`expected at most ${max.toLocaleString('en-US')}, got "${text}".`);
+    if (max !== undefined && typeof value === 'number' && value > max) throw new InvalidArgumentError(`expected ${range}, got "${text}".`);
     if (max !== undefined && Array.isArray(value) && value.length > max) {
-      throw new InvalidArgumentError(`expected at most ${max.toLocaleString('en-US')} values, got ${value.length}.`);
+      throw new InvalidArgumentError(`expected at most ${showBound(max)} values, got ${value.length}.`);
     }
     return value;
   };

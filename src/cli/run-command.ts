@@ -1,10 +1,12 @@
 /**
  * How every command ends: a CharnnError becomes one line on stderr
- * ("charnn: …" plus the hint) and its exit code; anything else is a bug,
+ * ("charnn: …" plus the hint) and its exit code, and so does running out of
+ * file descriptors (EMFILE: it names ulimit -n); anything else is a bug,
  * reported with its stack only under --debug / CHARNN_DEBUG=1.
  */
 import { CharnnError } from '../util/errors.js';
 import { escapeControls } from '../util/escape.js';
+import { isTooManyOpenFiles, tooManyOpenFiles } from '../util/process-limits.js';
 import { writeErr } from './output.js';
 
 export function debugEnabled(): boolean {
@@ -12,6 +14,8 @@ export function debugEnabled(): boolean {
 }
 
 export function reportError(error: unknown): number {
+  // Out of file descriptors (ulimit -n): anywhere — loading a module, opening a checkpoint, starting a thread.
+  if (!(error instanceof CharnnError) && isTooManyOpenFiles(error)) return reportError(tooManyOpenFiles());
   if (error instanceof CharnnError) {
     // Messages name files and quote checkpoint contents: nothing in them may reach the terminal raw.
     writeErr(escapeControls(`charnn: ${error.message}${error.hint ? ` (${error.hint})` : ''}`));

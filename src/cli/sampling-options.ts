@@ -4,8 +4,8 @@
  * command that changes each one as it runs.
  */
 import { Option } from 'commander';
-import { SAMPLING_SETTINGS } from '../settings/sampling-settings.js';
-import { positiveInt } from '../settings/values.js';
+import { SAMPLER_LIMITS, SAMPLING_SETTINGS } from '../settings/sampling-settings.js';
+import { count, orNull, positiveInt } from '../settings/values.js';
 import { settingOption } from './setting-options.js';
 
 /**
@@ -17,15 +17,20 @@ export function samplingOption(key: 'temperature' | 'topK' | 'topP', slash?: str
   return settingOption({ ...setting, help: setting.help + (slash ? ` (${slash})` : '') });
 }
 
-/** --length: `generate` allows 0 (until a stop string), `sample` generates at least one character. */
-export function lengthOption(help: string, allowZero: boolean): Option {
+/**
+ * --length: `generate` allows 0 (until a stop string), `sample` (the
+ * interactive sampler) generates at least one character and at most its
+ * /len bound.
+ */
+export function lengthOption(help: string, command: 'generate' | 'sample'): Option {
   const length = SAMPLING_SETTINGS.length;
-  return settingOption({ ...length, help, ...(allowZero ? {} : { type: positiveInt }) });
+  return settingOption({ ...length, help, ...(command === 'generate' ? {} : { type: positiveInt, max: SAMPLER_LIMITS.length }) });
 }
 
-/** --seed: a fixed seed; without it, a random one. */
-export function seedOption(help: string = SAMPLING_SETTINGS.seed.help!): Option {
-  return settingOption({ ...SAMPLING_SETTINGS.seed, help });
+/** --seed: a fixed seed; without it, a random one. The sampler's seeds are its /seed's, 0 … 2^32 − 1. */
+export function seedOption(help: string = SAMPLING_SETTINGS.seed.help!, command: 'generate' | 'sample' = 'generate'): Option {
+  const seed = SAMPLING_SETTINGS.seed;
+  return settingOption({ ...seed, help, ...(command === 'generate' ? {} : { type: orNull(count), max: SAMPLER_LIMITS.seed }) });
 }
 
 /** --prime: text the model continues; `what` says when. */

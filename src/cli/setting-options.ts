@@ -9,7 +9,7 @@ export function settingOption<T>(setting: Setting<T>): Option {
   if (flag === undefined) throw new Error('a setting without a flag has no option');
   const option = new Option(flag, setting.help ?? '');
   if (type.choices) option.choices(type.choices);
-  else option.argParser(parser(type, max));
+  else option.argParser(parser(type, max, setting.shownMax));
   // A list as it is typed ("0.5,0.8,1"), not as JSON; other values as commander shows them.
   const shown = setting.shownDefault ?? (Array.isArray(setting.default) ? showValue(setting.default) : undefined);
   if (setting.default !== null && setting.shownDefault !== null) option.default(setting.default, shown);

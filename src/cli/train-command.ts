@@ -13,6 +13,7 @@ import { backendOption, debugOption, engineOption, startEngine, threadsOption, t
 import { settingOptions } from './setting-options.js';
 import { bundledCorpus } from './paths.js';
 import { usageError } from '../util/errors.js';
+import { checkAddressSpace } from '../util/process-limits.js';
 
 /** The options besides the settings' (which are read through settingOptions' keys). */
 interface TrainOptions extends EngineFlags {
@@ -70,6 +71,7 @@ export function makeTrainCommand(): Command {
         }
         const [{ engine, threads, backend }, { runTraining }] = await Promise.all([startEngine(options), import('./train-run.js')]);
         if (options.workers === undefined && !options.resume) training.workers = engine === 'ort' ? 1 : defaultWorkers(backend, os.availableParallelism());
+        if (engine === 'tfjs' && training.workers !== undefined) checkAddressSpace('tfjs', training.workers, '--workers');
         const request: TrainRequest = {
           corpusPath: corpus ?? (options.resume ? '' : bundledCorpus()),
           normalization,

@@ -6,8 +6,10 @@
 /** Model and budget of `charnn compare` on a text corpus. */
 export const DEFAULT_TEXT_COMPARE = { hidden: 128, layers: 2, embedding: 64, lr: 2e-3, maxSteps: 300 } as const;
 
+import { GRADIENTS_SETTINGS, RECALL_SETTINGS } from '../settings/command-settings.js';
+
 /** Lags of `charnn compare --task recall`. */
-export const DEFAULT_RECALL_LAGS: readonly number[] = [5, 20, 50];
+export const DEFAULT_RECALL_LAGS: readonly number[] = RECALL_SETTINGS.lags.default;
 
 /**
  * The budget of `charnn compare --task recall`: about five minutes for lags
@@ -24,11 +26,11 @@ export const DEFAULT_RECALL_BUDGET = {
   batchSize: 32,
   lr: 1e-2,
   clip: 5,
-  evalEpisodes: 512,
+  evalEpisodes: RECALL_SETTINGS.episodes.default,
   loss: 'all',
   carry: true,
   fixedLag: false,
 } as const;
 
 /** The gradient curve's "reach": where it falls below this fraction of its k = 1 value. */
-export const DEFAULT_THRESHOLD = 1e-3;
+export const DEFAULT_THRESHOLD = GRADIENTS_SETTINGS.threshold.default;

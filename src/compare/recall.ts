@@ -20,7 +20,7 @@
  * at exactly `lag`, to see the difference).
  */
 import * as tf from '../tf.js';
-import { makeRecallTask, type RecallTask } from '../data/recall-task.js';
+import { makeRecallIds, type RecallIds } from '../data/recall-task.js';
 import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
 import { parameterCount, type CellType } from '../model/config.js';
 import { arraysToParams, disposeParams, initParams, paramsToArrays } from '../model/param-tensors.js';
@@ -54,7 +54,7 @@ export interface RecallScore {
  */
 export function recallAccuracy(
   model: LogitModel,
-  ids: Int32Array,
+  ids: ArrayLike<number>,
   recallPositions: Int32Array,
   options: { streams: number; window: number },
 ): RecallScore {
@@ -166,7 +166,7 @@ export interface RecallRunResult {
 const EVAL_STREAMS = 16;
 
 /** The training batch of one step: window `step` of every stream. */
-function recallBatch(ids: Int32Array, episodeLength: number, stepsPerStream: number, batchSize: number, step: number) {
+function recallBatch(ids: ArrayLike<number>, episodeLength: number, stepsPerStream: number, batchSize: number, step: number) {
   const inputs = new Int32Array(episodeLength * batchSize);
   const targets = new Int32Array(episodeLength * batchSize);
   for (let n = 0; n < batchSize; n++) {
@@ -179,9 +179,8 @@ function recallBatch(ids: Int32Array, episodeLength: number, stepsPerStream: num
   return { inputs, targets, batchSize, seqLen: episodeLength };
 }
 
-function heldOut(lag: number, episodes: number, seed: number): { task: RecallTask; ids: Int32Array } {
-  const task = makeRecallTask({ lag, episodes, seed });
-  return { task, ids: task.vocabulary.encode(task.text) };
+function heldOut(lag: number, episodes: number, seed: number): RecallIds {
+  return makeRecallIds({ lag, episodes, seed });
 }
 
 /**
@@ -196,8 +195,8 @@ export async function runRecall(
   const { cell, lag, steps, batchSize } = config;
   const episodeLength = lag + 4;
   // One extra episode so the last window of the last stream has a target.
-  const train = makeRecallTask({ lag, episodes: batchSize * steps + 1, seed: config.seed, minLag: config.fixedLag ? lag : 1 });
-  const ids = train.vocabulary.encode(train.text);
+  const train = makeRecallIds({ lag, episodes: batchSize * steps + 1, seed: config.seed, minLag: config.fixedLag ? lag : 1 });
+  const ids = train.ids;
   const evalEpisodes = Math.ceil(config.evalEpisodes / EVAL_STREAMS) * EVAL_STREAMS;
   const final = heldOut(lag, evalEpisodes, config.seed + 7919);
   const probe = heldOut(lag, EVAL_STREAMS * 2, config.seed + 104_729);
@@ -215,9 +214,9 @@ export async function runRecall(
   const weights = new Float32Array(episodeLength * batchSize);
   if (config.loss === 'recall') weights.fill(1, (lag + 1) * batchSize, (lag + 2) * batchSize);
   else weights.fill(1);
-  const score = (set: { task: RecallTask; ids: Int32Array }) =>
-    recallAccuracy(model, set.ids, set.task.recallPositions, {
-      streams: carry ? EVAL_STREAMS : set.task.recallPositions.length,
+  const score = (set: RecallIds) =>
+    recallAccuracy(model, set.ids, set.recallPositions, {
+      streams: carry ? EVAL_STREAMS : set.recallPositions.length,
       window: episodeLength,
     });
   try {

@@ -26,6 +26,8 @@ export interface Setting<T> {
    * allocations or threads, checked for flags and for stored configs alike.
    */
   readonly max?: number;
+  /** How messages show `max` when not as the number itself ("3650d" for a duration stored in ms). */
+  readonly shownMax?: string;
   /**
    * What a checkpoint written before this setting existed gets when it
    * lacks it: the default, or the value those runs had; absent: a

@@ -6,7 +6,7 @@
  */
 import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';
 import {
-  choice, count, duration, durationOrZero, fraction, integer, listOf, nonNegativeNumber, openFraction, orNull, positiveInt, positiveNumber, ValueError,
+  atMost, choice, count, duration, durationOrZero, fraction, integer, listOf, nonNegativeNumber, openFraction, orNull, positiveInt, positiveNumber, ValueError,
   type ValueType,
 } from './values.js';
 
@@ -96,6 +96,21 @@ const scheduleAnchor: ValueType<ScheduleAnchor> = {
     throw new ValueError('the schedule anchor is not a flag');
   },
 };
+/**
+ * The most steps any step count may name (--max-steps, --eval-every,
+ * --warmup, a checkpoint's progress.step): far beyond any run on a CPU, and
+ * small enough that sums and products of steps stay exact doubles.
+ */
+export const MAX_STEPS = 1e12;
+/** The longest truncated-BPTT window (--seq-len): beyond a few thousand characters it only costs memory. */
+export const MAX_SEQ_LEN = 4096;
+/** The longest duration a flag may give (ten years): --max-time, --first-eval. */
+export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
+/** The hottest sampling temperature (the sampler's /temp bound too): beyond it every character is about as likely. */
+export const MAX_TEMPERATURE = 100;
+
+/** The most threads --workers starts (and --threads: settings/command-settings.ts): more than any CPU has cores. */
+export const MAX_WORKERS = 256;
 
 /** Why a resume cannot change the data layout. */
 const LAYOUT = 'the data cursor depends on it';
@@ -107,41 +122,41 @@ const LAYOUT = 'the data cursor depends on it';
  */
 export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
   batchSize: { flag: '--batch <n>', type: positiveInt, default: 32, max: 4096, help: 'parallel streams per step', fixedOnResume: LAYOUT },
-  seqLen: { flag: '--seq-len <n>', type: positiveInt, default: 100, max: 4096, help: 'characters per stream per step (truncated BPTT length)', fixedOnResume: LAYOUT },
+  seqLen: { flag: '--seq-len <n>', type: positiveInt, default: 100, max: MAX_SEQ_LEN, help: 'characters per stream per step (truncated BPTT length)', fixedOnResume: LAYOUT },
   valFrac: { flag: '--val-frac <x>', type: openFraction, default: 0.1, help: 'fraction of the corpus (its end) held out for validation', fixedOnResume: LAYOUT },
-  lr: { flag: '--lr <x>', type: positiveNumber, default: 2e-3, help: 'Adam learning rate' },
+  lr: { flag: '--lr <x>', type: positiveNumber, default: 2e-3, max: 10, help: 'Adam learning rate' },
   schedule: {
     flag: '--schedule <kind>', type: choice(['cosine', 'step'] as const), default: 'cosine',
     help: 'learning rate: cosine (warm-up, then down to --lr-final × --lr over the run\'s limit) or step (--lr-decay)',
     // Checkpoints from before the cosine schedule were trained with step decay, and continue so.
     whenAbsent: { value: 'step' },
   },
-  warmupSteps: { flag: '--warmup <steps>', type: count, default: 100, help: 'cosine: steps of linear warm-up (at most a tenth of the run)', whenAbsent: 'default' },
+  warmupSteps: { flag: '--warmup <steps>', type: count, default: 100, max: MAX_STEPS, help: 'cosine: steps of linear warm-up (at most a tenth of the run)', whenAbsent: 'default' },
   lrFinal: { flag: '--lr-final <x>', type: fraction, default: 0.05, help: 'cosine: the learning rate at the end, as a fraction of --lr', whenAbsent: 'default' },
-  scheduleSteps: { type: orNull(positiveInt), default: null, whenAbsent: 'default' },
+  scheduleSteps: { type: orNull(positiveInt), default: null, max: MAX_STEPS, whenAbsent: 'default' },
   scheduleFrom: { type: orNull(scheduleAnchor), default: null, whenAbsent: 'default' },
-  lrDecay: { flag: '--lr-decay <x>', type: positiveNumber, default: 1, help: 'step: multiply the learning rate by this every --lr-decay-every steps', whenAbsent: 'default' },
-  lrDecayEvery: { flag: '--lr-decay-every <n>', type: positiveInt, default: 1000, help: 'step: steps between learning-rate decays', whenAbsent: 'default' },
-  clip: { flag: '--clip <x>', type: nonNegativeNumber, default: 5, help: 'clip the global gradient norm to this (0 = off)', whenAbsent: 'default' },
-  seed: { flag: '--seed <n>', type: integer, default: 1, help: 'random seed (same seed and backend: same run)', whenAbsent: 'default' },
-  maxSteps: { flag: '--max-steps <n>', type: orNull(positiveInt), default: null, help: 'stop at this step (counted from the start of the run, across resumes)', whenAbsent: 'default' },
-  maxEpochs: { flag: '--max-epochs <x>', type: orNull(positiveNumber), default: null, help: 'stop after this many passes over the training text', whenAbsent: 'default' },
-  maxTimeMs: { flag: '--max-time <duration>', type: orNull(duration), default: null, help: 'stop after this long, the final evaluation and save included; with a unit: 90s, 20m, 2h', whenAbsent: 'default' },
-  evalEvery: { flag: '--eval-every <n>', type: positiveInt, default: 200, help: 'steps between validation, samples and checkpoints', whenAbsent: 'default' },
+  lrDecay: { flag: '--lr-decay <x>', type: positiveNumber, default: 1, max: 1, help: 'step: multiply the learning rate by this every --lr-decay-every steps', whenAbsent: 'default' },
+  lrDecayEvery: { flag: '--lr-decay-every <n>', type: positiveInt, default: 1000, max: MAX_STEPS, help: 'step: steps between learning-rate decays', whenAbsent: 'default' },
+  clip: { flag: '--clip <x>', type: nonNegativeNumber, default: 5, max: 1e6, help: 'clip the global gradient norm to this (0 = off)', whenAbsent: 'default' },
+  seed: { flag: '--seed <n>', type: integer, default: 1, max: Number.MAX_SAFE_INTEGER, help: 'random seed (same seed and backend: same run)', whenAbsent: 'default' },
+  maxSteps: { flag: '--max-steps <n>', type: orNull(positiveInt), default: null, max: MAX_STEPS, help: 'stop at this step (counted from the start of the run, across resumes)', whenAbsent: 'default' },
+  maxEpochs: { flag: '--max-epochs <x>', type: orNull(positiveNumber), default: null, max: 1e6, help: 'stop after this many passes over the training text', whenAbsent: 'default' },
+  maxTimeMs: { flag: '--max-time <duration>', type: orNull(duration), default: null, max: MAX_DURATION_MS, shownMax: '3650d', help: 'stop after this long, the final evaluation and save included; with a unit: 90s, 20m, 2h', whenAbsent: 'default' },
+  evalEvery: { flag: '--eval-every <n>', type: positiveInt, default: 200, max: MAX_STEPS, help: 'steps between validation, samples and checkpoints', whenAbsent: 'default' },
   firstEvalMs: {
-    flag: '--first-eval <duration>', type: durationOrZero, default: 5_000, shownDefault: '5s', whenAbsent: 'default',
+    flag: '--first-eval <duration>', type: durationOrZero, default: 5_000, max: MAX_DURATION_MS, shownMax: '3650d', shownDefault: '5s', whenAbsent: 'default',
     help: 'the first validation, samples and checkpoint come after this much training (with a unit: 5s, 1m), then every --eval-every steps (0 = off)',
   },
-  evalBatches: { flag: '--eval-batches <n>', type: count, default: 0, help: 'validation batches per evaluation (0 = the whole validation split)', whenAbsent: 'default' },
+  evalBatches: { flag: '--eval-batches <n>', type: count, default: 0, max: 1e9, help: 'validation batches per evaluation (0 = the whole validation split)', whenAbsent: 'default' },
   sampleTemperatures: {
-    flag: '--sample-temperatures <list>', type: listOf(nonNegativeNumber, 'numbers ≥ 0'), default: [0.5, 0.8, 1.0], max: 32,
+    flag: '--sample-temperatures <list>', type: listOf(atMost(nonNegativeNumber, MAX_TEMPERATURE), `numbers from 0 to ${MAX_TEMPERATURE}`), default: [0.5, 0.8, 1.0], max: 32,
     help: 'temperatures of the samples shown after each evaluation', whenAbsent: 'default',
   },
   sampleLength: { flag: '--sample-length <n>', type: count, default: 200, max: 1_000_000, help: 'characters per sample after each evaluation (0 = none)', whenAbsent: 'default' },
-  keep: { flag: '--keep <n>', type: positiveInt, default: 1, help: 'how many latest snapshots to keep besides best/', whenAbsent: 'default' },
-  maxBadSteps: { type: positiveInt, default: 5, whenAbsent: 'default' },
+  keep: { flag: '--keep <n>', type: positiveInt, default: 1, max: 10_000, help: 'how many latest snapshots to keep besides best/', whenAbsent: 'default' },
+  maxBadSteps: { type: positiveInt, default: 5, max: 1000, whenAbsent: 'default' },
   maxRecoveries: {
-    flag: '--max-recoveries <n>', type: count, default: 3, whenAbsent: 'default',
+    flag: '--max-recoveries <n>', type: count, default: 3, max: 100, whenAbsent: 'default',
     help: 'times to restore the last checkpoint with a halved learning rate when training diverges',
   },
   stateResets: {
@@ -151,7 +166,7 @@ export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
     whenAbsent: { value: 0 },
   },
   workers: {
-    flag: '--workers <n>', type: positiveInt, default: 1, max: 256, shownDefault: null, whenAbsent: 'default',
+    flag: '--workers <n>', type: positiveInt, default: 1, max: MAX_WORKERS, shownDefault: null, whenAbsent: 'default',
     help: 'tfjs engine: threads computing gradients on shards of each batch (default: CPU cores on wasm/cpu, 1 on tensorflow)',
   },
 };

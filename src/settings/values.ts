@@ -139,6 +139,31 @@ export function listOf<T>(element: ValueType<T>, plural: string): ValueType<T[]>
   };
 }
 
+/** "4,096": bounds in messages and help. */
+export const showBound = (n: number): string => n.toLocaleString('en-US');
+
+/** A number kind bounded above ("a positive whole number up to 4,092"): for list elements, whose bound a Setting's max (the list's length) cannot give. */
+export function atMost(type: ValueType<number>, max: number): ValueType<number> {
+  const what = `${type.what} up to ${showBound(max)}`;
+  const is = (x: unknown): x is number => type.is(x) && x <= max;
+  return {
+    what,
+    is,
+    parse(text) {
+      let n: number;
+      try {
+        n = type.parse(text);
+      } catch (error) {
+        // A type's own advice (a duration's missing unit) is kept; its generic line gains the bound.
+        if (error instanceof ValueError && error.message !== `expected ${type.what}, got "${text}".`) throw error;
+        invalid(what, text);
+      }
+      if (n > max) invalid(what, text);
+      return n;
+    },
+  };
+}
+
 /** A value or null (stored only: null is "not set", which a flag says by being absent). */
 export function orNull<T>(type: ValueType<T>): ValueType<T | null> {
   return {

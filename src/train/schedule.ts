@@ -7,6 +7,7 @@
  * the last minutes a user gave even when the machine's load changes: it
  * neither stays high nor bottoms out early.
  */
+import { MAX_STEPS } from '../settings/train-settings.js';
 import type { TrainConfig } from './config.js';
 import type { RunSpeed } from './run-speed.js';
 
@@ -39,7 +40,8 @@ export class ScheduleDecider {
   stepLimit(): number | null {
     const limits: number[] = [];
     if (this.t.maxSteps !== null) limits.push(this.t.maxSteps);
-    if (this.t.maxEpochs !== null) limits.push(Math.ceil(this.t.maxEpochs * this.shape.stepsPerEpoch));
+    // A million epochs of a large corpus can name more steps than a checkpoint stores: the cosine ends at MAX_STEPS then.
+    if (this.t.maxEpochs !== null) limits.push(Math.min(MAX_STEPS, Math.ceil(this.t.maxEpochs * this.shape.stepsPerEpoch)));
     return limits.length > 0 ? Math.min(...limits) : null;
   }
 
@@ -67,7 +69,7 @@ export class ScheduleDecider {
     if (this.t.maxTimeMs === null || perStep === null) return null;
     const evalCost = this.speed.evalPassMs(this.shape.evalBatches) + this.speed.afterEvalMsEstimate();
     const perStepWithEvals = perStep + evalCost / this.t.evalEvery;
-    const byTime = step + Math.max(1, Math.floor(msLeft / perStepWithEvals));
+    const byTime = Math.min(MAX_STEPS, step + Math.max(1, Math.floor(msLeft / perStepWithEvals)));
     const byLimit = this.stepLimit();
     const steps = byLimit !== null ? Math.min(byLimit, byTime) : byTime;
     const rate = (1000 / perStepWithEvals).toFixed(1);

@@ -29,6 +29,8 @@ import type { Trainer, TrainerSetup } from './trainer.js';
 import { createTrainer } from './create-trainer.js';
 import type { Engine, EngineName } from '../engine/engine.js';
 import { createEngine as createEngineNamed } from '../engine/select.js';
+import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
+import { trainingStepBytes } from '../model/memory.js';
 
 export interface TrainRequest {
   corpusPath: string;
@@ -153,6 +155,7 @@ function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalizat
     ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
   };
   const { model, params, initFrom, notes } = start(training);
+  checkStepMemory(request, model, training, 'lower --batch, --seq-len, --hidden or --layers');
   const claim = { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false };
   return inRunDirectory(claim, async (run) => ({
     engine: await createEngine(request, model, training),
@@ -198,6 +201,7 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
       'resume on the corpus the checkpoint was trained on',
     );
   }
+  checkStepMemory(request, meta.model, training, 'a resumed run keeps its shape and batch: use --engine ort, or more --workers (each has its own wasm heap)');
   const state = loadTrainingState(checkpoint);
   const params = checkpoint.params;
   const claim = {
@@ -233,6 +237,22 @@ function corpusChange(saved: CorpusInfo, now: Corpus): string | null {
   return `it was ${count(saved.bytes)} bytes${hash(saved.sha256)}; now ${count(now.bytes)} bytes${hash(saved.sha256 ? now.sha256 : undefined)}`;
 }
 
+
+/**
+ * The tfjs engine's training step must fit its backend (each worker a shard
+ * of the streams, in a wasm heap of its own): refused before the run
+ * directory is claimed, where past the wasm heap a kernel would fail with
+ * "memory access out of bounds".
+ */
+function checkStepMemory(request: TrainRequest, model: ModelConfig, training: TrainConfig, hint: string): void {
+  if ((request.engine ?? 'tfjs') !== 'tfjs') return;
+  const workers = Math.max(1, Math.min(training.workers, training.batchSize));
+  const shard = Math.ceil(training.batchSize / workers);
+  checkMemory(
+    `a training step of ${model.cell} ${model.layers}×${model.hidden} on batch ${training.batchSize} × seq-len ${training.seqLen}${workers > 1 ? ` (${shard} streams per worker)` : ''}`,
+    trainingStepBytes(model, shard, training.seqLen), memoryBudget(request.backend, workers), hint,
+  );
+}
 
 /** The engine that runs this training's passes. */
 function createEngine(request: TrainRequest, model: ModelConfig, training: TrainConfig): Promise<Engine> {

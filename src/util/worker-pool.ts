@@ -15,6 +15,7 @@
 import os from 'node:os';
 import { parentPort, Worker, workerData, type Transferable } from 'node:worker_threads';
 import { CharnnError, runtimeError } from './errors.js';
+import { isTooManyOpenFiles, tooManyOpenFiles } from './process-limits.js';
 
 /** What one kind of worker exchanges with its parent (`never` for what it does not use). */
 export interface WorkerProtocol {
@@ -129,8 +130,10 @@ export class WorkerThread<P extends WorkerProtocol> {
     }
   }
 
-  /** A bug in the worker: named, with the worker's stack for --debug. */
+  /** A bug in the worker: named, with the worker's stack for --debug (running out of descriptors is not one). */
   private internalError(message: string, stack?: string): CharnnError {
+    // A thread needs descriptors of its own (its event loop): under a low ulimit -n it fails to start.
+    if (isTooManyOpenFiles({ message })) return tooManyOpenFiles();
     const error = runtimeError(`internal error in ${this.options.name}: ${message}`, this.hint);
     if (stack) error.stack = stack;
     return error;

@@ -158,6 +158,26 @@ describe('config numbers are bounded before allocating', () => {
     expectRefused(await runCliMeasured(['info', ckpt]), new RegExp(`^charnn: checkpoint .* is damaged: ${message.source}`));
   });
 
+  // test/checkpoint/meta-bounds.test.ts checks the other fields in-process.
+  it.concurrent('progress.step 1e300 (info would print 300 digits, --resume save it)', async () => {
+    const ckpt = copy('step-1e300', (c) => editMeta(c, (m) => {
+      m.progress.step = 1e300;
+    }));
+    expectRefused(await runCliMeasured(['info', ckpt]), /^charnn: checkpoint .* is damaged: progress\.step must be a whole number from 0 to 1e\+12/);
+  });
+
+  it.concurrent('a lone surrogate in the vocabulary is not carried into a fine-tune', async () => {
+    const ckpt = copy('surrogate', (c) => editMeta(c, (m) => {
+      m.vocabulary[m.vocabulary.length - 1] = '\ud800';
+    }));
+    const out = path.join(dir, 'surrogate-run');
+    expectRefused(
+      await runCliMeasured(['train', path.join(dir, 'small.txt'), '--init-from', ckpt, '--out', out, '--no-ui', '--max-steps', '1']),
+      /^charnn: checkpoint .* is damaged: vocabulary entry \d+ \("\\ud800"\) is not well-formed Unicode/,
+    );
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it.concurrent('model.vocabSize 2,000,000', async () => {
     const ckpt = copy('vocab', (c) => editMeta(c, (m) => {
       m.model.vocabSize = 2_000_000;

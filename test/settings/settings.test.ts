@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProgram } from '../../src/cli/main.js';
+import { recallLimitProblem } from '../../src/settings/command-settings.js';
 import { CORPUS_SETTINGS } from '../../src/settings/corpus-settings.js';
 import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS } from '../../src/settings/model-settings.js';
 import { DEFAULT_SAMPLING_SETTINGS, SAMPLING_SETTINGS } from '../../src/settings/sampling-settings.js';
@@ -76,7 +77,7 @@ describe('a stored config', () => {
     const config = (over: Record<string, unknown>) => ({ ...DEFAULT_TRAIN_CONFIG, ...over });
     expect(storedProblem('training', TRAIN_SETTINGS, config({ valFrac: 1 }))).toBe('training.valFrac must be a number between 0 and 1 (exclusive)');
     expect(storedProblem('training', TRAIN_SETTINGS, config({ maxTimeMs: -5 }))).toBe('training.maxTimeMs must be a number of milliseconds > 0 or null');
-    expect(storedProblem('training', TRAIN_SETTINGS, config({ sampleTemperatures: [1, 'hot'] }))).toBe('training.sampleTemperatures must be a list of numbers ≥ 0');
+    expect(storedProblem('training', TRAIN_SETTINGS, config({ sampleTemperatures: [1, 'hot'] }))).toBe('training.sampleTemperatures must be a list of numbers from 0 to 100');
     expect(storedProblem('training', TRAIN_SETTINGS, config({ schedule: 'linear' }))).toBe('training.schedule must be one of cosine, step');
     expect(storedProblem('model', MODEL_SETTINGS, { ...DEFAULT_MODEL_CONFIG, dropout: 1 })).toBe('model.dropout must be a rate in [0, 1)');
     expect(storedProblem('', CORPUS_SETTINGS, {})).toBe('normalization must be one of none, nfc, nfd');
@@ -139,22 +140,60 @@ describe('flags made from the tables', () => {
   });
 
   it.each([
-    [['train', '--sample-length', '2000000'], /^charnn train: option '--sample-length <n>' argument '2000000' is invalid\. expected at most 1,000,000, got "2000000"\./],
-    [['train', '--sample-temperatures', '0.5,-1'], /argument '0\.5,-1' is invalid\. expected a number ≥ 0, got "-1"\./],
-    [['train', '--hidden', '20000'], /expected at most 16,384, got "20000"\./],
-    [['train', '--max-time', '5 parsecs'], /expected a duration such as 90s, 20m, 1h30m or 2d, got "5 parsecs"\./],
+    [['train', '--sample-length', '2000000'], /^charnn train: option '--sample-length <n>' argument '2000000' is invalid\. expected a whole number ≥ 0 up to 1,000,000, got "2000000"\./],
+    [['train', '--sample-temperatures', '0.5,-1'], /argument '0\.5,-1' is invalid\. expected a number ≥ 0 up to 100, got "-1"\./],
+    [['train', '--hidden', '20000'], /expected a positive whole number up to 16,384, got "20000"\./],
+    [['train', '--max-time', '100000d'], /expected a duration such as 90s, 20m, 1h30m or 2d up to 3650d, got "100000d"\./],
+    [['train', '--max-time', '5 parsecs'], /expected a duration such as 90s, 20m, 1h30m or 2d up to 3650d, got "5 parsecs"\./],
     // A bare number could be seconds, minutes or hours: every duration flag asks for the unit.
     [['train', '--max-time', '5'], /^charnn train: option '--max-time <duration>' argument '5' is invalid\. expected a duration with a unit, e\.g\. 5s, 5m or 5h, got "5"\./],
     [['train', '--first-eval', '2.5'], /^charnn train: option '--first-eval <duration>' argument '2\.5' is invalid\. expected a duration with a unit, e\.g\. 2\.5s, 2\.5m or 2\.5h/],
     [['compare', '--max-time', '90'], /^charnn compare: option '--max-time <duration>' argument '90' is invalid\. expected a duration with a unit, e\.g\. 90s, 90m or 90h/],
     [['generate', 'x', '--top-p', '0'], /^charnn generate: option '--top-p <x>' argument '0' is invalid\. expected a number in \(0, 1\], got "0"\./],
-    [['sample', 'x', '--length', '0'], /^charnn sample: option '--length <n>' argument '0' is invalid\. expected a positive whole number, got "0"\./],
-    [['gradients', '--hidden', '100000'], /expected at most 16,384, got "100000"\./],
-    [['compare', '--batch', '5000'], /expected at most 4,096, got "5000"\./],
+    [['sample', 'x', '--length', '0'], /^charnn sample: option '--length <n>' argument '0' is invalid\. expected a positive whole number up to 100,000, got "0"\./],
+    [['gradients', '--hidden', '100000'], /expected a positive whole number up to 16,384, got "100000"\./],
+    [['compare', '--batch', '5000'], /expected a positive whole number up to 4,096, got "5000"\./],
+    [['compare', '--task', 'recall', '--lags', '5,1000000'], /^charnn compare: option '--lags <list>' argument '5,1000000' is invalid\. expected a positive whole number up to 4,092, got "1000000"\./],
+    [['compare', '--task', 'recall', '--episodes', '100000000'], /^charnn compare: option '--episodes <n>' argument '100000000' is invalid\. expected a positive whole number up to 65,536/],
+    [['sample', 'x', '--seed', '-1'], /expected a whole number ≥ 0 up to 4,294,967,295, got "-1"\./],
   ])('%j is refused in one line', async (args, message) => {
     const line = await usageLine(args);
     expect(line).toMatch(message);
     expect(line.split('\n')).toHaveLength(1);
+  });
+
+  // Every number a flag takes sizes an allocation, a loop, a thread pool or a stored count: each has an
+  // upper bound, named in the one line that refuses a value beyond it. Seeds only pick a sequence.
+  const huge = '1000000000000000';
+  const unbounded = new Set(['--seed']);
+  it.each(makeProgram().commands.map((c) => [c.name(), c] as const))('every numeric flag of charnn %s has an upper bound', (_name, command) => {
+    for (const option of command.options) {
+      const parse = option.parseArg as ((text: string, previous: unknown) => unknown) | undefined;
+      if (!parse || option.argChoices || unbounded.has(option.long!)) continue;
+      let one: unknown;
+      try {
+        one = parse('1', undefined);
+      } catch {
+        continue;
+      }
+      const numeric = typeof one === 'number' || (Array.isArray(one) && one.every((x) => typeof x === 'number'));
+      if (!numeric) continue;
+      expect(() => parse(huge, undefined), `${command.name()} ${option.long} ${huge}`).toThrow(/(up to [\d,]+d?|to 1|1\)|1\]), got/);
+    }
+  });
+
+  it('compare --task recall refuses a task text beyond its bound before building it, naming what to lower', async () => {
+    const result = await runInProcess(['compare', '--task', 'recall', '--lags', '4000', '--max-steps', '3000', '--no-ui']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'charnn: compare --task recall: --batch 32 × --max-steps 3000 episodes of 4004 characters (--lags 4000) are 384,388,004 characters of task text, more than the limit of 268,435,456 (lower --max-steps, --batch or --lags)',
+    );
+    expect(recallLimitProblem({ lags: [5, 20, 50], batchSize: 32, steps: 2000, episodes: 512 })).toBeNull();
+    expect(recallLimitProblem({ lags: [4000], batchSize: 32, steps: 2000, episodes: 512 })).toBeNull();
+    expect(recallLimitProblem({ lags: [50], batchSize: 1, steps: 1, episodes: 65_536 })).toBeNull();
+    // The largest --episodes and --lags just fit; the held-out bound guards callers beyond the flags.
+    expect(recallLimitProblem({ lags: [4092], batchSize: 1, steps: 1, episodes: 65_536 })).toBeNull();
+    expect(recallLimitProblem({ lags: [4092], batchSize: 1, steps: 1, episodes: 70_000 })?.fix).toBe('lower --episodes or --lags');
   });
 
   it('durations take their unit; only 0 (off) may go without one', () => {
