@@ -106,7 +106,7 @@ describe('a first look', () => {
       ],
       (w) => createPlainReporter(w),
     );
-    expect(better).toMatch(/— a last look \(8 of 35 validation batches\), better than the first: best so far$/);
+    expect(better).toMatch(/— a last look \(8 of 35 validation batches\), better than the looks before it: best so far$/);
     expect(worse).toMatch(/— a last look \(8 of 35 validation batches\), best 3\.7918$/);
   });
 });
