@@ -105,6 +105,11 @@ export class Trainer {
     return evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, false).batches;
   }
 
+  /** Validation batches of a look (the first ones a full evaluation reads). */
+  private lookBatches(): number {
+    return evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, true).batches;
+  }
+
   /** Training time of this session so far (pauses excluded). */
   private sessionMs(): number {
     return this.clock() - this.sessionStart - this.pausedMs;
@@ -188,14 +193,16 @@ export class Trainer {
     const userStop = (): boolean => !last && this.controls.stopPending();
     const reserve = this.reserve;
     const timeUp = (): boolean => reserve !== null && this.sessionMs() >= reserve.evalDeadlineMs();
-    const { loss: valLoss, batches, interrupted } = await evaluate(
-      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, () => userStop() || timeUp(),
+    const { loss: valLoss, batches, interrupted, prefixLoss } = await evaluate(
+      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, () => userStop() || timeUp(), this.lookBatches(),
     );
     const passMs = this.clock() - started;
     const cut = interrupted && !userStop();
     if (interrupted && !(cut && final !== null && batches > 0)) return null;
     const comparable = last || (look === 'timed' && this.bestByLook);
-    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, (quick !== undefined && !comparable) || cut);
+    // While best/ holds what a look measured, a full evaluation is compared on the look's batches (the first ones it read).
+    const compared = !quick && this.bestByLook && Number.isFinite(prefixLoss) ? prefixLoss : valLoss;
+    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, (quick !== undefined && !comparable) || cut, compared);
     const { progress } = this.state;
     const shown = cut ? { batches, of: wanted, cut: true as const } : quick && last ? { ...quick, last } : quick && look === 'timed' ? { ...quick, timed: true as const } : quick;
     const evaluation: EvalEvent = {
@@ -271,7 +278,7 @@ export class Trainer {
       sample: (temperatures: number[] | undefined) => this.each((callback, moment) => callback.sample?.(moment, temperatures)),
     };
     // The end a time-limited run plans for; best/ from a look is compared with a last look at its batches.
-    const firstLookBatches = evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, true).batches;
+    const firstLookBatches = this.lookBatches();
     const evalClock = new EvalClock(t, this.speed, firstLookBatches, this.setup.vocab.size);
     const schedule = (this.schedule = new ScheduleLength(
       t, { stepsPerEpoch: this.trainStream.batchesPerEpoch, evalBatches: this.fullEvalBatches(), looks: evalClock }, this.speed, this.state.progress.step,

@@ -27,8 +27,8 @@ interface Machine {
   afterEvalMs: number;
   /** The training loss of the n-th step (from 1); a uniform guess (ln 3) unless given. */
   loss?: (n: number) => number;
-  /** The validation loss after `steps` training steps; 1 unless given. */
-  valLoss?: (steps: number) => number;
+  /** The validation loss of batch `batch` (from 0) after `steps` training steps; 1 unless given. */
+  valLoss?: (steps: number, batch: number) => number;
 }
 
 /** Runs on a fake machine; its evaluations, and the fake time spent in them and in all. */
@@ -36,16 +36,18 @@ async function run(training: Partial<TrainConfig>, machine: Machine): Promise<{ 
   let now = 0;
   let calls = 0;
   let evalMs = 0;
+  let valBatch = 0;
   const engine = fakeEngine({
     gradients: async (_w, batch) => {
       now += machine.stepMs;
       calls++;
+      valBatch = 0;
       return { loss: machine.loss?.(calls) ?? UNIFORM, grads: new Map([['w', Float32Array.of(0.5)]]), finals: zeroState(model, batch.batchSize) };
     },
     lossSum: async (_w, batch, state) => {
       now += machine.batchMs;
       evalMs += machine.batchMs;
-      return { lossSum: batch.batchSize * batch.seqLen * (machine.valLoss?.(calls) ?? 1), finals: state };
+      return { lossSum: batch.batchSize * batch.seqLen * (machine.valLoss?.(calls, valBatch++) ?? 1), finals: state };
     },
   });
   // 200 validation characters: 24 batches of 2 × 4, so a look (8 batches) is part of the split.
@@ -108,14 +110,20 @@ describe('evaluations by the clock', () => {
   });
 
   it('replace a best/ that a look measured when better, never one a full evaluation measured', async () => {
-    // The validation loss falls as training goes: every evaluation is lower than the one before.
+    // The validation loss falls as training goes, and the batches after the looks' 8 are harder (2 nats).
     const { evals } = await run(
       { maxSteps: 100, evalEvery: 50, evalEveryMs: 19_000 },
-      { stepMs: 1_000, batchMs: 1, afterEvalMs: 5, valLoss: (steps) => 1 - steps / 1_000 },
+      { stepMs: 1_000, batchMs: 1, afterEvalMs: 5, valLoss: (steps, batch) => (batch < 8 ? 1 : 2) - steps / 1_000 },
     );
     expect(evals.map((e) => [e.step, e.quick?.timed ?? false, e.improved])).toEqual([
       [19, false, true], [38, true, true], [50, false, true], [69, true, false], [88, true, false], [100, false, true],
     ]);
+    // The full evaluation at 50 beat the looks on their batches, though not its loss over the whole split: that is the best now.
+    const full = evals[2]!;
+    expect(full.valLoss).toBeGreaterThan(evals[1]!.valLoss);
+    expect(full.bestValLoss).toBe(full.valLoss);
+    // A look is not compared with it, however low.
+    expect(evals[3]!.valLoss).toBeLessThan(full.bestValLoss);
   });
 });
 
