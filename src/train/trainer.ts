@@ -180,7 +180,7 @@ export class Trainer {
    *   a best/ that a look measured (the same batches), not one a full
    *   evaluation did; 'last' as many as the first, at a stop: the whole evaluation
    *   when it is no larger, else a look comparable only with a best/ that a
-   *   first look measured — it may replace it. A pending stop does not cut
+   *   look measured — it may replace it. A pending stop does not cut
    *   a last look short (it is that small).
    * @param final the reason the run ends, for its final evaluation: the
    *   time limit then cuts it short rather than let the run overrun — what
