@@ -195,6 +195,8 @@ export class Comparison {
       sampleTemperatures: [0.8],
       sampleLength: 120,
       evalBatches: 20,
+      // Every run of a comparison validates at the same steps (looks by the clock would differ with each engine's speed).
+      evalEveryMs: 0,
       ...request.training,
     };
     if (request.training.evalEvery === undefined) this.training.evalEvery = defaultEvalEvery(this.training.maxSteps);

@@ -52,11 +52,20 @@ export interface TrainConfig {
   evalEvery: number;
   /**
    * The first validation (with samples and a checkpoint) of a session comes
-   * after this much training time, unless an evalEvery step comes first, so
-   * a run shows its worth within seconds; 0 = only every evalEvery steps.
+   * after this much training time and once the model has learnt something
+   * (train/eval-clock.ts), unless an evalEvery step comes first, so a run
+   * shows its worth early; 0 = only every evalEvery steps (and evalEveryMs).
    * It reads at most FIRST_EVAL_BATCHES of the validation batches.
    */
   firstEvalMs: number;
+  /**
+   * Besides every evalEvery steps, a session validates (with samples and a
+   * checkpoint) once this much training time passed since its last
+   * validation, so a slow machine still shows the model improving; the
+   * interval stretches so that these take at most a tenth of the time
+   * (train/eval-clock.ts). 0 = only every evalEvery steps.
+   */
+  evalEveryMs: number;
   /** Validation batches per eval; 0 = the whole validation split. */
   evalBatches: number;
   /** Sample temperatures shown after each eval (empty = no samples). */
@@ -145,7 +154,11 @@ export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
   evalEvery: { flag: '--eval-every <n>', type: positiveInt, default: 200, max: MAX_STEPS, help: 'steps between validation, samples and checkpoints', whenAbsent: 'default' },
   firstEvalMs: {
     flag: '--first-eval <duration>', type: durationOrZero, default: 5_000, max: MAX_DURATION_MS, shownMax: '3650d', shownDefault: '5s', whenAbsent: 'default',
-    help: 'the first validation, samples and checkpoint come after this much training (with a unit: 5s, 1m), then every --eval-every steps (0 = off)',
+    help: 'the first validation, samples and checkpoint come after this much training (with a unit: 5s, 1m) once the model has learnt something (its training loss 15% below that of a uniform guess, or 30 steps; at the latest 1m in), then every --eval-every steps or --eval-every-time (0 = off)',
+  },
+  evalEveryMs: {
+    flag: '--eval-every-time <duration>', type: durationOrZero, default: 60_000, max: MAX_DURATION_MS, shownMax: '3650d', shownDefault: '1m', whenAbsent: 'default',
+    help: 'also validate, sample and save when this much training passed since the last validation, if that comes before --eval-every steps: a look at the first 8 validation batches, spaced so it takes at most a tenth of the time (with a unit: 1m, 5m; 0 = off)',
   },
   evalBatches: { flag: '--eval-batches <n>', type: count, default: 0, max: 1e9, help: 'validation batches per evaluation (0 = the whole validation split)', whenAbsent: 'default' },
   sampleTemperatures: {

@@ -4,10 +4,11 @@ import type { ScheduleAnchor, TrainConfig } from '../settings/train-settings.js'
 export type { ScheduleAnchor, TrainConfig };
 
 /**
- * Validation batches the session's first, time-triggered look reads (a
- * megabyte corpus has 35 of 32 × 100 characters): it is there to show a
- * loss and samples within seconds, so it is a first look, not a verdict —
- * it gives a new run its first best/ but never replaces one.
+ * Validation batches the session's time-triggered looks read (a megabyte
+ * corpus has 35 of 32 × 100 characters; eval-clock.ts says when): they are
+ * there to show a loss and samples early and often, so they are looks, not
+ * verdicts — the first gives a new run its first best/ but never replaces
+ * one, a later one replaces only a best/ that a look measured.
  */
 export const FIRST_EVAL_BATCHES = 8;
 

@@ -24,6 +24,9 @@ export function evaluationSize(evalBatches: number, available: number, firstLook
  * @param shouldStop asked before every batch (the event loop runs between
  *   batches, so a stop request can arrive): true abandons the pass — a
  *   validation over a large corpus must not keep a stopping run from saving.
+ * @param prefixBatches the batches of a look: `prefixLoss` is the loss over
+ *   that many first batches (what a look would have measured, as a look
+ *   starts from the same zero state), NaN when fewer were read.
  * @returns `interrupted` when abandoned (loss and batches then cover the batches done).
  */
 export async function evaluate(
@@ -33,18 +36,22 @@ export async function evaluate(
   stream: BatchStream,
   maxBatches: number,
   shouldStop: () => boolean = () => false,
-): Promise<{ loss: number; batches: number; interrupted: boolean }> {
+  prefixBatches = FIRST_EVAL_BATCHES,
+): Promise<{ loss: number; batches: number; interrupted: boolean; prefixLoss: number }> {
   const batches = maxBatches > 0 ? Math.min(maxBatches, stream.batchesPerEpoch) : stream.batchesPerEpoch;
+  const chars = (n: number): number => n * stream.batchSize * stream.seqLen;
   let state = zeroState(config, stream.batchSize);
   let total = 0;
+  let prefixLoss = NaN;
   for (let b = 0; b < batches; b++) {
-    if (shouldStop()) return { loss: b > 0 ? total / (b * stream.batchSize * stream.seqLen) : NaN, batches: b, interrupted: true };
+    if (shouldStop()) return { loss: b > 0 ? total / chars(b) : NaN, batches: b, interrupted: true, prefixLoss };
     const { inputs, targets } = stream.batch(b);
     const { lossSum, finals } = await engine.lossSum(weights, { inputs, targets, batchSize: stream.batchSize, seqLen: stream.seqLen }, state);
     total += lossSum;
     state = finals;
+    if (b + 1 === prefixBatches) prefixLoss = total / chars(prefixBatches);
     // Let signals, keys and worker messages in.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { loss: total / (batches * stream.batchSize * stream.seqLen), batches, interrupted: false };
+  return { loss: total / chars(batches), batches, interrupted: false, prefixLoss };
 }

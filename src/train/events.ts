@@ -71,13 +71,16 @@ export interface EvalEvent {
   valBatches: number;
   /**
    * Set for the session's first, time-triggered look: it read `batches` of
-   * the `of` validation batches (it never replaces a best/); `last` for the
+   * the `of` validation batches (it never replaces a best/); `timed` for a
+   * later look by the clock at the same batches (--eval-every-time: it
+   * replaces a best/ that a look measured when better, never one that a
+   * full evaluation measured); `last` for the
    * look at the same batches when the user stops before the first full
    * evaluation (it replaces the first look's best/ when better); `cut` for
    * a final evaluation the time limit cut short after `batches` (it never
    * replaces a best/ either).
    */
-  quick?: { batches: number; of: number; last?: true; cut?: true };
+  quick?: { batches: number; of: number; timed?: true; last?: true; cut?: true };
 }
 
 /**

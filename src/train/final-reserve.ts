@@ -46,7 +46,7 @@ export class FinalReserve {
 
   /**
    * What to keep for the end: the whole evaluation when it fits in the
-   * share of the limit it may take; else, when best/ holds what a first look
+   * share of the limit it may take; else, when best/ holds what a look
    * measured (`firstLook`: its batches), a last look at the same batches —
    * comparable with it, so the better model still becomes best/ — and
    * otherwise as much as it may take, the evaluation to be cut short.

@@ -115,10 +115,13 @@ export class RunState {
    * first look's batches, taken at a stop, is comparable with it: the
    * trainer passes it as not quick.
    * @param trainLoss mean training loss since the previous evaluation (not recorded when not finite)
+   * @param comparedLoss what is compared with the best so far, when not
+   *   valLoss: a full evaluation's loss on the looks' batches while best/
+   *   holds what a look measured (valLoss then becomes the best)
    */
-  recordEvaluation(valLoss: number, trainLoss: number, quick: boolean): boolean {
+  recordEvaluation(valLoss: number, trainLoss: number, quick: boolean, comparedLoss = valLoss): boolean {
     const p = this.progress;
-    const improved = p.bestValLoss === null || (!quick && valLoss < p.bestValLoss);
+    const improved = p.bestValLoss === null || (!quick && comparedLoss < p.bestValLoss);
     if (improved) {
       p.bestValLoss = valLoss;
       p.bestStep = p.step;

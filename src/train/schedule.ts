@@ -2,13 +2,14 @@
  * Deciding where the learning-rate cosine ends (TrainConfig.scheduleSteps).
  * A run limited by steps or epochs knows at once. A run limited by time
  * converts the training time it has left into steps at the speed measured
- * (run-speed.ts: recent steps, evaluations included), first after a short
- * calibration and then again as it goes, so the rate reaches its floor in
- * the last minutes a user gave even when the machine's load changes: it
- * neither stays high nor bottoms out early.
+ * (run-speed.ts: recent steps; evaluations by steps and by the clock
+ * included), first after a short calibration and then again as it goes, so
+ * the rate reaches its floor in the last minutes a user gave even when the
+ * machine's load changes: it neither stays high nor bottoms out early.
  */
 import { MAX_STEPS } from '../settings/train-settings.js';
 import type { TrainConfig } from './config.js';
+import type { EvalClock } from './eval-clock.js';
 import type { RunSpeed } from './run-speed.js';
 
 export interface ScheduleDecision {
@@ -21,6 +22,8 @@ export interface RunShape {
   stepsPerEpoch: number;
   /** Validation batches of a full evaluation. */
   evalBatches: number;
+  /** The looks by the clock between them (eval-clock.ts), when the run takes any. */
+  looks?: Pick<EvalClock, 'looksPerStep' | 'lookMs'>;
 }
 
 /** Steps measured before a time-limited run decides. */
@@ -68,7 +71,8 @@ export class ScheduleDecider {
     const perStep = this.speed.stepMs();
     if (this.t.maxTimeMs === null || perStep === null) return null;
     const evalCost = this.speed.evalPassMs(this.shape.evalBatches) + this.speed.afterEvalMsEstimate();
-    const perStepWithEvals = perStep + evalCost / this.t.evalEvery;
+    const looks = this.shape.looks;
+    const perStepWithEvals = perStep + evalCost / this.t.evalEvery + (looks ? looks.looksPerStep(perStep) * looks.lookMs() : 0);
     const byTime = Math.min(MAX_STEPS, step + Math.max(1, Math.floor(msLeft / perStepWithEvals)));
     const byLimit = this.stepLimit();
     const steps = byLimit !== null ? Math.min(byLimit, byTime) : byTime;

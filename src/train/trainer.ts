@@ -21,6 +21,7 @@ import { learningRateAt, type TrainConfig } from './config.js';
 import { FinalReserve, type FinalPlan } from './final-reserve.js';
 import { Controls } from './controls.js';
 import { DivergenceWatch } from './divergence.js';
+import { EvalClock } from './eval-clock.js';
 import { evaluate, evaluationSize } from './evaluate.js';
 import type { DoneEvent, EvalEvent, PhaseEvent, RunInfo, StateEvent, StopReason, TrainCommand, TrainerEvent, TrainerEventListener } from './events.js';
 import { RunLimits } from './limits.js';
@@ -80,6 +81,8 @@ export class Trainer {
   private readonly reserve: FinalReserve | null;
   private sessionStart = 0;
   private pausedMs = 0;
+  /** best/ holds a model only a look (part of the validation split) measured this session: a later look at the same batches may replace it. */
+  private bestByLook = false;
 
   constructor(private readonly setup: TrainerSetup) {
     const t = (this.training = { ...setup.training });
@@ -100,6 +103,11 @@ export class Trainer {
   /** Validation batches of a full evaluation. */
   private fullEvalBatches(): number {
     return evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, false).batches;
+  }
+
+  /** Validation batches of a look (the first ones a full evaluation reads). */
+  private lookBatches(): number {
+    return evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, true).batches;
   }
 
   /** Training time of this session so far (pauses excluded). */
@@ -168,30 +176,35 @@ export class Trainer {
    * request, or the time limit, cut the evaluation short (nothing saved yet).
    * @param look 'full' reads the evaluation's batches; 'first' (the
    *   session's first, time-triggered evaluation) at most FIRST_EVAL_BATCHES
-   *   of them; 'last' as many as the first, at a stop: the whole evaluation
+   *   of them; 'timed' (a later look by the clock) as many, which may replace
+   *   a best/ that a look measured (the same batches), not one a full
+   *   evaluation did; 'last' as many as the first, at a stop: the whole evaluation
    *   when it is no larger, else a look comparable only with a best/ that a
-   *   first look measured — it may replace it. A pending stop does not cut
+   *   look measured — it may replace it. A pending stop does not cut
    *   a last look short (it is that small).
    * @param final the reason the run ends, for its final evaluation: the
    *   time limit then cuts it short rather than let the run overrun — what
    *   it read is reported as a cut look (it never replaces best/).
    */
-  private async runEval(trainLossSinceEval: number, look: 'full' | 'first' | 'last' = 'full', final: StopReason | null = null): Promise<EvalEvent | null> {
+  private async runEval(trainLossSinceEval: number, look: 'full' | 'first' | 'timed' | 'last' = 'full', final: StopReason | null = null): Promise<EvalEvent | null> {
     const started = this.clock();
     const last = look === 'last';
     const { batches: wanted, quick } = evaluationSize(this.training.evalBatches, this.valStream.batchesPerEpoch, look !== 'full');
     const userStop = (): boolean => !last && this.controls.stopPending();
     const reserve = this.reserve;
     const timeUp = (): boolean => reserve !== null && this.sessionMs() >= reserve.evalDeadlineMs();
-    const { loss: valLoss, batches, interrupted } = await evaluate(
-      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, () => userStop() || timeUp(),
+    const { loss: valLoss, batches, interrupted, prefixLoss } = await evaluate(
+      this.engine, this.setup.model, this.state.weights, this.valStream, wanted, () => userStop() || timeUp(), this.lookBatches(),
     );
     const passMs = this.clock() - started;
     const cut = interrupted && !userStop();
     if (interrupted && !(cut && final !== null && batches > 0)) return null;
-    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, (quick !== undefined && !last) || cut);
+    const comparable = last || (look === 'timed' && this.bestByLook);
+    // While best/ holds what a look measured, a full evaluation is compared on the look's batches (the first ones it read).
+    const compared = !quick && this.bestByLook && Number.isFinite(prefixLoss) ? prefixLoss : valLoss;
+    const improved = this.state.recordEvaluation(valLoss, trainLossSinceEval, (quick !== undefined && !comparable) || cut, compared);
     const { progress } = this.state;
-    const shown = cut ? { batches, of: wanted, cut: true as const } : quick && last ? { ...quick, last } : quick;
+    const shown = cut ? { batches, of: wanted, cut: true as const } : quick && last ? { ...quick, last } : quick && look === 'timed' ? { ...quick, timed: true as const } : quick;
     const evaluation: EvalEvent = {
       type: 'eval', step: progress.step, epoch: this.state.epoch, valLoss, valBpc: valLoss / Math.LN2,
       trainLoss: trainLossSinceEval, trainBpc: trainLossSinceEval / Math.LN2, bestValLoss: progress.bestValLoss!, improved, valBatches: batches,
@@ -211,6 +224,8 @@ export class Trainer {
       this.speed.recordEval(batches, passMs, this.clock() - afterStart);
       this.schedule?.evaluated();
     }
+    // A session's looks read the same batches, so a later one compares with a best/ one of them measured; a full evaluation ends that.
+    this.bestByLook = shown !== undefined ? evaluation.improved || this.bestByLook : false;
     return evaluation;
   }
 
@@ -254,9 +269,7 @@ export class Trainer {
     const elapsedBase = this.state.progress.elapsedMs;
     let lossSum = 0;
     let lossCount = 0;
-    let evaluated = false;
-    // best/ holds a model only a first look measured (part of the validation split, a few seconds in).
-    let bestByFirstLook = false;
+    this.bestByLook = false;
     const throughput = new Throughput();
     const maxLoss = divergedLoss(this.setup.vocab.size);
     const commandActions = {
@@ -264,13 +277,14 @@ export class Trainer {
       save: () => this.save(),
       sample: (temperatures: number[] | undefined) => this.each((callback, moment) => callback.sample?.(moment, temperatures)),
     };
+    // The end a time-limited run plans for; best/ from a look is compared with a last look at its batches.
+    const firstLookBatches = this.lookBatches();
+    const evalClock = new EvalClock(t, this.speed, firstLookBatches, this.setup.vocab.size);
     const schedule = (this.schedule = new ScheduleLength(
-      t, { stepsPerEpoch: this.trainStream.batchesPerEpoch, evalBatches: this.fullEvalBatches() }, this.speed, this.state.progress.step,
+      t, { stepsPerEpoch: this.trainStream.batchesPerEpoch, evalBatches: this.fullEvalBatches(), looks: evalClock }, this.speed, this.state.progress.step,
       (message) => this.emit({ type: 'note', step: this.state.progress.step, message }),
     ));
-    // The end a time-limited run plans for; best/ from a first look is compared with a last look at its batches.
-    const firstLookBatches = evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, true).batches;
-    const finalPlan = (): FinalPlan | null => this.reserve?.plan(bestByFirstLook ? firstLookBatches : null) ?? null;
+    const finalPlan = (): FinalPlan | null => this.reserve?.plan(this.bestByLook ? firstLookBatches : null) ?? null;
     const reserveMs = (): number => finalPlan()?.ms ?? 0;
     let reason: StopReason | null = null;
     while ((reason = this.controls.stopped ? 'stopped' : this.limits.reached(this.state.progress, this.sessionMs(), reserveMs())) === null) {
@@ -298,6 +312,7 @@ export class Trainer {
       }
       this.divergence.reset();
       this.state.stepped(outcome.finals);
+      evalClock.stepped(outcome.loss);
       lossSum += outcome.loss;
       lossCount++;
 
@@ -312,15 +327,15 @@ export class Trainer {
         type: 'step', step: progress.step, epoch: this.state.epoch, loss: outcome.loss, lr, gradNorm: outcome.gradNorm, charsPerSec,
         elapsedMs: progress.elapsedMs, progress: fraction, etaMs: fraction > 0 && fraction < 1 ? (now * (1 - fraction)) / fraction : null,
       });
-      // Every evalEvery steps; the session's first one as soon as firstEvalMs of training have passed —
-      // unless the run is about to end: its final evaluation comes next.
-      const firstByTime = !evaluated && t.firstEvalMs > 0 && now >= t.firstEvalMs;
+      // Every evalEvery steps, and looks by the clock (eval-clock.ts: the session's first once the model
+      // has learnt something, then every evalEveryMs of training) — unless the run is about to end: its
+      // final evaluation comes next.
+      const byStep = progress.step % t.evalEvery === 0;
+      const byClock = byStep ? null : evalClock.due(now, progress.step);
       const endsFirst = this.reserve !== null && t.maxTimeMs !== null && now + this.reserve.finalMs() + reserveMs() >= t.maxTimeMs;
-      if ((progress.step % t.evalEvery === 0 || firstByTime) && !endsFirst) {
-        const evaluation = await this.runEval(lossSum / lossCount, firstByTime && progress.step % t.evalEvery !== 0 ? 'first' : 'full');
-        // A session takes one first look, so a later evaluation only clears this.
-        if (evaluation) bestByFirstLook = evaluation.quick !== undefined && evaluation.improved;
-        evaluated = true;
+      if ((byStep || byClock) && !endsFirst) {
+        await this.runEval(lossSum / lossCount, byClock ?? 'full');
+        evalClock.evaluated(this.sessionMs());
         lossSum = 0;
         lossCount = 0;
       }
@@ -334,7 +349,7 @@ export class Trainer {
     // The time limit cuts the final evaluation short rather than be overrun.
     this.state.progress.elapsedMs = elapsedBase + this.sessionMs();
     const smallEvaluation = !evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, true).quick;
-    const look = reason !== 'stopped' ? (reason === 'max-time' ? finalPlan()?.look ?? 'full' : 'full') : smallEvaluation || bestByFirstLook ? 'last' : null;
+    const look = reason !== 'stopped' ? (reason === 'max-time' ? finalPlan()?.look ?? 'full' : 'full') : smallEvaluation || this.bestByLook ? 'last' : null;
     const phase = (kind: PhaseEvent['phase']): void => this.emit({ type: 'phase', step: this.state.progress.step, phase: kind, reason: reason! });
     let saved = false;
     if (lossCount > 0 && look) {

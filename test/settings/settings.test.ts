@@ -147,6 +147,7 @@ describe('flags made from the tables', () => {
     [['train', '--max-time', '5 parsecs'], /expected a duration such as 90s, 20m, 1h30m or 2d up to 3650d, got "5 parsecs"\./],
     // A bare number could be seconds, minutes or hours: every duration flag asks for the unit.
     [['train', '--max-time', '5'], /^charnn train: option '--max-time <duration>' argument '5' is invalid\. expected a duration with a unit, e\.g\. 5s, 5m or 5h, got "5"\./],
+    [['train', '--eval-every-time', '3'], /^charnn train: option '--eval-every-time <duration>' argument '3' is invalid\. expected a duration with a unit, e\.g\. 3s, 3m or 3h/],
     [['train', '--first-eval', '2.5'], /^charnn train: option '--first-eval <duration>' argument '2\.5' is invalid\. expected a duration with a unit, e\.g\. 2\.5s, 2\.5m or 2\.5h/],
     [['compare', '--max-time', '90'], /^charnn compare: option '--max-time <duration>' argument '90' is invalid\. expected a duration with a unit, e\.g\. 90s, 90m or 90h/],
     [['generate', 'x', '--top-p', '0'], /^charnn generate: option '--top-p <x>' argument '0' is invalid\. expected a number in \(0, 1\], got "0"\./],

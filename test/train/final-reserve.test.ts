@@ -43,7 +43,7 @@ function timedRun(training: Partial<TrainConfig>, costs: Costs, valChars: number
     corpus: { name: 'fake', path: '/fake', bytes: ids.length, chars: ids.length, trainChars: 360, valChars },
     vocab: new Vocabulary(['a', 'b', 'c']), normalization: 'none', trainIds: ids.subarray(0, 360), valIds: ids.subarray(360), model,
     training: {
-      ...DEFAULT_TRAIN_CONFIG, batchSize: 2, seqLen: 4, evalBatches: 0, firstEvalMs: 0, stateResets: 0, maxEpochs: null, sampleLength: 0, ...training,
+      ...DEFAULT_TRAIN_CONFIG, batchSize: 2, seqLen: 4, evalBatches: 0, firstEvalMs: 0, evalEveryMs: 0, stateResets: 0, maxEpochs: null, sampleLength: 0, ...training,
     },
     params: new Map([['w', Float32Array.of(1)]]), engine, outDir: '/fake/run', backend: 'cpu', valLayout: { batchSize: 2, seqLen: 4 },
     notes: [], initFrom: null, resume: null, clock: () => now,

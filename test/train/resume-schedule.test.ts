@@ -31,7 +31,7 @@ async function train(training: Partial<TrainConfig>, from: Saved | null, stopAt?
     corpus: { name: 'fake', path: '/fake', bytes: 400, chars: 400, trainChars: 360, valChars: 40 },
     vocab: new Vocabulary(['a', 'b', 'c']), normalization: 'none', trainIds: ids.subarray(0, 360), valIds: ids.subarray(360), model,
     // As train/setup.ts merges them: the checkpoint's config, then what the user gave.
-    training: { ...(from?.training ?? { ...DEFAULT_TRAIN_CONFIG, batchSize: 2, seqLen: 4, evalBatches: 1, firstEvalMs: 0, stateResets: 0, warmupSteps: 10 }), ...training },
+    training: { ...(from?.training ?? { ...DEFAULT_TRAIN_CONFIG, batchSize: 2, seqLen: 4, evalBatches: 1, firstEvalMs: 0, evalEveryMs: 0, stateResets: 0, warmupSteps: 10 }), ...training },
     params: new Map([['w', Float32Array.of(1)]]), engine, outDir: '/fake/run', backend: 'cpu', valLayout: { batchSize: 2, seqLen: 4 },
     notes: [], initFrom: null,
     resume: from && { from: '/fake/run/latest', progress: { ...from.state.progress }, history: from.state.history, optimizer: from.state.optimizer, carried: null },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/settings/train-settings.js';
 import { learningRateAt, schedulePosition } from '../../src/train/config.js';
+import { EvalClock } from '../../src/train/eval-clock.js';
 import { RunSpeed } from '../../src/train/run-speed.js';
 import { ScheduleDecider } from '../../src/train/schedule.js';
 import { ScheduleLength } from '../../src/train/schedule-length.js';
@@ -69,6 +70,19 @@ describe('deciding the cosine\'s length', () => {
     // The machine gets twice as slow: the recent steps say so within seconds.
     for (let i = 0; i < 200; i++) s.recordStep(200);
     expect(d.decide(213, 550_000)).toMatchObject({ steps: 213 + Math.floor(550_000 / 220) });
+  });
+
+  it('counts the looks by the clock too', () => {
+    const s = speed();
+    const looks = new EvalClock({ firstEvalMs: 0, evalEveryMs: 10_000 }, s, 8, 65);
+    const d = new ScheduleDecider(config({ maxTimeMs: 600_000, evalEvery: 100 }), { ...shape, looks }, s);
+    for (let i = 0; i < 13; i++) s.recordStep(i < 3 ? 5000 : 100);
+    s.recordEval(10, 1500, 500);
+    looks.evaluated(2_000);
+    // A look: 8 × 150 ms + 500 ms = 1.7 s, so one every 9 × 1.7 s of training (more than 10 s): 10 ms a step.
+    expect(looks.intervalMs()).toBeCloseTo(15_300, 6);
+    // 100 ms per step + 20 ms of evaluations by steps + 10 ms of looks = 130 ms per step.
+    expect(d.decide(13, 594_000)).toMatchObject({ steps: 13 + Math.floor(594_000 / 130) });
   });
 
   it('never goes past a step limit that comes first', () => {

@@ -33,7 +33,7 @@ function trainer(training: Partial<TrainConfig>, engine = lossOneEngine(), valCh
   return new Trainer({
     corpus: { name: 'fake', path: '/fake', bytes: ids.length, chars: ids.length, trainChars: 360, valChars },
     vocab: new Vocabulary(['a', 'b', 'c']), normalization: 'none', trainIds: ids.subarray(0, 360), valIds: ids.subarray(360), model,
-    training: { ...DEFAULT_TRAIN_CONFIG, batchSize: 2, seqLen: 4, evalBatches: 1, firstEvalMs: 0, schedule: 'step', stateResets: 0, maxEpochs: null, ...training },
+    training: { ...DEFAULT_TRAIN_CONFIG, batchSize: 2, seqLen: 4, evalBatches: 1, firstEvalMs: 0, evalEveryMs: 0, schedule: 'step', stateResets: 0, maxEpochs: null, ...training },
     params: new Map([['w', Float32Array.of(1)]]), engine, outDir: '/fake/run', backend: 'cpu', valLayout: { batchSize: 2, seqLen: 4 },
     notes: [], initFrom: null, resume: null,
   });

@@ -99,6 +99,20 @@ describe('a first look', () => {
     expect(first).toMatch(/— a first look \(8 of 35 validation batches\), best so far$/);
   });
 
+  it('a look by the clock says so, and leaves out a best of the whole split it is not comparable with', () => {
+    const [best, worse, lower] = collect(
+      [
+        evalEvent(40, NaN, { valLoss: 3.2, valBpc: 3.2 / Math.LN2, trainLoss: 3.3, improved: true, bestValLoss: 3.2, quick: { batches: 8, of: 35, timed: true } }),
+        evalEvent(80, NaN, { valLoss: 3.3, valBpc: 3.3 / Math.LN2, trainLoss: 3.3, improved: false, bestValLoss: 3.2, quick: { batches: 8, of: 35, timed: true } }),
+        evalEvent(260, NaN, { valLoss: 2.9, valBpc: 2.9 / Math.LN2, trainLoss: 3.0, improved: false, bestValLoss: 3.0, quick: { batches: 8, of: 35, timed: true } }),
+      ],
+      (w) => createPlainReporter(w),
+    );
+    expect(best).toBe('eval step 40: val 3.2000 nats (4.617 bpc), train 3.3000 — a look by the clock (8 of 35 validation batches), best so far');
+    expect(worse).toMatch(/— a look by the clock \(8 of 35 validation batches\), best 3\.2000$/);
+    expect(lower).toMatch(/— a look by the clock \(8 of 35 validation batches\)$/);
+  });
+
   it('a last look at a stop says whether it beat the first', () => {
     const [better, worse] = collect(
       [
@@ -107,7 +121,7 @@ describe('a first look', () => {
       ],
       (w) => createPlainReporter(w),
     );
-    expect(better).toMatch(/— a last look \(8 of 35 validation batches\), better than the first: best so far$/);
+    expect(better).toMatch(/— a last look \(8 of 35 validation batches\), better than the looks before it: best so far$/);
     expect(worse).toMatch(/— a last look \(8 of 35 validation batches\), best 3\.7918$/);
   });
 });

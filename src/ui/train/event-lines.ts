@@ -104,11 +104,19 @@ export function formatEvalLine(e: EvalEvent): string {
       `train ${formatLoss(e.trainLoss)} — cut short at the time limit (${e.quick.batches} of ${e.quick.of} validation batches)${e.improved ? ', best so far' : ''}`
     );
   }
+  if (e.quick?.timed) {
+    // A look that did not beat a best/ of the whole split is not comparable with it when lower.
+    const verdict = e.improved ? ', best so far' : e.valLoss < e.bestValLoss ? '' : `, best ${formatLoss(e.bestValLoss)}`;
+    return (
+      `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
+      `train ${formatLoss(e.trainLoss)} — a look by the clock (${e.quick.batches} of ${e.quick.of} validation batches)${verdict}`
+    );
+  }
   if (e.quick) {
     return (
       `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
       `train ${formatLoss(e.trainLoss)} — a ${e.quick.last ? 'last' : 'first'} look (${e.quick.batches} of ${e.quick.of} validation batches)` +
-      (e.quick.last ? (e.improved ? ', better than the first: best so far' : `, best ${formatLoss(e.bestValLoss)}`) : e.improved ? ', best so far' : '')
+      (e.quick.last ? (e.improved ? ', better than the looks before it: best so far' : `, best ${formatLoss(e.bestValLoss)}`) : e.improved ? ', best so far' : '')
     );
   }
   const verdict = e.improved ? 'best so far' : `best ${formatLoss(e.bestValLoss)}`;
