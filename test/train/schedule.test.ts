@@ -138,6 +138,37 @@ describe('re-planning the schedule', () => {
     expect(notes.some((n) => /instead of/.test(n))).toBe(true);
   });
 
+  it('tells a changed plan at most once per tenth of the time limit, and never once the rate is at its floor, however the speed swings', () => {
+    const s = speed();
+    const t = config({ ...base, warmupSteps: 0, maxTimeMs: 20_000, evalEvery: 1_000_000 });
+    const notes: string[] = [];
+    const plan = new ScheduleLength(t, shape, s, 0, (m) => notes.push(m));
+    let ms = 0;
+    const lrs: number[] = [];
+    for (let step = 1; ms < 20_000; step++) {
+      // A busy machine: the step time swings between 5 and 40 ms every 1.5 s, and
+      // a short text is evaluated every 10 steps, each evaluation re-estimating the plan.
+      const stepMs = Math.floor(ms / 1_500) % 2 === 0 ? 5 : 40;
+      ms += stepMs;
+      s.recordStep(stepMs);
+      if (step % 10 === 0) {
+        const evalMs = step % 20 === 0 ? 30 : 120;
+        ms += evalMs;
+        s.recordEval(1, evalMs, 5);
+        plan.evaluated();
+      }
+      lrs.push(learningRateAt({ ...t, ...plan.current }, step - 1));
+      plan.stepped(step, ms, 20_000 - ms);
+    }
+    // The first plan, then at most one change per 2 s of the 20 s.
+    expect(notes.length).toBeGreaterThanOrEqual(2);
+    expect(notes.length).toBeLessThanOrEqual(11);
+    for (const note of notes) expect(note).not.toMatch(/from 1\.0e-1 at step/);
+    // The plan itself still follows the speed: the rate never rises and ends at the floor.
+    for (let i = 1; i < lrs.length; i++) expect(lrs[i]!).toBeLessThanOrEqual(lrs[i - 1]! + 1e-12);
+    expect(lrs.at(-1)!).toBeLessThan(0.1 + 0.9 * 0.02);
+  });
+
   it('a run faster than planned holds the floor it reached early, without a word about resuming', () => {
     const s = speed();
     const t = config({ ...base, warmupSteps: 0, maxTimeMs: 60_000, evalEvery: 1_000_000 });
