@@ -266,7 +266,7 @@ export class Trainer {
     };
     const schedule = (this.schedule = new ScheduleLength(
       t, { stepsPerEpoch: this.trainStream.batchesPerEpoch, evalBatches: this.fullEvalBatches() }, this.speed, this.state.progress.step,
-      (message) => this.emit({ type: 'note', step: this.state.progress.step, message }),
+      (message) => this.emit({ type: 'note', step: this.state.progress.step, message, topic: 'learning rate' }),
     ));
     // The end a time-limited run plans for; best/ from a first look is compared with a last look at its batches.
     const firstLookBatches = evaluationSize(t.evalBatches, this.valStream.batchesPerEpoch, true).batches;
