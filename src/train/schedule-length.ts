@@ -122,10 +122,12 @@ export class ScheduleLength {
     const count = (n: number): string => n.toLocaleString('en-US');
     const told = this.announced;
     const rate = learningRateAt(this.with(this.plan), step);
+    // Past the warm-up and within a hair of the floor: where the end lies changes nothing the user would notice.
+    const nearFloor = position >= 1 && rate <= t.lr * t.lrFinal * NEAR_FLOOR;
     if (told !== null) {
       if (Math.abs(decision.steps - told) < Math.max(MIN_NOTABLE_STEPS, NOTABLE_CHANGE * (told - step))) return;
       if (t.maxTimeMs !== null && sessionMs - this.announcedMs < TELL_EVERY_SHARE * t.maxTimeMs) return;
-      if (rate <= t.lr * t.lrFinal * NEAR_FLOOR) return;
+      if (nearFloor) return;
     }
     this.announced = decision.steps;
     this.announcedMs = sessionMs;
@@ -134,6 +136,11 @@ export class ScheduleLength {
       return;
     }
     const shown = rate.toExponential(1);
+    if (nearFloor) {
+      // A resume that finds the rate all but at its floor ("from 1.0e-4 down to 1.0e-4" would say nothing).
+      this.announce(`learning rate: stays at its floor ${floor} (${shown} at step ${count(step)}, where the run brought it; a resume never raises it)`);
+      return;
+    }
     const was = told !== null ? ` instead of ${count(told)}` : '';
     const from = position < 1 ? `warm-up from ${shown} at step ${count(step)} to ${t.lr.toExponential(1)}, then a cosine` : `from ${shown} at step ${count(step)}`;
     this.announce(`learning rate: ${from} down to ${floor} at step ${count(decision.steps)}${was} (from ${decision.reason})`);

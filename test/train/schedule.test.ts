@@ -243,6 +243,15 @@ describe('a resume with new limits', () => {
     expect(notes).toEqual(['learning rate: stays at its floor 1.0e-1, which the run reached before step 200 (a resume never raises it)']);
   });
 
+  it('a resume that finds the rate all but at its floor says it stays there, not "from 1.0e-1 down to 1.0e-1"', () => {
+    // Stopped at step 199 of a cosine ending at 200: the rate is a hair above the floor.
+    const saved = { maxSteps: 200, scheduleSteps: 200 };
+    const { first, after, notes } = resumed(saved, 199, { maxSteps: 300 });
+    expect(first).toBeGreaterThan(0.1);
+    nonRising(first, after);
+    expect(notes).toEqual(['learning rate: stays at its floor 1.0e-1 (1.0e-1 at step 199, where the run brought it; a resume never raises it)']);
+  });
+
   it('the same limits continue the stored plan unchanged (a resume is the run it continues)', () => {
     const saved = { maxSteps: 200, scheduleSteps: 200 };
     const { first, after, notes } = resumed(saved, 120, { maxSteps: 200 });
