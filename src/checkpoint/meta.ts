@@ -13,7 +13,7 @@ import { MAX_STEPS, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '
 import { positiveInt } from '../settings/values.js';
 import type { RngState } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
-import { readBoundedFile } from './read-file.js';
+import { anotherCheckpoint, readBoundedFile } from './read-file.js';
 import { CHARNN_VERSION } from '../version.js';
 
 export const CHECKPOINT_FORMAT = 'charnn-checkpoint';
@@ -118,7 +118,7 @@ export function checkpointMeta(run: RunRecord, createdAt: Date = new Date()): Om
 }
 
 function fail(path: string, what: string): never {
-  throw usageError(`checkpoint ${path} is damaged: ${what}`, 'restore it from a backup or use another checkpoint (e.g. the run directory\'s latest/)');
+  throw usageError(`checkpoint ${path} is damaged: ${what}`, `restore it from a backup or ${anotherCheckpoint(path)}`);
 }
 
 /**

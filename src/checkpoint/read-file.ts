@@ -9,9 +9,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { usageError } from '../util/errors.js';
 
+/** Where to turn instead of the damaged checkpoint `dir` (a damaged latest/ cannot send the user to latest/). */
+export function anotherCheckpoint(dir: string): string {
+  const run = path.dirname(path.resolve(dir));
+  return path.basename(path.resolve(dir)) === 'latest'
+    ? `use another checkpoint of the run: its best/ or a latest-<step>/ snapshot (charnn runs ${run} lists them)`
+    : 'use another checkpoint (e.g. the run directory\'s latest/)';
+}
+
 /** The one-line error for a damaged checkpoint. */
 export function damaged(dir: string, what: string): never {
-  throw usageError(`checkpoint ${dir} is damaged: ${what}`, 'use another checkpoint (e.g. the run directory\'s latest/)');
+  throw usageError(`checkpoint ${dir} is damaged: ${what}`, anotherCheckpoint(dir));
 }
 
 /** An opened checkpoint file whose size is known and bounded. */

@@ -41,7 +41,7 @@ const WRITING_MS = 5_000;
  */
 const CLAIM_MS = 60_000;
 
-interface LockInfo {
+export interface LockInfo {
   pid: number;
   host: string;
   startedAt: string;
@@ -126,6 +126,12 @@ function lockedError(shown: string, held: LockInfo) {
     `${shown} is being trained by another charnn (process ${held.pid}${where}${since})`,
     'wait for it to finish or stop it, or train into another --out',
   );
+}
+
+/** The live trainer holding `runDir`'s lock (a run being trained now), or null. Reads one bounded file, follows no link. */
+export function trainerOf(runDir: string): LockInfo | null {
+  const held = readLock(path.join(runDir, LOCK_FILE));
+  return held && isHeld(held) ? held : null;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { CellType } from '../model/config.js';
 import { CharnnError } from '../util/errors.js';
 import { PREVIOUS_SUFFIX } from './files.js';
 import { META_FILE_NAME, readMeta } from './meta.js';
+import { trainerOf } from './run-lock.js';
 import { BEST, LATEST } from './snapshots.js';
 
 /** Directory entries looked at, in all, before the scan stops. */
@@ -41,6 +42,8 @@ export interface RunSummary {
   changedMs: number | null;
   /** Why the run could not be described, or null. */
   problem: string | null;
+  /** The pid of the trainer writing to it now (it holds the run's lock), or null: its figures are those of its last save. */
+  trainingPid: number | null;
 }
 
 export interface RunList {
@@ -77,7 +80,7 @@ export function isRunDirectory(dir: string): boolean {
 function describe(dir: string, name: string): RunSummary {
   const summary: RunSummary = {
     dir, name, cell: null, layers: null, hidden: null, step: null, bestValLoss: null, bestStep: null, elapsedMs: null, corpus: null,
-    initFrom: null, changedMs: null, problem: null,
+    initFrom: null, changedMs: null, problem: null, trainingPid: trainerOf(dir)?.pid ?? null,
   };
   const checkpoint = describingCheckpoint(dir)!;
   try {

@@ -120,6 +120,7 @@ export async function runTextCompare(corpusPath: string, o: CompareOptions, expl
       ...valLossChart(rows, 78, 14, false, plan.budget.maxSteps),
       '',
       ...compareTable(rows.map(compareRowFromResult)),
+      ...stoppedShort(rows, plan.runs.map((r) => r.cell)),
       '',
       `samples (temperature ${rows[0]?.sampleTemperature ?? '--'}):`,
       ...sampleLines(rows.map((r) => ({ cell: r.cell, text: r.sample })), 200),
@@ -146,6 +147,22 @@ function compareDirectory(given: string | null, fallback: string, cells: CellTyp
   }
 }
 
+/**
+ * The line under the table of a comparison stopped by Ctrl-C or a signal: which
+ * cell stopped short of the budget and which were never trained, so that
+ * unequal rows are not read as a fair comparison. None when all ran in full.
+ */
+export function stoppedShort(rows: readonly Pick<CompareRow, 'cell' | 'steps' | 'stopped'>[], planned: readonly CellType[]): string[] {
+  const stopped = rows.filter((r) => r.stopped).map((r) => `${r.cell} at step ${formatCount(r.steps)}`);
+  const untrained = planned.filter((cell) => !rows.some((r) => r.cell === cell));
+  if (stopped.length === 0 && untrained.length === 0) return [];
+  const parts = [
+    ...(stopped.length > 0 ? [`${stopped.join(', ')} stopped short of the budget`] : []),
+    ...(untrained.length > 0 ? [`${untrained.join(', ')} not trained`] : []),
+  ];
+  return ['', `stopped: ${parts.join('; ')} (these rows are not a comparison on equal terms)`];
+}
+
 /** Compact progress lines for stderr. */
 export function textProgress(write: (line: string) => void): (e: CompareEvent) => void {
   let total = 0;
@@ -161,7 +178,7 @@ export function textProgress(write: (line: string) => void): (e: CompareEvent) =
       else if (t.type === 'warning') write(`${e.cell}: warning: ${flattenText(t.message)}`);
     } else if (e.type === 'result') {
       const r = e.row;
-      write(`${r.cell}: done, ${r.steps} steps in ${formatDuration(r.elapsedMs)}, ${r.msPerStep?.toFixed(1) ?? '--'} ms/step, best val ${r.bestValLoss?.toFixed(4) ?? '--'} nats`);
+      write(`${r.cell}: ${r.stopped ? 'stopped' : 'done'}, ${r.steps} steps in ${formatDuration(r.elapsedMs)}, ${r.msPerStep?.toFixed(1) ?? '--'} ms/step, best val ${r.bestValLoss?.toFixed(4) ?? '--'} nats`);
     } else if (e.type === 'done' && e.stopped) {
       write('compare: stopped');
     }

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lossCurve, timeOfRows, type CurvePoint } from '../checkpoint/curve.js';
 import { META_FILE_NAME, readMeta, type CharnnMeta } from '../checkpoint/meta.js';
+import { trainerOf } from '../checkpoint/run-lock.js';
 import { runDirectoryOf } from '../checkpoint/load.js';
 import { listRunCheckpoints, MAX_CHECKPOINTS, resolveReference, type SavedCheckpoint } from '../checkpoint/run-checkpoints.js';
 import { snapshotStep } from '../checkpoint/snapshots.js';
@@ -46,6 +47,8 @@ export interface RunDetails {
   /** The run directory holds more checkpoints than were read (run-checkpoints.ts bounds the scan). */
   moreCheckpoints: boolean;
   curve: CurvePoint[];
+  /** The pid of the trainer writing to the run now, or null (runs.ts RunSummary.trainingPid). */
+  trainingPid: number | null;
 }
 
 /** The run directory a command-line argument names: a run directory, or a checkpoint in one (run@<step> too). */
@@ -80,7 +83,7 @@ export function readRun(dir: string, name: string): RunDetails {
     try {
       const meta = readMeta(checkpoint);
       const { checkpoints, truncated } = listRunCheckpoints(dir);
-      return { name, dir, meta, checkpoints, moreCheckpoints: truncated, curve: lossCurve(meta) };
+      return { name, dir, meta, checkpoints, moreCheckpoints: truncated, curve: lossCurve(meta), trainingPid: trainerOf(dir)?.pid ?? null };
     } catch (error) {
       if (!(error instanceof CharnnError)) throw error;
       problem ??= error;
@@ -113,6 +116,7 @@ export function runDetailLines(run: RunDetails, nowMs: number): string[] {
     `  best val  ${p.bestValLoss === null ? '– (no evaluation yet)' : `${formatLoss(p.bestValLoss)} (${formatBpc(p.bestValLoss)} bpc) at step ${optional(p.bestStep, formatCount)}`}`,
   ];
   if (meta.initFrom) lines.push(`  from      ${escapeControls(meta.initFrom.path)} at step ${formatCount(meta.initFrom.step)}`);
+  if (run.trainingPid !== null) lines.push(`  now       being trained (process ${run.trainingPid}): these are the figures of its last save`);
   lines.push(...checkpointTable(run, nowMs).map((l) => `  ${l}`));
   if (run.moreCheckpoints) lines.push(`  … and more than listed here (at most ${formatCount(MAX_CHECKPOINTS)} checkpoints are read)`);
   return lines;
@@ -204,7 +208,7 @@ export function curvesJson(runs: readonly RunDetails[]): string {
       name: r.name, dir: r.dir, cell: r.meta.model.cell, layers: r.meta.model.layers, hidden: r.meta.model.hidden, embedding: r.meta.model.embedding,
       batchSize: r.meta.training.batchSize, seqLen: r.meta.training.seqLen, corpus: r.meta.corpus.name,
       step: r.meta.progress.step, elapsedMs: r.meta.progress.elapsedMs, bestValLoss: r.meta.progress.bestValLoss, bestStep: r.meta.progress.bestStep,
-      initFrom: r.meta.initFrom?.path ?? null,
+      initFrom: r.meta.initFrom?.path ?? null, trainingPid: r.trainingPid,
       checkpoints: r.checkpoints.map((c) => ({ name: c.name, dir: c.dir, step: c.step, valLoss: c.valLoss, changedMs: c.changedMs, problem: c.problem })),
     })),
     points: runs.flatMap((r) => r.curve.map((c) => ({

@@ -32,7 +32,7 @@ function cells(r: RunSummary, nowMs: number): string[] {
     r.bestValLoss === null ? '–' : formatLoss(r.bestValLoss),
     r.bestValLoss === null ? '–' : formatBpc(r.bestValLoss),
     formatDuration(r.elapsedMs),
-    formatAge(r.changedMs, nowMs),
+    r.trainingPid !== null ? `training now` : formatAge(r.changedMs, nowMs),
   ];
 }
 

@@ -58,7 +58,10 @@ export function readIndexFile(file: string, text: Symbols, hash: string, checkab
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, reason: code === 'ENOENT' ? 'missing' : `unreadable (${code ?? (error as Error).message})` };
+    if (code === 'ENOENT') return { ok: false, reason: 'missing' };
+    // O_NOFOLLOW on a link: ELOOP on Linux, EMLINK on FreeBSD, EFTYPE on macOS.
+    if (code === 'ELOOP' || code === 'EMLINK' || code === 'EFTYPE') return { ok: false, reason: 'a symbolic link, which is never followed' };
+    return { ok: false, reason: `unreadable (${code ?? (error as Error).message})` };
   }
   try {
     const stat = fs.fstatSync(fd);

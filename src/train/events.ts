@@ -113,6 +113,8 @@ export interface NoteEvent {
   type: 'note';
   step: number;
   message: string;
+  /** Notes of one topic supersede each other where only the newest matters (the dashboard; a log keeps them all). */
+  topic?: string;
 }
 
 export interface WarningEvent {

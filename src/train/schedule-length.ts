@@ -7,7 +7,9 @@
  * REPLAN_MS and after every evaluation — from where the rate is, so the
  * rate never jumps. A resume with new limits continues from the rate the
  * run had reached down to the floor at the new limit: the rate never goes
- * back up (a run at its floor stays there).
+ * back up (a run at its floor stays there). Each change is not told: only
+ * a notable one, at most once per tenth of a time limit, and none once the
+ * rate is at its floor (a busy machine's speed swings every few seconds).
  */
 import { learningRateAt, schedulePosition, type SchedulePlan, type TrainConfig } from './config.js';
 import type { RunSpeed } from './run-speed.js';
@@ -18,6 +20,14 @@ const REPLAN_MS = 2_000;
 /** A changed plan is told to the user when its end moves by at least this share of the steps left, and this many steps. */
 const NOTABLE_CHANGE = 0.1;
 const MIN_NOTABLE_STEPS = 5;
+/**
+ * A time-limited run tells a changed plan at most once per this share of its
+ * limit (so at most ~10 times a run, however noisy the speed of a busy
+ * machine): the plan itself still follows the speed at every re-estimate.
+ */
+const TELL_EVERY_SHARE = 0.1;
+/** A rate within this factor of the floor is at the floor for the user: moving the end then changes nothing worth a note. */
+const NEAR_FLOOR = 1.05;
 
 export class ScheduleLength {
   private plan: SchedulePlan;
@@ -27,6 +37,8 @@ export class ScheduleLength {
   private evaluatedSince = false;
   /** The end the user was last told (changes smaller than NOTABLE_CHANGE of the steps left go unsaid). */
   private announced: number | null = null;
+  /** When (session ms) the user was last told a changed plan. */
+  private announcedMs = 0;
 
   /**
    * Decides now when it can (call it once the run has started: `announce` may be called at once).
@@ -72,7 +84,7 @@ export class ScheduleLength {
     this.lastPlanMs = sessionMs;
     this.evaluatedSince = false;
     const decision = decider.decide(step, msLeft);
-    if (decision && decision.steps !== this.plan.scheduleSteps) this.adopt(step, decision);
+    if (decision && decision.steps !== this.plan.scheduleSteps) this.adopt(step, decision, sessionMs);
     this.decided = true;
   }
 
@@ -93,8 +105,8 @@ export class ScheduleLength {
     this.decider = null;
   }
 
-  /** Plans the cosine to end at `decision.steps`, going on from where the rate is at `step`. */
-  private adopt(step: number, decision: ScheduleDecision): void {
+  /** Plans the cosine to end at `decision.steps`, going on from where the rate is at `step` (`sessionMs` into the session). */
+  private adopt(step: number, decision: ScheduleDecision, sessionMs = 0): void {
     const t = this.training;
     const before = this.plan;
     const fresh = before.scheduleSteps === null && before.scheduleFrom === null && step === 0;
@@ -109,15 +121,28 @@ export class ScheduleLength {
     const floor = (t.lr * t.lrFinal).toExponential(1);
     const count = (n: number): string => n.toLocaleString('en-US');
     const told = this.announced;
-    if (told !== null && Math.abs(decision.steps - told) < Math.max(MIN_NOTABLE_STEPS, NOTABLE_CHANGE * (told - step))) return;
+    const rate = learningRateAt(this.with(this.plan), step);
+    // Past the warm-up and within a hair of the floor: where the end lies changes nothing the user would notice.
+    const nearFloor = position >= 1 && rate <= t.lr * t.lrFinal * NEAR_FLOOR;
+    if (told !== null) {
+      if (Math.abs(decision.steps - told) < Math.max(MIN_NOTABLE_STEPS, NOTABLE_CHANGE * (told - step))) return;
+      if (t.maxTimeMs !== null && sessionMs - this.announcedMs < TELL_EVERY_SHARE * t.maxTimeMs) return;
+      if (nearFloor) return;
+    }
     this.announced = decision.steps;
+    this.announcedMs = sessionMs;
     if (fresh) {
       this.announce(`learning rate: cosine from ${t.lr.toExponential(1)} to ${floor} over ${count(decision.steps)} steps (from ${decision.reason})`);
       return;
     }
-    const rate = learningRateAt(this.with(this.plan), step).toExponential(1);
+    const shown = rate.toExponential(1);
+    if (nearFloor) {
+      // A resume that finds the rate all but at its floor ("from 1.0e-4 down to 1.0e-4" would say nothing).
+      this.announce(`learning rate: stays at its floor ${floor} (${shown} at step ${count(step)}, where the run brought it; a resume never raises it)`);
+      return;
+    }
     const was = told !== null ? ` instead of ${count(told)}` : '';
-    const from = position < 1 ? `warm-up from ${rate} at step ${count(step)} to ${t.lr.toExponential(1)}, then a cosine` : `from ${rate} at step ${count(step)}`;
+    const from = position < 1 ? `warm-up from ${shown} at step ${count(step)} to ${t.lr.toExponential(1)}, then a cosine` : `from ${shown} at step ${count(step)}`;
     this.announce(`learning rate: ${from} down to ${floor} at step ${count(decision.steps)}${was} (from ${decision.reason})`);
   }
 }

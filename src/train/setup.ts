@@ -193,6 +193,7 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   }
   const ids = corpus.ids;
   const training: TrainConfig = { ...meta.training, ...request.training };
+  refuseReachedSteps(from, meta.progress.step, training.maxSteps, request.training.maxSteps !== undefined);
   const { train, val } = splitTrainVal(ids, training.valFrac);
   const layout = fitRunLayout(train.length, val.length, training, training.valFrac);
   if (layout.train.batchSize !== training.batchSize || layout.train.seqLen !== training.seqLen) {
@@ -216,6 +217,25 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
     valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...layout.notes], initFrom: meta.initFrom,
     resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, optimizer: state?.optimizer ?? null, carried: state?.carried ?? null },
   }));
+}
+
+/**
+ * A resume whose --max-steps (counted from the start of the run) the run has
+ * already reached would train nothing, re-save latest/ and report a plan
+ * ending before it starts: refused, naming a --max-steps that trains on.
+ * @param given whether the user passed --max-steps now (else it is the run's own)
+ */
+function refuseReachedSteps(from: string, step: number, maxSteps: number | null, given: boolean): void {
+  if (maxSteps === null || step < maxSteps) return;
+  const at = step.toLocaleString('en-US');
+  const more = Math.max(maxSteps, step) + Math.max(100, Math.min(maxSteps, step));
+  const again = `charnn train --resume ${shellWord(from)} --max-steps ${more}`;
+  throw usageError(
+    given
+      ? `${from} is at step ${at} already: --max-steps ${maxSteps} counts from the start of the run, across resumes, so it trains nothing`
+      : `${from} is at step ${at}, the --max-steps ${maxSteps} it was trained with: resuming it as it is trains nothing`,
+    `give a larger --max-steps, e.g. ${again}, or a duration with --max-time`,
+  );
 }
 
 /** What the user should know about how the corpus was read: binary files and links leading outside a directory left out. */

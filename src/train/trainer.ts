@@ -282,7 +282,7 @@ export class Trainer {
     const evalClock = new EvalClock(t, this.speed, firstLookBatches, this.setup.vocab.size);
     const schedule = (this.schedule = new ScheduleLength(
       t, { stepsPerEpoch: this.trainStream.batchesPerEpoch, evalBatches: this.fullEvalBatches(), looks: evalClock }, this.speed, this.state.progress.step,
-      (message) => this.emit({ type: 'note', step: this.state.progress.step, message }),
+      (message) => this.emit({ type: 'note', step: this.state.progress.step, message, topic: 'learning rate' }),
     ));
     const finalPlan = (): FinalPlan | null => this.reserve?.plan(this.bestByLook ? firstLookBatches : null) ?? null;
     const reserveMs = (): number => finalPlan()?.ms ?? 0;

@@ -158,8 +158,9 @@ describe('a run directory is locked while a trainer writes to it', () => {
     expect(fs.existsSync(path.join(out, '.charnn-lock'))).toBe(false);
     // A lock whose process is gone (a SIGKILL, a reboot).
     fs.writeFileSync(path.join(out, '.charnn-lock'), JSON.stringify({ pid: 999_999, host: (await import('node:os')).hostname(), startedAt: 'then' }));
-    // --max-steps 1 is behind the run: it only saves latest/ again.
-    const resumed = await train(['--resume', out, '--max-steps', '1']);
+    // One step more than the run took (a --max-steps it has reached is refused before the lock).
+    const at = (JSON.parse(fs.readFileSync(path.join(out, 'latest', 'charnn.json'), 'utf8')) as { progress: { step: number } }).progress.step;
+    const resumed = await train(['--resume', out, '--max-steps', String(at + 1)]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/^note: .*locked was locked by process 999999, which is no longer running; took the lock over$/m);
     expect(fs.existsSync(path.join(out, '.charnn-lock'))).toBe(false);

@@ -71,6 +71,9 @@ describe('charnn runs', () => {
     const metaFile = path.join(run, 'latest-5', 'charnn.json');
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
     meta.progress.step = 5;
+    // Its best came later: as a real snapshot of step 5 would, it knows none yet.
+    meta.progress.bestStep = null;
+    meta.progress.bestValLoss = null;
     fs.writeFileSync(metaFile, JSON.stringify(meta));
     const generate = ['--length', '30', '--seed', '7', '--prime', 'The'];
     const one = await runInProcess(['runs', run]);
@@ -134,6 +137,28 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
       step: 10, elapsedMs: 30_000, bestValLoss: 3.5, bestStep: 10, training,
       history: { train: [[5, 3.75], [10, 3.5]], val: [[5, 3.875], [10, 3.5]], time: [[5, 15_000], [10, 30_000]] },
     });
+  });
+
+  it('marks a run a live trainer holds the lock of, in the list, its details and --json; a dead lock is not training', async () => {
+    const live = path.join(runs, 'live');
+    writeMetaOnly(path.join(live, 'latest'), { step: 10, elapsedMs: 30_000, bestValLoss: 3.5, bestStep: 10, training });
+    const lock = path.join(live, '.charnn-lock');
+    // This test process is alive: its lock is a trainer at work.
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), startedAt: 'now' }));
+    try {
+      const [list, details, json] = await Promise.all([
+        runInProcess(['runs', runs]), runInProcess(['runs', live]), runInProcess(['runs', live, '--json']),
+      ]);
+      expect(list.stdout).toMatch(/^live .*training now$/m);
+      expect(list.stdout).toMatch(/^curves .*just now$/m);
+      expect(details.stdout).toContain(`  now       being trained (process ${process.pid}): these are the figures of its last save`);
+      expect(JSON.parse(json.stdout).runs[0].trainingPid).toBe(process.pid);
+      fs.writeFileSync(lock, JSON.stringify({ pid: 999_999, host: (await import('node:os')).hostname(), startedAt: 'then' }));
+      const dead = await runInProcess(['runs', live]);
+      expect(dead.stdout).not.toContain('being trained');
+    } finally {
+      fs.rmSync(live, { recursive: true, force: true });
+    }
   });
 
   it('--csv writes one row per evaluation of each run: run, step, chars, elapsed_ms, train_loss, val_loss', async () => {
@@ -254,7 +279,7 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
 describe('runs table', () => {
   const run = (over: Partial<RunSummary>): RunSummary => ({
     dir: '/x', name: 'tinyshakespeare-lstm-with-a-long-name', cell: 'lstm', layers: 2, hidden: 256, step: 12_345, bestValLoss: 1.5, bestStep: 12_000,
-    elapsedMs: 3_723_000, corpus: 'tinyshakespeare', initFrom: null, changedMs: 0, problem: null, ...over,
+    elapsedMs: 3_723_000, corpus: 'tinyshakespeare', initFrom: null, changedMs: 0, problem: null, trainingPid: null, ...over,
   });
 
   it('fits 80 columns by shortening run names, and keeps them whole when piped', () => {
@@ -263,6 +288,12 @@ describe('runs table', () => {
     for (const line of fitted) expect([...line].length).toBeLessThanOrEqual(80);
     expect(fitted[1]).toMatch(/^tinyshakespeare-lstm-wit…\s+lstm 2×256\s+12,345\s+1\.5000\s+2\.164\s+1h02m\s+1m ago$/);
     expect(runsTable(list, 60_000, null)[1]).toContain('tinyshakespeare-lstm-with-a-long-name');
+  });
+
+  it('says "training now" for a run a trainer is writing to, instead of when it last changed', () => {
+    const rows = runsTable({ runs: [run({ trainingPid: 4242 }), run({ name: 'done' })], truncated: false }, 60_000, 80);
+    expect(rows[1]).toMatch(/\s1h02m\s+training now$/);
+    expect(rows[2]).toMatch(/\s1h02m\s+1m ago$/);
   });
 
   it('says how long ago in words, then the date', () => {

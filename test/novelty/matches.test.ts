@@ -163,6 +163,14 @@ describe('the cached index file', () => {
     log.length = 0;
     expect(Array.from(open(corpus).sa)).toEqual(Array.from(built.sa));
     expect(log.join('\n')).toMatch(/could not cache it/);
+    // A link in its place is not followed, and the message says it is a link (not an errno code).
+    fs.rmSync(file, { recursive: true });
+    fs.symlinkSync('/dev/zero', file);
+    expect(readIndexFile(file, text, hash)).toEqual({ ok: false, reason: 'a symbolic link, which is never followed' });
+    log.length = 0;
+    expect(Array.from(open(corpus).sa)).toEqual(Array.from(built.sa));
+    expect(log[0]).toMatch(/is a symbolic link, which is never followed; rebuilding it/);
+    expect(fs.lstatSync(file).isSymbolicLink()).toBe(true);
   });
 
   it('a forged index, in order wherever sampled checks would look, is found out: the novelty figures are those of the corpus', () => {

@@ -74,6 +74,22 @@ describe('training', () => {
     expect(withResets.slice(1)).not.toEqual(without.slice(1));
   });
 
+  it('refuses a resume whose --max-steps the run has reached (it would train nothing), naming one that trains on', async () => {
+    const run = path.join(dir, 'reached');
+    await train(request(run, 4));
+    await expect(prepareTraining(request(run, 3, run))).rejects.toMatchObject({
+      message: expect.stringMatching(/is at step 4 already: --max-steps 3 counts from the start of the run/),
+      hint: expect.stringMatching(/--resume .*reached --max-steps 104/),
+      exitCode: 2,
+    });
+    // Without a new limit, the run's own --max-steps 4 is the one reached.
+    const plain = request(run, 4, run);
+    delete plain.training.maxSteps;
+    await expect(prepareTraining(plain)).rejects.toMatchObject({ message: expect.stringMatching(/the --max-steps 4 it was trained with/) });
+    // Nothing was written: latest/ is still the one of step 4.
+    expect(loadCheckpoint(path.join(run, 'latest')).meta.progress.step).toBe(4);
+  });
+
   it.each([1, 2])('resumes exactly with %i worker(s): N + N steps equal 2N straight steps', async (workers) => {
     const straight = path.join(dir, `straight-${workers}`);
     const split = path.join(dir, `split-${workers}`);

@@ -152,6 +152,37 @@ describe('re-planning the schedule', () => {
     expect(notes.some((n) => /instead of/.test(n))).toBe(true);
   });
 
+  it('tells a changed plan at most once per tenth of the time limit, and never once the rate is at its floor, however the speed swings', () => {
+    const s = speed();
+    const t = config({ ...base, warmupSteps: 0, maxTimeMs: 20_000, evalEvery: 1_000_000 });
+    const notes: string[] = [];
+    const plan = new ScheduleLength(t, shape, s, 0, (m) => notes.push(m));
+    let ms = 0;
+    const lrs: number[] = [];
+    for (let step = 1; ms < 20_000; step++) {
+      // A busy machine: the step time swings between 5 and 40 ms every 1.5 s, and
+      // a short text is evaluated every 10 steps, each evaluation re-estimating the plan.
+      const stepMs = Math.floor(ms / 1_500) % 2 === 0 ? 5 : 40;
+      ms += stepMs;
+      s.recordStep(stepMs);
+      if (step % 10 === 0) {
+        const evalMs = step % 20 === 0 ? 30 : 120;
+        ms += evalMs;
+        s.recordEval(1, evalMs, 5);
+        plan.evaluated();
+      }
+      lrs.push(learningRateAt({ ...t, ...plan.current }, step - 1));
+      plan.stepped(step, ms, 20_000 - ms);
+    }
+    // The first plan, then at most one change per 2 s of the 20 s.
+    expect(notes.length).toBeGreaterThanOrEqual(2);
+    expect(notes.length).toBeLessThanOrEqual(11);
+    for (const note of notes) expect(note).not.toMatch(/from 1\.0e-1 at step/);
+    // The plan itself still follows the speed: the rate never rises and ends at the floor.
+    for (let i = 1; i < lrs.length; i++) expect(lrs[i]!).toBeLessThanOrEqual(lrs[i - 1]! + 1e-12);
+    expect(lrs.at(-1)!).toBeLessThan(0.1 + 0.9 * 0.02);
+  });
+
   it('a run faster than planned holds the floor it reached early, without a word about resuming', () => {
     const s = speed();
     const t = config({ ...base, warmupSteps: 0, maxTimeMs: 60_000, evalEvery: 1_000_000 });
@@ -224,6 +255,15 @@ describe('a resume with new limits', () => {
     expect(first).toBeCloseTo(0.1, 12);
     for (const lr of after) expect(lr).toBeCloseTo(0.1, 12);
     expect(notes).toEqual(['learning rate: stays at its floor 1.0e-1, which the run reached before step 200 (a resume never raises it)']);
+  });
+
+  it('a resume that finds the rate all but at its floor says it stays there, not "from 1.0e-1 down to 1.0e-1"', () => {
+    // Stopped at step 199 of a cosine ending at 200: the rate is a hair above the floor.
+    const saved = { maxSteps: 200, scheduleSteps: 200 };
+    const { first, after, notes } = resumed(saved, 199, { maxSteps: 300 });
+    expect(first).toBeGreaterThan(0.1);
+    nonRising(first, after);
+    expect(notes).toEqual(['learning rate: stays at its floor 1.0e-1 (1.0e-1 at step 199, where the run brought it; a resume never raises it)']);
   });
 
   it('the same limits continue the stored plan unchanged (a resume is the run it continues)', () => {

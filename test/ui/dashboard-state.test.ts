@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_NOTES,
+  MAX_LATER_NOTES,
   MAX_TRAIN_POINTS,
   MAX_WARNINGS,
   initialDashboardState,
@@ -64,25 +64,31 @@ describe('reduceDashboard', () => {
     ]);
   });
 
-  it("keeps the run's notes for the dashboard: those it started with, then later ones, the latest few", () => {
+  it("keeps the run's notes for the dashboard: all those it started with, then the latest later ones, one per topic", () => {
     let s = reduceAll([
       { type: 'start', info: runInfo({ startStep: 40, notes: ['this run writes to checkpoints/t-2', 'the text is short'] }) },
       stepEvent(41),
-      { type: 'note', step: 41, message: 'learning rate: cosine over 900 steps' },
+      { type: 'note', step: 41, message: 'learning rate: cosine over 900 steps', topic: 'learning rate' },
     ]);
-    expect(s.notes).toEqual([
-      { step: 40, text: 'this run writes to checkpoints/t-2' },
-      { step: 40, text: 'the text is short' },
-      { step: 41, text: 'learning rate: cosine over 900 steps' },
+    expect(s.notes.map((n) => [n.step, n.text])).toEqual([
+      [40, 'this run writes to checkpoints/t-2'],
+      [40, 'the text is short'],
+      [41, 'learning rate: cosine over 900 steps'],
     ]);
     // They still reach the scroll-back too.
     expect(s.log.filter((e) => e.kind === 'note')).toHaveLength(3);
-    for (let i = 0; i < MAX_NOTES + 3; i++) s = reduceDashboard(s, { type: 'note', step: 50 + i, message: `n${i}` });
-    expect(s.notes).toHaveLength(MAX_NOTES);
-    expect(s.notes.at(-1)?.text).toBe(`n${MAX_NOTES + 2}`);
+    // A re-planned schedule replaces the last plan instead of piling up.
+    for (let i = 0; i < 30; i++) s = reduceDashboard(s, { type: 'note', step: 42 + i, message: `learning rate: plan ${i}`, topic: 'learning rate' });
+    expect(s.notes.map((n) => n.text)).toEqual(['this run writes to checkpoints/t-2', 'the text is short', 'learning rate: plan 29']);
+    expect(s.log.filter((e) => e.kind === 'note')).toHaveLength(33);
+    // Many later notes: the latest few stay, and so do the run's first notes (where it writes).
+    for (let i = 0; i < MAX_LATER_NOTES + 3; i++) s = reduceDashboard(s, { type: 'note', step: 80 + i, message: `n${i}` });
+    expect(s.notes).toHaveLength(2 + MAX_LATER_NOTES);
+    expect(s.notes.slice(0, 2).map((n) => n.text)).toEqual(['this run writes to checkpoints/t-2', 'the text is short']);
+    expect(s.notes.at(-1)?.text).toBe(`n${MAX_LATER_NOTES + 2}`);
     // A new run starts with its own notes only.
     s = reduceDashboard(s, { type: 'start', info: runInfo({ notes: ['fresh'] }) });
-    expect(s.notes).toEqual([{ step: 0, text: 'fresh' }]);
+    expect(s.notes.map((n) => n.text)).toEqual(['fresh']);
   });
 
   it('tracks pause, keeps only the last warnings, and ends on done or error', () => {

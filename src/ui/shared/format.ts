@@ -36,11 +36,13 @@ export function formatCount(n: number | null | undefined): string {
   return sign + String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** Short count for tight spaces: `950`, `1.2k`, `12k`, `3.4M`, `1.1G`. */
+/** Short count for tight spaces: `950`, `1.2k`, `12k`, `3.4M`, `1.1G`, `9999G`, then `1.0e13` (never wider than 6 characters and a sign). */
 export function formatCompact(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return UNKNOWN;
   const a = Math.abs(n);
   const sign = n < 0 ? '-' : '';
+  // Beyond 9999G (a hand-edited checkpoint's loss of 1e300): "1.0e300", not "1.0000000000000001e+291G".
+  if (a >= 9_999.5e9) return sign + a.toExponential(1).replace('e+', 'e');
   const units: [number, string][] = [
     [1e9, 'G'],
     [1e6, 'M'],

@@ -3,7 +3,8 @@
  * pure reducer. Memory stays bounded however long the run: the per-step loss
  * history is bucketed (pairs are merged whenever it reaches
  * MAX_TRAIN_POINTS), validation points are thinned the same way, warnings,
- * notes and samples keep only the latest few. Only `log` (finished evals,
+ * later notes and samples keep only the latest few (the notes a run starts
+ * with — where it writes, what --force replaced — always stay). Only `log` (finished evals,
  * checkpoints, warnings, errors for Ink's <Static>) grows with the run, by
  * one small object per such event.
  */
@@ -23,7 +24,8 @@ export const MAX_TRAIN_POINTS = 2000;
 export const MAX_VAL_POINTS = 2000;
 export const MAX_WARNINGS = 5;
 export const MAX_SAMPLES = 4;
-export const MAX_NOTES = 8;
+/** Notes kept beyond those the run started with (which all stay). */
+export const MAX_LATER_NOTES = 4;
 
 export type RunStatus = 'waiting' | 'running' | 'paused' | 'done' | 'error';
 
@@ -64,6 +66,10 @@ export interface SampleEntry {
 export interface NoteEntry {
   step: number;
   text: string;
+  /** A note the run started with: kept however many come later. */
+  start?: boolean;
+  /** A later note of the same topic replaces this one. */
+  topic?: string;
 }
 
 export interface CheckpointEntry {
@@ -98,7 +104,7 @@ export interface DashboardState {
   checkpointsWritten: number;
   /** Most recent last. */
   warnings: WarningEvent[];
-  /** The run's notes: those it started with (most important first), then later ones; the latest MAX_NOTES. */
+  /** The run's notes: all those it started with (most important first), then the latest MAX_LATER_NOTES later ones, one per topic. */
   notes: NoteEntry[];
   /** The run stopped training and is finishing (final evaluation, saving); null while it trains. */
   phase: PhaseEvent | null;
@@ -203,6 +209,13 @@ function mergeSamples(prev: SampleEntry[], step: number, samples: { temperature:
 
 type NewLogEntry = LogEntry extends infer E ? (E extends LogEntry ? Omit<E, 'id'> : never) : never;
 
+/** `notes` and then `note`: it replaces a later note of its topic; later notes beyond MAX_LATER_NOTES go, the oldest first. */
+function addNote(notes: NoteEntry[], note: NoteEntry): NoteEntry[] {
+  const start = notes.filter((n) => n.start);
+  const later = notes.filter((n) => !n.start && (note.topic === undefined || n.topic !== note.topic));
+  return [...start, ...[...later, note].slice(-MAX_LATER_NOTES)];
+}
+
 function appendLog(log: LogEntry[], entry: NewLogEntry): LogEntry[] {
   return [...log, { ...entry, id: log.length } as LogEntry];
 }
@@ -215,7 +228,7 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
       // A new run: forget the old figures but keep the append-only log.
       return {
         ...initialDashboardState(), info: event.info, status: 'running',
-        notes: event.info.notes.map((text) => ({ step: event.info.startStep, text })).slice(-MAX_NOTES),
+        notes: event.info.notes.map((text) => ({ step: event.info.startStep, text, start: true })),
         log: event.info.notes.reduce((log, text) => appendLog(log, { kind: 'note', text }), state.log),
       };
     case 'step':
@@ -251,7 +264,7 @@ export function reduceDashboard(state: DashboardState, event: TrainEvent): Dashb
     case 'note':
       return {
         ...state,
-        notes: [...state.notes, { step: event.step, text: event.message }].slice(-MAX_NOTES),
+        notes: addNote(state.notes, { step: event.step, text: event.message, ...(event.topic !== undefined ? { topic: event.topic } : {}) }),
         log: appendLog(state.log, { kind: 'note', text: event.message }),
       };
     case 'warning':

@@ -40,6 +40,10 @@ describe('format', () => {
     expect(formatCompact(1234)).toBe('1.2k');
     expect(formatCompact(12_345)).toBe('12k');
     expect(formatCompact(999_999)).toBe('1M');
+    expect(formatCompact(9_999e9)).toBe('9999G');
+    expect(formatCompact(1e13)).toBe('1.0e13');
+    expect(formatCompact(-1e300)).toBe('-1.0e300');
+    expect(formatCompact(Number.MAX_VALUE).length).toBeLessThanOrEqual(7);
     expect(formatCompact(3_400_000)).toBe('3.4M');
   });
 
