@@ -93,7 +93,7 @@ function prepareNew(request: TrainRequest): Promise<Trainer> {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the model is too large: ${tooLarge}`, 'use fewer --layers or a smaller --hidden or --embedding');
-    return { model, params: initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: [] };
+    return { model, params: () => initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: [] };
   });
 }
 
@@ -120,7 +120,7 @@ function prepareInitFrom(request: TrainRequest, from: string): Promise<Trainer> 
     const more = added.length > SHOW_ADDED ? ` and ${added.length - SHOW_ADDED} more` : '';
     return {
       model,
-      params: extendVocabulary(meta.model, source.params, vocab.size, new Rng(training.seed)),
+      params: () => extendVocabulary(meta.model, source.params, vocab.size, new Rng(training.seed)),
       initFrom: { path: source.dir, step: meta.progress.step, corpus: meta.corpus.name, vocabSize: meta.model.vocabSize, added: [...added] },
       notes: [
         `fine-tuning from ${source.dir} (step ${meta.progress.step}, trained on ${meta.corpus.name}): ` +
@@ -133,7 +133,8 @@ function prepareInitFrom(request: TrainRequest, from: string): Promise<Trainer> 
 /** What distinguishes a fresh model from a fine-tuned one, decided once the training config is known. */
 interface ModelStart {
   model: ModelConfig;
-  params: ParamArrays;
+  /** Drawn only once the step is known to fit: a large model's orthogonal blocks take seconds to draw. */
+  params: () => ParamArrays;
   initFrom: InitFrom | null;
   notes: string[];
 }
@@ -154,8 +155,9 @@ function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalizat
   const training: TrainConfig = {
     ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
   };
-  const { model, params, initFrom, notes } = start(training);
+  const { model, params: drawParams, initFrom, notes } = start(training);
   checkStepMemory(request, model, training, 'lower --batch, --seq-len, --hidden or --layers');
+  const params = drawParams();
   const claim = { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false };
   return inRunDirectory(claim, async (run) => ({
     engine: await createEngine(request, model, training),
