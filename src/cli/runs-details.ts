@@ -164,6 +164,11 @@ function summary(run: RunDetails): string {
   return [best, lastText].filter((s) => s !== '').join(' · ');
 }
 
+/** The run has a loss to draw: a validation, or (with `train`) a training loss. */
+export function hasCurve(run: RunDetails, train: boolean): boolean {
+  return run.curve.some((c) => c.valLoss !== null || (train && c.trainLoss !== null));
+}
+
 /** The chart of every run's curves (see ui/runs/loss-chart.ts) and a note per run whose minutes are estimated. */
 export function runsChart(runs: readonly RunDetails[], options: RunDetailsOptions & { width: number; color: boolean }): { lines: string[]; notes: string[] } {
   const notes: string[] = [];
@@ -243,9 +248,15 @@ export async function runDetails(given: readonly string[], options: RunDetailsOp
   const color = process.stdout.isTTY === true && colorFromEnv();
   const now = Date.now();
   const blocks = runs.map((run) => runDetailLines(run, now).join('\n'));
-  const chart = runsChart(runs, { ...options, width, color });
-  await writeOut(`${blocks.join('\n\n')}\n\n${chart.lines.join('\n')}\n`);
-  for (const note of chart.notes) writeErr(note);
+  if (!runs.some((run) => hasCurve(run, options.train))) {
+    // Nothing to draw: one line, not an empty frame.
+    await writeOut(`${blocks.join('\n\n')}\n`);
+    writeErr(`no evaluation yet: ${runs.length === 1 ? 'its loss curve is' : 'their loss curves are'} charted from the first validation on (charnn train --first-eval says when it comes)`);
+  } else {
+    const chart = runsChart(runs, { ...options, width, color });
+    await writeOut(`${blocks.join('\n\n')}\n\n${chart.lines.join('\n')}\n`);
+    for (const note of chart.notes) writeErr(note);
+  }
   // How to use an older snapshot, once, with a step that is on disk.
   const withSnapshot = runs.findIndex((r) => r.checkpoints.some((c) => c.problem === null && snapshotStep(c.name) !== null));
   if (withSnapshot >= 0) {

@@ -256,6 +256,25 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
     expect(time.stderr.split('\n')[0]).toBe("curves: the time of 1 of 3 evaluations was not recorded (trained by an earlier charnn); --x time estimates it from the run's pace");
   });
 
+  it('a run with no evaluation yet gets one line instead of an empty chart', async () => {
+    const fresh = path.join(runs, 'fresh');
+    writeMetaOnly(path.join(fresh, 'latest'), { step: 3, elapsedMs: 2_000, training });
+    try {
+      const r = await runInProcess(['runs', fresh]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('  best val  – (no evaluation yet)');
+      expect(r.stdout).not.toMatch(/loss \(nats\/char\)|┤|└/);
+      expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^ {2}latest\/ +3 +– +– /);
+      expect(r.stderr).toBe('no evaluation yet: its loss curve is charted from the first validation on (charnn train --first-eval says when it comes)\n');
+      // Beside a run that has one, it is charted, its legend line saying so.
+      const both = await runInProcess(['runs', curves, fresh, '--width', '80', '--height', '10']);
+      expect(both.stdout).toContain('validation');
+      expect(both.stdout.trimEnd().split('\n').at(-1)).toMatch(/^B b {2}fresh +no evaluation yet$/);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('refuses what names no run in one line (a directory of runs among runs, --csv with --json, --csv on a list); takes a checkpoint for its run', async () => {
     const [mixed, both, list, checkpoint, byStep] = await Promise.all([
       runInProcess(['runs', curves, runs]),
