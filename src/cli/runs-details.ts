@@ -3,7 +3,7 @@
  * named run's model, data and progress, the checkpoints it holds (best/,
  * latest/ and the latest-<step>/ snapshots of --keep, each with its step
  * and validation loss, each usable as `run@<step>`), and one chart of their
- * loss curves against steps, characters or minutes; `--csv` and `--json`
+ * loss curves against steps, characters or time; `--csv` and `--json`
  * write the curves, one row per evaluation, for other tools. Every string
  * that comes from disk is printed escaped.
  */

@@ -244,9 +244,10 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
     expect(time.code).toBe(0);
     const timeLines = time.stdout.trimEnd().split('\n');
     expect(timeLines).toContain('validation loss (nats/char)');
-    expect(timeLines.at(-3)!.trim()).toBe('minutes of training');
-    // The first evaluation of curves, at step 5, is placed at 0.5 minutes (a third of the way to step 15's 1.5).
-    expect(timeLines.at(-4)).toMatch(/^ +0\.25? .* 1\.5$/);
+    // The runs are 1.5 minutes long: the axis is in seconds.
+    expect(timeLines.at(-3)!.trim()).toBe('seconds of training');
+    // The first evaluation of curves, at step 5, is placed at 30 s (a third of the way to step 15's 90 s); other's at 15 s.
+    expect(timeLines.at(-4)).toMatch(/^ +15 .* 90$/);
     // --no-train: only the validation letters are drawn.
     const timePlot = timeLines.slice(timeLines.indexOf('validation loss (nats/char)') + 1, -5).join('\n');
     expect(timePlot).toMatch(/A/);
