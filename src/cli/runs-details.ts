@@ -51,6 +51,15 @@ export interface RunDetails {
   trainingPid: number | null;
 }
 
+/**
+ * A run directory found from what the user named (`run@best`, `run/latest`)
+ * written the way they named it: absolute after an absolute path, else
+ * relative to the working directory, as `charnn runs run` prints it.
+ */
+function shownAs(dir: string, given: string): string {
+  return path.isAbsolute(given) ? path.resolve(dir) : path.relative(process.cwd(), dir) || '.';
+}
+
 /** The run directory a command-line argument names: a run directory, or a checkpoint in one (run@<step> too). */
 export function runDirectoryNamed(given: string): string {
   let stats: fs.Stats;
@@ -59,14 +68,14 @@ export function runDirectoryNamed(given: string): string {
   } catch {
     // run@<step>: the run of that checkpoint.
     const referenced = resolveReference(given);
-    if (referenced !== null) return runDirectoryOf(referenced);
+    if (referenced !== null) return shownAs(runDirectoryOf(referenced), given);
     throw usageError(`${given} does not exist`, 'name a run directory written by charnn train; charnn runs lists them');
   }
   if (!stats.isDirectory()) throw usageError(`${given} is a file, not a run directory`, 'name a run directory written by charnn train; charnn runs lists them');
   if (isRunDirectory(given)) return given;
   if (fs.existsSync(path.join(given, META_FILE_NAME))) {
     const run = runDirectoryOf(path.resolve(given));
-    if (run !== path.resolve(given) && isRunDirectory(run)) return run;
+    if (run !== path.resolve(given) && isRunDirectory(run)) return shownAs(run, given);
     throw usageError(`${given} is a checkpoint, not a run directory`, `charnn info ${given} describes it`);
   }
   const runs = findRunDirectories(given).found;

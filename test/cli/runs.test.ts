@@ -276,6 +276,21 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
     }
   });
 
+  it('writes the run the way it was named, whether as the run, run@best or one of its checkpoints: relative stays relative, absolute absolute', async () => {
+    const relative = path.relative(process.cwd(), curves);
+    const dirOf = async (given: string) => JSON.parse((await runInProcess(['runs', given, '--json'])).stdout).runs[0].dir;
+    const first = async (given: string) => (await runInProcess(['runs', given, '--width', '60'])).stdout.split('\n')[0];
+    for (const given of [`${relative}@best`, `${relative}@10`, path.join(relative, 'latest')]) {
+      expect(await first(given)).toBe(`curves  (${relative})`);
+      expect(await dirOf(given)).toBe(relative);
+    }
+    for (const given of [`${curves}@best`, path.join(curves, 'latest-10')]) {
+      expect(await first(given)).toBe(`curves  (${curves})`);
+      expect(await dirOf(given)).toBe(curves);
+    }
+    expect(await first(relative)).toBe(`curves  (${relative})`);
+  });
+
   it('refuses what names no run in one line (a directory of runs among runs, --csv with --json, --csv on a list); takes a checkpoint for its run', async () => {
     const [mixed, both, list, checkpoint, byStep] = await Promise.all([
       runInProcess(['runs', curves, runs]),
