@@ -12,7 +12,7 @@ export function makeRunsCommand(): Command {
   return new Command('runs')
     .description('list the training runs in a directory; name runs to see their checkpoints (usable as run@<step>) and chart their loss curves')
     .argument('[dir|run...]', `a directory of runs to list (default ${RUNS_DIR}), or run directories to describe and chart`)
-    .option('--x <axis>', 'chart against steps, chars (characters trained on) or time (minutes of training)', parser(choice(X_AXES)), 'steps')
+    .option('--x <axis>', 'chart against steps, chars (characters trained on) or time (of training: seconds, minutes or hours as suits the runs)', parser(choice(X_AXES)), 'steps')
     .option('--width <n>', 'width in columns of the chart, or of the list (default: the terminal\'s; a chart in a pipe: 80)', parser(positiveInt, 1000))
     .option('--height <n>', 'chart height in rows', parser(positiveInt, 200), 16)
     .option('--no-train', 'chart the validation losses only')

@@ -3,7 +3,7 @@
  * named run's model, data and progress, the checkpoints it holds (best/,
  * latest/ and the latest-<step>/ snapshots of --keep, each with its step
  * and validation loss, each usable as `run@<step>`), and one chart of their
- * loss curves against steps, characters or minutes; `--csv` and `--json`
+ * loss curves against steps, characters or time; `--csv` and `--json`
  * write the curves, one row per evaluation, for other tools. Every string
  * that comes from disk is printed escaped.
  */
@@ -51,6 +51,15 @@ export interface RunDetails {
   trainingPid: number | null;
 }
 
+/**
+ * A run directory found from what the user named (`run@best`, `run/latest`)
+ * written the way they named it: absolute after an absolute path, else
+ * relative to the working directory, as `charnn runs run` prints it.
+ */
+function shownAs(dir: string, given: string): string {
+  return path.isAbsolute(given) ? path.resolve(dir) : path.relative(process.cwd(), dir) || '.';
+}
+
 /** The run directory a command-line argument names: a run directory, or a checkpoint in one (run@<step> too). */
 export function runDirectoryNamed(given: string): string {
   let stats: fs.Stats;
@@ -59,14 +68,14 @@ export function runDirectoryNamed(given: string): string {
   } catch {
     // run@<step>: the run of that checkpoint.
     const referenced = resolveReference(given);
-    if (referenced !== null) return runDirectoryOf(referenced);
+    if (referenced !== null) return shownAs(runDirectoryOf(referenced), given);
     throw usageError(`${given} does not exist`, 'name a run directory written by charnn train; charnn runs lists them');
   }
   if (!stats.isDirectory()) throw usageError(`${given} is a file, not a run directory`, 'name a run directory written by charnn train; charnn runs lists them');
   if (isRunDirectory(given)) return given;
   if (fs.existsSync(path.join(given, META_FILE_NAME))) {
     const run = runDirectoryOf(path.resolve(given));
-    if (run !== path.resolve(given) && isRunDirectory(run)) return run;
+    if (run !== path.resolve(given) && isRunDirectory(run)) return shownAs(run, given);
     throw usageError(`${given} is a checkpoint, not a run directory`, `charnn info ${given} describes it`);
   }
   const runs = findRunDirectories(given).found;
@@ -164,6 +173,11 @@ function summary(run: RunDetails): string {
   return [best, lastText].filter((s) => s !== '').join(' · ');
 }
 
+/** The run has a loss to draw: a validation, or (with `train`) a training loss. */
+export function hasCurve(run: RunDetails, train: boolean): boolean {
+  return run.curve.some((c) => c.valLoss !== null || (train && c.trainLoss !== null));
+}
+
 /** The chart of every run's curves (see ui/runs/loss-chart.ts) and a note per run whose minutes are estimated. */
 export function runsChart(runs: readonly RunDetails[], options: RunDetailsOptions & { width: number; color: boolean }): { lines: string[]; notes: string[] } {
   const notes: string[] = [];
@@ -243,9 +257,15 @@ export async function runDetails(given: readonly string[], options: RunDetailsOp
   const color = process.stdout.isTTY === true && colorFromEnv();
   const now = Date.now();
   const blocks = runs.map((run) => runDetailLines(run, now).join('\n'));
-  const chart = runsChart(runs, { ...options, width, color });
-  await writeOut(`${blocks.join('\n\n')}\n\n${chart.lines.join('\n')}\n`);
-  for (const note of chart.notes) writeErr(note);
+  if (!runs.some((run) => hasCurve(run, options.train))) {
+    // Nothing to draw: one line, not an empty frame.
+    await writeOut(`${blocks.join('\n\n')}\n`);
+    writeErr(`no evaluation yet: ${runs.length === 1 ? 'its loss curve is' : 'their loss curves are'} charted from the first validation on (charnn train --first-eval says when it comes)`);
+  } else {
+    const chart = runsChart(runs, { ...options, width, color });
+    await writeOut(`${blocks.join('\n\n')}\n\n${chart.lines.join('\n')}\n`);
+    for (const note of chart.notes) writeErr(note);
+  }
   // How to use an older snapshot, once, with a step that is on disk.
   const withSnapshot = runs.findIndex((r) => r.checkpoints.some((c) => c.problem === null && snapshotStep(c.name) !== null));
   if (withSnapshot >= 0) {

@@ -62,6 +62,16 @@ export interface TrainerSetup {
   clock?: () => number;
 }
 
+/**
+ * The note after a final evaluation the time limit cut short. It is compared
+ * with nothing, so it never replaces best/; a run with no best/ yet makes it
+ * the first (as the eval line says).
+ */
+function cutEvaluationNote(batches: number, wanted: number, firstBest: boolean): string {
+  const read = `the final evaluation was cut short at the time limit: it read ${batches} of ${wanted} validation batches (a shorter evaluation rather than overrunning --max-time)`;
+  return firstBest ? `${read}; the run had no best/ yet, so this model becomes its first best/` : `${read}; it does not replace best/`;
+}
+
 export class Trainer {
   private readonly listeners = new Set<TrainerEventListener>();
   private readonly callbacks: TrainerCallback[] = [];
@@ -214,7 +224,7 @@ export class Trainer {
     if (cut) {
       this.emit({
         type: 'note', step: progress.step,
-        message: `the final evaluation was cut short at the time limit: it read ${batches} of ${wanted} validation batches (a shorter evaluation rather than overrunning --max-time; it does not replace best/)`,
+        message: cutEvaluationNote(batches, wanted, evaluation.improved),
       });
     }
     if (final !== null) this.emit({ type: 'phase', step: progress.step, phase: 'saving', reason: final });

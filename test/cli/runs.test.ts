@@ -244,9 +244,10 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
     expect(time.code).toBe(0);
     const timeLines = time.stdout.trimEnd().split('\n');
     expect(timeLines).toContain('validation loss (nats/char)');
-    expect(timeLines.at(-3)!.trim()).toBe('minutes of training');
-    // The first evaluation of curves, at step 5, is placed at 0.5 minutes (a third of the way to step 15's 1.5).
-    expect(timeLines.at(-4)).toMatch(/^ +0\.25? .* 1\.5$/);
+    // The runs are 1.5 minutes long: the axis is in seconds.
+    expect(timeLines.at(-3)!.trim()).toBe('seconds of training');
+    // The first evaluation of curves, at step 5, is placed at 30 s (a third of the way to step 15's 90 s); other's at 15 s.
+    expect(timeLines.at(-4)).toMatch(/^ +15 .* 90$/);
     // --no-train: only the validation letters are drawn.
     const timePlot = timeLines.slice(timeLines.indexOf('validation loss (nats/char)') + 1, -5).join('\n');
     expect(timePlot).toMatch(/A/);
@@ -254,6 +255,40 @@ describe('charnn runs <run>…: checkpoints and loss curves', () => {
     expect(timePlot).not.toMatch(/[ab]/);
     expect(timeLines.at(-1)).toMatch(/^B {2}other/);
     expect(time.stderr.split('\n')[0]).toBe("curves: the time of 1 of 3 evaluations was not recorded (trained by an earlier charnn); --x time estimates it from the run's pace");
+  });
+
+  it('a run with no evaluation yet gets one line instead of an empty chart', async () => {
+    const fresh = path.join(runs, 'fresh');
+    writeMetaOnly(path.join(fresh, 'latest'), { step: 3, elapsedMs: 2_000, training });
+    try {
+      const r = await runInProcess(['runs', fresh]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('  best val  – (no evaluation yet)');
+      expect(r.stdout).not.toMatch(/loss \(nats\/char\)|┤|└/);
+      expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^ {2}latest\/ +3 +– +– /);
+      expect(r.stderr).toBe('no evaluation yet: its loss curve is charted from the first validation on (charnn train --first-eval says when it comes)\n');
+      // Beside a run that has one, it is charted, its legend line saying so.
+      const both = await runInProcess(['runs', curves, fresh, '--width', '80', '--height', '10']);
+      expect(both.stdout).toContain('validation');
+      expect(both.stdout.trimEnd().split('\n').at(-1)).toMatch(/^B b {2}fresh +no evaluation yet$/);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the run the way it was named, whether as the run, run@best or one of its checkpoints: relative stays relative, absolute absolute', async () => {
+    const relative = path.relative(process.cwd(), curves);
+    const dirOf = async (given: string) => JSON.parse((await runInProcess(['runs', given, '--json'])).stdout).runs[0].dir;
+    const first = async (given: string) => (await runInProcess(['runs', given, '--width', '60'])).stdout.split('\n')[0];
+    for (const given of [`${relative}@best`, `${relative}@10`, path.join(relative, 'latest')]) {
+      expect(await first(given)).toBe(`curves  (${relative})`);
+      expect(await dirOf(given)).toBe(relative);
+    }
+    for (const given of [`${curves}@best`, path.join(curves, 'latest-10')]) {
+      expect(await first(given)).toBe(`curves  (${curves})`);
+      expect(await dirOf(given)).toBe(curves);
+    }
+    expect(await first(relative)).toBe(`curves  (${relative})`);
   });
 
   it('refuses what names no run in one line (a directory of runs among runs, --csv with --json, --csv on a list); takes a checkpoint for its run', async () => {

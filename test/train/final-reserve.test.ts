@@ -102,8 +102,20 @@ describe('a time limit', () => {
     expect(last(events, 'eval')).toMatchObject({ quick: { batches: 15, of: 20, cut: true }, improved: false, valBatches: 15 });
     expect(ending(events)).toEqual(['phase evaluating', 'eval', 'note', 'phase saving', 'done']);
     expect(last(events, 'note')).toMatchObject({
-      message: 'the final evaluation was cut short at the time limit: it read 15 of 20 validation batches (a shorter evaluation rather than overrunning --max-time; it does not replace best/)',
+      message: 'the final evaluation was cut short at the time limit: it read 15 of 20 validation batches (a shorter evaluation rather than overrunning --max-time); it does not replace best/',
     });
+    expect(done.sessionMs).toBeLessThanOrEqual(60_000);
+  });
+
+  it('a cut-short final evaluation of a run with no best/ yet becomes its first best/, and the note says so', async () => {
+    // No evaluation before the end (none by steps or by the clock), and the whole one (20 s) does not fit.
+    const { trainer, events } = timedRun({ maxTimeMs: 60_000, evalEvery: 1_000_000 }, { stepMs: 100, batchMs: 1_000, afterEvalMs: 300, saveMs: 200 }, 161);
+    const done = await trainer.run();
+    expect(events.filter((e) => e.type === 'eval')).toHaveLength(1);
+    const evaluation = last(events, 'eval');
+    expect(evaluation).toMatchObject({ quick: { cut: true }, improved: true });
+    expect(done.bestValLoss).toBe(evaluation.valLoss);
+    expect(last(events, 'note').message).toMatch(/^the final evaluation was cut short at the time limit: it read \d+ of 20 validation batches \(.*\); the run had no best\/ yet, so this model becomes its first best\/$/);
     expect(done.sessionMs).toBeLessThanOrEqual(60_000);
   });
 

@@ -138,9 +138,15 @@ describe('the end of a run', () => {
     );
     expect(lines).toEqual([
       'reached time limit at step 1,200: final evaluation…',
-      'eval step 1200: val 1.5000 nats (2.164 bpc), train 1.4000 — cut short at the time limit (5 of 35 validation batches)',
+      'eval step 1200: val 1.5000 nats (2.164 bpc), train 1.4000 — cut short at the time limit (5 of 35 validation batches), best/ kept (best 1.4500)',
       'saving at step 1,200…',
     ]);
+    // A run with no best/ yet: the cut evaluation becomes its first, as the trainer's note says.
+    const first = collect(
+      [evalEvent(1200, NaN, { valLoss: 1.5, valBpc: 1.5 / Math.LN2, trainLoss: 1.4, improved: true, bestValLoss: 1.5, quick: { batches: 5, of: 35, cut: true } })],
+      (w) => createPlainReporter(w),
+    );
+    expect(first).toEqual(['eval step 1200: val 1.5000 nats (2.164 bpc), train 1.4000 — cut short at the time limit (5 of 35 validation batches), the first best/']);
   });
 });
 

@@ -12,6 +12,7 @@ import {
   insert,
   moveTo,
   remember,
+  typedSteps,
 } from '../../src/ui/sample/line-editor.js';
 import { samplerRows } from '../../src/ui/sample/SamplerApp.js';
 import { candidatesRow, headerRow, helpBody, helpBox, keysRow, statusRow } from '../../src/ui/sample/sampler-rows.js';
@@ -154,6 +155,50 @@ describe('line editor', () => {
     expect(displayWidth(rowText(row))).toBeLessThanOrEqual(40);
     expect(rowText(row)).toMatch(/^› …x+END $/);
     expect(row.at(-1)).toMatchObject({ text: ' ', style: { inverse: true }, mono: { inverse: true } });
+  });
+});
+
+describe('a chunk of input read at once', () => {
+  it('is the steps its keys typed one by one would be: editing keys act, text is inserted, other controls dropped', () => {
+    expect(typedSteps('\u0015text', false)).toEqual([{ key: 'kill-line' }, { text: 'text' }]);
+    expect(typedSteps('one two\u0017three\u007fX\rnext', false)).toEqual([
+      { text: 'one two' },
+      { key: 'kill-word' },
+      { text: 'three' },
+      { key: 'backspace' },
+      { text: 'X' },
+      { key: 'enter' },
+      { text: 'next' },
+    ]);
+    expect(typedSteps('a\u0001b\u0005c\u001bd\u0003\te', false)).toEqual([
+      { text: 'a' },
+      { key: 'home' },
+      { text: 'b' },
+      { key: 'end' },
+      { text: 'c' },
+      { key: 'escape' },
+      { text: 'd' },
+      { key: 'interrupt' },
+      { key: 'tab' },
+      { text: 'e' },
+    ]);
+    // Controls with no key of their own (Ctrl-B, NUL, a bidi override) never reach the line raw.
+    expect(typedSteps('x\u0002\u0000y\u202ez', false)).toEqual([{ text: 'xyz' }]);
+  });
+
+  it('in a paste keeps line breaks and tabs as text, but editing keys still act', () => {
+    expect(typedSteps('line one\r\nline\ttwo\u0015new', true)).toEqual([{ text: 'line one\\nline two' }, { key: 'kill-line' }, { text: 'new' }]);
+  });
+
+  it('replayed on the line editor ends where typing the keys one by one ends', () => {
+    let s = editFrom('old text');
+    for (const step of typedSteps('\u0015hello wor\u0017world\u007fD', false)) {
+      if ('text' in step) s = insert(s, step.text);
+      else if (step.key === 'kill-line') s = editFrom('');
+      else if (step.key === 'kill-word') s = deleteWordBack(s);
+      else if (step.key === 'backspace') s = deleteBack(s);
+    }
+    expect(editText(s)).toBe('hello worlD');
   });
 });
 

@@ -64,7 +64,7 @@ function mount(props: Partial<SamplerAppProps> = {}) {
     const lines = frame().split('\n');
     return lines.slice(1, lines.findIndex((l) => l.startsWith('› ')) - 0).join('\n');
   };
-  return { session, app, frame, type, enter, transcript };
+  return { session, app, frame, inputLine, type, enter, transcript };
 }
 
 describe('SamplerApp', () => {
@@ -249,6 +249,16 @@ describe('SamplerApp', () => {
     app.stdin.write('/len 7\rhi\r');
     await eventually(() => expect(session.position).toBe(2 + 7));
     await eventually(() => expect(frame()).toMatch(/len 7 /));
+  });
+
+  it('a chunk with editing keys inside (send-keys C-u text, a paste with Ctrl-W) acts on them, never inserting them raw', async () => {
+    const { app, inputLine, type } = mount({ settings: { length: 5 } });
+    await type('old words');
+    app.stdin.write('\u0015fresh');
+    await eventually(() => expect(inputLine().trimEnd()).toBe('› fresh'));
+    app.stdin.write('\u001B[200~ one two\u0017three\u001B[201~');
+    await eventually(() => expect(inputLine().trimEnd()).toBe('› fresh one three'));
+    expect(inputLine()).not.toMatch(/[\u0000-\u001f\u007f]/);
   });
 
   it('/help opens a box over the end of the transcript that Esc closes; the conversation stays', async () => {

@@ -19,9 +19,9 @@ const doneEvent: TrainEvent = {
   bestPath: 'checkpoints/t/best',
 };
 
-function mount(onForceExit = vi.fn()) {
+function mount(onForceExit = vi.fn(), exitDelayMs = 10) {
   const session = new FakeSession();
-  const app = render(<TrainApp session={session} color={false} flushIntervalMs={FLUSH_MS} exitDelayMs={10} onForceExit={onForceExit} />);
+  const app = render(<TrainApp session={session} color={false} flushIntervalMs={FLUSH_MS} exitDelayMs={exitDelayMs} onForceExit={onForceExit} />);
   const frame = () => strip(app.lastFrame());
   /** Wait until the app has subscribed (its effect ran). */
   const subscribed = () => eventually(() => expect(session.listenerCount).toBe(1));
@@ -137,6 +137,41 @@ describe('TrainApp', () => {
     await eventually(() => expect(firstShown()).toBe(1));
     expect(frame()).toMatch(/• note number 1:/);
     expect(session.sent).toEqual([]); // n is the dashboard's own: nothing goes to the trainer
+  });
+
+  it('n keeps paging the notes, and says so, through the final evaluation and in the final frame while the app is up', async () => {
+    // The app stays up after done for as long as the test needs (it is unmounted at the end).
+    const { session, app, frame, subscribed, emitAndShow } = mount(vi.fn(), 600_000);
+    await subscribed();
+    const notes = Array.from({ length: 6 }, (_, i) => `note number ${i + 1}: ${'a long explanation of what the run decided '.repeat(3)}`);
+    await emitAndShow('step 1/', { type: 'start', info: runInfo({ notes }) }, stepEvent(1));
+    const hint = /n notes (\d)(?:–\d)?\/6/;
+    const firstShown = () => Number(hint.exec(frame())?.[1]);
+    await emitAndShow('EVALUATING', { type: 'phase', step: 40, phase: 'evaluating', reason: 'max-time' });
+    expect(firstShown()).toBe(1);
+    app.stdin.write('n');
+    await eventually(() => expect(firstShown()).toBe(2));
+    expect(frame()).toMatch(/• note number 2:/);
+    await emitAndShow('DONE', stepEvent(40), doneEvent);
+    expect(firstShown()).toBe(2);
+    app.stdin.write('n');
+    await eventually(() => expect(firstShown()).toBe(3));
+    expect(frame()).toMatch(/• note number 3:/);
+    // Other keys mean nothing once the trainer is gone.
+    app.stdin.write('p');
+    app.stdin.write('q');
+    expect(session.sent).toEqual([]);
+  });
+
+  it('the frame left on screen after the app exits does not offer n', async () => {
+    const { session, frame, subscribed } = mount();
+    await subscribed();
+    const notes = Array.from({ length: 6 }, (_, i) => `note number ${i + 1}: ${'a long explanation of what the run decided '.repeat(3)}`);
+    session.emit({ type: 'start', info: runInfo({ notes }) }, stepEvent(40), doneEvent);
+    await eventually(() => expect(session.listenerCount).toBe(0));
+    expect(frame()).toContain('DONE');
+    expect(frame()).toMatch(/• note number 1:/);
+    expect(frame()).not.toMatch(/n notes/);
   });
 
   it('shows PAUSED when the trainer confirms the pause', async () => {

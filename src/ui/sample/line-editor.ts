@@ -34,6 +34,53 @@ export function sanitizeInput(input: string): string {
   return safeText(input, { newline: '\\n', tab: ' ', other: '' });
 }
 
+/** A key the sampler acts on, whether it came alone or inside a chunk. */
+export type EditKey = 'enter' | 'backspace' | 'kill-line' | 'kill-word' | 'home' | 'end' | 'escape' | 'interrupt' | 'tab';
+
+/** One step of a chunk read at once: text to insert, or a key to act on. */
+export type TypedStep = { text: string } | { key: EditKey };
+
+/** The control characters a terminal sends for the sampler's keys. */
+const CONTROL_KEYS: Readonly<Record<string, EditKey>> = {
+  '\r': 'enter',
+  '\n': 'enter',
+  '\x7f': 'backspace',
+  '\b': 'backspace',
+  '\x15': 'kill-line', // Ctrl-U
+  '\x17': 'kill-word', // Ctrl-W
+  '\x01': 'home', // Ctrl-A
+  '\x05': 'end', // Ctrl-E
+  '\x1b': 'escape',
+  '\x03': 'interrupt', // Ctrl-C
+  '\t': 'tab',
+};
+
+/**
+ * A chunk of input read at once (keys typed ahead, a paste, tmux send-keys)
+ * as the steps its keys typed one by one would be: runs of text, and the
+ * editing keys in their places. Other control characters are dropped, as
+ * they are when typed alone. In a paste, line breaks and tabs are text (a
+ * line break becomes \n on the line, a tab a space) so a pasted paragraph
+ * stays one prompt; editing keys inside a paste still act.
+ */
+export function typedSteps(chunk: string, pasting: boolean): TypedStep[] {
+  const steps: TypedStep[] = [];
+  let text = '';
+  const flush = () => {
+    if (text !== '') steps.push({ text });
+    text = '';
+  };
+  for (const ch of chunk.replace(/\r\n/g, '\r')) {
+    const key = CONTROL_KEYS[ch];
+    if (key !== undefined && !(pasting && (key === 'enter' || key === 'tab'))) {
+      flush();
+      steps.push({ key });
+    } else text += key === 'enter' ? '\n' : ch;
+  }
+  flush();
+  return steps.map((s) => ('text' in s ? { text: sanitizeInput(s.text) } : s)).filter((s) => !('text' in s) || s.text !== '');
+}
+
 export function insert(s: EditState, input: string): EditState {
   const add = Array.from(sanitizeInput(input));
   if (add.length === 0) return s;

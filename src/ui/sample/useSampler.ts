@@ -24,7 +24,9 @@ import {
   moveTo,
   remember,
   type EditState,
+  type EditKey,
   type History,
+  typedSteps,
 } from './line-editor.js';
 import type { MessageTone } from './sampler-rows.js';
 import { DEFAULT_SAMPLER_SETTINGS, interpretInput, unescapeInput, type SamplerSettings } from './settings.js';
@@ -254,17 +256,57 @@ export function useSampler(props: SamplerOptions, helpScroll?: { readonly curren
   /** Inside a bracketed paste (the terminal marks pastes when asked to; see render-sampler). */
   const pasting = useRef(false);
 
+  /** Act on one editing key, typed alone or found inside a chunk. */
+  const press = (key: EditKey) => {
+    switch (key) {
+      case 'interrupt':
+        quit();
+        return;
+      case 'escape':
+        // Esc closes the help box first, then stops the model.
+        if (st.help) st.help = false;
+        else if (st.generating) st.stopRequested = true;
+        else st.message = null;
+        return;
+      case 'enter':
+        if (pasting.current) st.edit = insert(st.edit, '\n');
+        else {
+          st.help = false;
+          enter();
+        }
+        return;
+      case 'tab':
+        st.settings = { ...st.settings, heat: !st.settings.heat };
+        return;
+      case 'home':
+        st.edit = moveTo(st.edit, 0);
+        return;
+      case 'end':
+        st.edit = moveTo(st.edit, st.edit.chars.length);
+        return;
+      case 'backspace':
+        st.edit = deleteBack(st.edit);
+        return;
+      case 'kill-line':
+        st.edit = emptyEdit();
+        return;
+      case 'kill-word':
+        st.edit = deleteWordBack(st.edit);
+        return;
+    }
+  };
+
   /**
-   * Several keys in one read, typed ahead while the app was busy: every
-   * Enter sends, backspaces edit. In a paste, line breaks stay in the text
-   * (as \n) instead, so a pasted paragraph is one prompt.
+   * Several keys in one read (typed ahead while the app was busy, a paste,
+   * tmux send-keys): each acts as if typed alone, so every Enter sends and
+   * Ctrl-U clears. In a paste, line breaks stay in the text (as \n) instead,
+   * so a pasted paragraph is one prompt.
    */
   const typedAhead = (input: string) => {
-    for (const ch of input.replace(/\r\n/g, '\r')) {
+    for (const step of typedSteps(input, pasting.current)) {
       if (st.closed) return;
-      if (ch === '\x7f' || ch === '\b') st.edit = deleteBack(st.edit);
-      else if ((ch === '\r' || ch === '\n') && !pasting.current) enter();
-      else st.edit = insert(st.edit, ch);
+      if ('key' in step) press(step.key);
+      else st.edit = insert(st.edit, step.text);
     }
   };
 
@@ -279,26 +321,16 @@ export function useSampler(props: SamplerOptions, helpScroll?: { readonly curren
         pasting.current = input === '[200~';
         return;
       }
-      if (key.escape) {
-        // Esc closes the help box first, then stops the model.
-        if (st.help) st.help = false;
-        else if (st.generating) st.stopRequested = true;
-        else st.message = null;
-      } else if (key.return) {
-        if (pasting.current) st.edit = insert(st.edit, '\n');
-        else {
-          st.help = false;
-          enter();
-        }
-        if (st.closed) return;
-      } else if (st.help && (helpScroll?.current.max ?? 0) > 0 && (key.upArrow || key.downArrow || key.pageUp || key.pageDown)) {
+      if (key.escape) press('escape');
+      else if (key.return) press('enter');
+      else if (st.help && (helpScroll?.current.max ?? 0) > 0 && (key.upArrow || key.downArrow || key.pageUp || key.pageDown)) {
         // An open help box that does not fit scrolls: ↑↓ a line, PgUp/PgDn a page.
         const { max, page } = helpScroll!.current;
         const by = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : page;
         st.helpScroll = Math.max(0, Math.min(max, Math.min(st.helpScroll, max) + by));
       } else if (key.tab) {
         if (key.shift) st.settings = { ...st.settings, top: !st.settings.top };
-        else st.settings = { ...st.settings, heat: !st.settings.heat };
+        else press('tab');
       } else if (key.upArrow || key.downArrow) {
         const r = browse(st.history, editText(st.edit), key.upArrow ? -1 : 1);
         if (r) {
@@ -307,14 +339,15 @@ export function useSampler(props: SamplerOptions, helpScroll?: { readonly curren
         }
       } else if (key.leftArrow) st.edit = moveTo(st.edit, st.edit.cursor - 1);
       else if (key.rightArrow) st.edit = moveTo(st.edit, st.edit.cursor + 1);
-      else if (key.home || (key.ctrl && input === 'a')) st.edit = moveTo(st.edit, 0);
-      else if (key.end || (key.ctrl && input === 'e')) st.edit = moveTo(st.edit, st.edit.chars.length);
-      else if (key.backspace || key.delete) st.edit = deleteBack(st.edit);
-      else if (key.ctrl && input === 'u') st.edit = emptyEdit();
-      else if (key.ctrl && input === 'w') st.edit = deleteWordBack(st.edit);
+      else if (key.home || (key.ctrl && input === 'a')) press('home');
+      else if (key.end || (key.ctrl && input === 'e')) press('end');
+      else if (key.backspace || key.delete) press('backspace');
+      else if (key.ctrl && input === 'u') press('kill-line');
+      else if (key.ctrl && input === 'w') press('kill-word');
       else if (key.ctrl || key.meta || input === '') return;
-      else if (Array.from(input).length > 1) typedAhead(input);
+      else if (Array.from(input).length > 1 || /[\x00-\x1f\x7f]/.test(input)) typedAhead(input);
       else st.edit = insert(st.edit, input);
+      if (st.closed) return;
       renderNow();
     },
     { isActive: isRawModeSupported === true },

@@ -42,6 +42,8 @@ export interface DashboardProps {
   pending?: PendingKeys;
   /** The first note shown when they do not all fit (the `n` key moves it). */
   notesOffset?: number;
+  /** `n` no longer answers (the app is leaving): the frame left on screen does not offer it. */
+  keysGone?: boolean;
 }
 
 export interface DashboardPlan {
@@ -157,7 +159,7 @@ export function dashboardRows(props: DashboardProps): (Row | string)[] {
     ...notes.rows,
   ];
   const footer = footerRows(s, width, {
-    notesPaging: notes.paging,
+    notesPaging: props.keysGone ? null : notes.paging,
     temperature: props.temperature,
     stopping: props.stopping,
     pending: props.pending,

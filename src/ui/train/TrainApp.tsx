@@ -2,8 +2,8 @@
  * The interactive training app: finished items (evals, checkpoints,
  * warnings) scroll by in <Static>, the dashboard stays live below them, and
  * keys steer the run (`n` pages through the notes when they do not all
- * fit). Exits once the run is done or failed, leaving the last frame on
- * screen.
+ * fit, until the app exits). Exits once the run is done or failed, leaving
+ * the last frame on screen, without the keys that no longer answer.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Static, useInput, useStdin } from 'ink';
@@ -15,6 +15,9 @@ import type { DashboardState } from './dashboard-state.js';
 import { DEFAULT_FLUSH_INTERVAL_MS, useTrainEvents, type TrainSession } from './useTrainEvents.js';
 import { DEFAULT_SAMPLING } from '../../sample/distribution.js';
 import { DEFAULT_TRAIN_CONFIG } from '../../settings/train-settings.js';
+
+/** How long the final frame stays up (`n` still pages the notes) before the app exits. */
+const DEFAULT_EXIT_DELAY_MS = 50;
 
 /** Longest a key stays marked as pending without an answer from the trainer. */
 const PENDING_TIMEOUT_MS = 120_000;
@@ -76,10 +79,13 @@ export function TrainApp(props: TrainAppProps) {
   // The first note shown when they do not all fit; `n` moves on by one, going round.
   const [notesOffset, setNotesOffset] = useState(0);
   const finished = state.status === 'done' || state.status === 'error';
+  const [leaving, setLeaving] = useState(false);
   const temperature = temperatures[tIndex.current % temperatures.length]!;
 
   useInput(
     (input, key) => {
+      // Once the run is over only `n` still means something: the notes stay on screen.
+      if (finished && input !== 'n') return;
       if (key.ctrl && input === 'c') {
         if (secondInterrupt()) return;
       } else if (input === 'p') {
@@ -110,7 +116,7 @@ export function TrainApp(props: TrainAppProps) {
       stopRequested.current = true;
       setStopping(true);
     },
-    { isActive: isRawModeSupported === true && !finished },
+    { isActive: isRawModeSupported === true && !leaving },
   );
 
   // Clear what the trainer has confirmed; give up waiting after a while
@@ -127,7 +133,14 @@ export function TrainApp(props: TrainAppProps) {
     });
   }, [state, finished]);
 
-  useExitWhenFinished(finished, props.exitDelayMs);
+  // The final frame shows a moment with `n` still working, then is drawn once
+  // more without its hint (it no longer answers) and the app exits.
+  useEffect(() => {
+    if (!finished) return;
+    const timer = setTimeout(() => setLeaving(true), props.exitDelayMs ?? DEFAULT_EXIT_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [finished, props.exitDelayMs]);
+  useExitWhenFinished(leaving, 0);
 
   return (
     <>
@@ -142,6 +155,7 @@ export function TrainApp(props: TrainAppProps) {
         stopping={stopping && !finished}
         pending={{ pause: pending.pause, save: pending.save !== undefined, sample: pending.sample !== undefined }}
         notesOffset={notesOffset}
+        keysGone={leaving}
       />
     </>
   );

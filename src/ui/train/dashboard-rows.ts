@@ -260,6 +260,11 @@ export interface FooterOptions {
   notesPaging?: string | null;
 }
 
+const keyHint = (k: string, what: string): Row => [seg(k, { bold: true, color: 'cyan' }), seg(` ${what}`)];
+
+/** The `n` key while notes are paged, short (`n notes 1–2/4`): it works until the app exits, the run's end included. */
+const notesHint = (paging: string | null | undefined): Row[] => (paging ? [keyHint('n', `notes ${paging.replace(' of ', '/')}`)] : []);
+
 /** Status and keys; the final state (done or error) replaces the keys. */
 export function footerRows(s: DashboardState, width: number, o: FooterOptions = {}): Row[] {
   if (s.status === 'done' && s.done) {
@@ -274,7 +279,9 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
       best !== null ? [head, after, labelled('best val', `${formatLoss(best)} (${formatBpc(best)} bpc)`)] : [head, after],
       best !== null ? [head, after, labelled('best val', formatLoss(best))] : [head, after],
     ];
-    const rows = [fitFirst(variants.map((parts) => ({ parts, sep: seg('  ') })), width)];
+    // With notes paged, the `n` hint first, then without it where it does not fit.
+    const hinted = o.notesPaging ? variants.map((parts) => [...parts, ...notesHint(o.notesPaging)]) : [];
+    const rows = [fitFirst([...hinted, ...variants].map((parts) => ({ parts, sep: seg('  ') })), width)];
     const next = formatNextLine(d);
     // The command keeps its end (the run directory); Ink would cut that off.
     if (next && (o.maxRows ?? 1) > 1) rows.push([seg(truncateStart(next, width), { color: 'cyan' })]);
@@ -299,6 +306,7 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
           [seg(evaluating ? ' EVALUATING ' : ' SAVING ', { inverse: true, color: 'cyan', bold: true }), seg(evaluating ? ' final evaluation…' : ' saving latest/…', BOLD)],
           [seg(`${describeStopReason(s.phase.reason)} at step ${formatCount(s.phase.step)}`, DIM)],
           ...(o.stopping ? [[seg('Ctrl-C again to quit now', DIM)]] : []),
+          ...notesHint(o.notesPaging),
         ],
         width,
         seg('  '),
@@ -311,6 +319,7 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
         [
           [seg(' STOPPING ', { inverse: true, color: 'yellow', bold: true }), seg(' saving latest/ and exiting…', BOLD)],
           [seg('Ctrl-C again to quit now', DIM)],
+          ...notesHint(o.notesPaging),
         ],
         width,
         seg('  '),
@@ -326,7 +335,7 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
       : s.status === 'waiting'
         ? [seg(short ? ' … ' : ' STARTING ', { inverse: true, bold: true })]
         : [seg(short ? ' ▶ ' : ' TRAINING ', { inverse: true, color: 'green', bold: true })];
-  const key = (k: string, what: string): Row => [seg(k, { bold: true, color: 'cyan' }), seg(` ${what}`)];
+  const key = keyHint;
   const t = o.temperature !== undefined ? formatTemperature(o.temperature) : null;
   const pause = (pausing ?? s.paused) ? 'resume' : 'pause';
   const save = o.pending?.save ? 'saving…' : 'save';
@@ -341,7 +350,7 @@ export function footerRows(s: DashboardState, width: number, o: FooterOptions = 
   const short: Row[] = [key('p', pause), key('s', save), key('g', sample), key('t', t ? `T=${t}` : 'temp'), key('q', 'quit')];
   if (o.notesPaging) {
     full.push(key('n', `next note (${o.notesPaging})`));
-    short.push(key('n', `notes ${o.notesPaging.replace(' of ', '/')}`));
+    short.push(...notesHint(o.notesPaging));
   }
   return [
     fitFirst(

@@ -101,7 +101,9 @@ export function formatEvalLine(e: EvalEvent): string {
   if (e.quick?.cut) {
     return (
       `eval step ${e.step}: val ${formatLoss(e.valLoss)} nats (${formatLoss(e.valBpc, 3)} bpc), ` +
-      `train ${formatLoss(e.trainLoss)} — cut short at the time limit (${e.quick.batches} of ${e.quick.of} validation batches)${e.improved ? ', best so far' : ''}`
+      `train ${formatLoss(e.trainLoss)} — cut short at the time limit (${e.quick.batches} of ${e.quick.of} validation batches)` +
+      // Compared with nothing: it only gives a run with no best/ yet its first.
+      (e.improved ? ', the first best/' : `, best/ kept (best ${formatLoss(e.bestValLoss)})`)
     );
   }
   if (e.quick?.timed) {

@@ -1,6 +1,6 @@
 /** The loss chart of `charnn runs <run>…` (ui/runs/loss-chart.ts): colours, letters, widths and the minutes axis. */
 import { describe, expect, it } from 'vitest';
-import { formatMinutes, renderLossChart, type RunCurve } from '../../../src/ui/runs/loss-chart.js';
+import { formatTime, renderLossChart, timeUnit, type RunCurve } from '../../../src/ui/runs/loss-chart.js';
 import { displayWidth, stripAnsi } from '../../../src/util/text.js';
 
 const run = (name: string, offset: number): RunCurve => ({
@@ -36,7 +36,25 @@ describe('renderLossChart', () => {
     expect(two.slice(-2)).toEqual(['A  a  best 0', 'B  b  best 0.2']);
   });
 
-  it('labels minutes with as many decimals as they need', () => {
-    expect([0, 0.25, 1.5, 12.4, 250].map(formatMinutes)).toEqual(['0', '0.25', '1.5', '12', '250']);
+  it('labels time with as many decimals as they need', () => {
+    expect([0, 0.25, 1.5, 12.4, 250].map(formatTime)).toEqual(['0', '0.25', '1.5', '12', '250']);
+  });
+
+  it('shows time in seconds under 2 minutes, minutes under 2 hours, hours beyond, naming the unit under the axis', () => {
+    expect([0.5, 1.99, 2, 119, 120, 600].map((m) => timeUnit(m).unit)).toEqual(['seconds', 'seconds', 'minutes', 'minutes', 'hours', 'hours']);
+    const timed = (minutes: number[]): RunCurve => ({ name: 'r', points: minutes.map((x, i) => ({ x, train: null, val: 3 - i * 0.1 })), summary: '' });
+    const labels = (lines: string[]) => lines.at(-3)!.trim().split(/ +/).map(Number);
+    // A short run (0.01 to 0.12 minutes): seconds, never fractional minutes.
+    const short = renderLossChart([timed([0.01, 0.05, 0.12])], { width: 60, height: 8, color: false, x: 'time', train: false });
+    expect(short.at(-2)!.trim()).toBe('seconds of training');
+    expect(labels(short)[0]).toBeCloseTo(0.6, 5);
+    expect(labels(short).at(-1)).toBeCloseTo(7.2, 5);
+    const medium = renderLossChart([timed([5, 30, 45])], { width: 60, height: 8, color: false, x: 'time', train: false });
+    expect(medium.at(-2)!.trim()).toBe('minutes of training');
+    expect(labels(medium).at(-1)).toBe(45);
+    const long = renderLossChart([timed([30, 150, 300])], { width: 60, height: 8, color: false, x: 'time', train: false });
+    expect(long.at(-2)!.trim()).toBe('hours of training');
+    expect(labels(long)[0]).toBe(0.5);
+    expect(labels(long).at(-1)).toBe(5);
   });
 });
