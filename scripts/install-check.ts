@@ -4,10 +4,11 @@
  * scripts/bundle-ort.mjs), installs the tarball with the plain
  * `npm install -g <tarball>` into a fresh temporary prefix (`--prefix` is how a
  * global prefix is set; nothing skips scripts, and none of this project's npm
- * configuration reaches it), runs the installed `charnn --version` and a short
- * `charnn train … --no-ui`, checks that it trained on the ort engine and that
- * no GPU library was downloaded, and prints the installed size, in total and
- * per top package. Not part of `npm test`: it takes a minute or two and the
+ * configuration reaches it), checks that npm warned of no install scripts
+ * (the shipped package.json has none: scripts/pack-manifest.mjs), runs the
+ * installed `charnn --version` and a short `charnn train … --no-ui`, checks
+ * that it trained on the ort engine and that no GPU library was downloaded,
+ * and prints the installed size, in total and per top package. Not part of `npm test`: it takes a minute or two and the
  * npm registry.
  *
  *   npm run install-check              # builds first
@@ -70,9 +71,17 @@ try {
   check(install.status === 0, `npm install -g ${packed!.filename} (into a fresh prefix)`, `${install.stdout}${install.stderr}`);
   if (install.status !== 0) throw new Error('the install failed');
   console.log(`${install.stdout}${install.stderr}`.trim().replace(/^/gm, '     '));
+  // npm 11 warns of every package with install scripts not covered by allowScripts (and tells the user to allow them):
+  // the shipped manifests have none (scripts/pack-manifest.mjs, scripts/bundle-ort.mjs).
+  const scriptWarning = `${install.stdout}${install.stderr}`.split('\n').filter((line) => /install-scripts|allowScripts|allow-scripts|install scripts/i.test(line));
+  check(scriptWarning.length === 0, 'npm printed no warning about install scripts (allowScripts)', scriptWarning.join('\n'));
   const isWindows = process.platform === 'win32';
   const bin = isWindows ? path.join(prefix, 'charnn.cmd') : path.join(prefix, 'bin', 'charnn');
   const installed = isWindows ? path.join(prefix, 'node_modules', 'charnn') : path.join(prefix, 'lib', 'node_modules', 'charnn');
+  const shipped = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  check(shipped.scripts === undefined, 'the installed package.json has no scripts (prepare and the rest stay in the checkout)', JSON.stringify(shipped.scripts));
+  const checkout = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  check(typeof checkout.scripts?.['prepare'] === 'string', 'the checkout\'s package.json has its scripts back after the pack (prepare builds dist/)');
   const ortBin = path.join(installed, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
   const downloaded = fs.readdirSync(ortBin, { recursive: true, encoding: 'utf8' }).filter((f) => /providers_(cuda|tensorrt|shared)/.test(f));
   check(downloaded.length === 0, 'no GPU library was downloaded into onnxruntime-node', downloaded.join('\n'));

@@ -129,8 +129,15 @@ function fail(path: string, what: string): never {
 const META_LIMITS = {
   /** progress.step, epoch, bestStep, history steps, initFrom.step, state.adamStep. */
   steps: MAX_STEPS,
-  /** Training time summed over resumes: a thousand years. */
+  /** Training time summed over resumes (progress.elapsedMs, history.time): a thousand years. */
   elapsedMs: 1000 * 365 * 86_400_000,
+  /**
+   * A loss in nats per character (history, progress.bestValLoss). A uniform
+   * guess over the largest vocabulary costs ln(0x110000) ≈ 13.9 nats, and a
+   * training step above divergedLoss (10·ln(vocab) + 10 ≤ 150, train/step.ts)
+   * is never applied: 1e4 is far above any loss a run records.
+   */
+  loss: 1e4,
   recoveries: 1_000_000,
   /** Points of each loss history (a million fit in MAX_META_BYTES). */
   historyPoints: 1_000_000,
@@ -146,12 +153,20 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 /** A string that is well-formed UTF-16 (no lone surrogate: it could not be written as UTF-8, nor come from a corpus). */
 const isText = (x: unknown): x is string => typeof x === 'string' && !/\p{Cs}/u.test(x);
 
-/** What is wrong with a loss history (named `name`), or null: [step, finite loss ≥ 0] pairs, steps bounded, bounded in number. */
-function historyProblem(name: string, x: unknown, what = 'loss'): string | null {
+/** A loss charnn.json may hold: a finite number of nats from 0 to META_LIMITS.loss. */
+export const isRecordableLoss = (x: unknown): x is number => isFiniteNumber(x) && x >= 0 && x <= META_LIMITS.loss;
+
+/**
+ * What is wrong with a history list (named `name`), or null: [step, value]
+ * pairs, steps bounded, values a loss (0 to META_LIMITS.loss) or milliseconds
+ * (0 to META_LIMITS.elapsedMs), bounded in number.
+ */
+function historyProblem(name: string, x: unknown, what: 'loss' | 'milliseconds' = 'loss'): string | null {
   if (!Array.isArray(x)) return `${name} must be a list of [step, ${what}] pairs`;
   if (x.length > META_LIMITS.historyPoints) return `${name} has ${x.length} points, more than the ${META_LIMITS.historyPoints.toLocaleString('en-US')} charnn keeps`;
-  const bad = x.findIndex((p) => !Array.isArray(p) || p.length !== 2 || !isCountUpTo(p[0], META_LIMITS.steps) || !isFiniteNumber(p[1]) || p[1] < 0);
-  return bad < 0 ? null : `${name}[${bad}] must be a [step, ${what}] pair: a step from 0 to ${MAX_STEPS.toExponential()} and a finite ${what === 'loss' ? 'loss' : 'number of milliseconds'} ≥ 0`;
+  const max = what === 'loss' ? META_LIMITS.loss : META_LIMITS.elapsedMs;
+  const bad = x.findIndex((p) => !Array.isArray(p) || p.length !== 2 || !isCountUpTo(p[0], META_LIMITS.steps) || !isFiniteNumber(p[1]) || p[1] < 0 || p[1] > max);
+  return bad < 0 ? null : `${name}[${bad}] must be a [step, ${what}] pair: a step from 0 to ${MAX_STEPS.toExponential()} and ${what === 'loss' ? 'a loss' : 'a number of milliseconds'} from 0 to ${max.toExponential()}`;
 }
 
 /** The first entry of a list of strings that is not well-formed text, as "entry 3 (\ud800)", or null. */
@@ -229,7 +244,7 @@ export function parseMeta(text: string, path: string): CharnnMeta {
   }
   if (p.rngState.every((x) => x === 0)) fail(path, 'progress.rngState must not be all zeros');
   if (p.bestValLoss === undefined) p.bestValLoss = null;
-  if (p.bestValLoss !== null && (!isFiniteNumber(p.bestValLoss) || p.bestValLoss < 0)) fail(path, 'progress.bestValLoss must be a finite number ≥ 0 or null');
+  if (p.bestValLoss !== null && !isRecordableLoss(p.bestValLoss)) fail(path, `progress.bestValLoss must be a loss from 0 to ${META_LIMITS.loss.toExponential()} or null`);
   if (p.bestStep === undefined) p.bestStep = null;
   if (p.bestStep !== null && !(isCount(p.bestStep) && p.bestStep <= p.step)) fail(path, `progress.bestStep must be a whole number from 0 to progress.step (${p.step}) or null`);
   if (p.elapsedMs === undefined) p.elapsedMs = 0;

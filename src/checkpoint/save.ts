@@ -32,13 +32,20 @@ export interface CheckpointContents {
 }
 
 /**
- * model.json and weights.bin bytes, produced by tf.layers itself. TF.js is
- * loaded here, at the first save, not when a command starts: the ort engine
- * needs it for nothing else.
+ * Loads what writing model.json and weights.bin takes (TF.js and its
+ * backend: about 0.3 s on a busy machine), at the first save or when a
+ * training run prepares, not when a command starts: the ort engine needs it
+ * for nothing else. Later calls cost nothing.
  */
-export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: ParamArrays): Promise<{ modelJson: string; weights: Uint8Array }> {
-  const [{ ensureBackend }, { toLayersModel }] = await Promise.all([import('../backend/index.js'), import('../model/layers-equivalent.js')]);
+export async function loadLayersWriter(): Promise<typeof import('../model/layers-equivalent.js')> {
+  const [{ ensureBackend }, layers] = await Promise.all([import('../backend/index.js'), import('../model/layers-equivalent.js')]);
   await ensureBackend();
+  return layers;
+}
+
+/** model.json and weights.bin bytes, produced by tf.layers itself. */
+export async function layersModelFiles(meta: Pick<CharnnMeta, 'model'>, params: ParamArrays): Promise<{ modelJson: string; weights: Uint8Array }> {
+  const { toLayersModel } = await loadLayersWriter();
   const model = toLayersModel(meta.model, params);
   let artifacts: tf.io.ModelArtifacts | null = null;
   await model.save({

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { defaultWorkers } from '../backend/names.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
-import { openCorpus, outsideNote } from '../data/corpus.js';
+import { linkNotes, openCorpus } from '../data/corpus.js';
 import { showChar } from '../data/vocabulary.js';
 import { evaluateCorpus } from '../eval/evaluate-corpus.js';
 import { bitsPerChar, type EvalModel, type TextEvaluation } from '../eval/evaluate-text.js';
@@ -64,8 +64,7 @@ export async function runEval(checkpointPath: string, files: string[], options: 
       const result = await evaluateCorpus(model, vocab, source, meta.normalization, { workers, onProgress: progress.update });
       progress.end();
       if (result.skippedFiles.length > 0) writeErr(escapeControls(`charnn: note: ${file}: skipped ${describeSkipped(result.skippedFiles)}`));
-      const outside = outsideNote(source);
-      if (outside !== null) writeErr(escapeControls(`charnn: note: ${file}: ${outside}`));
+      for (const note of linkNotes(source)) writeErr(escapeControls(`charnn: note: ${file}: ${note}`));
       results.push({ file, ...result });
     }
   } finally {

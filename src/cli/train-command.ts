@@ -31,7 +31,7 @@ export function makeTrainCommand(): Command {
   const trainFlags = settingOptions(TRAIN_SETTINGS);
   const command = new Command('train')
     .description('train a character-level language model on a text file or a directory of text files')
-    .argument('[corpus]', 'UTF-8 text file or directory (read recursively; hidden files, binary files and links leading outside it are skipped, the latter two listed; default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)');
+    .argument('[corpus]', 'UTF-8 text file or directory (read recursively; hidden files are skipped; binary files and links leading outside it, to a directory or nowhere are skipped and listed; default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)');
   for (const { option } of [...modelFlags, ...corpusFlags, ...trainFlags]) command.addOption(option);
   command
     .option('--out <dir>', `run directory for latest/ and best/ (default: ${RUNS_DIR}/<corpus>-<cell>, or -2, -3, … when that holds a run)`)

@@ -43,7 +43,16 @@ export interface CorpusSource {
   size: number;
   /** Symbolic links of a directory left out because they lead outside it: `relative/path → target`. */
   outside: string[];
+  /** Symbolic links of a directory left out because they lead to a directory (never followed): `relative/path → target`. */
+  dirLinks: string[];
+  /** Symbolic links of a directory left out because they lead nowhere (missing target, a loop): `relative/path → link text`. */
+  brokenLinks: string[];
+  /** Symbolic links of a directory left out because they lead to a device, fifo or socket: `relative/path → target`. */
+  specialLinks: string[];
 }
+
+/** The links a directory's walk left out, by why (see CorpusSource). */
+export type SkippedLinks = Pick<CorpusSource, 'outside' | 'dirLinks' | 'brokenLinks' | 'specialLinks'>;
 
 /** Bounds on what openCorpus walks, for a path that did not come from the person at the terminal. */
 export interface OpenCorpusOptions {
@@ -64,12 +73,10 @@ export interface CorpusStats {
 }
 
 /** A corpus read into code-point ids. */
-export interface Corpus extends CorpusStats {
+export interface Corpus extends CorpusStats, SkippedLinks {
   name: string;
   path: string;
   files: string[];
-  /** Links of a directory left out because they lead outside it (see CorpusSource). */
-  outside: string[];
   normalization: Normalization;
   /** The text's ids in `vocab` (characters left out per `unknown: 'skip'` excepted). */
   ids: TokenIds;
@@ -90,8 +97,8 @@ export interface ReadCorpusOptions {
  * Reads a corpus into ids. A directory contributes all regular files below it
  * (recursively, hidden names skipped, binary files skipped and listed),
  * concatenated in order of relative path; a symbolic link to a file counts
- * only when the file is inside the directory (links that lead out of it are
- * skipped and listed; links to directories are not followed).
+ * only when the file is inside the directory. Links that lead out of it, to a
+ * directory (never followed), to nothing, or to a device are skipped and listed.
  * @throws CharnnError (usage) for a missing, unreadable, empty, binary, UTF-16 or non-UTF-8 input.
  */
 export function readCorpus(path: string, normalization: Normalization, options: ReadCorpusOptions = {}): Corpus {
@@ -108,7 +115,8 @@ export function readCorpus(path: string, normalization: Normalization, options: 
     throw usageError(`${what}: ${source.shown}`, 'train on a file that contains some text');
   }
   return {
-    name: source.name, path: source.path, files: source.files.filter((f) => !stats.skipped.includes(relative(source.path, f))), outside: source.outside, normalization,
+    name: source.name, path: source.path, files: source.files.filter((f) => !stats.skipped.includes(relative(source.path, f))), normalization,
+    outside: source.outside, dirLinks: source.dirLinks, brokenLinks: source.brokenLinks, specialLinks: source.specialLinks,
     ...stats, ids: built.ids, vocab: built.vocab, unknownChars: built.skipped, missing: built.missing,
   };
 }
@@ -118,11 +126,11 @@ export function openCorpus(path: string, options: OpenCorpusOptions = {}): Corpu
   const abs = resolve(path);
   const stats = statOrThrow(abs, path);
   let files: string[];
-  const outside: string[] = [];
+  const links: SkippedLinks = { outside: [], dirLinks: [], brokenLinks: [], specialLinks: [] };
   if (stats.isFile()) {
     files = [abs];
   } else if (stats.isDirectory()) {
-    files = listTextFiles(abs, path, outside, options);
+    files = listTextFiles(abs, path, links, options);
     if (files.length === 0) {
       throw usageError(`corpus directory has no text files: ${path}`, 'put one or more UTF-8 text files in it (hidden files are skipped)');
     }
@@ -130,15 +138,26 @@ export function openCorpus(path: string, options: OpenCorpusOptions = {}): Corpu
     throw usageError(`corpus is neither a file nor a directory: ${path}`, 'pass a UTF-8 text file or a directory of them');
   }
   const size = files.reduce((n, f) => n + fileSize(f), 0);
-  return { name: corpusName(abs), path: abs, shown: path, isDirectory: stats.isDirectory(), files, size, outside };
+  return { name: corpusName(abs), path: abs, shown: path, isDirectory: stats.isDirectory(), files, size, ...links };
 }
 
-/** The line that lists what a directory's walk left out because it leads outside the directory, or null. */
-export function outsideNote(source: { path: string; outside: string[] }): string | null {
-  const n = source.outside.length;
-  if (n === 0) return null;
-  const shown = source.outside.slice(0, 8).join(', ');
-  return `skipped ${n} link${n === 1 ? '' : 's'} leading outside ${source.path}: ${shown}${n > 8 ? ` and ${n - 8} more` : ''}`;
+/**
+ * The lines that list the symbolic links a directory's walk left out, one per
+ * reason (leading outside it, to a directory, broken, to a special file); none when none.
+ */
+export function linkNotes(source: SkippedLinks & { path: string }): string[] {
+  const line = (list: string[], what: (s: string) => string): string[] => {
+    const n = list.length;
+    if (n === 0) return [];
+    const shown = list.slice(0, 8).join(', ');
+    return [`skipped ${n} ${what(n === 1 ? '' : 's')}: ${shown}${n > 8 ? ` and ${n - 8} more` : ''}`];
+  };
+  return [
+    ...line(source.outside, (s) => `link${s} leading outside ${source.path}`),
+    ...line(source.dirLinks, (s) => `link${s} to a directory (not followed)`),
+    ...line(source.brokenLinks, (s) => `broken link${s}`),
+    ...line(source.specialLinks, (s) => `link${s} to a device, fifo or socket`),
+  ];
 }
 
 /**
@@ -350,10 +369,10 @@ function fsError(err: unknown, file: string) {
  * Regular files below `dir`, sorted by relative path in code-unit order so the
  * concatenation is the same on every machine regardless of readdir order.
  * Symlinked directories are not followed, which rules out cycles; a link to
- * a file is followed only when the file (all links resolved) is inside `dir`,
- * else it is added to `outside` (`relative → target`).
+ * a file is followed only when the file (all links resolved) is inside `dir`.
+ * Every link left out goes to its list in `links` (`relative → target`).
  */
-function listTextFiles(dir: string, shown: string, outside: string[], options: OpenCorpusOptions): string[] {
+function listTextFiles(dir: string, shown: string, links: SkippedLinks, options: OpenCorpusOptions): string[] {
   const found: string[] = [];
   const root = realPath(dir);
   let visited = 0;
@@ -374,17 +393,20 @@ function listTextFiles(dir: string, shown: string, outside: string[], options: O
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) found.push(full);
       else if (entry.isSymbolicLink()) {
-        const target = linkedFile(full);
-        if (target === null) continue; // a dangling link, or one to a directory or a device: not part of the corpus
-        if (target === root || target.startsWith(root.endsWith(sep) ? root : root + sep)) found.push(full);
-        else outside.push(`${relative(dir, full)} → ${target}`);
+        const link = resolveLink(full);
+        const entry = `${relative(dir, full)} → ${link.target}`;
+        if (link.kind === 'broken') links.brokenLinks.push(entry);
+        else if (link.kind === 'directory') links.dirLinks.push(entry);
+        else if (link.kind === 'special') links.specialLinks.push(entry);
+        else if (link.target === root || link.target.startsWith(root.endsWith(sep) ? root : root + sep)) found.push(full);
+        else links.outside.push(entry);
       }
     }
   };
   walk(dir);
   const keyed = found.map((file) => ({ file, key: relative(dir, file) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  outside.sort();
+  for (const list of [links.outside, links.dirLinks, links.brokenLinks, links.specialLinks]) list.sort();
   return keyed.map((k) => k.file);
 }
 
@@ -396,14 +418,26 @@ function realPath(path: string): string {
   }
 }
 
-/** Where a link to a regular file leads (all links resolved), or null when it leads to no regular file. */
-function linkedFile(path: string): string | null {
+/**
+ * Where a link leads (all links resolved) and what is there; a link whose
+ * target is missing, loops or cannot be resolved is 'broken', with the link's own text.
+ */
+function resolveLink(path: string): { kind: 'file' | 'directory' | 'special' | 'broken'; target: string } {
+  let target: string;
+  let stats: fs.Stats;
   try {
-    const target = fs.realpathSync(path);
-    return fs.statSync(target).isFile() ? target : null;
+    target = fs.realpathSync(path);
+    stats = fs.statSync(target);
   } catch {
-    return null;
+    let text: string;
+    try {
+      text = fs.readlinkSync(path);
+    } catch {
+      text = '?';
+    }
+    return { kind: 'broken', target: text };
   }
+  return { kind: stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'special', target };
 }
 
 /**

@@ -47,6 +47,11 @@ export interface Restored {
 
 /** Every hook is optional; a rejected promise or a throw ends the run with that error. */
 export interface TrainerCallback {
+  /**
+   * Once, before the session's clock starts: load what the callback will
+   * need (saving loads TF.js), so a time limit is spent training, not loading.
+   */
+  prepare?(): Promise<void>;
   /** After an evaluation's event (`evaluation.improved`: the best validation so far). */
   evaluated?(moment: RunMoment, evaluation: EvalEvent): Promise<void>;
   /**

@@ -18,12 +18,14 @@ const MIN_RECENT_STEPS = 10;
 export const EVAL_COST_PER_CHAR = 0.4;
 /**
  * Before a save was timed: a fixed cost plus the bytes of the weights and
- * Adam's two moments at this speed; the session's first save may also load
- * TF.js (checkpoints go through it; about a second on a busy machine).
+ * Adam's two moments at this speed. TF.js, which a save goes through, is
+ * loaded before the session's clock starts (TrainerCallback.prepare).
+ * Measured on a 2-core machine at load 8: 10–40 ms a save of a 41k-parameter
+ * model (0.5 MB), 100–215 ms of the default 3.3M (40 MB); this estimates
+ * 55 and 450 ms.
  */
-const SAVE_FIXED_MS = 250;
-const FIRST_SAVE_MS = 1000;
-const SAVE_BYTES_PER_MS = 50_000;
+const SAVE_FIXED_MS = 50;
+const SAVE_BYTES_PER_MS = 100_000;
 /** Before samples were timed: this long per sampled character. */
 const SAMPLE_MS_PER_CHAR = 0.5;
 
@@ -87,6 +89,6 @@ export class RunSpeed {
   /** What follows an evaluation (saving latest/ and best/, samples): as the last time, else estimated. */
   afterEvalMsEstimate(): number {
     const write = SAVE_FIXED_MS + (this.size.params * 4 * 3) / SAVE_BYTES_PER_MS;
-    return this.afterEvalMs ?? this.saveMs ?? write + FIRST_SAVE_MS + write + this.size.sampleChars * SAMPLE_MS_PER_CHAR;
+    return this.afterEvalMs ?? this.saveMs ?? 2 * write + this.size.sampleChars * SAMPLE_MS_PER_CHAR;
   }
 }

@@ -8,7 +8,7 @@
 import type { ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
 import { resetStreams, zeroState, type StateArrays } from '../model/state.js';
-import type { History, Progress } from '../checkpoint/meta.js';
+import { isRecordableLoss, type History, type Progress } from '../checkpoint/meta.js';
 import type { OptimizerState } from '../checkpoint/optimizer-state.js';
 import { Rng } from '../util/rng.js';
 import type { TrainingSnapshot } from './callback.js';
@@ -114,6 +114,9 @@ export class RunState {
    * all of it (it may give a new run its first best). A last look at the
    * first look's batches, taken at a stop, is comparable with it: the
    * trainer passes it as not quick.
+   * A loss charnn.json cannot hold (not finite, or above its bound: a model
+   * whose outputs overflowed) is neither recorded nor made the best, so the
+   * next checkpoint stays readable.
    * @param trainLoss mean training loss since the previous evaluation (not recorded when not finite)
    * @param comparedLoss what is compared with the best so far, when not
    *   valLoss: a full evaluation's loss on the looks' batches while best/
@@ -121,13 +124,14 @@ export class RunState {
    */
   recordEvaluation(valLoss: number, trainLoss: number, quick: boolean, comparedLoss = valLoss): boolean {
     const p = this.progress;
-    const improved = p.bestValLoss === null || (!quick && comparedLoss < p.bestValLoss);
+    const recordable = isRecordableLoss(valLoss);
+    const improved = recordable && (p.bestValLoss === null || (!quick && comparedLoss < p.bestValLoss));
     if (improved) {
       p.bestValLoss = valLoss;
       p.bestStep = p.step;
     }
-    this.history.val.push([p.step, valLoss]);
-    if (Number.isFinite(trainLoss)) this.history.train.push([p.step, trainLoss]);
+    if (recordable) this.history.val.push([p.step, valLoss]);
+    if (isRecordableLoss(trainLoss)) this.history.train.push([p.step, trainLoss]);
     // A run resumed from a checkpoint older than this record starts it here.
     (this.history.time ??= []).push([p.step, Math.round(p.elapsedMs)]);
     return improved;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { splitTrainVal } from '../data/batches.js';
-import { outsideNote, readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
+import { linkNotes, readCorpus, type Corpus, type Normalization } from '../data/corpus.js';
 import { showChar, Vocabulary } from '../data/vocabulary.js';
 import type { ModelConfig } from '../model/config.js';
 import { extendVocabulary } from '../model/extend-vocabulary.js';
@@ -240,14 +240,13 @@ function refuseReachedSteps(from: string, step: number, maxSteps: number | null,
   );
 }
 
-/** What the user should know about how the corpus was read: binary files and links leading outside a directory left out. */
+/** What the user should know about how the corpus was read: binary files and symbolic links of a directory left out. */
 function corpusNotes(corpus: Corpus): string[] {
   const n = corpus.skipped.length;
-  const outside = outsideNote(corpus);
   const shown = corpus.skipped.slice(0, 8).join(', ');
   return [
     ...(n > 0 ? [`skipped ${n} binary file${n === 1 ? '' : 's'} in ${corpus.path}: ${shown}${n > 8 ? ` and ${n - 8} more` : ''}`] : []),
-    ...(outside !== null ? [outside] : []),
+    ...linkNotes(corpus),
   ];
 }
 

@@ -274,6 +274,7 @@ export class Trainer {
   async run(): Promise<DoneEvent> {
     const t = this.training;
     this.emit({ type: 'start', info: this.runInfo() });
+    for (const callback of this.callbacks) await callback.prepare?.();
     this.sessionStart = this.clock();
     this.pausedMs = 0;
     const elapsedBase = this.state.progress.elapsedMs;

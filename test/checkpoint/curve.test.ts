@@ -68,6 +68,21 @@ describe('history.time in charnn.json', () => {
     expect(resumed.history).toEqual({ train: [[5, 2.7], [10, 2.6]], val: [[5, 2.5], [10, 2.4]], time: [[10, 2000]] });
   });
 
+  it('a loss charnn.json cannot hold is neither recorded nor made the best (the next checkpoint stays readable)', () => {
+    const state = new RunState(model, 2, 10, initParamArrays(model, new Rng(1)), 1, null);
+    state.progress.step = 5;
+    expect(state.recordEvaluation(Infinity, 2.7, false)).toBe(false);
+    state.progress.step = 10;
+    expect(state.recordEvaluation(2e4, 3e4, false)).toBe(false);
+    expect(state.progress.bestValLoss).toBeNull();
+    expect(state.history.val).toEqual([]);
+    expect(state.history.train).toEqual([[5, 2.7]]);
+    state.progress.step = 15;
+    expect(state.recordEvaluation(2.5, 2.6, false)).toBe(true);
+    expect(state.progress).toMatchObject({ bestValLoss: 2.5, bestStep: 15 });
+    expect(state.history.val).toEqual([[15, 2.5]]);
+  });
+
   it('is optional when read, and must be [step, milliseconds ≥ 0] pairs when present', () => {
     const meta = { ...validMeta(), history: { train: [], val: [] } };
     expect(parseMeta(JSON.stringify(meta), 'ck').history.time).toBeUndefined();

@@ -53,10 +53,16 @@ describe('charnn.json bounds', () => {
     ['progress.epoch 1e20', (m) => (m.progress.epoch = 1e20), /^progress\.epoch must be a whole number from 0/],
     ['progress.batch 1e300', (m) => (m.progress.batch = 1e300), /^progress\.batch must be a non-negative integer$/],
     ['progress.bestStep after progress.step', (m) => (m.progress.bestStep = 401), /^progress\.bestStep must be a whole number from 0 to progress\.step \(400\) or null$/],
-    ['progress.bestValLoss negative', (m) => (m.progress.bestValLoss = -1), /^progress\.bestValLoss must be a finite number ≥ 0 or null$/],
+    ['progress.bestValLoss negative', (m) => (m.progress.bestValLoss = -1), /^progress\.bestValLoss must be a loss from 0 to 1e\+4 or null$/],
+    ['progress.bestValLoss 1e300', (m) => (m.progress.bestValLoss = 1e300), /^progress\.bestValLoss must be a loss from 0 to 1e\+4 or null$/],
+    ['progress.elapsedMs 1e18', (m) => (m.progress.elapsedMs = 1e18), /^progress\.elapsedMs must be a number of milliseconds from 0 to 3\.1536e\+13$/],
     ['progress.elapsedMs 1e300', (m) => (m.progress.elapsedMs = 1e300), /^progress\.elapsedMs must be a number of milliseconds from 0 to/],
     ['progress.recoveries 1e300', (m) => (m.progress.recoveries = 1e300), /^progress\.recoveries must be a whole number from 0 to 1,000,000$/],
-    ['history.train loss not a number', (m) => (m.history.train[1] = [400, 'low']), /^history\.train\[1\] must be a \[step, loss\] pair: a step from 0 to 1e\+12 and a finite loss ≥ 0$/],
+    ['history.train loss not a number', (m) => (m.history.train[1] = [400, 'low']), /^history\.train\[1\] must be a \[step, loss\] pair: a step from 0 to 1e\+12 and a loss from 0 to 1e\+4$/],
+    ['history.train loss 1e300', (m) => (m.history.train[1] = [400, 1e300]), /^history\.train\[1\] must be a \[step, loss\] pair: a step from 0 to 1e\+12 and a loss from 0 to 1e\+4$/],
+    ['history.val loss just above 1e4', (m) => (m.history.val[0] = [400, 10_000.5]), /^history\.val\[0\] must be a \[step, loss\] pair/],
+    ['history.val loss negative', (m) => (m.history.val[0] = [400, -0.5]), /^history\.val\[0\] must be a \[step, loss\] pair/],
+    ['history.time 1e18 ms', (m) => (m.history.time = [[400, 1e18]]), /^history\.time\[0\] must be a \[step, milliseconds\] pair: a step from 0 to 1e\+12 and a number of milliseconds from 0 to 3\.1536e\+13$/],
     ['history.val step 1e300', (m) => (m.history.val[0] = [1e300, 1.5]), /^history\.val\[0\] must be a \[step, loss\] pair/],
     ['history.val of 1,000,001 points', (m) => (m.history.val = Array.from({ length: 1_000_001 }, () => [1, 1])), /^history\.val has 1000001 points, more than the 1,000,000 charnn keeps$/],
     ['corpus.chars 1e300', (m) => (m.corpus.chars = 1e300), /^corpus\.chars must be a whole number from 0 to 1,099,511,627,776$/],
@@ -79,10 +85,19 @@ describe('charnn.json bounds', () => {
     expect(problem(edit)).toMatch(message);
   });
 
+  it('accepts the bounds themselves: a loss of 1e4 nats, a time of a thousand years', () => {
+    expect(problem((m) => {
+      m.history.train[1] = [400, 1e4];
+      m.progress.bestValLoss = 1e4;
+      m.history.time = [[400, 1000 * 365 * 86_400_000]];
+      m.progress.elapsedMs = 1000 * 365 * 86_400_000;
+    })).toBeNull();
+  });
+
   it('refuses 1e400 (Infinity once parsed) as a loss or a step', () => {
     const text = JSON.stringify(valid());
     const refuse = (edited: string) => () => parseMeta(edited, '/ckpt');
-    expect(refuse(text.replace('"bestValLoss":1.5', '"bestValLoss":1e400'))).toThrow(/progress\.bestValLoss must be a finite number/);
+    expect(refuse(text.replace('"bestValLoss":1.5', '"bestValLoss":1e400'))).toThrow(/progress\.bestValLoss must be a loss from 0/);
     expect(refuse(text.replace('[400,1.7]', '[400,1e400]'))).toThrow(/history\.train\[1\] must be a \[step, loss\] pair/);
     expect(refuse(text.replace('"step":400', '"step":1e400'))).toThrow(/progress\.step must be a whole number from 0 to 1e\+12/);
   });

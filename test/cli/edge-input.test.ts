@@ -27,7 +27,7 @@ beforeAll(() => {
 });
 
 describe('corpus files', () => {
-  it.concurrent('a UTF-16 file is refused with the iconv command; a directory\'s binary files and links leading out of it are skipped and listed', async () => {
+  it.concurrent('a UTF-16 file is refused with the iconv command; a directory\'s binary files, links leading out of it, links to directories and broken links are skipped and listed', async () => {
     const utf16 = path.join(dir, 'notes-utf16.txt');
     fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('To be, or not to be\n'.repeat(50), 'utf16le')]));
     const refused = await runCli(['train', utf16, ...TINY, '--out', path.join(dir, 'utf16-run')]);
@@ -44,14 +44,20 @@ describe('corpus files', () => {
     fs.writeFileSync(secret, 'root:x:0:0:root:/root:/bin/bash\n'.repeat(20));
     fs.mkdirSync(path.join(texts, 'sl'));
     fs.symlinkSync(secret, path.join(texts, 'sl', 'b.txt'));
+    fs.symlinkSync(path.join(texts, 'img'), path.join(texts, 'pictures'));
+    fs.symlinkSync('gone.txt', path.join(texts, 'old.txt'));
     const trained = await runCli(['train', texts, ...TINY, '--max-steps', '2', '--out', path.join(dir, 'texts-run')]);
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stderr).toMatch(new RegExp(`^note: skipped 2 binary files in ${texts}: archive\\.zip, img/cover\\.png$`, 'm'));
     expect(trained.stderr).toMatch(new RegExp(`^note: skipped 1 link leading outside ${texts}: sl/b\\.txt → ${fs.realpathSync(secret)}$`, 'm'));
+    expect(trained.stderr).toMatch(new RegExp(`^note: skipped 1 link to a directory \\(not followed\\): pictures → ${fs.realpathSync(path.join(texts, 'img'))}$`, 'm'));
+    expect(trained.stderr).toMatch(/^note: skipped 1 broken link: old\.txt → gone\.txt$/m);
     const evaluated = await runCli(['eval', path.join(dir, 'texts-run'), texts]);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(evaluated.stderr).toMatch(/^charnn: note: .*texts: skipped 2 binary files: archive\.zip, img\/cover\.png$/m);
     expect(evaluated.stderr).toMatch(new RegExp(`^charnn: note: .*texts: skipped 1 link leading outside ${texts}: sl/b\\.txt → ${fs.realpathSync(secret)}$`, 'm'));
+    expect(evaluated.stderr).toMatch(/^charnn: note: .*texts: skipped 1 link to a directory \(not followed\): pictures → .*img$/m);
+    expect(evaluated.stderr).toMatch(/^charnn: note: .*texts: skipped 1 broken link: old\.txt → gone\.txt$/m);
     expect(evaluated.stdout).toMatch(/texts: 11,999 characters/);
   });
 });

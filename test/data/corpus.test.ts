@@ -1,9 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusText, NORMALIZATIONS, openCorpus, readCorpus, type Corpus } from '../../src/data/corpus.js';
+import { corpusText, linkNotes, NORMALIZATIONS, openCorpus, readCorpus, type Corpus } from '../../src/data/corpus.js';
 import { IdBuilder } from '../../src/data/id-builder.js';
 import { splitTrainVal } from '../../src/data/batches.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
@@ -111,7 +111,7 @@ describe('readCorpus', () => {
     expect(c.path).toBe(dir);
   });
 
-  it('follows symlinks to files inside the directory, not to directories; links leading outside are skipped and listed', () => {
+  it('follows symlinks to files inside the directory; links leading outside, to directories, and broken ones are skipped and listed', () => {
     const dir = fresh();
     writeFileSync(join(dir, 'real.txt'), 'R');
     mkdirSync(join(dir, 'sub'));
@@ -139,6 +139,30 @@ describe('readCorpus', () => {
     })();
     expect(c.outside).toEqual([`chain.txt → ${realpathSync(join(outside, 'secret.txt'))}`, ...passwd, `sub/b.txt → ${realpathSync(join(outside, 'secret.txt'))}`]);
     expect(openCorpus(dir).outside).toEqual(c.outside);
+    expect(c.dirLinks).toEqual([`elsewhere → ${realpathSync(outside)}`, `loop → ${realpathSync(dir)}`]);
+    expect(c.brokenLinks).toEqual([`dangling → ${join(dir, 'missing')}`]);
+    expect(c.specialLinks).toEqual([]);
+    expect(linkNotes(c)).toEqual([
+      `skipped ${c.outside.length} links leading outside ${dir}: ${c.outside.join(', ')}`,
+      `skipped 2 links to a directory (not followed): elsewhere → ${realpathSync(outside)}, loop → ${realpathSync(dir)}`,
+      `skipped 1 broken link: dangling → ${join(dir, 'missing')}`,
+    ]);
+  });
+
+  it('lists a link that loops as broken, a link to a device as special, and at most 8 of each', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'a.txt'), 'A');
+    symlinkSync('self', join(dir, 'self'));
+    if (existsSync('/dev/null')) symlinkSync('/dev/null', join(dir, 'null'));
+    for (let i = 0; i < 10; i++) symlinkSync(`nowhere${i}`, join(dir, `gone${i}`));
+    const source = openCorpus(dir);
+    expect(source.files).toEqual([join(dir, 'a.txt')]);
+    expect(source.brokenLinks).toHaveLength(11);
+    expect(source.brokenLinks).toContain('self → self');
+    const notes = linkNotes(source);
+    expect(notes[0]).toMatch(/^skipped 11 broken links: gone0 → nowhere0, .* and 3 more$/);
+    if (existsSync('/dev/null')) expect(notes[1]).toBe('skipped 1 link to a device, fifo or socket: null → /dev/null');
+    expect(linkNotes(openCorpus(join(dir, 'a.txt')))).toEqual([]);
   });
 
   it('bounds the walk of a directory when asked (a path that came from a checkpoint)', () => {

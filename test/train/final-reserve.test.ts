@@ -23,6 +23,8 @@ interface Costs {
   /** What the callbacks after an evaluation (saves, samples) take, and a save. */
   afterEvalMs: number;
   saveMs: number;
+  /** What the callbacks' preparation (loading TF.js) takes, before the session's clock starts. */
+  prepareMs?: number;
 }
 
 /** A run on a fake engine whose passes, and whose callbacks, take `costs` of the fake clock; its events and that clock. */
@@ -49,6 +51,7 @@ function timedRun(training: Partial<TrainConfig>, costs: Costs, valChars: number
     notes: [], initFrom: null, resume: null, clock: () => now,
   });
   trainer.use({
+    prepare: async () => void (now += costs.prepareMs ?? 0),
     evaluated: async () => void (now += costs.afterEvalMs),
     save: async () => void (now += costs.saveMs),
   });
@@ -86,6 +89,24 @@ describe('a time limit', () => {
     // The cosine was planned to end where training ended.
     const lastLr = lastStep.lr;
     expect(lastLr).toBeLessThan(DEFAULT_TRAIN_CONFIG.lr * (DEFAULT_TRAIN_CONFIG.lrFinal + 0.01));
+  });
+
+  it('before anything was timed, keeps an estimate from the model\'s size, not most of a short limit; loading happens off the clock', async () => {
+    // A 3 s limit, no evaluation before the end; preparing the saves (TF.js) takes 1 s, before the clock starts.
+    const { trainer, events, clock } = timedRun(
+      { maxTimeMs: 3_000, evalEvery: 1_000_000 }, { stepMs: 10, batchMs: 5, afterEvalMs: 40, saveMs: 20, prepareMs: 1_000 }, 40,
+    );
+    const done = await trainer.run();
+    expect(done.reason).toBe('max-time');
+    // Estimated: two saves of 1 parameter at 50 ms each, no samples, 4 validation batches at 0.4 of a
+    // 10 ms step: 1.25 × (100 + 16) + 10 = 155 ms kept (a second more when the first save still loaded TF.js).
+    const lastStep = last(events, 'step');
+    expect(lastStep.elapsedMs).toBeGreaterThanOrEqual(3_000 - 155);
+    expect(lastStep.elapsedMs).toBeLessThan(3_000 - 155 + 10);
+    expect(done.sessionMs).toBe(lastStep.elapsedMs + 4 * 5 + 40);
+    expect(done.sessionMs).toBeLessThanOrEqual(3_000);
+    // The preparation is not in the session.
+    expect(clock()).toBe(1_000 + done.sessionMs);
   });
 
   it('cuts a final evaluation that would overrun it short at the limit, and says so', async () => {

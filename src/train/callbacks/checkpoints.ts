@@ -7,7 +7,7 @@
  */
 import { loadCheckpoint, loadTrainingState } from '../../checkpoint/load.js';
 import { checkpointMeta, type RunRecord } from '../../checkpoint/meta.js';
-import { NonFiniteCheckpointError, runCheckpointDirs, saveCheckpoint } from '../../checkpoint/save.js';
+import { loadLayersWriter, NonFiniteCheckpointError, runCheckpointDirs, saveCheckpoint } from '../../checkpoint/save.js';
 import { runtimeError } from '../../util/errors.js';
 import type { RunMoment, TrainerCallback } from '../callback.js';
 
@@ -39,6 +39,8 @@ export function checkpointCallback(runDir: string, record: FixedRecord): Trainer
   }
 
   return {
+    // The first save would otherwise load TF.js on the clock of a time-limited run.
+    prepare: async () => void (await loadLayersWriter()),
     async evaluated(moment, evaluation) {
       await save('latest', moment);
       if (evaluation.improved) await save('best', moment);
