@@ -129,14 +129,16 @@ describe('a time limit', () => {
   });
 
   it('a cut-short final evaluation of a run with no best/ yet becomes its first best/, and the note says so', async () => {
-    // No evaluation before the end (none by steps or by the clock), and the whole one (20 s) does not fit.
-    const { trainer, events } = timedRun({ maxTimeMs: 60_000, evalEvery: 1_000_000 }, { stepMs: 100, batchMs: 1_000, afterEvalMs: 300, saveMs: 200 }, 161);
+    // No evaluation before the end (none by steps or by the clock), and the whole one (500 batches, 20 s) does not fit in
+    // the quarter of the limit it may take once the margin is added. Nothing was measured before the end, so the fake
+    // costs are what the run estimates: a batch 0.4 of a step, the saves after it ~50 ms.
+    const { trainer, events } = timedRun({ maxTimeMs: 60_000, evalEvery: 1_000_000 }, { stepMs: 100, batchMs: 40, afterEvalMs: 30, saveMs: 20 }, 4_001);
     const done = await trainer.run();
     expect(events.filter((e) => e.type === 'eval')).toHaveLength(1);
     const evaluation = last(events, 'eval');
     expect(evaluation).toMatchObject({ quick: { cut: true }, improved: true });
     expect(done.bestValLoss).toBe(evaluation.valLoss);
-    expect(last(events, 'note').message).toMatch(/^the final evaluation was cut short at the time limit: it read \d+ of 20 validation batches \(.*\); the run had no best\/ yet, so this model becomes its first best\/$/);
+    expect(last(events, 'note').message).toMatch(/^the final evaluation was cut short at the time limit: it read \d+ of 500 validation batches \(.*\); the run had no best\/ yet, so this model becomes its first best\/$/);
     expect(done.sessionMs).toBeLessThanOrEqual(60_000);
   });
 
