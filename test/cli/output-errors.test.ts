@@ -112,7 +112,9 @@ describe('stderr', () => {
     const r = await runTo(['train', corpus, ...TINY, '--no-ui', '--out', out], 'pipe', 'full');
     expect(r.stdout).toBe('');
     expect(r.code).toBe(1);
-    expect(await latestStep(out)).toBeGreaterThan(0);
+    // The header's failed write stops the run as soon as it is noticed: often before a first step now that TF.js's
+    // save path loads before the session starts. Whatever step that was, latest/ holds it, whole.
+    expect(await latestStep(out)).toBeGreaterThanOrEqual(0);
   });
 
   it.concurrent('train --no-ui 2>&1 | head -2 saves latest/ and exits 0', async () => {
