@@ -41,20 +41,30 @@ import { VARIANTS } from './init-variants.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => optionValue(args, name) ?? fallback;
+/** A bad option: one line naming it, exit 2. */
+function usage(message: string): never {
+  process.stderr.write(`per-step: ${message}\n`);
+  process.exit(2);
+}
+const whole = (name: string, fallback: string): number => {
+  const value = Number(option(name, fallback));
+  return Number.isInteger(value) && value >= 1 ? value : usage(`${name} takes a whole number of at least 1, got ${option(name, fallback)}`);
+};
 const cell = option('--cell', 'lstm') as CellType;
-if (!CELL_TYPES.includes(cell)) throw new Error(`--cell must be one of ${CELL_TYPES.join(', ')}`);
-const layers = Number(option('--layers', '2'));
-const hidden = Number(option('--hidden', '256'));
-const embedding = Number(option('--embedding', '64'));
-const steps = Number(option('--steps', '500'));
-const every = Number(option('--every', '50'));
-const threads = Number(option('--threads', '2'));
-const seed = Number(option('--seed', '1'));
+if (!CELL_TYPES.includes(cell)) usage(`--cell must be one of ${CELL_TYPES.join(', ')}`);
+const layers = whole('--layers', '2');
+const hidden = whole('--hidden', '256');
+const embedding = whole('--embedding', '64');
+const steps = whole('--steps', '500');
+const every = whole('--every', '50');
+const threads = whole('--threads', '2');
+const seed = whole('--seed', '1');
 const lr = option('--lr', '0.002');
+if (!(Number(lr) > 0)) usage(`--lr takes a positive number, got ${lr}`);
 const batch = 32;
 const seqLen = 100;
 const variants = option('--init', 'keras,torch,emb-normal').split(',');
-for (const v of variants) if (!(v in VARIANTS)) throw new Error(`unknown --init ${v}: use ${Object.keys(VARIANTS).join(', ')}`);
+for (const v of variants) if (!(v in VARIANTS)) usage(`unknown --init ${v}: use ${Object.keys(VARIANTS).join(', ')}`);
 const engines = option('--engines', 'charnn,torch').split(',');
 // charnn's GRU is Keras' (reset gate before the recurrent product), PyTorch's is not: no like-for-like model.
 const torchCells: readonly CellType[] = ['lstm', 'rnn'];
@@ -63,12 +73,12 @@ const runCharnn = engines.includes('charnn');
 // PyTorch's model: 'same' as charnn's (one bias per layer, b_hh fixed at 0), 'two-biases' (b_hh trained too,
 // from 0: stock nn.LSTM with the variant's weights), 'native' (stock nn.LSTM with PyTorch's own initialisation).
 const torchModels = option('--torch', 'same').split(',');
-for (const m of torchModels) if (!['same', 'two-biases', 'native'].includes(m)) throw new Error(`unknown --torch ${m}: use same, two-biases, native`);
+for (const m of torchModels) if (!['same', 'two-biases', 'native'].includes(m)) usage(`unknown --torch ${m}: use same, two-biases, native`);
+if (engines.includes('torch') && !runTorch) process.stderr.write(`per-step: no PyTorch columns for the ${cell} (charnn's is Keras' cell, which PyTorch has not)\n`);
 // Debian's python3-torch lives in the system Python, which a pyenv or venv python3 on the PATH may hide.
 const python = option('--python', process.env.PYTHON ?? 'python3');
 if (runTorch && spawnSync(python, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status !== 0) {
-  process.stderr.write(`per-step: ${python} cannot import torch and numpy; pass --python /usr/bin/python3 (apt-get install python3-torch), or --engines charnn\n`);
-  process.exit(2);
+  usage(`${python} cannot import torch and numpy; pass --python /usr/bin/python3 (apt-get install python3-torch), or --engines charnn`);
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -76,7 +86,10 @@ const root = path.join(here, '..', '..');
 const bin = path.join(root, 'bin', 'charnn.js');
 const torchScript = path.join(root, 'bench', 'torch-per-step.py');
 const corpusPath = path.join(root, 'corpora', 'tinyshakespeare.txt');
-const out = optionValue(args, '--out') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-per-step-'));
+const given = optionValue(args, '--out');
+// The bench replaces its runs with --force: it writes only into a directory of its own, never over earlier results.
+if (given !== undefined && fs.existsSync(given) && fs.readdirSync(given).length > 0) usage(`--out ${given} is not empty; give a new directory (earlier results stay)`);
+const out = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-per-step-'));
 fs.mkdirSync(out, { recursive: true });
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
