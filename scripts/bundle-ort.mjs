@@ -31,7 +31,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failer, readManifest as readFile, writeAtomically } from './manifest-files.mjs';
 
+const fail = failer('bundle-ort');
+/** @param {string} file */
+const readManifest = (file) => readFile(file, fail, ' (run npm ci first)');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE = path.join(ROOT, 'node_modules', 'onnxruntime-node');
 const MANIFEST = path.join(PACKAGE, 'package.json');
@@ -39,28 +43,6 @@ const MANIFEST = path.join(PACKAGE, 'package.json');
 const ORIGINAL = path.join(ROOT, 'node_modules', '.onnxruntime-node.package.json.charnn-original');
 /** What onnxruntime-node's dist/ and lib/ require at run time. */
 const RUNTIME_DEPENDENCIES = ['onnxruntime-common'];
-const MAX_MANIFEST_BYTES = 1 << 20;
-
-/** @param {string} message */
-function fail(message) {
-  process.stderr.write(`bundle-ort: ${message}\n`);
-  process.exit(1);
-}
-
-/** @param {string} file */
-function readManifest(file) {
-  const stats = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (!stats) fail(`${file} is missing (run npm ci first)`);
-  if (!stats.isFile() || stats.size > MAX_MANIFEST_BYTES) fail(`${file} is not a package.json`);
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-/** Writes `text` to `file` atomically: a temporary file beside it, renamed over it. */
-function writeAtomically(/** @type {string} */ file, /** @type {string} */ text) {
-  const temporary = `${file}.charnn-tmp-${process.pid}`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, file);
-}
 
 function strip() {
   const packageStats = fs.lstatSync(PACKAGE, { throwIfNoEntry: false });

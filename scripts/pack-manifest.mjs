@@ -23,33 +23,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failer, readManifest as readFile, writeAtomically } from './manifest-files.mjs';
 
+const fail = failer('pack-manifest');
+/** @param {string} file */
+const readManifest = (file) => readFile(file, fail, '');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MANIFEST = path.join(ROOT, 'package.json');
 /** The project's manifest while the stripped one is in place: a dotfile outside `files`, so never packed (and git-ignored). */
 const ORIGINAL = path.join(ROOT, '.package.json.charnn-pack-original');
-const MAX_MANIFEST_BYTES = 1 << 20;
-
-/** @param {string} message */
-function fail(message) {
-  process.stderr.write(`pack-manifest: ${message}\n`);
-  process.exit(1);
-}
-
-/** @param {string} file */
-function readManifest(file) {
-  const stats = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (!stats) fail(`${file} is missing`);
-  if (!stats.isFile() || stats.size > MAX_MANIFEST_BYTES) fail(`${file} is not a package.json`);
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-/** Writes `text` to `file` atomically: a temporary file beside it, renamed over it. */
-function writeAtomically(/** @type {string} */ file, /** @type {string} */ text) {
-  const temporary = `${file}.charnn-tmp-${process.pid}`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, file);
-}
 
 function strip() {
   // A pack that died before postpack left the original aside: strip from it again.
