@@ -85,6 +85,15 @@ export interface ForeignEntry {
   what: string;
 }
 
+/** An entry's lstat, or null when it cannot be read at all (missing, no permission): for listings, which skip such entries. */
+export function lstatIfReadable(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p);
+  } catch {
+    return null;
+  }
+}
+
 function lstatOrNull(file: string): fs.Stats | null {
   try {
     return fs.lstatSync(file);

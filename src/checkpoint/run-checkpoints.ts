@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CharnnError, usageError } from '../util/errors.js';
-import { PREVIOUS_SUFFIX } from './files.js';
+import { lstatIfReadable, PREVIOUS_SUFFIX } from './files.js';
 import { META_FILE_NAME, readMeta } from './meta.js';
 import { BEST, LATEST, snapshotName, snapshotStep } from './snapshots.js';
 
@@ -30,14 +30,6 @@ export interface SavedCheckpoint {
   problem: string | null;
 }
 
-function lstat(p: string): fs.Stats | null {
-  try {
-    return fs.lstatSync(p);
-  } catch {
-    return null;
-  }
-}
-
 /** Whether a directory name is one a run writes for a checkpoint. */
 function isCheckpointName(name: string): boolean {
   const base = name.endsWith(PREVIOUS_SUFFIX) ? name.slice(0, -PREVIOUS_SUFFIX.length) : name;
@@ -52,7 +44,7 @@ export function describeCheckpoint(dir: string): SavedCheckpoint {
     found.step = meta.progress.step;
     const last = meta.history.val.at(-1);
     found.valLoss = last !== undefined && last[0] === meta.progress.step && Number.isFinite(last[1]) ? last[1] : null;
-    found.changedMs = lstat(path.join(dir, META_FILE_NAME))?.mtimeMs ?? null;
+    found.changedMs = lstatIfReadable(path.join(dir, META_FILE_NAME))?.mtimeMs ?? null;
   } catch (error) {
     if (!(error instanceof CharnnError)) throw error;
     found.problem = error.message;
@@ -82,7 +74,7 @@ function checkpointDirs(runDir: string): { dirs: [string, string][]; truncated: 
   }
   const rank = (name: string): number => (name.startsWith(LATEST) && snapshotStep(name) === null ? 0 : name.startsWith(BEST) ? 1 : 2);
   names.sort((a, b) => rank(a) - rank(b) || (snapshotStep(b) ?? 0) - (snapshotStep(a) ?? 0) || (a < b ? -1 : 1));
-  const dirs = names.filter((name) => lstat(path.join(runDir, name))?.isDirectory()).map((name): [string, string] => [name, path.join(runDir, name)]);
+  const dirs = names.filter((name) => lstatIfReadable(path.join(runDir, name))?.isDirectory()).map((name): [string, string] => [name, path.join(runDir, name)]);
   return { dirs: dirs.slice(0, MAX_CHECKPOINTS), truncated: scanStopped || dirs.length > MAX_CHECKPOINTS };
 }
 
@@ -132,7 +124,7 @@ function stepsOnDisk(runDir: string): string {
 function existingCheckpoint(runDir: string, name: string, given: string): string | null {
   for (const candidate of [name, name + PREVIOUS_SUFFIX]) {
     const full = path.join(runDir, candidate);
-    const stats = lstat(full);
+    const stats = lstatIfReadable(full);
     if (stats?.isSymbolicLink()) {
       throw usageError(`run directory ${given} is damaged: ${candidate} is a symbolic link`, 'pass the checkpoint directory itself, or use another run directory');
     }
@@ -190,7 +182,7 @@ function findReferenced(runDir: string, reference: CheckpointReference, shown: s
   if (snapshot) return snapshot;
   for (const name of [LATEST, LATEST + PREVIOUS_SUFFIX, BEST, BEST + PREVIOUS_SUFFIX]) {
     const dir = path.join(runDir, name);
-    if (lstat(dir)?.isDirectory() && describeCheckpoint(dir).step === reference) return dir;
+    if (lstatIfReadable(dir)?.isDirectory() && describeCheckpoint(dir).step === reference) return dir;
   }
   return null;
 }

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CellType } from '../model/config.js';
 import { CharnnError } from '../util/errors.js';
-import { PREVIOUS_SUFFIX } from './files.js';
+import { lstatIfReadable, PREVIOUS_SUFFIX } from './files.js';
 import { META_FILE_NAME, readMeta } from './meta.js';
 import { trainerOf } from './run-lock.js';
 import { BEST, LATEST } from './snapshots.js';
@@ -54,17 +54,9 @@ export interface RunList {
 
 const CHECKPOINT_NAMES = [LATEST, BEST, LATEST + PREVIOUS_SUFFIX, BEST + PREVIOUS_SUFFIX];
 
-function lstat(p: string): fs.Stats | null {
-  try {
-    return fs.lstatSync(p);
-  } catch {
-    return null;
-  }
-}
-
 /** The checkpoint directories that can describe a run, best first: latest/ (newest), best/, then their .prev copies. */
 export function describingCheckpoints(dir: string): string[] {
-  return CHECKPOINT_NAMES.map((name) => path.join(dir, name)).filter((p) => lstat(p)?.isDirectory());
+  return CHECKPOINT_NAMES.map((name) => path.join(dir, name)).filter((p) => lstatIfReadable(p)?.isDirectory());
 }
 
 /** The checkpoint directory that describes a run best, or null. */
@@ -94,11 +86,11 @@ function describe(dir: string, name: string): RunSummary {
     summary.elapsedMs = meta.progress.elapsedMs;
     summary.corpus = meta.corpus.name;
     summary.initFrom = meta.initFrom?.path ?? null;
-    summary.changedMs = lstat(path.join(checkpoint, META_FILE_NAME))?.mtimeMs ?? null;
+    summary.changedMs = lstatIfReadable(path.join(checkpoint, META_FILE_NAME))?.mtimeMs ?? null;
   } catch (error) {
     if (!(error instanceof CharnnError)) throw error;
     summary.problem = error.message;
-    summary.changedMs = lstat(checkpoint)?.mtimeMs ?? null;
+    summary.changedMs = lstatIfReadable(checkpoint)?.mtimeMs ?? null;
   }
   return summary;
 }
