@@ -24,8 +24,7 @@ export function parser<T>(type: ValueType<T>, max?: number, shownMax?: string): 
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
       // The type's generic line gains the range; its own advice (a duration's missing unit) stays as it is.
-      const generic = error.message === `expected ${type.what}, got "${text}".`;
-      throw new InvalidArgumentError(isList || max === undefined || !generic ? error.message : `expected ${range}, got "${text}".`);
+      throw new InvalidArgumentError(isList || max === undefined || !error.generic ? error.message : `expected ${range}, got "${text}".`);
     }
     if (max !== undefined && typeof value === 'number' && value > max) throw new InvalidArgumentError(`expected ${range}, got "${text}".`);
     if (max !== undefined && Array.isArray(value) && value.length > max) {

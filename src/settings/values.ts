@@ -10,6 +10,13 @@
 /** A flag's text that is not a value of its kind: "expected a positive whole number, got "x"." */
 export class ValueError extends Error {
   override name = 'ValueError';
+  /**
+   * @param generic whether the message only restates what was expected (a bound may extend it
+   *   with its range); false for a kind's own advice, e.g. a duration's missing unit, kept as it is
+   */
+  constructor(message: string, readonly generic = false) {
+    super(message);
+  }
 }
 
 export interface ValueType<T> {
@@ -26,7 +33,7 @@ export interface ValueType<T> {
 }
 
 function invalid(what: string, text: string): never {
-  throw new ValueError(`expected ${what}, got "${text}".`);
+  throw new ValueError(`expected ${what}, got "${text}".`, true);
 }
 
 const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -155,7 +162,7 @@ export function atMost(type: ValueType<number>, max: number): ValueType<number> 
         n = type.parse(text);
       } catch (error) {
         // A type's own advice (a duration's missing unit) is kept; its generic line gains the bound.
-        if (error instanceof ValueError && error.message !== `expected ${type.what}, got "${text}".`) throw error;
+        if (error instanceof ValueError && !error.generic) throw error;
         invalid(what, text);
       }
       if (n > max) invalid(what, text);
