@@ -1,11 +1,11 @@
 /**
- * Initialisations compared by bench/per-step.ts (issue 20): charnn's own
- * (Keras' defaults), PyTorch's default, and each one-part change from the first
- * towards the second, so an ablation can tell which part makes learning fast.
- * Every variant draws charnn's Keras initialisation first from the same seeded
- * RNG and then redraws only its own part, so `emb-normal` and `keras` share
- * every tensor but the embeddings. Measurement only: charnn's default stays in
- * src/model/params.ts.
+ * Initialisations compared by bench/per-step.ts (issue 20): Keras' defaults
+ * (charnn's until December 2026), PyTorch's default, and each one-part change
+ * from the first towards the second, so an ablation can tell which part makes
+ * learning fast. Every variant draws charnn's initialisation first from the
+ * same seeded RNG and then redraws only its own part, so `emb-normal` (charnn's
+ * default today, src/model/params.ts) and `keras` share every tensor but the
+ * embeddings.
  */
 import { cellDescriptor } from '../src/model/cells/descriptors.js';
 import type { ModelConfig } from '../src/model/config.js';
@@ -44,16 +44,15 @@ function forgetBias(c: ModelConfig, params: ParamArrays, mode: 'zero' | 'add'): 
   }
 }
 
-/** charnn today: embeddings U(±0.05), Glorot kernels, orthogonal recurrent blocks, zero biases with forget bias 1. */
-export const keras: Variant = (c, rng) => initParamArrays(c, rng);
-
-/** keras with the embeddings drawn N(0, 1), as nn.Embedding does. */
-export const embNormal: Variant = (c, rng) => {
-  const params = keras(c, rng);
-  const embedding = params.get('embedding')!;
-  for (let i = 0; i < embedding.length; i++) embedding[i] = rng.normal();
+/** Keras' defaults: embeddings U(±0.05), Glorot kernels, orthogonal recurrent blocks, zero biases with forget bias 1. */
+export const keras: Variant = (c, rng) => {
+  const params = initParamArrays(c, rng);
+  params.set('embedding', uniformArray(rng, params.get('embedding')!.length, 0.05));
   return params;
 };
+
+/** keras with the embeddings drawn N(0, 1), as nn.Embedding does: charnn's default (src/model/params.ts). */
+export const embNormal: Variant = (c, rng) => initParamArrays(c, rng);
 
 /** keras with the input kernels and the output kernel U(±1/√H) instead of Glorot. */
 export const kernelsUniform: Variant = (c, rng) => {

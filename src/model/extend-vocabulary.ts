@@ -5,17 +5,17 @@
  * model learnt for it — stays where it was; the recurrent layers do not
  * depend on the vocabulary at all.
  *
- *   E'     = [E; E_new]          E_new ~ U(−0.05, 0.05)          [V', embedding]
+ *   E'     = [E; E_new]          E_new ~ N(0, 1)                 [V', embedding]
  *   W_out' = [W_out, W_new]      W_new ~ U(−a, a), a = √(6 / (hidden + V'))   [hidden, V']
  *   b_out' = [b_out, 0]                                           [V']
  *
  * The new rows and columns are drawn the way initParams draws a fresh model
- * of the grown size (uniform embedding, Glorot-uniform output kernel, zero
+ * of the grown size (N(0, 1) embedding, Glorot-uniform output kernel, zero
  * bias).
  */
 import type { Rng } from '../util/rng.js';
 import type { ModelConfig } from './config.js';
-import { uniformArray } from './init.js';
+import { normalArray, uniformArray } from './init.js';
 import type { ParamArrays } from './params.js';
 
 /**
@@ -30,7 +30,7 @@ export function extendVocabulary(config: ModelConfig, params: ParamArrays, vocab
   if (!Number.isInteger(added) || added < 0) throw new Error(`extendVocabulary: cannot go from ${config.vocabSize} to ${vocabSize} characters`);
   const { embedding: e, hidden: h, vocabSize: v } = config;
   // Drawn in this order, whatever the order of the params map.
-  const embeddingRows = uniformArray(rng, added * e, 0.05);
+  const embeddingRows = normalArray(rng, added * e);
   const outputColumns = uniformArray(rng, h * added, Math.sqrt(6 / (h + vocabSize)));
   const grown: Record<string, (old: Float32Array) => Float32Array> = {
     // [V, e] → [V', e]: the new rows after the old ones.

@@ -1,14 +1,27 @@
 /**
  * Initial weights, drawn in JS from the seeded RNG so that a seed gives the
- * same model on every backend. The schemes follow Keras' defaults for the
+ * same model on every backend. The kernels follow Keras' defaults for the
  * same layers: Glorot-uniform kernels, orthogonal recurrent kernels, zero
- * biases with the LSTM forget bias at 1, uniform ±0.05 embeddings.
+ * biases with the LSTM forget bias at 1. The embeddings are drawn N(0, 1) as
+ * PyTorch's nn.Embedding does, not Keras' uniform ±0.05: Adam moves each
+ * weight by about the learning rate per step whatever its scale, so ±0.05
+ * embeddings take hundreds of steps to weigh as much as the recurrent input,
+ * and a model drawn that way is 0.2–0.3 nats behind per step at step 250–500
+ * (docs/initialisation.md). Only the initial values differ: the weights keep
+ * Keras' layout, and checkpoints load in tf.layers as before.
  */
 import type { Rng } from '../util/rng.js';
 
 export function uniformArray(rng: Rng, size: number, limit: number): Float32Array {
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) out[i] = rng.uniform(-limit, limit);
+  return out;
+}
+
+/** Standard normal N(0, 1) values. */
+export function normalArray(rng: Rng, size: number): Float32Array {
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = rng.normal();
   return out;
 }
 

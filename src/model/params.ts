@@ -8,7 +8,7 @@
 import type { Rng } from '../util/rng.js';
 import { cellDescriptor, gateCount, kerasBlockOrder, layerShapes } from './cells/descriptors.js';
 import type { ModelConfig } from './config.js';
-import { glorotUniform, recurrentOrthogonal, uniformArray } from './init.js';
+import { glorotUniform, normalArray, recurrentOrthogonal } from './init.js';
 
 /**
  * Name → values (internal layout, row-major), in the canonical order of
@@ -46,7 +46,7 @@ export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
   for (const spec of parameterSpecs(c)) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
     let values: Float32Array;
-    if (spec.name === 'embedding') values = uniformArray(rng, size, 0.05);
+    if (spec.name === 'embedding') values = normalArray(rng, size);
     else if (spec.name.endsWith('.recurrent')) values = recurrentOrthogonal(rng, c.hidden, gates);
     else if (spec.name.endsWith('.kernel')) values = glorotUniform(rng, spec.shape[0]!, spec.shape[1]!);
     else {
