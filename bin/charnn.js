@@ -4,6 +4,11 @@
 // (a training run lives for hours). A listener of our own stops Node from
 // starting it, and, like every signal listener, keeps no process alive.
 process.on('SIGUSR1', () => {});
+// Then: no optimizing compilation on V8's background threads. Node 20 can deadlock at exit when a
+// background TurboFan job waits for a garbage collection that only the main thread runs, while the main
+// thread waits in its exit path for that job (nodejs/node#54918): a refusal printed its line and the
+// process never ended, about once in ten runs here. Compiling on the main thread costs milliseconds once.
+(await import('node:v8')).setFlagsFromString('--no-concurrent-recompilation');
 // Written for any Node.js: an older one gets one line instead of a syntax error deep in a dependency.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 20) {
