@@ -35,7 +35,7 @@ export interface TrainConfig {
   scheduleSteps: number | null;
   /**
    * Where the current plan of the schedule starts: the step and the
-   * schedule's position there (train/config.ts schedulePosition). Set when
+   * schedule's position there (train/lr-schedule.ts schedulePosition). Set when
    * the plan changed on the way (a re-estimated length, a resume with new
    * limits): the rate goes on from where it was instead of jumping. Null: the
    * plan of a run that knew its length from the start.

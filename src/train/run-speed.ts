@@ -3,7 +3,7 @@
  * (the last seconds, so a machine whose load changes is seen changing), what
  * a validation batch costs, and what the work after an evaluation (saving
  * latest/ and best/, drawing samples) and a save take. The learning-rate
- * schedule (schedule.ts) turns it into steps left; the reserve for the end
+ * schedule (lr-schedule.ts) turns it into steps left; the reserve for the end
  * of a time-limited run (final-reserve.ts) into the time the final
  * evaluation and save will take. Before anything is measured, the costs are
  * estimated from the step time.
