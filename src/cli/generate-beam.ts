@@ -17,7 +17,7 @@ import { usageError } from '../util/errors.js';
 import type { GenerateOutput } from './generate-output.js';
 
 /** The generate flags that decide whether --beam can run (GenerateOptions has them all). */
-export interface BeamFlags {
+interface BeamFlags {
   beam?: number;
   num: number;
   temperature: number;
@@ -47,7 +47,7 @@ export function checkBeamOptions(options: BeamFlags, explicit: (option: string) 
   }
 }
 
-export interface BeamOutputOptions {
+interface BeamOutputOptions {
   beam: number;
   /** Continuations written per prompt, the best first (≤ beam). */
   num: number;

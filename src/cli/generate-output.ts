@@ -40,7 +40,7 @@ export interface Generated {
   novelty?: NoveltyReport;
 }
 
-export interface GenerateOutputOptions {
+interface GenerateOutputOptions {
   format: GenerateFormat;
   /** The model's text as printed (composed for an NFD model). */
   show: (text: string) => string;
@@ -86,7 +86,7 @@ function perplexity(g: Generated): number | null {
  * sampling settings or the beam's width, and the novelty report. Lengths
  * count the model's characters; text is shown as printed.
  */
-export function generatedRecord(g: Generated, show: (text: string) => string): Record<string, unknown> {
+function generatedRecord(g: Generated, show: (text: string) => string): Record<string, unknown> {
   const s = g.sampling;
   const n = g.novelty;
   return {
@@ -111,7 +111,7 @@ function jsonlOutput(o: GenerateOutputOptions): GenerateOutput {
 }
 
 /** How a sample is named in the stderr notes: "sample 3", "prompt 2", "prompt 2, sample 3". */
-export function sampleLabel(prompts: number, perPrompt: number, p: number, s: number): string {
+function sampleLabel(prompts: number, perPrompt: number, p: number, s: number): string {
   if (prompts === 1) return `sample ${s + 1}`;
   return perPrompt === 1 ? `prompt ${p + 1}` : `prompt ${p + 1}, sample ${s + 1}`;
 }

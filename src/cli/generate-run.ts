@@ -45,7 +45,7 @@ export interface GenerateOptions extends EngineFlags {
 }
 
 /** More prompt text than any batch of samples needs; `--prompts /dev/zero` stops here. */
-export const MAX_PROMPTS_BYTES = 16 * 2 ** 20;
+const MAX_PROMPTS_BYTES = 16 * 2 ** 20;
 
 /** Reads at most `max` bytes from a file or stdin (fd 0); null when there is more. */
 function readAtMost(source: string, max: number): Buffer | null {

@@ -114,7 +114,7 @@ export const MAX_STEPS = 1e12;
 /** The longest truncated-BPTT window (--seq-len): beyond a few thousand characters it only costs memory. */
 export const MAX_SEQ_LEN = 4096;
 /** The longest duration a flag may give (ten years): --max-time, --first-eval. */
-export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
+const MAX_DURATION_MS = 10 * 365 * 86_400_000;
 /** The hottest sampling temperature (the sampler's /temp bound too): beyond it every character is about as likely. */
 export const MAX_TEMPERATURE = 100;
 

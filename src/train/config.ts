@@ -1,7 +1,7 @@
 /** The training config's type and the first evaluation's size; the settings themselves are in settings/train-settings.ts, the learning-rate schedule in lr-schedule.ts. */
-import type { ScheduleAnchor, TrainConfig } from '../settings/train-settings.js';
+import type { TrainConfig } from '../settings/train-settings.js';
 
-export type { ScheduleAnchor, TrainConfig };
+export type { TrainConfig };
 
 /**
  * Validation batches the session's time-triggered looks read (a megabyte

@@ -10,14 +10,14 @@
  */
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 
-export const DEFAULT_EPOCHS = 50;
-export const MIN_DEFAULT_STEPS = 1000;
+const DEFAULT_EPOCHS = 50;
+const MIN_DEFAULT_STEPS = 1000;
 /** --eval-every's default (200). */
 const DEFAULT_EVAL_EVERY = TRAIN_SETTINGS.evalEvery.default;
 const EVAL_EPOCHS = 10;
 const MIN_EVAL_EVERY = 10;
 
-export interface DefaultLimits {
+interface DefaultLimits {
   maxEpochs: number | null;
   evalEvery: number;
   /** What differs from the usual defaults, for the user. */

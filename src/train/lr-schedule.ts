@@ -14,7 +14,7 @@ import { MAX_STEPS, type TrainConfig } from '../settings/train-settings.js';
 import type { EvalClock } from './eval-clock.js';
 import type { RunSpeed } from './run-speed.js';
 
-export type ScheduleConfig = Pick<TrainConfig, 'lr' | 'schedule' | 'warmupSteps' | 'lrFinal' | 'scheduleSteps' | 'scheduleFrom' | 'lrDecay' | 'lrDecayEvery'>;
+type ScheduleConfig = Pick<TrainConfig, 'lr' | 'schedule' | 'warmupSteps' | 'lrFinal' | 'scheduleSteps' | 'scheduleFrom' | 'lrDecay' | 'lrDecayEvery'>;
 
 /** The part of a config that the run decides as it goes: the cosine's end, and where its current plan starts. */
 export type SchedulePlan = Pick<TrainConfig, 'scheduleSteps' | 'scheduleFrom'>;
@@ -97,13 +97,13 @@ export function learningRateAt(c: ScheduleConfig, step: number, recoveryFactor =
 
 // ---- The length: where the run-down ends (TrainConfig.scheduleSteps). ----
 
-export interface ScheduleDecision {
+interface ScheduleDecision {
   steps: number;
   /** How the length was decided, for the user. */
   reason: string;
 }
 
-export interface RunShape {
+interface RunShape {
   stepsPerEpoch: number;
   /** Validation batches of a full evaluation. */
   evalBatches: number;
