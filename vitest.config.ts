@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
  * Files that measure reactions in real time (Ink frames, keys, tmux, a
  * trainer racing a reader, a full disk): a CPU-heavy file running beside
  * them makes their timings flaky, so they run one at a time, after
- * everything else. signals.test and edge-input.test bound CPU time and the
- * order of events, not wall time, and pass beside two busy loops: they run
- * with the rest.
+ * everything else. cli/signals.test and cli/edge-input.test bound CPU
+ * time and the order of events, not wall time, and pass beside two busy
+ * loops: they run with the rest.
  */
 const TIMING_SENSITIVE = [
   'test/e2e/**',

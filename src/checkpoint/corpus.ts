@@ -31,7 +31,7 @@ export function openRecordedCorpus(recorded: string, fix: string, maxEntries = M
   return openCorpus(recorded, { maxEntries, hint: `it is the corpus path the checkpoint records; ${fix}` });
 }
 
-export interface FoundCorpus {
+interface FoundCorpus {
   corpus: Corpus;
   /** Whether it is the checkpoint's own corpus (not a file the user named). */
   recorded: boolean;

@@ -11,7 +11,7 @@ import { runtimeError, usageError } from '../util/errors.js';
 
 export const PREVIOUS_SUFFIX = '.prev';
 
-export function writeFileSynced(file: string, data: string | Uint8Array): void {
+function writeFileSynced(file: string, data: string | Uint8Array): void {
   const fd = fs.openSync(file, 'w');
   try {
     let offset = 0;
@@ -80,7 +80,7 @@ export function temporaryName(target: string): string {
 export type OwnedFiles = ReadonlySet<string>;
 
 /** Something in a directory that charnn did not write: the path (relative, '' for the directory itself) and what it is. */
-export interface ForeignEntry {
+interface ForeignEntry {
   name: string;
   what: string;
 }
@@ -200,7 +200,7 @@ export function replaceFilesInDirectory(dir: string, files: Record<string, strin
   }
 }
 
-export interface ReplaceOptions {
+interface ReplaceOptions {
   /**
    * Called with the previous directory (renamed to `<target>.prev`) once the
    * new one is in place, instead of deleting it — e.g. to keep it as a
@@ -243,11 +243,6 @@ export function replaceDirectoryAtomically(target: string, files: Record<string,
   // Renamed away first: a reader that found the .prev (latest/ was missing for a
   // moment) then sees it vanish and looks again, never a half-deleted directory.
   else removeOwnedDirectory(previous, owned);
-}
-
-/** Whether a directory entry is a temporary left (or being written) by some charnn process. */
-export function isTemporaryName(entry: string): boolean {
-  return TEMPORARY.test(entry);
 }
 
 /** Removes the temporaries (files or directories) that charnn processes no longer running left in `dir`. */

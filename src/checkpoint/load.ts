@@ -32,7 +32,7 @@ export interface LoadedCheckpoint {
 }
 
 /** What a checkpoint holds besides the weights to continue training exactly. */
-export interface TrainingState {
+interface TrainingState {
   /** The optimizer's step count and moments (empty moments when saved before the first update). */
   optimizer: OptimizerState;
   carried: StateArrays | null;
@@ -66,7 +66,7 @@ function isSymbolicLink(p: string): boolean {
 }
 
 /** Which checkpoint of a run directory a command means: best/ to use a model, latest/ to resume training. */
-export type RunCheckpoint = 'best' | 'latest';
+type RunCheckpoint = 'best' | 'latest';
 
 /** Resolves what the user named to a checkpoint directory. */
 export function resolveCheckpoint(given: string, prefer: RunCheckpoint = 'best'): string {
@@ -109,9 +109,8 @@ export function resolveCheckpoint(given: string, prefer: RunCheckpoint = 'best')
   );
 }
 
-/** Upper bounds of the JSON files: far above what charnn writes (charnn.json grows with the loss history). */
-export { MAX_META_BYTES } from './meta.js';
-export const MAX_MODEL_JSON_BYTES = 16 * 2 ** 20;
+/** Upper bound of model.json: far above what charnn writes (charnn.json's is MAX_META_BYTES, meta.ts). */
+const MAX_MODEL_JSON_BYTES = 16 * 2 ** 20;
 
 /** './weights.bin' or 'weights.bin', never a path leaving the checkpoint directory. */
 function plainFileName(p: string): string | null {

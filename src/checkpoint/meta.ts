@@ -16,12 +16,12 @@ import { usageError } from '../util/errors.js';
 import { anotherCheckpoint, readBoundedFile } from './read-file.js';
 import { CHARNN_VERSION } from '../version.js';
 
-export const CHECKPOINT_FORMAT = 'charnn-checkpoint';
+const CHECKPOINT_FORMAT = 'charnn-checkpoint';
 /** The file name of a checkpoint's meta data. */
 export const META_FILE_NAME = 'charnn.json';
 /** Upper bound of charnn.json: far above what charnn writes (a million loss-history points fit; parsing it peaks near 300 MB). */
 export const MAX_META_BYTES = 32 * 2 ** 20;
-export const CHECKPOINT_VERSION = 1;
+const CHECKPOINT_VERSION = 1;
 
 export interface CorpusInfo {
   name: string;

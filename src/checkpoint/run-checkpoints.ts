@@ -37,7 +37,7 @@ function isCheckpointName(name: string): boolean {
 }
 
 /** Reads one checkpoint's step and the validation loss at that step. */
-export function describeCheckpoint(dir: string): SavedCheckpoint {
+function describeCheckpoint(dir: string): SavedCheckpoint {
   const found: SavedCheckpoint = { name: path.basename(dir), dir, step: null, valLoss: null, changedMs: null, problem: null };
   try {
     const meta = readMeta(dir);
@@ -89,7 +89,7 @@ export function listRunCheckpoints(runDir: string): { checkpoints: SavedCheckpoi
 }
 
 /** What `run@…` names: a step, or best/ or latest/. */
-export type CheckpointReference = number | 'best' | 'latest';
+type CheckpointReference = number | 'best' | 'latest';
 
 /** Splits `run@2000` (or `run@best`, `run@latest`) at its last @; null when `given` has no @ after a non-empty path. */
 export function splitReference(given: string): { run: string; reference: string } | null {

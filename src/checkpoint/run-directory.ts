@@ -39,7 +39,7 @@ function checkpointStep(dir: string): number | null {
   }
 }
 
-export interface RunFound {
+interface RunFound {
   /** The newest step among the run's checkpoints (-1 when none could be read). */
   step: number;
   /** Its checkpoint directories. */

@@ -41,13 +41,13 @@ const WRITING_MS = 5_000;
  */
 const CLAIM_MS = 60_000;
 
-export interface LockInfo {
+interface LockInfo {
   pid: number;
   host: string;
   startedAt: string;
 }
 
-export interface RunLock {
+interface RunLock {
   /** The lock this one replaced, when its process had died. */
   tookOver: LockInfo | null;
   /** Removes the lock (once; later calls do nothing). */

@@ -20,7 +20,7 @@ import { BEST, LATEST } from './snapshots.js';
 /** Directory entries looked at, in all, before the scan stops. */
 export const MAX_SCANNED_ENTRIES = 10_000;
 /** Runs described, at most. */
-export const MAX_RUNS = 1_000;
+const MAX_RUNS = 1_000;
 
 export interface RunSummary {
   /** The run directory, as found under the scanned one. */

@@ -15,7 +15,7 @@ import { META_FILE, MODEL_FILE, STATE_FILE, WEIGHTS_FILE } from './checkpoint-fi
 import type { CharnnMeta, TensorEntry } from './meta.js';
 import { BEST, LATEST, retirePreviousLatest } from './snapshots.js';
 
-export { META_FILE, MODEL_FILE, STATE_FILE, WEIGHTS_FILE } from './checkpoint-files.js';
+export { META_FILE, MODEL_FILE, WEIGHTS_FILE } from './checkpoint-files.js';
 
 /** Where a training run keeps its checkpoints: latest/ (the newest state, what a resume continues) and best/ (the best validation). */
 export function runCheckpointDirs(runDir: string): { latest: string; best: string } {
@@ -23,7 +23,7 @@ export function runCheckpointDirs(runDir: string): { latest: string; best: strin
 }
 
 /** What saveCheckpoint writes: charnn.json's fields (state.bin's index is added), the weights, the training state. */
-export interface CheckpointContents {
+interface CheckpointContents {
   meta: Omit<CharnnMeta, 'state'>;
   params: ParamArrays;
   /** Null for a checkpoint that is not meant to resume training (moments not stored). */
@@ -95,7 +95,7 @@ function allFinite(bytes: Uint8Array): boolean {
   return true;
 }
 
-export interface SaveOptions {
+interface SaveOptions {
   /**
    * Saving latest/: how many latest snapshots to keep (the replaced one is
    * kept as latest-<step>/ and older ones pruned, only after the new one is

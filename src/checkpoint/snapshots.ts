@@ -14,7 +14,7 @@ export const LATEST = 'latest';
 export const BEST = 'best';
 const SNAPSHOT = /^latest-(\d+)$/;
 
-export interface Snapshot {
+interface Snapshot {
   step: number;
   dir: string;
 }

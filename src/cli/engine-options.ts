@@ -37,7 +37,7 @@ export function debugOption(): Option {
   return new Option('--debug', 'show stack traces of internal errors');
 }
 
-export interface StartedEngine {
+interface StartedEngine {
   engine: EngineName;
   /** ort engine threads (0 = every core). */
   threads: number;

@@ -15,7 +15,7 @@ import { writeErr, writeErrText } from './output.js';
 export const PLAIN_PROGRESS_MS = 5000;
 /** How often the line on a terminal is redrawn. */
 const TERMINAL_PROGRESS_MS = 100;
-export const PROGRESS_ENV = 'CHARNN_EVAL_PROGRESS_MS';
+const PROGRESS_ENV = 'CHARNN_EVAL_PROGRESS_MS';
 
 /** The interval off a terminal: PLAIN_PROGRESS_MS, or the environment's whole number of ms. */
 export function plainProgressMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -25,7 +25,7 @@ export function plainProgressMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number(given.trim());
 }
 
-export interface ProgressReporter {
+interface ProgressReporter {
   update(p: CorpusProgress): void;
   /** Clears the terminal line, if one was drawn. */
   end(): void;

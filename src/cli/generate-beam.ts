@@ -14,11 +14,10 @@ import { beamSearch } from '../sample/beam.js';
 import { MAX_BEAM } from '../settings/sampling-settings.js';
 import type { Sampler } from '../sample/sampler.js';
 import { usageError } from '../util/errors.js';
-import { safeJson } from '../util/escape.js';
-import { writeErr, writeOut, type TextOut } from './output.js';
+import type { GenerateOutput } from './generate-output.js';
 
 /** The generate flags that decide whether --beam can run (GenerateOptions has them all). */
-export interface BeamFlags {
+interface BeamFlags {
   beam?: number;
   num: number;
   temperature: number;
@@ -48,59 +47,32 @@ export function checkBeamOptions(options: BeamFlags, explicit: (option: string) 
   }
 }
 
-export interface BeamOutputOptions {
+interface BeamOutputOptions {
   beam: number;
-  /** Continuations printed per prompt, the best first (≤ beam). */
+  /** Continuations written per prompt, the best first (≤ beam). */
   num: number;
   length: number;
   maxLength: number;
   /** Unescaped. */
   stop: string[];
-  /** Unescaped. */
-  separator: string;
-  format: 'text' | 'jsonl';
   /** The corpus index for novelty reports, or null. */
   novelty: CorpusIndex | null;
-  /** The model's text as printed (composed for an NFD model). */
-  show: (text: string) => string;
-  /** Where the text format's text goes (output.ts textOut: made harmless on a terminal). */
-  out: TextOut;
+  /** Where the continuations go (generate-output.ts: the --format). */
+  output: GenerateOutput;
 }
 
 /** Searches every prompt in turn and writes its best continuations. */
 export async function writeBeams(sampler: Sampler, vocab: Vocabulary, prompts: string[], o: BeamOutputOptions): Promise<void> {
-  // Loaded only with --novelty (generate-run has already loaded it then): it brings string-width.
-  const noveltyReports = o.novelty ? await import('./generate-novelty.js') : null;
-  const notes: string[] = [];
-  let first = true;
   for (let p = 0; p < prompts.length; p++) {
     const prompt = prompts[p]!;
     const results = (await beamSearch(sampler, vocab, prompt, { beam: o.beam, length: o.length, maxLength: o.maxLength, stop: o.stop })).slice(0, o.num);
     for (let rank = 0; rank < results.length; rank++) {
       const r = results[rank]!;
-      const perplexity = r.length > 0 ? Math.exp(-r.logprob / r.length) : null;
-      const report = o.novelty?.novelty(r.text);
-      if (o.format === 'jsonl') {
-        await writeOut(
-          `${safeJson({
-            prompt: o.show(prompt), text: o.show(r.text), prompt_index: p, sample_index: rank, beam: o.beam,
-            length: r.length, logprob: r.logprob, perplexity, stopped: r.stopped,
-            ...(report && noveltyReports ? { novelty: noveltyReports.noveltyRecord(report, o.show) } : {}),
-          })}\n`,
-        );
-        continue;
-      }
-      await o.out.write(`${first ? '' : o.separator}${o.show(prompt + r.text)}`);
-      first = false;
-      const where = prompts.length > 1 ? `prompt ${p + 1}, ` : '';
-      const ending = r.stopped !== null ? `, ended by ${safeJson(o.show(r.stopped))}` : '';
-      const copied = report && noveltyReports ? `; ${noveltyReports.noveltyNote(report, o.show)}` : '';
-      notes.push(`${where}beam ${rank + 1}/${results.length}: logprob ${r.logprob.toFixed(3)} over ${r.length} characters (perplexity ${perplexity?.toFixed(3) ?? '–'}${ending})${copied}`);
+      await o.output.write({
+        prompt, text: r.text, promptIndex: p, sampleIndex: rank, length: r.length, logprob: r.logprob, stopped: r.stopped,
+        beam: { width: o.beam, of: results.length }, novelty: o.novelty?.novelty(r.text),
+      });
     }
   }
-  if (o.format === 'text') {
-    await o.out.end();
-    await writeOut('\n');
-    if (notes.length > 0) writeErr(notes.join('\n'));
-  }
+  await o.output.end();
 }

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { GENERATE_SETTINGS } from '../settings/command-settings.js';
 import type { GenerateOptions } from './generate-run.js';
+import { GENERATE_FORMATS } from './generate-output.js';
 import { collect } from './parsers.js';
 import { settingOption } from './setting-options.js';
 import { action } from './run-command.js';
@@ -26,7 +27,7 @@ export function makeGenerateCommand(): Command {
     .option('--corpus <path>', 'the corpus --novelty compares with (default: the one the checkpoint was trained on)')
     .option('--stop <string>', 'end a sample when it produces this string (repeatable; \\n, \\r, \\t, \\\\ and \\uXXXX escapes, e.g. \'\\r\\n\\r\\n\')', collect, [])
     .option('--keep-nfd', 'print the text of a model trained with --normalize nfd decomposed, as the model writes it (default: composed, NFC)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'jsonl']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(GENERATE_FORMATS).default('text'))
     .option('--separator <text>', 'printed between samples in text format (escapes as in --prime)', '\\n\\n')
     .addOption(engineOption())
     .addOption(threadsOption())

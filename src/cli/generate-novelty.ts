@@ -2,7 +2,8 @@
  * `charnn generate --novelty`: how much of each sample is copied verbatim
  * from the training corpus (the checkpoint's, or --corpus). The samples on
  * stdout stay untouched: jsonl records gain a `novelty` field, and in text
- * format one line per sample goes to stderr after the samples.
+ * format one line per sample goes to stderr after the samples (both written
+ * by generate-output.ts; the line's words are here).
  */
 import path from 'node:path';
 import { findCorpus, MAX_RECORDED_CORPUS_ENTRIES, openRecordedCorpus } from '../checkpoint/corpus.js';
@@ -56,14 +57,6 @@ export function openNovelty(checkpoint: LoadedCheckpoint, corpus: string | undef
     label,
     log: (line) => writeErr(escapeControls(line)),
   });
-}
-
-/**
- * The jsonl `novelty` field. Lengths count the model's characters; `show`
- * prints text as the samples are printed (composed for an NFD model).
- */
-export function noveltyRecord(r: NoveltyReport, show: (text: string) => string): Record<string, unknown> {
-  return { longest: r.longest, longest_text: show(r.longestText), copied_share: r.copiedShare, copied_chars: r.copiedChars, min_run: r.minRun };
 }
 
 /** One line for stderr: the longest copied substring and the copied share. */

@@ -14,8 +14,8 @@ import { Rng } from '../util/rng.js';
 import { usageError } from '../util/errors.js';
 import { unescapeText } from '../util/unescape.js';
 import { checkBeamOptions, writeBeams } from './generate-beam.js';
-import { safeJson } from '../util/escape.js';
-import { textOut, writeErr, writeOut } from './output.js';
+import { textOut } from './output.js';
+import { generateOutput, type GenerateFormat } from './generate-output.js';
 import { composesOutput, displayText, NfcStream } from '../data/display.js';
 import { GENERATE_MAX_LENGTH } from '../settings/sampling-settings.js';
 
@@ -33,7 +33,7 @@ export interface GenerateOptions extends EngineFlags {
   topP: number;
   seed?: number;
   stop: string[];
-  format: 'text' | 'jsonl';
+  format: GenerateFormat;
   separator: string;
   /** Beam width: the most likely continuations instead of samples (generate-beam.ts). */
   beam?: number;
@@ -45,7 +45,7 @@ export interface GenerateOptions extends EngineFlags {
 }
 
 /** More prompt text than any batch of samples needs; `--prompts /dev/zero` stops here. */
-export const MAX_PROMPTS_BYTES = 16 * 2 ** 20;
+const MAX_PROMPTS_BYTES = 16 * 2 ** 20;
 
 /** Reads at most `max` bytes from a file or stdin (fd 0); null when there is more. */
 function readAtMost(source: string, max: number): Buffer | null {
@@ -138,21 +138,21 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   const noveltyReports = options.novelty ? await import('./generate-novelty.js') : null;
   const novelty = noveltyReports?.openNovelty(checkpoint, options.corpus) ?? null;
   const sampler = new Sampler(await createStepModel(started.engine, checkpoint.meta.model, checkpoint.params, { ...started, workers: 1 }));
-  // Every piece of text (prompts, samples, separators) goes through one writer: exact to a pipe, made harmless on a terminal.
-  const out = textOut();
+  // Without --num, every continuation the beam holds.
+  const perPrompt = options.beam !== undefined && !explicit('num') ? options.beam : options.num;
+  // Every continuation, of sampling and of beam search, goes through one writer (generate-output.ts); its
+  // text format through textOut: exact to a pipe, made harmless on a terminal.
+  const output = generateOutput({
+    format: options.format, show, separator, out: textOut(), prompts: prompts.length, perPrompt, noveltyNote: noveltyReports?.noveltyNote,
+  });
   if (options.beam !== undefined) {
     try {
-      // Without --num, every continuation the beam holds.
-      const num = explicit('num') ? options.num : options.beam;
-      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num, stop, separator, novelty, show, out });
+      await writeBeams(sampler, vocab, prompts, { ...options, beam: options.beam, num: perPrompt, stop, novelty, output });
     } finally {
       sampler.dispose();
     }
     return;
   }
-  let first = true;
-  /** Per-sample reports for stderr in text format (novelty), written after the samples. */
-  const notes: string[] = [];
   try {
     for (let start = 0; start < jobs.length; start += STREAMS_PER_BATCH) {
       const chunk = jobs.slice(start, start + STREAMS_PER_BATCH);
@@ -160,7 +160,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
       // The first sample of a text run streams as it is drawn (holding back
       // what could still turn out to be the start of a stop string); the
       // rest follow in order.
-      const streamFirst = options.format === 'text' && start === 0;
+      const streamFirst = output.streams && start === 0;
       const holdBack = Math.max(0, ...stop.map((s) => s.length - 1));
       let live = '';
       let streamed = 0;
@@ -168,7 +168,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
       // What is streamed is composed as it goes (for an NFD model), holding back what may still compose.
       const composer = streamFirst && composesOutput(normalization, options.keepNfd) ? new NfcStream() : null;
       const compose = (text: string): string => (composer ? composer.push(text) : text);
-      if (streamFirst) await out.write(compose(chunk[0]!.prompt));
+      if (streamFirst) await output.stream(compose(chunk[0]!.prompt));
       const results: GenerationResult[] = await generate(sampler, vocab, requests, {
         length: options.length,
         maxLength: options.maxLength,
@@ -191,48 +191,24 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
               const unit = live.charCodeAt(upTo - 1);
               if (unit >= 0xd800 && unit <= 0xdbff) upTo--;
               if (upTo > streamed) {
-                await out.write(compose(live.slice(streamed, upTo)));
+                await output.stream(compose(live.slice(streamed, upTo)));
                 streamed = upTo;
               }
             }
           : undefined,
       });
-      if (streamFirst) {
-        await out.write(compose(results[0]!.text.slice(streamed)) + (composer?.end() ?? ''));
-        first = false;
-      }
+      if (streamFirst) await output.stream(compose(results[0]!.text.slice(streamed)) + (composer?.end() ?? ''));
       for (let i = 0; i < chunk.length; i++) {
         const job = chunk[i]!;
         const r = results[i]!;
-        const report = novelty?.novelty(r.text);
-        if (options.format === 'jsonl') {
-          // safeJson: control characters and bidi overrides as \u escapes, the same values.
-          await writeOut(
-            `${safeJson({
-              prompt: show(job.prompt), text: show(r.text), seed, prompt_index: job.p, sample_index: job.s,
-              temperature: sampling.temperature, top_k: sampling.topK, top_p: sampling.topP, length: r.length,
-              logprob: r.logprob, perplexity: r.length > 0 ? Math.exp(-r.logprob / r.length) : null, stopped: r.stopped === null ? null : show(r.stopped),
-              ...(report && noveltyReports ? { novelty: noveltyReports.noveltyRecord(report, show) } : {}),
-            })}\n`,
-          );
-          continue;
-        }
-        if (report && noveltyReports) notes.push(`${sampleLabel(prompts.length, options.num, job.p, job.s)}: ${noveltyReports.noveltyNote(report, show)}`);
-        if (streamFirst && i === 0) continue;
-        await out.write(`${first ? '' : separator}${show(job.prompt + r.text)}`);
-        first = false;
+        await output.write({
+          prompt: job.prompt, text: r.text, promptIndex: job.p, sampleIndex: job.s, length: r.length, logprob: r.logprob, stopped: r.stopped,
+          sampling: { seed, ...sampling }, novelty: novelty?.novelty(r.text),
+        }, streamFirst && i === 0);
       }
     }
-    if (options.format === 'text') await out.end();
-    if (options.format === 'text') await writeOut('\n');
-    if (notes.length > 0) writeErr(notes.join('\n'));
+    await output.end();
   } finally {
     sampler.dispose();
   }
-}
-
-/** How a sample is named in the stderr notes: "sample 3", "prompt 2", "prompt 2, sample 3". */
-export function sampleLabel(prompts: number, perPrompt: number, p: number, s: number): string {
-  if (prompts === 1) return `sample ${s + 1}`;
-  return perPrompt === 1 ? `prompt ${p + 1}` : `prompt ${p + 1}, sample ${s + 1}`;
 }

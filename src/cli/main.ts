@@ -17,7 +17,7 @@ import { escapeControls } from '../util/escape.js';
 import { processLimits } from '../util/process-limits.js';
 
 /** Where commander writes its own output: help and version (`writeOut`), usage errors (`writeErr`). */
-export interface ProgramOutput {
+interface ProgramOutput {
   writeOut?: (text: string) => void;
   writeErr?: (text: string) => void;
 }

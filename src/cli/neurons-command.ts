@@ -6,11 +6,8 @@ import { settingOption } from './setting-options.js';
 import { action } from './run-command.js';
 import { backendOption, debugOption } from './engine-options.js';
 
-/** Characters read by default. */
-export const DEFAULT_CHARS = NEURONS_SETTINGS.chars.default;
-
 /** "2:17" → layer 2 (from 1), unit 17 (from 0). */
-export function unitSpec(value: string): { layer: number; unit: number } {
+function unitSpec(value: string): { layer: number; unit: number } {
   const match = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(value);
   if (!match || Number(match[1]) < 1) throw new InvalidArgumentError(`expected layer:unit such as 2:17 (layers from 1, units from 0), got "${value}".`);
   return { layer: Number(match[1]), unit: Number(match[2]) };

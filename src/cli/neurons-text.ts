@@ -15,7 +15,7 @@ import { usageError } from '../util/errors.js';
 import { escapeControls } from '../util/escape.js';
 import { writeErr } from './output.js';
 
-export interface InspectedText {
+interface InspectedText {
   ids: Int32Array;
   chars: string[];
   /** Where it came from, for the report: "file x.txt", "stdin", "the validation text of tinyshakespeare". */

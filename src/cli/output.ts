@@ -14,9 +14,9 @@ import tty from 'node:tty';
 import { CharnnError, runtimeError } from '../util/errors.js';
 import { SafeTextStream } from '../util/escape.js';
 
-export type OutputStream = 'stdout' | 'stderr';
+type OutputStream = 'stdout' | 'stderr';
 
-export interface OutputFailure {
+interface OutputFailure {
   stream: OutputStream;
   /** The error code, e.g. ENOSPC, EIO, EPIPE. */
   code: string;
@@ -49,12 +49,12 @@ function stream(name: OutputStream): NodeJS.WriteStream {
 }
 
 /** "cannot write to stdout: no space left on device" */
-export function describeOutputFailure(f: OutputFailure): string {
+function describeOutputFailure(f: OutputFailure): string {
   return `cannot write to ${f.stream}: ${REASONS[f.code] ?? f.code}`;
 }
 
 /** Exit code of a run that ended because of `f`: 0 when the reader simply went away. */
-export function outputFailureExitCode(f: OutputFailure): 0 | 1 {
+function outputFailureExitCode(f: OutputFailure): 0 | 1 {
   return f.closed ? 0 : 1;
 }
 
@@ -140,7 +140,7 @@ export function outputFailureError(f: OutputFailure, saved: string): CharnnError
 }
 
 /** Whether writes to `name` are still attempted. */
-export function outputOpen(name: OutputStream): boolean {
+function outputOpen(name: OutputStream): boolean {
   return !failed[name] && !stream(name).destroyed;
 }
 

@@ -9,7 +9,7 @@ import { escapeControls } from '../util/escape.js';
 import { isTooManyOpenFiles, tooManyOpenFiles } from '../util/process-limits.js';
 import { writeErr } from './output.js';
 
-export function debugEnabled(): boolean {
+function debugEnabled(): boolean {
   return process.env['CHARNN_DEBUG'] === '1' || process.argv.includes('--debug');
 }
 

@@ -24,7 +24,7 @@ import { escapeControls, safeJson, shellWord } from '../util/escape.js';
 import { displayWidth, padEnd } from '../util/text.js';
 import { writeErr, writeOut } from './output.js';
 
-export interface RunDetailsOptions {
+interface RunDetailsOptions {
   json: boolean;
   csv: boolean;
   x: XAxis;
@@ -35,9 +35,9 @@ export interface RunDetailsOptions {
 }
 
 /** Runs charted together, at most (each gets a letter when there is no colour). */
-export const MAX_CHARTED_RUNS = 26;
+const MAX_CHARTED_RUNS = 26;
 
-export interface RunDetails {
+interface RunDetails {
   /** As shown: the directory's name, or the path given when two names are alike. */
   name: string;
   dir: string;
@@ -61,7 +61,7 @@ function shownAs(dir: string, given: string): string {
 }
 
 /** The run directory a command-line argument names: a run directory, or a checkpoint in one (run@<step> too). */
-export function runDirectoryNamed(given: string): string {
+function runDirectoryNamed(given: string): string {
   let stats: fs.Stats;
   try {
     stats = fs.statSync(given);
@@ -86,7 +86,7 @@ export function runDirectoryNamed(given: string): string {
 }
 
 /** Reads a run: the newest readable charnn.json describes it. */
-export function readRun(dir: string, name: string): RunDetails {
+function readRun(dir: string, name: string): RunDetails {
   let problem: CharnnError | null = null;
   for (const checkpoint of describingCheckpoints(dir)) {
     try {
@@ -102,7 +102,7 @@ export function readRun(dir: string, name: string): RunDetails {
 }
 
 /** Display names: each directory's own name, or the paths as given where two are alike. */
-export function runNames(given: readonly string[], dirs: readonly string[]): string[] {
+function runNames(given: readonly string[], dirs: readonly string[]): string[] {
   const bases = dirs.map((d) => path.basename(path.resolve(d)));
   const unique = new Set(bases).size === bases.length;
   return unique ? bases : given.map((g) => (g.length > 1 ? g.replace(/[\\/]+$/, '') : g));
@@ -111,7 +111,7 @@ export function runNames(given: readonly string[], dirs: readonly string[]): str
 const optional = (n: number | null, show: (n: number) => string): string => (n === null ? '–' : show(n));
 
 /** The lines describing one run: model, data, progress, then its checkpoints. */
-export function runDetailLines(run: RunDetails, nowMs: number): string[] {
+function runDetailLines(run: RunDetails, nowMs: number): string[] {
   const { meta } = run;
   const m = meta.model;
   const t = meta.training;
@@ -148,7 +148,7 @@ function checkpointTable(run: RunDetails, nowMs: number): string[] {
 }
 
 /** The x value of each point in the axis's unit (minutes for time); notes what was estimated. */
-export function xValues(run: RunDetails, x: XAxis): { values: number[]; estimated: number } {
+function xValues(run: RunDetails, x: XAxis): { values: number[]; estimated: number } {
   if (x === 'steps') return { values: run.curve.map((p) => p.step), estimated: 0 };
   if (x === 'chars') return { values: run.curve.map((p) => p.chars), estimated: 0 };
   const { elapsedMs, estimated } = timeOfRows(run.curve, run.meta.progress);
@@ -174,12 +174,12 @@ function summary(run: RunDetails): string {
 }
 
 /** The run has a loss to draw: a validation, or (with `train`) a training loss. */
-export function hasCurve(run: RunDetails, train: boolean): boolean {
+function hasCurve(run: RunDetails, train: boolean): boolean {
   return run.curve.some((c) => c.valLoss !== null || (train && c.trainLoss !== null));
 }
 
 /** The chart of every run's curves (see ui/runs/loss-chart.ts) and a note per run whose minutes are estimated. */
-export function runsChart(runs: readonly RunDetails[], options: RunDetailsOptions & { width: number; color: boolean }): { lines: string[]; notes: string[] } {
+function runsChart(runs: readonly RunDetails[], options: RunDetailsOptions & { width: number; color: boolean }): { lines: string[]; notes: string[] } {
   const notes: string[] = [];
   const curves: RunCurve[] = runs.map((run) => {
     const { values, estimated } = xValues(run, options.x);
@@ -204,7 +204,7 @@ function csvField(text: string): string {
 const number = (n: number | null): string => (n === null ? '' : String(n));
 
 /** One row per evaluation of every run: run, step, chars, elapsed_ms, train_loss, val_loss (an unknown value is empty). */
-export function curvesCsv(runs: readonly RunDetails[]): string {
+function curvesCsv(runs: readonly RunDetails[]): string {
   const rows = ['run,step,chars,elapsed_ms,train_loss,val_loss'];
   for (const run of runs) {
     const name = csvField(run.name);
@@ -216,7 +216,7 @@ export function curvesCsv(runs: readonly RunDetails[]): string {
 }
 
 /** The runs (their details and checkpoints) and their curves, one object per evaluation, as one JSON document. */
-export function curvesJson(runs: readonly RunDetails[]): string {
+function curvesJson(runs: readonly RunDetails[]): string {
   return `${safeJson({
     runs: runs.map((r) => ({
       name: r.name, dir: r.dir, cell: r.meta.model.cell, layers: r.meta.model.layers, hidden: r.meta.model.hidden, embedding: r.meta.model.embedding,

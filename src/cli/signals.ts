@@ -9,7 +9,7 @@
  */
 import { noteTerminalGone, releaseDeadTerminal, writeErr } from './output.js';
 
-export interface SignalMessages {
+interface SignalMessages {
   /** Printed on the first signal; nothing when absent (e.g. Ink owns the screen). */
   first?: (signal: NodeJS.Signals) => string;
   /** Printed before exiting on the second signal. */

@@ -12,7 +12,7 @@ import { createJsonReporter, createPlainReporter } from '../ui/train/reporters.j
 import { outputFailure, outputFailureError, whenOutputFails, writeErr, writeOutLine } from './output.js';
 import { signalVerb, stopOnSignals } from './signals.js';
 
-export type TrainMode = 'plain' | 'json' | 'dashboard';
+type TrainMode = 'plain' | 'json' | 'dashboard';
 
 export async function runTraining(request: TrainRequest, mode: TrainMode): Promise<void> {
   if (mode === 'dashboard') {

@@ -21,7 +21,7 @@ import { matchParams, sameHidden, type ModelShape, type SizedCell } from './matc
 
 export type MatchMode = 'hidden' | 'params';
 
-export interface CompareRequest {
+interface CompareRequest {
   corpusPath: string;
   normalization: Normalization;
   cells: CellType[];
@@ -79,7 +79,7 @@ export interface CompareRow {
   stopped: boolean;
 }
 
-export interface CompareStart {
+interface CompareStart {
   type: 'plan';
   corpus: string;
   runs: SizedCell[];
@@ -93,13 +93,13 @@ export type CompareEvent =
   | { type: 'result'; index: number; row: CompareRow }
   | { type: 'done'; rows: CompareRow[]; stopped: boolean };
 
-export type CompareListener = (event: CompareEvent) => void;
+type CompareListener = (event: CompareEvent) => void;
 
 /** Evaluations per run when the budget is a number of steps. */
 const EVALS_PER_RUN = 10;
 
 /** Eval interval for a budget: about ten evaluations, at least 25 steps apart. */
-export function defaultEvalEvery(maxSteps: number | null): number {
+function defaultEvalEvery(maxSteps: number | null): number {
   return maxSteps === null ? 100 : Math.max(25, Math.round(maxSteps / EVALS_PER_RUN));
 }
 
@@ -115,7 +115,7 @@ export function median(values: readonly number[]): number | null {
  * consecutive step events with nothing else (evaluation, sample, save) in
  * between.
  */
-export class RowCollector {
+class RowCollector {
   private gaps: number[] = [];
   private lastStepMs: number | null = null;
   private row: CompareRow;

@@ -8,9 +8,6 @@ export const DEFAULT_TEXT_COMPARE = { hidden: 128, layers: 2, embedding: 64, lr:
 
 import { GRADIENTS_SETTINGS, RECALL_SETTINGS } from '../settings/command-settings.js';
 
-/** Lags of `charnn compare --task recall`. */
-export const DEFAULT_RECALL_LAGS: readonly number[] = RECALL_SETTINGS.lags.default;
-
 /**
  * The budget of `charnn compare --task recall`: about five minutes for lags
  * 5, 20 and 50 on wasm. With it, training lags drawn from 1 … lag, the LSTM

@@ -27,10 +27,8 @@ import { flattenLayers, unflattenLayers } from '../model/state.js';
 import { usageError } from '../util/errors.js';
 import { DEFAULT_THRESHOLD } from './defaults.js';
 
-export { DEFAULT_THRESHOLD };
-
 /** A window of N streams: T inputs each, and the character after the window. */
-export interface LastPositionBatch {
+interface LastPositionBatch {
   /** T·N time-major input ids. */
   inputs: Int32Array;
   /** N ids: the character each stream must predict after its last input. */
@@ -39,7 +37,7 @@ export interface LastPositionBatch {
   seqLen: number;
 }
 
-export interface HiddenGradients {
+interface HiddenGradients {
   /**
    * byK[k] = ∂L_T/∂h_{T−k} of the top layer, [N·H] row-major (stream n is
    * row n), for k = 0 … T−1, where h_T is the state after the last input and
@@ -102,7 +100,7 @@ export function rowNorms(values: Float32Array, rows: number): Float64Array {
   return out;
 }
 
-export interface GradientSpanOptions {
+interface GradientSpanOptions {
   /** Largest distance k measured; windows are span + 1 characters long. */
   span: number;
   /** Windows averaged over (consecutive, hidden state carried from one to the next). */

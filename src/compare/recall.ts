@@ -34,7 +34,7 @@ export interface LogitModel {
   sequenceLogits(batch: { inputs: Int32Array; batchSize: number; seqLen: number }, state: ModelState): { logits: tf.Tensor2D; finals: ModelState };
 }
 
-export interface RecallScore {
+interface RecallScore {
   /** Fraction of recall positions where the most likely next character is the right marker. */
   accuracy: number;
   /** Mean −log p(right marker) at the recall positions (nats); ln(markers) is guessing. */
@@ -111,7 +111,7 @@ export function recallAccuracy(
   return { accuracy: count > 0 ? correct / count : NaN, recallLoss: count > 0 ? lossSum / count : NaN, count };
 }
 
-export interface RecallRunConfig {
+interface RecallRunConfig {
   cell: CellType;
   hidden: number;
   layers: number;
@@ -138,9 +138,7 @@ export interface RecallRunConfig {
   fixedLag?: boolean;
 }
 
-export { DEFAULT_RECALL_BUDGET } from './defaults.js';
-
-export type RecallProgress =
+type RecallProgress =
   | { type: 'step'; step: number; loss: number; elapsedMs: number }
   | { type: 'eval'; step: number; accuracy: number; recallLoss: number; elapsedMs: number };
 

@@ -21,7 +21,7 @@ export function splitTrainVal<T extends TokenIds>(ids: T, valFrac: number): { tr
 }
 
 /** One batch: inputs and next-character targets, both time-major (element t * batchSize + n). */
-export interface Batch {
+interface Batch {
   inputs: Int32Array;
   targets: Int32Array;
 }

@@ -52,10 +52,10 @@ export interface CorpusSource {
 }
 
 /** The links a directory's walk left out, by why (see CorpusSource). */
-export type SkippedLinks = Pick<CorpusSource, 'outside' | 'dirLinks' | 'brokenLinks' | 'specialLinks'>;
+type SkippedLinks = Pick<CorpusSource, 'outside' | 'dirLinks' | 'brokenLinks' | 'specialLinks'>;
 
 /** Bounds on what openCorpus walks, for a path that did not come from the person at the terminal. */
-export interface OpenCorpusOptions {
+interface OpenCorpusOptions {
   /** Most directory entries a directory's walk may visit (hidden ones included); beyond it, a usage error. */
   maxEntries?: number;
   /** The hint of that error (what to pass instead). */
@@ -63,7 +63,7 @@ export interface OpenCorpusOptions {
 }
 
 /** What streaming a corpus found besides its text. */
-export interface CorpusStats {
+interface CorpusStats {
   /** Bytes read from the files used (including any BOMs). */
   bytes: number;
   /** SHA-256 of those bytes, in reading order (hex): tells whether a resumed run sees the same text. */
@@ -86,7 +86,7 @@ export interface Corpus extends CorpusStats, SkippedLinks {
   missing: string[];
 }
 
-export interface ReadCorpusOptions {
+interface ReadCorpusOptions {
   /** A vocabulary whose ids the text must use (a checkpoint's); default: one built from the text. */
   vocab?: Vocabulary;
   /** Characters `vocab` lacks: 'add' them to the vocabulary (default) or 'skip' them (counted and listed). */

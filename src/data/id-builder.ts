@@ -17,7 +17,7 @@ export type TokenIds = Uint16Array | Int32Array;
 const CODE_POINTS = 0x110000;
 const UINT16_IDS = 0x10000;
 
-export interface BuiltIds {
+interface BuiltIds {
   ids: TokenIds;
   vocab: Vocabulary;
   /** Characters left out ('skip'): how many, and the distinct ones in order of first appearance. */

@@ -33,11 +33,6 @@ export function fitLayout(length: number, requested: Layout, minSeqLen = Math.mi
   return null;
 }
 
-/** Characters a text needs for one stream of `seqLen`: seqLen + 1. */
-export function minimumLength(seqLen: number): number {
-  return seqLen + 1;
-}
-
 /** `batch 22 × seq-len 100` */
 export function describeLayout(layout: Layout): string {
   return `batch ${layout.batchSize} × seq-len ${layout.seqLen}`;

@@ -18,7 +18,7 @@ export const DEFAULT_FILLERS = 'abcdefghij';
 const CUE = '=';
 const END = '\n';
 
-export interface RecallTaskOptions {
+interface RecallTaskOptions {
   /** Filler characters between the marker and '='; an integer ≥ 1. */
   lag: number;
   /** Number of episodes; an integer ≥ 1. */
@@ -44,7 +44,7 @@ export interface RecallIds {
   chanceAccuracy: number;
 }
 
-export interface RecallTask extends Omit<RecallIds, 'ids'> {
+interface RecallTask extends Omit<RecallIds, 'ids'> {
   text: string;
 }
 

@@ -10,7 +10,7 @@ import { TfjsStepModel } from '../engine/tfjs/engine.js';
 import { serveWorker } from '../util/worker-pool.js';
 import { evaluateSegments, type IdsLoss, type Segmentation } from './segments.js';
 
-export interface EvalWorkerInit {
+interface EvalWorkerInit {
   config: ModelConfig;
   backend: string;
   /** Parameter values (internal layout) in parameterSpecs order. */

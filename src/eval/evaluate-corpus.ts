@@ -12,7 +12,7 @@ import { evaluateIds, type EvalModel, type TextEvaluation } from './evaluate-tex
 import { WARMUP } from './segments.js';
 
 /** New ids evaluated at a time: 16 MB of Int32. */
-export const BLOCK_CHARS = 1 << 22;
+const BLOCK_CHARS = 1 << 22;
 /** Bytes read from disk at a time. */
 const READ_BYTES = 2 * 2 ** 20;
 
@@ -24,7 +24,7 @@ export interface CorpusProgress {
   chars: number;
 }
 
-export interface CorpusEvaluation extends TextEvaluation {
+interface CorpusEvaluation extends TextEvaluation {
   /** Binary files of a directory that were left out. */
   skippedFiles: string[];
 }

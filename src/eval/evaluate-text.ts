@@ -16,7 +16,7 @@ import type { EvalProtocol } from './eval-worker.js';
 import { countedPositions, evaluateSegments, segmentation, type IdsLoss, type SegmentationOptions } from './segments.js';
 
 /** Below this many characters, starting worker threads costs more than it saves. */
-export const MIN_CHARS_PER_WORKER = 100_000;
+const MIN_CHARS_PER_WORKER = 100_000;
 
 /** What evaluates: a step model, and for the TF.js engine what worker threads need to build their own. */
 export interface EvalModel {
@@ -26,7 +26,7 @@ export interface EvalModel {
   workerBackend: string | null;
 }
 
-export interface EvaluateOptions extends SegmentationOptions {
+interface EvaluateOptions extends SegmentationOptions {
   /** Threads sharing the segments, this one included (default 1). */
   workers?: number;
   /** Counted characters each thread must have at least (default MIN_CHARS_PER_WORKER). */
@@ -36,7 +36,7 @@ export interface EvaluateOptions extends SegmentationOptions {
 }
 
 /** Splits `streams` into `parts` contiguous ranges of nearly equal size. */
-export function streamRanges(streams: number, parts: number): [number, number][] {
+function streamRanges(streams: number, parts: number): [number, number][] {
   const n = Math.max(1, Math.min(parts, streams));
   return Array.from({ length: n }, (_, k) => [Math.floor((k * streams) / n), Math.floor(((k + 1) * streams) / n)] as [number, number]);
 }

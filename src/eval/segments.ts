@@ -34,11 +34,11 @@ import type { StepModel } from '../engine/engine.js';
  */
 export const WARMUP = 256;
 /** Segments shorter than this would make the warm-ups a noticeable share of the work. */
-export const MIN_SEGMENT = 2048;
+const MIN_SEGMENT = 2048;
 /** More streams stop paying off on wasm/cpu and only cost memory. */
-export const MAX_STREAMS = 128;
+const MAX_STREAMS = 128;
 /** Time steps per forward call. */
-export const MAX_WINDOW = 128;
+const MAX_WINDOW = 128;
 /** Upper bound on the [window·streams, vocab] logits of one call. */
 const MAX_LOGITS = 4_000_000;
 /** Upper bound on the [window·streams, gates·hidden] input projections of one call (4 MB). */
@@ -101,7 +101,7 @@ export function countedPositions(seg: Segmentation): number {
  * logits of a window ([T·N, V]) and its input projections ([T·N, G·H],
  * which an engine may hold for every step at once) stay within bounds.
  */
-export function windowSteps(config: ModelConfig, steps: number, streams: number): number {
+function windowSteps(config: ModelConfig, steps: number, streams: number): number {
   const projection = gateCount(config.cell) * config.hidden;
   return Math.max(1, Math.min(MAX_WINDOW, steps, Math.floor(MAX_LOGITS / (streams * config.vocabSize)), Math.floor(MAX_PROJECTIONS / (streams * projection))));
 }

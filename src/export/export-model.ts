@@ -15,12 +15,12 @@ import { cellDescriptor } from '../model/cells/descriptors.js';
 import { pageHtml, type ExportVocab } from './page.js';
 import { tfjsBrowserBundle } from './tfjs-bundle.js';
 
-export const VOCAB_FILE = 'vocab.json';
-export const TFJS_FILE = 'tf.min.js';
-export const PAGE_FILE = 'index.html';
-export const EXPORT_FILES = [MODEL_FILE, WEIGHTS_FILE, VOCAB_FILE, TFJS_FILE, PAGE_FILE] as const;
+const VOCAB_FILE = 'vocab.json';
+const TFJS_FILE = 'tf.min.js';
+const PAGE_FILE = 'index.html';
+const EXPORT_FILES = [MODEL_FILE, WEIGHTS_FILE, VOCAB_FILE, TFJS_FILE, PAGE_FILE] as const;
 
-export function exportVocab(checkpoint: LoadedCheckpoint): ExportVocab {
+function exportVocab(checkpoint: LoadedCheckpoint): ExportVocab {
   const { meta, vocab } = checkpoint;
   const m = meta.model;
   const newline = vocab.id('\n');
@@ -129,7 +129,7 @@ function writeExport(dir: string, shown: string, contents: [string, string | Uin
   }
 }
 
-export interface ExportResult {
+interface ExportResult {
   dir: string;
   files: { name: string; bytes: number }[];
 }

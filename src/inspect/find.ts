@@ -10,7 +10,7 @@ import { PROPERTIES, type Property } from './properties.js';
 import type { Activations } from './record.js';
 
 /** A yes/no property needs this many characters with and without it. */
-export const MIN_CASES = 5;
+const MIN_CASES = 5;
 
 /** A unit of the model: layer (0-based), signal and index. */
 export interface UnitRef {

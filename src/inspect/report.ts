@@ -12,7 +12,7 @@ import { legend, paintedLines, paintedStrip } from './paint.js';
 import type { Activations } from './record.js';
 import { unitSeries } from './record.js';
 
-export interface ReportOptions {
+interface ReportOptions {
   width: number;
   color: boolean;
 }
@@ -25,7 +25,7 @@ const GATE_SIGNALS = new Set<SignalName>(['i', 'f', 'o', 'z', 'r']);
  * that 0 stays white and a unit's swing shows whatever its size. Returns the
  * scaled values and that magnitude (1 for gates).
  */
-export function colourScale(signal: SignalName, series: Float32Array): { scaled: Float64Array; magnitude: number } {
+function colourScale(signal: SignalName, series: Float32Array): { scaled: Float64Array; magnitude: number } {
   if (GATE_SIGNALS.has(signal)) return { scaled: Float64Array.from(series, (x) => 2 * x - 1), magnitude: 1 };
   let magnitude = 0;
   for (const x of series) magnitude = Math.max(magnitude, Math.abs(x));
@@ -78,7 +78,7 @@ export function findReport(rankings: PropertyRanking[], a: Activations, chars: r
 }
 
 /** "r +0.71" with a real minus sign. */
-export function formatR(r: number): string {
+function formatR(r: number): string {
   const s = Math.abs(r).toFixed(2);
   return `r ${r < 0 ? '−' : '+'}${s}`;
 }

@@ -44,7 +44,7 @@ export function idsHash(ids: Symbols): string {
   return hash.digest('hex');
 }
 
-export type LoadResult = { ok: true; sa: Int32Array } | { ok: false; reason: string };
+type LoadResult = { ok: true; sa: Int32Array } | { ok: false; reason: string };
 
 /**
  * Reads a cached suffix array for `text` (the corpus's ids) whose idsHash is
@@ -115,7 +115,7 @@ export function readIndexFile(file: string, text: Symbols, hash: string, checkab
  * with both properties orders all suffixes as the text does (Burkhardt and
  * Kärkkäinen, "Fast lightweight suffix array construction and checking", 2003).
  */
-export function checkSuffixArray(sa: Int32Array, text: Symbols): string | null {
+function checkSuffixArray(sa: Int32Array, text: Symbols): string | null {
   const n = text.length;
   if (sa.length !== n) return 'wrong length';
   const rank = new Int32Array(n).fill(-1);

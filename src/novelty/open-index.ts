@@ -11,7 +11,7 @@ import { canCheckCachedIndex, type MemoryLimit } from './memory.js';
 import { CorpusIndex } from './matches.js';
 import { suffixArray, type Symbols } from './suffix-array.js';
 
-export interface OpenIndexOptions {
+interface OpenIndexOptions {
   /** Where the index is cached; null = build in memory only. */
   cacheFile: string | null;
   /** How the corpus is named in messages. */

@@ -18,7 +18,7 @@ import { logSoftmax } from './distribution.js';
 import { primeIds, type GenerationResult } from './generate.js';
 import type { Sampler } from './sampler.js';
 
-export interface BeamSettings {
+interface BeamSettings {
   /** Hypotheses kept alive, and results returned (at most). */
   beam: number;
   /** Characters per continuation; 0 = until a stop string or maxLength. */

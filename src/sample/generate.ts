@@ -17,7 +17,7 @@ export interface GenerationRequest {
   sampling: SamplingOptions;
 }
 
-export interface GenerationSettings {
+interface GenerationSettings {
   /** Characters to generate; 0 = until a stop string or maxLength. */
   length: number;
   maxLength: number;

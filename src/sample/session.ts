@@ -39,7 +39,7 @@ export interface Candidate {
   prob: number;
 }
 
-export type FeedResult =
+type FeedResult =
   | { ok: true; chars: number }
   /** Nothing was fed: these characters (distinct, in order of appearance) are not in the vocabulary. */
   | { ok: false; missing: string[] };
@@ -73,7 +73,7 @@ export interface WatchedUnit {
   signal: StatePart;
 }
 
-export interface SamplingSessionOptions {
+interface SamplingSessionOptions {
   /** Applied to fed text before it is checked and encoded (the checkpoint's Unicode normalisation). */
   normalize?: (text: string) => string;
   /** Generated characters between yields to the event loop (default 1). */

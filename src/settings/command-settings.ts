@@ -29,7 +29,7 @@ export const GENERATE_SETTINGS = {
  * `charnn compare --task recall`: every BPTT window is one episode of lag + 4
  * characters, so a lag is bounded like --seq-len.
  */
-export const MAX_RECALL_LAG = MAX_SEQ_LEN - 4;
+const MAX_RECALL_LAG = MAX_SEQ_LEN - 4;
 
 export const RECALL_SETTINGS = {
   lags: {
@@ -44,7 +44,7 @@ export const RECALL_SETTINGS = {
  * training, one episode of lag + 4 characters per stream and step, one byte
  * per character (data/recall-task.ts' makeRecallIds).
  */
-export const RECALL_LIMITS = {
+const RECALL_LIMITS = {
   /** Characters of the generated training or held-out text: 256 MiB; lag 4,000 at the default budget (256 million) fits. */
   textChars: 2 ** 28,
 } as const;
@@ -64,7 +64,7 @@ export const NEURONS_SETTINGS = {
 } satisfies Record<string, Setting<unknown>>;
 
 /** The recall task's size, as runRecall builds it. */
-export interface RecallSize {
+interface RecallSize {
   lags: readonly number[];
   batchSize: number;
   steps: number;

@@ -3,7 +3,7 @@ import { NORMALIZATIONS, type Normalization } from '../data/corpus.js';
 import { defaultsOf, type SettingsTable } from './setting.js';
 import { choice } from './values.js';
 
-export interface CorpusSettings {
+interface CorpusSettings {
   normalization: Normalization;
 }
 

@@ -35,7 +35,7 @@ export interface TrainConfig {
   scheduleSteps: number | null;
   /**
    * Where the current plan of the schedule starts: the step and the
-   * schedule's position there (train/config.ts schedulePosition). Set when
+   * schedule's position there (train/lr-schedule.ts schedulePosition). Set when
    * the plan changed on the way (a re-estimated length, a resume with new
    * limits): the rate goes on from where it was instead of jumping. Null: the
    * plan of a run that knew its length from the start.
@@ -114,7 +114,7 @@ export const MAX_STEPS = 1e12;
 /** The longest truncated-BPTT window (--seq-len): beyond a few thousand characters it only costs memory. */
 export const MAX_SEQ_LEN = 4096;
 /** The longest duration a flag may give (ten years): --max-time, --first-eval. */
-export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
+const MAX_DURATION_MS = 10 * 365 * 86_400_000;
 /** The hottest sampling temperature (the sampler's /temp bound too): beyond it every character is about as likely. */
 export const MAX_TEMPERATURE = 100;
 

@@ -6,7 +6,7 @@
 import type { StateEvent, TrainCommand } from './events.js';
 
 /** What the commands do besides pausing and stopping. */
-export interface CommandActions {
+interface CommandActions {
   /** Tells the world the run was paused or resumed. */
   emit(event: StateEvent): void;
   save(): Promise<void>;

@@ -8,7 +8,7 @@
 import { runtimeError, type CharnnError } from '../util/errors.js';
 import type { TrainConfig } from './config.js';
 
-export interface DivergenceVerdict {
+interface DivergenceVerdict {
   /** A line for the user: the first bad step of a streak only (a streak ends in a recovery, with its own line, or an error). */
   warning: string | null;
   /** Skip the window and go on, go back to the last saved state now, or end the run (failure() says why). */

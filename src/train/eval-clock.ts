@@ -25,7 +25,7 @@ import type { TrainConfig } from './config.js';
 import type { RunSpeed } from './run-speed.js';
 
 /** Looks by the clock (with their samples and saves) take at most this share of the session. */
-export const EVAL_SHARE = 0.1;
+const EVAL_SHARE = 0.1;
 /**
  * The model has learnt something once the mean training loss of its last
  * LOSS_WINDOW steps is this share of ln(vocabulary) (a uniform guess), or
@@ -39,14 +39,14 @@ export const EVAL_SHARE = 0.1;
  * used). A fine-tune starts below it and looks after LOSS_WINDOW steps, a
  * resumed run past FIRST_LOOK_STEPS at once.
  */
-export const LEARNT_SHARE = 0.85;
-export const LOSS_WINDOW = 5;
+const LEARNT_SHARE = 0.85;
+const LOSS_WINDOW = 5;
 export const FIRST_LOOK_STEPS = 30;
 /** The first look comes at the latest this long in (or at --first-eval when that is later): a run shows something within a minute. */
 export const FIRST_LOOK_LATEST_MS = 60_000;
 
 /** Why an evaluation by the clock is due: the session's first look, or a look of the cadence. */
-export type ClockLook = 'first' | 'timed';
+type ClockLook = 'first' | 'timed';
 
 export class EvalClock {
   private readonly losses: number[] = [];

@@ -109,7 +109,7 @@ export interface CheckpointEvent {
 }
 
 /** Something the run decided on its way that the user should know (e.g. the schedule's length). */
-export interface NoteEvent {
+interface NoteEvent {
   type: 'note';
   step: number;
   message: string;
@@ -158,7 +158,7 @@ export interface ErrorEvent {
   message: string;
 }
 
-export interface StartEvent {
+interface StartEvent {
   type: 'start';
   info: RunInfo;
 }

@@ -44,9 +44,3 @@ export function faultLoss(loss: number): number {
   return loss;
 }
 
-/** Forgets the configuration and the attempt count (for in-process tests). */
-export function resetFaults(): void {
-  nan = null;
-  explode = null;
-  attempts = 0;
-}

@@ -7,13 +7,13 @@
 import type { ParamArrays } from '../model/params.js';
 import type { OptimizerState } from '../checkpoint/optimizer-state.js';
 
-export interface AdamConfig {
+interface AdamConfig {
   beta1: number;
   beta2: number;
   epsilon: number;
 }
 
-export const DEFAULT_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+const DEFAULT_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
 export class Adam {
   /** Updates applied so far (for bias correction). */

@@ -3,7 +3,7 @@
  * (the last seconds, so a machine whose load changes is seen changing), what
  * a validation batch costs, and what the work after an evaluation (saving
  * latest/ and best/, drawing samples) and a save take. The learning-rate
- * schedule (schedule.ts) turns it into steps left; the reserve for the end
+ * schedule (lr-schedule.ts) turns it into steps left; the reserve for the end
  * of a time-limited run (final-reserve.ts) into the time the final
  * evaluation and save will take. Before anything is measured, the costs are
  * estimated from the step time.
@@ -15,7 +15,7 @@ const SKIPPED_STEPS = 3;
 const RECENT_MS = 20_000;
 const MIN_RECENT_STEPS = 10;
 /** Forward-only evaluation costs about this share of a training step per character. */
-export const EVAL_COST_PER_CHAR = 0.4;
+const EVAL_COST_PER_CHAR = 0.4;
 /**
  * Before a save was timed: a fixed cost plus the bytes of the weights and
  * Adam's two moments at this speed. TF.js, which a save goes through, is
@@ -30,7 +30,7 @@ const SAVE_BYTES_PER_MS = 100_000;
 const SAMPLE_MS_PER_CHAR = 0.5;
 
 /** The sizes the estimates are made from. */
-export interface RunSize {
+interface RunSize {
   /** Training characters per step. */
   charsPerStep: number;
   /** Validation characters per batch. */

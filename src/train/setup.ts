@@ -23,7 +23,7 @@ import { CORPUS_SETTINGS, DEFAULT_CORPUS_SETTINGS } from '../settings/corpus-set
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { checkInitFrom, checkResume } from '../settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
-import { defaultSchedule } from './default-schedule.js';
+import { defaultLimits } from './default-limits.js';
 import { fitRunLayout } from './run-layout.js';
 import type { Trainer, TrainerSetup } from './trainer.js';
 import { createTrainer } from './create-trainer.js';
@@ -149,7 +149,7 @@ function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalizat
   const layout = fitRunLayout(train.length, val.length, requested, requested.valFrac);
   const stepsPerEpoch = Math.floor(Math.floor((train.length - 1) / layout.train.batchSize) / layout.train.seqLen);
   const t = request.training;
-  const schedule = defaultSchedule(stepsPerEpoch, {
+  const schedule = defaultLimits(stepsPerEpoch, {
     limit: t.maxSteps != null || t.maxEpochs != null || t.maxTimeMs != null, evalEvery: t.evalEvery, maxEpochs: requested.maxEpochs,
   });
   const training: TrainConfig = {

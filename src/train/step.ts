@@ -14,7 +14,7 @@ import type { Rng } from '../util/rng.js';
 import { faultLoss } from './fault-injection.js';
 import { clipScale, globalNorm, type Adam } from './optimizer.js';
 
-export interface StepSettings {
+interface StepSettings {
   /** Learning rate of this step (the schedule's, halved per recovery). */
   lr: number;
   /** Global-norm clipping threshold (0 = none). */
@@ -23,7 +23,7 @@ export interface StepSettings {
   maxLoss: number;
 }
 
-export type StepOutcome =
+type StepOutcome =
   /** The update was applied; `finals` is the state to carry into the next window. */
   | { applied: true; loss: number; gradNorm: number; finals: StateArrays }
   /** The step diverged: weights and optimizer are as they were. */

@@ -17,7 +17,7 @@ import { runtimeError } from '../util/errors.js';
 import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
 import { runCheckpointDirs } from '../checkpoint/save.js';
 import type { Restored, RunMoment, TrainerCallback } from './callback.js';
-import { learningRateAt, type TrainConfig } from './config.js';
+import type { TrainConfig } from './config.js';
 import { FinalReserve, type FinalPlan } from './final-reserve.js';
 import { Controls } from './controls.js';
 import { DivergenceWatch } from './divergence.js';
@@ -27,7 +27,7 @@ import type { DoneEvent, EvalEvent, PhaseEvent, RunInfo, StateEvent, StopReason,
 import { RunLimits } from './limits.js';
 import { RunSpeed } from './run-speed.js';
 import { RunState, type ResumedState } from './run-state.js';
-import { ScheduleLength } from './schedule-length.js';
+import { learningRateAt, ScheduleLength, type SchedulePlan } from './lr-schedule.js';
 import { divergedLoss, trainStep } from './step.js';
 import { Throughput } from './throughput.js';
 
@@ -84,6 +84,8 @@ export class Trainer {
   private readonly limits: RunLimits;
   private readonly divergence: DivergenceWatch;
   private schedule: ScheduleLength | null = null;
+  /** The learning rate's plan as the schedule last returned it (the saved one until the run starts). */
+  private plan: SchedulePlan;
   private readonly state: RunState;
   private readonly clock: () => number;
   private readonly speed: RunSpeed;
@@ -96,6 +98,7 @@ export class Trainer {
 
   constructor(private readonly setup: TrainerSetup) {
     const t = (this.training = { ...setup.training });
+    this.plan = { scheduleSteps: t.scheduleSteps, scheduleFrom: t.scheduleFrom };
     this.engine = setup.engine;
     this.trainStream = new BatchStream(setup.trainIds, t.batchSize, t.seqLen, 'training');
     this.valStream = new BatchStream(setup.valIds, setup.valLayout.batchSize, setup.valLayout.seqLen, 'validation');
@@ -125,9 +128,9 @@ export class Trainer {
     return this.clock() - this.sessionStart - this.pausedMs;
   }
 
-  /** The config with the learning rate's plan as it stands: what the schedule and the checkpoints read. */
+  /** The config with the learning rate's plan as it stands: what the rate and the checkpoints (RunMoment.training) read. */
   private config(): TrainConfig {
-    return this.schedule ? { ...this.training, ...this.schedule.current } : this.training;
+    return { ...this.training, ...this.plan };
   }
 
   /** Listens to the run's events; returns the unsubscribe function. */
@@ -295,6 +298,7 @@ export class Trainer {
       t, { stepsPerEpoch: this.trainStream.batchesPerEpoch, evalBatches: this.fullEvalBatches(), looks: evalClock }, this.speed, this.state.progress.step,
       (message) => this.emit({ type: 'note', step: this.state.progress.step, message, topic: 'learning rate' }),
     ));
+    this.plan = schedule.start();
     const finalPlan = (): FinalPlan | null => this.reserve?.plan(this.bestByLook ? firstLookBatches : null) ?? null;
     const reserveMs = (): number => finalPlan()?.ms ?? 0;
     let reason: StopReason | null = null;
@@ -330,7 +334,7 @@ export class Trainer {
       const stepMs = this.clock() - stepStart;
       this.speed.recordStep(stepMs);
       const now = this.sessionMs();
-      if (t.maxTimeMs !== null) schedule.stepped(progress.step, now, t.maxTimeMs - reserveMs() - now);
+      if (t.maxTimeMs !== null) this.plan = schedule.stepped(progress.step, now, t.maxTimeMs - reserveMs() - now);
       const charsPerSec = throughput.record(t.batchSize * t.seqLen, stepMs);
       progress.elapsedMs = elapsedBase + now;
       const fraction = this.limits.fraction(progress, now);

@@ -5,7 +5,7 @@ import type { TrainCommand, TrainEventListener } from './events.js';
 import type { TrainRequest } from './setup.js';
 import type { TrainingProtocol } from './worker.js';
 
-export interface TrainingWorker {
+interface TrainingWorker {
   /** Events emitted before the first listener subscribed (the start event) are replayed to it. */
   subscribe(listener: TrainEventListener): () => void;
   send(command: TrainCommand): void;

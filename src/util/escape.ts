@@ -34,7 +34,7 @@ export function escapeControls(text: string): string {
   return text.replace(UNSAFE, (c) => (c.codePointAt(0)! <= 0xff ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`));
 }
 
-export interface SafeTextOptions {
+interface SafeTextOptions {
   /** What a line break (LF, CR LF or a lone CR) becomes; LF by default, `↵` on one line. */
   newline?: string;
   /** What a tab becomes; kept by default. */

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { shellWord } from './escape.js';
 
 /** What the choice depends on; the defaults are this process's. */
-export interface InvocationContext {
+interface InvocationContext {
   /** bin/charnn.js of this installation. */
   bin: string;
   cwd: string;

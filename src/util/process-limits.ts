@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { runtimeError, type CharnnError } from './errors.js';
 
-export interface ProcessLimits {
+interface ProcessLimits {
   /** Soft limit of open files (ulimit -n); null: unlimited or unknown. */
   openFiles: number | null;
   /** Soft limit of address space in bytes (ulimit -v × 1024); null: unlimited or unknown. */

@@ -51,7 +51,7 @@ type FromWorker<P extends WorkerProtocol> =
 
 const REPORT_HINT = 'run with --debug for details and please report it';
 
-export interface WorkerOptions<P extends WorkerProtocol> {
+interface WorkerOptions<P extends WorkerProtocol> {
   /** The compiled entry file: workerUrl('./x-worker.js', import.meta.url). */
   entry: URL;
   init: P['init'];
@@ -196,7 +196,7 @@ export async function terminateAll<P extends WorkerProtocol>(threads: readonly W
 // Worker side
 
 /** What the worker's code sees of its thread. */
-export interface WorkerScope<P extends WorkerProtocol> {
+interface WorkerScope<P extends WorkerProtocol> {
   readonly init: P['init'];
   /** Sends an event to the parent (the transferred buffers become unusable here). */
   emit(event: P['event'], transfer?: readonly Transferable[]): void;
@@ -205,18 +205,18 @@ export interface WorkerScope<P extends WorkerProtocol> {
 }
 
 /** A reply, with the buffers to move rather than copy. */
-export interface Answer<R> {
+interface Answer<R> {
   body: R;
   transfer?: readonly Transferable[];
 }
 
 /** What a worker does once set up: answer requests, or run to a result (then it ends), or both. */
-export interface WorkerService<P extends WorkerProtocol> {
+interface WorkerService<P extends WorkerProtocol> {
   answer?(request: P['request']): Answer<P['reply']> | Promise<Answer<P['reply']>>;
   run?(): Promise<P['result']>;
 }
 
-export interface ServeOptions {
+interface ServeOptions {
   /**
    * Run this thread below normal priority, so the process's main thread
    * (keys, the dashboard, signals) answers promptly while the work keeps

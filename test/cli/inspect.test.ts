@@ -98,6 +98,9 @@ describe('charnn generate --beam', () => {
     const zero = JSON.parse(greedy.stdout) as BeamRecord;
     expect(one.text).toBe(zero.text);
     expect(one.logprob).toBeCloseTo(zero.logprob, 5);
+    // Both paths write through one writer: the same fields in the same order, but for the sampling settings and the beam's width.
+    const only = (r: object, drop: string[]): [string, unknown][] => Object.entries(r).filter(([k]) => !drop.includes(k) && k !== 'logprob' && k !== 'perplexity');
+    expect(only(one, ['beam'])).toEqual(only(zero, ['seed', 'temperature', 'top_k', 'top_p']));
   });
 
   it('keeps stdout to the continuations in text format and reports the logprobs on stderr; --num k prints the k best', async () => {

@@ -1,6 +1,6 @@
 /**
  * A resume continues the learning rate where the run left it (src/train/
- * schedule-length.ts): the plan a checkpoint is saved with is what the
+ * lr-schedule.ts): the plan a checkpoint is saved with is what the
  * trainer used, and a resume with a new limit goes on from it, never back
  * up. The trainer on a fake engine, the checkpoint a callback's copy.
  */

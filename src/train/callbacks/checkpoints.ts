@@ -12,7 +12,7 @@ import { runtimeError } from '../../util/errors.js';
 import type { RunMoment, TrainerCallback } from '../callback.js';
 
 /** What charnn.json records of a run that does not change while it trains. */
-export type FixedRecord = Omit<RunRecord, 'training' | 'progress' | 'history'>;
+type FixedRecord = Omit<RunRecord, 'training' | 'progress' | 'history'>;
 
 /** Saves `record`'s run into the run directory `runDir` (and restores it from there). */
 export function checkpointCallback(runDir: string, record: FixedRecord): TrainerCallback {

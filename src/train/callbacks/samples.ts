@@ -14,7 +14,7 @@ import { Sampler } from '../../sample/sampler.js';
 import { Rng } from '../../util/rng.js';
 import type { RunMoment, TrainerCallback } from '../callback.js';
 
-export interface SampleSource {
+interface SampleSource {
   engine: Engine;
   vocab: Vocabulary;
   /** How the corpus was normalised (samples are shown as the text would read). */

@@ -20,7 +20,7 @@ export interface CompareSession {
   stop(): void;
 }
 
-export interface CompareAppProps {
+interface CompareAppProps {
   session: CompareSession;
   color: boolean;
   flushIntervalMs?: number;
@@ -29,7 +29,7 @@ export interface CompareAppProps {
 
 const isTrainStep = (e: CompareEvent): boolean => e.type === 'train' && e.event.type === 'step';
 
-export function liveRow(c: CellProgress, charsPerStep: number): CompareTableRow {
+function liveRow(c: CellProgress, charsPerStep: number): CompareTableRow {
   if (c.row) return { ...c.row, status: 'done' };
   const best = c.val.length > 0 ? Math.min(...c.val.map(([, v]) => v)) : null;
   return {

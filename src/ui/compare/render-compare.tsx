@@ -6,7 +6,7 @@ import { GradientsView, type GradientsViewProps } from './GradientsView.js';
 import { RecallView, type RecallViewProps } from './RecallView.js';
 import { bufferUntilSubscribed } from '../shared/buffered-subscription.js';
 
-export interface ViewHandle<P> {
+interface ViewHandle<P> {
   update(props: P): void;
   /** Leaves the last frame on screen. */
   finish(): Promise<void>;

@@ -12,18 +12,18 @@ import { escapeControls } from '../../util/escape.js';
 import { displayWidth, flattenText, truncate } from '../../util/text.js';
 import { renderLineChart, type ChartColor, type ChartSeries } from '../shared/line-chart.js';
 
-export const CELL_COLORS: Record<CellType, ChartColor> = { rnn: 'red', lstm: 'cyan', gru: 'yellow' };
+const CELL_COLORS: Record<CellType, ChartColor> = { rnn: 'red', lstm: 'cyan', gru: 'yellow' };
 /** Without colour the curves are told apart by letter markers instead. */
-export const CELL_MARKERS: Record<CellType, string> = { rnn: 'R', lstm: 'L', gru: 'G' };
+const CELL_MARKERS: Record<CellType, string> = { rnn: 'R', lstm: 'L', gru: 'G' };
 
 function cellSeries(cell: CellType, points: ChartSeries['points'], color: boolean): ChartSeries {
   return color ? { name: cell, color: CELL_COLORS[cell], points } : { name: cell, marker: CELL_MARKERS[cell], points };
 }
 
-export type Align = 'left' | 'right';
+type Align = 'left' | 'right';
 
 /** Columns padded to their widest entry, two spaces apart, header and rule first. */
-export function renderTable(headers: string[], rows: string[][], align: Align[]): string[] {
+function renderTable(headers: string[], rows: string[][], align: Align[]): string[] {
   const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const pad = (text: string, i: number) => {
     const room = widths[i]! - displayWidth(text);
@@ -95,7 +95,7 @@ export function valLossChart(series: readonly { cell: CellType; val: readonly [n
 }
 
 /** Distances shown as columns of the gradients table. */
-export function gradientColumns(span: number): number[] {
+function gradientColumns(span: number): number[] {
   return [...new Set([1, 10, 20, 50, 100, span].filter((k) => k <= span))].sort((a, b) => a - b);
 }
 

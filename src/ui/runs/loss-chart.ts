@@ -24,7 +24,7 @@ export interface RunCurve {
   summary: string;
 }
 
-export interface LossChartOptions {
+interface LossChartOptions {
   width: number;
   /** Rows of the chart itself (plot, x axis and its labels); the title, axis name and legend add 2 + one per run. */
   height: number;
@@ -42,7 +42,7 @@ const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 const X_TITLES: Record<Exclude<XAxis, 'time'>, string> = { steps: 'steps', chars: 'characters trained on' };
 
-export type TimeUnit = 'seconds' | 'minutes' | 'hours';
+type TimeUnit = 'seconds' | 'minutes' | 'hours';
 
 /**
  * The unit a time axis reaching `maxMinutes` is labelled in, so its labels

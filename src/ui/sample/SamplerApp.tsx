@@ -32,7 +32,7 @@ export function SamplerApp(props: SamplerAppProps) {
   return <SamplerScreen rows={layout.rows} width={Math.max(1, columns)} color={props.color} />;
 }
 
-export interface SamplerScreenProps {
+interface SamplerScreenProps {
   view: SamplerView;
   header: HeaderInfo;
   width: number;
@@ -40,14 +40,14 @@ export interface SamplerScreenProps {
   color: boolean;
 }
 
-export interface SamplerLayout {
+interface SamplerLayout {
   rows: Row[];
   /** How far the /help box can scroll at this size (0 when it is closed or fits), and its page. */
   help: HelpScroll;
 }
 
 /** A frame, top to bottom: header, transcript (or the help box over its end), then the fixed rows. */
-export function samplerLayout({ view: v, header, width, height, color }: SamplerScreenProps): SamplerLayout {
+function samplerLayout({ view: v, header, width, height, color }: SamplerScreenProps): SamplerLayout {
   const s = v.settings;
   const line = editText(v.edit);
   const bottom: Row[] = [];

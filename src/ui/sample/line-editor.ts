@@ -38,7 +38,7 @@ export function sanitizeInput(input: string): string {
 export type EditKey = 'enter' | 'backspace' | 'kill-line' | 'kill-word' | 'home' | 'end' | 'escape' | 'interrupt' | 'tab';
 
 /** One step of a chunk read at once: text to insert, or a key to act on. */
-export type TypedStep = { text: string } | { key: EditKey };
+type TypedStep = { text: string } | { key: EditKey };
 
 /** The control characters a terminal sends for the sampler's keys. */
 const CONTROL_KEYS: Readonly<Record<string, EditKey>> = {

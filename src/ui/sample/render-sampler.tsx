@@ -2,14 +2,14 @@
 import { render } from 'ink';
 import { SamplerApp, type SamplerAppProps } from './SamplerApp.js';
 
-export interface RenderSamplerOptions extends SamplerAppProps {
+interface RenderSamplerOptions extends SamplerAppProps {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   /** Route console.* output above the sampler instead of through it (default true). */
   patchConsole?: boolean;
 }
 
-export interface SamplerHandle {
+interface SamplerHandle {
   /** Resolves when the user quits (/quit, Ctrl-C). */
   waitUntilExit(): Promise<void>;
   unmount(): void;

@@ -59,7 +59,7 @@ export function messageRows(text: string, tone: MessageTone, width: number, maxR
 }
 
 /** Rows a message may take. */
-export const MAX_MESSAGE_ROWS = 3;
+const MAX_MESSAGE_ROWS = 3;
 
 const BOX: SegStyle = { color: 'gray' };
 
@@ -77,7 +77,7 @@ export function helpBody(lines: readonly string[], width: number): string[] {
 }
 
 /** The /help box laid out: its rows, and how far it can scroll. */
-export interface HelpBox {
+interface HelpBox {
   rows: Row[];
   /** The first body line shown (the asked-for scroll, kept within 0…maxScroll). */
   scroll: number;
@@ -130,7 +130,7 @@ export function helpBox(title: string, lines: readonly string[], width: number, 
   };
 }
 
-export interface StatusOptions {
+interface StatusOptions {
   generating: { done: number; total: number } | null;
   /** The seed of the last generation, shown when seeds are random. */
   lastSeed: number | null;

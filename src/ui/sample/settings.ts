@@ -35,7 +35,7 @@ export const DEFAULT_SAMPLER_SETTINGS: SamplerSettings = {
 
 const { temperature: MAX_TEMPERATURE, length: MAX_SAMPLE_LENGTH, seed: MAX_SEED } = SAMPLER_LIMITS;
 
-export type InputAction =
+type InputAction =
   /** Text to feed, then generate (may be '' = continue from the current state). */
   | { kind: 'text'; text: string }
   | { kind: 'settings'; settings: SamplerSettings; message: string }
@@ -45,7 +45,7 @@ export type InputAction =
   | { kind: 'error'; message: string };
 
 /** The slash commands, for /help and the footer. */
-export const COMMAND_HELP: readonly [string, string][] = [
+const COMMAND_HELP: readonly [string, string][] = [
   ['/temp X', 'temperature, X ≥ 0 (0 = always the most likely character)'],
   ['/topk N', 'sample from the N most likely characters only (0 = off)'],
   ['/topp X', 'sample from the smallest set reaching probability X, 0 < X ≤ 1 (1 = off)'],

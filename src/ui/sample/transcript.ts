@@ -39,10 +39,10 @@ export type Block =
 /** Cells kept in memory; older text scrolls away for good. */
 export const MAX_CELLS = 50_000;
 
-export const HEAT_HIGH = 0.5;
-export const HEAT_MID = 0.2;
+const HEAT_HIGH = 0.5;
+const HEAT_MID = 0.2;
 
-export type HeatLevel = 'high' | 'mid' | 'low';
+type HeatLevel = 'high' | 'mid' | 'low';
 
 export function heatLevel(prob: number): HeatLevel {
   return prob >= HEAT_HIGH ? 'high' : prob >= HEAT_MID ? 'mid' : 'low';
@@ -157,7 +157,7 @@ export function composeCells(cells: readonly Cell[]): Cell[] {
 }
 
 /** Wrap cells into display lines of at most `width` columns. */
-export function wrapCells(cells: readonly Cell[], width: number, heat: boolean, unit = false): Shown[][] {
+function wrapCells(cells: readonly Cell[], width: number, heat: boolean, unit = false): Shown[][] {
   const lines: Shown[][] = [];
   let line: Shown[] = [];
   let used = 0;

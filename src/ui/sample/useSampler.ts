@@ -79,7 +79,7 @@ interface Store {
   closed: boolean;
 }
 
-export const WELCOME =
+const WELCOME =
   'Type some text and press Enter: the model continues it, and the next text continues the conversation. /help lists the commands.';
 
 const defaultRandomSeed = (): number => Math.floor(Math.random() * 2 ** 31);

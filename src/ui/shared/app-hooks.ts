@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from 'ink';
 
-export interface EventSource<E> {
+interface EventSource<E> {
   /** Listen to events; returns the unsubscribe function. */
   subscribe(listener: (e: E) => void): () => void;
 }

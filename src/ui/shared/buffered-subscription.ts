@@ -3,7 +3,7 @@
  * app's own subscription (made after its first render) takes over, so an
  * event emitted in between — a trainer's `start`, a compare plan — is not lost.
  */
-export interface BufferedSubscription<E> {
+interface BufferedSubscription<E> {
   subscribe(listener: (e: E) => void): () => void;
   /** Ends the underlying subscription. */
   close(): void;

@@ -30,7 +30,7 @@ export interface ChartSeries {
   color?: ChartColor;
 }
 
-export interface LineChartOptions {
+interface LineChartOptions {
   width: number;
   height: number;
   /** Plot log10(y); for values spanning many decades, e.g. 1e-12…1. */

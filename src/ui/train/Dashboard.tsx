@@ -26,7 +26,7 @@ import { Line, type Row } from '../shared/Line.js';
 import { formatCompact } from '../shared/format.js';
 import { stripAnsi } from '../../util/text.js';
 
-export interface DashboardProps {
+interface DashboardProps {
   state: DashboardState;
   /** Columns available; every row is at most this wide. */
   width: number;
@@ -46,7 +46,7 @@ export interface DashboardProps {
   keysGone?: boolean;
 }
 
-export interface DashboardPlan {
+interface DashboardPlan {
   chartRows: number;
   sampleCount: number;
   sampleLines: number;
@@ -143,7 +143,7 @@ function chartLines(s: DashboardState, width: number, rows: number, color: boole
 }
 
 /** The rows of the dashboard, top to bottom, cut to `height`. */
-export function dashboardRows(props: DashboardProps): (Row | string)[] {
+function dashboardRows(props: DashboardProps): (Row | string)[] {
   const { state: s, width, height } = props;
   const plan = planDashboard(s, width, height, props.temperature);
   const notes = noteRows(s, width, plan.noteRows, props.notesOffset);

@@ -32,7 +32,7 @@ interface PendingState {
   since?: number;
 }
 
-export interface TrainAppProps {
+interface TrainAppProps {
   session: TrainSession;
   color: boolean;
   /** Temperatures `t` cycles through; `g` samples at the selected one. */

@@ -64,7 +64,7 @@ export function headerRow(s: DashboardState, width: number): Row {
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
 /** A progress bar of exactly `width` columns. */
-export function progressBar(fraction: number, width: number): { filled: string; rest: string } {
+function progressBar(fraction: number, width: number): { filled: string; rest: string } {
   const f = Number.isFinite(fraction) ? Math.max(0, Math.min(1, fraction)) : 0;
   const eighths = Math.round(f * width * 8);
   const full = Math.floor(eighths / 8);
@@ -209,7 +209,7 @@ export function noteLines(s: DashboardState, width: number): number {
 }
 
 /** The notes section: its rows, and which notes it shows when it cannot show them all (e.g. `1–2 of 4`), else null. */
-export interface NoteSection {
+interface NoteSection {
   rows: Row[];
   paging: string | null;
 }
@@ -249,7 +249,7 @@ export interface PendingKeys {
   sample?: boolean;
 }
 
-export interface FooterOptions {
+interface FooterOptions {
   temperature?: number;
   stopping?: boolean;
   /** Keys pressed whose effect the trainer has not confirmed yet (it answers between steps). */

@@ -21,21 +21,21 @@ import type {
 } from '../../train/events.js';
 
 export const MAX_TRAIN_POINTS = 2000;
-export const MAX_VAL_POINTS = 2000;
+const MAX_VAL_POINTS = 2000;
 export const MAX_WARNINGS = 5;
-export const MAX_SAMPLES = 4;
+const MAX_SAMPLES = 4;
 /** Notes kept beyond those the run started with (which all stay). */
 export const MAX_LATER_NOTES = 4;
 
-export type RunStatus = 'waiting' | 'running' | 'paused' | 'done' | 'error';
+type RunStatus = 'waiting' | 'running' | 'paused' | 'done' | 'error';
 
-export interface LossPoint {
+interface LossPoint {
   step: number;
   loss: number;
 }
 
 /** One history point stands for `count` consecutive steps. */
-export interface BucketPoint extends LossPoint {
+interface BucketPoint extends LossPoint {
   count: number;
 }
 
@@ -56,14 +56,14 @@ export interface TrainLossHistory {
   pending: Accumulator | null;
 }
 
-export interface SampleEntry {
+interface SampleEntry {
   temperature: number;
   text: string;
   step: number;
 }
 
 /** Something the run decided that the user should know (where it writes, a smaller layout, a lock taken over…). */
-export interface NoteEntry {
+interface NoteEntry {
   step: number;
   text: string;
   /** A note the run started with: kept however many come later. */
@@ -72,7 +72,7 @@ export interface NoteEntry {
   topic?: string;
 }
 
-export interface CheckpointEntry {
+interface CheckpointEntry {
   kind: CheckpointEvent['kind'];
   path: string;
   step: number;

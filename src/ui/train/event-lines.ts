@@ -47,12 +47,12 @@ export function describeStopReason(reason: StopReason): string {
 }
 
 /** `lstm 2×256` */
-export function describeModel(info: RunInfo): string {
+function describeModel(info: RunInfo): string {
   return `${info.cell} ${info.layers}×${info.hidden}`;
 }
 
 /** The first limit that applies, e.g. `2,000 steps`, or null when unbounded. */
-export function describeLimit(info: RunInfo): string | null {
+function describeLimit(info: RunInfo): string | null {
   const parts: string[] = [];
   if (info.maxSteps !== null) parts.push(`${formatCount(info.maxSteps)} steps`);
   if (info.maxEpochs !== null) parts.push(`${formatCount(info.maxEpochs)} epochs`);
@@ -150,7 +150,7 @@ export function formatStateLine(e: StateEvent): string {
 }
 
 /** ` (3h10m in all)` when the run was resumed and has trained longer than this session. */
-export function resumedTotal(e: DoneEvent): string {
+function resumedTotal(e: DoneEvent): string {
   return e.elapsedMs - e.sessionMs >= 1000 ? ` (${formatDuration(e.elapsedMs)} in all)` : '';
 }
 

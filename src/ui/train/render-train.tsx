@@ -8,7 +8,7 @@ import type { TrainSession } from './useTrainEvents.js';
 
 export type { TrainSession } from './useTrainEvents.js';
 
-export interface RenderTrainOptions {
+interface RenderTrainOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   /** ANSI colours; default: on unless NO_COLOR is set (non-empty). */
@@ -21,7 +21,7 @@ export interface RenderTrainOptions {
   patchConsole?: boolean;
 }
 
-export interface TrainDashboardHandle {
+interface TrainDashboardHandle {
   waitUntilExit(): Promise<void>;
   unmount(): void;
   /** Erase the live frame (e.g. before reporting an error that came before any training). */

@@ -19,7 +19,7 @@ import {
 } from './event-lines.js';
 import { safeJson } from '../../util/escape.js';
 
-export interface PlainReporterOptions {
+interface PlainReporterOptions {
   /** Print a step line at most every this many steps (default 10)… */
   everySteps?: number;
   /** …and at most every this many ms of training time (default 2000); both must have passed. */

@@ -10,14 +10,14 @@
  */
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 
-export const DEFAULT_EPOCHS = 50;
-export const MIN_DEFAULT_STEPS = 1000;
+const DEFAULT_EPOCHS = 50;
+const MIN_DEFAULT_STEPS = 1000;
 /** --eval-every's default (200). */
 const DEFAULT_EVAL_EVERY = TRAIN_SETTINGS.evalEvery.default;
 const EVAL_EPOCHS = 10;
 const MIN_EVAL_EVERY = 10;
 
-export interface Schedule {
+interface DefaultLimits {
   maxEpochs: number | null;
   evalEvery: number;
   /** What differs from the usual defaults, for the user. */
@@ -28,7 +28,7 @@ export interface Schedule {
  * @param stepsPerEpoch training windows per epoch (≥ 1).
  * @param given what the user set: a limit (any of --max-steps/--max-epochs/--max-time), --eval-every.
  */
-export function defaultSchedule(stepsPerEpoch: number, given: { limit: boolean; evalEvery: number | undefined; maxEpochs: number | null }): Schedule {
+export function defaultLimits(stepsPerEpoch: number, given: { limit: boolean; evalEvery: number | undefined; maxEpochs: number | null }): DefaultLimits {
   const notes: string[] = [];
   let maxEpochs = given.maxEpochs;
   if (!given.limit) {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../src/settings/train-settings.js';
-import { learningRateAt, schedulePosition } from '../../src/train/config.js';
 import { EvalClock } from '../../src/train/eval-clock.js';
+import { learningRateAt, ScheduleDecider, ScheduleLength, schedulePosition } from '../../src/train/lr-schedule.js';
 import { RunSpeed } from '../../src/train/run-speed.js';
-import { ScheduleDecider } from '../../src/train/schedule.js';
-import { ScheduleLength } from '../../src/train/schedule-length.js';
 
 const config = (over: Partial<TrainConfig>): TrainConfig => ({ ...DEFAULT_TRAIN_CONFIG, ...over });
 const shape = { stepsPerEpoch: 300, evalBatches: 10 };
@@ -130,6 +128,7 @@ describe('re-planning the schedule', () => {
     const t = config({ ...base, warmupSteps: 0, maxTimeMs: 100_000, evalEvery: 1_000_000 });
     const notes: string[] = [];
     const plan = new ScheduleLength(t, shape, s, 0, (m) => notes.push(m));
+    let current = plan.start();
     let ms = 0;
     const lrs: number[] = [];
     for (let step = 1; ms < 100_000; step++) {
@@ -137,13 +136,15 @@ describe('re-planning the schedule', () => {
       const stepMs = ms < 30_000 ? 100 : 250;
       ms += stepMs;
       s.recordStep(stepMs);
-      lrs.push(learningRateAt({ ...t, ...plan.current }, step - 1));
-      plan.stepped(step, ms, 100_000 - ms);
+      lrs.push(learningRateAt({ ...t, ...current }, step - 1));
+      current = plan.stepped(step, ms, 100_000 - ms);
     }
     const steps = lrs.length;
     // Planned at first from the fast steps (about 1,000 in all); it ends where the run does instead.
     expect(notes[0]).toMatch(/down to 1\.0e-1 at step (9\d\d|1,0\d\d) \(from the time limit/);
-    expect(Math.abs(plan.current.scheduleSteps! - steps)).toBeLessThanOrEqual(steps * 0.02);
+    expect(Math.abs(current.scheduleSteps! - steps)).toBeLessThanOrEqual(steps * 0.02);
+    // The plan is returned, never written into the config the run was given.
+    expect(t.scheduleSteps).toBeNull();
     expect(lrs.at(-1)!).toBeLessThan(0.1 + 0.9 * 0.01);
     for (let i = 1; i < lrs.length; i++) {
       expect(lrs[i]!).toBeLessThanOrEqual(lrs[i - 1]! + 1e-12);
@@ -157,6 +158,7 @@ describe('re-planning the schedule', () => {
     const t = config({ ...base, warmupSteps: 0, maxTimeMs: 20_000, evalEvery: 1_000_000 });
     const notes: string[] = [];
     const plan = new ScheduleLength(t, shape, s, 0, (m) => notes.push(m));
+    let current = plan.start();
     let ms = 0;
     const lrs: number[] = [];
     for (let step = 1; ms < 20_000; step++) {
@@ -171,8 +173,8 @@ describe('re-planning the schedule', () => {
         s.recordEval(1, evalMs, 5);
         plan.evaluated();
       }
-      lrs.push(learningRateAt({ ...t, ...plan.current }, step - 1));
-      plan.stepped(step, ms, 20_000 - ms);
+      lrs.push(learningRateAt({ ...t, ...current }, step - 1));
+      current = plan.stepped(step, ms, 20_000 - ms);
     }
     // The first plan, then at most one change per 2 s of the 20 s.
     expect(notes.length).toBeGreaterThanOrEqual(2);
@@ -188,6 +190,7 @@ describe('re-planning the schedule', () => {
     const t = config({ ...base, warmupSteps: 0, maxTimeMs: 60_000, evalEvery: 1_000_000 });
     const notes: string[] = [];
     const plan = new ScheduleLength(t, shape, s, 0, (m) => notes.push(m));
+    let current = plan.start();
     let ms = 0;
     const lrs: number[] = [];
     for (let step = 1; ms < 60_000; step++) {
@@ -195,8 +198,8 @@ describe('re-planning the schedule', () => {
       const stepMs = ms < 50_000 ? 200 : 20;
       ms += stepMs;
       s.recordStep(stepMs);
-      lrs.push(learningRateAt({ ...t, ...plan.current }, step - 1));
-      plan.stepped(step, ms, 60_000 - ms);
+      lrs.push(learningRateAt({ ...t, ...current }, step - 1));
+      current = plan.stepped(step, ms, 60_000 - ms);
     }
     expect(lrs.at(-1)).toBeCloseTo(0.1, 12);
     for (let i = 1; i < lrs.length; i++) expect(lrs[i]!).toBeLessThanOrEqual(lrs[i - 1]! + 1e-12);
@@ -213,14 +216,15 @@ describe('a resume with new limits', () => {
     const s = speed();
     const notes: string[] = [];
     const plan = new ScheduleLength(t, shape, s, step, (m) => notes.push(m));
-    const first = learningRateAt({ ...t, ...plan.current }, step);
+    let current = plan.start();
+    const first = learningRateAt({ ...t, ...current }, step);
     const after: number[] = [];
     let ms = 0;
     for (let i = 1; i <= 2000; i++) {
       ms += stepMs;
       s.recordStep(stepMs);
-      if (t.maxTimeMs !== null) plan.stepped(step + i, ms, t.maxTimeMs - ms);
-      after.push(learningRateAt({ ...t, ...plan.current }, step + i));
+      if (t.maxTimeMs !== null) current = plan.stepped(step + i, ms, t.maxTimeMs - ms);
+      after.push(learningRateAt({ ...t, ...current }, step + i));
     }
     return { first, after, notes };
   }
