@@ -79,6 +79,18 @@ export interface TensorEntry {
   shape: number[];
 }
 
+/** How a new run's model was chosen for its --max-time (src/train/budget/for-run.ts writes it). */
+export interface ModelChoice {
+  /** The header's line, e.g. "LSTM 2×384, dropout 0.2 — the best for 30 min at 14.2k chars/s". */
+  summary: string;
+  /** --max-time when the choice was made. */
+  budgetMs: number;
+  /** How long measuring the candidates took (inside --max-time). */
+  probeMs: number;
+  /** Every candidate the flags allowed: its measured speed and the loss expected of it (null: not worth measuring). */
+  candidates: { name: string; dropout: number; charsPerSec: number | null; expectedVal: number | null }[];
+}
+
 export interface CharnnMeta {
   format: typeof CHECKPOINT_FORMAT;
   version: number;
@@ -96,6 +108,8 @@ export interface CharnnMeta {
   history: History;
   /** Set when the run was started from another checkpoint's weights; null otherwise. */
   initFrom: InitFrom | null;
+  /** How the model was chosen for a time budget (src/train/budget/); null when flags or the fixed default chose it. */
+  choice: ModelChoice | null;
   /** Adam moments and the carried hidden state, in optimizer.bin, in this order. */
   state: { file: string; adamStep: number; tensors: TensorEntry[] } | null;
 }
@@ -114,6 +128,7 @@ export function checkpointMeta(run: RunRecord, createdAt: Date = new Date()): Om
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, charnnVersion: CHARNN_VERSION, createdAt: createdAt.toISOString(),
     backend: run.backend, engine: run.engine, model: run.model, vocabulary: [...run.vocabulary], normalization: run.normalization,
     corpus: run.corpus, training: run.training, progress: run.progress, history: run.history, initFrom: run.initFrom,
+    choice: run.choice,
   };
 }
 
@@ -152,6 +167,10 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Num
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 /** A string that is well-formed UTF-16 (no lone surrogate: it could not be written as UTF-8, nor come from a corpus). */
 const isText = (x: unknown): x is string => typeof x === 'string' && !/\p{Cs}/u.test(x);
+/** The longest string a model choice records, and its most candidates. */
+const MAX_CHOICE_TEXT = 400;
+const MAX_CANDIDATES = 64;
+const isShortText = (x: unknown): x is string => isText(x) && x.length <= MAX_CHOICE_TEXT;
 
 /** A loss charnn.json may hold: a finite number of nats from 0 to META_LIMITS.loss. */
 export const isRecordableLoss = (x: unknown): x is number => isFiniteNumber(x) && x >= 0 && x <= META_LIMITS.loss;
@@ -270,6 +289,13 @@ export function parseMeta(text: string, path: string): CharnnMeta {
     if (badAdded) fail(path, `initFrom.added ${badAdded}`);
   }
 
+  const choice = meta.choice as unknown;
+  if (choice === undefined) meta.choice = null;
+  else if (choice !== null) {
+    const problem = choiceProblem(choice);
+    if (problem) fail(path, `choice ${problem}`);
+  }
+
   const state = meta.state as unknown;
   if (state === undefined) meta.state = null;
   else if (state !== null) {
@@ -287,4 +313,17 @@ export function parseMeta(text: string, path: string): CharnnMeta {
 /** Reads and checks the charnn.json of a checkpoint directory (a regular file, bounded in size). */
 export function readMeta(dir: string): CharnnMeta {
   return parseMeta(readBoundedFile(dir, META_FILE_NAME, 'file', MAX_META_BYTES).toString('utf8'), dir);
+}
+
+/** What is wrong with a recorded model choice, or null: short strings, bounded numbers, at most MAX_CANDIDATES candidates. */
+function choiceProblem(c: unknown): string | null {
+  if (!isObject(c) || !isShortText(c.summary)) return `must hold a summary of at most ${MAX_CHOICE_TEXT} characters of well-formed Unicode`;
+  if (!isFiniteNumber(c.budgetMs) || c.budgetMs < 0 || c.budgetMs > META_LIMITS.elapsedMs) return `budgetMs must be a number of milliseconds from 0 to ${META_LIMITS.elapsedMs.toExponential()}`;
+  if (!isFiniteNumber(c.probeMs) || c.probeMs < 0 || c.probeMs > META_LIMITS.elapsedMs) return `probeMs must be a number of milliseconds from 0 to ${META_LIMITS.elapsedMs.toExponential()}`;
+  const list = c.candidates;
+  if (!Array.isArray(list) || list.length > MAX_CANDIDATES) return `candidates must be a list of at most ${MAX_CANDIDATES}`;
+  const bad = list.findIndex((e) => !isObject(e) || !isShortText(e.name) || !isFiniteNumber(e.dropout) || e.dropout < 0 || e.dropout >= 1
+    || !(e.charsPerSec === null || (isFiniteNumber(e.charsPerSec) && e.charsPerSec >= 0 && e.charsPerSec <= 1e12))
+    || !(e.expectedVal === null || isRecordableLoss(e.expectedVal)));
+  return bad >= 0 ? `candidates[${bad}] must hold a name, a dropout in [0, 1), charsPerSec (0 to 1e12 or null) and expectedVal (a loss or null)` : null;
 }

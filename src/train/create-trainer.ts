@@ -11,7 +11,7 @@ export function createTrainer(setup: TrainerSetup): Trainer {
   const trainer = new Trainer(setup);
   trainer.use(checkpointCallback(setup.outDir, {
     backend: setup.backend, engine: setup.engine.label, model: setup.model, vocabulary: setup.vocab.chars,
-    normalization: setup.normalization, corpus: setup.corpus, initFrom: setup.initFrom,
+    normalization: setup.normalization, corpus: setup.corpus, initFrom: setup.initFrom, choice: setup.choice ?? null,
   }));
   trainer.use(sampleCallback(setup));
   return trainer;

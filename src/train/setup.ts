@@ -16,7 +16,7 @@ import { usageError } from '../util/errors.js';
 import { shellWord } from '../util/escape.js';
 import { openRecordedCorpus } from '../checkpoint/corpus.js';
 import { loadCheckpoint, loadTrainingState, runDirectoryOf } from '../checkpoint/load.js';
-import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
+import type { CorpusInfo, InitFrom, ModelChoice } from '../checkpoint/meta.js';
 import { claimRunDirectory, type ClaimedRunDirectory, type RunDirectoryRequest } from '../checkpoint/run-directory.js';
 import { DEFAULT_MODEL_CONFIG, MODEL_SETTINGS, modelLimitProblem, type ModelSettings } from '../settings/model-settings.js';
 import { CORPUS_SETTINGS, DEFAULT_CORPUS_SETTINGS } from '../settings/corpus-settings.js';
@@ -31,6 +31,8 @@ import type { Engine, EngineName } from '../engine/engine.js';
 import { createEngine as createEngineNamed } from '../engine/select.js';
 import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
 import { trainingStepBytes } from '../model/memory.js';
+import type { TokenIds } from '../data/id-builder.js';
+import { fixedModelReason, modelForBudget, NO_BUDGET } from './budget/for-run.js';
 
 export interface TrainRequest {
   corpusPath: string;
@@ -75,12 +77,23 @@ export async function prepareTraining(request: TrainRequest): Promise<Trainer> {
 }
 
 /** Builds the trainer in a claimed run directory; the claim is released with the trainer (or now, if building fails). */
-async function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRunDirectory) => Promise<TrainerSetup>): Promise<Trainer> {
-  const run = claimRunDirectory(claim);
+async function inRunDirectory(claim: RunDirectoryRequest, build: (run: ClaimedRunDirectory) => Promise<TrainerSetup>, started?: Engine): Promise<Trainer> {
+  const run = withEngine(started, () => claimRunDirectory(claim));
   try {
     return createTrainer({ ...(await build(run)), release: run.release });
   } catch (error) {
     run.release();
+    await started?.dispose();
+    throw error;
+  }
+}
+
+/** Runs `step`; if it throws, an engine already started is disposed (its sessions would outlive the refusal). */
+function withEngine<T>(engine: Engine | undefined, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    void engine?.dispose();
     throw error;
   }
 }
@@ -89,11 +102,20 @@ function prepareNew(request: TrainRequest): Promise<Trainer> {
   const normalization = request.normalization ?? DEFAULT_CORPUS_SETTINGS.normalization;
   const corpus = readCorpus(request.corpusPath, normalization);
   const vocab = corpus.vocab;
-  return newRun(request, corpus, normalization, (training) => {
+  return newRun(request, corpus, normalization, async (training, trainIds) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the model is too large: ${tooLarge}`, 'use fewer --layers or a smaller --hidden or --embedding');
-    return { model, params: () => initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: [] };
+    const fixed = fixedModelReason(request.model, request.training, request.engine ?? 'tfjs', trainIds.length);
+    if (fixed !== null) {
+      return { model, params: () => initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: fixed === NO_BUDGET ? [] : [fixed] };
+    }
+    // A time budget and no size given: the model expected to be best at the deadline on this machine now (budget/for-run.ts).
+    const chosen = await modelForBudget({ given: request.model, base: model, training, trainIds, makeEngine: (m) => createEngine(request, m, training) });
+    return {
+      model: chosen.model, params: () => initParamArrays(chosen.model, new Rng(training.seed)), initFrom: null, notes: [chosen.note],
+      engine: chosen.engine, choice: chosen.record, spentMs: chosen.record.probeMs,
+    };
   });
 }
 
@@ -137,9 +159,15 @@ interface ModelStart {
   params: () => ParamArrays;
   initFrom: InitFrom | null;
   notes: string[];
+  /** The model's engine when choosing the model started it already. */
+  engine?: Engine;
+  /** How the model was chosen for the time budget. */
+  choice?: ModelChoice;
+  /** Time of --max-time the choice took. */
+  spentMs?: number;
 }
 
-function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalization, start: (training: TrainConfig) => ModelStart): Promise<Trainer> {
+async function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalization, start: (training: TrainConfig, trainIds: TokenIds) => ModelStart | Promise<ModelStart>): Promise<Trainer> {
   const { ids, vocab } = corpus;
   const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
   const tooMuch = trainLimitProblem(requested);
@@ -155,17 +183,19 @@ function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalizat
   const training: TrainConfig = {
     ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
   };
-  const { model, params: drawParams, initFrom, notes } = start(training);
-  checkStepMemory(request, model, training, 'lower --batch, --seq-len, --hidden or --layers');
-  const params = drawParams();
+  const { model, params: drawParams, initFrom, notes, engine, choice, spentMs } = await start(training, train);
+  const params = withEngine(engine, () => {
+    checkStepMemory(request, model, training, 'lower --batch, --seq-len, --hidden or --layers');
+    return drawParams();
+  });
   const claim = { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false };
   return inRunDirectory(claim, async (run) => ({
-    engine: await createEngine(request, model, training),
+    engine: engine ?? await createEngine(request, model, training), choice: choice ?? null, spentMs,
     corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab, normalization, trainIds: train, valIds: val, model, training, params,
     outDir: run.dir, backend: request.backend, resume: null,
     valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...notes, ...layout.notes, ...schedule.notes], initFrom,
-  }));
+  }), engine);
 }
 
 function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
@@ -214,7 +244,7 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
   return inRunDirectory(claim, async (run) => ({
     corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
     vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
-    params, engine: await createEngine(request, meta.model, training),
+    params, engine: await createEngine(request, meta.model, training), choice: meta.choice,
     outDir: run.dir, backend: request.backend,
     valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...layout.notes], initFrom: meta.initFrom,
     resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, optimizer: state?.optimizer ?? null, carried: state?.carried ?? null },

@@ -14,7 +14,7 @@ import { parameterCount, type ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
 import type { Engine } from '../engine/engine.js';
 import { runtimeError } from '../util/errors.js';
-import type { CorpusInfo, InitFrom } from '../checkpoint/meta.js';
+import type { CorpusInfo, InitFrom, ModelChoice } from '../checkpoint/meta.js';
 import { runCheckpointDirs } from '../checkpoint/save.js';
 import type { Restored, RunMoment, TrainerCallback } from './callback.js';
 import type { TrainConfig } from './config.js';
@@ -54,6 +54,10 @@ export interface TrainerSetup {
   notes: string[];
   /** The checkpoint a fine-tuned run started from (recorded in every checkpoint it writes). */
   initFrom: InitFrom | null;
+  /** How the model was chosen for the run's --max-time (absent or null: flags or the fixed default). */
+  choice?: ModelChoice | null;
+  /** Time of --max-time already spent before the trainer runs (measuring the candidates for `choice`). */
+  spentMs?: number;
   /** Called once when the trainer is disposed: releases the run directory's lock. */
   release?: () => void;
   /** A resumed run: the checkpoint it continues, and its saved state. */
@@ -278,7 +282,7 @@ export class Trainer {
     const t = this.training;
     this.emit({ type: 'start', info: this.runInfo() });
     for (const callback of this.callbacks) await callback.prepare?.();
-    this.sessionStart = this.clock();
+    this.sessionStart = this.clock() - (this.setup.spentMs ?? 0);
     this.pausedMs = 0;
     const elapsedBase = this.state.progress.elapsedMs;
     let lossSum = 0;

@@ -22,6 +22,10 @@ function valid(): Record<string, any> {
     progress: { step: 400, epoch: 1, batch: 0, rngState: [1, 2, 3, 4], bestValLoss: 1.5, bestStep: 400, elapsedMs: 60_000, recoveries: 0 },
     history: { train: [[200, 2.1], [400, 1.7]], val: [[400, 1.5]] },
     initFrom: { path: '/runs/base/best', step: 1000, corpus: 'base.txt', vocabSize: 6, added: ['😀'] },
+    choice: {
+      summary: 'LSTM 2×384, dropout 0.2 — the best for 30 min at 14.2k chars/s', budgetMs: 1_800_000, probeMs: 4_200,
+      candidates: [{ name: 'GRU 2×256', dropout: 0.1, charsPerSec: 21_000, expectedVal: 1.61 }, { name: 'LSTM 2×512', dropout: 0.25, charsPerSec: null, expectedVal: null }],
+    },
   }))) as Record<string, any>;
 }
 
@@ -46,6 +50,13 @@ describe('charnn.json bounds', () => {
     expect(problem(() => {})).toBeNull();
   });
 
+  it('reads a checkpoint written before models were chosen for a budget as having no choice', () => {
+    expect(problem((m) => delete m.choice)).toBeNull();
+    const meta = valid();
+    delete meta.choice;
+    expect(parseMeta(JSON.stringify(meta), '/ckpt').choice).toBeNull();
+  });
+
   it.each<[string, (m: Record<string, any>) => void, RegExp]>([
     ['progress.step 1e300', (m) => (m.progress.step = 1e300), /^progress\.step must be a whole number from 0 to 1e\+12$/],
     ['progress.step 2^53', (m) => (m.progress.step = 2 ** 53), /^progress\.step must be/],
@@ -67,6 +78,11 @@ describe('charnn.json bounds', () => {
     ['history.val of 1,000,001 points', (m) => (m.history.val = Array.from({ length: 1_000_001 }, () => [1, 1])), /^history\.val has 1000001 points, more than the 1,000,000 charnn keeps$/],
     ['corpus.chars 1e300', (m) => (m.corpus.chars = 1e300), /^corpus\.chars must be a whole number from 0 to 1,099,511,627,776$/],
     ['corpus.trainChars beyond corpus.chars', (m) => (m.corpus.trainChars = 20_000), /^corpus\.trainChars \+ corpus\.valChars exceed corpus\.chars 10000$/],
+    ['choice.summary of 10,000 characters', (m) => (m.choice.summary = 'x'.repeat(10_000)), /^choice must hold a summary of at most 400 characters of well-formed Unicode$/],
+    ['choice.budgetMs 1e300', (m) => (m.choice.budgetMs = 1e300), /^choice budgetMs must be a number of milliseconds from 0 to 3\.1536e\+13$/],
+    ['choice.candidates 1,000 long', (m) => (m.choice.candidates = Array.from({ length: 1000 }, () => m.choice.candidates[0])), /^choice candidates must be a list of at most 64$/],
+    ['choice.candidates[1].expectedVal 1e300', (m) => (m.choice.candidates[1].expectedVal = 1e300), /^choice candidates\[1\] must hold a name, a dropout in \[0, 1\)/],
+    ['choice.candidates[0].name a lone surrogate', (m) => (m.choice.candidates[0].name = '\ud800'), /^choice candidates\[0\] must hold/],
     ['initFrom.step 1e300', (m) => (m.initFrom.step = 1e300), /^initFrom\.step must be a whole number from 0 to 1e\+12/],
     ['state.adamStep 1e300', (m) => (m.state = { file: 'state.bin', adamStep: 1e300, tensors: [] }), /^state\.adamStep must be a whole number from 0 to 1e\+12$/],
     ['training.maxSteps 1e300', (m) => (m.training.maxSteps = 1e300), /^training\.maxSteps must be a positive whole number or null$/],

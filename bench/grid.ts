@@ -1,0 +1,111 @@
+/**
+ * The measurements behind budget-aware defaults (src/train/budget/grid.ts):
+ * each candidate model trained on Tiny Shakespeare at one constant learning
+ * rate, its validation loss every --every steps, printed as the compact table
+ * the source holds. Losses against characters trained do not depend on the
+ * machine's speed or load (the speed is measured by each run at its start),
+ * so the runs may share a busy machine: --jobs runs go side by side, each
+ * with --threads threads.
+ *
+ *   npm run grid -- [--steps 2000] [--every 100] [--jobs 2] [--threads 1] [--only gru-2x256,…] [--out dir]
+ *   npm run grid -- --from dir        # the table again from finished runs' logs
+ *
+ * The recipe is charnn's defaults (embedding 64, batch 32 × 100, Adam 2e-3,
+ * clip 5, state resets 0.05, seed 1) with the rate held constant
+ * (`--schedule step --lr-decay 1`): one run per candidate then gives its
+ * whole curve, where a cosine schedule would need one run per budget. A real
+ * run's cosine ends lower than the constant rate reaches in the same steps,
+ * by much the same for every candidate (docs/budget.md measures it), so the
+ * curves rank the candidates.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { optionValue } from './args.js';
+import { GRID } from '../src/train/budget/grid.js';
+import { candidateName } from '../src/train/budget/choose.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => optionValue(args, name) ?? fallback;
+function usage(message: string): never {
+  process.stderr.write(`grid: ${message}\n`);
+  process.exit(2);
+}
+const whole = (name: string, fallback: string): number => {
+  const value = Number(option(name, fallback));
+  return Number.isInteger(value) && value >= 1 ? value : usage(`${name} takes a whole number of at least 1, got ${option(name, fallback)}`);
+};
+const steps = whole('--steps', '2000');
+const every = whole('--every', '100');
+const jobs = whole('--jobs', '2');
+const threads = whole('--threads', '1');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, '..', '..');
+const key = (c: (typeof GRID.candidates)[number]): string => `${c.cell}-${c.layers}x${c.hidden}`;
+const only = optionValue(args, '--only')?.split(',');
+const candidates = GRID.candidates.filter((c) => !only || only.includes(key(c)));
+if (candidates.length === 0) usage(`--only names none of ${GRID.candidates.map(key).join(', ')}`);
+const from = optionValue(args, '--from');
+const given = optionValue(args, '--out');
+if (given !== undefined && fs.existsSync(given) && fs.readdirSync(given).length > 0) usage(`--out ${given} is not empty; give a new directory (earlier results stay)`);
+const out = from ?? given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-grid-'));
+fs.mkdirSync(out, { recursive: true });
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** One candidate's run: `charnn train` with the grid's recipe, its JSON events kept in <out>/<key>.jsonl. */
+async function run(c: (typeof GRID.candidates)[number]): Promise<void> {
+  const name = key(c);
+  log(`${name}: ${steps} steps…`);
+  const events = fs.openSync(path.join(out, `${name}.jsonl`), 'w');
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'charnn.js'), 'train', path.join(root, 'corpora', 'tinyshakespeare.txt'),
+    '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
+    '--max-steps', String(steps), '--schedule', 'step', '--lr-decay', '1', '--eval-every', String(every), '--eval-every-time', '0', '--first-eval', '0',
+    '--sample-length', '0', '--engine', 'ort', '--threads', String(threads), '--json', '--out', path.join(out, `${name}.run`)], { stdio: ['ignore', events, 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  fs.closeSync(events);
+  if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr}`);
+}
+
+/** [characters, best validation loss so far] at each evaluation of a run's log. */
+async function curve(file: string): Promise<[number, number][]> {
+  const points: [number, number][] = [];
+  let charsPerStep = 0;
+  let best = Infinity;
+  for await (const line of readline.createInterface({ input: fs.createReadStream(file) })) {
+    if (!line.startsWith('{')) continue;
+    const e = JSON.parse(line) as Record<string, unknown>;
+    if (e.type === 'start') {
+      const info = e.info as { batchSize: number; seqLen: number };
+      charsPerStep = info.batchSize * info.seqLen;
+    }
+    if (e.type === 'eval' && (e.step as number) > 0) {
+      best = Math.min(best, e.valLoss as number);
+      points.push([(e.step as number) * charsPerStep, Number(best.toFixed(3))]);
+    }
+  }
+  return points;
+}
+
+if (!from) {
+  const queue = [...candidates];
+  await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) await run(c);
+  }));
+}
+process.stdout.write(`// ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${steps} steps, every ${every}; ${out}\n`);
+for (const c of candidates) {
+  const file = path.join(out, `${key(c)}.jsonl`);
+  if (!fs.existsSync(file)) {
+    log(`${candidateName(c)}: no log in ${out}`);
+    continue;
+  }
+  const points = await curve(file);
+  // Every other point: the table stays compact and the curve's shape stays.
+  const kept = points.filter((_, i) => i % 2 === 1 || i === points.length - 1);
+  process.stdout.write(`  { cell: '${c.cell}', layers: ${c.layers}, hidden: ${c.hidden}, dropout: ${c.dropout}, curve: [${kept.map(([x, y]) => `[${x}, ${y}]`).join(', ')}] },\n`);
+}

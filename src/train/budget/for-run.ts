@@ -1,0 +1,104 @@
+/**
+ * Budget-aware defaults for a new run: when the user gives a time
+ * (--max-time) and leaves the model's size to charnn, the model is the
+ * measured candidate (./grid.ts) expected to reach the lowest validation loss
+ * at the deadline on this machine at its current speed (./probe.ts,
+ * ./choose.ts). Flags the user gave always win: --cell, --layers and --hidden
+ * narrow the candidates, --dropout replaces theirs; --max-steps or
+ * --max-epochs keep today's fixed default.
+ */
+import type { ModelChoice } from '../../checkpoint/meta.js';
+import type { Engine } from '../../engine/engine.js';
+import type { ModelConfig } from '../../model/config.js';
+import type { TokenIds } from '../../data/id-builder.js';
+import type { ModelSettings } from '../../settings/model-settings.js';
+import type { TrainConfig } from '../../settings/train-settings.js';
+import { candidateName, describeChoice, type Candidate } from './choose.js';
+import { GRID } from './grid.js';
+import { probeAndChoose } from './probe.js';
+
+
+export interface BudgetModel {
+  model: ModelConfig;
+  /** Its engine, already warmed up by the probe. */
+  engine: Engine;
+  /** What charnn.json records of the choice. */
+  record: ModelChoice;
+  note: string;
+}
+
+/**
+ * A training step takes this share of a time-limited run's wall time; the
+ * rest goes to validation, samples, saves and the final evaluation (the same
+ * share for every candidate, so it scales the budget without changing the ranking much).
+ */
+const TRAINING_SHARE = 0.9;
+/** The probe's share of the budget (at least the first, smallest candidate is measured). */
+const PROBE_SHARE = 0.05;
+
+/** fixedModelReason's answer for a run without a time budget (nothing to tell the user). */
+export const NO_BUDGET = 'no time budget';
+
+/** Candidates the user's flags allow, or why none is: --cell, --layers and --hidden must match. */
+export function allowedCandidates(given: Partial<ModelSettings>): Candidate[] {
+  return GRID.candidates.filter((c) => (given.cell === undefined || c.cell === given.cell)
+    && (given.layers === undefined || c.layers === given.layers) && (given.hidden === undefined || c.hidden === given.hidden));
+}
+
+/**
+ * Why this new run keeps the fixed default model, or null when its model is
+ * chosen for its budget.
+ * @param limits the limits the user gave.
+ */
+export function fixedModelReason(given: Partial<ModelSettings>, limits: Partial<TrainConfig>, engine: string, trainChars: number): string | null {
+  if (limits.maxTimeMs == null || limits.maxSteps != null || limits.maxEpochs != null) return NO_BUDGET;
+  if (engine !== 'ort') return 'the model is chosen for a time budget on the ort engine only (it measures each candidate\'s speed): the default model on tfjs';
+  if (trainChars < GRID.minTrainChars) {
+    return `the model is chosen for a time budget on texts of ${GRID.minTrainChars.toLocaleString('en-US')} training characters or more `
+      + `(its measurements are on Tiny Shakespeare); this one has ${trainChars.toLocaleString('en-US')}: the default model`;
+  }
+  if (allowedCandidates(given).length === 0) {
+    const sizes = [...new Set(GRID.candidates.map(candidateName))].join(', ');
+    return `no measured model matches the --cell, --layers and --hidden given (${sizes}): the default model with those flags`;
+  }
+  return null;
+}
+
+export interface BudgetRequest {
+  given: Partial<ModelSettings>;
+  /** The model every candidate shares: vocabulary, embedding (and defaults). */
+  base: ModelConfig;
+  training: TrainConfig;
+  trainIds: TokenIds;
+  makeEngine: (model: ModelConfig) => Promise<Engine>;
+  clock?: () => number;
+}
+
+/** Measures the allowed candidates and returns the chosen model with its engine. */
+export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
+  const budgetMs = r.training.maxTimeMs!;
+  const candidates = allowedCandidates(r.given);
+  const dropout = (c: Candidate): number => r.given.dropout ?? c.dropout;
+  const model = (c: Candidate): ModelConfig => ({ ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c) });
+  const { choice, engine, probeMs } = await probeAndChoose({
+    candidates, model, makeEngine: r.makeEngine, trainIds: r.trainIds, batchSize: r.training.batchSize, seqLen: r.training.seqLen,
+    trainingMs: (spent) => (budgetMs - spent) * TRAINING_SHARE, untrained: Math.log(r.base.vocabSize), maxProbeMs: budgetMs * PROBE_SHARE, clock: r.clock ?? (() => performance.now()),
+  });
+  const chosen = candidates[choice.index]!;
+  const summary = describeChoice(candidates, choice, budgetMs, dropout(chosen));
+  const measured = candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${Math.round(choice.speeds[i]!).toLocaleString('en-US')}`]));
+  return {
+    model: model(chosen),
+    engine,
+    record: {
+      summary, budgetMs, probeMs: Math.round(probeMs),
+      candidates: candidates.map((c, i) => ({
+        name: candidateName(c), dropout: dropout(c), charsPerSec: choice.speeds[i] === null ? null : Math.round(choice.speeds[i]!),
+        expectedVal: choice.expected[i] === null ? null : Number(choice.expected[i]!.toFixed(3)),
+      })),
+    },
+    note: `model: ${summary} (chars/s measured in ${(probeMs / 1000).toFixed(1)} s: ${measured.join(', ')}; `
+      + `--cell, --layers and --hidden choose it yourself; how: docs/budget.md)`,
+  };
+}
+
