@@ -58,11 +58,6 @@ export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
   return params;
 }
 
-/** Zero-filled arrays shaped like the model's parameters. */
-export function zeroParamArrays(c: ModelConfig): ParamArrays {
-  return new Map(parameterSpecs(c).map((spec) => [spec.name, new Float32Array(spec.shape.reduce((a, b) => a * b, 1))]));
-}
-
 /** Reorders the gate blocks along the last axis (values in JS, any rank). */
 export function permuteGateBlocks(values: Float32Array, shape: number[], hidden: number, order: number[]): Float32Array {
   const width = shape[shape.length - 1]!;

@@ -220,8 +220,3 @@ export function stateFromEntries(
   const layers = Array.from({ length: config.layers }, (_, l) => makeLayer(config.cell, (part) => entries.get(entryName(l, part))!));
   return { state: { streams, hidden: config.hidden, layers } };
 }
-
-/** Whether every value is finite. */
-export function stateIsFinite(state: StateArrays): boolean {
-  return stateParts(state).every((p) => p.every(Number.isFinite));
-}

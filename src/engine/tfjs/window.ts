@@ -3,7 +3,6 @@
  * arrays: upload, CharRnn.lossAndGradients, read back, free every tensor.
  * Used by the TF.js engine on this thread and by its gradient workers.
  */
-import * as tf from '../../tf.js';
 import { CharRnn, disposeState, stateFromTensors, stateToTensors, type TokenBatch } from '../../model/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { type ParamArrays } from '../../model/params.js';
@@ -49,9 +48,4 @@ export function windowLossSum(config: ModelConfig, weights: ParamArrays, batch: 
     disposeState(result.finals);
     return { lossSum, finals };
   });
-}
-
-/** Live TF.js tensors (for leak checks). */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
 }
