@@ -5,8 +5,8 @@
  * workers follows the single-thread run is in test/train/determinism-resume.test.ts.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import type { BackendName } from '../../src/backend/names.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
+import type { BackendName } from '../../src/engine/tfjs/backend/names.js';
 import { ParallelGradients } from '../../src/engine/tfjs/parallel/parallel-gradients.js';
 import type { ModelConfig } from '../../src/model/config.js';
 import { initParamArrays } from '../../src/model/params.js';

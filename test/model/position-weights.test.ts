@@ -6,10 +6,10 @@
  */
 import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import { CharRnn, disposeState } from '../../src/model/char-rnn.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
+import { CharRnn, disposeState } from '../../src/engine/tfjs/char-rnn.js';
 import { CELL_TYPES } from '../../src/model/config.js';
-import { initParams } from '../../src/model/param-tensors.js';
+import { initParams } from '../../src/engine/tfjs/param-tensors.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { Rng } from '../../src/util/rng.js';
 

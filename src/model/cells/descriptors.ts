@@ -5,9 +5,9 @@
  * state (../state.ts), the tf.layers equivalent that checkpoints and
  * exports are saved as (Keras layer, options, gate order), the signals
  * `charnn inspect` reads. How each cell computes is in ./rnn.ts, ./lstm.ts
- * and ./gru.ts (TF.js) and src/engine/ort/cells/ (ONNX graphs); both sets
- * are chosen through Record<CellType, …> maps, so a new cell does not
- * compile until every engine has it.
+ * and ./gru.ts, written once against the ops of ../ops.ts that both engines
+ * implement, and chosen through a Record<CellType, …> map (./index.ts), so
+ * a new cell does not compile until it has its file.
  *
  * No TF.js here: the ort engine, checkpoints and the CLI read this too.
  */
@@ -41,7 +41,7 @@ export interface CellDescriptor<Type extends string = string, Block extends stri
   readonly state: readonly StatePart[];
   /** Initial bias of the blocks that do not start at 0. */
   readonly biasInit: Readonly<Partial<Record<NoInfer<Block>, number>>>;
-  /** What the TF.js cell's signals() returns, h first. */
+  /** What the cell's signals() returns, h first. */
   readonly signals: readonly SignalName[];
   /**
    * float32 values per hidden unit, step, stream and layer that a TF.js

@@ -1,6 +1,7 @@
 /**
- * The TF.js cells by type. A Record over every CellType: a cell described
- * in ./descriptors.ts does not compile until it has an implementation here.
+ * The cells by type, each written once for both engines. A Record over
+ * every CellType: a cell described in ./descriptors.ts does not compile
+ * until it has an implementation here.
  */
 import type { CellType } from './descriptors.js';
 import type { Cell } from './cell.js';
@@ -8,7 +9,7 @@ import { gruCell } from './gru.js';
 import { lstmCell } from './lstm.js';
 import { rnnCell } from './rnn.js';
 
-export type { Cell, CellState } from './cell.js';
+export type { Cell, CellState, SequenceGradients, SequenceResult } from './cell.js';
 
 const CELLS: { readonly [K in CellType]: Cell } = { rnn: rnnCell, lstm: lstmCell, gru: gruCell };
 
