@@ -1,8 +1,8 @@
 /**
  * The model's weights as plain arrays: names, shapes, initialisation and
- * conversion to and from the Keras layout used in checkpoints (the TF.js
- * tensors of the tfjs engine are in ./param-tensors.ts, so nothing here loads
- * TF.js). Each cell's descriptor (./cells/descriptors.ts) gives its gate
+ * conversion to and from the Keras layout used in checkpoints (the tfjs
+ * engine's tensors are in src/engine/tfjs/param-tensors.ts: nothing here
+ * loads TF.js). Each cell's descriptor (./cells/descriptors.ts) gives its gate
  * blocks, their order inside charnn and in Keras, and its initial biases.
  */
 import type { Rng } from '../util/rng.js';

@@ -101,7 +101,7 @@ describe('commands refuse before they start', () => {
       '--batch', '256', '--seq-len', '1024', '--hidden', '1024', '--no-ui', '--out', out,
     ]);
     expect(r.stderr).toBe(
-      'charnn: a training step of lstm 2×1024 on batch 256 × seq-len 1024 (128 streams per worker) needs about 32 GiB of tensors, more than the 4 GiB WebAssembly heap of the wasm backend (lower --batch, --seq-len, --hidden or --layers)\n',
+      'charnn: a training step of lstm 2×1024 on batch 256 × seq-len 1024 (128 streams per worker) needs about 36 GiB of tensors, more than the 4 GiB WebAssembly heap of the wasm backend (lower --batch, --seq-len, --hidden or --layers)\n',
     );
     expect(r.code).toBe(2);
     expect(fs.existsSync(out)).toBe(false);

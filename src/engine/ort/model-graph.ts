@@ -106,11 +106,10 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const embedding = fromTable ? null : param('embedding');
   const kernel0 = fromTable ? null : param(layerParam(0, 'kernel'));
   const table = fromTable ? param(names.table) : firstProjectionTable(ops, embedding!, kernel0!, param(layerParam(0, 'bias')));
-  const weights: LayerWeights<string>[] = Array.from({ length: layers }, (_, l) => ({
-    recurrent: param(layerParam(l, 'recurrent')),
-    kernel: l === 0 ? null : param(layerParam(l, 'kernel')),
-    bias: l === 0 ? null : param(layerParam(l, 'bias')),
-  }));
+  const recurrent = Array.from({ length: layers }, (_, l) => param(layerParam(l, 'recurrent')));
+  const kernels = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'kernel'))));
+  const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
+  const weights: LayerWeights<string>[] = recurrent.map((r, l) => ({ recurrent: r, kernel: kernels[l]!, bias: biases[l]! }));
   const outputKernel = param('output.kernel');
   const outputBias = param('output.bias');
   const parts = statePartCount(config);
