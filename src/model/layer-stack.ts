@@ -10,7 +10,7 @@
  * row x of W₁ ([V, G·H]), cheaper than the embedding lookup plus a
  * [T·N, E]·[E, G·H] matMul.
  */
-import type { Cell, CellState } from './cells/index.js';
+import type { Cell, CellState } from './cells/cell.js';
 import type { Ops } from './ops.js';
 
 /** One layer's weights; layer 0's kernel and bias are folded into the table W₁, so they are null there. */

@@ -31,7 +31,7 @@ import { gateCount, type ModelConfig } from '../../model/config.js';
 import { layerParam, parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { GraphBuilder } from '../onnx/graph.js';
 import { flattenLayers, statePartCount, unflattenLayers, type LayerParts } from '../../model/state.js';
-import { cellFor } from '../../model/cells/index.js';
+import { cellFor } from '../../model/cells/descriptors.js';
 import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerWeights } from '../../model/layer-stack.js';
 import { graphOps } from './graph-ops.js';
 

@@ -11,11 +11,11 @@
 import * as tf from '../../tf.js';
 import { gatherRows, scatterAddRows, sumRows, transpose2d } from './backend/fast-ops.js';
 import type { Rng } from '../../util/rng.js';
-import { cellFor, type Cell, type CellState } from '../../model/cells/index.js';
+import type { Cell, CellState } from '../../model/cells/cell.js';
 import type { ModelConfig } from '../../model/config.js';
 import { dropoutMaskValues } from '../../model/dropout.js';
 import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerCache, type LayerWeights } from '../../model/layer-stack.js';
-import type { SignalName } from '../../model/cells/descriptors.js';
+import { cellFor, type SignalName } from '../../model/cells/descriptors.js';
 import { layerParam } from '../../model/params.js';
 import type { Params } from './param-tensors.js';
 import { flattenLayers, makeLayer, mapLayer, unflattenLayers, type StateArrays } from '../../model/state.js';

@@ -12,11 +12,26 @@
  * form the kernel gradient with one matMul over all steps.
  */
 import type { Ops } from '../ops.js';
-import type { LayerParts } from '../state.js';
-import type { SignalName } from './descriptors.js';
 
-/** A layer's state, [N, H] per part of the cell's descriptor (h, and c for the LSTM). */
+/** The parts of one layer's recurrent state, each [N, H], in storage order. */
+export const STATE_PARTS = ['h', 'c'] as const;
+export type StatePart = (typeof STATE_PARTS)[number];
+
+/**
+ * One layer's state, whatever holds its parts: Float32Arrays in
+ * ../state.ts, tensors on TF.js, graph value names in the ort engine's
+ * graphs. The parts are those of the cell's descriptor (h, and c for the LSTM).
+ */
+export type LayerParts<T> = { h: T } & { [P in Exclude<StatePart, 'h'>]?: T };
+
+/** A layer's state as a cell carries it, [N, H] per part. */
 export type CellState<T> = LayerParts<T>;
+
+/**
+ * Per-step values a cell exposes for inspection: the hidden state h, the
+ * LSTM cell state c and gates i, f, o (and candidate g), the GRU gates z, r.
+ */
+export type SignalName = 'h' | 'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r';
 
 export interface SequenceResult<T> {
   /** Hidden state after each step, T × [N, H]. */
