@@ -21,7 +21,6 @@ import { sliceRows } from '../engine/tfjs/backend/fast-ops.js';
 import { BatchStream } from '../data/batches.js';
 import type { TokenIds } from '../data/id-builder.js';
 import { disposeState, type CharRnn, type ModelState } from '../engine/tfjs/char-rnn.js';
-import { layerParam } from '../model/params.js';
 import type { CellType } from '../model/config.js';
 import { flattenLayers, unflattenLayers } from '../model/state.js';
 import { usageError } from '../util/errors.js';

@@ -137,7 +137,7 @@ export class CharRnn {
    * when given) and its gradient for every parameter. The returned tensors (loss, grads, finals) are the caller's to dispose.
    */
   lossAndGradients(batch: TokenBatch, state: ModelState, options: LossOptions = {}): LossAndGradients {
-    const { vocabSize: vocab, layers } = this.config;
+    const { vocabSize: vocab } = this.config;
     const { batchSize: n, seqLen: steps, inputs, targets } = batch;
     const count = n * steps;
     const weights = options.positionWeights;
