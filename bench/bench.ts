@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/backend/index.js';
+import { initBackend } from '../src/engine/tfjs/backend/index.js';
 import type { CellType, ModelConfig } from '../src/model/config.js';
 import { OrtEngine } from '../src/engine/ort/engine.js';
 import { TfjsEngine } from '../src/engine/tfjs/engine.js';

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/backend/index.js';
+import { initBackend } from '../src/engine/tfjs/backend/index.js';
 import type { EngineName } from '../src/engine/engine.js';
 import { prepareTraining } from '../src/train/setup.js';
 

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/backend/index.js';
+import { initBackend } from '../src/engine/tfjs/backend/index.js';
 import { loadCheckpoint } from '../src/checkpoint/load.js';
 import { readCorpus, type Corpus } from '../src/data/corpus.js';
 import { idsHash, readIndexFile, writeIndexFile } from '../src/novelty/index-file.js';

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import * as tf from '../src/tf.js';
-import { initBackend, type BackendName } from '../src/backend/index.js';
+import { initBackend, type BackendName } from '../src/engine/tfjs/backend/index.js';
 import { prepareTraining } from '../src/train/setup.js';
 import type { TrainEvent } from '../src/train/events.js';
 

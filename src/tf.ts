@@ -9,7 +9,7 @@
  * Node build registers every op's gradient (training needs them), and
  * tf-chained-ops.ts the Tensor methods tfjs-layers calls (`x.flatten()`);
  * charnn's own code calls the ops (`tf.add(x, y)`), which the types enforce.
- * backend/index.ts loads the wasm and native backends on demand.
+ * engine/tfjs/backend/index.ts loads the wasm and native backends on demand.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import * as core from '@tensorflow/tfjs-core';

@@ -38,7 +38,7 @@ interface CheckpointContents {
  * for nothing else. Later calls cost nothing.
  */
 export async function loadLayersWriter(): Promise<typeof import('../model/layers-equivalent.js')> {
-  const [{ ensureBackend }, layers] = await Promise.all([import('../backend/index.js'), import('../model/layers-equivalent.js')]);
+  const [{ ensureBackend }, layers] = await Promise.all([import('../engine/tfjs/backend/index.js'), import('../model/layers-equivalent.js')]);
   await ensureBackend();
   return layers;
 }

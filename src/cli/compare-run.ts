@@ -4,7 +4,7 @@
  * lag), each with a live view on a terminal and plain or JSON output otherwise.
  */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../backend/index.js';
+import { initBackend, type BackendName } from '../engine/tfjs/backend/index.js';
 import type { EngineChoice } from '../engine/engine.js';
 import { Comparison, type CompareEvent, type CompareRow, type MatchMode } from '../compare/compare.js';
 import { matchParams, sameHidden } from '../compare/match-params.js';
@@ -19,7 +19,7 @@ import { formatCount, formatDuration } from '../ui/shared/format.js';
 import { budgetLine, compareTable, compareRowFromResult, recallChart, recallTable, sampleLines, valLossChart } from '../ui/compare/tables.js';
 import { runIn } from '../checkpoint/run-directory.js';
 import { recallLimitProblem } from '../settings/command-settings.js';
-import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
+import { checkMemory, memoryBudget } from '../engine/tfjs/backend/memory-budget.js';
 import { forwardBytes, trainingStepBytes } from '../model/memory.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { usageError } from '../util/errors.js';

@@ -5,7 +5,7 @@
  */
 import { Option } from 'commander';
 import { ENGINE_CHOICES, type EngineChoice, type EngineName } from '../engine/engine.js';
-import { BACKEND_NAMES, type BackendName } from '../backend/names.js';
+import { BACKEND_NAMES, type BackendName } from '../engine/tfjs/backend/names.js';
 import { ENGINE_SETTINGS } from '../settings/command-settings.js';
 import { settingOption } from './setting-options.js';
 import { usageError } from '../util/errors.js';
@@ -65,6 +65,6 @@ export async function startEngine(flags: EngineFlags): Promise<StartedEngine> {
   const engine = resolveEngine(flags.engine);
   if (engine === 'tfjs' && flags.engine !== 'tfjs') checkAddressSpace('tfjs', flags.workers ?? 1, flags.workers !== undefined ? '--workers' : undefined);
   if (engine === 'ort' && flags.backend === 'auto') return { engine, threads: flags.threads ?? 0, backend: 'cpu' };
-  const { initBackend } = await import('../backend/index.js');
+  const { initBackend } = await import('../engine/tfjs/backend/index.js');
   return { engine, threads: flags.threads ?? 0, backend: await initBackend(flags.backend) };
 }

@@ -3,7 +3,7 @@
  * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
  */
 import os from 'node:os';
-import { defaultWorkers } from '../backend/names.js';
+import { defaultWorkers } from '../engine/tfjs/backend/names.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { linkNotes, openCorpus } from '../data/corpus.js';
 import { showChar } from '../data/vocabulary.js';

@@ -5,18 +5,18 @@
  * Loaded only when the command runs (src/cli/*-command.ts defines its options without TF.js).
  */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../backend/index.js';
+import { initBackend, type BackendName } from '../engine/tfjs/backend/index.js';
 import { openRecordedCorpus } from '../checkpoint/corpus.js';
-import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
+import { checkMemory, memoryBudget } from '../engine/tfjs/backend/memory-budget.js';
 import { trainingStepBytes } from '../model/memory.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { measureGradientSpan, type GradientSpan } from '../compare/gradient-span.js';
 import { splitTrainVal } from '../data/batches.js';
 import { fitLayout, MIN_WINDOW } from '../data/layout.js';
 import { readCorpus, type Normalization, type TokenIds } from '../data/corpus.js';
-import { CharRnn } from '../model/char-rnn.js';
+import { CharRnn } from '../engine/tfjs/char-rnn.js';
 import { parameterCount, type CellType, type ModelConfig } from '../model/config.js';
-import { arraysToParams, disposeParams, initParams } from '../model/param-tensors.js';
+import { arraysToParams, disposeParams, initParams } from '../engine/tfjs/param-tensors.js';
 import { gradientChart, gradientTable } from '../ui/compare/tables.js';
 import { formatCount } from '../ui/shared/format.js';
 import { usageError } from '../util/errors.js';

@@ -7,15 +7,15 @@
  * options without TF.js).
  */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../backend/index.js';
+import { initBackend, type BackendName } from '../engine/tfjs/backend/index.js';
 import { loadCheckpoint } from '../checkpoint/load.js';
 import { rankUnits, previewWindow, type PropertyRanking, type UnitRef } from '../inspect/find.js';
 import { describeFinding, gateStatistics, layerFindings, type GateStats } from '../inspect/gates.js';
 import { activationBytes, record, unitSeries } from '../inspect/record.js';
 import { findReport, gateReport, unitLabel, unitView } from '../inspect/report.js';
-import { CharRnn } from '../model/char-rnn.js';
+import { CharRnn } from '../engine/tfjs/char-rnn.js';
 import { cellDescriptor, SIGNAL_LABELS, type SignalName } from '../model/cells/descriptors.js';
-import { arraysToParams, disposeParams } from '../model/param-tensors.js';
+import { arraysToParams, disposeParams } from '../engine/tfjs/param-tensors.js';
 import { colorFromEnv } from '../ui/shared/color.js';
 import { wrapWords } from '../util/text.js';
 import { usageError } from '../util/errors.js';

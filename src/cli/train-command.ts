@@ -1,7 +1,7 @@
 /** `charnn train [corpus]`: its settings' flags come from the settings tables (settings/). */
 import { Command } from 'commander';
 import os from 'node:os';
-import { defaultWorkers } from '../backend/names.js';
+import { defaultWorkers } from '../engine/tfjs/backend/names.js';
 import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';

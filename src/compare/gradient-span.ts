@@ -17,11 +17,10 @@
  * nearly additive paths (c_t = f ⊙ c_{t−1} + …, h_t = z ⊙ h_{t−1} + …).
  */
 import * as tf from '../tf.js';
-import { sliceRows } from '../backend/fast-ops.js';
+import { sliceRows } from '../engine/tfjs/backend/fast-ops.js';
 import { BatchStream } from '../data/batches.js';
 import type { TokenIds } from '../data/id-builder.js';
-import { disposeState, type CharRnn, type ModelState } from '../model/char-rnn.js';
-import { layerParam } from '../model/params.js';
+import { disposeState, type CharRnn, type ModelState } from '../engine/tfjs/char-rnn.js';
 import type { CellType } from '../model/config.js';
 import { flattenLayers, unflattenLayers } from '../model/state.js';
 import { usageError } from '../util/errors.js';
@@ -78,7 +77,7 @@ export function hiddenStateGradients(model: CharRnn, batch: LastPositionBatch, s
     const dTop = tf.matMul(dLogits, tf.transpose(p('output.kernel'))) as tf.Tensor2D;
     const zeros = tf.zeros([n, hidden]) as tf.Tensor2D;
     const dOutputs = Array.from({ length: steps }, (_, t) => (t === steps - 1 ? dTop : zeros));
-    const grads = model.cell.backward(caches[layers - 1]!.cell, p(layerParam(layers - 1, 'recurrent')), dOutputs, (t, dh) => {
+    const grads = model.cellBackward(layers - 1, caches[layers - 1]!.cell, dOutputs, (t, dh) => {
       byK[steps - 1 - t] = dh.dataSync() as Float32Array;
     });
     grads.dProjection.dispose();

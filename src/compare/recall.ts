@@ -21,9 +21,9 @@
  */
 import * as tf from '../tf.js';
 import { makeRecallIds, type RecallIds } from '../data/recall-task.js';
-import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
+import { CharRnn, disposeState, type ModelState } from '../engine/tfjs/char-rnn.js';
 import { parameterCount, type CellType } from '../model/config.js';
-import { arraysToParams, disposeParams, initParams, paramsToArrays } from '../model/param-tensors.js';
+import { arraysToParams, disposeParams, initParams, paramsToArrays } from '../engine/tfjs/param-tensors.js';
 import { Adam, clipScale, globalNorm } from '../train/optimizer.js';
 import { Rng } from '../util/rng.js';
 

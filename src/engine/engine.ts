@@ -8,7 +8,7 @@
  * the trainer, the optimizer and checkpoints never see an engine's tensors,
  * and a checkpoint trained on one engine resumes on the other.
  */
-import type { TokenBatch } from '../model/char-rnn.js';
+import type { TokenBatch } from './tfjs/char-rnn.js';
 import type { ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
 import type { StateArrays } from '../model/state.js';

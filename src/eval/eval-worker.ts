@@ -3,7 +3,7 @@
  * parameters and evaluates its share of the text's segments, reporting the
  * characters done as it goes.
  */
-import { initBackend, type BackendName } from '../backend/index.js';
+import { initBackend, type BackendName } from '../engine/tfjs/backend/index.js';
 import type { ModelConfig } from '../model/config.js';
 import { parameterSpecs } from '../model/params.js';
 import { TfjsStepModel } from '../engine/tfjs/engine.js';

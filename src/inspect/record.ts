@@ -5,7 +5,7 @@
  * whose final state carries over, so memory stays bounded for any text.
  */
 import * as tf from '../tf.js';
-import { CharRnn, disposeState, type ModelState } from '../model/char-rnn.js';
+import { CharRnn, disposeState, type ModelState } from '../engine/tfjs/char-rnn.js';
 import { cellDescriptor, type SignalName } from '../model/cells/descriptors.js';
 import type { ModelConfig } from '../model/config.js';
 import { flattenLayers, unflattenLayers } from '../model/state.js';
@@ -33,7 +33,7 @@ export function activationBytes(config: ModelConfig, signals: number, length: nu
  * the cell has). Yields to the event loop between windows.
  */
 export async function record(model: CharRnn, ids: Int32Array, wanted?: readonly SignalName[]): Promise<Activations> {
-  const { config, cell } = model;
+  const { config } = model;
   const signals = cellDescriptor(config.cell).signals.filter((s) => !wanted || wanted.includes(s));
   const T = ids.length;
   const H = config.hidden;
@@ -46,7 +46,7 @@ export async function record(model: CharRnn, ids: Int32Array, wanted?: readonly 
       const out = tf.tidy(() => {
         const { caches, finals } = model.forwardLayers({ inputs: ids.subarray(start, start + steps), batchSize: 1, seqLen: steps }, state, true, { table });
         const values = caches.map((c, l) => {
-          const all = cell.signals(c.cell, finals[l]!);
+          const all = model.cellSignals(c.cell, finals[l]!);
           return signals.map((s) => tf.concat(all[s]!, 0) as tf.Tensor2D);
         });
         return { values: values.flat(), finals: flattenLayers(finals) };

@@ -13,7 +13,7 @@ import { toKerasArrays, type ParamArrays } from './params.js';
  * @param options.initialize draw Keras' default initial weights (for training
  *   the baseline); otherwise zeros, since the weights are set right after.
  */
-export function buildLayersModel(c: ModelConfig, options: { oneHotInput?: boolean; initialize?: boolean } = {}): tf.LayersModel {
+export function buildLayersModel(c: ModelConfig, options: { initialize?: boolean } = {}): tf.LayersModel {
   // Building an LSTM layer with unitForgetBias leaves intermediate tensors of
   // its bias initializer behind; the tidy collects them. The model's weights
   // are variables, which a tidy leaves alone.
@@ -24,16 +24,10 @@ export function buildLayersModel(c: ModelConfig, options: { oneHotInput?: boolea
   return built;
 }
 
-function buildUntidied(c: ModelConfig, options: { oneHotInput?: boolean; initialize?: boolean }): tf.LayersModel {
+function buildUntidied(c: ModelConfig, options: { initialize?: boolean }): tf.LayersModel {
   const init = options.initialize ? {} : { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', embeddingsInitializer: 'zeros' } as const;
   const model = tf.sequential({ name: 'charnn' });
-  if (options.oneHotInput) {
-    // The embedding as a bias-free dense layer on one-hot rows: same maths,
-    // and its gradient is a matMul (the Embedding gradient has no wasm kernel).
-    model.add(tf.layers.dense({ name: 'embedding', units: c.embedding, useBias: false, inputShape: [null, c.vocabSize], kernelInitializer: init.kernelInitializer }));
-  } else {
-    model.add(tf.layers.embedding({ name: 'embedding', inputDim: c.vocabSize, outputDim: c.embedding, inputShape: [null], embeddingsInitializer: init.embeddingsInitializer }));
-  }
+  model.add(tf.layers.embedding({ name: 'embedding', inputDim: c.vocabSize, outputDim: c.embedding, inputShape: [null], embeddingsInitializer: init.embeddingsInitializer }));
   const { keras } = cellDescriptor(c.cell);
   for (let l = 0; l < c.layers; l++) {
     model.add(recurrentLayer(keras.layer, {

@@ -3,7 +3,7 @@
  * work sized by the user (--batch, --seq-len, --span, --lags, --hidden)
  * can ask for hundreds of gigabytes, and the wasm backend's heap ends at
  * 4 GiB with "memory access out of bounds" deep inside a kernel. Commands
- * compare this estimate with their backend's budget (backend/memory-budget.ts)
+ * compare this estimate with their backend's budget (engine/tfjs/backend/memory-budget.ts)
  * and refuse in one line. No TF.js here.
  */
 import { cellDescriptor } from './cells/descriptors.js';

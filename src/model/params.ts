@@ -1,8 +1,8 @@
 /**
  * The model's weights as plain arrays: names, shapes, initialisation and
- * conversion to and from the Keras layout used in checkpoints (the TF.js
- * tensors of the tfjs engine are in ./param-tensors.ts, so nothing here loads
- * TF.js). Each cell's descriptor (./cells/descriptors.ts) gives its gate
+ * conversion to and from the Keras layout used in checkpoints (the tfjs
+ * engine's tensors are in src/engine/tfjs/param-tensors.ts: nothing here
+ * loads TF.js). Each cell's descriptor (./cells/descriptors.ts) gives its gate
  * blocks, their order inside charnn and in Keras, and its initial biases.
  */
 import type { Rng } from '../util/rng.js';
@@ -56,11 +56,6 @@ export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
     params.set(spec.name, values);
   }
   return params;
-}
-
-/** Zero-filled arrays shaped like the model's parameters. */
-export function zeroParamArrays(c: ModelConfig): ParamArrays {
-  return new Map(parameterSpecs(c).map((spec) => [spec.name, new Float32Array(spec.shape.reduce((a, b) => a * b, 1))]));
 }
 
 /** Reorders the gate blocks along the last axis (values in JS, any rank). */

@@ -9,15 +9,9 @@
  * by the functions here.
  */
 import { cellDescriptor, STATE_PARTS, type CellType, type StatePart } from './cells/descriptors.js';
+import type { LayerParts } from './cells/cell.js';
 
-export type { StatePart } from './cells/descriptors.js';
-
-/**
- * One layer's state, whatever holds its parts: Float32Arrays here, tensors
- * in CharRnn, graph value names in the ort engine's graphs. The parts are
- * those of the cell's descriptor (h, and c for the LSTM).
- */
-export type LayerParts<T> = { h: T } & { [P in Exclude<StatePart, 'h'>]?: T };
+export type { LayerParts, StatePart } from './cells/cell.js';
 
 /** [N, H] per part. */
 type LayerState = LayerParts<Float32Array>;
@@ -219,9 +213,4 @@ export function stateFromEntries(
   if (missing) return { missing: missing.name };
   const layers = Array.from({ length: config.layers }, (_, l) => makeLayer(config.cell, (part) => entries.get(entryName(l, part))!));
   return { state: { streams, hidden: config.hidden, layers } };
-}
-
-/** Whether every value is finite. */
-export function stateIsFinite(state: StateArrays): boolean {
-  return stateParts(state).every((p) => p.every(Number.isFinite));
 }

@@ -29,7 +29,7 @@ import type { Trainer, TrainerSetup } from './trainer.js';
 import { createTrainer } from './create-trainer.js';
 import type { Engine, EngineName } from '../engine/engine.js';
 import { createEngine as createEngineNamed } from '../engine/select.js';
-import { checkMemory, memoryBudget } from '../backend/memory-budget.js';
+import { checkMemory, memoryBudget } from '../engine/tfjs/backend/memory-budget.js';
 import { trainingStepBytes } from '../model/memory.js';
 import type { TokenIds } from '../data/id-builder.js';
 import { fixedModelReason, modelForBudget, NO_BUDGET } from './budget/for-run.js';

@@ -6,7 +6,7 @@
  * `maxLoss`, changes nothing and says so: what that means (skip, recover,
  * give up) is the loop's decision (trainer.ts). No I/O, no events.
  */
-import type { TokenBatch } from '../model/char-rnn.js';
+import type { TokenBatch } from '../engine/tfjs/char-rnn.js';
 import type { ParamArrays } from '../model/params.js';
 import type { StateArrays } from '../model/state.js';
 import type { Engine } from '../engine/engine.js';

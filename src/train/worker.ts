@@ -2,7 +2,7 @@
  * Worker-thread entry: runs a training request off the UI thread, posting
  * every TrainEvent to the parent and taking TrainCommands from it.
  */
-import { initBackend, type BackendName } from '../backend/index.js';
+import { initBackend, type BackendName } from '../engine/tfjs/backend/index.js';
 import { serveWorker } from '../util/worker-pool.js';
 import type { TrainCommand, TrainEvent } from './events.js';
 import { prepareTraining, type TrainRequest } from './setup.js';

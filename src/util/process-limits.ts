@@ -5,7 +5,7 @@
  * it cannot reserve address space: neither can be caught where it happens,
  * so charnn names the limit in one line instead — after an EMFILE
  * (bin/charnn.js, cli/run-command.ts), and before starting an engine whose
- * reservations would not fit (cli/engine-options.ts, backend/index.ts).
+ * reservations would not fit (cli/engine-options.ts, engine/tfjs/backend/index.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { replaceDirectoryAtomically } from '../../src/checkpoint/files.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';

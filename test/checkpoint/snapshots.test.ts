@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { replaceDirectoryAtomically, removeStaleTemporaries } from '../../src/checkpoint/files.js';
 import { loadCheckpoint, loadTrainingState, resolveCheckpoint, runDirectoryOf } from '../../src/checkpoint/load.js';
 import { NonFiniteCheckpointError, saveCheckpoint } from '../../src/checkpoint/save.js';

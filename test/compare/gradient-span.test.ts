@@ -7,11 +7,11 @@
  */
 import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { decayDistance, hiddenStateGradients, measureGradientSpan, rowNorms } from '../../src/compare/gradient-span.js';
-import { CharRnn, disposeState, type ModelState } from '../../src/model/char-rnn.js';
+import { CharRnn, disposeState, type ModelState } from '../../src/engine/tfjs/char-rnn.js';
 import { CELL_TYPES } from '../../src/model/config.js';
-import { initParams } from '../../src/model/param-tensors.js';
+import { initParams } from '../../src/engine/tfjs/param-tensors.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { Rng } from '../../src/util/rng.js';
 

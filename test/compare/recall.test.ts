@@ -4,7 +4,7 @@
  */
 import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { recallAccuracy, runRecall, type LogitModel } from '../../src/compare/recall.js';
 import { makeRecallTask } from '../../src/data/recall-task.js';
 

@@ -5,7 +5,7 @@
  * evaluation loss, and the same sampling steps.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { CELL_TYPES, parameterCount, type CellType, type ModelConfig } from '../../src/model/config.js';
 import { initParamArrays } from '../../src/model/params.js';
 import { stateParts, zeroState, type StateArrays } from '../../src/model/state.js';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { openCorpus } from '../../src/data/corpus.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
 import { createStepModel } from '../../src/engine/select.js';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';

@@ -5,16 +5,16 @@
  */
 import * as tf from '../../src/tf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
 import { previewWindow, rankUnits } from '../../src/inspect/find.js';
 import { describeFinding, gateStatistics, layerFindings } from '../../src/inspect/gates.js';
 import { PROPERTIES } from '../../src/inspect/properties.js';
 import { record, type Activations } from '../../src/inspect/record.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
+import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
 import type { ModelConfig } from '../../src/model/config.js';
 import { layerParam } from '../../src/model/params.js';
-import { disposeParams, initParams } from '../../src/model/param-tensors.js';
+import { disposeParams, initParams } from '../../src/engine/tfjs/param-tensors.js';
 import { Rng } from '../../src/util/rng.js';
 
 const TEXT = 'In 1599 the Globe opened (on Bankside) and "Julius Caesar" played; ROMEO: 2 or 3 times [at least]!\n'.repeat(6);

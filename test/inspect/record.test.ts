@@ -5,13 +5,13 @@
  * within 1e-5, for every cell, across a window boundary.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { record, type Activations } from '../../src/inspect/record.js';
-import { CharRnn, disposeState, type ModelState } from '../../src/model/char-rnn.js';
+import { CharRnn, disposeState, type ModelState } from '../../src/engine/tfjs/char-rnn.js';
 import { cellDescriptor, gateCount } from '../../src/model/cells/descriptors.js';
 import type { CellType, ModelConfig } from '../../src/model/config.js';
 import { layerParam } from '../../src/model/params.js';
-import { disposeParams, initParams } from '../../src/model/param-tensors.js';
+import { disposeParams, initParams } from '../../src/engine/tfjs/param-tensors.js';
 import { Rng } from '../../src/util/rng.js';
 
 const V = 7;

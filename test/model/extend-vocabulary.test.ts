@@ -1,10 +1,10 @@
 /** Growing a model's vocabulary for fine-tuning keeps what it learnt and adds fresh rows. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
+import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
 import { CELL_TYPES, type ModelConfig } from '../../src/model/config.js';
 import { extendVocabulary } from '../../src/model/extend-vocabulary.js';
-import { arraysToParams } from '../../src/model/param-tensors.js';
+import { arraysToParams } from '../../src/engine/tfjs/param-tensors.js';
 import { initParamArrays } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
 

@@ -5,11 +5,11 @@
  */
 import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
+import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
 import { CELL_TYPES, parameterCount } from '../../src/model/config.js';
 import { toLayersModel } from '../../src/model/layers-equivalent.js';
-import { initParams, paramsToArrays } from '../../src/model/param-tensors.js';
+import { initParams, paramsToArrays } from '../../src/engine/tfjs/param-tensors.js';
 import { Rng } from '../../src/util/rng.js';
 
 beforeAll(async () => {

@@ -9,12 +9,12 @@
  */
 import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import { checkMemory, memoryBudget, WASM_HEAP_BYTES } from '../../src/backend/memory-budget.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
+import { checkMemory, memoryBudget, WASM_HEAP_BYTES } from '../../src/engine/tfjs/backend/memory-budget.js';
+import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
 import { CELL_TYPES, type CellType, type ModelConfig } from '../../src/model/config.js';
 import { forwardBytes, trainingStepBytes } from '../../src/model/memory.js';
-import { initParams } from '../../src/model/param-tensors.js';
+import { initParams } from '../../src/engine/tfjs/param-tensors.js';
 import { CharnnError } from '../../src/util/errors.js';
 import { Rng } from '../../src/util/rng.js';
 import fs from 'node:fs';
@@ -101,7 +101,7 @@ describe('commands refuse before they start', () => {
       '--batch', '256', '--seq-len', '1024', '--hidden', '1024', '--no-ui', '--out', out,
     ]);
     expect(r.stderr).toBe(
-      'charnn: a training step of lstm 2×1024 on batch 256 × seq-len 1024 (128 streams per worker) needs about 32 GiB of tensors, more than the 4 GiB WebAssembly heap of the wasm backend (lower --batch, --seq-len, --hidden or --layers)\n',
+      'charnn: a training step of lstm 2×1024 on batch 256 × seq-len 1024 (128 streams per worker) needs about 36 GiB of tensors, more than the 4 GiB WebAssembly heap of the wasm backend (lower --batch, --seq-len, --hidden or --layers)\n',
     );
     expect(r.code).toBe(2);
     expect(fs.existsSync(out)).toBe(false);

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import * as tf from '../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { Sampler } from '../../src/sample/sampler.js';
 import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';

@@ -6,12 +6,12 @@
  */
 import * as tf from '../../src/tf.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
+import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
 import type { ModelConfig } from '../../src/model/config.js';
 import { layerParam } from '../../src/model/params.js';
-import { disposeParams, initParams, type Params } from '../../src/model/param-tensors.js';
+import { disposeParams, initParams, type Params } from '../../src/engine/tfjs/param-tensors.js';
 import { beamSearch } from '../../src/sample/beam.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';

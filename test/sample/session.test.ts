@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
+import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
 import type { CellType } from '../../src/model/config.js';
-import { disposeParams, initParams } from '../../src/model/param-tensors.js';
+import { disposeParams, initParams } from '../../src/engine/tfjs/param-tensors.js';
 import { DEFAULT_SAMPLING, type SamplingOptions } from '../../src/sample/distribution.js';
 import { generate } from '../../src/sample/generate.js';
 import { Sampler } from '../../src/sample/sampler.js';

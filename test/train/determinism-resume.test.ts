@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { prepareTraining, type TrainRequest } from '../../src/train/setup.js';
 import type { StepEvent } from '../../src/train/events.js';

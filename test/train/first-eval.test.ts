@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { FIRST_LOOK_STEPS } from '../../src/train/eval-clock.js';
 import type { EvalEvent } from '../../src/train/events.js';
 import { prepareTraining, type TrainRequest } from '../../src/train/setup.js';

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
-import { initBackend } from '../../src/backend/index.js';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
-import { CharRnn } from '../../src/model/char-rnn.js';
-import { disposeParams, initParams } from '../../src/model/param-tensors.js';
+import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
+import { disposeParams, initParams } from '../../src/engine/tfjs/param-tensors.js';
 import { Sampler } from '../../src/sample/sampler.js';
 import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { SamplingSession, type WatchedUnit } from '../../src/sample/session.js';

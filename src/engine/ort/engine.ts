@@ -6,7 +6,7 @@
  * go in as plain arrays; loss, gradients and final state come back as plain
  * arrays.
  */
-import type { TokenBatch } from '../../model/char-rnn.js';
+import type { TokenBatch } from '../tfjs/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { dropoutMaskValues, streamRngs } from '../../model/dropout.js';
 import { parameterSpecs, type ParamArrays } from '../../model/params.js';

@@ -1,6 +1,8 @@
 /**
- * The whole model as one ONNX graph per use (src/model/char-rnn.ts is the
- * TF.js twin; the order of operations follows it):
+ * The whole model as one ONNX graph per use: the shared layer loop and
+ * cells (src/model/layer-stack.ts, src/model/cells/) recorded through
+ * ./graph-ops.ts, with the token lookup and the loss as ONNX ops
+ * (../tfjs/char-rnn.ts is the TF.js twin):
  *
  *   train   tokens, targets, weights, initial state, dropout masks →
  *           mean cross-entropy, the gradient of every weight, final state
@@ -28,8 +30,10 @@
 import { gateCount, type ModelConfig } from '../../model/config.js';
 import { layerParam, parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { GraphBuilder } from '../onnx/graph.js';
-import { flattenLayers, statePartCount, unflattenLayers } from '../../model/state.js';
-import { graphCellFor, type GraphState } from './cells/index.js';
+import { flattenLayers, statePartCount, unflattenLayers, type LayerParts } from '../../model/state.js';
+import { cellFor } from '../../model/cells/descriptors.js';
+import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerWeights } from '../../model/layer-stack.js';
+import { graphOps } from './graph-ops.js';
 
 export type GraphKind = 'train' | 'loss' | 'logits' | 'eval' | 'table';
 
@@ -77,6 +81,7 @@ export function graphParams(config: ModelConfig, kind: GraphKind): string[] {
  */
 export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphShape, constants?: ParamArrays): Uint8Array {
   const g = new GraphBuilder(`charnn-${kind}`);
+  const ops = graphOps(g);
   const { vocabSize: vocab, hidden, layers } = config;
   const width = gateCount(config.cell) * hidden;
   const specs = new Map(parameterSpecs(config).map((s) => [s.name, s.shape]));
@@ -84,14 +89,14 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const param = (name: string): string =>
     constants ? g.initializer(name, constants.get(name)!, specs.get(name)!) : g.input(name, 'FLOAT', specs.get(name)!);
   if (kind === 'table') {
-    const table = g.linear(param('embedding'), param(layerParam(0, 'kernel')), param(layerParam(0, 'bias')));
+    const table = firstProjectionTable(ops, param('embedding'), param(layerParam(0, 'kernel')), param(layerParam(0, 'bias')));
     g.output(table, names.table, 'FLOAT', [vocab, width]);
     return g.build();
   }
   const n: number | string = shape.batch > 0 ? shape.batch : 'N';
   const steps = shape.steps;
   const rows: number | string = shape.batch > 0 ? shape.batch * steps : steps === 1 ? 'N' : 'TN';
-  const cell = graphCellFor(config.cell);
+  const cell = cellFor(config.cell);
   const training = kind === 'train';
   const dropout = training && config.dropout > 0;
 
@@ -100,33 +105,23 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const fromTable = readsTable(kind);
   const embedding = fromTable ? null : param('embedding');
   const kernel0 = fromTable ? null : param(layerParam(0, 'kernel'));
-  const table = fromTable ? param(names.table) : g.linear(embedding!, kernel0!, param(layerParam(0, 'bias')));
+  const table = fromTable ? param(names.table) : firstProjectionTable(ops, embedding!, kernel0!, param(layerParam(0, 'bias')));
   const recurrent = Array.from({ length: layers }, (_, l) => param(layerParam(l, 'recurrent')));
-  const kernels = Array.from({ length: layers }, (_, l) => (l === 0 ? kernel0 : param(layerParam(l, 'kernel'))));
+  const kernels = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'kernel'))));
   const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
+  const weights: LayerWeights<string>[] = recurrent.map((r, l) => ({ recurrent: r, kernel: kernels[l]!, bias: biases[l]! }));
   const outputKernel = param('output.kernel');
   const outputBias = param('output.bias');
   const parts = statePartCount(config);
   const stateRows: number | string = typeof n === 'number' ? parts * n : `${parts}N`;
-  const initial: GraphState[] = unflattenLayers(g.splitEven(g.input(names.state, 'FLOAT', [stateRows, hidden]), parts, 0), config.cell);
-  const finals: GraphState[] = [];
+  const initial: LayerParts<string>[] = unflattenLayers(g.splitEven(g.input(names.state, 'FLOAT', [stateRows, hidden]), parts, 0), config.cell);
   const masks = dropout ? Array.from({ length: layers }, (_, l) => g.input(names.mask(l), 'FLOAT', [rows, hidden])) : [];
 
-  // Forward, layer by layer.
-  const caches: { input: string | null; cell: unknown; mask: string | null }[] = [];
-  let stacked: string | null = null;
-  for (let l = 0; l < layers; l++) {
-    const input = stacked;
-    const all = l === 0 ? g.op('Gather', [table, tokens], { axis: 0 }) : g.linear(input!, kernels[l]!, biases[l]!);
-    const projections = g.splitEven(all, steps, 0);
-    const result = cell.forward(g, projections, recurrent[l]!, hidden, initial[l]!, training);
-    finals.push(result.final);
-    stacked = g.concat(result.outputs, 0);
-    if (dropout) stacked = g.mul(stacked, masks[l]!);
-    caches.push({ input: l === 0 ? null : input, cell: result.cache, mask: dropout ? masks[l]! : null });
-  }
+  // Forward: row x of the table is the layer-0 input projection of token x.
+  const first = g.splitEven(g.op('Gather', [table, tokens], { axis: 0 }), steps, 0);
+  const { top: stacked, finals, caches } = forwardLayers(ops, cell, hidden, weights, first, initial, masks, training);
   g.output(g.concat(flattenLayers(finals), 0), names.final, 'FLOAT', [stateRows, hidden]);
-  const logits = g.linear(stacked!, outputKernel, outputBias);
+  const logits = g.linear(stacked, outputKernel, outputBias);
   if (kind === 'logits') {
     g.output(logits, names.logits, 'FLOAT', [rows, vocab]);
     return g.build();
@@ -145,28 +140,22 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const oneHot = g.op('OneHot', [targets!, g.constant(Int32Array.of(vocab), []), g.constant(Float32Array.of(0, 1), [2])], { axis: -1 });
   const dLogits = g.mul(g.sub(g.exp(logProbs!), oneHot), g.scalar(1 / (shape.batch * steps)));
   const grad = (name: string, value: string): void => g.output(value, names.grad(name), 'FLOAT', specs.get(name)!);
-  grad('output.kernel', g.gemm(stacked!, dLogits, null, { transA: true }));
+  grad('output.kernel', g.gemm(stacked, dLogits, null, { transA: true }));
   grad('output.bias', g.sumRows(dLogits));
-  let dStacked = g.gemm(dLogits, outputKernel, null, { transB: true });
-  for (let l = layers - 1; l >= 0; l--) {
-    const cache = caches[l]!;
-    if (cache.mask) dStacked = g.mul(dStacked, cache.mask);
-    const dOutputs = g.splitEven(dStacked, steps, 0);
-    const { dProjection, dRecurrent } = cell.backward(g, cache.cell, recurrent[l]!, hidden, dOutputs);
-    grad(layerParam(l, 'recurrent'), dRecurrent);
-    if (l > 0) {
-      grad(layerParam(l, 'bias'), g.sumRows(dProjection));
-      grad(layerParam(l, 'kernel'), g.gemm(cache.input!, dProjection, null, { transA: true }));
-      dStacked = g.gemm(dProjection, kernels[l]!, null, { transB: true });
-    } else {
-      // The gradient of the Gather: row i of dProjection is added into row tokens[i] of dTable.
-      const ids = g.reshape(g.op('Cast', [tokens], { to: 7 }), [-1, 1]);
-      const zeros = g.op('ConstantOfShape', [g.int64s([vocab, width])]);
-      const dTable = g.op('ScatterND', [zeros, ids, dProjection], { reduction: 'add' });
-      grad(layerParam(0, 'bias'), g.sumRows(dTable));
-      grad(layerParam(0, 'kernel'), g.gemm(embedding!, dTable, null, { transA: true }));
-      grad('embedding', g.gemm(dTable, kernel0!, null, { transB: true }));
-    }
-  }
+  const dTop = g.gemm(dLogits, outputKernel, null, { transB: true });
+  const back = backwardLayers(ops, cell, hidden, weights, caches, dTop, steps);
+  back.layers.forEach((layer, l) => {
+    grad(layerParam(l, 'recurrent'), layer.recurrent);
+    if (layer.bias) grad(layerParam(l, 'bias'), layer.bias);
+    if (layer.kernel) grad(layerParam(l, 'kernel'), layer.kernel);
+  });
+  // The gradient of the Gather: row i of dFirst is added into row tokens[i] of dTable.
+  const ids = g.reshape(g.op('Cast', [tokens], { to: 7 }), [-1, 1]);
+  const zeros = g.op('ConstantOfShape', [g.int64s([vocab, width])]);
+  const dTable = g.op('ScatterND', [zeros, ids, back.dFirst], { reduction: 'add' });
+  const table0 = tableGradients(ops, embedding!, kernel0!, dTable);
+  grad(layerParam(0, 'bias'), table0.bias);
+  grad(layerParam(0, 'kernel'), table0.kernel);
+  grad('embedding', table0.embedding);
   return g.build();
 }

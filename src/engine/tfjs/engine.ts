@@ -4,10 +4,10 @@
  * threads. It is the reference the other engine is tested against.
  */
 import * as tf from '../../tf.js';
-import { CharRnn, disposeState, stateFromTensors, stateToTensors, streamRngs, type TokenBatch } from '../../model/char-rnn.js';
+import { CharRnn, disposeState, stateFromTensors, stateToTensors, streamRngs, type TokenBatch } from './char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { type ParamArrays } from '../../model/params.js';
-import { arraysToParams, disposeParams, paramsToArrays } from '../../model/param-tensors.js';
+import { arraysToParams, disposeParams, paramsToArrays } from './param-tensors.js';
 import type { StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
 import { ParallelGradients } from './parallel/parallel-gradients.js';

@@ -3,11 +3,10 @@
  * arrays: upload, CharRnn.lossAndGradients, read back, free every tensor.
  * Used by the TF.js engine on this thread and by its gradient workers.
  */
-import * as tf from '../../tf.js';
-import { CharRnn, disposeState, stateFromTensors, stateToTensors, type TokenBatch } from '../../model/char-rnn.js';
+import { CharRnn, disposeState, stateFromTensors, stateToTensors, type TokenBatch } from './char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
 import { type ParamArrays } from '../../model/params.js';
-import { arraysToParams, disposeParams, paramsToArrays } from '../../model/param-tensors.js';
+import { arraysToParams, disposeParams, paramsToArrays } from './param-tensors.js';
 import type { StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
 import type { GradientResult, LossSumResult } from '../engine.js';
@@ -49,9 +48,4 @@ export function windowLossSum(config: ModelConfig, weights: ParamArrays, batch: 
     disposeState(result.finals);
     return { lossSum, finals };
   });
-}
-
-/** Live TF.js tensors (for leak checks). */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
 }

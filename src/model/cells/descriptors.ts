@@ -4,23 +4,18 @@
  * shapes and initial values (../params.ts), the parts of the recurrent
  * state (../state.ts), the tf.layers equivalent that checkpoints and
  * exports are saved as (Keras layer, options, gate order), the signals
- * `charnn inspect` reads. How each cell computes is in ./rnn.ts, ./lstm.ts
- * and ./gru.ts (TF.js) and src/engine/ort/cells/ (ONNX graphs); both sets
- * are chosen through Record<CellType, …> maps, so a new cell does not
- * compile until every engine has it.
+ * `charnn inspect` reads, and the code that computes it (`compute`: ./rnn.ts,
+ * ./lstm.ts, ./gru.ts, written once against the ops of ../ops.ts that both
+ * engines implement). Adding a cell is its file plus its descriptor here.
  *
- * No TF.js here: the ort engine, checkpoints and the CLI read this too.
+ * No engine here: the ort engine, checkpoints and the CLI read this too.
  */
+import type { Cell, SignalName, StatePart } from './cell.js';
+import { gruCell } from './gru.js';
+import { lstmCell } from './lstm.js';
+import { rnnCell } from './rnn.js';
 
-/** The parts of one layer's recurrent state, each [N, H], in storage order. */
-export const STATE_PARTS = ['h', 'c'] as const;
-export type StatePart = (typeof STATE_PARTS)[number];
-
-/**
- * Per-step values a cell exposes for inspection: the hidden state h, the
- * LSTM cell state c and gates i, f, o (and candidate g), the GRU gates z, r.
- */
-export type SignalName = 'h' | 'c' | 'i' | 'f' | 'o' | 'g' | 'z' | 'r';
+export { STATE_PARTS, type SignalName, type StatePart } from './cell.js';
 
 /** What each signal is called in charnn's output. */
 export const SIGNAL_LABELS: { readonly [S in SignalName]: string } = {
@@ -41,7 +36,9 @@ export interface CellDescriptor<Type extends string = string, Block extends stri
   readonly state: readonly StatePart[];
   /** Initial bias of the blocks that do not start at 0. */
   readonly biasInit: Readonly<Partial<Record<NoInfer<Block>, number>>>;
-  /** What the TF.js cell's signals() returns, h first. */
+  /** How it computes: its forward pass and hand-written BPTT, written once for both engines. */
+  readonly compute: Cell;
+  /** What the cell's signals() returns, h first. */
   readonly signals: readonly SignalName[];
   /**
    * float32 values per hidden unit, step, stream and layer that a TF.js
@@ -72,6 +69,7 @@ const RNN = describe({
   blocks: ['h'],
   state: ['h'],
   biasInit: {},
+  compute: rnnCell,
   signals: ['h'],
   // 46.8 bytes measured.
   trainingFloats: 12,
@@ -90,9 +88,11 @@ const LSTM = describe({
   blocks: ['i', 'f', 'o', 'g'],
   state: ['h', 'c'],
   biasInit: { f: 1 },
+  compute: lstmCell,
   signals: ['h', 'c', 'i', 'f', 'o', 'g'],
-  // 121.2 bytes measured.
-  trainingFloats: 31,
+  // 121.2 bytes measured with the per-step backward; the step's peak is now where the backward pass forms
+  // its factors for all steps at once (tf.profile: 75.3 MiB where it was 65.7), about 140 bytes.
+  trainingFloats: 35,
   gateSignals: ['i', 'f', 'o'],
   keras: { layer: 'lstm', options: { recurrentActivation: 'sigmoid', unitForgetBias: true }, blocks: ['i', 'f', 'g', 'o'] },
 });
@@ -103,6 +103,7 @@ const GRU = describe({
   blocks: ['z', 'r', 'h'],
   state: ['h'],
   biasInit: {},
+  compute: gruCell,
   signals: ['h', 'z', 'r'],
   // 122.3 bytes measured: the GRU keeps r ⊙ h and the candidate's input besides its three blocks.
   trainingFloats: 31,
@@ -125,6 +126,11 @@ export const DEFAULT_CELL: CellType = LSTM.type;
 
 export function cellDescriptor(type: CellType): CellDescriptor<CellType> {
   return BY_TYPE[type];
+}
+
+/** The cell's code (./rnn.ts, ./lstm.ts, ./gru.ts), run by either engine through its ops. */
+export function cellFor(type: CellType): Cell {
+  return BY_TYPE[type].compute;
 }
 
 /** Gate blocks G: the kernel, recurrent kernel and bias of a layer have G·H columns. */

@@ -6,92 +6,119 @@
  * One update gate z does the work of the LSTM's input and forget gates, and
  * there is no separate cell state: three blocks of weights instead of four.
  *
+ * Backward, per step from the last (h = h_{t−1}):
+ *   da_h = dh ⊙ (1 − z) ⊙ (1 − ĥ²),   d(r ⊙ h) = da_h·R_hᵀ,
+ *   [da_z, da_r] = [dh, d(r ⊙ h)] ⊙ [h − ĥ, h] ⊙ σ'([z, r]),
+ *   dh_{t−1} = dh_out,t−1 + dh ⊙ z + d(r ⊙ h) ⊙ r + [da_z, da_r]·R_zrᵀ.
+ * (1 − z) ⊙ (1 − ĥ²) and [h − ĥ, h] ⊙ σ'([z, r]) depend on forward values
+ * only: they are formed for all steps at once before the loop.
+ *
  * Gate order of the G·H = 3H columns: z, r, h (same as Keras; descriptors.ts).
  */
-import * as tf from '../../tf.js';
-import { splitColumns, transpose2d } from '../../backend/fast-ops.js';
-import * as k from '../../backend/kernels.js';
-import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
+import type { Ops } from '../ops.js';
+import type { Cell, CellState, SequenceGradients, SequenceResult } from './cell.js';
 
-interface GruStep {
-  z: tf.Tensor2D;
-  r: tf.Tensor2D;
-  candidate: tf.Tensor2D;
-  hPrev: tf.Tensor2D;
-  resetHidden: tf.Tensor2D;
+interface GruCache<T> {
+  /** σ of the z, r blocks per step, T × [N, 2H]. */
+  zr: T[];
+  z: T[];
+  r: T[];
+  /** ĥ per step. */
+  candidate: T[];
+  /** h_{t−1} per step (h_{−1} is the initial state). */
+  hPrev: T[];
+  /** r ⊙ h_{t−1} per step. */
+  resetHidden: T[];
 }
 
-export const gruCell: Cell<GruStep[]> = {
-  forward(projections, recurrent, initial, keepCache): SequenceResult<GruStep[]> {
-    const hidden = recurrent.shape[0];
-    const [recurrentZR, recurrentH] = splitColumns(recurrent, [2 * hidden, hidden]);
+export const gruCell: Cell = {
+  forward<T>(ops: Ops<T>, projections: T[], recurrent: T, hidden: number, initial: CellState<T>, keepCache: boolean): SequenceResult<T> {
+    const [recurrentZR, recurrentH] = ops.splitColumns(recurrent, [2 * hidden, hidden]);
     let h = initial.h;
-    const outputs: tf.Tensor2D[] = [];
-    const steps: GruStep[] = [];
+    const outputs: T[] = [];
+    const cache: GruCache<T> = { zr: [], z: [], r: [], candidate: [], hPrev: [], resetHidden: [] };
     for (const projection of projections) {
-      // Per-step tidy: only what the next step and backward() need survives.
       const hPrev = h;
-      const step = tf.tidy(() => {
-        const [xZR, xH] = splitColumns(projection, [2 * hidden, hidden]);
-        const zr = k.sigmoid(k.add(xZR!, k.matMul(hPrev, recurrentZR!))) as tf.Tensor2D;
-        const [z, r] = splitColumns(zr, [hidden, hidden]);
-        const resetHidden = k.mul(r!, hPrev) as tf.Tensor2D;
-        const candidate = k.tanh(k.add(xH!, k.matMul(resetHidden, recurrentH!))) as tf.Tensor2D;
-        const hNext = k.add(candidate, k.mul(z!, k.sub(hPrev, candidate))) as tf.Tensor2D;
-        return { z: z!, r: r!, resetHidden, candidate, hNext };
+      const step = ops.scope(() => {
+        const [xZR, xH] = ops.splitColumns(projection, [2 * hidden, hidden]);
+        // [z, r] = σ(h·R_zr + x_zr)
+        const zr = ops.sigmoid(ops.matMulAdd(hPrev, recurrentZR!, xZR!));
+        const [z, r] = ops.splitColumns(zr, [hidden, hidden]);
+        // ĥ = tanh((r ⊙ h)·R_h + x_h)
+        const resetHidden = ops.mul(r!, hPrev);
+        const candidate = ops.tanh(ops.matMulAdd(resetHidden, recurrentH!, xH!));
+        // h' = ĥ + z ⊙ (h − ĥ)
+        const hNext = ops.add(candidate, ops.mul(z!, ops.sub(hPrev, candidate)));
+        return { zr, z: z!, r: r!, resetHidden, candidate, hNext };
       });
-      if (keepCache) steps.push({ z: step.z, r: step.r, candidate: step.candidate, hPrev, resetHidden: step.resetHidden });
+      if (keepCache) {
+        cache.zr.push(step.zr);
+        cache.z.push(step.z);
+        cache.r.push(step.r);
+        cache.candidate.push(step.candidate);
+        cache.hPrev.push(hPrev);
+        cache.resetHidden.push(step.resetHidden);
+      }
       outputs.push(step.hNext);
       h = step.hNext;
     }
-    return { outputs, final: { h }, cache: keepCache ? steps : null };
+    return { outputs, final: { h }, cache: keepCache ? cache : null };
   },
 
-  backward(steps, recurrent, dOutputs, onStep): SequenceGradients {
-    const hidden = recurrent.shape[0];
-    const [recurrentZR, recurrentH] = splitColumns(recurrent, [2 * hidden, hidden]);
-    const recurrentZRT = transpose2d(recurrentZR!);
-    const recurrentHT = transpose2d(recurrentH!);
-    const dZR: tf.Tensor2D[] = new Array(steps.length);
-    const dH: tf.Tensor2D[] = new Array(steps.length);
-    let dhNext: tf.Tensor2D | null = null;
-    for (let t = steps.length - 1; t >= 0; t--) {
-      const s = steps[t]!;
-      const dhIn = dhNext;
-      const step = tf.tidy(() => {
-        const dh: tf.Tensor2D = dhIn ? k.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
-        onStep?.(t, dh);
-        const daH = k.mul(k.mul(dh, k.oneMinus(s.z)), k.oneMinus(k.square(s.candidate))) as tf.Tensor2D;
-        const dz = k.mul(dh, k.sub(s.hPrev, s.candidate));
-        const dResetHidden = k.matMul(daH, recurrentHT);
-        const dr = k.mul(dResetHidden, s.hPrev);
-        const daZ = k.mul(dz, k.mul(s.z, k.oneMinus(s.z)));
-        const daR = k.mul(dr, k.mul(s.r, k.oneMinus(s.r)));
-        const daZR = k.concatColumns([daZ, daR]) as tf.Tensor2D;
-        const dhPrev = k.addN([k.mul(dh, s.z), k.mul(dResetHidden, s.r), k.matMul(daZR, recurrentZRT)]) as tf.Tensor2D;
-        return { daZR, daH, dhPrev };
+  backward<T>(ops: Ops<T>, cache: unknown, recurrent: T, hidden: number, dOutputs: T[], onStep?: (t: number, dh: T) => void): SequenceGradients<T> {
+    const s = cache as GruCache<T>;
+    const steps = s.z.length;
+    const [recurrentZR, recurrentH] = ops.splitColumns(recurrent, [2 * hidden, hidden]);
+    const recurrentZRT = ops.transpose(recurrentZR!);
+    const recurrentHT = ops.transpose(recurrentH!);
+    // The forward-only factors of every step, from the stacked [T·N, ·] caches, then T × [N, ·].
+    const factors = ops.scope(() => {
+      const zr = ops.stackRows(s.zr);
+      const [z] = ops.splitColumns(zr, [hidden, hidden]);
+      const candidate = ops.stackRows(s.candidate);
+      const hPrev = ops.stackRows(s.hPrev);
+      // [h − ĥ, h] ⊙ σ'([z, r])
+      const zrLocal = ops.mul(ops.concatColumns([ops.sub(hPrev, candidate), hPrev]), ops.mul(zr, ops.oneMinus(zr)));
+      // (1 − z) ⊙ (1 − ĥ²)
+      const hLocal = ops.mul(ops.oneMinus(z!), ops.oneMinus(ops.square(candidate)));
+      return { hPrev, zrLocal: ops.splitRows(zrLocal, steps), hLocal: ops.splitRows(hLocal, steps) };
+    });
+
+    const dZR: T[] = new Array(steps);
+    const dH: T[] = new Array(steps);
+    let dh: T = dOutputs[steps - 1]!;
+    for (let t = steps - 1; t >= 0; t--) {
+      const dhIn = dh;
+      const step = ops.scope((): { daH: T; daZR: T; dhPrev: T | null } => {
+        onStep?.(t, dhIn);
+        // da_h = dh ⊙ (1 − z) ⊙ (1 − ĥ²)
+        const daH = ops.mul(dhIn, factors.hLocal[t]!);
+        // d(r ⊙ h) = da_h·R_hᵀ
+        const dResetHidden = ops.matMul(daH, recurrentHT);
+        // [da_z, da_r] = [dh, d(r ⊙ h)] ⊙ [h − ĥ, h] ⊙ σ'([z, r])
+        const daZR = ops.mul(ops.concatColumns([dhIn, dResetHidden]), factors.zrLocal[t]!);
+        if (t === 0) return { daH, daZR, dhPrev: null };
+        // dh_{t−1} = [da_z, da_r]·R_zrᵀ + (dh ⊙ z + d(r ⊙ h) ⊙ r + dh_out,t−1)
+        const direct = ops.addN([ops.mul(dhIn, s.z[t]!), ops.mul(dResetHidden, s.r[t]!), dOutputs[t - 1]!]);
+        return { daH, daZR, dhPrev: ops.add(ops.matMul(daZR, recurrentZRT), direct) };
       });
-      dhIn?.dispose();
-      dZR[t] = step.daZR;
+      if (t < steps - 1) ops.release(dhIn);
       dH[t] = step.daH;
-      dhNext = step.dhPrev;
+      dZR[t] = step.daZR;
+      if (step.dhPrev !== null) dh = step.dhPrev;
     }
-    const dZRAll = tf.concat(dZR, 0) as tf.Tensor2D;
-    const dHAll = tf.concat(dH, 0) as tf.Tensor2D;
-    const hPrevT = transpose2d(tf.concat(steps.map((s) => s.hPrev), 0) as tf.Tensor2D);
-    const resetHiddenT = transpose2d(tf.concat(steps.map((s) => s.resetHidden), 0) as tf.Tensor2D);
+    const dZRAll = ops.stackRows(dZR);
+    const dHAll = ops.stackRows(dH);
     return {
-      dProjection: tf.concat([dZRAll, dHAll], 1) as tf.Tensor2D,
-      dRecurrent: tf.concat([k.matMul(hPrevT, dZRAll), k.matMul(resetHiddenT, dHAll)], 1) as tf.Tensor2D,
+      dProjection: ops.concatColumns([dZRAll, dHAll]),
+      // dR_zr = Σ_t h_{t−1}ᵀ·[da_z, da_r],  dR_h = Σ_t (r ⊙ h_{t−1})ᵀ·da_h
+      dRecurrent: ops.concatColumns([ops.matMulTA(factors.hPrev, dZRAll), ops.matMulTA(ops.stackRows(s.resetHidden), dHAll)]),
     };
   },
 
-  signals(steps, final) {
+  signals<T>(_ops: Ops<T>, cache: unknown, final: CellState<T>) {
+    const s = cache as GruCache<T>;
     // Step t + 1 keeps h_t as its previous state; the last one is the final state.
-    return {
-      h: steps.map((_, t) => (t + 1 < steps.length ? steps[t + 1]!.hPrev : final.h)),
-      z: steps.map((s) => s.z),
-      r: steps.map((s) => s.r),
-    };
+    return { h: s.hPrev.map((_, t) => (t + 1 < s.hPrev.length ? s.hPrev[t + 1]! : final.h)), z: s.z, r: s.r };
   },
 };

@@ -2,54 +2,59 @@
  * Vanilla RNN: h_t = tanh(x_t + h_{t−1}·R). Every step multiplies the state
  * (and, going back, the gradient) by the same R and a tanh' ≤ 1, so signals
  * from far back shrink or blow up geometrically — why a plain RNN forgets.
+ *
+ * Backward, per step from the last:
+ *   dh_t = dh_out,t + da_{t+1}·Rᵀ,   da_t = dh_t ⊙ (1 − h_t²),
+ * with the forward-only factor 1 − h_t² formed for all steps at once.
  */
-import * as tf from '../../tf.js';
-import { transpose2d } from '../../backend/fast-ops.js';
-import * as k from '../../backend/kernels.js';
+import type { Ops } from '../ops.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
 
-interface RnnCache {
-  outputs: tf.Tensor2D[];
-  hPrev: tf.Tensor2D[];
+interface RnnCache<T> {
+  /** h_t per step, T × [N, H]. */
+  outputs: T[];
+  /** h_{t−1} per step (h_{−1} is the initial state). */
+  hPrev: T[];
 }
 
-export const rnnCell: Cell<RnnCache> = {
-  forward(projections, recurrent, initial, keepCache): SequenceResult<RnnCache> {
+export const rnnCell: Cell = {
+  forward<T>(ops: Ops<T>, projections: T[], recurrent: T, _hidden: number, initial: { h: T }, keepCache: boolean): SequenceResult<T> {
     let h = initial.h;
-    const outputs: tf.Tensor2D[] = [];
-    const hPrev: tf.Tensor2D[] = [];
+    const outputs: T[] = [];
+    const hPrev: T[] = [];
     for (const projection of projections) {
       hPrev.push(h);
       const previous = h;
-      h = tf.tidy(() => k.tanh(k.add(projection, k.matMul(previous, recurrent))) as tf.Tensor2D);
+      // h_t = tanh(h_{t−1}·R + x_t)
+      h = ops.scope(() => ops.tanh(ops.matMulAdd(previous, recurrent, projection)));
       outputs.push(h);
     }
-    const cache: RnnCache | null = keepCache ? { outputs, hPrev } : null;
+    const cache: RnnCache<T> | null = keepCache ? { outputs, hPrev } : null;
     return { outputs, final: { h }, cache };
   },
 
-  backward({ outputs, hPrev }, recurrent, dOutputs, onStep): SequenceGradients {
-    const recurrentT = transpose2d(recurrent);
-    const dPre: tf.Tensor2D[] = new Array(outputs.length);
-    let dhNext: tf.Tensor2D | null = null;
-    for (let t = outputs.length - 1; t >= 0; t--) {
-      const dhIn = dhNext;
-      const step = tf.tidy(() => {
-        const dh: tf.Tensor2D = dhIn ? k.add(dOutputs[t]!, dhIn) : dOutputs[t]!;
+  backward<T>(ops: Ops<T>, cache: unknown, recurrent: T, _hidden: number, dOutputs: T[], onStep?: (t: number, dh: T) => void): SequenceGradients<T> {
+    const { outputs, hPrev } = cache as RnnCache<T>;
+    const steps = outputs.length;
+    // 1 − h_t² of every step: [T·N, H] in one op, then T × [N, H].
+    const slope = ops.scope(() => ops.splitRows(ops.oneMinus(ops.square(ops.stackRows(outputs))), steps));
+    const recurrentT = ops.transpose(recurrent);
+    const dPre: T[] = new Array(steps);
+    for (let t = steps - 1; t >= 0; t--) {
+      dPre[t] = ops.scope(() => {
+        // dh_t = dh_out,t + da_{t+1}·Rᵀ
+        const dh = t === steps - 1 ? dOutputs[t]! : ops.add(ops.matMul(dPre[t + 1]!, recurrentT), dOutputs[t]!);
         onStep?.(t, dh);
-        const da = k.mul(dh, k.oneMinus(k.square(outputs[t]!))) as tf.Tensor2D;
-        return { da, dh: k.matMul(da, recurrentT) as tf.Tensor2D };
+        // da_t = dh_t ⊙ (1 − h_t²)
+        return ops.mul(dh, slope[t]!);
       });
-      dhIn?.dispose();
-      dPre[t] = step.da;
-      dhNext = step.dh;
     }
-    const dProjection = tf.concat(dPre, 0) as tf.Tensor2D;
-    const hPrevT = transpose2d(tf.concat(hPrev, 0) as tf.Tensor2D);
-    return { dProjection, dRecurrent: k.matMul(hPrevT, dProjection) };
+    const dProjection = ops.stackRows(dPre);
+    // dR = Σ_t h_{t−1}ᵀ·da_t
+    return { dProjection, dRecurrent: ops.matMulTA(ops.stackRows(hPrev), dProjection) };
   },
 
-  signals(cache) {
-    return { h: cache.outputs };
+  signals<T>(_ops: Ops<T>, cache: unknown) {
+    return { h: (cache as RnnCache<T>).outputs };
   },
 };

@@ -3,17 +3,17 @@
  * computes it: the parameter shapes with the tf.layers equivalent's weights
  * (and its Keras layer), the initial biases with Keras' own initialiser,
  * the state parts with the final states of the TF.js cell and of the ort
- * engine's graph cell, the signal names with the TF.js cell's signals().
+ * engine's graph, the signal names with the cell's signals() on TF.js.
  */
 import * as tf from '../../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src/backend/index.js';
-import { graphCellFor } from '../../../src/engine/ort/cells/index.js';
+import { initBackend } from '../../../src/engine/tfjs/backend/index.js';
+import { graphOps } from '../../../src/engine/ort/graph-ops.js';
 import { GraphBuilder } from '../../../src/engine/onnx/graph.js';
-import { CharRnn, disposeState } from '../../../src/model/char-rnn.js';
-import { CELL_TYPES, cellDescriptor, gateCount, kerasBlockOrder, layerShapes, STATE_PARTS } from '../../../src/model/cells/descriptors.js';
+import { CharRnn, disposeState } from '../../../src/engine/tfjs/char-rnn.js';
+import { CELL_TYPES, cellDescriptor, cellFor, gateCount, kerasBlockOrder, layerShapes, STATE_PARTS } from '../../../src/model/cells/descriptors.js';
 import { buildLayersModel } from '../../../src/model/layers-equivalent.js';
-import { disposeParams, initParams } from '../../../src/model/param-tensors.js';
+import { disposeParams, initParams } from '../../../src/engine/tfjs/param-tensors.js';
 import { fromKerasArrays, initParamArrays, layerParam, parameterSpecs } from '../../../src/model/params.js';
 import { zeroState } from '../../../src/model/state.js';
 import { Rng } from '../../../src/util/rng.js';
@@ -79,7 +79,7 @@ describe.each(CELL_TYPES)('the %s descriptor', (cell) => {
         expect(Object.keys(layer)).toEqual([...d.state]);
         for (const part of d.state) expect(layer[part]!.shape).toEqual([N, H]);
       }
-      const signals = model.cell.signals(caches[0]!.cell, finals[0]!);
+      const signals = model.cellSignals(caches[0]!.cell, finals[0]!);
       expect(Object.keys(signals).sort()).toEqual([...d.signals].sort());
       for (const s of d.signals) expect(signals[s]!.map((x) => x.shape)).toEqual([[N, H], [N, H]]);
     });
@@ -91,7 +91,7 @@ describe.each(CELL_TYPES)('the %s descriptor', (cell) => {
     const g = new GraphBuilder('descriptor-test');
     const initial = { h: g.input('h', 'FLOAT', [N, H]), ...(d.state.includes('c') ? { c: g.input('c', 'FLOAT', [N, H]) } : {}) };
     const projections = [g.input('x0', 'FLOAT', [N, gateCount(cell) * H]), g.input('x1', 'FLOAT', [N, gateCount(cell) * H])];
-    const result = graphCellFor(cell).forward(g, projections, g.input('r', 'FLOAT', [H, gateCount(cell) * H]), H, initial, false);
+    const result = cellFor(cell).forward(graphOps(g), projections, g.input('r', 'FLOAT', [H, gateCount(cell) * H]), H, initial, false);
     expect(Object.keys(result.final)).toEqual([...d.state]);
     expect(result.outputs).toHaveLength(T);
   });

@@ -3,8 +3,8 @@
  * weights from shared memory for each job and returns the loss, gradients
  * and final state for its shard of the batch.
  */
-import { initBackend, type BackendName } from '../../../backend/index.js';
-import type { TokenBatch } from '../../../model/char-rnn.js';
+import { initBackend, type BackendName } from '../backend/index.js';
+import type { TokenBatch } from '../char-rnn.js';
 import type { ModelConfig } from '../../../model/config.js';
 import { parameterSpecs } from '../../../model/params.js';
 import { packState, unpackState } from '../../../model/state.js';

@@ -7,7 +7,7 @@
  * float rounding (dropout masks included: each stream draws its own from the
  * run's RNG).
  */
-import { streamRngs, type TokenBatch } from '../../../model/char-rnn.js';
+import { streamRngs, type TokenBatch } from '../char-rnn.js';
 import type { ModelConfig } from '../../../model/config.js';
 import { parameterSpecs, type ParamArrays, type ParamSpec } from '../../../model/params.js';
 import { concatStreams, packState, sliceStreams, unpackState, type StateArrays } from '../../../model/state.js';

@@ -3,7 +3,7 @@
  * gradients into flat Float32Arrays for the trip between threads (states
  * travel through the state codec, model/state.ts).
  */
-import type { TokenBatch } from '../../../model/char-rnn.js';
+import type { TokenBatch } from '../char-rnn.js';
 import type { ParamArrays, ParamSpec } from '../../../model/params.js';
 
 /** Contiguous stream ranges [start, end) for `parts` shards of `streams` streams. */

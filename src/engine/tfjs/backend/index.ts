@@ -5,9 +5,9 @@
  * call made while a backend loads is swallowed so that stdout carries only
  * the product and stderr only charnn's own messages.
  */
-import * as tf from '../tf.js';
-import { usageError } from '../util/errors.js';
-import { checkAddressSpace } from '../util/process-limits.js';
+import * as tf from '../../../tf.js';
+import { usageError } from '../../../util/errors.js';
+import { checkAddressSpace } from '../../../util/process-limits.js';
 import { registerFastOps } from './fast-ops.js';
 
 import { BACKEND_NAMES, type BackendName } from './names.js';

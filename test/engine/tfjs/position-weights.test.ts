@@ -4,14 +4,14 @@
  * one-position mask gives that position's cross-entropy and its exact
  * gradient (finite differences), for every cell.
  */
-import * as tf from '../../src/tf.js';
+import * as tf from '../../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import { CharRnn, disposeState } from '../../src/model/char-rnn.js';
-import { CELL_TYPES } from '../../src/model/config.js';
-import { initParams } from '../../src/model/param-tensors.js';
-import { logSoftmax } from '../../src/sample/distribution.js';
-import { Rng } from '../../src/util/rng.js';
+import { initBackend } from '../../../src/engine/tfjs/backend/index.js';
+import { CharRnn, disposeState } from '../../../src/engine/tfjs/char-rnn.js';
+import { CELL_TYPES } from '../../../src/model/config.js';
+import { initParams } from '../../../src/engine/tfjs/param-tensors.js';
+import { logSoftmax } from '../../../src/sample/distribution.js';
+import { Rng } from '../../../src/util/rng.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

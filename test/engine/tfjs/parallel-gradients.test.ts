@@ -5,14 +5,14 @@
  * workers follows the single-thread run is in test/train/determinism-resume.test.ts.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import type { BackendName } from '../../src/backend/names.js';
-import { ParallelGradients } from '../../src/engine/tfjs/parallel/parallel-gradients.js';
-import type { ModelConfig } from '../../src/model/config.js';
-import { initParamArrays } from '../../src/model/params.js';
-import { zeroState } from '../../src/model/state.js';
-import { CharnnError } from '../../src/util/errors.js';
-import { Rng } from '../../src/util/rng.js';
+import { initBackend } from '../../../src/engine/tfjs/backend/index.js';
+import type { BackendName } from '../../../src/engine/tfjs/backend/names.js';
+import { ParallelGradients } from '../../../src/engine/tfjs/parallel/parallel-gradients.js';
+import type { ModelConfig } from '../../../src/model/config.js';
+import { initParamArrays } from '../../../src/model/params.js';
+import { zeroState } from '../../../src/model/state.js';
+import { CharnnError } from '../../../src/util/errors.js';
+import { Rng } from '../../../src/util/rng.js';
 
 const config: ModelConfig = { cell: 'gru', vocabSize: 5, embedding: 3, hidden: 4, layers: 1, dropout: 0 };
 const batch = { inputs: Int32Array.from({ length: 8 }, (_, i) => i % 5), targets: Int32Array.from({ length: 8 }, (_, i) => (i + 1) % 5), batchSize: 4, seqLen: 2 };

@@ -3,10 +3,10 @@
  * reference model (CharRnn): conversions from and to the plain arrays every
  * other part of charnn uses (./params.ts).
  */
-import * as tf from '../tf.js';
-import type { Rng } from '../util/rng.js';
-import type { ModelConfig } from './config.js';
-import { initParamArrays, parameterSpecs, type ParamArrays } from './params.js';
+import * as tf from '../../tf.js';
+import type { Rng } from '../../util/rng.js';
+import type { ModelConfig } from '../../model/config.js';
+import { initParamArrays, parameterSpecs, type ParamArrays } from '../../model/params.js';
 
 /** Name → tensor, in the canonical order of parameterSpecs(). */
 export type Params = Map<string, tf.Tensor>;

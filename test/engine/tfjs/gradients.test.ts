@@ -6,16 +6,16 @@
  * still catch any wrong term of a hand-written backward pass.
  *
  * On both TF.js backends charnn runs without tfjs-node: wasm, where the
- * model's data-movement ops are charnn's own kernels (src/backend/fast-ops.ts),
+ * model's data-movement ops are charnn's own kernels (src/engine/tfjs/backend/fast-ops.ts),
  * and cpu, where they fall back to the ordinary TF.js ops.
  */
-import * as tf from '../../src/tf.js';
+import * as tf from '../../../src/tf.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/backend/index.js';
-import { CharRnn, disposeState } from '../../src/model/char-rnn.js';
-import { CELL_TYPES, parameterCount } from '../../src/model/config.js';
-import { initParams } from '../../src/model/param-tensors.js';
-import { Rng } from '../../src/util/rng.js';
+import { initBackend } from '../../../src/engine/tfjs/backend/index.js';
+import { CharRnn, disposeState } from '../../../src/engine/tfjs/char-rnn.js';
+import { CELL_TYPES, parameterCount } from '../../../src/model/config.js';
+import { initParams } from '../../../src/engine/tfjs/param-tensors.js';
+import { Rng } from '../../../src/util/rng.js';
 
 const N = 2, T = 3, D = 4, H = 5, V = 6;
 

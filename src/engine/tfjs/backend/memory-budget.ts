@@ -8,8 +8,8 @@
  * No TF.js here: commands check before they start a backend's work.
  */
 import os from 'node:os';
-import { usageError } from '../util/errors.js';
-import { processLimits } from '../util/process-limits.js';
+import { usageError } from '../../../util/errors.js';
+import { processLimits } from '../../../util/process-limits.js';
 
 /** The largest WebAssembly heap (wasm32 addresses). */
 export const WASM_HEAP_BYTES = 2 ** 32;

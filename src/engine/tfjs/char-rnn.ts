@@ -1,24 +1,28 @@
 /**
- * The character-level language model: embedding → L recurrent layers →
- * dense softmax, with a hand-written backward pass.
+ * The character-level language model on TF.js: embedding → L recurrent
+ * layers → dense softmax, with a hand-written backward pass. The layers and
+ * cells are the shared ones (src/model/layer-stack.ts, src/model/cells/),
+ * run here with TF.js kernels (./tensor-ops.ts); what is TF.js's own is the
+ * token lookup into the layer-0 table, the loss and the tensors' lifetimes.
  *
  * Token sequences are time-major Int32Arrays of length T·N (element t·N + n
- * is stream n at step t). Layer 0 never materialises embeddings: with
- * W₁ = E·K₀ + b₀ ([V, G·H]) the input projection of token x is row x of W₁,
- * which is cheaper than the embedding lookup plus a [T·N, E]·[E, G·H] matMul.
+ * is stream n at step t).
  */
-import * as tf from '../tf.js';
-import { gatherRows, scatterAddRows, sliceRows, sumRows, transpose2d } from '../backend/fast-ops.js';
-import type { Rng } from '../util/rng.js';
-import { cellFor, type Cell, type CellState } from './cells/index.js';
-import type { ModelConfig } from './config.js';
-import { dropoutMaskValues } from './dropout.js';
-import { layerParam } from './params.js';
+import * as tf from '../../tf.js';
+import { gatherRows, scatterAddRows, sumRows, transpose2d } from './backend/fast-ops.js';
+import type { Rng } from '../../util/rng.js';
+import type { Cell, CellState } from '../../model/cells/cell.js';
+import type { ModelConfig } from '../../model/config.js';
+import { dropoutMaskValues } from '../../model/dropout.js';
+import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerCache, type LayerWeights } from '../../model/layer-stack.js';
+import { cellFor, type SignalName } from '../../model/cells/descriptors.js';
+import { layerParam } from '../../model/params.js';
 import type { Params } from './param-tensors.js';
-import { flattenLayers, makeLayer, mapLayer, unflattenLayers, type StateArrays } from './state.js';
+import { flattenLayers, makeLayer, mapLayer, unflattenLayers, type StateArrays } from '../../model/state.js';
+import { tensorOps } from './tensor-ops.js';
 
 /** Per-layer recurrent state of N streams, as tensors (the parts of model/state.ts). */
-export type ModelState = CellState[];
+export type ModelState = CellState<tf.Tensor2D>[];
 
 export interface TokenBatch {
   /** T·N time-major input ids. */
@@ -49,19 +53,11 @@ export interface LossOptions extends ForwardOptions {
   positionWeights?: Float32Array;
 }
 
-export interface LayerCache {
-  /** The layer's input, stacked [T·N, D] (absent for layer 0). */
-  input: tf.Tensor2D | null;
-  cell: unknown;
-  /** Inverted-dropout mask applied to the layer's stacked output. */
-  mask: tf.Tensor2D | null;
-}
-
 export interface ForwardResult {
   /** Top layer output, stacked [T·N, H], after dropout. */
   top: tf.Tensor2D;
   finals: ModelState;
-  caches: LayerCache[];
+  caches: LayerCache<tf.Tensor2D>[];
 }
 
 export interface LossAndGradients {
@@ -91,7 +87,16 @@ export class CharRnn {
 
   /** W₁ = E·K₀ + b₀: [V, G·H], the layer-0 input projection of every token. */
   firstProjectionTable(): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.matMul(this.p('embedding'), this.p(layerParam(0, 'kernel'))), this.p(layerParam(0, 'bias'))));
+    return tf.tidy(() => firstProjectionTable(tensorOps, this.p('embedding'), this.p(layerParam(0, 'kernel')), this.p(layerParam(0, 'bias'))));
+  }
+
+  /** Layer l's weights (layer 0's kernel and bias live in the table). */
+  private layerWeights(): LayerWeights<tf.Tensor2D>[] {
+    return Array.from({ length: this.config.layers }, (_, l) => ({
+      kernel: l === 0 ? null : this.p(layerParam(l, 'kernel')),
+      bias: l === 0 ? null : this.p(layerParam(l, 'bias')),
+      recurrent: this.p(layerParam(l, 'recurrent')),
+    }));
   }
 
   /**
@@ -101,31 +106,26 @@ export class CharRnn {
   forwardLayers(batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>, state: ModelState, keepCache: boolean, options: ForwardOptions): ForwardResult {
     const { batchSize: n, seqLen: steps, inputs } = batch;
     const { layers, hidden, dropout } = this.config;
-    const caches: LayerCache[] = [];
-    const finals: ModelState = [];
-    let stacked: tf.Tensor2D | null = null;
-    for (let l = 0; l < layers; l++) {
-      let projections: tf.Tensor2D[];
-      const input = stacked;
-      if (l === 0) {
-        const table = options.table ?? this.firstProjectionTable();
-        projections = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
-      } else {
-        const all = tf.add(tf.matMul(input!, this.p(layerParam(l, 'kernel'))), this.p(layerParam(l, 'bias'))) as tf.Tensor2D;
-        projections = Array.from({ length: steps }, (_, t) => sliceRows(all, t * n, n));
-      }
-      const result = this.cell.forward(projections, this.p(layerParam(l, 'recurrent')), state[l]!, keepCache);
-      finals.push(result.final);
-      stacked = tf.concat(result.outputs, 0) as tf.Tensor2D;
-      let mask: tf.Tensor2D | null = null;
-      if (options.dropoutRngs && dropout > 0) {
-        if (options.dropoutRngs.length !== n) throw new Error(`dropoutRngs has ${options.dropoutRngs.length} generators, expected one per stream (${n})`);
-        mask = dropoutMask(options.dropoutRngs, steps, hidden, dropout);
-        stacked = tf.mul(stacked, mask) as tf.Tensor2D;
-      }
-      caches.push({ input: l === 0 ? null : input, cell: result.cache, mask });
-    }
-    return { top: stacked!, finals, caches };
+    const table = options.table ?? this.firstProjectionTable();
+    // Row x of W₁ is the layer-0 input projection of token x.
+    const first = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
+    const rngs = options.dropoutRngs;
+    if (rngs && dropout > 0 && rngs.length !== n) throw new Error(`dropoutRngs has ${rngs.length} generators, expected one per stream (${n})`);
+    const masks = Array.from({ length: layers }, () => (rngs && dropout > 0 ? dropoutMask(rngs, steps, hidden, dropout) : null));
+    return forwardLayers(tensorOps, this.cell, hidden, this.layerWeights(), first, state, masks, keepCache);
+  }
+
+  /**
+   * One cell's backward pass through layer `layer` (its cache from
+   * forwardLayers), with a probe of the total dL/dh_t at every step (see Cell.backward).
+   */
+  cellBackward(layer: number, cache: unknown, dOutputs: tf.Tensor2D[], onStep?: (t: number, dh: tf.Tensor2D) => void): { dProjection: tf.Tensor2D; dRecurrent: tf.Tensor2D } {
+    return this.cell.backward(tensorOps, cache, this.p(layerParam(layer, 'recurrent')), this.config.hidden, dOutputs, onStep);
+  }
+
+  /** The cell's signals after each step of a cached forward pass (see Cell.signals); new tensors belong to the caller's tidy. */
+  cellSignals(cache: unknown, final: CellState<tf.Tensor2D>): Partial<Record<SignalName, tf.Tensor2D[]>> {
+    return this.cell.signals(tensorOps, cache, final, this.config.hidden);
   }
 
   private logits(top: tf.Tensor2D): tf.Tensor2D {
@@ -137,7 +137,7 @@ export class CharRnn {
    * when given) and its gradient for every parameter. The returned tensors (loss, grads, finals) are the caller's to dispose.
    */
   lossAndGradients(batch: TokenBatch, state: ModelState, options: LossOptions = {}): LossAndGradients {
-    const { vocabSize: vocab, layers } = this.config;
+    const { vocabSize: vocab } = this.config;
     const { batchSize: n, seqLen: steps, inputs, targets } = batch;
     const count = n * steps;
     const weights = options.positionWeights;
@@ -159,24 +159,19 @@ export class CharRnn {
       const grads: Record<string, tf.Tensor> = {};
       grads['output.kernel'] = tf.matMul(transpose2d(top), dLogits);
       grads['output.bias'] = sumRows(dLogits);
-      let dStacked = tf.matMul(dLogits, transpose2d(this.p('output.kernel'))) as tf.Tensor2D;
-      for (let l = layers - 1; l >= 0; l--) {
-        const cache = caches[l]!;
-        if (cache.mask) dStacked = tf.mul(dStacked, cache.mask) as tf.Tensor2D;
-        const dOutputs = Array.from({ length: steps }, (_, t) => sliceRows(dStacked, t * n, n));
-        const { dProjection, dRecurrent } = this.cell.backward(cache.cell, this.p(layerParam(l, 'recurrent')), dOutputs);
-        grads[layerParam(l, 'recurrent')] = dRecurrent;
-        grads[layerParam(l, 'bias')] = sumRows(dProjection);
-        const kernel = this.p(layerParam(l, 'kernel'));
-        if (l > 0) {
-          grads[layerParam(l, 'kernel')] = tf.matMul(transpose2d(cache.input!), dProjection);
-          dStacked = tf.matMul(dProjection, transpose2d(kernel)) as tf.Tensor2D;
-        } else {
-          const dTable = scatterAddRows(dProjection, inputs, vocab);
-          grads[layerParam(0, 'kernel')] = tf.matMul(transpose2d(this.p('embedding')), dTable);
-          grads['embedding'] = tf.matMul(dTable, transpose2d(kernel));
-        }
-      }
+      const dTop = tf.matMul(dLogits, transpose2d(this.p('output.kernel'))) as tf.Tensor2D;
+      const back = backwardLayers(tensorOps, this.cell, this.config.hidden, this.layerWeights(), caches, dTop, steps);
+      back.layers.forEach((layer, l) => {
+        grads[layerParam(l, 'recurrent')] = layer.recurrent;
+        if (layer.kernel) grads[layerParam(l, 'kernel')] = layer.kernel;
+        if (layer.bias) grads[layerParam(l, 'bias')] = layer.bias;
+      });
+      // Row i of dFirst goes into row inputs[i] of the table's gradient.
+      const dTable = scatterAddRows(back.dFirst, inputs, vocab);
+      const table = tableGradients(tensorOps, this.p('embedding'), this.p(layerParam(0, 'kernel')), dTable);
+      grads[layerParam(0, 'kernel')] = table.kernel;
+      grads[layerParam(0, 'bias')] = table.bias;
+      grads['embedding'] = table.embedding;
       return { loss, grads, finals: flattenLayers(finals) };
     });
     return {
@@ -219,7 +214,7 @@ function dropoutMask(rngs: readonly Rng[], steps: number, cols: number, rate: nu
   return tf.tensor2d(dropoutMaskValues(rngs, steps, cols, rate), [steps * rngs.length, cols]);
 }
 
-export { streamRngs } from './dropout.js';
+export { streamRngs } from '../../model/dropout.js';
 
 function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {
   const values = new Float32Array(ids.length * depth);

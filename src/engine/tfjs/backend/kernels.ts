@@ -6,7 +6,7 @@
  * cost more than the arithmetic. Inputs here are always float32 tensors of
  * compatible shapes, so nothing that the wrappers check can go wrong.
  */
-import * as tf from '../tf.js';
+import * as tf from '../../../tf.js';
 
 type T2 = tf.Tensor2D;
 

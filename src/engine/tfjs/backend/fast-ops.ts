@@ -6,7 +6,7 @@
  * columns asked for, straight from a view of the heap. Other backends use the
  * ordinary ops, which are fine there.
  */
-import * as tf from '../tf.js';
+import * as tf from '../../../tf.js';
 
 const SLICE_ROWS = 'CharnnSliceRows';
 const SPLIT_COLUMNS = 'CharnnSplitColumns';
