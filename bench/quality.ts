@@ -1,48 +1,155 @@
 /**
- * Quality per time: trains on Tiny Shakespeare with the defaults (plus any
- * flags given) for --max-time, and prints the best validation loss reached
- * by each 5-minute mark, with the machine's load before and after.
+ * `npm run quality`: what the defaults reach in the minutes a user gives
+ * them. Trains on Tiny Shakespeare with `--max-time` 3, 5, 10 and 20 minutes
+ * (and 60 with --long), each run with the defaults only (so the model is
+ * chosen for its budget: src/train/budget/), and prints per budget the model
+ * chosen, why, the steps and evaluations it made and its best validation
+ * loss, against issue 20's targets. Above the table: the CPU, its load, and
+ * how fast it trains a 1×256 LSTM (the figure that tells machines apart).
  *
- *   npm run build && node dist/bench/quality.js [--minutes 20] [--out dir] [-- extra train flags]
+ *   npm run quality -- [--budgets 3,5,10,20] [--long] [--busy] [--fixed gru-2x256,lstm-2x384] [--out dir]
+ *
+ * --busy runs two CPU-bound processes beside every run (a busy laptop).
+ * --fixed also trains each named grid candidate at every budget with its size
+ * given by flags, for the "within 0.03 nats of the best fixed size" target.
+ * Not part of `npm test`: it takes the minutes it measures.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { optionValue } from './args.js';
+import { GRID } from '../src/train/budget/grid.js';
+import { candidateName } from '../src/train/budget/choose.js';
 
 const args = process.argv.slice(2);
-const dashes = args.indexOf('--');
-const own = dashes >= 0 ? args.slice(0, dashes) : args;
-const extra = dashes >= 0 ? args.slice(dashes + 1) : [];
-const option = (name: string): string | undefined => optionValue(own, name);
-const minutes = Number(option('--minutes') ?? 20);
+const TARGETS: Record<number, number> = { 3: 1.85, 5: 1.7, 10: 1.55, 20: 1.45, 60: 1.4 };
+/** Busy machine: 3 minutes beside two CPU-bound processes reach at most this, with at least this many evaluations. */
+const BUSY_TARGET = { minutes: 3, val: 2.0, evals: 3 };
+const busy = args.includes('--busy');
+const budgets = (optionValue(args, '--budgets') ?? (busy ? '3' : args.includes('--long') ? '3,5,10,20,60' : '3,5,10,20')).split(',').map(Number);
+if (budgets.some((m) => !(m > 0))) usage('--budgets takes minutes separated by commas, e.g. 3,5,10');
+const key = (c: (typeof GRID.candidates)[number]): string => `${c.cell}-${c.layers}x${c.hidden}`;
+const fixed = (optionValue(args, '--fixed')?.split(',') ?? []).map((name) => GRID.candidates.find((c) => key(c) === name) ?? usage(`--fixed ${name}: use ${GRID.candidates.map(key).join(', ')}`));
+const given = optionValue(args, '--out');
+if (given !== undefined && fs.existsSync(given) && fs.readdirSync(given).length > 0) usage(`--out ${given} is not empty; give a new directory (earlier results stay)`);
+const out = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-quality-'));
+fs.mkdirSync(out, { recursive: true });
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');
-const out = option('--out') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-quality-'));
-const loadBefore = os.loadavg()[0]!;
+const bin = path.join(root, 'bin', 'charnn.js');
+const corpus = path.join(root, 'corpora', 'tinyshakespeare.txt');
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const child = spawn(process.execPath, [path.join(root, 'bin', 'charnn.js'), 'train', path.join(root, 'corpora', 'tinyshakespeare.txt'),
-  '--max-time', `${minutes}m`, '--json', '--out', out, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
-let elapsedMs = 0;
-let header = '';
-const evals: { minutes: number; step: number; val: number }[] = [];
-for await (const line of readline.createInterface({ input: child.stdout })) {
-  const e = JSON.parse(line) as { type: string; [k: string]: unknown };
-  if (e.type === 'start') {
-    const i = e['info'] as Record<string, unknown>;
-    header = `${i['cell']} ${i['layers']}×${i['hidden']}, dropout ${i['dropout']}, batch ${i['batchSize']}×${i['seqLen']}, ${i['params']} params, engine ${i['engine']}`;
-  } else if (e.type === 'step') elapsedMs = e['elapsedMs'] as number;
-  else if (e.type === 'eval') evals.push({ minutes: elapsedMs / 60_000, step: e['step'] as number, val: e['valLoss'] as number });
-  else if (e.type === 'note') process.stderr.write(`note: ${e['message']}\n`);
+function usage(message: string): never {
+  process.stderr.write(`quality: ${message}\n`);
+  process.exit(2);
 }
-const loadAfter = os.loadavg()[0]!;
-process.stdout.write(`${header}; ${minutes} minutes; load ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}; run in ${out}\n\n| minutes | step | best val (nats) |\n|---:|---:|---:|\n`);
-for (let m = 5; m <= minutes; m += 5) {
-  const upTo = evals.filter((e) => e.minutes <= m + 0.05);
-  if (upTo.length === 0) continue;
-  const best = upTo.reduce((a, b) => (b.val < a.val ? b : a));
-  process.stdout.write(`| ${m} | ${upTo.at(-1)!.step} | ${best.val.toFixed(4)} |\n`);
+
+interface Result {
+  label: string;
+  minutes: number;
+  model: string;
+  why: string;
+  steps: number;
+  evals: number;
+  best: number;
+  /** Minutes from the start to the first evaluation. */
+  firstEvalMin: number | null;
+}
+
+/** `charnn train` with `flags`, its JSON events read as they come; the run directory and log stay in <out>. */
+async function train(label: string, minutes: number, flags: string[]): Promise<Result> {
+  const name = `${label}-${minutes}m`;
+  const events = fs.createWriteStream(path.join(out, `${name}.jsonl`));
+  const child = spawn(process.execPath, [bin, 'train', corpus, '--max-time', `${minutes}m`, '--json', '--out', path.join(out, name), ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const r: Result = { label, minutes, model: '', why: '', steps: 0, evals: 0, best: Infinity, firstEvalMin: null };
+  let elapsedMs = 0;
+  for await (const line of readline.createInterface({ input: child.stdout })) {
+    events.write(`${line}\n`);
+    if (!line.startsWith('{')) continue;
+    const e = JSON.parse(line) as Record<string, any>;
+    if (e.type === 'start') r.model = `${String(e.info.cell).toUpperCase()} ${e.info.layers}×${e.info.hidden}, dropout ${e.info.dropout}`;
+    if (e.type === 'note' && typeof e.message === 'string' && e.message.startsWith('model: ')) r.why = e.message.replace(/^model: [^—]*— /, '').replace(/ \(chars\/s measured.*$/, '');
+    if (e.type === 'step') {
+      r.steps = e.step;
+      elapsedMs = e.elapsedMs;
+    }
+    if (e.type === 'eval') {
+      r.evals++;
+      r.best = Math.min(r.best, e.valLoss);
+      r.firstEvalMin ??= elapsedMs / 60_000;
+    }
+  }
+  events.end();
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
+  if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr}`);
+  return r;
+}
+
+/** Training chars/s of a 1×256 LSTM (embedding 64, batch 32 × 100) on this machine now: the figure above the table. */
+async function referenceSpeed(): Promise<number> {
+  const dir = path.join(out, 'reference');
+  const child = spawn(process.execPath, [bin, 'train', corpus, '--layers', '1', '--hidden', '256', '--dropout', '0', '--max-steps', '25', '--sample-length', '0',
+    '--eval-every', '1000', '--first-eval', '0', '--eval-every-time', '0', '--json', '--out', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const speeds: number[] = [];
+  let last: { step: number; elapsedMs: number } | null = null;
+  for await (const line of readline.createInterface({ input: child.stdout })) {
+    const e = JSON.parse(line) as Record<string, any>;
+    if (e.type !== 'step') continue;
+    if (last && e.step > 5) speeds.push((3200 * (e.step - last.step)) / ((e.elapsedMs - last.elapsedMs) / 1000));
+    last = { step: e.step, elapsedMs: e.elapsedMs };
+  }
+  speeds.sort((a, b) => a - b);
+  return speeds[Math.floor(speeds.length / 2)] ?? NaN;
+}
+
+/** Two CPU-bound processes, as a busy laptop has; stopped with the bench. */
+function loops(): ChildProcess[] {
+  return [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+}
+
+const busyLoops = busy ? loops() : [];
+process.on('exit', () => busyLoops.forEach((p) => p.kill('SIGKILL')));
+const loadBefore = os.loadavg()[0]!;
+const reference = await referenceSpeed();
+const header = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores${busy ? ', two CPU-bound processes beside it' : ''}; `
+  + `load ${loadBefore.toFixed(2)}; a 1×256 LSTM trains at ${Math.round(reference).toLocaleString('en-US')} chars/s`;
+log(header);
+const results: Result[] = [];
+for (const minutes of budgets) {
+  log(`defaults, ${minutes} min…`);
+  results.push(await train('defaults', minutes, []));
+  for (const c of fixed) {
+    log(`${candidateName(c)}, ${minutes} min…`);
+    results.push(await train(key(c), minutes, ['--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout)]));
+  }
+}
+fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify({ header, reference, results }, null, 2)}\n`);
+
+const verdict = (r: Result): string => {
+  if (busy) {
+    const ok = r.best <= BUSY_TARGET.val && r.evals >= BUSY_TARGET.evals;
+    return `${ok ? 'PASS' : 'MISS'} (≤ ${BUSY_TARGET.val}, ≥ ${BUSY_TARGET.evals} evaluations)`;
+  }
+  const target = TARGETS[r.minutes];
+  return target === undefined ? '' : `${r.best <= target ? 'PASS' : 'MISS'} (≤ ${target})`;
+};
+process.stdout.write(`${header}; runs in ${out}\n\n| minutes | run | model | why | steps | evaluations (first at) | best val (nats) | target |\n|---:|---|---|---|---:|---:|---:|---|\n`);
+for (const r of results) {
+  const first = r.firstEvalMin === null ? '' : ` (${r.firstEvalMin.toFixed(1)} min)`;
+  process.stdout.write(`| ${r.minutes} | ${r.label} | ${r.model} | ${r.why} | ${r.steps} | ${r.evals}${first} | ${r.best.toFixed(3)} | ${r.label === 'defaults' ? verdict(r) : ''} |\n`);
+}
+if (fixed.length > 0) {
+  process.stdout.write('\n| minutes | defaults | best fixed size | gap (target ≤ 0.03) |\n|---:|---:|---:|---|\n');
+  for (const minutes of budgets) {
+    const mine = results.find((r) => r.minutes === minutes && r.label === 'defaults')!;
+    const best = results.filter((r) => r.minutes === minutes && r.label !== 'defaults').reduce((a, b) => (b.best < a.best ? b : a));
+    const gap = mine.best - best.best;
+    process.stdout.write(`| ${minutes} | ${mine.best.toFixed(3)} | ${best.best.toFixed(3)} (${best.model}) | ${gap.toFixed(3)} ${gap <= 0.03 ? 'PASS' : 'MISS'} |\n`);
+  }
 }
