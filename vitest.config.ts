@@ -33,7 +33,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     reporters: ['default'],
     // Workers and the real binary run dist/: a build older than src/ fails the run at once.
-    globalSetup: ['test/helpers/fresh-dist.ts'],
+    // The tiny trained runs tests copy are trained once per run, into a directory made here.
+    globalSetup: ['test/helpers/fresh-dist.ts', 'test/helpers/tiny-run.ts'],
     projects: [
       {
         extends: true,

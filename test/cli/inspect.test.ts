@@ -15,7 +15,8 @@ import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
 import { layerParam } from '../../src/model/params.js';
 import { displayWidth, stripAnsi } from '../../src/util/text.js';
-import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 let dir: string;
