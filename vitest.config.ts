@@ -6,11 +6,14 @@ import { defineConfig } from 'vitest/config';
  * them makes their timings flaky, so they run one at a time, after
  * everything else. signals.test and edge-input.test bound CPU time and the
  * order of events, not wall time, and pass beside two busy loops: they run
- * with the rest.
+ * with the rest. Of test/ui, the Ink renders (.tsx) and the dashboard's
+ * worker are timed; its .ts files test pure state, formatting and charts,
+ * and run with the rest (one at a time they cost ~6 s of the serial tail).
  */
 const TIMING_SENSITIVE = [
   'test/e2e/**',
-  'test/ui/**',
+  'test/ui/**/*.test.tsx',
+  'test/ui/train-dashboard.test.ts',
   'test/compare/views.test.tsx',
   'test/checkpoint/read-race.test.ts',
   'test/cli/output-errors.test.ts',
