@@ -4,13 +4,16 @@ import { defineConfig } from 'vitest/config';
  * Files that measure reactions in real time (Ink frames, keys, tmux, a
  * trainer racing a reader, a full disk): a CPU-heavy file running beside
  * them makes their timings flaky, so they run one at a time, after
- * everything else. cli/signals.test and cli/edge-input.test bound CPU
- * time and the order of events, not wall time, and pass beside two busy
- * loops: they run with the rest.
+ * everything else. cli/signals.test and cli/edge-input.test bound CPU time and the
+ * order of events, not wall time, and pass beside two busy loops: they run
+ * with the rest. Of test/ui, the Ink renders (.tsx) and the dashboard's
+ * worker are timed; its .ts files test pure state, formatting and charts,
+ * and run with the rest (one at a time they cost ~6 s of the serial tail).
  */
 const TIMING_SENSITIVE = [
   'test/e2e/**',
-  'test/ui/**',
+  'test/ui/**/*.test.tsx',
+  'test/ui/train-dashboard.test.ts',
   'test/compare/views.test.tsx',
   'test/checkpoint/read-race.test.ts',
   'test/cli/output-errors.test.ts',
@@ -33,7 +36,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     reporters: ['default'],
     // Workers and the real binary run dist/: a build older than src/ fails the run at once.
-    globalSetup: ['test/helpers/fresh-dist.ts'],
+    // The tiny trained runs tests copy are trained once per run, into a directory made here.
+    globalSetup: ['test/helpers/fresh-dist.ts', 'test/helpers/tiny-run.ts'],
     projects: [
       {
         extends: true,

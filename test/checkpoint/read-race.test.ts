@@ -12,7 +12,8 @@ import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { replaceDirectoryAtomically } from '../../src/checkpoint/files.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
-import { BIN, ROOT, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** Saves the reads must have raced with. */

@@ -11,7 +11,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, trainTiny, type CliResult } from '../helpers/cli.js';
+import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, type CliResult } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 let dir: string;

@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, runCliMeasured, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, runCliMeasured, smallCorpus, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { cpuMsOf, usageProbe } from '../helpers/usage.js';
 
 const TINY = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16', '--eval-batches', '1',

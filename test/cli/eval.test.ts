@@ -1,5 +1,6 @@
 /**
- * `charnn eval` through the real binary: loss, bits per character and
+ * `charnn eval` through the real binary (its --json runs through the same
+ * program in-process, helpers/in-process.ts): loss, bits per character and
  * perplexity; agreement with the validation loss the trainer recorded;
  * characters outside the vocabulary counted and skipped; the checkpoint's
  * normalisation; worker threads changing nothing.
@@ -47,8 +48,9 @@ async function train(name: string, file: string, extra: string[]): Promise<strin
 /** Off a terminal, a run longer than 5 s (a busy machine) writes progress lines: nothing else may reach stderr. */
 const PROGRESS = /^eval: .+: \d+%, [\d,]+ characters \(.*\)\n/gm;
 
+/** `charnn eval ...args --json`, in-process (the real binary's eval runs are the human-readable ones below). */
 async function evalJson(args: string[]): Promise<EvalJson> {
-  const r = await runCli(['eval', ...args, '--json']);
+  const r = await runInProcess(['eval', ...args, '--json']);
   expect(r.stderr.replace(PROGRESS, '')).toBe('');
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as EvalJson;
@@ -144,7 +146,7 @@ describe('charnn eval', () => {
       [[run, alien], /nothing to evaluate: the text has 4 characters the model never saw \("☃"\)/],
       [[path.join(dir, 'no-such-run'), corpus], /checkpoint not found/],
     ];
-    // In-process: the refusals come before any evaluation (the real binary's eval runs above).
+    // In-process: the refusals come before any evaluation.
     const results = await Promise.all(cases.map(([args]) => runInProcess(['eval', ...args])));
     results.forEach((r, i) => {
       expect(r.code).toBe(2);

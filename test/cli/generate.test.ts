@@ -1,5 +1,6 @@
 /**
- * `charnn generate` for scripts, through the real binary: prompts from
+ * `charnn generate` for scripts, through the real binary (runs that read no
+ * stdin go through the same program in-process, helpers/in-process.ts): prompts from
  * --prime, a file or stdin; jsonl records; reproducible seeds independent of
  * --num; stop strings; streaming; a reader that goes away; every cell type
  * and NFD checkpoints.
@@ -46,8 +47,9 @@ function jsonl(stdout: string): SampleRecord[] {
   return stdout.slice(0, -1).split('\n').map((line) => JSON.parse(line) as SampleRecord);
 }
 
+/** `charnn generate ...args`: in-process unless it reads stdin (the real binary then). */
 async function generateOk(args: string[], input?: string): Promise<string> {
-  const r = await runCli(['generate', ...args], { input });
+  const r = await (input === undefined ? runInProcess(['generate', ...args]) : runCli(['generate', ...args], { input }));
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;

@@ -10,7 +10,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runCliMeasured, tempDir, trainTiny, type CliResult, type MeasuredResult } from '../helpers/cli.js';
+import { runCli, runCliMeasured, tempDir, type CliResult, type MeasuredResult } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 
 const MAX_RSS_MB = 500;
 /** The largest file charnn reads whole is a 32 MB charnn.json; the 2 GB and 3 GB ones must stay unread. */

@@ -1,5 +1,8 @@
 /**
- * Looking inside a model and vetting its output, through the real binary, on
+ * Looking inside a model and vetting its output, through charnn's own
+ * program in-process (helpers/in-process.ts: the same commands, output and
+ * exit codes, without a Node start-up per run) and the real binary where
+ * stdin, a colour terminal or a large allocation is the point, on
  * one tiny trained LSTM (and a hand-built copy of it whose unit 5 copies
  * "upper case"): generate --beam (records, the stdout/stderr split, refused
  * combinations), generate --novelty (the field, the stderr lines, the cached
@@ -15,7 +18,8 @@ import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
 import { layerParam } from '../../src/model/params.js';
 import { displayWidth, stripAnsi } from '../../src/util/text.js';
-import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 let dir: string;
@@ -75,8 +79,8 @@ describe('charnn generate --beam', () => {
   it('prints the N best continuations, best first, each with its logprob (jsonl), and beam 1 is temperature 0', async () => {
     const [jsonl, beamOne, greedy] = await Promise.all([
       runCli(['generate', run, '--beam', '3', '--prompts', '-', '--length', '20', '--format', 'jsonl'], { input: 'ROMEO:\nJULIET:\n' }),
-      runCli(['generate', run, '--beam', '1', '--prime', 'the ', '--length', '40', '--format', 'jsonl']),
-      runCli(['generate', run, '--temperature', '0', '--prime', 'the ', '--length', '40', '--format', 'jsonl']),
+      runInProcess(['generate', run, '--beam', '1', '--prime', 'the ', '--length', '40', '--format', 'jsonl']),
+      runInProcess(['generate', run, '--temperature', '0', '--prime', 'the ', '--length', '40', '--format', 'jsonl']),
     ]);
     expect(jsonl.stderr).toBe('');
     expect(jsonl.code).toBe(0);
@@ -105,8 +109,8 @@ describe('charnn generate --beam', () => {
 
   it('keeps stdout to the continuations in text format and reports the logprobs on stderr; --num k prints the k best', async () => {
     const [text, two] = await Promise.all([
-      runCli(['generate', run, '--beam', '3', '--prime', 'A', '--length', '15', '--separator', '\\n--\\n']),
-      runCli(['generate', run, '--beam', '3', '--num', '2', '--prime', 'A', '--length', '15', '--format', 'jsonl']),
+      runInProcess(['generate', run, '--beam', '3', '--prime', 'A', '--length', '15', '--separator', '\\n--\\n']),
+      runInProcess(['generate', run, '--beam', '3', '--num', '2', '--prime', 'A', '--length', '15', '--format', 'jsonl']),
     ]);
     expect(text.code).toBe(0);
     const samples = text.stdout.replace(/\n$/, '').split('\n--\n');
@@ -147,7 +151,7 @@ interface NoveltyRecord {
 describe('charnn generate --novelty', () => {
   it('adds a novelty field to jsonl records, builds the index once beside the run and reuses it', async () => {
     const args = ['generate', run, '--novelty', '--num', '4', '--length', '120', '--seed', '3', '--temperature', '0.5', '--format', 'jsonl'];
-    const first = await runCli(args);
+    const first = await runInProcess(args);
     expect(first.code).toBe(0);
     expect(first.stderr).toMatch(/^novelty: indexing the corpus small \(20,000 characters\)…\nnovelty: indexed in \d+\.\d s, cached in .*novelty\.index\n$/);
     expect(fs.existsSync(path.join(run, 'novelty.index'))).toBe(true);
@@ -162,7 +166,7 @@ describe('charnn generate --novelty', () => {
       expect(r.text.includes(n.longest_text)).toBe(true);
       expect(n.copied_share).toBeCloseTo(n.copied_chars / [...r.text].length, 12);
     }
-    const [again, beam] = await Promise.all([runCli(args), runCli(['generate', run, '--novelty', '--beam', '2', '--length', '60', '--format', 'jsonl'])]);
+    const [again, beam] = await Promise.all([runInProcess(args), runInProcess(['generate', run, '--novelty', '--beam', '2', '--length', '60', '--format', 'jsonl'])]);
     expect(again.stderr).toBe('');
     expect(again.stdout).toBe(first.stdout);
     for (const line of beam.stdout.trimEnd().split('\n')) expect((JSON.parse(line) as NoveltyRecord).novelty.min_run).toBe(20);
@@ -170,7 +174,7 @@ describe('charnn generate --novelty', () => {
 
   it('leaves the text on stdout as it is and reports one line per sample on stderr', async () => {
     const args = ['generate', run, '--num', '3', '--length', '80', '--seed', '5'];
-    const [plain, reported] = await Promise.all([runCli(args), runCli([...args, '--novelty'])]);
+    const [plain, reported] = await Promise.all([runInProcess(args), runInProcess([...args, '--novelty'])]);
     expect(reported.code).toBe(0);
     expect(reported.stdout).toBe(plain.stdout);
     // (After the index-building lines when this test runs alone.)
@@ -185,9 +189,9 @@ describe('charnn generate --novelty', () => {
     fs.renameSync(corpus, moved);
     try {
       const [gone, given, alone] = await Promise.all([
-        runCli(['generate', run, '--novelty', '--length', '10']),
-        runCli(['generate', run, '--novelty', '--corpus', moved, '--length', '10', '--format', 'jsonl']),
-        runCli(['generate', run, '--corpus', moved]),
+        runInProcess(['generate', run, '--novelty', '--length', '10']),
+        runInProcess(['generate', run, '--novelty', '--corpus', moved, '--length', '10', '--format', 'jsonl']),
+        runInProcess(['generate', run, '--corpus', moved]),
       ]);
       expect(gone.code).toBe(2);
       expect(gone.stdout).toBe('');
@@ -197,7 +201,7 @@ describe('charnn generate --novelty', () => {
       expect(alone.code).toBe(2);
       expect(alone.stderr).toContain('--novelty');
       fs.writeFileSync(corpus, `${fs.readFileSync(moved, 'utf8')}more text\n`);
-      const changed = await runCli(['generate', run, '--novelty', '--length', '10']);
+      const changed = await runInProcess(['generate', run, '--novelty', '--length', '10']);
       expect(changed.code).toBe(2);
       expect(changed.stderr).toMatch(/has changed since training \(20,000 → 20,010 bytes, 20,000 → 20,010 characters\).*--corpus/);
       expect(changed.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -212,7 +216,7 @@ const visible = (line: string) => displayWidth(stripAnsi(line));
 
 describe('charnn neurons', () => {
   it('--find ranks the unit that copies upper case first (JSON), on the validation text by default', async () => {
-    const r = await runCli(['neurons', handBuilt, '--find', '--json']);
+    const r = await runInProcess(['neurons', handBuilt, '--find', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -256,7 +260,7 @@ describe('charnn neurons', () => {
   });
 
   it('without a mode prints the ranked units and the gate figure with a reading per layer, within 80 columns', async () => {
-    const r = await runCli(['neurons', run, '--width', '80', '--chars', '800']);
+    const r = await runInProcess(['neurons', run, '--width', '80', '--chars', '800']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     for (const line of lines) expect(visible(line)).toBeLessThanOrEqual(80);
@@ -294,9 +298,9 @@ describe('charnn neurons', () => {
     fs.renameSync(path.join(dir, 'small.txt'), moved);
     try {
       const [gone, given, file] = await Promise.all([
-        runCli(['neurons', run, '--gates', '--chars', '100']),
-        runCli(['neurons', run, '--gates', '--chars', '100', '--corpus', moved]),
-        runCli(['neurons', run, textFile, '--gates', '--chars', '100']),
+        runInProcess(['neurons', run, '--gates', '--chars', '100']),
+        runInProcess(['neurons', run, '--gates', '--chars', '100', '--corpus', moved]),
+        runInProcess(['neurons', run, textFile, '--gates', '--chars', '100']),
       ]);
       expect(gone.code).toBe(2);
       expect(gone.stderr).toMatch(/not at .*small\.txt any more .*--corpus/);

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 const HAVE_FULL = fs.existsSync('/dev/full');

@@ -1,11 +1,16 @@
-/** `charnn runs [dir]` and `charnn info <dir of runs>` through the real binary. */
+/**
+ * `charnn runs [dir]` and `charnn info <dir of runs>`: the listing through
+ * the real binary, the rest through the same program in-process
+ * (helpers/in-process.ts).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runsTable } from '../../src/cli/runs-run.js';
 import { formatAge } from '../../src/ui/shared/format.js';
 import type { RunSummary } from '../../src/checkpoint/runs.js';
-import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { displayWidth } from '../../src/util/text.js';
 import { writeMetaOnly } from '../helpers/meta.js';
@@ -33,9 +38,9 @@ describe('charnn runs', () => {
   it('lists every run, newest first, with model, step, best val, time and age; unreadable ones say why, escaped', async () => {
     const [table, json, info, sample] = await Promise.all([
       runCli(['runs'], { cwd: home }),
-      runCli(['runs', 'checkpoints', '--json'], { cwd: home }),
-      runCli(['info', 'checkpoints/'], { cwd: home }),
-      runCli(['generate', 'checkpoints'], { cwd: home }),
+      runInProcess(['runs', 'checkpoints', '--json'], { cwd: home }),
+      runInProcess(['info', 'checkpoints/'], { cwd: home }),
+      runInProcess(['generate', 'checkpoints'], { cwd: home }),
     ]);
     expect(table.code).toBe(0);
     expect(table.stderr).toBe('');
@@ -79,12 +84,12 @@ describe('charnn runs', () => {
     const one = await runInProcess(['runs', run]);
     const csv = await runInProcess(['runs', run, '--csv']);
     const [byStep, byPath, missingStep, missingDefault, missing, file] = await Promise.all([
-      runCli(['generate', 'checkpoints/small-gru@5', ...generate], { cwd: home }),
-      runCli(['generate', 'checkpoints/small-gru/latest-5', ...generate], { cwd: home }),
-      runCli(['generate', 'checkpoints/small-gru@7', ...generate], { cwd: home }),
-      runCli(['runs'], { cwd: path.join(home, 'checkpoints', 'empty') }),
-      runCli(['runs', 'nowhere'], { cwd: home }),
-      runCli(['runs', 'small.txt'], { cwd: home }),
+      runInProcess(['generate', 'checkpoints/small-gru@5', ...generate], { cwd: home }),
+      runInProcess(['generate', 'checkpoints/small-gru/latest-5', ...generate], { cwd: home }),
+      runInProcess(['generate', 'checkpoints/small-gru@7', ...generate], { cwd: home }),
+      runInProcess(['runs'], { cwd: path.join(home, 'checkpoints', 'empty') }),
+      runInProcess(['runs', 'nowhere'], { cwd: home }),
+      runInProcess(['runs', 'small.txt'], { cwd: home }),
     ]);
     expect(one.code).toBe(0);
     expect(one.stdout.startsWith(`small-gru  (${run})\n  model     gru 1×32`)).toBe(true);

@@ -10,8 +10,14 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
+import { saveCheckpoint } from '../../src/checkpoint/save.js';
+import { uniformArray } from '../../src/model/init.js';
+import { parameterSpecs } from '../../src/model/params.js';
+import { Rng } from '../../src/util/rng.js';
 import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { cpuMsOf, usageProbe } from '../helpers/usage.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -25,6 +31,9 @@ const GRACEFUL_CPU_MS = 2_000;
 const PASS_CPU_MS = 20_000;
 /** CPU time from a SIGTERM inside that pass to the exit: 340 ms measured; 5× that is still well within. */
 const MID_PASS_CPU_MS = 3_000;
+
+/** The model most runs here train: tiny, so a step and a save take milliseconds. */
+const TINY_MODEL = ['--layers', '1', '--hidden', '32', '--embedding', '16'];
 
 let dir: string;
 let corpus: string;
@@ -48,10 +57,10 @@ interface Outcome {
  * it printed (`charnn: hung up, saving …`): signals sent back to back would
  * coalesce in the kernel. Waits for the exit.
  */
-function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], hidden = 32, face = '--no-ui'): Promise<Outcome> {
+function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], model = TINY_MODEL, face = '--no-ui'): Promise<Outcome> {
   const probe = usageProbe();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...probe.nodeArgs, BIN, 'train', corpus, '--layers', '1', '--hidden', String(hidden), '--embedding', '16', '--batch', '4',
+    const child = spawn(process.execPath, [...probe.nodeArgs, BIN, 'train', corpus, ...model, '--batch', '4',
       '--seq-len', '16', '--max-steps', '100000', '--eval-every', '3', '--eval-batches', '1', '--sample-length', '0', '--backend', 'wasm',
       '--workers', '1', face, '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...probe.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -89,6 +98,24 @@ function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], h
   });
 }
 
+/**
+ * A 1×1024 LSTM checkpoint with small random weights and a tiny run's
+ * vocabulary (which covers the corpus here), written in-process. A run
+ * fine-tuned from it (--init-from) has the large model's steps and saves
+ * without drawing its 1024-wide orthogonal blocks, ~8 s of CPU time that
+ * is not what is tested.
+ */
+async function largeCheckpoint(): Promise<string> {
+  await initBackend('wasm');
+  const tiny = loadCheckpoint(path.join(trainTiny(tempDir('charnn-signals-source-'), 'lstm', ['--workers', '1']), 'latest'));
+  const model = { ...tiny.meta.model, hidden: 1024 };
+  const rng = new Rng(5);
+  const params = new Map(parameterSpecs(model).map((spec) => [spec.name, uniformArray(rng, spec.shape.reduce((a, b) => a * b, 1), 0.05)]));
+  const out = path.join(dir, 'large-source');
+  await saveCheckpoint(out, { meta: { ...tiny.meta, model }, params, optimizer: null, carried: null });
+  return out;
+}
+
 function latestStep(out: string): number {
   const checkpoint = loadCheckpoint(path.join(out, 'latest'));
   return checkpoint.meta.progress.step;
@@ -114,7 +141,7 @@ describe('signals', () => {
 
   it.concurrent('SIGHUP in JSON mode saves latest/; a second SIGHUP does not cut the save short', async () => {
     const out = path.join(dir, 'hup-json');
-    const r = await trainAndSignal(out, /"type":"step"/, ['SIGHUP', 'SIGHUP'], 32, '--json');
+    const r = await trainAndSignal(out, /"type":"step"/, ['SIGHUP', 'SIGHUP'], TINY_MODEL, '--json');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('charnn: hung up, saving latest/ and stopping');
@@ -160,9 +187,10 @@ describe('signals', () => {
     const out = path.join(dir, 'twice');
     // Wait for a first latest/ so there is a previous checkpoint to keep. The
     // second SIGINT follows the first one's message: a model large enough
-    // that finishing the step in flight and saving takes far longer than the
-    // test takes to react keeps the race on our side.
-    const r = await trainAndSignal(out, /^checkpoint latest/m, ['SIGINT', 'SIGINT'], 1024);
+    // (1×1024, fine-tuned from largeCheckpoint()) that finishing the step in
+    // flight and saving takes far longer than the test takes to react keeps
+    // the race on our side.
+    const r = await trainAndSignal(out, /^checkpoint latest/m, ['SIGINT', 'SIGINT'], ['--init-from', await largeCheckpoint()]);
     expect(r.code, r.stderr).toBe(130);
     // The save it started never finished.
     expect(r.stderr).not.toMatch(/^done at step/m);

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, trainTiny } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 
 describe.each(['rnn', 'lstm', 'gru'] as const)('%s', (cell) => {
   it('trains, writes latest/ and best/, and generates the same text for the same seed', async () => {

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { displayWidth } from '../../src/util/text.js';
-import { BIN, ROOT, runCli, smallCorpus, tempDir, trainTiny } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { staysFor, waitFor as waitUntil } from '../helpers/wait.js';
 
 const WIDTH = 80;

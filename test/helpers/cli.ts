@@ -74,18 +74,6 @@ export function smallCorpus(dir: string, chars = 20_000): string {
   return file;
 }
 
-/** Trains a tiny model quickly and returns its run directory. */
-export function trainTiny(dir: string, cell: 'rnn' | 'lstm' | 'gru' = 'lstm', extra: string[] = []): string {
-  const corpus = smallCorpus(dir);
-  const out = path.join(dir, `run-${cell}`);
-  const r = runCliSync(
-    ['train', corpus, '--cell', cell, '--layers', '1', '--hidden', '32', '--embedding', '16', '--batch', '8', '--seq-len', '32',
-      '--max-steps', '10', '--eval-every', '5', '--eval-batches', '2', '--sample-length', '0', '--no-ui', '--backend', 'wasm', '--out', out, ...extra],
-  );
-  if (r.code !== 0) throw new Error(`training failed (${r.code}): ${r.stderr}`);
-  return out;
-}
-
 export interface MeasuredResult extends CliResult, Usage {}
 
 /**

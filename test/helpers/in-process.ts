@@ -16,6 +16,12 @@ import type { CliResult } from './cli.js';
 export interface InProcessOptions {
   /** Variables set for the run (NO_COLOR=1 always, as runCli sets it). */
   env?: Record<string, string>;
+  /**
+   * Working directory for the run, put back after it. It is the whole test
+   * process's while the run lasts: a file that passes it runs no test
+   * concurrently that depends on the working directory.
+   */
+  cwd?: string;
 }
 
 let queue: Promise<unknown> = Promise.resolve();
@@ -51,6 +57,8 @@ async function runCaptured(args: string[], options: InProcessOptions): Promise<C
   globalThis.console = new Console({ stdout: process.stdout, stderr: process.stderr });
   // A command that ends the process (a second Ctrl-C, a failed stdout) would end the test worker: fail the test instead.
   const exit = process.exit;
+  const cwd = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
   process.exit = ((code?: number | string | null) => {
     throw new Error(`charnn ${args.join(' ')} called process.exit(${code ?? ''}) in-process: run it with runCli`);
   }) as typeof process.exit;
@@ -59,6 +67,7 @@ async function runCaptured(args: string[], options: InProcessOptions): Promise<C
     const code = await runProgram(program, args);
     return { code, signal: null, stdout, stderr };
   } finally {
+    process.chdir(cwd);
     process.exit = exit;
     globalThis.console = savedConsole;
     process.stdout.write = out;

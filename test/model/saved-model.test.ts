@@ -12,7 +12,8 @@ import { Sampler } from '../../src/sample/sampler.js';
 import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { logSoftmax } from '../../src/sample/distribution.js';
 import { CELL_TYPES } from '../../src/model/config.js';
-import { tempDir, trainTiny } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
+import { trainTiny } from '../helpers/tiny-run.js';
 import { layersFileHandler } from '../helpers/layers-file.js';
 
 let dir: string;
