@@ -39,6 +39,7 @@ export function makeInfoCommand(): Command {
           trainingTimeMs: p.elapsedMs,
           corpus: meta.corpus,
           initFrom: meta.initFrom,
+          choice: meta.choice,
           createdAt: meta.createdAt,
           charnnVersion: meta.charnnVersion,
           backend: meta.backend,
@@ -51,6 +52,7 @@ export function makeInfoCommand(): Command {
         const rows: [string, string][] = [
           ['checkpoint', dir],
           ['model', `${meta.model.cell}, ${meta.model.layers} layer(s) × ${meta.model.hidden} hidden, embedding ${meta.model.embedding}, dropout ${meta.model.dropout}`],
+          ...(meta.choice ? [['chosen as', meta.choice.summary] as [string, string]] : []),
           ['parameters', info.parameters.toLocaleString('en-US')],
           ['vocabulary', `${meta.model.vocabSize} characters (normalization ${meta.normalization})`],
           ['steps', `${p.step.toLocaleString('en-US')} (epoch ${info.epoch.toFixed(2)})`],
