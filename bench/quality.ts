@@ -73,8 +73,11 @@ async function train(label: string, minutes: number, flags: string[]): Promise<R
     events.write(`${line}\n`);
     if (!line.startsWith('{')) continue;
     const e = JSON.parse(line) as Record<string, any>;
-    if (e.type === 'start') r.model = `${String(e.info.cell).toUpperCase()} ${e.info.layers}×${e.info.hidden}, dropout ${e.info.dropout}`;
-    if (e.type === 'note' && typeof e.message === 'string' && e.message.startsWith('model: ')) r.why = e.message.replace(/^model: [^—]*— /, '').replace(/ \(chars\/s measured.*$/, '');
+    if (e.type === 'start') {
+      r.model = `${String(e.info.cell).toUpperCase()} ${e.info.layers}×${e.info.hidden}, dropout ${e.info.dropout}`;
+      const chosen = (e.info.notes as string[]).find((note) => note.startsWith('model: '));
+      if (chosen) r.why = chosen.replace(/^model: [^—]*— /, '').replace(/ \(chars\/s measured.*$/, '');
+    }
     if (e.type === 'step') {
       r.steps = e.step;
       elapsedMs = e.elapsedMs;

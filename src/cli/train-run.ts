@@ -20,8 +20,9 @@ export async function runTraining(request: TrainRequest, mode: TrainMode): Promi
     await runDashboardTraining(request);
     return;
   }
-  const trainer = await prepareTraining(request);
   const report = mode === 'json' ? createJsonReporter(writeOutLine) : createPlainReporter(writeErr);
+  // Before the run starts, as a note (in JSON mode on stderr: stdout's events begin with start).
+  const trainer = await prepareTraining(request, (message) => (mode === 'json' ? writeErr(`charnn: ${message}`) : report({ type: 'note', step: 0, message })));
   trainer.subscribe(report);
   const removeOutputGuard = whenOutputFails((f) => {
     if (f.closed) writeErr(`charnn: ${f.stream} was closed, saving latest/ and stopping`);

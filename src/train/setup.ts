@@ -68,12 +68,12 @@ export function defaultOutDir(corpusName: string, cell: string): string {
  * never another run's), created, checked for writing and locked until the
  * trainer is disposed.
  */
-export async function prepareTraining(request: TrainRequest): Promise<Trainer> {
+export async function prepareTraining(request: TrainRequest, tell: (message: string) => void = () => {}): Promise<Trainer> {
   return request.resume
     ? prepareResume(request, request.resume)
     : request.initFrom
       ? prepareInitFrom(request, request.initFrom)
-      : prepareNew(request);
+      : prepareNew(request, tell);
 }
 
 /** Builds the trainer in a claimed run directory; the claim is released with the trainer (or now, if building fails). */
@@ -98,7 +98,8 @@ function withEngine<T>(engine: Engine | undefined, step: () => T): T {
   }
 }
 
-function prepareNew(request: TrainRequest): Promise<Trainer> {
+/** @param tell what the user should see before the run starts (the model being chosen for a budget). */
+function prepareNew(request: TrainRequest, tell: (message: string) => void): Promise<Trainer> {
   const normalization = request.normalization ?? DEFAULT_CORPUS_SETTINGS.normalization;
   const corpus = readCorpus(request.corpusPath, normalization);
   const vocab = corpus.vocab;
@@ -111,7 +112,7 @@ function prepareNew(request: TrainRequest): Promise<Trainer> {
       return { model, params: () => initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: fixed === NO_BUDGET ? [] : [fixed] };
     }
     // A time budget and no size given: the model expected to be best at the deadline on this machine now (budget/for-run.ts).
-    const chosen = await modelForBudget({ given: request.model, base: model, training, trainIds, makeEngine: (m) => createEngine(request, m, training) });
+    const chosen = await modelForBudget({ given: request.model, base: model, training, trainIds, makeEngine: (m) => createEngine(request, m, training), tell });
     return {
       model: chosen.model, params: () => initParamArrays(chosen.model, new Rng(training.seed)), initFrom: null, notes: [chosen.note],
       engine: chosen.engine, choice: chosen.record, spentMs: chosen.record.probeMs,

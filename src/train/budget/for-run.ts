@@ -13,7 +13,7 @@ import type { ModelConfig } from '../../model/config.js';
 import type { TokenIds } from '../../data/id-builder.js';
 import type { ModelSettings } from '../../settings/model-settings.js';
 import type { TrainConfig } from '../../settings/train-settings.js';
-import { candidateName, describeChoice, type Candidate } from './choose.js';
+import { budgetText, candidateName, describeChoice, type Candidate } from './choose.js';
 import { GRID } from './grid.js';
 import { probeAndChoose } from './probe.js';
 
@@ -72,6 +72,8 @@ export interface BudgetRequest {
   trainIds: TokenIds;
   makeEngine: (model: ModelConfig) => Promise<Engine>;
   clock?: () => number;
+  /** Told once, before the candidates are measured (the seconds it takes show no step yet). */
+  tell?: (message: string) => void;
 }
 
 /** Measures the allowed candidates and returns the chosen model with its engine. */
@@ -80,6 +82,7 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   const candidates = allowedCandidates(r.given);
   const dropout = (c: Candidate): number => r.given.dropout ?? c.dropout;
   const model = (c: Candidate): ModelConfig => ({ ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c) });
+  r.tell?.(`choosing the model for ${budgetText(budgetMs)}: measuring how fast this machine trains ${candidates.length === 1 ? 'it' : `up to ${candidates.length} candidates`}…`);
   const { choice, engine, probeMs } = await probeAndChoose({
     candidates, model, makeEngine: r.makeEngine, trainIds: r.trainIds, batchSize: r.training.batchSize, seqLen: r.training.seqLen,
     trainingMs: (spent) => (budgetMs - spent) * TRAINING_SHARE, untrained: Math.log(r.base.vocabSize), maxProbeMs: budgetMs * PROBE_SHARE, clock: r.clock ?? (() => performance.now()),
