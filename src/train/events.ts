@@ -36,6 +36,8 @@ export interface RunInfo {
   resumedFrom: string | null;
   /** Lines for the user about choices made for this run (a layout shrunk to fit a short text, …). */
   notes: string[];
+  /** How the model was chosen for a time budget, for the header ("best for 30 min"); null when flags or the fixed default chose it. */
+  chosenFor?: string | null;
   /** The temperatures of the run's samples (its own on a resume): the dashboard's `t` cycles through them. */
   sampleTemperatures: number[];
 }

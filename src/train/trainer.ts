@@ -15,6 +15,7 @@ import type { ParamArrays } from '../model/params.js';
 import type { Engine } from '../engine/engine.js';
 import { runtimeError } from '../util/errors.js';
 import type { CorpusInfo, InitFrom, ModelChoice } from '../checkpoint/meta.js';
+import { budgetText } from './budget/choose.js';
 import { runCheckpointDirs } from '../checkpoint/save.js';
 import type { Restored, RunMoment, TrainerCallback } from './callback.js';
 import type { TrainConfig } from './config.js';
@@ -167,6 +168,7 @@ export class Trainer {
       batchSize: s.training.batchSize, seqLen: s.training.seqLen, stepsPerEpoch: this.trainStream.batchesPerEpoch,
       maxSteps: s.training.maxSteps, maxEpochs: s.training.maxEpochs, maxTimeMs: s.training.maxTimeMs,
       startStep: this.state.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null, notes: s.notes,
+      chosenFor: s.choice ? `best for ${budgetText(s.choice.budgetMs)}` : null,
       sampleTemperatures: [...this.training.sampleTemperatures],
     };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
-import type { TrainEvent } from '../../src/train/events.js';
+import type { RunInfo, TrainEvent } from '../../src/train/events.js';
 import { Dashboard, planDashboard } from '../../src/ui/train/Dashboard.js';
 import { initialDashboardState, type DashboardState } from '../../src/ui/train/dashboard-state.js';
 import { sampleRows } from '../../src/ui/train/dashboard-rows.js';
@@ -82,6 +82,16 @@ describe('Dashboard', () => {
       for (const color of [false, true]) expectFits(frame(s, 80, 24, { color }), 80, 24);
     }
     expectFits(frame(mid, 80, 24, { stopping: true }), 80, 24);
+  });
+
+  it('says in the header that a model was chosen for the budget, where it fits, and keeps the model\'s name where the budget does not fit', () => {
+    const chosen = reduceAll([{ type: 'start', info: runInfo({ cell: 'gru' as RunInfo['cell'], layers: 2, hidden: 256, chosenFor: 'best for 30 min' }) }]);
+    const at = (width: number): string => frame(chosen, width, 24)[0]!;
+    expect(at(80)).toContain('GRU 2×256 best for 30 min');
+    expect(at(120)).toContain('best for 30 min');
+    expect(at(60)).toContain('GRU 2×256');
+    for (const width of [60, 40]) expectFits(frame(chosen, width, 24), width, 24);
+    expect(frame(reduceAll([{ type: 'start', info: runInfo() }]), 80, 24)[0]).not.toContain('best for');
   });
 
   it('uses the room on a large terminal and survives a tiny one', () => {

@@ -35,14 +35,17 @@ const compactEngine = (label: string): string => label.replace(/^ort, (\d+) thre
 export function headerRow(s: DashboardState, width: number): Row {
   const info = s.info;
   if (!info) return [seg('charnn', { bold: true, color: 'cyan' }), seg('  waiting for training to start…', DIM)];
-  const parts = (compact: boolean, withDir = false): Row[] => {
+  const parts = (compact: boolean, withDir = false, why = false): Row[] => {
     const n = compact ? formatCompact : formatCount;
+    const model: Row = [seg(`${info.cell.toUpperCase()} ${info.layers}×${info.hidden}`, BOLD)];
+    // A model chosen for the run's budget says so (the notes say why at length), where it fits.
+    if (why && info.chosenFor) model.push(seg(` ${info.chosenFor}`, DIM));
     const row: Row[] = [
       [seg(escapeControls(info.corpusName), { bold: true, color: 'cyan' })],
       [seg(`${n(info.corpusChars)} chars`)],
-      labelled('vocab', String(info.vocabSize)),
-      [seg(`${info.cell.toUpperCase()} ${info.layers}×${info.hidden}`, BOLD)],
-      [seg(`${n(info.params)} params`)],
+      ...(why && compact ? [] : [labelled('vocab', String(info.vocabSize))]),
+      model,
+      ...(why && compact ? [] : [[seg(`${n(info.params)} params`)]]),
       [seg(compact ? compactEngine(info.engine) : info.engine)],
     ];
     if (info.resumedFrom) row.push([seg(`resumed @${n(info.startStep)}`, DIM)]);
@@ -52,6 +55,7 @@ export function headerRow(s: DashboardState, width: number): Row {
   };
   return fitFirst(
     [
+      ...(info.chosenFor ? [{ parts: parts(false, true, true), sep: SEP }, { parts: parts(false, false, true), sep: SEP }, { parts: parts(true, false, true), sep: SEP }] : []),
       { parts: parts(false, true), sep: SEP },
       { parts: parts(false), sep: SEP },
       { parts: parts(true), sep: SEP },
