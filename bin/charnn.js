@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-concurrent-recompilation
 // First of all: SIGUSR1 would open Node's inspector on 127.0.0.1:9229, with no
 // authentication, so any local user could run code inside a charnn process
 // (a training run lives for hours). A listener of our own stops Node from
@@ -7,8 +7,10 @@ process.on('SIGUSR1', () => {});
 // Then: no optimizing compilation on V8's background threads. Node 20 can deadlock at exit when a
 // background TurboFan job waits for a garbage collection that only the main thread runs, while the main
 // thread waits in its exit path for that job (nodejs/node#54918): a refusal printed its line and the
-// process never ended, about once in ten runs here. Compiling on the main thread costs milliseconds once.
-(await import('node:v8')).setFlagsFromString('--no-concurrent-recompilation');
+// process never ended, about once in ten runs here. The shebang's --no-concurrent-recompilation (and
+// npm start's) prevents it: 0 hangs in 60 runs. Set here as well for `node bin/charnn.js`, where it
+// comes too late to be complete (1 hang in 90 runs). Compiling on the main thread costs milliseconds once.
+if (!process.execArgv.includes('--no-concurrent-recompilation')) (await import('node:v8')).setFlagsFromString('--no-concurrent-recompilation');
 // Written for any Node.js: an older one gets one line instead of a syntax error deep in a dependency.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 20) {

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, loadTrainingState } from '../../src/checkpoint/load.js';
-import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const KILLS = 20;
 /** Kills go on past KILLS, up to this many, until one has landed during a save. */
@@ -50,7 +50,7 @@ interface Round {
  */
 function runAndKill(args: string[], ready: string, delayMs: number): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+    const child: ChildProcess = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
       cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffer = '';

@@ -12,7 +12,7 @@ import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { replaceDirectoryAtomically } from '../../src/checkpoint/files.js';
 import { loadCheckpoint } from '../../src/checkpoint/load.js';
 import { saveCheckpoint } from '../../src/checkpoint/save.js';
-import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
 import { trainTiny } from '../helpers/tiny-run.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -32,7 +32,7 @@ describe('a reader racing the trainer', () => {
   it('loads latest/ whole while it is replaced after every step', async () => {
     const corpus = smallCorpus(dir, 12_000);
     const out = path.join(dir, 'run');
-    const child = spawn(process.execPath, [BIN, 'train', corpus, '--layers', '1', '--hidden', '8', '--embedding', '4', '--batch', '2',
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'train', corpus, '--layers', '1', '--hidden', '8', '--embedding', '4', '--batch', '2',
       '--seq-len', '8', '--eval-every', '1', '--eval-batches', '1', '--sample-length', '0', '--backend', 'cpu', '--workers', '1',
       '--max-steps', '100000', '--no-ui', '--out', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, runCliMeasured, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, runCli, runCliMeasured, smallCorpus, tempDir } from '../helpers/cli.js';
 import { trainTiny } from '../helpers/tiny-run.js';
 import { cpuMsOf, usageProbe } from '../helpers/usage.js';
 
@@ -105,7 +105,7 @@ describe('--max-time', () => {
     /** The process's CPU time when each step's line arrived. */
     const cpuAtStep = new Map<number, number>();
     const events = await new Promise<{ type: string; [k: string]: unknown }[]>((resolve, reject) => {
-      const child = spawn(process.execPath, [...probe.nodeArgs, BIN, ...args], { cwd: ROOT, env: { ...process.env, ...probe.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...NODE_FLAGS, ...probe.nodeArgs, BIN, ...args], { cwd: ROOT, env: { ...process.env, ...probe.env }, stdio: ['ignore', 'pipe', 'pipe'] });
       const seen: { type: string; [k: string]: unknown }[] = [];
       let buffer = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => {

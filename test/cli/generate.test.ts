@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 const KOREAN = '옛날 옛적에 한 마을에 착한 소년이 살았습니다. 소년은 매일 산에 올라 나무를 했습니다.\n';
@@ -134,7 +134,7 @@ describe('charnn generate', () => {
   });
 
   it('streams the first sample and exits 0, silently, when the reader goes away (| head -c 100)', async () => {
-    const child = spawn(process.execPath, [BIN, 'generate', runs.lstm, '--length', '5000000', '--seed', '1'], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'generate', runs.lstm, '--length', '5000000', '--seed', '1'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

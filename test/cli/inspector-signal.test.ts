@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
 
 let dir: string;
 let corpus: string;
@@ -54,7 +54,7 @@ function listening(pid: number, inodes: Set<string>): string[] {
 describe('SIGUSR1', () => {
   it('opens no debugger in a training run, which keeps training and ends normally', async () => {
     const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; output: string; listeningAfter: string[] | null; linesAfter: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'train', corpus, '--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16',
+      const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'train', corpus, '--layers', '1', '--hidden', '16', '--embedding', '8', '--batch', '4', '--seq-len', '16',
         '--max-steps', '30', '--eval-every', '10', '--eval-batches', '1', '--sample-length', '0', '--backend', 'wasm', '--workers', '1', '--no-ui',
         '--out', path.join(dir, 'run')], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 import { trainTiny } from '../helpers/tiny-run.js';
 import { runInProcess } from '../helpers/in-process.js';
 
@@ -32,7 +32,7 @@ interface Result {
 function runTo(args: string[], stdout: 'full' | 'pipe', stderr: 'full' | 'pipe'): Promise<Result> {
   return new Promise((resolve, reject) => {
     const full = fs.openSync('/dev/full', 'w');
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
       cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', stdout === 'full' ? full : 'pipe', stderr === 'full' ? full : 'pipe'],
     });
     fs.closeSync(full);

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN, hashTree, ROOT, runCli, smallCorpus, tempDir, type CliResult } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, hashTree, ROOT, runCli, smallCorpus, tempDir, type CliResult } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -140,7 +140,7 @@ describe('--resume <run dir> continues latest/', () => {
 describe('a run directory is locked while a trainer writes to it', () => {
   it.concurrent('a second trainer is refused with one line; a lock left by a dead process is taken over', async () => {
     const out = path.join(dir, 'locked');
-    const child = spawn(process.execPath, [BIN, 'train', corpus, ...TINY, '--max-steps', '100000', '--eval-every', '5', '--out', out],
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'train', corpus, ...TINY, '--max-steps', '100000', '--eval-every', '5', '--out', out],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, runCli, smallCorpus, tempDir } from '../helpers/cli.js';
 
 const TINY_MODEL = ['--layers', '1', '--hidden', '16', '--embedding', '8', '--sample-length', '0', '--backend', 'wasm', '--workers', '1'];
 
@@ -43,7 +43,7 @@ describe('a short text without limits', () => {
     const dir = tempDir();
     const corpus = smallCorpus(dir, 2500);
     const out = path.join(dir, 'run');
-    const child = spawn(process.execPath, [BIN, 'train', corpus, ...TINY_MODEL, '--no-ui', '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, 'train', corpus, ...TINY_MODEL, '--no-ui', '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
     let interrupted = false;
     child.stderr.setEncoding('utf8').on('data', (d: string) => {

@@ -16,7 +16,7 @@ import { saveCheckpoint } from '../../src/checkpoint/save.js';
 import { uniformArray } from '../../src/model/init.js';
 import { parameterSpecs } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
-import { BIN, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
+import { BIN, NODE_FLAGS, ROOT, smallCorpus, tempDir } from '../helpers/cli.js';
 import { trainTiny } from '../helpers/tiny-run.js';
 import { cpuMsOf, usageProbe } from '../helpers/usage.js';
 import { waitFor } from '../helpers/wait.js';
@@ -60,7 +60,7 @@ interface Outcome {
 function trainAndSignal(out: string, ready: RegExp, signals: NodeJS.Signals[], model = TINY_MODEL, face = '--no-ui'): Promise<Outcome> {
   const probe = usageProbe();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...probe.nodeArgs, BIN, 'train', corpus, ...model, '--batch', '4',
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...probe.nodeArgs, BIN, 'train', corpus, ...model, '--batch', '4',
       '--seq-len', '16', '--max-steps', '100000', '--eval-every', '3', '--eval-batches', '1', '--sample-length', '0', '--backend', 'wasm',
       '--workers', '1', face, '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...probe.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -154,7 +154,7 @@ describe('signals', () => {
     fs.writeFileSync(big, fs.readFileSync(path.join(ROOT, 'corpora', 'tinyshakespeare.txt'), 'utf8').repeat(6));
     const out = path.join(dir, 'mid-eval');
     const probe = usageProbe();
-    const child = spawn(process.execPath, [...probe.nodeArgs, BIN, 'train', big, '--layers', '1', '--hidden', '128', '--embedding', '16', '--batch', '8',
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...probe.nodeArgs, BIN, 'train', big, '--layers', '1', '--hidden', '128', '--embedding', '16', '--batch', '8',
       '--seq-len', '32', '--val-frac', '0.5', '--eval-every', '1', '--sample-length', '0', '--workers', '1', '--no-ui', '--out', out],
       { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...probe.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -12,6 +12,8 @@ import { usageProbe, type Usage } from './usage.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'charnn.js');
+/** Node's flags for the binary, as its shebang gives them (bin/charnn.js says why). */
+export const NODE_FLAGS = ['--no-concurrent-recompilation'];
 
 export interface CliResult {
   code: number | null;
@@ -30,7 +32,7 @@ export interface CliOptions {
 /** Runs charnn to completion. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -52,7 +54,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 
 /** Synchronous variant for set-up code. */
 export function runCliSync(args: string[], options: CliOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     input: options.input ?? '',
@@ -84,7 +86,7 @@ export interface MeasuredResult extends CliResult, Usage {}
 export function runCliMeasured(args: string[], options: CliOptions = {}): Promise<MeasuredResult> {
   const probe = usageProbe();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...probe.nodeArgs, BIN, ...args], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...probe.nodeArgs, BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env, ...probe.env },
       stdio: ['pipe', 'pipe', 'pipe'],
