@@ -107,5 +107,5 @@ for (const c of candidates) {
   const points = await curve(file);
   // Every other point: the table stays compact and the curve's shape stays.
   const kept = points.filter((_, i) => i % 2 === 1 || i === points.length - 1);
-  process.stdout.write(`  { cell: '${c.cell}', layers: ${c.layers}, hidden: ${c.hidden}, dropout: ${c.dropout}, curve: [${kept.map(([x, y]) => `[${x}, ${y}]`).join(', ')}] },\n`);
+  process.stdout.write(`    { cell: '${c.cell}', layers: ${c.layers}, hidden: ${c.hidden}, dropout: ${c.dropout}, curve: [${kept.map(([x, y]) => `[${x}, ${y}]`).join(', ')}] },\n`);
 }

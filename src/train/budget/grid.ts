@@ -6,9 +6,13 @@
  * 0.05, seed 1, the initialisation of src/model/init.ts). Made by
  * `npm run grid` (bench/grid.ts), which prints these lines; losses per
  * character trained do not depend on the machine, its speed is measured by
- * each run (./probe.ts). Smallest first; dropout grows with the model, as
- * the larger ones see the text more times in the same minutes' worth of
- * their own steps and overfit sooner.
+ * each run (./probe.ts). Smallest first; dropout grows with the model.
+ *
+ * Measured 7 December 2026 (`npm run grid -- --steps 2000 --every 100`, two
+ * runs side by side on a 2-core AMD EPYC, one thread each): 2,000 steps of
+ * 3,200 characters, the best loss every 200 steps. An LSTM 2×512 was started
+ * too and stopped at step 277 for want of machine time: not a candidate yet.
+ * docs/budget.md has the curves and what they say.
  */
 import type { Candidate } from './choose.js';
 
@@ -16,6 +20,8 @@ export const GRID: { readonly minTrainChars: number; readonly candidates: readon
   /** Below this many training characters the curves (a 1 MB text) say little: the fixed default is used. */
   minTrainChars: 500_000,
   candidates: [
-    { cell: 'gru', layers: 2, hidden: 256, dropout: 0.1, curve: [[640000, 1.807], [1280000, 1.68], [1920000, 1.601]] },
+    { cell: 'gru', layers: 2, hidden: 256, dropout: 0.1, curve: [[640000, 1.807], [1280000, 1.68], [1920000, 1.601], [2560000, 1.561], [3200000, 1.547], [3840000, 1.522], [4480000, 1.522], [5120000, 1.51], [5760000, 1.5], [6400000, 1.5]] },
+    { cell: 'gru', layers: 2, hidden: 384, dropout: 0.2, curve: [[640000, 1.8], [1280000, 1.667], [1920000, 1.586], [2560000, 1.55], [3200000, 1.533], [3840000, 1.518], [4480000, 1.51], [5120000, 1.507], [5760000, 1.499], [6400000, 1.499]] },
+    { cell: 'lstm', layers: 2, hidden: 384, dropout: 0.2, curve: [[640000, 1.873], [1280000, 1.714], [1920000, 1.625], [2560000, 1.561], [3200000, 1.543], [3840000, 1.511], [4480000, 1.511], [5120000, 1.493], [5760000, 1.484], [6400000, 1.471]] },
   ],
 };
