@@ -19,7 +19,7 @@ export interface TrainingProtocol {
 
 serveWorker<TrainingProtocol>(
   async ({ init, emit, onCommand }) => {
-    await initBackend(init.backend as BackendName);
+    await initBackend(init.engine.backend as BackendName);
     const trainer = await prepareTraining(init);
     trainer.subscribe((event) => emit(event));
     onCommand((command) => trainer.send(command));
