@@ -25,7 +25,7 @@ import { RUNS_DIR } from '../settings/runs-dir.js';
 import { checkInitFrom, checkResume } from '../settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
 import { defaultLimits } from './default-limits.js';
-import { fitRunLayout } from './run-layout.js';
+import { fitRunLayout, type RunLayout } from './run-layout.js';
 import type { Trainer, TrainerSetup } from './trainer.js';
 import { createTrainer } from './create-trainer.js';
 import type { Engine, EngineSettings } from '../engine/engine.js';
@@ -33,6 +33,7 @@ import { createEngine } from '../engine/select.js';
 import { checkMemory, memoryBudget } from '../engine/tfjs/backend/memory-budget.js';
 import { trainingStepBytes } from '../model/memory.js';
 import type { TokenIds } from '../data/id-builder.js';
+import type { Layout } from '../data/layout.js';
 import { fixedModelReason, modelForBudget, NO_BUDGET } from './budget/for-run.js';
 import { resumedLimits, runWorkers } from './request-decisions.js';
 
@@ -98,7 +99,7 @@ function prepareNew(request: TrainRequest, workers: number): Promise<Trainer> {
   const normalization = request.normalization ?? DEFAULT_CORPUS_SETTINGS.normalization;
   const corpus = readCorpus(request.corpusPath, normalization);
   const vocab = corpus.vocab;
-  return newRun(request, workers, corpus, normalization, async (training, trainIds) => {
+  return newRun(request, workers, corpus, async (training, trainIds) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the model is too large: ${tooLarge}`, 'use fewer --layers or a smaller --hidden or --embedding');
@@ -130,7 +131,7 @@ function prepareInitFrom(request: TrainRequest, from: string, workers: number): 
   const corpus = readCorpus(request.corpusPath, meta.normalization, { vocab: source.vocab, unknown: 'add' });
   const vocab = corpus.vocab;
   const added = vocab.chars.slice(source.vocab.size);
-  return newRun(request, workers, corpus, meta.normalization, (training) => {
+  return newRun(request, workers, corpus, (training) => {
     const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the fine-tuned model would be too large: ${tooLarge}`, 'fine-tune on a text with fewer new characters');
@@ -163,14 +164,13 @@ interface ModelStart {
   spentMs?: number;
 }
 
-async function newRun(request: TrainRequest, workers: number, corpus: Corpus, normalization: Normalization, start: (training: TrainConfig, trainIds: TokenIds) => ModelStart | Promise<ModelStart>): Promise<Trainer> {
-  const { ids, vocab } = corpus;
+/** A new run (fresh or fine-tuned) on a corpus: its training settings and layout fitted to the text, then its model started. */
+async function newRun(request: TrainRequest, workers: number, corpus: Corpus, start: (training: TrainConfig, trainIds: TokenIds) => ModelStart | Promise<ModelStart>): Promise<Trainer> {
   const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training, workers };
   const tooMuch = trainLimitProblem(requested);
   if (tooMuch) throw usageError(`a training step would be too large: ${tooMuch}`, 'use a smaller --batch or --seq-len');
-  const { train, val } = splitTrainVal(ids, requested.valFrac);
   // A short text trains with a smaller layout; charnn.json records the one used.
-  const layout = fitRunLayout(train.length, val.length, requested, requested.valFrac);
+  const { train, val, layout } = splitAndFit(corpus, requested);
   const stepsPerEpoch = Math.floor(Math.floor((train.length - 1) / layout.train.batchSize) / layout.train.seqLen);
   const t = request.training;
   const schedule = defaultLimits(stepsPerEpoch, {
@@ -179,19 +179,61 @@ async function newRun(request: TrainRequest, workers: number, corpus: Corpus, no
   const training: TrainConfig = {
     ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
   };
-  const { model, params: drawParams, initFrom, notes, engine, choice, spentMs } = await start(training, train);
-  const params = withEngine(engine, () => {
-    checkStepMemory(request, model, training, 'lower --batch, --seq-len, --hidden or --layers');
-    return drawParams();
+  const { model, params, initFrom, notes, engine, choice, spentMs } = await start(training, train);
+  return launch(request, {
+    corpus, recorded: { name: corpus.name }, train, val, valLayout: layout.val, model, training,
+    claim: { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false },
+    memoryHint: 'lower --batch, --seq-len, --hidden or --layers',
+    weights: () => ({ params: params(), resume: null }),
+    notes: [...notes, ...layout.notes, ...schedule.notes], initFrom, choice: choice ?? null, spentMs, engine,
   });
-  const claim = { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false };
-  return inRunDirectory(claim, async (run) => ({
-    engine: engine ?? await createEngine(model, runEngine(request, training)), choice: choice ?? null, spentMs,
-    corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
-    vocab, normalization, trainIds: train, valIds: val, model, training, params,
-    outDir: run.dir, backend: request.engine.backend, resume: null,
-    valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...notes, ...layout.notes, ...schedule.notes], initFrom,
+}
+
+/** A run once its corpus is read and its model and training are decided: what differs between a new run, a fine-tune and a resume. */
+interface RunPlan {
+  corpus: Corpus;
+  /** What charnn.json keeps of the corpus besides what was read now: its name (a resume: all it recorded). */
+  recorded: { name: string } & Partial<CorpusInfo>;
+  train: TokenIds;
+  val: TokenIds;
+  valLayout: Layout;
+  model: ModelConfig;
+  training: TrainConfig;
+  /** The run directory: a new one, or the resumed run's. */
+  claim: RunDirectoryRequest;
+  /** What to change when the tfjs engine's step would not fit its backend. */
+  memoryHint: string;
+  /** The weights (and a resumed run's saved state): read or drawn only once the step is known to fit (a large model's orthogonal blocks take seconds to draw). */
+  weights: () => { params: ParamArrays; resume: TrainerSetup['resume'] };
+  /** The run's own notes, after the run directory's and the corpus's. */
+  notes: string[];
+  initFrom: InitFrom | null;
+  choice: ModelChoice | null;
+  spentMs?: number;
+  /** The model's engine when choosing the model started it already; else it starts once the run directory is claimed. */
+  engine?: Engine;
+}
+
+/** The one way from a plan to a trainer: check the step fits, take the weights, claim the run directory, start the engine. */
+function launch(request: TrainRequest, plan: RunPlan): Promise<Trainer> {
+  const { corpus, train, val, model, training, engine } = plan;
+  const { params, resume } = withEngine(engine, () => {
+    checkStepMemory(request, model, training, plan.memoryHint);
+    return plan.weights();
+  });
+  return inRunDirectory(plan.claim, async (run) => ({
+    engine: engine ?? await createEngine(model, runEngine(request, training)), choice: plan.choice, spentMs: plan.spentMs,
+    corpus: { ...plan.recorded, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: corpus.ids.length, trainChars: train.length, valChars: val.length },
+    vocab: corpus.vocab, normalization: corpus.normalization, trainIds: train, valIds: val, model, training, params,
+    outDir: run.dir, backend: request.engine.backend, resume,
+    valLayout: plan.valLayout, notes: [...run.notes, ...corpusNotes(corpus), ...plan.notes], initFrom: plan.initFrom,
   }), engine);
+}
+
+/** The corpus's training and validation parts, and the batch layout they hold (at most the one asked for: run-layout.ts). */
+function splitAndFit(corpus: Corpus, training: TrainConfig): { train: TokenIds; val: TokenIds; layout: RunLayout } {
+  const { train, val } = splitTrainVal(corpus.ids, training.valFrac);
+  return { train, val, layout: fitRunLayout(train.length, val.length, training, training.valFrac) };
 }
 
 function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
@@ -219,32 +261,31 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
       'resume on the corpus the checkpoint was trained on',
     );
   }
-  const ids = corpus.ids;
   const training: TrainConfig = { ...meta.training, ...resumedLimits(request.training), workers: runWorkers(request.engine, meta.training.workers) };
   refuseReachedSteps(from, meta.progress.step, training.maxSteps, request.training.maxSteps !== undefined);
-  const { train, val } = splitTrainVal(ids, training.valFrac);
-  const layout = fitRunLayout(train.length, val.length, training, training.valFrac);
+  const { train, val, layout } = splitAndFit(corpus, training);
   if (layout.train.batchSize !== training.batchSize || layout.train.seqLen !== training.seqLen) {
     throw usageError(
       `the corpus's training part (${train.length} characters) is too short for the checkpoint's batch ${training.batchSize} × seq-len ${training.seqLen}`,
       'resume on the corpus the checkpoint was trained on',
     );
   }
-  checkStepMemory(request, meta.model, training, 'a resumed run keeps its shape and batch: use --engine ort, or more --workers (each has its own wasm heap)');
-  const state = loadTrainingState(checkpoint);
-  const params = checkpoint.params;
-  const claim = {
-    given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false,
-    resumedFrom: { dir: checkpoint.dir, step: meta.progress.step },
-  };
-  return inRunDirectory(claim, async (run) => ({
-    corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
-    vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
-    params, engine: await createEngine(meta.model, runEngine(request, training)), choice: meta.choice,
-    outDir: run.dir, backend: request.engine.backend,
-    valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...layout.notes], initFrom: meta.initFrom,
-    resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, optimizer: state?.optimizer ?? null, carried: state?.carried ?? null },
-  }));
+  return launch(request, {
+    corpus, recorded: meta.corpus, train, val, valLayout: layout.val, model: meta.model, training,
+    claim: {
+      given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false,
+      resumedFrom: { dir: checkpoint.dir, step: meta.progress.step },
+    },
+    memoryHint: 'a resumed run keeps its shape and batch: use --engine ort, or more --workers (each has its own wasm heap)',
+    weights: () => {
+      const state = loadTrainingState(checkpoint);
+      return {
+        params: checkpoint.params,
+        resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, optimizer: state?.optimizer ?? null, carried: state?.carried ?? null },
+      };
+    },
+    notes: layout.notes, initFrom: meta.initFrom, choice: meta.choice ?? null,
+  });
 }
 
 /**
