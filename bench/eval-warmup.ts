@@ -29,7 +29,7 @@ const text = normalizeText(fs.readFileSync(textFile, 'utf8'), checkpoint.meta.no
 const { ids } = checkpoint.vocab.encodeLossy(text);
 const weights = checkpoint.params;
 const model: EvalModel = {
-  steps: await createStepModel('ort', checkpoint.meta.model, weights, { backend: 'cpu', workers: 1, threads: 0 }),
+  steps: await createStepModel(checkpoint.meta.model, weights, { name: 'ort', backend: 'cpu', threads: 0 }),
   weights,
   workerBackend: null,
 };

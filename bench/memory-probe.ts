@@ -24,9 +24,7 @@ const trainer = await prepareTraining({
   training: { batchSize: 32, seqLen: 100, maxSteps: steps, maxEpochs: null, evalEvery: Math.max(1, Math.floor(steps / 4)), firstEvalMs: 0 },
   outDir: outArg!,
   resume: null,
-  backend,
-  engine,
-  threads: 0,
+  engine: { name: engine, backend, threads: 0, workers: 1 },
 });
 const rss = (): number => process.memoryUsage().rss / 2 ** 20;
 let rssAtFirstEval = 0;

@@ -44,11 +44,11 @@ const trainer = await prepareTraining({
   model: { cell: 'lstm', layers: 1, hidden: 64, embedding: 32, dropout: 0.1 },
   training: {
     batchSize: 16, seqLen: 32, maxSteps: STEPS, maxEpochs: null, maxTimeMs: null, evalEvery: 1000, evalBatches: 4,
-    sampleTemperatures: [0.8], sampleLength: 100, keep: 2, workers: 1, seed: 6,
+    sampleTemperatures: [0.8], sampleLength: 100, keep: 2, seed: 6,
   },
   outDir: out,
   resume: null,
-  backend,
+  engine: { name: 'tfjs', backend, threads: 0, workers: 1 },
 });
 
 interface Row {

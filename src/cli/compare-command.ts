@@ -17,7 +17,7 @@ import { RECALL_SETTINGS } from '../settings/command-settings.js';
 import { cellList } from './parsers.js';
 import { bundledCorpus } from './paths.js';
 import { action } from './run-command.js';
-import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
+import { addEngineOptions, debugOption } from './engine-options.js';
 import { settingOption } from './setting-options.js';
 
 export function makeCompareCommand(): Command {
@@ -49,10 +49,11 @@ export function makeCompareCommand(): Command {
     .addOption(new Option('--recall-loss <which>', 'recall task: train on every next character (all) or on the recalled marker only (recall)').choices(['all', 'recall']).default(DEFAULT_RECALL_BUDGET.loss))
     .option('--no-carry', 'recall task: start every episode from a zero state instead of carrying the state from the previous one')
     .option('--fixed-lag', 'recall task: train every episode at exactly the lag (default: training lags drawn from 1 … lag; scoring is always at the lag)', false)
-    .option('--out <dir>', `runs are saved to <dir>/<cell> (default: ${RUNS_DIR}/compare-<corpus>)`)
-    .addOption(engineOption('what trains the text task, as in charnn train: ort (onnxruntime, every core), tfjs (TF.js), or auto (ort where it loads); --task recall always uses TF.js'))
-    .addOption(threadsOption())
-    .addOption(backendOption('TF.js backend (of the tfjs engine and the recall task)'))
+    .option('--out <dir>', `runs are saved to <dir>/<cell> (default: ${RUNS_DIR}/compare-<corpus>)`);
+  addEngineOptions(command, {
+    engineHelp: 'what trains the text task, as in charnn train: ort (onnxruntime, every core), tfjs (TF.js), or auto (ort where it loads); --task recall always uses TF.js',
+    backendHelp: 'TF.js backend (of the tfjs engine and the recall task)',
+  })
     .option('--no-ui', 'plain progress on stderr and the table on stdout instead of the live view')
     .option('--json', 'print the final table as JSON on stdout', false)
     .addOption(debugOption())

@@ -4,8 +4,7 @@
  * lag), each with a live view on a terminal and plain or JSON output otherwise.
  */
 import path from 'node:path';
-import { initBackend, type BackendName } from '../engine/tfjs/backend/index.js';
-import type { EngineChoice } from '../engine/engine.js';
+import { initBackend } from '../engine/tfjs/backend/index.js';
 import { Comparison, type CompareEvent, type CompareRow, type MatchMode } from '../compare/compare.js';
 import { matchParams, sameHidden } from '../compare/match-params.js';
 import { DEFAULT_RECALL_BUDGET, DEFAULT_TEXT_COMPARE } from '../compare/defaults.js';
@@ -25,11 +24,11 @@ import { RUNS_DIR } from '../settings/runs-dir.js';
 import { usageError } from '../util/errors.js';
 import { escapeControls, safeJson } from '../util/escape.js';
 import { flattenText } from '../util/text.js';
-import { startEngine } from './engine-options.js';
+import { startEngine, type EngineFlags } from './engine-options.js';
 import { stopOnSignals } from './signals.js';
 import { writeOut } from './output.js';
 
-export interface CompareOptions {
+export interface CompareOptions extends Omit<EngineFlags, 'workers'> {
   cells: CellType[];
   task: 'text' | 'recall';
   match: MatchMode;
@@ -54,9 +53,6 @@ export interface CompareOptions {
   carry: boolean;
   fixedLag: boolean;
   out?: string;
-  engine: EngineChoice;
-  threads?: number;
-  backend: BackendName;
   ui: boolean;
   json: boolean;
   debug?: boolean;
@@ -74,7 +70,8 @@ const onSignals = (stop: () => void) =>
 
 export async function runTextCompare(corpusPath: string, o: CompareOptions, explicit: (key: string) => boolean): Promise<void> {
   // The engine charnn train would use (auto: ort where it loads), so a comparison measures what training costs.
-  const { engine, threads, backend } = await startEngine({ engine: o.engine, threads: o.threads, backend: o.backend });
+  // Every run on one thread of its engine (compare/compare.ts): the cells compete on the same footing.
+  const engine = { ...(await startEngine(o)), workers: 1 };
   const training: Partial<TrainConfig> = {
     batchSize: o.batch, seqLen: o.seqLen, lr: o.lr ?? DEFAULT_TEXT_COMPARE.lr, clip: o.clip, seed: o.seed,
     maxSteps: o.maxSteps ?? (o.maxTime === undefined ? DEFAULT_TEXT_COMPARE.maxSteps : null), maxTimeMs: o.maxTime ?? null,
@@ -84,8 +81,7 @@ export async function runTextCompare(corpusPath: string, o: CompareOptions, expl
   const comparison = new Comparison({
     corpusPath, normalization: o.normalize, cells: o.cells, match: o.match,
     hidden: o.hidden ?? DEFAULT_TEXT_COMPARE.hidden, layers: o.layers ?? DEFAULT_TEXT_COMPARE.layers, embedding: o.embedding ?? DEFAULT_TEXT_COMPARE.embedding, dropout: o.dropout,
-    training, outDir: compareDirectory(o.out ?? null, path.join(RUNS_DIR, `compare-${path.basename(corpusPath).replace(/\.[^.]*$/, '') || 'corpus'}`), o.cells), backend,
-    engine, threads,
+    training, outDir: compareDirectory(o.out ?? null, path.join(RUNS_DIR, `compare-${path.basename(corpusPath).replace(/\.[^.]*$/, '') || 'corpus'}`), o.cells), engine,
   });
   let rows: CompareRow[];
   if (interactive(o)) {
@@ -112,7 +108,7 @@ export async function runTextCompare(corpusPath: string, o: CompareOptions, expl
   }
   const plan = comparison.plan();
   if (o.json) {
-    await writeOut(`${safeJson({ task: 'text', corpus: plan.corpus, match: plan.match, budget: plan.budget, engine, backend, rows })}\n`);
+    await writeOut(`${safeJson({ task: 'text', corpus: plan.corpus, match: plan.match, budget: plan.budget, engine: engine.name, backend: engine.backend, rows })}\n`);
   } else if (!interactive(o)) {
     const lines = [
       budgetLine(plan.budget, plan.corpus, plan.match),

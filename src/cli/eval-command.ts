@@ -1,21 +1,16 @@
 /** `charnn eval <checkpoint> <file...>`: loss, bits per character and perplexity on any text. */
 import { Command } from 'commander';
-import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 import type { EvalOptions } from './eval-run.js';
 import { action } from './run-command.js';
-import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
-import { settingOption } from './setting-options.js';
+import { addEngineOptions, debugOption } from './engine-options.js';
 
 export function makeEvalCommand(): Command {
-  return new Command('eval')
+  const command = new Command('eval')
     .description('measure how well a checkpoint predicts text: loss (nats), bits per character and perplexity')
     .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .argument('<file...>', 'UTF-8 text files or directories (each is evaluated as one text, normalised like the training corpus)')
-    .option('--json', 'print the result as one JSON object', false)
-    .addOption(settingOption({ ...TRAIN_SETTINGS.workers, help: 'tfjs engine: threads sharing the work (default: CPU cores on wasm/cpu, 1 on tensorflow)' }))
-    .addOption(engineOption())
-    .addOption(threadsOption())
-    .addOption(backendOption())
+    .option('--json', 'print the result as one JSON object', false);
+  return addEngineOptions(command, { workers: true, workersHelp: 'tfjs engine: threads sharing the work (default: CPU cores on wasm/cpu, 1 on tensorflow)' })
     .addOption(debugOption())
     .action(action(async (checkpoint: string, files: string[], options: EvalOptions) => (await import('./eval-run.js')).runEval(checkpoint, files, options)));
 }

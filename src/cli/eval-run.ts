@@ -20,7 +20,6 @@ import { writeErr, writeErrText, writeOut } from './output.js';
 
 export interface EvalOptions extends EngineFlags {
   json: boolean;
-  workers?: number;
 }
 
 /** How many missing characters the human output lists. */
@@ -44,18 +43,18 @@ function describeSkipped(files: string[]): string {
 
 export async function runEval(checkpointPath: string, files: string[], options: EvalOptions): Promise<void> {
   const progressMs = plainProgressMs();
-  const { engine, threads, backend } = await startEngine(options);
+  const engine = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const { meta, vocab } = checkpoint;
   // Find every file before the slow part starts; each is then streamed, never read whole.
   const sources = files.map((file) => ({ file, source: openCorpus(file) }));
   const weights = checkpoint.params;
-  const workers = options.workers ?? defaultWorkers(backend, os.availableParallelism());
-  if (engine === 'tfjs') checkAddressSpace('tfjs', workers, '--workers');
+  const workers = engine.workers ?? defaultWorkers(engine.backend, os.availableParallelism());
+  if (engine.name === 'tfjs') checkAddressSpace('tfjs', workers, '--workers');
   const model: EvalModel = {
-    steps: await createStepModel(engine, meta.model, weights, { backend, workers: 1, threads }),
+    steps: await createStepModel(meta.model, weights, engine),
     weights,
-    workerBackend: engine === 'tfjs' ? backend : null,
+    workerBackend: engine.name === 'tfjs' ? engine.backend : null,
   };
   const results: (TextEvaluation & { file: string })[] = [];
   try {

@@ -6,7 +6,7 @@ import { GENERATE_FORMATS } from './generate-output.js';
 import { collect } from './parsers.js';
 import { settingOption } from './setting-options.js';
 import { action } from './run-command.js';
-import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
+import { addEngineOptions, debugOption } from './engine-options.js';
 import { lengthOption, primeOption, samplingOption, seedOption } from './sampling-options.js';
 
 export function makeGenerateCommand(): Command {
@@ -28,10 +28,8 @@ export function makeGenerateCommand(): Command {
     .option('--stop <string>', 'end a sample when it produces this string (repeatable; \\n, \\r, \\t, \\\\ and \\uXXXX escapes, e.g. \'\\r\\n\\r\\n\')', collect, [])
     .option('--keep-nfd', 'print the text of a model trained with --normalize nfd decomposed, as the model writes it (default: composed, NFC)')
     .addOption(new Option('--format <format>', 'output format').choices(GENERATE_FORMATS).default('text'))
-    .option('--separator <text>', 'printed between samples in text format (escapes as in --prime)', '\\n\\n')
-    .addOption(engineOption())
-    .addOption(threadsOption())
-    .addOption(backendOption())
+    .option('--separator <text>', 'printed between samples in text format (escapes as in --prime)', '\\n\\n');
+  addEngineOptions(command)
     .addOption(debugOption())
     .action(
       action(async (checkpoint: string, options: GenerateOptions) =>

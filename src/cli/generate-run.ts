@@ -109,7 +109,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   if (options.length > GENERATE_MAX_LENGTH || options.maxLength > GENERATE_MAX_LENGTH) {
     throw usageError(`--length and --max-length are limited to ${GENERATE_MAX_LENGTH.toLocaleString('en-US')} characters`, 'generate in several runs, or pipe --length 0 with a --stop string');
   }
-  const started = await startEngine(options);
+  const engine = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const vocab = checkpoint.vocab;
   const rawPrompts = options.prompts !== undefined ? readPrompts(options.prompts) : [unescapeText(options.prime ?? '')];
@@ -137,7 +137,7 @@ export async function runGenerate(checkpointPath: string, options: GenerateOptio
   // Loaded only with --novelty: it brings the corpus index and the text-width helpers (string-width, ~30 ms).
   const noveltyReports = options.novelty ? await import('./generate-novelty.js') : null;
   const novelty = noveltyReports?.openNovelty(checkpoint, options.corpus) ?? null;
-  const sampler = new Sampler(await createStepModel(started.engine, checkpoint.meta.model, checkpoint.params, { ...started, workers: 1 }));
+  const sampler = new Sampler(await createStepModel(checkpoint.meta.model, checkpoint.params, engine));
   // Without --num, every continuation the beam holds.
   const perPrompt = options.beam !== undefined && !explicit('num') ? options.beam : options.num;
   // Every continuation, of sampling and of beam search, goes through one writer (generate-output.ts); its

@@ -1,12 +1,12 @@
 /** `charnn sample <checkpoint>`: the interactive sampler. */
 import { Command } from 'commander';
 import { action } from './run-command.js';
-import { backendOption, debugOption, engineOption, threadsOption } from './engine-options.js';
+import { addEngineOptions, debugOption } from './engine-options.js';
 import { lengthOption, primeOption, samplingOption, seedOption } from './sampling-options.js';
 import type { SampleOptions } from './sample-run.js';
 
 export function makeSampleCommand(): Command {
-  return new Command('sample')
+  const command = new Command('sample')
     .description('interactive sampler: type text, watch the model continue it; change temperature, top-k, top-p, length and seed as you go')
     .argument('<checkpoint>', 'checkpoint directory, a run directory (means its best/), or run@<step> (also run@best, run@latest)')
     .addOption(primeOption('text sent as soon as the sampler opens'))
@@ -16,10 +16,8 @@ export function makeSampleCommand(): Command {
     .addOption(samplingOption('topP', '/topp'))
     .addOption(seedOption('fixed seed; default: a new random seed for every generation (/seed)', 'sample'))
     .option('--heat', 'start with the probability heat map on (/heat, Tab)', false)
-    .option('--top', 'start with the top-5 next characters shown (/top, Shift-Tab)', false)
-    .addOption(engineOption())
-    .addOption(threadsOption())
-    .addOption(backendOption())
+    .option('--top', 'start with the top-5 next characters shown (/top, Shift-Tab)', false);
+  return addEngineOptions(command)
     .addOption(debugOption())
     .addHelpText(
       'after',

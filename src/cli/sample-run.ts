@@ -36,10 +36,10 @@ export async function runSample(checkpointPath: string, options: SampleOptions):
   if (options.length > limits.length) throw usageError(`--length is limited to ${limits.length} characters here`, 'use charnn generate for longer texts');
   if (options.temperature > limits.temperature) throw usageError(`--temperature must be at most ${limits.temperature}`);
   if (options.seed !== undefined && (options.seed < 0 || options.seed > limits.seed)) throw usageError(`--seed must be from 0 to ${limits.seed}`);
-  const started = await startEngine(options);
+  const engine = await startEngine(options);
   const checkpoint = loadCheckpoint(checkpointPath);
   const { meta, vocab } = checkpoint;
-  const sampler = new Sampler(await createStepModel(started.engine, meta.model, checkpoint.params, { ...started, workers: 1 }));
+  const sampler = new Sampler(await createStepModel(meta.model, checkpoint.params, engine));
   const session = new SamplingSession(sampler, vocab, { normalize: (text) => normalizeText(text, meta.normalization) });
   const runDir = path.basename(path.dirname(checkpoint.dir));
   const best = meta.progress.bestValLoss;
@@ -52,7 +52,7 @@ export async function runSample(checkpointPath: string, options: SampleOptions):
       model: `${meta.model.cell.toUpperCase()} ${meta.model.layers}×${meta.model.hidden}`,
       vocabSize: vocab.size,
       detail: `step ${formatCount(meta.progress.step)}${best !== null ? ` · val ${formatLoss(best, 3)}` : ''}`,
-      backend: started.engine === 'ort' ? 'ort' : started.backend,
+      backend: engine.name === 'ort' ? 'ort' : engine.backend,
     },
     settings: {
       temperature: options.temperature,

@@ -1,7 +1,9 @@
-/** `charnn train [corpus]`: its settings' flags come from the settings tables (settings/). */
+/**
+ * `charnn train [corpus]`: its settings' flags come from the settings tables
+ * (settings/). It only collects what the user gave; train/setup.ts decides
+ * the rest (defaults, a resume's limits, the tfjs engine's workers).
+ */
 import { Command } from 'commander';
-import os from 'node:os';
-import { defaultWorkers } from '../engine/tfjs/backend/names.js';
 import { CORPUS_SETTINGS } from '../settings/corpus-settings.js';
 import { RUNS_DIR } from '../settings/runs-dir.js';
 import { MODEL_SETTINGS } from '../settings/model-settings.js';
@@ -9,11 +11,10 @@ import { checkInitFrom, flagName, type Setting } from '../settings/setting.js';
 import { TRAIN_SETTINGS } from '../settings/train-settings.js';
 import type { TrainRequest } from '../train/setup.js';
 import { action } from './run-command.js';
-import { backendOption, debugOption, engineOption, startEngine, threadsOption, type EngineFlags } from './engine-options.js';
+import { addEngineOptions, debugOption, startEngine, type EngineFlags } from './engine-options.js';
 import { settingOptions } from './setting-options.js';
 import { bundledCorpus } from './paths.js';
 import { usageError } from '../util/errors.js';
-import { checkAddressSpace } from '../util/process-limits.js';
 
 /** The options besides the settings' (which are read through settingOptions' keys). */
 interface TrainOptions extends EngineFlags {
@@ -28,7 +29,8 @@ interface TrainOptions extends EngineFlags {
 export function makeTrainCommand(): Command {
   const modelFlags = settingOptions(MODEL_SETTINGS);
   const corpusFlags = settingOptions(CORPUS_SETTINGS);
-  const trainFlags = settingOptions(TRAIN_SETTINGS);
+  // --workers is the engine's (addEngineOptions): the engine settings carry it to train/setup.ts.
+  const trainFlags = settingOptions(TRAIN_SETTINGS).filter(({ key }) => key !== 'workers');
   const command = new Command('train')
     .description('train a character-level language model on a text file or a directory of text files')
     .argument('[corpus]', 'UTF-8 text file or directory (read recursively; hidden files are skipped; binary files and links leading outside it, to a directory or nowhere are skipped and listed; default: the bundled tinyshakespeare; with --resume: the checkpoint\'s corpus)');
@@ -38,10 +40,8 @@ export function makeTrainCommand(): Command {
     .option('--force', 'start a new run in an --out that holds one, replacing its checkpoints (only files charnn wrote)', false)
     .option('--resume <checkpoint>', `continue a run from a checkpoint or run directory (a run directory means its latest/; ${fixedFlags('fixedOnResume')} stay as they were; ` +
       'the learning rate goes on from where it was, down to --lr-final at the new --max-steps, --max-epochs or --max-time, and never back up)')
-    .option('--init-from <checkpoint>', `fine-tune: a new run on the corpus, starting from this checkpoint's weights (new characters are added; ${fixedFlags('fixedOnInitFrom')} stay as they were)`)
-    .addOption(engineOption())
-    .addOption(threadsOption())
-    .addOption(backendOption())
+    .option('--init-from <checkpoint>', `fine-tune: a new run on the corpus, starting from this checkpoint's weights (new characters are added; ${fixedFlags('fixedOnInitFrom')} stay as they were)`);
+  addEngineOptions(command, { workers: true })
     .option('--no-ui', 'plain progress lines on stderr instead of the live dashboard')
     .option('--json', 'one JSON event per line on stdout', false)
     .addOption(debugOption())
@@ -50,7 +50,7 @@ export function makeTrainCommand(): Command {
         const explicit = (key: string): boolean => command.getOptionValueSource(key) === 'cli';
         if (options.initFrom !== undefined) checkInitFromArguments(corpus, options);
         // Only what the user gave: defaults (or a resumed checkpoint's settings) fill the rest in train/setup.ts,
-        // and a new run's schedule follows the text's length without a limit or --eval-every (train/default-schedule.ts).
+        // and a new run's schedule follows the text's length without a limit or --eval-every (train/default-limits.ts).
         const given = <C>(flags: ReturnType<typeof settingOptions<C>>): Partial<C> =>
           Object.fromEntries(flags.filter(({ option }) => explicit(option.attributeName())).map(({ option, key }) => [key, options[option.attributeName()]])) as Partial<C>;
         const model = given(modelFlags);
@@ -62,16 +62,7 @@ export function makeTrainCommand(): Command {
           checkInitFrom(TRAIN_SETTINGS, training);
           checkInitFrom(CORPUS_SETTINGS, { normalization });
         }
-        if (options.resume && (training.maxSteps !== undefined || training.maxEpochs !== undefined || training.maxTimeMs !== undefined)) {
-          // A resumed run keeps its own limits unless new ones are given; new ones replace the old ones entirely.
-          // The learning rate goes on from where it was down to its floor at the new limit (train/schedule-length.ts).
-          training.maxSteps ??= null;
-          training.maxEpochs ??= null;
-          training.maxTimeMs ??= null;
-        }
-        const [{ engine, threads, backend }, { runTraining }] = await Promise.all([startEngine(options), import('./train-run.js')]);
-        if (options.workers === undefined && !options.resume) training.workers = engine === 'ort' ? 1 : defaultWorkers(backend, os.availableParallelism());
-        if (engine === 'tfjs' && training.workers !== undefined) checkAddressSpace('tfjs', training.workers, '--workers');
+        const [engine, { runTraining }] = await Promise.all([startEngine(options), import('./train-run.js')]);
         const request: TrainRequest = {
           corpusPath: corpus ?? (options.resume ? '' : bundledCorpus()),
           normalization,
@@ -81,9 +72,7 @@ export function makeTrainCommand(): Command {
           force: options.force,
           resume: options.resume ?? null,
           initFrom: options.initFrom ?? null,
-          backend,
           engine,
-          threads,
         };
         const mode = options.json ? 'json' : !options.ui || !process.stdout.isTTY || !process.stdin.isTTY ? 'plain' : 'dashboard';
         await runTraining(request, mode);

@@ -13,7 +13,7 @@ import { readCorpus, type Normalization } from '../data/corpus.js';
 import type { CellType, ModelConfig } from '../model/config.js';
 import { DEFAULT_MODEL_CONFIG } from '../settings/model-settings.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../settings/train-settings.js';
-import type { EngineName } from '../engine/engine.js';
+import type { EngineSettings } from '../engine/engine.js';
 import type { TrainEvent } from '../train/events.js';
 import { prepareTraining } from '../train/setup.js';
 import type { Trainer } from '../train/trainer.js';
@@ -34,11 +34,8 @@ interface CompareRequest {
   training: Partial<TrainConfig>;
   /** Each run writes its checkpoints to <outDir>/<cell>. */
   outDir: string;
-  /** TF.js backend in use (the tfjs engine's, and checkpoints'). */
-  backend: string;
-  /** What trains every run (the engine charnn train would use), and the ort engine's threads (0 = every core). */
-  engine: EngineName;
-  threads: number;
+  /** What trains every run: the engine charnn train would use, with one tfjs worker. */
+  engine: EngineSettings;
 }
 
 export interface CompareBudget {
@@ -108,6 +105,12 @@ export function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** What trains the runs, as the budget line shows it: "ort", "ort, 2 threads", "tfjs wasm". */
+function engineLabel(engine: EngineSettings): string {
+  if (engine.name !== 'ort') return `tfjs ${engine.backend}`;
+  return `ort${engine.threads > 0 ? `, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}` : ''}`;
 }
 
 /**
@@ -191,7 +194,6 @@ export class Comparison {
     this.runs = request.match === 'params' ? matchParams(request.cells, shape, request.hidden) : sameHidden(request.cells, shape, request.hidden);
     this.training = {
       ...DEFAULT_TRAIN_CONFIG,
-      workers: 1,
       sampleTemperatures: [0.8],
       sampleLength: 120,
       evalBatches: 20,
@@ -202,7 +204,7 @@ export class Comparison {
     if (request.training.evalEvery === undefined) this.training.evalEvery = defaultEvalEvery(this.training.maxSteps);
     const t = this.training;
     this.budget = {
-      engine: request.engine === 'ort' ? `ort${request.threads > 0 ? `, ${request.threads} thread${request.threads === 1 ? '' : 's'}` : ''}` : `tfjs ${request.backend}`,
+      engine: engineLabel(request.engine),
       maxSteps: t.maxSteps, maxTimeMs: t.maxTimeMs, batchSize: t.batchSize, seqLen: t.seqLen, seed: t.seed, lr: t.lr,
       evalEvery: t.evalEvery, evalBatches: t.evalBatches,
     };
@@ -239,8 +241,7 @@ export class Comparison {
       };
       const outDir = path.join(r.outDir, model.cell);
       const trainer = await prepareTraining({
-        corpusPath: r.corpusPath, normalization: r.normalization, model, training: this.training, outDir, resume: null, backend: r.backend,
-        engine: r.engine, threads: r.threads,
+        corpusPath: r.corpusPath, normalization: r.normalization, model, training: this.training, outDir, resume: null, engine: r.engine,
       });
       const collector = new RowCollector(runs[index]!, r.layers, path.resolve(outDir), this.training.batchSize * this.training.seqLen);
       const unsubscribe = trainer.subscribe((event) => {

@@ -18,6 +18,21 @@ export type EngineName = 'tfjs' | 'ort';
 export const ENGINE_CHOICES = ['auto', 'ort', 'tfjs'] as const;
 export type EngineChoice = (typeof ENGINE_CHOICES)[number];
 
+/**
+ * The engine a command runs and how, as resolved from its flags at start-up
+ * (cli/engine-options.ts): one object from the flags to the session, so a new
+ * engine setting (an execution provider, say) is one field here and one option.
+ */
+export interface EngineSettings {
+  name: EngineName;
+  /** onnxruntime intra-op threads (ort engine); 0 = every core. */
+  threads: number;
+  /** The TF.js backend in use: the tfjs engine's, and the one checkpoints go through. */
+  backend: string;
+  /** Data-parallel worker threads of the tfjs engine: --workers, or absent where the command decides (train/setup.ts, eval). */
+  workers?: number;
+}
+
 export interface GradientResult {
   /** Mean cross-entropy over the batch, nats per character. */
   loss: number;

@@ -5,7 +5,7 @@
  */
 import type { ModelConfig } from '../model/config.js';
 import { usageError } from '../util/errors.js';
-import type { Engine, EngineChoice, EngineName, StepModel } from './engine.js';
+import type { Engine, EngineChoice, EngineName, EngineSettings, StepModel } from './engine.js';
 import type { ParamArrays } from '../model/params.js';
 import { OrtEngine } from './ort/engine.js';
 import { defaultThreads, loadRuntime, runtimeAvailable } from './ort/runtime.js';
@@ -24,25 +24,22 @@ export function resolveEngine(choice: EngineChoice): EngineName {
   return 'ort';
 }
 
-export interface EngineOptions {
-  /** TF.js backend in use (tfjs engine). */
-  backend: string;
-  /** Data-parallel worker threads (tfjs engine). */
-  workers: number;
-  /** onnxruntime intra-op threads (ort engine); 0 = every core. */
-  threads: number;
-}
-
-/** The engine; TF.js is loaded only when it is the one chosen (it costs ~0.4 s of start-up). */
-export async function createEngine(name: EngineName, config: ModelConfig, options: EngineOptions): Promise<Engine> {
-  if (name === 'ort') return new OrtEngine(config, options.threads > 0 ? options.threads : defaultThreads());
+/**
+ * The engine of `settings`; TF.js is loaded only when it is the one chosen (it costs ~0.4 s of start-up).
+ * The tfjs engine splits each batch over `settings.workers` threads (1 when absent).
+ */
+export async function createEngine(config: ModelConfig, settings: EngineSettings): Promise<Engine> {
+  if (settings.name === 'ort') return new OrtEngine(config, settings.threads > 0 ? settings.threads : defaultThreads());
   const { TfjsEngine } = await import('./tfjs/engine.js');
-  return new TfjsEngine(config, options.backend, options.workers);
+  return new TfjsEngine(config, settings.backend, settings.workers ?? 1);
 }
 
-/** A step model with its own engine (freed together), for the commands that only sample or evaluate. */
-export async function createStepModel(name: EngineName, config: ModelConfig, weights: ParamArrays, options: EngineOptions): Promise<StepModel> {
-  const engine = await createEngine(name, config, options);
+/**
+ * A step model with its own engine (freed together), for the commands that only sample or evaluate;
+ * it runs on one thread of the tfjs engine (evaluation shares its work out itself: eval/evaluate-corpus.ts).
+ */
+export async function createStepModel(config: ModelConfig, weights: ParamArrays, settings: EngineSettings): Promise<StepModel> {
+  const engine = await createEngine(config, { ...settings, workers: 1 });
   const steps = engine.stepModel(weights);
   return {
     config,

@@ -8,7 +8,7 @@
 import { describeLayout, fitLayout, MIN_WINDOW, type Layout } from '../data/layout.js';
 import { usageError } from '../util/errors.js';
 
-interface RunLayout {
+export interface RunLayout {
   train: Layout;
   val: Layout;
   /** What was shrunk and why, for the user (empty when the requested layout fits). */

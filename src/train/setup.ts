@@ -1,8 +1,9 @@
 /**
  * Everything between "the user asked for a run" and a ready Trainer: read
- * and encode the corpus, split it, build or restore the model, and refuse
- * combinations that cannot work (a resume whose model flags contradict the
- * checkpoint, a corpus with characters the resumed vocabulary lacks).
+ * and encode the corpus, split it, build or restore the model, decide what
+ * the flags leave open (the tfjs engine's workers, a resume's limits), and
+ * refuse combinations that cannot work (a resume whose model flags contradict
+ * the checkpoint, a corpus with characters the resumed vocabulary lacks).
  */
 import path from 'node:path';
 import { splitTrainVal } from '../data/batches.js';
@@ -24,15 +25,17 @@ import { RUNS_DIR } from '../settings/runs-dir.js';
 import { checkInitFrom, checkResume } from '../settings/setting.js';
 import { DEFAULT_TRAIN_CONFIG, TRAIN_SETTINGS, trainLimitProblem, type TrainConfig } from '../settings/train-settings.js';
 import { defaultLimits } from './default-limits.js';
-import { fitRunLayout } from './run-layout.js';
+import { fitRunLayout, type RunLayout } from './run-layout.js';
 import type { Trainer, TrainerSetup } from './trainer.js';
 import { createTrainer } from './create-trainer.js';
-import type { Engine, EngineName } from '../engine/engine.js';
-import { createEngine as createEngineNamed } from '../engine/select.js';
+import type { Engine, EngineSettings } from '../engine/engine.js';
+import { createEngine } from '../engine/select.js';
 import { checkMemory, memoryBudget } from '../engine/tfjs/backend/memory-budget.js';
 import { trainingStepBytes } from '../model/memory.js';
 import type { TokenIds } from '../data/id-builder.js';
+import type { Layout } from '../data/layout.js';
 import { fixedModelReason, modelForBudget, NO_BUDGET } from './budget/for-run.js';
+import { resumedLimits, runWorkers } from './request-decisions.js';
 
 export interface TrainRequest {
   corpusPath: string;
@@ -40,20 +43,16 @@ export interface TrainRequest {
   normalization?: Normalization;
   /** Model settings the user gave (defaults fill the rest of a new run; a resume refuses changes, a fine-tune any). */
   model: Partial<ModelSettings>;
-  /** Training settings the user gave (defaults, or a resumed checkpoint's, fill the rest). */
-  training: Partial<TrainConfig>;
+  /** Training settings the user gave (defaults, or a resumed checkpoint's, fill the rest); the workers come with the engine. */
+  training: Partial<Omit<TrainConfig, 'workers'>>;
   outDir: string | null;
   /** Start a new run in an --out that holds one, replacing its checkpoints. */
   force?: boolean;
   resume: string | null;
   /** Start a new run from this checkpoint's weights (fine-tuning). */
   initFrom?: string | null;
-  /** TF.js backend in use (the tfjs engine's, and checkpoints'). */
-  backend: string;
-  /** The engine that runs the passes (default tfjs). */
-  engine?: EngineName;
-  /** ort engine threads (0 or absent = every core). */
-  threads?: number;
+  /** The engine that runs the passes; its workers when --workers was given (else: runWorkers). */
+  engine: EngineSettings;
 }
 
 /** How many added characters the fine-tuning note lists. */
@@ -69,11 +68,9 @@ export function defaultOutDir(corpusName: string, cell: string): string {
  * trainer is disposed.
  */
 export async function prepareTraining(request: TrainRequest, tell: (message: string) => void = () => {}): Promise<Trainer> {
-  return request.resume
-    ? prepareResume(request, request.resume)
-    : request.initFrom
-      ? prepareInitFrom(request, request.initFrom)
-      : prepareNew(request, tell);
+  if (request.resume) return prepareResume(request, request.resume);
+  const workers = runWorkers(request.engine, null);
+  return request.initFrom ? prepareInitFrom(request, request.initFrom, workers) : prepareNew(request, workers, tell);
 }
 
 /** Builds the trainer in a claimed run directory; the claim is released with the trainer (or now, if building fails). */
@@ -99,20 +96,20 @@ function withEngine<T>(engine: Engine | undefined, step: () => T): T {
 }
 
 /** @param tell what the user should see before the run starts (the model being chosen for a budget). */
-function prepareNew(request: TrainRequest, tell: (message: string) => void): Promise<Trainer> {
+function prepareNew(request: TrainRequest, workers: number, tell: (message: string) => void): Promise<Trainer> {
   const normalization = request.normalization ?? DEFAULT_CORPUS_SETTINGS.normalization;
   const corpus = readCorpus(request.corpusPath, normalization);
   const vocab = corpus.vocab;
-  return newRun(request, corpus, normalization, async (training, trainIds) => {
+  return newRun(request, workers, corpus, async (training, trainIds) => {
     const model: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...request.model, vocabSize: vocab.size };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the model is too large: ${tooLarge}`, 'use fewer --layers or a smaller --hidden or --embedding');
-    const fixed = fixedModelReason(request.model, request.training, request.engine ?? 'tfjs', trainIds.length);
+    const fixed = fixedModelReason(request.model, request.training, request.engine.name, trainIds.length);
     if (fixed !== null) {
       return { model, params: () => initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: fixed === NO_BUDGET ? [] : [fixed] };
     }
     // A time budget and no size given: the model expected to be best at the deadline on this machine now (budget/for-run.ts).
-    const chosen = await modelForBudget({ given: request.model, base: model, training, trainIds, makeEngine: (m) => createEngine(request, m, training), tell });
+    const chosen = await modelForBudget({ given: request.model, base: model, training, trainIds, makeEngine: (m) => createEngine(m, runEngine(request, training)), tell });
     return {
       model: chosen.model, params: () => initParamArrays(chosen.model, new Rng(training.seed)), initFrom: null, notes: [chosen.note],
       engine: chosen.engine, choice: chosen.record, spentMs: chosen.record.probeMs,
@@ -125,7 +122,7 @@ function prepareNew(request: TrainRequest, tell: (message: string) => void): Pro
  * from a checkpoint's weights. Characters of the text the checkpoint lacks
  * are appended to its vocabulary; its own characters all stay.
  */
-function prepareInitFrom(request: TrainRequest, from: string): Promise<Trainer> {
+function prepareInitFrom(request: TrainRequest, from: string, workers: number): Promise<Trainer> {
   checkInitFrom(MODEL_SETTINGS, request.model);
   checkInitFrom(TRAIN_SETTINGS, request.training);
   checkInitFrom(CORPUS_SETTINGS, { normalization: request.normalization });
@@ -135,7 +132,7 @@ function prepareInitFrom(request: TrainRequest, from: string): Promise<Trainer> 
   const corpus = readCorpus(request.corpusPath, meta.normalization, { vocab: source.vocab, unknown: 'add' });
   const vocab = corpus.vocab;
   const added = vocab.chars.slice(source.vocab.size);
-  return newRun(request, corpus, meta.normalization, (training) => {
+  return newRun(request, workers, corpus, (training) => {
     const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the fine-tuned model would be too large: ${tooLarge}`, 'fine-tune on a text with fewer new characters');
@@ -168,14 +165,13 @@ interface ModelStart {
   spentMs?: number;
 }
 
-async function newRun(request: TrainRequest, corpus: Corpus, normalization: Normalization, start: (training: TrainConfig, trainIds: TokenIds) => ModelStart | Promise<ModelStart>): Promise<Trainer> {
-  const { ids, vocab } = corpus;
-  const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training };
+/** A new run (fresh or fine-tuned) on a corpus: its training settings and layout fitted to the text, then its model started. */
+async function newRun(request: TrainRequest, workers: number, corpus: Corpus, start: (training: TrainConfig, trainIds: TokenIds) => ModelStart | Promise<ModelStart>): Promise<Trainer> {
+  const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training, workers };
   const tooMuch = trainLimitProblem(requested);
   if (tooMuch) throw usageError(`a training step would be too large: ${tooMuch}`, 'use a smaller --batch or --seq-len');
-  const { train, val } = splitTrainVal(ids, requested.valFrac);
   // A short text trains with a smaller layout; charnn.json records the one used.
-  const layout = fitRunLayout(train.length, val.length, requested, requested.valFrac);
+  const { train, val, layout } = splitAndFit(corpus, requested);
   const stepsPerEpoch = Math.floor(Math.floor((train.length - 1) / layout.train.batchSize) / layout.train.seqLen);
   const t = request.training;
   const schedule = defaultLimits(stepsPerEpoch, {
@@ -184,19 +180,61 @@ async function newRun(request: TrainRequest, corpus: Corpus, normalization: Norm
   const training: TrainConfig = {
     ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
   };
-  const { model, params: drawParams, initFrom, notes, engine, choice, spentMs } = await start(training, train);
-  const params = withEngine(engine, () => {
-    checkStepMemory(request, model, training, 'lower --batch, --seq-len, --hidden or --layers');
-    return drawParams();
+  const { model, params, initFrom, notes, engine, choice, spentMs } = await start(training, train);
+  return launch(request, {
+    corpus, recorded: { name: corpus.name }, train, val, valLayout: layout.val, model, training,
+    claim: { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false },
+    memoryHint: 'lower --batch, --seq-len, --hidden or --layers',
+    weights: () => ({ params: params(), resume: null }),
+    notes: [...notes, ...layout.notes, ...schedule.notes], initFrom, choice: choice ?? null, spentMs, engine,
   });
-  const claim = { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false };
-  return inRunDirectory(claim, async (run) => ({
-    engine: engine ?? await createEngine(request, model, training), choice: choice ?? null, spentMs,
-    corpus: { name: corpus.name, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
-    vocab, normalization, trainIds: train, valIds: val, model, training, params,
-    outDir: run.dir, backend: request.backend, resume: null,
-    valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...notes, ...layout.notes, ...schedule.notes], initFrom,
+}
+
+/** A run once its corpus is read and its model and training are decided: what differs between a new run, a fine-tune and a resume. */
+interface RunPlan {
+  corpus: Corpus;
+  /** What charnn.json keeps of the corpus besides what was read now: its name (a resume: all it recorded). */
+  recorded: { name: string } & Partial<CorpusInfo>;
+  train: TokenIds;
+  val: TokenIds;
+  valLayout: Layout;
+  model: ModelConfig;
+  training: TrainConfig;
+  /** The run directory: a new one, or the resumed run's. */
+  claim: RunDirectoryRequest;
+  /** What to change when the tfjs engine's step would not fit its backend. */
+  memoryHint: string;
+  /** The weights (and a resumed run's saved state): read or drawn only once the step is known to fit (a large model's orthogonal blocks take seconds to draw). */
+  weights: () => { params: ParamArrays; resume: TrainerSetup['resume'] };
+  /** The run's own notes, after the run directory's and the corpus's. */
+  notes: string[];
+  initFrom: InitFrom | null;
+  choice: ModelChoice | null;
+  spentMs?: number;
+  /** The model's engine when choosing the model started it already; else it starts once the run directory is claimed. */
+  engine?: Engine;
+}
+
+/** The one way from a plan to a trainer: check the step fits, take the weights, claim the run directory, start the engine. */
+function launch(request: TrainRequest, plan: RunPlan): Promise<Trainer> {
+  const { corpus, train, val, model, training, engine } = plan;
+  const { params, resume } = withEngine(engine, () => {
+    checkStepMemory(request, model, training, plan.memoryHint);
+    return plan.weights();
+  });
+  return inRunDirectory(plan.claim, async (run) => ({
+    engine: engine ?? await createEngine(model, runEngine(request, training)), choice: plan.choice, spentMs: plan.spentMs,
+    corpus: { ...plan.recorded, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: corpus.ids.length, trainChars: train.length, valChars: val.length },
+    vocab: corpus.vocab, normalization: corpus.normalization, trainIds: train, valIds: val, model, training, params,
+    outDir: run.dir, backend: request.engine.backend, resume,
+    valLayout: plan.valLayout, notes: [...run.notes, ...corpusNotes(corpus), ...plan.notes], initFrom: plan.initFrom,
   }), engine);
+}
+
+/** The corpus's training and validation parts, and the batch layout they hold (at most the one asked for: run-layout.ts). */
+function splitAndFit(corpus: Corpus, training: TrainConfig): { train: TokenIds; val: TokenIds; layout: RunLayout } {
+  const { train, val } = splitTrainVal(corpus.ids, training.valFrac);
+  return { train, val, layout: fitRunLayout(train.length, val.length, training, training.valFrac) };
 }
 
 function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
@@ -224,32 +262,31 @@ function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {
       'resume on the corpus the checkpoint was trained on',
     );
   }
-  const ids = corpus.ids;
-  const training: TrainConfig = { ...meta.training, ...request.training };
+  const training: TrainConfig = { ...meta.training, ...resumedLimits(request.training), workers: runWorkers(request.engine, meta.training.workers) };
   refuseReachedSteps(from, meta.progress.step, training.maxSteps, request.training.maxSteps !== undefined);
-  const { train, val } = splitTrainVal(ids, training.valFrac);
-  const layout = fitRunLayout(train.length, val.length, training, training.valFrac);
+  const { train, val, layout } = splitAndFit(corpus, training);
   if (layout.train.batchSize !== training.batchSize || layout.train.seqLen !== training.seqLen) {
     throw usageError(
       `the corpus's training part (${train.length} characters) is too short for the checkpoint's batch ${training.batchSize} × seq-len ${training.seqLen}`,
       'resume on the corpus the checkpoint was trained on',
     );
   }
-  checkStepMemory(request, meta.model, training, 'a resumed run keeps its shape and batch: use --engine ort, or more --workers (each has its own wasm heap)');
-  const state = loadTrainingState(checkpoint);
-  const params = checkpoint.params;
-  const claim = {
-    given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false,
-    resumedFrom: { dir: checkpoint.dir, step: meta.progress.step },
-  };
-  return inRunDirectory(claim, async (run) => ({
-    corpus: { ...meta.corpus, path: corpus.path, bytes: corpus.bytes, sha256: corpus.sha256, chars: ids.length, trainChars: train.length, valChars: val.length },
-    vocab: checkpoint.vocab, normalization: meta.normalization, trainIds: train, valIds: val, model: meta.model, training,
-    params, engine: await createEngine(request, meta.model, training), choice: meta.choice,
-    outDir: run.dir, backend: request.backend,
-    valLayout: layout.val, notes: [...run.notes, ...corpusNotes(corpus), ...layout.notes], initFrom: meta.initFrom,
-    resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, optimizer: state?.optimizer ?? null, carried: state?.carried ?? null },
-  }));
+  return launch(request, {
+    corpus, recorded: meta.corpus, train, val, valLayout: layout.val, model: meta.model, training,
+    claim: {
+      given: request.outDir, fallback: '', resuming: runDirectoryOf(checkpoint.dir), force: request.force ?? false,
+      resumedFrom: { dir: checkpoint.dir, step: meta.progress.step },
+    },
+    memoryHint: 'a resumed run keeps its shape and batch: use --engine ort, or more --workers (each has its own wasm heap)',
+    weights: () => {
+      const state = loadTrainingState(checkpoint);
+      return {
+        params: checkpoint.params,
+        resume: { from: checkpoint.dir, progress: { ...meta.progress }, history: meta.history, optimizer: state?.optimizer ?? null, carried: state?.carried ?? null },
+      };
+    },
+    notes: layout.notes, initFrom: meta.initFrom, choice: meta.choice ?? null,
+  });
 }
 
 /**
@@ -297,18 +334,16 @@ function corpusChange(saved: CorpusInfo, now: Corpus): string | null {
  * "memory access out of bounds".
  */
 function checkStepMemory(request: TrainRequest, model: ModelConfig, training: TrainConfig, hint: string): void {
-  if ((request.engine ?? 'tfjs') !== 'tfjs') return;
+  if (request.engine.name !== 'tfjs') return;
   const workers = Math.max(1, Math.min(training.workers, training.batchSize));
   const shard = Math.ceil(training.batchSize / workers);
   checkMemory(
     `a training step of ${model.cell} ${model.layers}×${model.hidden} on batch ${training.batchSize} × seq-len ${training.seqLen}${workers > 1 ? ` (${shard} streams per worker)` : ''}`,
-    trainingStepBytes(model, shard, training.seqLen), memoryBudget(request.backend, workers), hint,
+    trainingStepBytes(model, shard, training.seqLen), memoryBudget(request.engine.backend, workers), hint,
   );
 }
 
-/** The engine that runs this training's passes. */
-function createEngine(request: TrainRequest, model: ModelConfig, training: TrainConfig): Promise<Engine> {
-  return createEngineNamed(request.engine ?? 'tfjs', model, {
-    backend: request.backend, workers: Math.min(training.workers, training.batchSize), threads: request.threads ?? 0,
-  });
+/** The engine settings of this training's passes: its workers, each with a stream of the batch at least. */
+function runEngine(request: TrainRequest, training: TrainConfig): EngineSettings {
+  return { ...request.engine, workers: Math.min(training.workers, training.batchSize) };
 }

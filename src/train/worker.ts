@@ -19,7 +19,7 @@ export interface TrainingProtocol {
 
 serveWorker<TrainingProtocol>(
   async ({ init, emit, onCommand }) => {
-    await initBackend(init.backend as BackendName);
+    await initBackend(init.engine.backend as BackendName);
     const trainer = await prepareTraining(init, (message) => emit({ type: 'note', step: 0, message }));
     trainer.subscribe((event) => emit(event));
     onCommand((command) => trainer.send(command));

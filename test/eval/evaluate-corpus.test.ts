@@ -31,7 +31,7 @@ beforeAll(async () => {
   vocab = new Vocabulary(Vocabulary.fromText(text).chars.filter((c) => c !== 'z' && c !== 'Z'));
   const config: ModelConfig = { cell: 'gru', vocabSize: vocab.size, embedding: 8, hidden: 16, layers: 1, dropout: 0 };
   const weights = initParamArrays(config, new Rng(3));
-  model = { steps: await createStepModel('ort', config, weights, { backend: 'cpu', workers: 1, threads: 0 }), weights, workerBackend: null };
+  model = { steps: await createStepModel(config, weights, { name: 'ort', backend: 'cpu', threads: 0 }), weights, workerBackend: null };
   file = path.join(tempDir('charnn-eval-blocks-'), 'text.txt');
   fs.writeFileSync(file, text);
 });

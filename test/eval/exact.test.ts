@@ -65,7 +65,7 @@ beforeAll(async () => {
   // layer ×10 (the recurrence is left as initialised, so the state still forgets its start).
   const weights = new Map([...initParamArrays(config, new Rng(5))].map(([name, values]) => [name, name === 'output.kernel' ? values.map((x) => 10 * x) : values]));
   // The TF.js engine: worker threads rebuild it from the weights.
-  model = { steps: await createStepModel('tfjs', config, weights, { backend: 'wasm', workers: 1, threads: 0 }), weights, workerBackend: 'wasm' };
+  model = { steps: await createStepModel(config, weights, { name: 'tfjs', backend: 'wasm', threads: 0 }), weights, workerBackend: 'wasm' };
   sequential = sequentialLoss(model, ids);
 });
 

@@ -29,16 +29,14 @@ function request(out: string, maxSteps: number, resume: string | null = null, wo
     normalization: 'none',
     model: resume ? {} : { cell: 'lstm', layers: 2, hidden: 24, embedding: 8, dropout: 0.2 },
     training: {
-      batchSize: 4, seqLen: 16, maxSteps, evalEvery: 6, evalBatches: 2, sampleLength: 0, seed: 3, workers,
+      batchSize: 4, seqLen: 16, maxSteps, evalEvery: 6, evalBatches: 2, sampleLength: 0, seed: 3,
       // A schedule that depends on the step alone: the first half's run (limit N) and the straight
       // run (limit 2N) would otherwise plan cosines of different lengths.
       ...(resume ? {} : { maxEpochs: null, stateResets, schedule: 'step' as const }),
     },
     outDir: out,
     resume,
-    backend: 'wasm',
-    engine,
-    threads: 2,
+    engine: { name: engine, backend: 'wasm', threads: 2, workers },
   };
 }
 
@@ -115,10 +113,10 @@ describe('data-parallel training', () => {
       corpusPath: corpus,
       normalization: 'none',
       model: { cell: 'gru', layers: 2, hidden: 24, embedding: 8, dropout },
-      training: { batchSize: 6, seqLen: 16, maxSteps: 20, maxEpochs: null, evalEvery: 20, evalBatches: 1, sampleLength: 0, seed: 5, workers, stateResets: 0.2 },
+      training: { batchSize: 6, seqLen: 16, maxSteps: 20, maxEpochs: null, evalEvery: 20, evalBatches: 1, sampleLength: 0, seed: 5, stateResets: 0.2 },
       outDir: out,
       resume: null,
-      backend: 'wasm',
+      engine: { name: 'tfjs', backend: 'wasm', threads: 0, workers },
     });
     const single = await train(base(path.join(dir, `w1-${dropout}`), 1));
     const parallel = await train(base(path.join(dir, `w2-${dropout}`), 2));

@@ -24,8 +24,8 @@ beforeAll(async () => {
 async function evals(name: string, firstEvalMs: number, evalEvery: number, maxSteps: number, evalBatches = 1): Promise<EvalEvent[]> {
   const request: TrainRequest = {
     corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 8, embedding: 4, dropout: 0 },
-    training: { batchSize: 2, seqLen: 16, maxSteps, maxEpochs: null, evalEvery, evalBatches, sampleLength: 0, seed: 1, workers: 1, firstEvalMs, evalEveryMs: 0 },
-    outDir: path.join(dir, name), resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
+    training: { batchSize: 2, seqLen: 16, maxSteps, maxEpochs: null, evalEvery, evalBatches, sampleLength: 0, seed: 1, firstEvalMs, evalEveryMs: 0 },
+    outDir: path.join(dir, name), resume: null, engine: { name: 'tfjs', backend: 'wasm', threads: 1, workers: 1 },
   };
   return evalEventsOf(request);
 }
@@ -67,7 +67,7 @@ describe('first evaluation', () => {
     await evals('resumed', 0, 30, 30, 0);
     const request: TrainRequest = {
       corpusPath: corpus, normalization: 'none', model: {}, training: { maxSteps: 32, firstEvalMs: 1 },
-      outDir: null, resume: path.join(dir, 'resumed', 'latest'), backend: 'wasm', engine: 'tfjs', threads: 1,
+      outDir: null, resume: path.join(dir, 'resumed', 'latest'), engine: { name: 'tfjs', backend: 'wasm', threads: 1 },
     };
     const seen = await evalEventsOf(request);
     // The run is past FIRST_LOOK_STEPS: its first look comes at the session's first step.
@@ -78,8 +78,8 @@ describe('first evaluation', () => {
     const outDir = path.join(dir, 'stopped');
     const trainer = await prepareTraining({
       corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 16, embedding: 8, dropout: 0 },
-      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 1_000, evalBatches: 0, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 1, evalEveryMs: 0, lr: 1e-2, warmupSteps: 0 },
-      outDir, resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
+      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 1_000, evalBatches: 0, sampleLength: 0, seed: 1, firstEvalMs: 1, evalEveryMs: 0, lr: 1e-2, warmupSteps: 0 },
+      outDir, resume: null, engine: { name: 'tfjs', backend: 'wasm', threads: 1, workers: 1 },
     });
     const seen: EvalEvent[] = [];
     trainer.subscribe((e) => {
@@ -106,8 +106,8 @@ describe('first evaluation', () => {
     const outDir = path.join(dir, 'stopped-small');
     const trainer = await prepareTraining({
       corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 16, embedding: 8, dropout: 0 },
-      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 4, evalBatches: 2, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 0, evalEveryMs: 0, lr: 1e-2, warmupSteps: 0 },
-      outDir, resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
+      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 4, evalBatches: 2, sampleLength: 0, seed: 1, firstEvalMs: 0, evalEveryMs: 0, lr: 1e-2, warmupSteps: 0 },
+      outDir, resume: null, engine: { name: 'tfjs', backend: 'wasm', threads: 1, workers: 1 },
     });
     const seen: EvalEvent[] = [];
     trainer.subscribe((e) => {
@@ -127,8 +127,8 @@ describe('first evaluation', () => {
   it('a stop after a full evaluation larger than a first look takes no last look', async () => {
     const trainer = await prepareTraining({
       corpusPath: corpus, normalization: 'none', model: { cell: 'gru', layers: 1, hidden: 8, embedding: 4, dropout: 0 },
-      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 40, evalBatches: 0, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 1, evalEveryMs: 0 },
-      outDir: path.join(dir, 'stopped-later'), resume: null, backend: 'wasm', engine: 'tfjs', threads: 1,
+      training: { batchSize: 2, seqLen: 16, maxSteps: 1_000, maxEpochs: null, evalEvery: 40, evalBatches: 0, sampleLength: 0, seed: 1, firstEvalMs: 1, evalEveryMs: 0 },
+      outDir: path.join(dir, 'stopped-later'), resume: null, engine: { name: 'tfjs', backend: 'wasm', threads: 1, workers: 1 },
     });
     const seen: EvalEvent[] = [];
     trainer.subscribe((e) => {
@@ -148,10 +148,10 @@ describe('first evaluation', () => {
 
 describe('--eval-every-time', () => {
   it('is recorded in charnn.json and kept by a resume, which may change it', async () => {
-    const training = { batchSize: 2, seqLen: 16, maxEpochs: null, evalBatches: 1, sampleLength: 0, seed: 1, workers: 1, firstEvalMs: 0 };
+    const training = { batchSize: 2, seqLen: 16, maxEpochs: null, evalBatches: 1, sampleLength: 0, seed: 1, firstEvalMs: 0 };
     const outDir = path.join(dir, 'clock');
     const stored = (): unknown => JSON.parse(fs.readFileSync(path.join(outDir, 'latest', 'charnn.json'), 'utf8')).training.evalEveryMs;
-    const base = { corpusPath: corpus, normalization: 'none' as const, backend: 'wasm', engine: 'tfjs' as const, threads: 1 };
+    const base = { corpusPath: corpus, normalization: 'none' as const, engine: { name: 'tfjs' as const, backend: 'wasm', threads: 1, workers: 1 } };
     await evalEventsOf({ ...base, model: { cell: 'gru', layers: 1, hidden: 8, embedding: 4, dropout: 0 }, training: { ...training, maxSteps: 2, evalEveryMs: 90_000 }, outDir, resume: null });
     expect(stored()).toBe(90_000);
     await evalEventsOf({ ...base, model: {}, training: { maxSteps: 3 }, outDir: null, resume: outDir });
