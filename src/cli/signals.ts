@@ -23,7 +23,21 @@ export function signalVerb(signal: NodeJS.Signals): string {
   return signal === 'SIGINT' ? 'interrupted' : signal === 'SIGHUP' ? 'hung up' : 'terminated';
 }
 
-/** Installs the handlers; returns the function that removes them. */
+let hangUpsIgnored = false;
+
+/**
+ * After a run has saved and is on its way out, a late SIGHUP (the shell
+ * passing on a hang-up the kernel already sent) must not kill the process
+ * with the signal: nothing is left to save, and the exit status should say
+ * the run ended well. Installed once per process.
+ */
+function ignoreLateHangUps(): void {
+  if (hangUpsIgnored) return;
+  hangUpsIgnored = true;
+  process.on('SIGHUP', () => {});
+}
+
+/** Installs the handlers; returns the function that removes them (SIGHUP stays ignored from then on). */
 export function stopOnSignals(stop: () => void, messages: SignalMessages = {}): () => void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -40,6 +54,7 @@ export function stopOnSignals(stop: () => void, messages: SignalMessages = {}): 
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   return () => {
+    ignoreLateHangUps();
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   };
 }
