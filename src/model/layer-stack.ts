@@ -32,21 +32,21 @@ export interface LayerCache<T> {
   mask: T | null;
 }
 
-export interface StackForward<T> {
+interface StackForward<T> {
   /** Top layer output, stacked [T·N, H], after dropout. */
   top: T;
   finals: CellState<T>[];
   caches: LayerCache<T>[];
 }
 
-export interface LayerGradients<T> {
+interface LayerGradients<T> {
   /** null for layer 0 (see tableGradients). */
   kernel: T | null;
   bias: T | null;
   recurrent: T;
 }
 
-export interface StackBackward<T> {
+interface StackBackward<T> {
   /** Per layer, bottom first. */
   layers: LayerGradients<T>[];
   /** dL/d(layer-0 input projections), stacked [T·N, G·H]: rows of the table's gradient. */

@@ -59,7 +59,7 @@ export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
 }
 
 /** Reorders the gate blocks along the last axis (values in JS, any rank). */
-export function permuteGateBlocks(values: Float32Array, shape: number[], hidden: number, order: number[]): Float32Array {
+function permuteGateBlocks(values: Float32Array, shape: number[], hidden: number, order: number[]): Float32Array {
   const width = shape[shape.length - 1]!;
   const rows = values.length / width;
   const out = new Float32Array(values.length);

@@ -10,7 +10,7 @@ import {
 } from './proto.js';
 
 /** The default-domain opset the graphs are written against. */
-export const OPSET = 18;
+const OPSET = 18;
 
 export class GraphBuilder {
   readonly nodes: NodeValue[] = [];

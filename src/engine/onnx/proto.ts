@@ -120,7 +120,7 @@ export function tensorValue(values: Float32Array | Int32Array | BigInt64Array, d
   return { name, type, dims, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice() };
 }
 
-export function encodeTensor(t: TensorValue): Uint8Array {
+function encodeTensor(t: TensorValue): Uint8Array {
   const w = new ProtoWriter();
   if (t.dims.length > 0) w.packedInts(1, t.dims);
   w.int(2, DataType[t.type]);
@@ -130,7 +130,7 @@ export function encodeTensor(t: TensorValue): Uint8Array {
 }
 
 /** A float attribute (plain numbers are ints). */
-export class FloatAttr {
+class FloatAttr {
   constructor(readonly value: number) {}
 }
 
@@ -180,7 +180,7 @@ export interface NodeValue {
   attributes?: Record<string, AttrValue>;
 }
 
-export function encodeNode(n: NodeValue): Uint8Array {
+function encodeNode(n: NodeValue): Uint8Array {
   const w = new ProtoWriter();
   for (const i of n.inputs) w.string(1, i);
   for (const o of n.outputs) w.string(2, o);
@@ -206,7 +206,7 @@ export function encodeValueInfo(v: ValueInfo): Uint8Array {
   return new ProtoWriter().string(1, v.name).raw(2, type).finish();
 }
 
-export function encodeGraph(g: GraphValue): Uint8Array {
+function encodeGraph(g: GraphValue): Uint8Array {
   const w = new ProtoWriter();
   for (const n of g.nodes) w.raw(1, encodeNode(n));
   w.string(2, g.name);
@@ -216,7 +216,7 @@ export function encodeGraph(g: GraphValue): Uint8Array {
   return w.finish();
 }
 
-export interface ModelValue {
+interface ModelValue {
   graph: GraphValue;
   /** Opset of the default ("") domain. */
   opset: number;

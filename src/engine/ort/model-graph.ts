@@ -37,7 +37,7 @@ import { graphOps } from './graph-ops.js';
 
 export type GraphKind = 'train' | 'loss' | 'logits' | 'eval' | 'table';
 
-export interface GraphShape {
+interface GraphShape {
   /** Streams N; 0 = a free batch dimension (sampling graphs only). */
   batch: number;
   /** Steps T. */

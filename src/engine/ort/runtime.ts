@@ -55,7 +55,7 @@ export function runtimeAvailable(): boolean {
  * training step 3–4× slower than 1 thread and burned twice the CPU; sleeping,
  * 2 threads were faster than 1 there.
  */
-export function poolMaySpin(threads: number): boolean {
+function poolMaySpin(threads: number): boolean {
   return threads > 1 && os.loadavg()[0]! + threads <= os.availableParallelism() + 0.5;
 }
 

@@ -33,7 +33,7 @@ export interface TokenBatch {
   seqLen: number;
 }
 
-export interface ForwardOptions {
+interface ForwardOptions {
   /**
    * Draw the dropout masks, one generator per stream (length N): stream n's
    * mask rows come from its own generator, so a batch split into shards
@@ -44,7 +44,7 @@ export interface ForwardOptions {
   table?: tf.Tensor2D;
 }
 
-export interface LossOptions extends ForwardOptions {
+interface LossOptions extends ForwardOptions {
   /**
    * A weight per position (T·N, time-major): the loss becomes
    * Σ wᵢ·CEᵢ / Σ wᵢ instead of the mean. Experiments that care about a few
@@ -53,14 +53,14 @@ export interface LossOptions extends ForwardOptions {
   positionWeights?: Float32Array;
 }
 
-export interface ForwardResult {
+interface ForwardResult {
   /** Top layer output, stacked [T·N, H], after dropout. */
   top: tf.Tensor2D;
   finals: ModelState;
   caches: LayerCache<tf.Tensor2D>[];
 }
 
-export interface LossAndGradients {
+interface LossAndGradients {
   /** Mean cross-entropy in nats per character. */
   loss: tf.Scalar;
   grads: Params;

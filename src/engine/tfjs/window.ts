@@ -12,7 +12,7 @@ import type { Rng } from '../../util/rng.js';
 import type { GradientResult, LossSumResult } from '../engine.js';
 
 /** Runs `f` with a CharRnn holding the weights, then frees them. */
-export function withModel<T>(config: ModelConfig, weights: ParamArrays, f: (model: CharRnn) => T): T {
+function withModel<T>(config: ModelConfig, weights: ParamArrays, f: (model: CharRnn) => T): T {
   const model = new CharRnn(config, arraysToParams(config, weights));
   try {
     return f(model);

@@ -25,7 +25,7 @@ export const SIGNAL_LABELS: { readonly [S in SignalName]: string } = {
 /** A tf.layers recurrent layer, as tf.layers[layer](options). */
 export type KerasRecurrentLayer = 'simpleRNN' | 'lstm' | 'gru';
 
-export interface CellDescriptor<Type extends string = string, Block extends string = string> {
+interface CellDescriptor<Type extends string = string, Block extends string = string> {
   readonly type: Type;
   /**
    * The gate blocks of the G·H columns of the kernel, recurrent kernel and

@@ -20,7 +20,7 @@ export const WASM_HEAP_BYTES = 2 ** 32;
  */
 const WASM_USABLE = 0.95;
 
-export interface MemoryBudget {
+interface MemoryBudget {
   bytes: number;
   /** What bounds it, for messages: "the 4 GiB WebAssembly heap of the wasm backend". */
   what: string;
@@ -29,7 +29,7 @@ export interface MemoryBudget {
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(bytes < 10 * 2 ** 30 ? 1 : 0)} GiB`;
 
 /** Memory the process may still take: free memory, within its cgroup's limit and ulimit -v. */
-export function availableMemory(): number {
+function availableMemory(): number {
   const bounds = [os.freemem()];
   const constrained = process.constrainedMemory?.() ?? 0;
   if (constrained > 0 && constrained < Number.MAX_SAFE_INTEGER) bounds.push(Math.max(0, constrained - process.memoryUsage.rss()));
