@@ -31,6 +31,4 @@ serveWorker<TrainingProtocol>(
       },
     };
   },
-  // The UI thread answers keys promptly while training keeps the cores busy.
-  { lowerPriority: true },
 );

@@ -12,7 +12,6 @@
  * Parent side: `new WorkerThread(…)`; worker side: `serveWorker(…)` in the
  * entry file. A protocol type names what travels each way.
  */
-import os from 'node:os';
 import { parentPort, Worker, workerData, type Transferable } from 'node:worker_threads';
 import { CharnnError, runtimeError } from './errors.js';
 import { isTooManyOpenFiles, tooManyOpenFiles } from './process-limits.js';
@@ -216,24 +215,6 @@ interface WorkerService<P extends WorkerProtocol> {
   run?(): Promise<P['result']>;
 }
 
-interface ServeOptions {
-  /**
-   * Run this thread below normal priority, so the process's main thread
-   * (keys, the dashboard, signals) answers promptly while the work keeps
-   * the cores busy. On Linux it lowers only this thread.
-   */
-  lowerPriority?: boolean;
-}
-
-/** Lowers the calling thread's priority; where that is not permitted it runs at normal priority. */
-function lowerThreadPriority(): void {
-  try {
-    os.setPriority(0, os.constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch {
-    // Not permitted here.
-  }
-}
-
 function failureOf(error: unknown): Failure {
   const e = error instanceof Error ? error : new Error(String(error));
   return { message: e.message, charnn: e instanceof CharnnError ? { hint: e.hint, exitCode: e.exitCode } : null, stack: e.stack };
@@ -247,11 +228,9 @@ function failureOf(error: unknown): Failure {
  */
 export function serveWorker<P extends WorkerProtocol>(
   start: (scope: WorkerScope<P>) => WorkerService<P> | Promise<WorkerService<P>>,
-  options: ServeOptions = {},
 ): void {
   const port = parentPort;
   if (!port) throw new Error('serveWorker runs in a worker thread');
-  if (options.lowerPriority) lowerThreadPriority();
   const post = (message: FromWorker<P>, transfer?: readonly Transferable[]): void => port.postMessage(message, transfer);
   let failed = false;
   const fail = (error: unknown): void => {

@@ -47,7 +47,7 @@ describe('WorkerThread', () => {
     await thread.ready;
   });
 
-  it('runs to a result, taking commands (even those sent during its set-up) and emitting events, below normal priority', async () => {
+  it('runs to a result, taking commands (even those sent during its set-up) and emitting events, at the priority of the process', async () => {
     const thread = start('run');
     thread.send('hello');
     const events: (number | string)[] = [];
@@ -59,8 +59,9 @@ describe('WorkerThread', () => {
     const result = await thread.result;
     expect(result.commands).toEqual(['hello', 'stop']);
     expect(events.slice(0, 3)).toEqual([1, 2, 3]);
-    // Lowered to below normal (a thread already lower than that stays where it is: raising it is not permitted).
-    expect(result.priority).toBe(Math.max(os.getPriority(0), os.constants.priority.PRIORITY_BELOW_NORMAL));
+    // Not lowered: beside other busy processes a thread at nice 10 gets a tenth of a nice-0
+    // process's share, and the dashboard's training ran 8× slower beside two CPU-bound loops.
+    expect(result.priority).toBe(os.getPriority(0));
   });
 
   it('passes a CharnnError from the worker on as it is: message, hint, exit code', async () => {

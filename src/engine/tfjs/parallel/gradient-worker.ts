@@ -59,6 +59,4 @@ serveWorker<GradientProtocol>(
       },
     };
   },
-  // The process's main thread (the trainer's step, or the dashboard) keeps answering promptly.
-  { lowerPriority: true },
 );
