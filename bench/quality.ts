@@ -117,7 +117,9 @@ function loops(): ChildProcess[] {
 }
 
 const busyLoops = busy ? loops() : [];
-process.on('exit', () => busyLoops.forEach((p) => p.kill('SIGKILL')));
+const stopLoops = (): void => busyLoops.forEach((p) => p.kill('SIGKILL'));
+// On any exit; and after the table, since the loops alone would keep this process alive.
+process.on('exit', stopLoops);
 const loadBefore = os.loadavg()[0]!;
 const reference = await referenceSpeed();
 const header = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores${busy ? ', two CPU-bound processes beside it' : ''}; `
@@ -156,3 +158,4 @@ if (fixed.length > 0) {
     process.stdout.write(`| ${minutes} | ${mine.best.toFixed(3)} | ${best.best.toFixed(3)} (${best.model}) | ${gap.toFixed(3)} ${gap <= 0.03 ? 'PASS' : 'MISS'} |\n`);
   }
 }
+stopLoops();
