@@ -11,7 +11,10 @@
  *   evaluation, stretched so that a look with its samples and saves takes
  *   at most EVAL_SHARE of the time (on a slow machine they are slow too).
  *
- * An evaluation every --eval-every steps (trainer.ts) restarts the clock.
+ * An evaluation every --eval-every steps (trainer.ts) restarts the clock,
+ * and a look due when such an evaluation is only SOON_SHARE of the interval
+ * away is left to it: it would show the same model a few steps earlier on a
+ * quarter of the batches, and cost a look's time for nothing.
  *
  * --eval-every-time's default, 1m: a look of the default model (8 batches
  * of 32 × 100, 3 samples of 200 characters, latest/ and best/ of 3.3 M
@@ -26,6 +29,8 @@ import type { RunSpeed } from './run-speed.js';
 
 /** Looks by the clock (with their samples and saves) take at most this share of the session. */
 const EVAL_SHARE = 0.1;
+/** A look is skipped when an evaluation by steps comes within this share of the interval. */
+const SOON_SHARE = 0.2;
 /**
  * The model has learnt something once the mean training loss of its last
  * LOSS_WINDOW steps is this share of ln(vocabulary) (a uniform guess), or
@@ -100,14 +105,18 @@ export class EvalClock {
     return this.losses.reduce((a, b) => a + b, 0) / this.losses.length <= this.learntLoss;
   }
 
-  /** The look due after a step that ended `sessionMs` into the session at run step `step`, or null. */
-  due(sessionMs: number, step: number): ClockLook | null {
+  /**
+   * The look due after a step that ended `sessionMs` into the session at
+   * run step `step`, or null.
+   * @param nextFullMs training time until the next evaluation by steps (its steps × the step time)
+   */
+  due(sessionMs: number, step: number, nextFullMs = Infinity): ClockLook | null {
     const kind: ClockLook = this.evaluatedOnce ? 'timed' : 'first';
     const first = this.t.firstEvalMs;
     if (!this.evaluatedOnce && first > 0 && sessionMs >= first && (this.learnt(step) || sessionMs >= Math.max(first, FIRST_LOOK_LATEST_MS))) return kind;
     const interval = this.intervalMs();
-    if (interval !== null && sessionMs - this.lastEvalEndMs >= interval) return kind;
-    return null;
+    if (interval === null || sessionMs - this.lastEvalEndMs < interval) return null;
+    return kind === 'timed' && nextFullMs < SOON_SHARE * interval ? null : kind;
   }
 
   /** An evaluation (by steps or by the clock) ended `sessionMs` into the session. */

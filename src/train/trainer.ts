@@ -349,10 +349,11 @@ export class Trainer {
         elapsedMs: progress.elapsedMs, progress: fraction, etaMs: fraction > 0 && fraction < 1 ? (now * (1 - fraction)) / fraction : null,
       });
       // Every evalEvery steps, and looks by the clock (eval-clock.ts: the session's first once the model
-      // has learnt something, then every evalEveryMs of training) — unless the run is about to end: its
-      // final evaluation comes next.
+      // has learnt something, then every evalEveryMs of training, unless an evaluation by steps is
+      // close) — unless the run is about to end: its final evaluation comes next.
       const byStep = progress.step % t.evalEvery === 0;
-      const byClock = byStep ? null : evalClock.due(now, progress.step);
+      const nextFullMs = (t.evalEvery - (progress.step % t.evalEvery)) * (this.speed.stepMs() ?? stepMs);
+      const byClock = byStep ? null : evalClock.due(now, progress.step, nextFullMs);
       const endsFirst = this.reserve !== null && t.maxTimeMs !== null && now + this.reserve.finalMs() + reserveMs() >= t.maxTimeMs;
       if ((byStep || byClock) && !endsFirst) {
         await this.runEval(lossSum / lossCount, byClock ?? 'full');

@@ -102,6 +102,17 @@ describe('evaluations by the clock', () => {
     expect(off.evals.map((e) => e.step)).toEqual([40, 80, 90]);
   });
 
+  it('leave a look to an evaluation by steps that comes within a fifth of the interval', async () => {
+    // A look every 30 s of training at 1 s a step, evaluations by steps every 35: the look due at step 65
+    // would come 5 s (less than a fifth of 30 s) before the evaluation at 70, which shows the same model
+    // on every batch, so it is left out. The session's first look (step 30) comes as asked.
+    const { evals } = await run({ maxSteps: 100, evalEvery: 35, evalEveryMs: 30_000 }, { stepMs: 1_000, batchMs: 1, afterEvalMs: 5 });
+    expect(evals.map((e) => e.step)).toEqual([30, 35, 70, 100]);
+    // 6 s before it (a fifth) the look stays.
+    const edge = await run({ maxSteps: 100, evalEvery: 36, evalEveryMs: 30_000 }, { stepMs: 1_000, batchMs: 1, afterEvalMs: 5 });
+    expect(edge.evals.map((e) => e.step)).toEqual([30, 36, 66, 72, 100]);
+  });
+
   it('are spaced so that they take at most a tenth of the time when a look is slow', async () => {
     // A look costs 8 × 1 s + 2 s = 10 s, measured by the first (at 10 s, as asked): asked for every 10 s,
     // they come after every 90 s of training instead — 10 s of every 100 s.
