@@ -23,7 +23,8 @@ export function signalVerb(signal: NodeJS.Signals): string {
   return signal === 'SIGINT' ? 'interrupted' : signal === 'SIGHUP' ? 'hung up' : 'terminated';
 }
 
-let hangUpsIgnored = false;
+/** The SIGHUP listener left behind once a run's handlers are removed: it does nothing. */
+const ignoreHangUp = (): void => {};
 
 /**
  * After a run has saved and is on its way out, a late SIGHUP (the shell
@@ -32,9 +33,7 @@ let hangUpsIgnored = false;
  * the run ended well. Installed once per process.
  */
 function ignoreLateHangUps(): void {
-  if (hangUpsIgnored) return;
-  hangUpsIgnored = true;
-  process.on('SIGHUP', () => {});
+  if (!process.listeners('SIGHUP').includes(ignoreHangUp)) process.on('SIGHUP', ignoreHangUp);
 }
 
 /** Installs the handlers; returns the function that removes them (SIGHUP stays ignored from then on). */
