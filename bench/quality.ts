@@ -19,8 +19,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { optionValue } from './args.js';
+import { BIN as bin, SHAKESPEARE as corpus, trainFor, type RunResult } from './train-run.js';
 import { GRID } from '../src/train/budget/grid.js';
 import { candidateName } from '../src/train/budget/choose.js';
 
@@ -37,10 +37,6 @@ const given = optionValue(args, '--out');
 if (given !== undefined && fs.existsSync(given) && fs.readdirSync(given).length > 0) usage(`--out ${given} is not empty; give a new directory (earlier results stay)`);
 const out = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-quality-'));
 fs.mkdirSync(out, { recursive: true });
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.join(here, '..', '..');
-const bin = path.join(root, 'bin', 'charnn.js');
-const corpus = path.join(root, 'corpora', 'tinyshakespeare.txt');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function usage(message: string): never {
@@ -48,50 +44,13 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-interface Result {
+interface Result extends RunResult {
   label: string;
   minutes: number;
-  model: string;
-  why: string;
-  steps: number;
-  evals: number;
-  best: number;
-  /** Minutes from the start to the first evaluation. */
-  firstEvalMin: number | null;
 }
 
-/** `charnn train` with `flags`, its JSON events read as they come; the run directory and log stay in <out>. */
 async function train(label: string, minutes: number, flags: string[]): Promise<Result> {
-  const name = `${label}-${minutes}m`;
-  const events = fs.createWriteStream(path.join(out, `${name}.jsonl`));
-  const child = spawn(process.execPath, [bin, 'train', corpus, '--max-time', `${minutes}m`, '--json', '--out', path.join(out, name), ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  const r: Result = { label, minutes, model: '', why: '', steps: 0, evals: 0, best: Infinity, firstEvalMin: null };
-  let elapsedMs = 0;
-  for await (const line of readline.createInterface({ input: child.stdout })) {
-    events.write(`${line}\n`);
-    if (!line.startsWith('{')) continue;
-    const e = JSON.parse(line) as Record<string, any>;
-    if (e.type === 'start') {
-      r.model = `${String(e.info.cell).toUpperCase()} ${e.info.layers}×${e.info.hidden}, dropout ${e.info.dropout}`;
-      const chosen = (e.info.notes as string[]).find((note) => note.startsWith('model: '));
-      if (chosen) r.why = chosen.replace(/^model: [^—]*— /, '').replace(/ \(chars\/s measured.*$/, '');
-    }
-    if (e.type === 'step') {
-      r.steps = e.step;
-      elapsedMs = e.elapsedMs;
-    }
-    if (e.type === 'eval') {
-      r.evals++;
-      r.best = Math.min(r.best, e.valLoss);
-      r.firstEvalMin ??= elapsedMs / 60_000;
-    }
-  }
-  events.end();
-  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
-  if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr}`);
-  return r;
+  return { label, minutes, ...(await trainFor(out, `${label}-${minutes}m`, minutes, flags)) };
 }
 
 /** Training chars/s of a 1×256 LSTM (embedding 64, batch 32 × 100) on this machine now: the figure above the table. */

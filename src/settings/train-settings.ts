@@ -45,6 +45,8 @@ export interface TrainConfig {
   lrDecay: number;
   lrDecayEvery: number;
   clip: number;
+  /** Adam's decay of the squared-gradient average (β2). */
+  adamBeta2: number;
   seed: number;
   maxSteps: number | null;
   maxEpochs: number | null;
@@ -147,6 +149,10 @@ export const TRAIN_SETTINGS: SettingsTable<TrainConfig> = {
   lrDecay: { flag: '--lr-decay <x>', type: positiveNumber, default: 1, max: 1, help: 'step: multiply the learning rate by this every --lr-decay-every steps', whenAbsent: 'default' },
   lrDecayEvery: { flag: '--lr-decay-every <n>', type: positiveInt, default: 1000, max: MAX_STEPS, help: 'step: steps between learning-rate decays', whenAbsent: 'default' },
   clip: { flag: '--clip <x>', type: nonNegativeNumber, default: 5, max: 1e6, help: 'clip the global gradient norm to this (0 = off)', whenAbsent: 'default' },
+  adamBeta2: {
+    flag: '--adam-beta2 <x>', type: openFraction, default: 0.999, whenAbsent: 'default',
+    help: 'Adam\'s decay of its squared-gradient average, in (0, 1): lower adapts faster to a changing gradient',
+  },
   seed: { flag: '--seed <n>', type: integer, default: 1, max: Number.MAX_SAFE_INTEGER, help: 'random seed (same seed and backend: same run)', whenAbsent: 'default' },
   maxSteps: { flag: '--max-steps <n>', type: orNull(positiveInt), default: null, max: MAX_STEPS, help: 'stop at this step (counted from the start of the run, across resumes)', whenAbsent: 'default' },
   maxEpochs: { flag: '--max-epochs <x>', type: orNull(positiveNumber), default: null, max: 1e6, help: 'stop after this many passes over the training text', whenAbsent: 'default' },

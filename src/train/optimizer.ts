@@ -7,7 +7,7 @@
 import type { ParamArrays } from '../model/params.js';
 import type { OptimizerState } from '../checkpoint/optimizer-state.js';
 
-interface AdamConfig {
+export interface AdamConfig {
   beta1: number;
   beta2: number;
   epsilon: number;
@@ -22,14 +22,19 @@ export class Adam {
   private m: ParamArrays = new Map();
   private v: ParamArrays = new Map();
 
-  constructor(readonly config: AdamConfig = DEFAULT_ADAM) {}
+  readonly config: AdamConfig;
+
+  /** @param config what differs from Adam's usual β1 0.9, β2 0.999, ε 1e-8 */
+  constructor(config: Partial<AdamConfig> = {}) {
+    this.config = { ...DEFAULT_ADAM, ...config };
+  }
 
   /**
    * An optimizer that continues from a saved state (a checkpoint's moments
    * and step count): its next update is exactly the one the saved run would
    * have made. It takes the arrays over; the caller must not keep using them.
    */
-  static fromState(state: OptimizerState, config: AdamConfig = DEFAULT_ADAM): Adam {
+  static fromState(state: OptimizerState, config: Partial<AdamConfig> = {}): Adam {
     const adam = new Adam(config);
     adam.step = state.step;
     adam.m = state.m;

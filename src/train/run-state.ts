@@ -13,7 +13,7 @@ import type { OptimizerState } from '../checkpoint/optimizer-state.js';
 import { Rng } from '../util/rng.js';
 import type { TrainingSnapshot } from './callback.js';
 import { fractionalEpoch } from './limits.js';
-import { Adam } from './optimizer.js';
+import { Adam, type AdamConfig } from './optimizer.js';
 import { pickResets } from './state-resets.js';
 
 /** A resumed run's saved state (a new run starts from step 0, zero moments and zero state). */
@@ -38,6 +38,7 @@ export class RunState {
    * @param streams the batch size (training streams)
    * @param batchesPerEpoch windows in one pass over the training split
    * @param seed the run's seed (a new run's generator)
+   * @param adamConfig what the run's Adam sets differently from the usual (its β2)
    */
   constructor(
     private readonly model: ModelConfig,
@@ -46,9 +47,10 @@ export class RunState {
     params: ParamArrays,
     seed: number,
     resumed: ResumedState | null,
+    adamConfig: Partial<AdamConfig> = {},
   ) {
     this.weights = params;
-    this.adam = resumed?.optimizer ? Adam.fromState(resumed.optimizer) : new Adam();
+    this.adam = resumed?.optimizer ? Adam.fromState(resumed.optimizer, adamConfig) : new Adam(adamConfig);
     this.progress = resumed?.progress ?? {
       step: 0, epoch: 0, batch: 0, rngState: new Rng(seed).state, bestValLoss: null, bestStep: null, elapsedMs: 0, recoveries: 0,
     };

@@ -107,7 +107,7 @@ export class Trainer {
     this.engine = setup.engine;
     this.trainStream = new BatchStream(setup.trainIds, t.batchSize, t.seqLen, 'training');
     this.valStream = new BatchStream(setup.valIds, setup.valLayout.batchSize, setup.valLayout.seqLen, 'validation');
-    this.state = new RunState(setup.model, t.batchSize, this.trainStream.batchesPerEpoch, setup.params, t.seed, setup.resume);
+    this.state = new RunState(setup.model, t.batchSize, this.trainStream.batchesPerEpoch, setup.params, t.seed, setup.resume, { beta2: t.adamBeta2 });
     this.limits = new RunLimits(t, this.state.progress.step, this.trainStream.batchesPerEpoch);
     this.divergence = new DivergenceWatch(t);
     this.clock = setup.clock ?? (() => performance.now());

@@ -68,3 +68,28 @@ describe('Adam state', () => {
     expect(resumed.toState().step).toBe(4);
   });
 });
+
+describe('Adam β2', () => {
+  /** The second update of one weight whose gradients are 1, then 3, with learning rate 1. */
+  const secondUpdate = (adam: Adam): number => {
+    const w: ParamArrays = new Map([['w', Float32Array.from([0])]]);
+    adam.apply(w, new Map([['w', Float32Array.from([1])]]), 1, 1);
+    const after1 = w.get('w')![0]!;
+    adam.apply(w, new Map([['w', Float32Array.from([3])]]), 1, 1);
+    return after1 - w.get('w')![0]!;
+  };
+
+  it('is 0.999 unless given, and a lower one weighs the newer gradient more', () => {
+    // m̂ = (0.09 + 0.3) / 0.19; v̂ = (β2·(1 − β2) + 9(1 − β2)) / (1 − β2²); the update is m̂ / √v̂.
+    const expected = (b2: number): number => (0.39 / 0.19) / Math.sqrt((b2 * (1 - b2) + 9 * (1 - b2)) / (1 - b2 * b2));
+    expect(secondUpdate(new Adam())).toBeCloseTo(expected(0.999), 5);
+    expect(secondUpdate(new Adam({ beta2: 0.5 }))).toBeCloseTo(expected(0.5), 5);
+    expect(expected(0.5)).toBeLessThan(expected(0.999) - 0.05);
+  });
+
+  it('a resumed optimizer takes the β2 it is given', () => {
+    const first = new Adam({ beta2: 0.5 });
+    first.apply(new Map([['w', Float32Array.from([0])]]), new Map([['w', Float32Array.from([1])]]), 1, 1);
+    expect(Adam.fromState(first.toState(), { beta2: 0.9 }).config).toMatchObject({ beta1: 0.9, beta2: 0.9 });
+  });
+});
