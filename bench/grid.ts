@@ -7,8 +7,15 @@
  * so the runs may share a busy machine: --jobs runs go side by side, each
  * with --threads threads.
  *
- *   npm run grid -- [--steps 2000] [--every 100] [--jobs 2] [--threads 1] [--only gru-2x256,…] [--out dir]
+ *   npm run grid -- [--steps 2000] [--every 100] [--jobs 2] [--threads 1] [--only gru-2x256,lstm-2x384:0.35,…] [--out dir]
  *   npm run grid -- --from dir        # the table again from finished runs' logs
+ *   npm run grid -- --extend dir --steps 6000   # the runs in dir continued to 6000 steps
+ *
+ * --only takes the grid's candidates by name, and any other model as
+ * cell-LAYERSxHIDDEN:dropout (a candidate's name with :dropout measures it
+ * with that dropout instead of its own). --extend resumes each run of an
+ * earlier grid directory from its latest checkpoint (the same constant rate,
+ * so the curve goes on as if it had never stopped) and appends to its log.
  *
  * The recipe is charnn's defaults (embedding 64, batch 32 × 100, Adam 2e-3,
  * clip 5, state resets 0.05, seed 1) with the rate held constant
@@ -26,7 +33,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { optionValue } from './args.js';
 import { GRID } from '../src/train/budget/grid.js';
-import { candidateName } from '../src/train/budget/choose.js';
+import { candidateName, type Candidate } from '../src/train/budget/choose.js';
+import type { CellType } from '../src/model/config.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => optionValue(args, name) ?? fallback;
@@ -44,26 +52,46 @@ const jobs = whole('--jobs', '2');
 const threads = whole('--threads', '1');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');
-const key = (c: (typeof GRID.candidates)[number]): string => `${c.cell}-${c.layers}x${c.hidden}`;
+type Model = Pick<Candidate, 'cell' | 'layers' | 'hidden' | 'dropout'>;
+const gridName = (c: Model): string => `${c.cell}-${c.layers}x${c.hidden}`;
+/** A run's name (its log and directory in <out>): the grid's name, with the dropout when it is not the candidate's own. */
+const key = (c: Model): string => (GRID.candidates.some((g) => gridName(g) === gridName(c) && g.dropout === c.dropout) ? gridName(c) : `${gridName(c)}-d${c.dropout}`);
+/** A model named by --only: a grid candidate's name, or cell-LxH:dropout. */
+function model(spec: string): Model {
+  const [name, rate] = spec.split(':');
+  const own = GRID.candidates.find((g) => gridName(g) === name);
+  const m = /^(rnn|lstm|gru)-(\d+)x(\d+)$/.exec(name ?? '');
+  const dropout = rate === undefined ? own?.dropout : Number(rate);
+  if (!m || dropout === undefined || !(dropout >= 0 && dropout < 1)) {
+    usage(`--only ${spec}: use ${GRID.candidates.map(gridName).join(', ')}, or cell-LAYERSxHIDDEN:dropout such as lstm-2x384:0.35`);
+  }
+  return { cell: m[1] as CellType, layers: Number(m[2]), hidden: Number(m[3]), dropout };
+}
 const only = optionValue(args, '--only')?.split(',');
-const candidates = GRID.candidates.filter((c) => !only || only.includes(key(c)));
-if (candidates.length === 0) usage(`--only names none of ${GRID.candidates.map(key).join(', ')}`);
+const candidates: Model[] = only ? only.map(model) : [...GRID.candidates];
 const from = optionValue(args, '--from');
+const extend = optionValue(args, '--extend');
 const given = optionValue(args, '--out');
 if (given !== undefined && fs.existsSync(given) && fs.readdirSync(given).length > 0) usage(`--out ${given} is not empty; give a new directory (earlier results stay)`);
-const out = from ?? given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-grid-'));
+if (extend !== undefined && !candidates.some((c) => fs.existsSync(path.join(extend, `${key(c)}.run`, 'latest')))) usage(`--extend ${extend}: no run there to continue (<name>.run/latest)`);
+const out = extend ?? from ?? given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-grid-'));
 fs.mkdirSync(out, { recursive: true });
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** One candidate's run: `charnn train` with the grid's recipe, its JSON events kept in <out>/<key>.jsonl. */
-async function run(c: (typeof GRID.candidates)[number]): Promise<void> {
+async function run(c: Model): Promise<void> {
   const name = key(c);
-  log(`${name}: ${steps} steps…`);
-  const events = fs.openSync(path.join(out, `${name}.jsonl`), 'w');
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'charnn.js'), 'train', path.join(root, 'corpora', 'tinyshakespeare.txt'),
-    '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
-    '--max-steps', String(steps), '--schedule', 'step', '--lr-decay', '1', '--eval-every', String(every), '--eval-every-time', '0', '--first-eval', '0',
-    '--sample-length', '0', '--engine', 'ort', '--threads', String(threads), '--json', '--out', path.join(out, `${name}.run`)], { stdio: ['ignore', events, 'pipe'] });
+  const dir = path.join(out, `${name}.run`);
+  const continued = extend !== undefined;
+  if (continued && !fs.existsSync(path.join(dir, 'latest'))) return log(`${name}: no run in ${dir} to continue`);
+  log(`${name}: ${continued ? 'continued to ' : ''}${steps} steps…`);
+  const events = fs.openSync(path.join(out, `${name}.jsonl`), continued ? 'a' : 'w');
+  const what = continued
+    ? ['--resume', dir]
+    : [path.join(root, 'corpora', 'tinyshakespeare.txt'), '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
+        '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', '--out', dir];
+  const child = spawn(process.execPath, ['--no-concurrent-recompilation', path.join(root, 'bin', 'charnn.js'), 'train', ...what,
+    '--max-steps', String(steps), '--eval-every', String(every), '--eval-every-time', '0', '--threads', String(threads), '--json'], { stdio: ['ignore', events, 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
