@@ -7,18 +7,21 @@
  * so the runs may share a busy machine: --jobs runs go side by side, each
  * with --threads threads.
  *
- *   npm run grid -- [--steps 2000] [--every 100] [--jobs 2] [--threads 1] [--only gru-2x256,lstm-2x384:0.35,…] [--out dir]
+ *   npm run grid -- [--steps 2000] [--every 100] [--jobs 2] [--threads 1] [--only gru-2x256,lstm-2x384:0.35,…] [--lr 0.002] [--out dir]
  *   npm run grid -- --from dir        # the table again from finished runs' logs
  *   npm run grid -- --extend dir --steps 6000   # the runs in dir continued to 6000 steps
  *
  * --only takes the grid's candidates by name, and any other model as
- * cell-LAYERSxHIDDEN:dropout (a candidate's name with :dropout measures it
- * with that dropout instead of its own). --extend resumes each run of an
+ * cell-LAYERSxHIDDEN:dropout[:seq-len] (a candidate's name with :dropout…
+ * measures it with those instead of its own). --lr measures at another
+ * constant rate than the grid's CURVE_LR (an experiment: the table must hold
+ * curves of one rate). --extend resumes each run of an
  * earlier grid directory from its latest checkpoint (the same constant rate,
  * so the curve goes on as if it had never stopped) and appends to its log.
  *
- * The recipe is charnn's defaults (embedding 64, batch 32 × 100, Adam 2e-3,
- * clip 5, state resets 0.05, seed 1) with the rate held constant
+ * The recipe is charnn's defaults (embedding 64, batch 32, clip 5, state
+ * resets 0.05, seed 1) with the candidate's seq-len and the learning rate
+ * held constant at CURVE_LR for every candidate
  * (`--schedule step --lr-decay 1`): one run per candidate then gives its
  * whole curve, where a cosine schedule would need one run per budget. A real
  * run's cosine ends lower than the constant rate reaches in the same steps,
@@ -32,9 +35,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { optionValue } from './args.js';
-import { GRID } from '../src/train/budget/grid.js';
+import { CURVE_LR, GRID } from '../src/train/budget/grid.js';
 import { candidateName, type Candidate } from '../src/train/budget/choose.js';
 import type { CellType } from '../src/model/config.js';
+import { DEFAULT_TRAIN_CONFIG } from '../src/settings/train-settings.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string): string => optionValue(args, name) ?? fallback;
@@ -52,20 +56,28 @@ const jobs = whole('--jobs', '2');
 const threads = whole('--threads', '1');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');
-type Model = Pick<Candidate, 'cell' | 'layers' | 'hidden' | 'dropout'>;
-const gridName = (c: Model): string => `${c.cell}-${c.layers}x${c.hidden}`;
-/** A run's name (its log and directory in <out>): the grid's name, with the dropout when it is not the candidate's own. */
-const key = (c: Model): string => (GRID.candidates.some((g) => gridName(g) === gridName(c) && g.dropout === c.dropout) ? gridName(c) : `${gridName(c)}-d${c.dropout}`);
-/** A model named by --only: a grid candidate's name, or cell-LxH:dropout. */
+type Model = Omit<Candidate, 'curve'>;
+const gridName = (c: Pick<Model, 'cell' | 'layers' | 'hidden'>): string => `${c.cell}-${c.layers}x${c.hidden}`;
+const curveLr = Number(option('--lr', String(CURVE_LR)));
+if (!(curveLr > 0)) usage(`--lr takes a learning rate above 0, got ${option('--lr', '')}`);
+/** A run's name (its log and directory in <out>): the grid's name, with what differs from the candidate's own (and the grid's rate). */
+function key(c: Model): string {
+  const own = GRID.candidates.find((g) => gridName(g) === gridName(c));
+  const differs = own ? (['dropout', 'seqLen'] as const).filter((k) => own[k] !== c[k]) : (['dropout', 'seqLen'] as const);
+  const tag = { dropout: 'd', seqLen: 'seq' } as const;
+  return [gridName(c), ...differs.map((k) => `${tag[k]}${c[k]}`), ...(curveLr === CURVE_LR ? [] : [`lr${curveLr}`])].join('-');
+}
+/** A model named by --only: a grid candidate's name, or cell-LAYERSxHIDDEN with :dropout[:seq-len] (a candidate's own where left out). */
 function model(spec: string): Model {
-  const [name, rate] = spec.split(':');
+  const [name, ...given] = spec.split(':');
   const own = GRID.candidates.find((g) => gridName(g) === name);
   const m = /^(rnn|lstm|gru)-(\d+)x(\d+)$/.exec(name ?? '');
-  const dropout = rate === undefined ? own?.dropout : Number(rate);
-  if (!m || dropout === undefined || !(dropout >= 0 && dropout < 1)) {
-    usage(`--only ${spec}: use ${GRID.candidates.map(gridName).join(', ')}, or cell-LAYERSxHIDDEN:dropout such as lstm-2x384:0.35`);
+  const dropout = given[0] === undefined ? own?.dropout : Number(given[0]);
+  const seqLen = given[1] === undefined ? own?.seqLen ?? DEFAULT_TRAIN_CONFIG.seqLen : Number(given[1]);
+  if (!m || given.length > 2 || dropout === undefined || !(dropout >= 0 && dropout < 1) || !(Number.isInteger(seqLen) && seqLen > 0)) {
+    usage(`--only ${spec}: use ${GRID.candidates.map(gridName).join(', ')}, or cell-LAYERSxHIDDEN:dropout[:seq-len] such as lstm-2x384:0.35 or gru-2x256:0.1:50`);
   }
-  return { cell: m[1] as CellType, layers: Number(m[2]), hidden: Number(m[3]), dropout };
+  return { cell: m[1] as CellType, layers: Number(m[2]), hidden: Number(m[3]), dropout, lr: own?.lr ?? DEFAULT_TRAIN_CONFIG.lr, seqLen };
 }
 const only = optionValue(args, '--only')?.split(',');
 const candidates: Model[] = only ? only.map(model) : [...GRID.candidates];
@@ -89,7 +101,7 @@ async function run(c: Model): Promise<void> {
   const what = continued
     ? ['--resume', dir]
     : [path.join(root, 'corpora', 'tinyshakespeare.txt'), '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
-        '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', '--out', dir];
+        '--lr', String(curveLr), '--seq-len', String(c.seqLen), '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', '--out', dir];
   const child = spawn(process.execPath, ['--no-concurrent-recompilation', path.join(root, 'bin', 'charnn.js'), 'train', ...what,
     '--max-steps', String(steps), '--eval-every', String(every), '--eval-every-time', '0', '--threads', String(threads), '--json'], { stdio: ['ignore', events, 'pipe'] });
   let stderr = '';
@@ -125,7 +137,7 @@ if (!from) {
     for (let c = queue.shift(); c; c = queue.shift()) await run(c);
   }));
 }
-process.stdout.write(`// ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${steps} steps, every ${every}; ${out}\n`);
+process.stdout.write(`// ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${steps} steps, every ${every}, lr ${curveLr} held; ${out}\n`);
 for (const c of candidates) {
   const file = path.join(out, `${key(c)}.jsonl`);
   if (!fs.existsSync(file)) {
@@ -135,5 +147,5 @@ for (const c of candidates) {
   const points = await curve(file);
   // Every other point: the table stays compact and the curve's shape stays.
   const kept = points.filter((_, i) => i % 2 === 1 || i === points.length - 1);
-  process.stdout.write(`    { cell: '${c.cell}', layers: ${c.layers}, hidden: ${c.hidden}, dropout: ${c.dropout}, curve: [${kept.map(([x, y]) => `[${x}, ${y}]`).join(', ')}] },\n`);
+  process.stdout.write(`    { cell: '${c.cell}', layers: ${c.layers}, hidden: ${c.hidden}, dropout: ${c.dropout}, lr: ${c.lr}, seqLen: ${c.seqLen}, curve: [${kept.map(([x, y]) => `[${x}, ${y}]`).join(', ')}] },\n`);
 }

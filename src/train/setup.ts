@@ -109,9 +109,11 @@ function prepareNew(request: TrainRequest, workers: number, tell: (message: stri
       return { model, params: () => initParamArrays(model, new Rng(training.seed)), initFrom: null, notes: fixed === NO_BUDGET ? [] : [fixed] };
     }
     // A time budget and no size given: the model expected to be best at the deadline on this machine now (budget/for-run.ts).
-    const chosen = await modelForBudget({ given: request.model, base: model, training, trainIds, makeEngine: (m) => createEngine(m, runEngine(request, training)), tell });
+    const chosen = await modelForBudget({
+      given: request.model, givenTraining: request.training, base: model, training, trainIds, makeEngine: (m) => createEngine(m, runEngine(request, training)), tell,
+    });
     return {
-      model: chosen.model, params: () => initParamArrays(chosen.model, new Rng(training.seed)), initFrom: null, notes: [chosen.note],
+      model: chosen.model, recipe: chosen.recipe, params: () => initParamArrays(chosen.model, new Rng(training.seed)), initFrom: null, notes: [chosen.note],
       engine: chosen.engine, choice: chosen.record, spentMs: chosen.record.probeMs,
     };
   });
@@ -163,6 +165,8 @@ interface ModelStart {
   choice?: ModelChoice;
   /** Time of --max-time the choice took. */
   spentMs?: number;
+  /** The learning rate and seq-len the chosen model trains with, when chosen for the time budget. */
+  recipe?: Pick<TrainConfig, 'lr' | 'seqLen'>;
 }
 
 /** A new run (fresh or fine-tuned) on a corpus: its training settings and layout fitted to the text, then its model started. */
@@ -170,17 +174,11 @@ async function newRun(request: TrainRequest, workers: number, corpus: Corpus, st
   const requested: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.training, workers };
   const tooMuch = trainLimitProblem(requested);
   if (tooMuch) throw usageError(`a training step would be too large: ${tooMuch}`, 'use a smaller --batch or --seq-len');
-  // A short text trains with a smaller layout; charnn.json records the one used.
-  const { train, val, layout } = splitAndFit(corpus, requested);
-  const stepsPerEpoch = Math.floor(Math.floor((train.length - 1) / layout.train.batchSize) / layout.train.seqLen);
-  const t = request.training;
-  const schedule = defaultLimits(stepsPerEpoch, {
-    limit: t.maxSteps != null || t.maxEpochs != null || t.maxTimeMs != null, evalEvery: t.evalEvery, maxEpochs: requested.maxEpochs,
-  });
-  const training: TrainConfig = {
-    ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
-  };
-  const { model, params, initFrom, notes, engine, choice, spentMs } = await start(training, train);
+  const { train, val } = splitTrainVal(corpus.ids, requested.valFrac);
+  const planned = planTraining(request, requested, train.length, val.length);
+  const { model, params, initFrom, notes, engine, choice, spentMs, recipe } = await start(planned.training, train);
+  // A model chosen for the time budget brings the learning rate and seq-len it was measured with.
+  const { training, layout, schedule } = recipe ? planTraining(request, { ...requested, ...recipe }, train.length, val.length) : planned;
   return launch(request, {
     corpus, recorded: { name: corpus.name }, train, val, valLayout: layout.val, model, training,
     claim: { given: request.outDir, fallback: defaultOutDir(corpus.name, model.cell), resuming: null, force: request.force ?? false },
@@ -235,6 +233,20 @@ function launch(request: TrainRequest, plan: RunPlan): Promise<Trainer> {
 function splitAndFit(corpus: Corpus, training: TrainConfig): { train: TokenIds; val: TokenIds; layout: RunLayout } {
   const { train, val } = splitTrainVal(corpus.ids, training.valFrac);
   return { train, val, layout: fitRunLayout(train.length, val.length, training, training.valFrac) };
+}
+
+/** A new run's training settings with its layout fitted to the text (a short text trains with a smaller one; charnn.json records the one used) and its default limits. */
+function planTraining(request: TrainRequest, requested: TrainConfig, trainChars: number, valChars: number): { training: TrainConfig; layout: RunLayout; schedule: ReturnType<typeof defaultLimits> } {
+  const layout = fitRunLayout(trainChars, valChars, requested, requested.valFrac);
+  const stepsPerEpoch = Math.floor(Math.floor((trainChars - 1) / layout.train.batchSize) / layout.train.seqLen);
+  const t = request.training;
+  const schedule = defaultLimits(stepsPerEpoch, {
+    limit: t.maxSteps != null || t.maxEpochs != null || t.maxTimeMs != null, evalEvery: t.evalEvery, maxEpochs: requested.maxEpochs,
+  });
+  const training: TrainConfig = {
+    ...requested, batchSize: layout.train.batchSize, seqLen: layout.train.seqLen, maxEpochs: schedule.maxEpochs, evalEvery: schedule.evalEvery,
+  };
+  return { training, layout, schedule };
 }
 
 function prepareResume(request: TrainRequest, from: string): Promise<Trainer> {

@@ -18,7 +18,11 @@ export interface Candidate {
   layers: number;
   hidden: number;
   dropout: number;
-  /** Best validation loss against characters trained, at the grid's recipe (./grid.ts). */
+  /** Adam's learning rate a run of it trains with (the peak of its cosine; docs/recipes.md). */
+  lr: number;
+  /** Characters per stream per step (truncated BPTT length) it trains with, and its curve was measured with. */
+  seqLen: number;
+  /** Best validation loss against characters trained, at the grid's recipe: ./grid.ts's CURVE_LR held constant, this seq-len. */
   curve: Curve;
 }
 
@@ -69,8 +73,9 @@ export function budgetText(ms: number): string {
   return m % 60 === 0 ? `${m / 60} h` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** The header's line: "LSTM 2×384, dropout 0.2 — the best for 30 min at 14.2k chars/s". */
-export function describeChoice(candidates: readonly Candidate[], choice: Choice, budgetMs: number, dropout: number): string {
+/** The choice in a line: "LSTM 2×384, dropout 0.2, lr 2e-3, seq-len 100 — the best for 30 min at 14.2k chars/s". */
+export function describeChoice(candidates: readonly Candidate[], choice: Choice, budgetMs: number, dropout: number, recipe: { lr: number; seqLen: number }): string {
   const c = candidates[choice.index]!;
-  return `${candidateName(c)}, dropout ${dropout} — the best for ${budgetText(budgetMs)} at ${charsPerSecond(choice.speeds[choice.index]!)} chars/s`;
+  return `${candidateName(c)}, dropout ${dropout}, lr ${recipe.lr.toExponential()}, seq-len ${recipe.seqLen}`
+    + ` — the best for ${budgetText(budgetMs)} at ${charsPerSecond(choice.speeds[choice.index]!)} chars/s`;
 }

@@ -4,7 +4,8 @@
  * measured candidate (./grid.ts) expected to reach the lowest validation loss
  * at the deadline on this machine at its current speed (./probe.ts,
  * ./choose.ts). Flags the user gave always win: --cell, --layers and --hidden
- * narrow the candidates, --dropout replaces theirs; --max-steps or
+ * narrow the candidates, --dropout, --lr and --seq-len replace theirs (a
+ * candidate brings the rate and seq-len it was measured best with); --max-steps or
  * --max-epochs keep today's fixed default.
  */
 import type { ModelChoice } from '../../checkpoint/meta.js';
@@ -20,6 +21,8 @@ import { probeAndChoose } from './probe.js';
 
 export interface BudgetModel {
   model: ModelConfig;
+  /** The chosen candidate's learning rate and seq-len, where the user did not give them. */
+  recipe: Pick<TrainConfig, 'lr' | 'seqLen'>;
   /** Its engine, already warmed up by the probe. */
   engine: Engine;
   /** What charnn.json records of the choice. */
@@ -66,6 +69,8 @@ export function fixedModelReason(given: Partial<ModelSettings>, limits: Partial<
 
 export interface BudgetRequest {
   given: Partial<ModelSettings>;
+  /** The training settings the user gave: --lr and --seq-len replace the candidates' own. */
+  givenTraining: Partial<TrainConfig>;
   /** The model every candidate shares: vocabulary, embedding (and defaults). */
   base: ModelConfig;
   training: TrainConfig;
@@ -82,16 +87,18 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   const candidates = allowedCandidates(r.given);
   const dropout = (c: Candidate): number => r.given.dropout ?? c.dropout;
   const model = (c: Candidate): ModelConfig => ({ ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c) });
+  const recipe = (c: Candidate): Pick<TrainConfig, 'lr' | 'seqLen'> => ({ lr: r.givenTraining.lr ?? c.lr, seqLen: r.givenTraining.seqLen ?? c.seqLen });
   r.tell?.(`choosing the model for ${budgetText(budgetMs)}: measuring how fast this machine trains ${candidates.length === 1 ? 'it' : `up to ${candidates.length} candidates`}…`);
   const { choice, engine, probeMs } = await probeAndChoose({
-    candidates, model, makeEngine: r.makeEngine, trainIds: r.trainIds, batchSize: r.training.batchSize, seqLen: r.training.seqLen,
+    candidates, model, makeEngine: r.makeEngine, trainIds: r.trainIds, batchSize: r.training.batchSize, seqLen: (c) => recipe(c).seqLen,
     trainingMs: (spent) => (budgetMs - spent) * TRAINING_SHARE, untrained: Math.log(r.base.vocabSize), maxProbeMs: budgetMs * PROBE_SHARE, clock: r.clock ?? (() => performance.now()),
   });
   const chosen = candidates[choice.index]!;
-  const summary = describeChoice(candidates, choice, budgetMs, dropout(chosen));
+  const summary = describeChoice(candidates, choice, budgetMs, dropout(chosen), recipe(chosen));
   const measured = candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${Math.round(choice.speeds[i]!).toLocaleString('en-US')}`]));
   return {
     model: model(chosen),
+    recipe: recipe(chosen),
     engine,
     record: {
       summary, budgetMs, probeMs: Math.round(probeMs),

@@ -32,7 +32,8 @@ export interface ProbeRequest {
   makeEngine: (model: ModelConfig) => Promise<Engine>;
   trainIds: TokenIds;
   batchSize: number;
-  seqLen: number;
+  /** The seq-len each candidate trains with (its own, or the user's --seq-len). */
+  seqLen: (c: Candidate) => number;
   /** Training time left once the probe is over, given the ms the probe took so far. */
   trainingMs: (probeMs: number) => number;
   /** ln(vocabulary size). */
@@ -58,7 +59,8 @@ export async function probeAndChoose(r: ProbeRequest): Promise<ProbeResult> {
   const order = r.candidates.map((_, i) => i).sort((a, b) => size(r.candidates[a]!) - size(r.candidates[b]!));
   const speeds: (number | null)[] = r.candidates.map(() => null);
   const engines = new Map<number, Engine>();
-  const batches = new BatchStream(r.trainIds, r.batchSize, r.seqLen, 'training');
+  const streams = new Map<number, BatchStream>();
+  const batches = (seqLen: number): BatchStream => streams.get(seqLen) ?? streams.set(seqLen, new BatchStream(r.trainIds, r.batchSize, seqLen, 'training')).get(seqLen)!;
   try {
     for (const i of order) {
       const candidate = r.candidates[i]!;
@@ -67,7 +69,7 @@ export async function probeAndChoose(r: ProbeRequest): Promise<ProbeResult> {
       const model = r.model(candidate);
       const engine = await r.makeEngine(model);
       engines.set(i, engine);
-      speeds[i] = await measure(engine, model, batches, r.clock);
+      speeds[i] = await measure(engine, model, batches(r.seqLen(candidate)), r.clock);
     }
     const choice = chooseModel(r.candidates, speeds, r.trainingMs(r.clock() - start), r.untrained);
     const engine = engines.get(choice.index)!;

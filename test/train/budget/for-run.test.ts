@@ -10,7 +10,7 @@ import { CELL_TYPES, type ModelConfig } from '../../../src/model/config.js';
 import { allowedCandidates, fixedModelReason, modelForBudget, NO_BUDGET } from '../../../src/train/budget/for-run.js';
 import { GRID } from '../../../src/train/budget/grid.js';
 import { DEFAULT_MODEL_CONFIG } from '../../../src/settings/model-settings.js';
-import { DEFAULT_TRAIN_CONFIG } from '../../../src/settings/train-settings.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../../src/settings/train-settings.js';
 import { fakeEngine } from '../../helpers/fake-engine.js';
 
 const BIG = GRID.minTrainChars;
@@ -44,14 +44,16 @@ describe('allowedCandidates', () => {
 
 describe('modelForBudget', () => {
   /** Fake engines whose steps cost params-proportional time on a fake clock. */
-  function request(given: Partial<ModelConfig>) {
+  const seqLens: number[] = [];
+  function request(given: Partial<ModelConfig>, givenTraining: Partial<TrainConfig> = {}) {
     let now = 0;
     const base: ModelConfig = { ...DEFAULT_MODEL_CONFIG, ...given, vocabSize: 65 };
     return {
-      given, base, training: { ...DEFAULT_TRAIN_CONFIG, ...time }, trainIds: new Uint16Array(200_000).map((_, i) => i % 65), clock: () => now,
+      given, givenTraining, base, training: { ...DEFAULT_TRAIN_CONFIG, ...time, ...givenTraining }, trainIds: new Uint16Array(200_000).map((_, i) => i % 65), clock: () => now,
       makeEngine: async (m: ModelConfig): Promise<Engine> => fakeEngine({
         label: `fake ${m.hidden}`,
-        gradients: async (_w, _b, state) => {
+        gradients: async (_w, b, state) => {
+          seqLens.push(b.seqLen);
           now += m.hidden * m.layers / 10;
           return { loss: 1, grads: new Map(), finals: state };
         },
@@ -67,8 +69,21 @@ describe('modelForBudget', () => {
     expect(chosen.engine.label).toBe(`fake ${chosen.model.hidden}`);
     expect(chosen.record.budgetMs).toBe(5 * 60_000);
     expect(chosen.record.candidates).toHaveLength(GRID.candidates.length);
-    expect(chosen.record.summary).toMatch(/^[A-Z]+ \d+×\d+, dropout [\d.]+ — the best for 5 min at [\d.]+k? chars\/s$/);
+    expect(chosen.record.summary).toMatch(/^[A-Z]+ \d+×\d+, dropout [\d.]+, lr [\d.]+e-\d, seq-len \d+ — the best for 5 min at [\d.]+k? chars\/s$/);
     expect(chosen.note).toContain(chosen.record.summary);
+    expect(chosen.recipe).toEqual({ lr: c!.lr, seqLen: c!.seqLen });
+  });
+
+  it('measures each candidate at its own seq-len, and --lr and --seq-len replace the candidates\' own', async () => {
+    seqLens.length = 0;
+    const own = await modelForBudget(request({}));
+    const measured = GRID.candidates.filter((_, i) => own.record.candidates[i]!.charsPerSec !== null);
+    expect(new Set(seqLens)).toEqual(new Set(measured.map((c) => c.seqLen)));
+    seqLens.length = 0;
+    const chosen = await modelForBudget(request({}, { lr: 0.01, seqLen: 64 }));
+    expect(chosen.recipe).toEqual({ lr: 0.01, seqLen: 64 });
+    expect(new Set(seqLens)).toEqual(new Set([64]));
+    expect(chosen.record.summary).toContain('lr 1e-2, seq-len 64');
   });
 
   it('lets --dropout replace the candidates\' and --cell narrow them', async () => {

@@ -12,7 +12,7 @@ import { probeAndChoose, type ProbeRequest } from '../../../src/train/budget/pro
 import { fakeEngine } from '../../helpers/fake-engine.js';
 
 const MIN = 60_000;
-const candidate = (hidden: number, curve: Candidate['curve']): Candidate => ({ cell: DEFAULT_CELL, layers: 2, hidden, dropout: 0.1, curve });
+const candidate = (hidden: number, curve: Candidate['curve']): Candidate => ({ cell: DEFAULT_CELL, layers: 2, hidden, dropout: 0.1, lr: 0.002, seqLen: 100, curve });
 const small = candidate(256, [[1e6, 1.9], [4e6, 1.65], [16e6, 1.58]]);
 const middle = candidate(384, [[1e6, 2.0], [4e6, 1.68], [16e6, 1.5]]);
 // Learns no faster than the others at any length: it can never win.
@@ -24,7 +24,7 @@ function setup(candidates: Candidate[], overrides: Partial<ProbeRequest> = {}) {
   let now = 0;
   const made: { hidden: number; disposed: boolean }[] = [];
   const request: ProbeRequest = {
-    candidates, model, trainIds: new Uint16Array(100_000).map((_, i) => i % 65), batchSize: 32, seqLen: 100,
+    candidates, model, trainIds: new Uint16Array(100_000).map((_, i) => i % 65), batchSize: 32, seqLen: (c) => c.seqLen,
     trainingMs: (spent) => 60 * MIN - spent, untrained: Math.log(65), maxProbeMs: 30_000, clock: () => now,
     makeEngine: async (m) => {
       const record = { hidden: m.hidden, disposed: false };

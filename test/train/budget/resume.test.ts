@@ -22,7 +22,7 @@ describe('resuming a run whose model was chosen for its budget', () => {
     // What a budget-chosen run records (src/train/budget/for-run.ts); this run's own model stays as trained.
     const saved = meta(out);
     const choice = {
-      summary: 'LSTM 1×16, dropout 0 — the best for 5 min at 9.0k chars/s', budgetMs: 300_000, probeMs: 1200,
+      summary: 'LSTM 1×16, dropout 0, lr 2e-3, seq-len 16 — the best for 5 min at 9.0k chars/s', budgetMs: 300_000, probeMs: 1200,
       candidates: [{ name: 'LSTM 1×16', dropout: 0, charsPerSec: 9000, expectedVal: 2.5 }],
     };
     fs.writeFileSync(path.join(out, 'latest', 'charnn.json'), JSON.stringify({ ...saved, choice }));
@@ -31,6 +31,7 @@ describe('resuming a run whose model was chosen for its budget', () => {
     const after = meta(out);
     expect(after.progress.step).toBe(6);
     expect(after.model).toEqual(saved.model);
+    expect(after.training).toMatchObject({ lr: saved.training.lr, seqLen: saved.training.seqLen });
     expect(after.choice).toEqual(choice);
     expect(resumed.stderr).not.toMatch(/the best for/);
   });
