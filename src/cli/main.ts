@@ -7,7 +7,7 @@ import { makeGenerateCommand } from './generate-command.js';
 import { makeGradientsCommand } from './gradients-command.js';
 import { makeInfoCommand } from './info-command.js';
 import { makeNeuronsCommand } from './neurons-command.js';
-import { installOutputGuards, releaseDeadTerminal } from './output.js';
+import { installOutputGuards, releaseDeadTerminal, terminalWentAway } from './output.js';
 import { reportError } from './run-command.js';
 import { makeRunsCommand } from './runs-command.js';
 import { makeSampleCommand } from './sample-command.js';
@@ -112,4 +112,28 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     releaseDeadTerminal();
   }
+  if (terminalWentAway()) await exitAfterHangUp(Number(process.exitCode ?? 0));
+}
+
+/**
+ * A hang-up often comes twice (the kernel's, then the shell passing it on
+ * to its jobs). When the second one arrives as the process ends on its own,
+ * Node has already closed its signal watchers, the default action applies
+ * for that moment, and the process dies by SIGHUP after it saved everything
+ * (test/cli/signals.test.ts's double SIGHUP saw it now and then).
+ * process.exit skips that teardown (its exit keeps Node's handler in
+ * place), once stdout and stderr have written what they hold.
+ */
+async function exitAfterHangUp(code: number): Promise<void> {
+  const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all([flushed(process.stdout), flushed(process.stderr)]),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000))),
+  ]);
+  clearTimeout(timer);
+  process.exit(code);
 }

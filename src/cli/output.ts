@@ -80,6 +80,11 @@ export function noteTerminalGone(): void {
   terminalGone = true;
 }
 
+/** Whether the terminal went away during this process (a SIGHUP, or EIO on a write). */
+export function terminalWentAway(): boolean {
+  return terminalGone;
+}
+
 /**
  * Node 20 aborts at exit with "Assertion failed … ResetStdio" when it
  * cannot restore the settings of a terminal that has gone away (fixed in
