@@ -108,7 +108,7 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
       })),
     },
     note: `model: ${summary} (chars/s measured in ${(probeMs / 1000).toFixed(1)} s: ${measured.join(', ')}; `
-      + `--cell, --layers, --hidden, --lr and --seq-len set it yourself; how: docs/budget.md)`,
+      + `--cell, --layers, --hidden, --lr, --seq-len set it yourself; docs/budget.md)`,
   };
 }
 
