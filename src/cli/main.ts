@@ -7,7 +7,7 @@ import { makeGenerateCommand } from './generate-command.js';
 import { makeGradientsCommand } from './gradients-command.js';
 import { makeInfoCommand } from './info-command.js';
 import { makeNeuronsCommand } from './neurons-command.js';
-import { installOutputGuards, releaseDeadTerminal, terminalWentAway } from './output.js';
+import { flushedOutput, installOutputGuards, releaseDeadTerminal, terminalWentAway } from './output.js';
 import { reportError } from './run-command.js';
 import { makeRunsCommand } from './runs-command.js';
 import { makeSampleCommand } from './sample-command.js';
@@ -125,15 +125,6 @@ export async function main(argv: string[]): Promise<void> {
  * place), once stdout and stderr have written what they hold.
  */
 async function exitAfterHangUp(code: number): Promise<void> {
-  const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => {
-    if (stream.destroyed || !stream.writable) return resolve();
-    stream.write('', () => resolve());
-  });
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.all([flushed(process.stdout), flushed(process.stderr)]),
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, 2_000))),
-  ]);
-  clearTimeout(timer);
+  await flushedOutput(2_000);
   process.exit(code);
 }

@@ -149,6 +149,23 @@ function outputOpen(name: OutputStream): boolean {
   return !failed[name] && !stream(name).destroyed;
 }
 
+/**
+ * Resolves once stdout and stderr have written what they hold (at most
+ * `limitMs`): before a process.exit, which would drop what is still queued.
+ */
+export async function flushedOutput(limitMs: number): Promise<void> {
+  const flushed = (name: OutputStream): Promise<void> => new Promise((resolve) => {
+    if (!outputOpen(name)) return resolve();
+    stream(name).write('', () => resolve());
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all([flushed('stdout'), flushed('stderr')]),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs))),
+  ]);
+  clearTimeout(timer);
+}
+
 /** Writes to stdout, waiting while the pipe is full; nothing once stdout has failed. */
 export async function writeOut(text: string): Promise<void> {
   if (text.length === 0 || !outputOpen('stdout')) return;
