@@ -5,3 +5,17 @@ export function optionValue(args: readonly string[], name: string): string | und
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 }
+
+/** The whole number of at least 1 after `name` (or `fallback`); anything else goes to `usage`. */
+export function wholeOption(args: readonly string[], name: string, fallback: string, usage: (message: string) => never): number {
+  const text = optionValue(args, name) ?? fallback;
+  const value = Number(text);
+  return Number.isInteger(value) && value >= 1 ? value : usage(`${name} takes a whole number of at least 1, got ${text}`);
+}
+
+/** The number above 0 after `name` (or `fallback`); anything else goes to `usage`. */
+export function positiveOption(args: readonly string[], name: string, fallback: string, usage: (message: string) => never): number {
+  const text = optionValue(args, name) ?? fallback;
+  const value = Number(text);
+  return value > 0 ? value : usage(`${name} takes a number above 0, got ${text}`);
+}

@@ -34,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { optionValue } from './args.js';
+import { optionValue, wholeOption } from './args.js';
 import { CURVE_LR, GRID } from '../src/train/budget/grid.js';
 import { candidateName, type Candidate } from '../src/train/budget/choose.js';
 import type { CellType } from '../src/model/config.js';
@@ -46,10 +46,7 @@ function usage(message: string): never {
   process.stderr.write(`grid: ${message}\n`);
   process.exit(2);
 }
-const whole = (name: string, fallback: string): number => {
-  const value = Number(option(name, fallback));
-  return Number.isInteger(value) && value >= 1 ? value : usage(`${name} takes a whole number of at least 1, got ${option(name, fallback)}`);
-};
+const whole = (name: string, fallback: string): number => wholeOption(args, name, fallback, usage);
 const steps = whole('--steps', '2000');
 const every = whole('--every', '100');
 const jobs = whole('--jobs', '2');

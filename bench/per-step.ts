@@ -36,7 +36,7 @@ import { splitTrainVal } from '../src/data/batches.js';
 import { CELL_TYPES, type CellType, type ModelConfig } from '../src/model/config.js';
 import { toKerasArrays } from '../src/model/params.js';
 import { Rng } from '../src/util/rng.js';
-import { optionValue } from './args.js';
+import { optionValue, wholeOption } from './args.js';
 import { VARIANTS } from './init-variants.js';
 
 const args = process.argv.slice(2);
@@ -46,10 +46,7 @@ function usage(message: string): never {
   process.stderr.write(`per-step: ${message}\n`);
   process.exit(2);
 }
-const whole = (name: string, fallback: string): number => {
-  const value = Number(option(name, fallback));
-  return Number.isInteger(value) && value >= 1 ? value : usage(`${name} takes a whole number of at least 1, got ${option(name, fallback)}`);
-};
+const whole = (name: string, fallback: string): number => wholeOption(args, name, fallback, usage);
 const cell = option('--cell', 'lstm') as CellType;
 if (!CELL_TYPES.includes(cell)) usage(`--cell must be one of ${CELL_TYPES.join(', ')}`);
 const layers = whole('--layers', '2');

@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { optionValue } from './args.js';
+import { optionValue, positiveOption, wholeOption } from './args.js';
 import { trainFor, type RunResult } from './train-run.js';
 import { GRID } from '../src/train/budget/grid.js';
 import { candidateName } from '../src/train/budget/choose.js';
@@ -55,14 +55,9 @@ function usage(message: string): never {
   process.stderr.write(`recipes: ${message}\n`);
   process.exit(2);
 }
-const positive = (name: string, fallback: string, whole: boolean): number => {
-  const text = optionValue(args, name) ?? fallback;
-  const value = Number(text);
-  return value > 0 && (!whole || Number.isInteger(value)) ? value : usage(`${name} takes a ${whole ? 'whole ' : ''}number above 0, got ${text}`);
-};
-const minutes = positive('--minutes', '5', false);
-const jobs = positive('--jobs', '2', true);
-const threads = positive('--threads', '1', true);
+const minutes = positiveOption(args, '--minutes', '5', usage);
+const jobs = wholeOption(args, '--jobs', '2', usage);
+const threads = wholeOption(args, '--threads', '1', usage);
 const seeds = (optionValue(args, '--seeds') ?? '1,2').split(',').map(Number);
 if (seeds.some((s) => !Number.isInteger(s) || s < 0)) usage('--seeds takes whole numbers separated by commas, e.g. 1,2');
 const key = (c: (typeof GRID.candidates)[number]): string => `${c.cell}-${c.layers}x${c.hidden}`;
