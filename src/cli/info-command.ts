@@ -1,5 +1,6 @@
 /** `charnn info <checkpoint>` */
 import { Command } from 'commander';
+import { describeRegularisation } from '../model/dropout.js';
 import { parameterCount } from '../model/config.js';
 import { escapeControls, safeJson } from '../util/escape.js';
 import { writeOut } from './output.js';
@@ -51,7 +52,7 @@ export function makeInfoCommand(): Command {
         }
         const rows: [string, string][] = [
           ['checkpoint', dir],
-          ['model', `${meta.model.cell}, ${meta.model.layers} layer(s) × ${meta.model.hidden} hidden, embedding ${meta.model.embedding}, dropout ${meta.model.dropout}`],
+          ['model', `${meta.model.cell}, ${meta.model.layers} layer(s) × ${meta.model.hidden} hidden, embedding ${meta.model.embedding}, ${describeRegularisation(meta.model) || 'no dropout'}`],
           ...(meta.choice ? [['chosen as', meta.choice.summary] as [string, string]] : []),
           ['parameters', info.parameters.toLocaleString('en-US')],
           ['vocabulary', `${meta.model.vocabSize} characters (normalization ${meta.normalization})`],

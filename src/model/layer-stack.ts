@@ -23,13 +23,22 @@ export interface LayerWeights<T> {
   recurrent: T;
 }
 
+/** One layer's training masks (../model/dropout.ts); null where the model has none. */
+export interface LayerMasks<T> {
+  /** Inverted-dropout mask [T·N, H] of the layer's stacked output. */
+  output: T | null;
+  /** DropConnect mask [H, G·H] of its recurrent matrix (weight drop). */
+  recurrent: T | null;
+}
+
 export interface LayerCache<T> {
   /** The layer's input, stacked [T·N, D] (null for layer 0). */
   input: T | null;
   /** The cell's record of its forward pass. */
   cell: unknown;
-  /** Inverted-dropout mask [T·N, H] applied to the layer's stacked output. */
-  mask: T | null;
+  /** The recurrent matrix the window ran with: R, or R ⊙ M under weight drop. */
+  recurrent: T;
+  masks: LayerMasks<T>;
 }
 
 interface StackForward<T> {
@@ -56,12 +65,12 @@ interface StackBackward<T> {
 /**
  * Runs every layer over the window.
  * @param first T × [N, G·H], layer 0's input projections (rows of W₁)
- * @param masks per layer, an inverted-dropout mask [T·N, H] or null
+ * @param masks per layer (absent: none, as in evaluation and sampling)
  * @param keepCache keep what backwardLayers() needs
  */
 export function forwardLayers<T>(
   ops: Ops<T>, cell: Cell, hidden: number, weights: readonly LayerWeights<T>[], first: T[],
-  initial: readonly CellState<T>[], masks: readonly (T | null)[], keepCache: boolean,
+  initial: readonly CellState<T>[], masks: readonly LayerMasks<T>[], keepCache: boolean,
 ): StackForward<T> {
   const steps = first.length;
   const caches: LayerCache<T>[] = [];
@@ -71,12 +80,14 @@ export function forwardLayers<T>(
     const input = stacked;
     // x·K + b of every step in one matMul, then T × [N, G·H]
     const projections = l === 0 ? first : ops.splitRows(ops.linear(input!, w.kernel!, w.bias!), steps);
-    const result = cell.forward(ops, projections, w.recurrent, hidden, initial[l]!, keepCache);
+    const layerMasks = masks[l] ?? { output: null, recurrent: null };
+    // Weight drop: the window runs with R ⊙ M
+    const recurrent = layerMasks.recurrent !== null ? ops.mul(w.recurrent, layerMasks.recurrent) : w.recurrent;
+    const result = cell.forward(ops, projections, recurrent, hidden, initial[l]!, keepCache);
     finals.push(result.final);
     stacked = ops.stackRows(result.outputs);
-    const mask = masks[l] ?? null;
-    if (mask !== null) stacked = ops.mul(stacked, mask);
-    caches.push({ input: l === 0 ? null : input, cell: result.cache, mask });
+    if (layerMasks.output !== null) stacked = ops.mul(stacked, layerMasks.output);
+    caches.push({ input: l === 0 ? null : input, cell: result.cache, recurrent, masks: layerMasks });
   });
   return { top: stacked!, finals, caches };
 }
@@ -98,9 +109,13 @@ export function backwardLayers<T>(
     const dOutput = dStacked;
     // What the layer's backward makes besides its results is freed here (on TF.js).
     const out = ops.scope(() => {
-      const dMasked = cache.mask !== null ? ops.mul(dOutput, cache.mask) : dOutput;
+      const { output: outputMask, recurrent: recurrentMask } = cache.masks;
+      const dMasked = outputMask !== null ? ops.mul(dOutput, outputMask) : dOutput;
       const dOutputs = ops.splitRows(dMasked, steps);
-      const { dProjection, dRecurrent } = cell.backward(ops, cache.cell, w.recurrent, hidden, dOutputs);
+      const back = cell.backward(ops, cache.cell, cache.recurrent, hidden, dOutputs);
+      const dProjection = back.dProjection;
+      // Under weight drop dR = M ⊙ d(R ⊙ M)
+      const dRecurrent = recurrentMask !== null ? ops.mul(back.dRecurrent, recurrentMask) : back.dRecurrent;
       if (l === 0) return { grads: { kernel: null, bias: null, recurrent: dRecurrent }, dBelow: dProjection };
       return {
         grads: {
@@ -118,18 +133,23 @@ export function backwardLayers<T>(
   return { layers, dFirst: dStacked };
 }
 
-/** W₁ = E·K₀ + b₀: [V, G·H], the layer-0 input projection of every token. */
-export function firstProjectionTable<T>(ops: Ops<T>, embedding: T, kernel0: T, bias0: T): T {
-  return ops.linear(embedding, kernel0, bias0);
+/**
+ * W₁ = E·K₀ + b₀: [V, G·H], the layer-0 input projection of every token;
+ * with embedding dropout, E ⊙ M (mask [V, E], whole rows) in place of E.
+ */
+export function firstProjectionTable<T>(ops: Ops<T>, embedding: T, kernel0: T, bias0: T, mask: T | null = null): T {
+  return ops.linear(mask !== null ? ops.mul(embedding, mask) : embedding, kernel0, bias0);
 }
 
 /**
  * The gradients of E, K₀ and b₀ from the table's, dW₁ [V, G·H] (row x
  * holding the summed dFirst rows of the positions whose token is x).
+ * @param mask the embedding-dropout mask the table was built with, or null
  */
-export function tableGradients<T>(ops: Ops<T>, embedding: T, kernel0: T, dTable: T): { embedding: T; kernel: T; bias: T } {
+export function tableGradients<T>(ops: Ops<T>, embedding: T, kernel0: T, dTable: T, mask: T | null = null): { embedding: T; kernel: T; bias: T } {
   const bias = ops.sumRows(dTable);
-  // dK₀ = Eᵀ·dW₁, dE = dW₁·K₀ᵀ
-  const kernel = ops.matMulTA(embedding, dTable);
-  return { bias, kernel, embedding: ops.matMulTB(dTable, kernel0) };
+  // dK₀ = (E ⊙ M)ᵀ·dW₁, dE = M ⊙ (dW₁·K₀ᵀ)
+  const kernel = ops.matMulTA(mask !== null ? ops.mul(embedding, mask) : embedding, dTable);
+  const dEmbedding = ops.matMulTB(dTable, kernel0);
+  return { bias, kernel, embedding: mask !== null ? ops.mul(dEmbedding, mask) : dEmbedding };
 }

@@ -3,7 +3,7 @@
  * --dropout`): defaults, bounds, and what a resume or fine-tune may change.
  * The vocabulary size is not a setting: the corpus decides it.
  */
-import { CELL_TYPES, DEFAULT_CELL, parameterCount, type ModelConfig } from '../model/config.js';
+import { CELL_TYPES, DEFAULT_CELL, DROPOUT_MASKS, parameterCount, type ModelConfig } from '../model/config.js';
 import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';
 import { choice, dropoutRate, positiveInt } from './values.js';
 
@@ -11,6 +11,8 @@ export type ModelSettings = Omit<ModelConfig, 'vocabSize'>;
 
 /** Why neither a resume nor a fine-tune can change these: the weights have their shapes. */
 const SHAPE = 'the model keeps the checkpoint\'s shape';
+/** The regularisation: a resume keeps it (the run goes on as it was), a fine-tune may set its own. */
+const KEPT = 'a resumed run keeps it, while a fine-tune with --init-from may change it';
 
 /**
  * The defaults are chosen for quality per minute on a 2-core CPU with the ort
@@ -30,9 +32,18 @@ export const MODEL_SETTINGS: SettingsTable<ModelSettings> = {
   layers: { flag: '--layers <n>', type: positiveInt, default: 2, max: 64, help: 'recurrent layers', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
   hidden: { flag: '--hidden <n>', type: positiveInt, default: 512, max: 16_384, help: 'hidden units per layer', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
   embedding: { flag: '--embedding <n>', type: positiveInt, default: 64, max: 16_384, help: 'character embedding size', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
-  dropout: {
-    flag: '--dropout <rate>', type: dropoutRate, default: 0.25, help: 'dropout on each layer\'s output while training, in [0, 1)',
-    fixedOnResume: 'a resumed run keeps it, while a fine-tune with --init-from may change it',
+  dropout: { flag: '--dropout <rate>', type: dropoutRate, default: 0.25, help: 'dropout on each layer\'s output while training, in [0, 1)', fixedOnResume: KEPT },
+  dropoutMask: {
+    flag: '--dropout-mask <kind>', type: choice(DROPOUT_MASKS), default: 'step', whenAbsent: 'default', fixedOnResume: KEPT,
+    help: 'a new dropout mask at every step, or one per sequence (variational dropout)',
+  },
+  weightDrop: {
+    flag: '--weight-drop <rate>', type: dropoutRate, default: 0, whenAbsent: 'default', fixedOnResume: KEPT,
+    help: 'DropConnect on the recurrent weights while training, one mask per batch, in [0, 1)',
+  },
+  embeddingDropout: {
+    flag: '--embedding-dropout <rate>', type: dropoutRate, default: 0, whenAbsent: 'default', fixedOnResume: KEPT,
+    help: 'drops whole characters\' embeddings while training, one mask per batch, in [0, 1)',
   },
 };
 

@@ -4,7 +4,7 @@
  * decides what to show or save. Every field is plain data so events can cross
  * a worker_threads boundary and be written as JSON lines unchanged.
  */
-import type { CellType } from '../model/config.js';
+import type { CellType, DropoutMask } from '../model/config.js';
 
 export interface RunInfo {
   corpusName: string;
@@ -19,6 +19,10 @@ export interface RunInfo {
   hidden: number;
   embedding: number;
   dropout: number;
+  /** The rest of the regularisation (src/model/dropout.ts). */
+  dropoutMask: DropoutMask;
+  weightDrop: number;
+  embeddingDropout: number;
   params: number;
   /** TF.js backend in use (checkpoints go through it; the tfjs engine computes on it). */
   backend: string;

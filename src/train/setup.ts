@@ -135,7 +135,12 @@ function prepareInitFrom(request: TrainRequest, from: string, workers: number): 
   const vocab = corpus.vocab;
   const added = vocab.chars.slice(source.vocab.size);
   return newRun(request, workers, corpus, (training) => {
-    const model: ModelConfig = { ...meta.model, vocabSize: vocab.size, dropout: request.model.dropout ?? meta.model.dropout };
+    // The regularisation is the fine-tune's own where given; the shape is the checkpoint's.
+    const r = request.model;
+    const model: ModelConfig = {
+      ...meta.model, vocabSize: vocab.size, dropout: r.dropout ?? meta.model.dropout, dropoutMask: r.dropoutMask ?? meta.model.dropoutMask,
+      weightDrop: r.weightDrop ?? meta.model.weightDrop, embeddingDropout: r.embeddingDropout ?? meta.model.embeddingDropout,
+    };
     const tooLarge = modelLimitProblem(model);
     if (tooLarge) throw usageError(`the fine-tuned model would be too large: ${tooLarge}`, 'fine-tune on a text with fewer new characters');
     const shown = added.slice(0, SHOW_ADDED).map(showChar).join(' ');

@@ -12,6 +12,7 @@ import type { Normalization, TokenIds } from '../data/corpus.js';
 import type { Vocabulary } from '../data/vocabulary.js';
 import { parameterCount, type ModelConfig } from '../model/config.js';
 import type { ParamArrays } from '../model/params.js';
+import { regularisation } from '../model/dropout.js';
 import type { Engine } from '../engine/engine.js';
 import { runtimeError } from '../util/errors.js';
 import type { CorpusInfo, InitFrom, ModelChoice } from '../checkpoint/meta.js';
@@ -164,7 +165,7 @@ export class Trainer {
       corpusName: s.corpus.name, corpusChars: s.corpus.chars, corpusBytes: s.corpus.bytes,
       trainChars: s.trainIds.length, valChars: s.valIds.length, vocabSize: s.vocab.size,
       cell: s.model.cell, layers: s.model.layers, hidden: s.model.hidden, embedding: s.model.embedding,
-      dropout: s.model.dropout, params: parameterCount(s.model), backend: s.backend, engine: this.engine.label,
+      ...regularisation(s.model), params: parameterCount(s.model), backend: s.backend, engine: this.engine.label,
       batchSize: s.training.batchSize, seqLen: s.training.seqLen, stepsPerEpoch: this.trainStream.batchesPerEpoch,
       maxSteps: s.training.maxSteps, maxEpochs: s.training.maxEpochs, maxTimeMs: s.training.maxTimeMs,
       startStep: this.state.progress.step, outDir: s.outDir, resumedFrom: s.resume?.from ?? null, notes: s.notes,

@@ -1,8 +1,10 @@
 /**
  * The onnxruntime engine against the TF.js reference: the same loss,
  * gradients and final state for every cell (2 layers, dropout on, a
- * non-zero initial state), central differences on its own, the same
- * evaluation loss, and the same sampling steps.
+ * non-zero initial state; then every training mask: variational dropout,
+ * weight drop, embedding dropout), central differences on its own (without
+ * masks and with every one), the same evaluation loss, and the same
+ * sampling steps.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/tfjs/backend/index.js';
@@ -22,8 +24,11 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-function setup(cell: CellType, dropout: number) {
-  const config: ModelConfig = { cell, vocabSize: V, embedding: 5, hidden: 7, layers: 2, dropout };
+/** Every training mask at once (src/model/dropout.ts). */
+const EVERY_MASK = { dropout: 0.3, dropoutMask: 'sequence', weightDrop: 0.3, embeddingDropout: 0.3 } as const;
+
+function setup(cell: CellType, dropout: number | Pick<ModelConfig, 'dropout' | 'dropoutMask' | 'weightDrop' | 'embeddingDropout'>) {
+  const config: ModelConfig = { cell, vocabSize: V, embedding: 5, hidden: 7, layers: 2, ...(typeof dropout === 'number' ? { dropout } : dropout) };
   const rng = new Rng(5);
   const weights = initParamArrays(config, rng);
   // Non-zero biases and a non-zero initial state exercise every term.
@@ -59,8 +64,11 @@ function expectStatesClose(a: StateArrays, b: StateArrays): void {
 }
 
 describe.each(CELL_TYPES)('ort engine, %s', (cell) => {
-  it('gives the TF.js engine\'s loss, gradients (within 1e-4 relative) and final state, with dropout', async () => {
-    const { config, weights, state, batch } = setup(cell, 0.3);
+  it.each([
+    ['dropout', 0.3],
+    ['every training mask', EVERY_MASK],
+  ] as const)('gives the TF.js engine\'s loss, gradients (within 1e-4 relative) and final state, with %s', async (_, masks) => {
+    const { config, weights, state, batch } = setup(cell, masks);
     const tfjs = new TfjsEngine(config, 'wasm', 1);
     const ort = new OrtEngine(config, 1);
     const ref = await tfjs.gradients(weights, batch, state, new Rng(9));
@@ -77,11 +85,14 @@ describe.each(CELL_TYPES)('ort engine, %s', (cell) => {
     await tfjs.dispose();
   });
 
-  it('matches central finite differences for every parameter', () => {
-    const { config, weights, state, batch } = setup(cell, 0);
+  it.each([
+    ['no masks', 0],
+    ['every training mask', EVERY_MASK],
+  ] as const)('matches central finite differences for every parameter, with %s', (_, masks) => {
+    const { config, weights, state, batch } = setup(cell, masks);
     const ort = new OrtEngine(config, 1);
-    const rng = new Rng(1);
-    const { grads } = ort.gradientsNow(weights, batch, state, rng);
+    // A new generator of one seed for every pass: the same masks each time.
+    const { grads } = ort.gradientsNow(weights, batch, state, new Rng(1));
     const eps = 1e-2;
     let checked = 0;
     for (const [name, values] of weights) {
@@ -90,7 +101,7 @@ describe.each(CELL_TYPES)('ort engine, %s', (cell) => {
         const base = values[i]!;
         const lossAt = (x: number): number => {
           values[i] = x;
-          return ort.gradientsNow(weights, batch, state, rng).loss;
+          return ort.gradientsNow(weights, batch, state, new Rng(1)).loss;
         };
         const numeric = (lossAt(base + eps) - lossAt(base - eps)) / (2 * eps);
         values[i] = base;

@@ -56,7 +56,7 @@ describe('the settings tables', () => {
   });
 
   it('the defaults come from the tables', () => {
-    expect(DEFAULT_MODEL_CONFIG).toEqual({ cell: 'lstm', layers: 2, hidden: 512, embedding: 64, dropout: 0.25 });
+    expect(DEFAULT_MODEL_CONFIG).toEqual({ cell: 'lstm', layers: 2, hidden: 512, embedding: 64, dropout: 0.25, dropoutMask: 'step', weightDrop: 0, embeddingDropout: 0 });
     expect(DEFAULT_TRAIN_CONFIG.sampleTemperatures).toEqual([0.5, 0.8, 1]);
     expect(DEFAULT_TRAIN_CONFIG.sampleTemperatures).not.toBe(TRAIN_SETTINGS.sampleTemperatures.default);
     expect(DEFAULT_SAMPLING_SETTINGS).toEqual({ temperature: 0.8, topK: 0, topP: 1, length: 200, seed: null });
@@ -135,7 +135,7 @@ describe('flags made from the tables', () => {
 
   it('--resume and --init-from say which flags stay as they were, from the same table', () => {
     const help = (long: string) => train.options.find((o) => o.long === long)!.description;
-    expect(help('--resume')).toContain('--cell, --layers, --hidden, --embedding, --dropout, --normalize, --batch, --seq-len and --val-frac stay as they were');
+    expect(help('--resume')).toContain('--cell, --layers, --hidden, --embedding, --dropout, --dropout-mask, --weight-drop, --embedding-dropout, --normalize, --batch, --seq-len and --val-frac stay as they were');
     expect(help('--init-from')).toContain('--cell, --layers, --hidden, --embedding and --normalize stay as they were');
   });
 

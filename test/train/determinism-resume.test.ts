@@ -1,6 +1,6 @@
 /**
  * Same seed, same backend: the same loss sequence. N steps, save, resume for
- * N more: the same weights as 2N straight steps (dropout and state resets
+ * N more: the same weights as 2N straight steps (dropout, weight drop, embedding dropout and state resets
  * on, so the RNG state, the data cursor, the carried hidden state and Adam's
  * moments must all survive the checkpoint).
  */
@@ -27,7 +27,7 @@ function request(out: string, maxSteps: number, resume: string | null = null, wo
   return {
     corpusPath: corpus,
     normalization: 'none',
-    model: resume ? {} : { cell: 'lstm', layers: 2, hidden: 24, embedding: 8, dropout: 0.2 },
+    model: resume ? {} : { cell: 'lstm', layers: 2, hidden: 24, embedding: 8, dropout: 0.2, weightDrop: 0.2, embeddingDropout: 0.1 },
     training: {
       batchSize: 4, seqLen: 16, maxSteps, evalEvery: 6, evalBatches: 2, sampleLength: 0, seed: 3,
       // A schedule that depends on the step alone: the first half's run (limit N) and the straight
@@ -108,11 +108,16 @@ describe('training', () => {
 });
 
 describe('data-parallel training', () => {
-  it.each([0, 0.3])('with 2 workers follows the single-worker run of the same global batch (dropout %s)', async (dropout) => {
+  it.each([
+    ['no dropout', { dropout: 0 }],
+    ['dropout 0.3', { dropout: 0.3 }],
+    ['every training mask', { dropout: 0.3, dropoutMask: 'sequence', weightDrop: 0.3, embeddingDropout: 0.2 }],
+  ] as const)('with 2 workers follows the single-worker run of the same global batch (%s)', async (name, masks) => {
+    const dropout = name.replaceAll(' ', '-');
     const base = (out: string, workers: number): TrainRequest => ({
       corpusPath: corpus,
       normalization: 'none',
-      model: { cell: 'gru', layers: 2, hidden: 24, embedding: 8, dropout },
+      model: { cell: 'gru', layers: 2, hidden: 24, embedding: 8, ...masks },
       training: { batchSize: 6, seqLen: 16, maxSteps: 20, maxEpochs: null, evalEvery: 20, evalBatches: 1, sampleLength: 0, seed: 5, stateResets: 0.2 },
       outDir: out,
       resume: null,

@@ -2,13 +2,13 @@
  * The onnxruntime engine: each use of the model is one graph
  * (model-graph.ts) compiled once per shape and run on onnxruntime's
  * intra-op thread pool — a training window's forward and backward pass,
- * an evaluation window, one sampling step. Weights, state and dropout masks
+ * an evaluation window, one sampling step. Weights, state and training masks
  * go in as plain arrays; loss, gradients and final state come back as plain
  * arrays.
  */
 import type { TokenBatch } from '../tfjs/char-rnn.js';
 import type { ModelConfig } from '../../model/config.js';
-import { dropoutMaskValues, streamRngs } from '../../model/dropout.js';
+import { maskRngs, windowMaskValues } from '../../model/dropout.js';
 import { parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { packedView, statePartCount, stateViews, type StateArrays } from '../../model/state.js';
 import type { Rng } from '../../util/rng.js';
@@ -83,12 +83,11 @@ export class OrtEngine implements Engine {
       [names.targets]: intTensor(batch.targets, [rows]),
     });
     feeds[names.state] = this.stateFeed(state);
-    const rngs = streamRngs(rng, this.config, n);
-    if (rngs) {
-      for (let l = 0; l < this.config.layers; l++) {
-        feeds[names.mask(l)] = floatTensor(dropoutMaskValues(rngs, steps, this.config.hidden, this.config.dropout), [rows, this.config.hidden]);
-      }
-    }
+    const { hidden, embedding, vocabSize } = this.config;
+    const masks = windowMaskValues(this.config, maskRngs(rng, this.config, n), steps);
+    masks.outputs.forEach((mask, l) => mask && (feeds[names.mask(l)] = floatTensor(mask, [rows, hidden])));
+    masks.recurrent.forEach((mask, l) => mask && (feeds[names.recurrentMask(l)] = floatTensor(mask, [hidden, mask.length / hidden])));
+    if (masks.embedding) feeds[names.embeddingMask] = floatTensor(masks.embedding, [vocabSize, embedding]);
     const fetch: Record<string, null> = { [names.loss]: null, [names.final]: null };
     for (const name of this.shapes.keys()) fetch[names.grad(name)] = null;
     const out = session.run(feeds, fetch);

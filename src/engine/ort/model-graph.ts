@@ -4,7 +4,8 @@
  * ./graph-ops.ts, with the token lookup and the loss as ONNX ops
  * (../tfjs/char-rnn.ts is the TF.js twin):
  *
- *   train   tokens, targets, weights, initial state, dropout masks →
+ *   train   tokens, targets, weights, initial state, the window's
+ *           masks (src/model/dropout.ts) →
  *           mean cross-entropy, the gradient of every weight, final state
  *   loss    tokens, targets, weights, state →
  *           summed cross-entropy, final state (the trainer's validation)
@@ -32,7 +33,8 @@ import { layerParam, parameterSpecs, type ParamArrays } from '../../model/params
 import { GraphBuilder } from '../onnx/graph.js';
 import { flattenLayers, statePartCount, unflattenLayers, type LayerParts } from '../../model/state.js';
 import { cellFor } from '../../model/cells/descriptors.js';
-import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerWeights } from '../../model/layer-stack.js';
+import { regularisation } from '../../model/dropout.js';
+import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerMasks, type LayerWeights } from '../../model/layer-stack.js';
 import { graphOps } from './graph-ops.js';
 
 export type GraphKind = 'train' | 'loss' | 'logits' | 'eval' | 'table';
@@ -57,7 +59,12 @@ export const names = {
   final: 'final',
   /** Cross-entropy per character [T·N] (eval graphs). */
   losses: 'losses',
+  /** Dropout mask of layer l's output [T·N, H]. */
   mask: (layer: number) => `mask.${layer}`,
+  /** Weight-drop mask of layer l's recurrent matrix [H, G·H]. */
+  recurrentMask: (layer: number) => `mask.${layer}.recurrent`,
+  /** Embedding-dropout mask [V, E]. */
+  embeddingMask: 'mask.embedding',
   grad: (param: string) => `grad.${param}`,
 };
 
@@ -98,14 +105,17 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const rows: number | string = shape.batch > 0 ? shape.batch * steps : steps === 1 ? 'N' : 'TN';
   const cell = cellFor(config.cell);
   const training = kind === 'train';
-  const dropout = training && config.dropout > 0;
+  // The masks a training window takes (none in the other graphs).
+  const r = regularisation(config);
+  const masked = { output: training && r.dropout > 0, recurrent: training && r.weightDrop > 0, embedding: training && r.embeddingDropout > 0 };
 
   const tokens = g.input(names.tokens, 'INT32', [rows]);
   const targets = kind === 'logits' ? null : g.input(names.targets, 'INT32', [rows]);
   const fromTable = readsTable(kind);
   const embedding = fromTable ? null : param('embedding');
   const kernel0 = fromTable ? null : param(layerParam(0, 'kernel'));
-  const table = fromTable ? param(names.table) : firstProjectionTable(ops, embedding!, kernel0!, param(layerParam(0, 'bias')));
+  const embeddingMask = masked.embedding ? g.input(names.embeddingMask, 'FLOAT', [vocab, config.embedding]) : null;
+  const table = fromTable ? param(names.table) : firstProjectionTable(ops, embedding!, kernel0!, param(layerParam(0, 'bias')), embeddingMask);
   const recurrent = Array.from({ length: layers }, (_, l) => param(layerParam(l, 'recurrent')));
   const kernels = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'kernel'))));
   const biases = Array.from({ length: layers }, (_, l) => (l === 0 ? null : param(layerParam(l, 'bias'))));
@@ -115,7 +125,10 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const parts = statePartCount(config);
   const stateRows: number | string = typeof n === 'number' ? parts * n : `${parts}N`;
   const initial: LayerParts<string>[] = unflattenLayers(g.splitEven(g.input(names.state, 'FLOAT', [stateRows, hidden]), parts, 0), config.cell);
-  const masks = dropout ? Array.from({ length: layers }, (_, l) => g.input(names.mask(l), 'FLOAT', [rows, hidden])) : [];
+  const masks: LayerMasks<string>[] = Array.from({ length: layers }, (_, l) => ({
+    output: masked.output ? g.input(names.mask(l), 'FLOAT', [rows, hidden]) : null,
+    recurrent: masked.recurrent ? g.input(names.recurrentMask(l), 'FLOAT', [hidden, width]) : null,
+  }));
 
   // Forward: row x of the table is the layer-0 input projection of token x.
   const first = g.splitEven(g.op('Gather', [table, tokens], { axis: 0 }), steps, 0);
@@ -153,7 +166,7 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
   const ids = g.reshape(g.op('Cast', [tokens], { to: 7 }), [-1, 1]);
   const zeros = g.op('ConstantOfShape', [g.int64s([vocab, width])]);
   const dTable = g.op('ScatterND', [zeros, ids, back.dFirst], { reduction: 'add' });
-  const table0 = tableGradients(ops, embedding!, kernel0!, dTable);
+  const table0 = tableGradients(ops, embedding!, kernel0!, dTable, embeddingMask);
   grad(layerParam(0, 'bias'), table0.bias);
   grad(layerParam(0, 'kernel'), table0.kernel);
   grad('embedding', table0.embedding);

@@ -10,11 +10,10 @@
  */
 import * as tf from '../../tf.js';
 import { gatherRows, scatterAddRows, sumRows, transpose2d } from './backend/fast-ops.js';
-import type { Rng } from '../../util/rng.js';
 import type { Cell, CellState } from '../../model/cells/cell.js';
 import type { ModelConfig } from '../../model/config.js';
-import { dropoutMaskValues } from '../../model/dropout.js';
-import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerCache, type LayerWeights } from '../../model/layer-stack.js';
+import { windowMaskValues, type MaskRngs } from '../../model/dropout.js';
+import { backwardLayers, firstProjectionTable, forwardLayers, tableGradients, type LayerCache, type LayerMasks, type LayerWeights } from '../../model/layer-stack.js';
 import { cellFor, type SignalName } from '../../model/cells/descriptors.js';
 import { layerParam } from '../../model/params.js';
 import type { Params } from './param-tensors.js';
@@ -35,11 +34,12 @@ export interface TokenBatch {
 
 interface ForwardOptions {
   /**
-   * Draw the dropout masks, one generator per stream (length N): stream n's
-   * mask rows come from its own generator, so a batch split into shards
-   * gets the same masks as the whole batch. No dropout when absent.
+   * Draw the training masks from these generators (src/model/dropout.ts):
+   * stream n's dropout rows come from its own generator and the shared
+   * masks from one state, so a batch split into shards gets the same masks
+   * as the whole batch. No masks when absent.
    */
-  dropoutRngs?: readonly Rng[];
+  maskRngs?: MaskRngs;
   /** A precomputed firstProjectionTable() (sampling reuses it every step). */
   table?: tf.Tensor2D;
 }
@@ -58,6 +58,8 @@ interface ForwardResult {
   top: tf.Tensor2D;
   finals: ModelState;
   caches: LayerCache<tf.Tensor2D>[];
+  /** The embedding-dropout mask [V, E] the table was built with, or null. */
+  embeddingMask: tf.Tensor2D | null;
 }
 
 interface LossAndGradients {
@@ -105,14 +107,19 @@ export class CharRnn {
    */
   forwardLayers(batch: Pick<TokenBatch, 'inputs' | 'batchSize' | 'seqLen'>, state: ModelState, keepCache: boolean, options: ForwardOptions): ForwardResult {
     const { batchSize: n, seqLen: steps, inputs } = batch;
-    const { layers, hidden, dropout } = this.config;
-    const table = options.table ?? this.firstProjectionTable();
+    const { hidden, vocabSize } = this.config;
+    const rngs = options.maskRngs;
+    if (rngs?.streams && rngs.streams.length !== n) throw new Error(`maskRngs has ${rngs.streams.length} stream generators, expected one per stream (${n})`);
+    const values = windowMaskValues(this.config, rngs, steps);
+    const mask = (v: Float32Array | null, rows: number): tf.Tensor2D | null => (v ? tf.tensor2d(v, [rows, v.length / rows]) : null);
+    const masks: LayerMasks<tf.Tensor2D>[] = values.outputs.map((output, l) => ({ output: mask(output, steps * n), recurrent: mask(values.recurrent[l]!, hidden) }));
+    const embeddingMask = mask(values.embedding, vocabSize);
+    const table = embeddingMask
+      ? firstProjectionTable(tensorOps, this.p('embedding'), this.p(layerParam(0, 'kernel')), this.p(layerParam(0, 'bias')), embeddingMask)
+      : (options.table ?? this.firstProjectionTable());
     // Row x of W₁ is the layer-0 input projection of token x.
     const first = Array.from({ length: steps }, (_, t) => gatherRows(table, inputs.subarray(t * n, (t + 1) * n)));
-    const rngs = options.dropoutRngs;
-    if (rngs && dropout > 0 && rngs.length !== n) throw new Error(`dropoutRngs has ${rngs.length} generators, expected one per stream (${n})`);
-    const masks = Array.from({ length: layers }, () => (rngs && dropout > 0 ? dropoutMask(rngs, steps, hidden, dropout) : null));
-    return forwardLayers(tensorOps, this.cell, hidden, this.layerWeights(), first, state, masks, keepCache);
+    return { ...forwardLayers(tensorOps, this.cell, hidden, this.layerWeights(), first, state, masks, keepCache), embeddingMask };
   }
 
   /**
@@ -148,7 +155,7 @@ export class CharRnn {
       if (!(weightSum > 0)) throw new Error('positionWeights must not all be zero');
     }
     const out = tf.tidy(() => {
-      const { top, finals, caches } = this.forwardLayers(batch, state, true, options);
+      const { top, finals, caches, embeddingMask } = this.forwardLayers(batch, state, true, options);
       const logProbs = tf.logSoftmax(this.logits(top));
       const oneHot = oneHotMatrix(targets, vocab);
       // The gradient of mean (or weighted mean) cross-entropy w.r.t. the logits is (softmax − onehot) · weight.
@@ -168,7 +175,7 @@ export class CharRnn {
       });
       // Row i of dFirst goes into row inputs[i] of the table's gradient.
       const dTable = scatterAddRows(back.dFirst, inputs, vocab);
-      const table = tableGradients(tensorOps, this.p('embedding'), this.p(layerParam(0, 'kernel')), dTable);
+      const table = tableGradients(tensorOps, this.p('embedding'), this.p(layerParam(0, 'kernel')), dTable, embeddingMask);
       grads[layerParam(0, 'kernel')] = table.kernel;
       grads[layerParam(0, 'bias')] = table.bias;
       grads['embedding'] = table.embedding;
@@ -209,12 +216,6 @@ export class CharRnn {
   }
 }
 
-/** Inverted-dropout mask [T·N, H]; row t·N + n is drawn from rngs[n]. */
-function dropoutMask(rngs: readonly Rng[], steps: number, cols: number, rate: number): tf.Tensor2D {
-  return tf.tensor2d(dropoutMaskValues(rngs, steps, cols, rate), [steps * rngs.length, cols]);
-}
-
-export { streamRngs } from '../../model/dropout.js';
 
 function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {
   const values = new Float32Array(ids.length * depth);

@@ -4,7 +4,8 @@
  * threads. It is the reference the other engine is tested against.
  */
 import * as tf from '../../tf.js';
-import { CharRnn, disposeState, stateFromTensors, stateToTensors, streamRngs, type TokenBatch } from './char-rnn.js';
+import { CharRnn, disposeState, stateFromTensors, stateToTensors, type TokenBatch } from './char-rnn.js';
+import { maskRngs } from '../../model/dropout.js';
 import type { ModelConfig } from '../../model/config.js';
 import { type ParamArrays } from '../../model/params.js';
 import { arraysToParams, disposeParams, paramsToArrays } from './param-tensors.js';
@@ -35,7 +36,7 @@ export class TfjsEngine implements Engine {
 
   async gradients(weights: ParamArrays, batch: TokenBatch, state: StateArrays, rng: Rng): Promise<GradientResult> {
     if (this.parallel && batch.batchSize > 1) return this.parallel.compute(weights, batch, state, rng);
-    return windowGradients(this.config, weights, batch, state, streamRngs(rng, this.config, batch.batchSize));
+    return windowGradients(this.config, weights, batch, state, maskRngs(rng, this.config, batch.batchSize));
   }
 
   async lossSum(weights: ParamArrays, batch: TokenBatch, state: StateArrays): Promise<LossSumResult> {

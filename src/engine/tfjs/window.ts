@@ -8,7 +8,7 @@ import type { ModelConfig } from '../../model/config.js';
 import { type ParamArrays } from '../../model/params.js';
 import { arraysToParams, disposeParams, paramsToArrays } from './param-tensors.js';
 import type { StateArrays } from '../../model/state.js';
-import type { Rng } from '../../util/rng.js';
+import type { MaskRngs } from '../../model/dropout.js';
 import type { GradientResult, LossSumResult } from '../engine.js';
 
 /** Runs `f` with a CharRnn holding the weights, then frees them. */
@@ -21,11 +21,11 @@ function withModel<T>(config: ModelConfig, weights: ParamArrays, f: (model: Char
   }
 }
 
-/** @param dropoutRngs one generator per stream (absent: no dropout) */
-export function windowGradients(config: ModelConfig, weights: ParamArrays, batch: TokenBatch, state: StateArrays, dropoutRngs: readonly Rng[] | undefined): GradientResult {
+/** @param maskRngs the window's mask generators (absent: no masks; src/model/dropout.ts) */
+export function windowGradients(config: ModelConfig, weights: ParamArrays, batch: TokenBatch, state: StateArrays, maskRngs: MaskRngs | undefined): GradientResult {
   return withModel(config, weights, (model) => {
     const initial = stateToTensors(state);
-    const result = model.lossAndGradients(batch, initial, { dropoutRngs });
+    const result = model.lossAndGradients(batch, initial, { maskRngs });
     disposeState(initial);
     const loss = result.loss.dataSync()[0]!;
     const grads = paramsToArrays(result.grads);

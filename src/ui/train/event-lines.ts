@@ -29,6 +29,7 @@ import {
   formatTemperature,
 } from '../shared/format.js';
 import path from 'node:path';
+import { describeRegularisation } from '../../model/dropout.js';
 import { escapeControls, safeText, shellWord } from '../../util/escape.js';
 import { charnnCommand } from '../../util/invocation.js';
 import { flattenText } from '../../util/text.js';
@@ -65,7 +66,7 @@ export function formatRunHeader(info: RunInfo): string {
     `run ${escapeControls(info.corpusName)}`,
     `${formatCount(info.corpusChars)} chars`,
     `vocab ${info.vocabSize}`,
-    `${describeModel(info)} (emb ${info.embedding}${info.dropout > 0 ? `, dropout ${info.dropout}` : ''})`,
+    `${describeModel(info)} (${[`emb ${info.embedding}`, describeRegularisation(info)].filter((p) => p !== '').join(', ')})`,
     `${formatCount(info.params)} params`,
     `engine ${info.engine}`,
     `batch ${info.batchSize}×${info.seqLen}`,

@@ -8,7 +8,7 @@ import type { TokenBatch } from '../char-rnn.js';
 import type { ModelConfig } from '../../../model/config.js';
 import { parameterSpecs } from '../../../model/params.js';
 import { packState, unpackState } from '../../../model/state.js';
-import { Rng, type RngState } from '../../../util/rng.js';
+import type { MaskRngs } from '../../../model/dropout.js';
 import { serveWorker } from '../../../util/worker-pool.js';
 import { windowGradients } from '../window.js';
 import { packParams, paramSize, unpackParams } from './shards.js';
@@ -24,8 +24,8 @@ export interface GradientJob {
   batch: TokenBatch;
   /** The shard's state, packed (model/state.ts). */
   state: Float32Array;
-  /** Dropout generators of the shard's streams; null when the model has no dropout. */
-  rngStates: RngState[] | null;
+  /** The mask generators of the shard's streams and the shared one; null when the model has no masks. */
+  maskRngs: MaskRngs | null;
 }
 
 export interface GradientReply {
@@ -52,7 +52,7 @@ serveWorker<GradientProtocol>(
     return {
       answer(job) {
         const state = unpackState(job.state, c.cell, c.layers, job.batch.batchSize, c.hidden);
-        const result = windowGradients(c, unpackParams(specs, shared), job.batch, state, job.rngStates?.map((r) => new Rng(r)));
+        const result = windowGradients(c, unpackParams(specs, shared), job.batch, state, job.maskRngs ?? undefined);
         const grads = packParams(specs, result.grads, new Float32Array(paramSize(specs)));
         const finals = packState(result.finals);
         return { body: { loss: result.loss, grads, finals }, transfer: [grads.buffer as ArrayBuffer, finals.buffer as ArrayBuffer] };

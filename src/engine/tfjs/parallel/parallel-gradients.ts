@@ -7,7 +7,8 @@
  * float rounding (dropout masks included: each stream draws its own from the
  * run's RNG).
  */
-import { streamRngs, type TokenBatch } from '../char-rnn.js';
+import { type TokenBatch } from '../char-rnn.js';
+import { maskRngs, sliceMaskRngs } from '../../../model/dropout.js';
 import type { ModelConfig } from '../../../model/config.js';
 import { parameterSpecs, type ParamArrays, type ParamSpec } from '../../../model/params.js';
 import { concatStreams, packState, sliceStreams, unpackState, type StateArrays } from '../../../model/state.js';
@@ -46,17 +47,17 @@ export class ParallelGradients {
     await this.ready;
     const ranges = shardRanges(batch.batchSize, this.workers);
     packParams(this.specs, weights, this.shared);
-    // One RNG per stream, all drawn from the run's RNG: the masks depend on
-    // the seed alone, not on how many workers share the batch.
-    const rngs = streamRngs(rng, this.config, batch.batchSize);
+    // One RNG per stream and one for the shared masks, all drawn from the run's
+    // RNG: the masks depend on the seed alone, not on how many workers share the batch.
+    const rngs = maskRngs(rng, this.config, batch.batchSize);
     const total = batch.batchSize * batch.seqLen;
     const remote = ranges.slice(1).map(([a, b], i) =>
-      this.threads[i]!.request({ batch: shardBatch(batch, a, b), state: packState(sliceStreams(state, a, b)), rngStates: rngs ? rngs.slice(a, b).map((r) => r.state) : null }),
+      this.threads[i]!.request({ batch: shardBatch(batch, a, b), state: packState(sliceStreams(state, a, b)), maskRngs: sliceMaskRngs(rngs, a, b) ?? null }),
     );
     // Should this thread's share fail, the replies still settle, unobserved.
     for (const reply of remote) reply.catch(() => undefined);
     const [a0, b0] = ranges[0]!;
-    const local = windowGradients(this.config, weights, shardBatch(batch, a0, b0), sliceStreams(state, a0, b0), rngs?.slice(a0, b0));
+    const local = windowGradients(this.config, weights, shardBatch(batch, a0, b0), sliceStreams(state, a0, b0), sliceMaskRngs(rngs, a0, b0));
     // A worker that died rejects with its error (named, with the --workers 1 hint).
     const replies = await Promise.all(remote);
     const weight = (k: number): number => ((ranges[k]![1] - ranges[k]![0]) * batch.seqLen) / total;
