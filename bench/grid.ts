@@ -10,6 +10,7 @@
  *   npm run grid -- [--steps 2000] [--every 100] [--jobs 2] [--threads 1] [--only gru-2x256,lstm-2x384:0.35,…] [--lr 0.002] [--out dir]
  *   npm run grid -- --from dir        # the table again from finished runs' logs
  *   npm run grid -- --extend dir --steps 6000   # the runs in dir continued to 6000 steps
+ *   npm run grid -- --only lstm-2x384 --with '--weight-drop 0.2'   # an experiment: runs with more flags
  *
  * --only takes the grid's candidates by name, and any other model as
  * cell-LAYERSxHIDDEN:dropout[:seq-len] (a candidate's name with :dropout…
@@ -56,13 +57,17 @@ const root = path.join(here, '..', '..');
 type Model = Omit<Candidate, 'curve'>;
 const gridName = (c: Pick<Model, 'cell' | 'layers' | 'hidden'>): string => `${c.cell}-${c.layers}x${c.hidden}`;
 const curveLr = Number(option('--lr', String(CURVE_LR)));
+/** Further `charnn train` flags for every run of this invocation (an experiment: --with '--weight-drop 0.2'), named in the runs' keys. */
+const withFlags = (optionValue(args, '--with') ?? '').split(/\s+/).filter((f) => f !== '');
+if (withFlags.length > 0 && !withFlags[0]!.startsWith('--')) usage(`--with takes charnn train flags, e.g. --with '--weight-drop 0.2', got ${withFlags.join(' ')}`);
 if (!(curveLr > 0)) usage(`--lr takes a learning rate above 0, got ${option('--lr', '')}`);
 /** A run's name (its log and directory in <out>): the grid's name, with what differs from the candidate's own (and the grid's rate). */
 function key(c: Model): string {
   const own = GRID.candidates.find((g) => gridName(g) === gridName(c));
   const differs = own ? (['dropout', 'seqLen'] as const).filter((k) => own[k] !== c[k]) : (['dropout', 'seqLen'] as const);
   const tag = { dropout: 'd', seqLen: 'seq' } as const;
-  return [gridName(c), ...differs.map((k) => `${tag[k]}${c[k]}`), ...(curveLr === CURVE_LR ? [] : [`lr${curveLr}`])].join('-');
+  const experiment = withFlags.map((f) => f.replace(/^--/, '').replace(/[^\w.]/g, '_'));
+  return [gridName(c), ...differs.map((k) => `${tag[k]}${c[k]}`), ...(curveLr === CURVE_LR ? [] : [`lr${curveLr}`]), ...experiment].join('-');
 }
 /** A model named by --only: a grid candidate's name, or cell-LAYERSxHIDDEN with :dropout[:seq-len] (a candidate's own where left out). */
 function model(spec: string): Model {
@@ -98,7 +103,7 @@ async function run(c: Model): Promise<void> {
   const what = continued
     ? ['--resume', dir]
     : [path.join(root, 'corpora', 'tinyshakespeare.txt'), '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
-        '--lr', String(curveLr), '--seq-len', String(c.seqLen), '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', '--out', dir];
+        '--lr', String(curveLr), '--seq-len', String(c.seqLen), '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', ...withFlags, '--out', dir];
   const child = spawn(process.execPath, ['--no-concurrent-recompilation', path.join(root, 'bin', 'charnn.js'), 'train', ...what,
     '--max-steps', String(steps), '--eval-every', String(every), '--eval-every-time', '0', '--threads', String(threads), '--json'], { stdio: ['ignore', events, 'pipe'] });
   let stderr = '';

@@ -25,7 +25,7 @@ import { candidateName } from '../src/train/budget/choose.js';
 
 /** The recipes measured: a name, what it changes from the defaults, the flags that do it. */
 const RECIPES: { name: string; what: string; flags: string[] }[] = [
-  { name: 'base', what: 'the defaults: batch 32 × 100, Adam 2e-3 cosine to 5%, warm-up 100, clip 5, embedding 64', flags: [] },
+  { name: 'base', what: 'the defaults for the model: its lr and seq-len, batch 32, Adam cosine to 5%, warm-up 100, clip 5, embedding 64', flags: [] },
   { name: 'batch-64', what: 'batch 64, lr 2.8e-3 (√2 ×)', flags: ['--batch', '64', '--lr', '0.0028'] },
   { name: 'batch-64-lr4', what: 'batch 64, lr 4e-3', flags: ['--batch', '64', '--lr', '0.004'] },
   { name: 'batch-16', what: 'batch 16, lr 1.4e-3 (1/√2 ×)', flags: ['--batch', '16', '--lr', '0.0014'] },
@@ -48,6 +48,11 @@ const RECIPES: { name: string; what: string; flags: string[] }[] = [
   { name: 'beta2-0.99', what: 'Adam β2 0.99', flags: ['--adam-beta2', '0.99'] },
   { name: 'beta2-0.95', what: 'Adam β2 0.95', flags: ['--adam-beta2', '0.95'] },
   { name: 'no-resets', what: 'state resets only at epoch starts', flags: ['--state-resets', '0'] },
+  { name: 'locked', what: 'the same dropout, one mask per sequence (variational)', flags: ['--dropout-mask', 'sequence'] },
+  { name: 'locked-0.2', what: 'dropout 0.2, one mask per sequence', flags: ['--dropout-mask', 'sequence', '--dropout', '0.2'] },
+  { name: 'weight-drop-0.2', what: 'weight drop 0.2 on the recurrent matrices', flags: ['--weight-drop', '0.2'] },
+  { name: 'weight-drop-0.2-d0', what: 'weight drop 0.2, no output dropout', flags: ['--weight-drop', '0.2', '--dropout', '0'] },
+  { name: 'embedding-dropout-0.1', what: 'embedding dropout 0.1 (whole characters)', flags: ['--embedding-dropout', '0.1'] },
 ];
 
 const args = process.argv.slice(2);
@@ -73,11 +78,13 @@ const out = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-recipes-'));
 fs.mkdirSync(out, { recursive: true });
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-const modelFlags = ['--cell', model.cell, '--layers', String(model.layers), '--hidden', String(model.hidden), '--dropout', String(model.dropout)];
+// The model with its own recipe (the lr and seq-len it trains at when the defaults choose it).
+const modelFlags = ['--cell', model.cell, '--layers', String(model.layers), '--hidden', String(model.hidden), '--dropout', String(model.dropout),
+  '--lr', String(model.lr), '--seq-len', String(model.seqLen)];
 const runs = recipes.flatMap((recipe) => seeds.map((seed) => ({ recipe, seed })));
 const results = new Map<string, RunResult>();
 const header = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, load ${os.loadavg()[0]!.toFixed(2)}; `
-  + `${candidateName(model)}, dropout ${model.dropout}, ${minutes} min per run, ${jobs} side by side with ${threads} thread${threads === 1 ? '' : 's'} each, seeds ${seeds.join(', ')}`;
+  + `${candidateName(model)}, dropout ${model.dropout}, lr ${model.lr}, seq-len ${model.seqLen}, ${minutes} min per run, ${jobs} side by side with ${threads} thread${threads === 1 ? '' : 's'} each, seeds ${seeds.join(', ')}`;
 log(`${header}; ${runs.length} runs, about ${Math.ceil(runs.length / jobs) * minutes} minutes; runs in ${out}`);
 
 let next = 0;
