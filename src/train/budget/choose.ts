@@ -18,6 +18,8 @@ export interface Candidate {
   layers: number;
   hidden: number;
   dropout: number;
+  /** DropConnect on the recurrent matrices a run of it trains with, and its curve was measured with (0: none). */
+  weightDrop: number;
   /** Adam's learning rate a run of it trains with (the peak of its cosine; docs/recipes.md). */
   lr: number;
   /** Characters per stream per step (truncated BPTT length) it trains with, and its curve was measured with. */
@@ -73,9 +75,12 @@ export function budgetText(ms: number): string {
   return m % 60 === 0 ? `${m / 60} h` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** The choice in a line: "LSTM 2×384, dropout 0.2, lr 2e-3, seq-len 100 — the best for 30 min at 14.2k chars/s". */
-export function describeChoice(candidates: readonly Candidate[], choice: Choice, budgetMs: number, dropout: number, recipe: { lr: number; seqLen: number }): string {
+/**
+ * The choice in a line: "LSTM 2×384, dropout 0.2, weight drop 0.25, lr 2e-3, seq-len 100 — the best for 30 min at 14.2k chars/s".
+ * @param regularisation how the chosen model is regularised ("dropout 0.2, weight drop 0.25"; '' for none)
+ */
+export function describeChoice(candidates: readonly Candidate[], choice: Choice, budgetMs: number, regularisation: string, recipe: { lr: number; seqLen: number }): string {
   const c = candidates[choice.index]!;
-  return `${candidateName(c)}, dropout ${dropout}, lr ${recipe.lr.toExponential()}, seq-len ${recipe.seqLen}`
+  return `${candidateName(c)}, ${regularisation || 'no dropout'}, lr ${recipe.lr.toExponential()}, seq-len ${recipe.seqLen}`
     + ` — the best for ${budgetText(budgetMs)} at ${charsPerSecond(choice.speeds[choice.index]!)} chars/s`;
 }

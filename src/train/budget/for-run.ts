@@ -4,13 +4,15 @@
  * measured candidate (./grid.ts) expected to reach the lowest validation loss
  * at the deadline on this machine at its current speed (./probe.ts,
  * ./choose.ts). Flags the user gave always win: --cell, --layers and --hidden
- * narrow the candidates, --dropout, --lr and --seq-len replace theirs (a
- * candidate brings the rate and seq-len it was measured best with); --max-steps or
+ * narrow the candidates, --dropout, --weight-drop, --lr and --seq-len replace
+ * theirs (a candidate brings the regularisation, rate and seq-len it was
+ * measured best with); --max-steps or
  * --max-epochs keep today's fixed default.
  */
 import type { ModelChoice } from '../../checkpoint/meta.js';
 import type { Engine } from '../../engine/engine.js';
 import type { ModelConfig } from '../../model/config.js';
+import { describeRegularisation } from '../../model/dropout.js';
 import type { TokenIds } from '../../data/id-builder.js';
 import type { ModelSettings } from '../../settings/model-settings.js';
 import type { TrainConfig } from '../../settings/train-settings.js';
@@ -86,7 +88,9 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   const budgetMs = r.training.maxTimeMs!;
   const candidates = allowedCandidates(r.given);
   const dropout = (c: Candidate): number => r.given.dropout ?? c.dropout;
-  const model = (c: Candidate): ModelConfig => ({ ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c) });
+  const model = (c: Candidate): ModelConfig => ({
+    ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c), weightDrop: r.given.weightDrop ?? c.weightDrop,
+  });
   const recipe = (c: Candidate): Pick<TrainConfig, 'lr' | 'seqLen'> => ({ lr: r.givenTraining.lr ?? c.lr, seqLen: r.givenTraining.seqLen ?? c.seqLen });
   r.tell?.(`choosing the model for ${budgetText(budgetMs)}: measuring how fast this machine trains ${candidates.length === 1 ? 'it' : `up to ${candidates.length} candidates`}…`);
   const { choice, engine, probeMs } = await probeAndChoose({
@@ -94,7 +98,7 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
     trainingMs: (spent) => (budgetMs - spent) * TRAINING_SHARE, untrained: Math.log(r.base.vocabSize), maxProbeMs: budgetMs * PROBE_SHARE, clock: r.clock ?? (() => performance.now()),
   });
   const chosen = candidates[choice.index]!;
-  const summary = describeChoice(candidates, choice, budgetMs, dropout(chosen), recipe(chosen));
+  const summary = describeChoice(candidates, choice, budgetMs, describeRegularisation(model(chosen)), recipe(chosen));
   const measured = candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${Math.round(choice.speeds[i]!).toLocaleString('en-US')}`]));
   return {
     model: model(chosen),

@@ -65,11 +65,11 @@ describe('modelForBudget', () => {
     const chosen = await modelForBudget(request({ embedding: 48 }));
     const c = GRID.candidates.find((x) => x.cell === chosen.model.cell && x.layers === chosen.model.layers && x.hidden === chosen.model.hidden);
     expect(c).toBeDefined();
-    expect(chosen.model).toMatchObject({ vocabSize: 65, embedding: 48, dropout: c!.dropout });
+    expect(chosen.model).toMatchObject({ vocabSize: 65, embedding: 48, dropout: c!.dropout, weightDrop: c!.weightDrop });
     expect(chosen.engine.label).toBe(`fake ${chosen.model.hidden}`);
     expect(chosen.record.budgetMs).toBe(5 * 60_000);
     expect(chosen.record.candidates).toHaveLength(GRID.candidates.length);
-    expect(chosen.record.summary).toMatch(/^[A-Z]+ \d+×\d+, dropout [\d.]+, lr [\d.]+e-\d, seq-len \d+ — the best for 5 min at [\d.]+k? chars\/s$/);
+    expect(chosen.record.summary).toMatch(/^[A-Z]+ \d+×\d+, dropout [\d.]+(, weight drop [\d.]+)?, lr [\d.]+e-\d, seq-len \d+ — the best for 5 min at [\d.]+k? chars\/s$/);
     expect(chosen.note).toContain(chosen.record.summary);
     expect(chosen.recipe).toEqual({ lr: c!.lr, seqLen: c!.seqLen });
   });
@@ -92,5 +92,16 @@ describe('modelForBudget', () => {
     expect(chosen.model.cell).toBe(cell);
     expect(chosen.model.dropout).toBe(0.4);
     expect(chosen.record.candidates.every((c) => c.dropout === 0.4)).toBe(true);
+  });
+
+  it('trains each candidate with its own weight drop (the one its curve was measured with), and --weight-drop replaces it', async () => {
+    const regularised = GRID.candidates.find((c) => c.weightDrop > 0)!;
+    const only = { cell: regularised.cell, layers: regularised.layers, hidden: regularised.hidden };
+    const own = await modelForBudget(request(only));
+    expect(own.model.weightDrop).toBe(regularised.weightDrop);
+    expect(own.record.summary).toContain(`dropout ${regularised.dropout}, weight drop ${regularised.weightDrop}, lr`);
+    const given = await modelForBudget(request({ ...only, weightDrop: 0 }));
+    expect(given.model.weightDrop).toBe(0);
+    expect(given.record.summary).toContain(`dropout ${regularised.dropout}, lr`);
   });
 });
