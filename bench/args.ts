@@ -19,3 +19,22 @@ export function positiveOption(args: readonly string[], name: string, fallback: 
   const value = Number(text);
   return value > 0 ? value : usage(`${name} takes a number above 0, got ${text}`);
 }
+
+/**
+ * Refuses what a script does not take — a typo, or `--help`, would otherwise
+ * start minutes or hours of runs with the defaults: `usage` names the flag
+ * and the ones there are.
+ * @param valued flags followed by a value
+ * @param switches flags on their own
+ */
+export function checkFlags(args: readonly string[], valued: readonly string[], switches: readonly string[], usage: (message: string) => never): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (valued.includes(arg)) {
+      if (args[i + 1] === undefined) usage(`${arg} takes a value`);
+      i++;
+    } else if (!switches.includes(arg)) {
+      usage(`${arg === '--help' || arg === '-h' ? 'flags' : `unknown argument ${arg}; flags`}: ${[...valued.map((f) => `${f} <value>`), ...switches].join(', ')} (the top of the script says more)`);
+    }
+  }
+}

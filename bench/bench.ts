@@ -20,8 +20,13 @@ import { initParamArrays } from '../src/model/params.js';
 import { zeroState } from '../src/model/state.js';
 import { Rng } from '../src/util/rng.js';
 import { benchDir, engineTraining, findTorch, flopsPerChar, ortMatMulRate, sampling, torchRun } from './measure.js';
+import { checkFlags } from './args.js';
 
 const args = process.argv.slice(2);
+checkFlags(args, [], ['--quick', '--json'], (message) => {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+});
 const quick = args.includes('--quick');
 const json = args.includes('--json');
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -35,13 +35,15 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { optionValue, wholeOption } from './args.js';
+import { checkFlags, optionValue, wholeOption } from './args.js';
 import { CURVE_LR, GRID } from '../src/train/budget/grid.js';
 import { candidateName, type Candidate } from '../src/train/budget/choose.js';
 import type { CellType } from '../src/model/config.js';
 import { DEFAULT_TRAIN_CONFIG } from '../src/settings/train-settings.js';
 
 const args = process.argv.slice(2);
+// usage() is a function declaration: hoisted, so flags are checked before anything runs.
+checkFlags(args, ['--steps', '--every', '--jobs', '--threads', '--only', '--lr', '--out', '--from', '--extend', '--with'], [], usage);
 const option = (name: string, fallback: string): string => optionValue(args, name) ?? fallback;
 function usage(message: string): never {
   process.stderr.write(`grid: ${message}\n`);

@@ -36,10 +36,12 @@ import { splitTrainVal } from '../src/data/batches.js';
 import { CELL_TYPES, type CellType, type ModelConfig } from '../src/model/config.js';
 import { toKerasArrays } from '../src/model/params.js';
 import { Rng } from '../src/util/rng.js';
-import { optionValue, wholeOption } from './args.js';
+import { checkFlags, optionValue, wholeOption } from './args.js';
 import { VARIANTS } from './init-variants.js';
 
 const args = process.argv.slice(2);
+// usage() is a function declaration: hoisted, so flags are checked before anything runs.
+checkFlags(args, ['--cell', '--layers', '--hidden', '--embedding', '--steps', '--every', '--threads', '--seed', '--init', '--engines', '--torch', '--python', '--lr', '--out'], [], usage);
 const option = (name: string, fallback: string): string => optionValue(args, name) ?? fallback;
 /** A bad option: one line naming it, exit 2. */
 function usage(message: string): never {

@@ -19,12 +19,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { optionValue } from './args.js';
+import { checkFlags, optionValue } from './args.js';
 import { BIN as bin, SHAKESPEARE as corpus, trainFor, type RunResult } from './train-run.js';
 import { GRID } from '../src/train/budget/grid.js';
 import { candidateName } from '../src/train/budget/choose.js';
 
 const args = process.argv.slice(2);
+// usage() is a function declaration: hoisted, so flags are checked before anything runs.
+checkFlags(args, ['--budgets', '--fixed', '--out'], ['--long', '--busy'], usage);
 const TARGETS: Record<number, number> = { 3: 1.85, 5: 1.7, 10: 1.55, 20: 1.45, 60: 1.4 };
 /** Busy machine: 3 minutes beside two CPU-bound processes reach at most this, with at least this many evaluations. */
 const BUSY_TARGET = { minutes: 3, val: 2.0, evals: 3 };

@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { optionValue, positiveOption, wholeOption } from './args.js';
+import { checkFlags, optionValue, positiveOption, wholeOption } from './args.js';
 import { trainFor, type RunResult } from './train-run.js';
 import { GRID } from '../src/train/budget/grid.js';
 import { candidateName } from '../src/train/budget/choose.js';
@@ -56,6 +56,8 @@ const RECIPES: { name: string; what: string; flags: string[] }[] = [
 ];
 
 const args = process.argv.slice(2);
+// usage() is a function declaration: hoisted, so flags are checked before anything runs.
+checkFlags(args, ['--minutes', '--jobs', '--threads', '--seeds', '--model', '--only', '--out'], [], usage);
 function usage(message: string): never {
   process.stderr.write(`recipes: ${message}\n`);
   process.exit(2);

@@ -16,7 +16,7 @@ import { describeRegularisation } from '../../model/dropout.js';
 import type { TokenIds } from '../../data/id-builder.js';
 import type { ModelSettings } from '../../settings/model-settings.js';
 import type { TrainConfig } from '../../settings/train-settings.js';
-import { budgetText, candidateName, describeChoice, type Candidate } from './choose.js';
+import { budgetText, candidateName, charsPerSecond, describeChoice, type Candidate } from './choose.js';
 import { GRID } from './grid.js';
 import { probeAndChoose } from './probe.js';
 
@@ -99,7 +99,7 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   });
   const chosen = candidates[choice.index]!;
   const summary = describeChoice(candidates, choice, budgetMs, describeRegularisation(model(chosen)), recipe(chosen));
-  const measured = candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${Math.round(choice.speeds[i]!).toLocaleString('en-US')}`]));
+  const measured = candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${charsPerSecond(choice.speeds[i]!)}`]));
   return {
     model: model(chosen),
     recipe: recipe(chosen),
@@ -111,8 +111,20 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
         expectedVal: choice.expected[i] === null ? null : Number(choice.expected[i]!.toFixed(3)),
       })),
     },
-    note: `model: ${summary} (chars/s measured in ${(probeMs / 1000).toFixed(1)} s: ${measured.join(', ')}; `
-      + `--cell, --layers, --hidden, --lr, --seq-len set it yourself; docs/budget.md)`,
+    note: choiceNote(summary, probeMs, measured),
   };
+}
+
+/**
+ * The run's note about its model: the choice, the speeds it was made from,
+ * and how to choose yourself. Kept within three rows of an 80-column
+ * dashboard (its notes wrap at 78) for every budget and speed with the
+ * candidates' own recipes (a user's flags may add words; the dashboard cuts
+ * a longer note with … and `n` pages it).
+ * @param measured "GRU 2×256 16.0k" per candidate measured
+ */
+export function choiceNote(summary: string, probeMs: number, measured: readonly string[]): string {
+  return `model: ${summary} (speeds measured in ${(probeMs / 1000).toFixed(1)} s: ${measured.join(', ')}; `
+    + `choose with --cell, --layers, --hidden)`;
 }
 

@@ -7,7 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src/engine/engine.js';
 import { CELL_TYPES, type ModelConfig } from '../../../src/model/config.js';
-import { allowedCandidates, fixedModelReason, modelForBudget, NO_BUDGET } from '../../../src/train/budget/for-run.js';
+import { allowedCandidates, choiceNote, fixedModelReason, modelForBudget, NO_BUDGET } from '../../../src/train/budget/for-run.js';
+import { candidateName, describeChoice } from '../../../src/train/budget/choose.js';
+import { wrapWords } from '../../../src/util/text.js';
+import { describeRegularisation } from '../../../src/model/dropout.js';
 import { GRID } from '../../../src/train/budget/grid.js';
 import { DEFAULT_MODEL_CONFIG } from '../../../src/settings/model-settings.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../../src/settings/train-settings.js';
@@ -92,6 +95,18 @@ describe('modelForBudget', () => {
     expect(chosen.model.cell).toBe(cell);
     expect(chosen.model.dropout).toBe(0.4);
     expect(chosen.record.candidates.every((c) => c.dropout === 0.4)).toBe(true);
+  });
+
+  it('says the choice in at most three rows of an 80-column dashboard, at any budget and speed, with the candidates\' recipes', () => {
+    const widest = GRID.candidates.map(candidateName);
+    const choice = { index: GRID.candidates.length - 1, speeds: GRID.candidates.map(() => 123_456), expected: GRID.candidates.map(() => 1.5) };
+    // The widest a candidate's own recipe makes it (a user's flags may add more, which the dashboard cuts with …).
+    const regularisation = GRID.candidates.map((c) => describeRegularisation(c)).reduce((a, b) => (b.length > a.length ? b : a));
+    const summary = describeChoice(GRID.candidates, choice, (2 * 60 + 30) * 60_000, regularisation, { lr: 0.0025, seqLen: 100 });
+    const note = choiceNote(summary, 12_345, widest.map((name) => `${name} 123k`));
+    expect(note).toContain('— the best for 2 h 30 min at 123k chars/s');
+    // The dashboard wraps a note at its width less 2 (src/ui/train/dashboard-rows.ts) and gives notes three rows at 80×24.
+    expect(wrapWords(note, 78).length).toBeLessThanOrEqual(3);
   });
 
   it('trains each candidate with its own weight drop (the one its curve was measured with), and --weight-drop replaces it', async () => {
