@@ -81,7 +81,7 @@ function model(spec: string): Model {
   if (!m || given.length > 2 || dropout === undefined || !(dropout >= 0 && dropout < 1) || !(Number.isInteger(seqLen) && seqLen > 0)) {
     usage(`--only ${spec}: use ${GRID.candidates.map(gridName).join(', ')}, or cell-LAYERSxHIDDEN:dropout[:seq-len] such as lstm-2x384:0.35 or gru-2x256:0.1:50`);
   }
-  return { cell: m[1] as CellType, layers: Number(m[2]), hidden: Number(m[3]), dropout, weightDrop: own?.weightDrop ?? 0, lr: own?.lr ?? DEFAULT_TRAIN_CONFIG.lr, seqLen };
+  return { cell: m[1] as CellType, layers: Number(m[2]), hidden: Number(m[3]), dropout, lr: own?.lr ?? DEFAULT_TRAIN_CONFIG.lr, seqLen };
 }
 const only = optionValue(args, '--only')?.split(',');
 const candidates: Model[] = only ? only.map(model) : [...GRID.candidates];
@@ -105,7 +105,7 @@ async function run(c: Model): Promise<void> {
   const what = continued
     ? ['--resume', dir]
     : [path.join(root, 'corpora', 'tinyshakespeare.txt'), '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
-        '--weight-drop', String(c.weightDrop), '--lr', String(curveLr), '--seq-len', String(c.seqLen), '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', ...withFlags, '--out', dir];
+        '--lr', String(curveLr), '--seq-len', String(c.seqLen), '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', ...withFlags, '--out', dir];
   const child = spawn(process.execPath, ['--no-concurrent-recompilation', path.join(root, 'bin', 'charnn.js'), 'train', ...what,
     '--max-steps', String(steps), '--eval-every', String(every), '--eval-every-time', '0', '--threads', String(threads), '--json'], { stdio: ['ignore', events, 'pipe'] });
   let stderr = '';
@@ -151,5 +151,5 @@ for (const c of candidates) {
   const points = await curve(file);
   // Every other point: the table stays compact and the curve's shape stays.
   const kept = points.filter((_, i) => i % 2 === 1 || i === points.length - 1);
-  process.stdout.write(`    { cell: '${c.cell}', layers: ${c.layers}, hidden: ${c.hidden}, dropout: ${c.dropout}, weightDrop: ${c.weightDrop}, lr: ${c.lr}, seqLen: ${c.seqLen}, curve: [${kept.map(([x, y]) => `[${x}, ${y}]`).join(', ')}] },\n`);
+  process.stdout.write(`    { cell: '${c.cell}', layers: ${c.layers}, hidden: ${c.hidden}, dropout: ${c.dropout}, lr: ${c.lr}, seqLen: ${c.seqLen}, curve: [${kept.map(([x, y]) => `[${x}, ${y}]`).join(', ')}] },\n`);
 }

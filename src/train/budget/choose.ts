@@ -18,8 +18,6 @@ export interface Candidate {
   layers: number;
   hidden: number;
   dropout: number;
-  /** DropConnect on the recurrent matrices a run of it trains with, and its curve was measured with (0: none). */
-  weightDrop: number;
   /** Adam's learning rate a run of it trains with (the peak of its cosine; docs/recipes.md). */
   lr: number;
   /** Characters per stream per step (truncated BPTT length) it trains with, and its curve was measured with. */

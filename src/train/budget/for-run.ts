@@ -4,9 +4,10 @@
  * measured candidate (./grid.ts) expected to reach the lowest validation loss
  * at the deadline on this machine at its current speed (./probe.ts,
  * ./choose.ts). Flags the user gave always win: --cell, --layers and --hidden
- * narrow the candidates, --dropout, --weight-drop, --lr and --seq-len replace
- * theirs (a candidate brings the regularisation, rate and seq-len it was
- * measured best with); --max-steps or
+ * narrow the candidates, --dropout, --lr and --seq-len replace theirs (a
+ * candidate brings the dropout, rate and seq-len it was measured best with),
+ * and the other regularisers given (--weight-drop, …) apply to the chosen
+ * model; --max-steps or
  * --max-epochs keep today's fixed default.
  */
 import type { ModelChoice } from '../../checkpoint/meta.js';
@@ -88,9 +89,8 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   const budgetMs = r.training.maxTimeMs!;
   const candidates = allowedCandidates(r.given);
   const dropout = (c: Candidate): number => r.given.dropout ?? c.dropout;
-  const model = (c: Candidate): ModelConfig => ({
-    ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c), weightDrop: r.given.weightDrop ?? c.weightDrop,
-  });
+  // The rest of the regularisation (--weight-drop, …) is the user's, in r.base.
+  const model = (c: Candidate): ModelConfig => ({ ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c) });
   const recipe = (c: Candidate): Pick<TrainConfig, 'lr' | 'seqLen'> => ({ lr: r.givenTraining.lr ?? c.lr, seqLen: r.givenTraining.seqLen ?? c.seqLen });
   r.tell?.(`choosing the model for ${budgetText(budgetMs)}: measuring how fast this machine trains ${candidates.length === 1 ? 'it' : `up to ${candidates.length} candidates`}…`);
   const { choice, engine, probeMs } = await probeAndChoose({

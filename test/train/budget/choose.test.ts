@@ -12,8 +12,8 @@ import { GRID } from '../../../src/train/budget/grid.js';
 const UNTRAINED = Math.log(65);
 const MIN = 60_000;
 // A small model learns fast and flattens high; a large one is slower per character and goes lower.
-const small: Candidate = { cell: DEFAULT_CELL, layers: 2, hidden: 256, dropout: 0.1, weightDrop: 0, lr: 0.002, seqLen: 100, curve: [[1e6, 1.9], [4e6, 1.65], [16e6, 1.58]] };
-const large: Candidate = { cell: DEFAULT_CELL, layers: 2, hidden: 512, dropout: 0.25, weightDrop: 0, lr: 0.002, seqLen: 100, curve: [[1e6, 2.1], [4e6, 1.7], [16e6, 1.45]] };
+const small: Candidate = { cell: DEFAULT_CELL, layers: 2, hidden: 256, dropout: 0.1, lr: 0.002, seqLen: 100, curve: [[1e6, 1.9], [4e6, 1.65], [16e6, 1.58]] };
+const large: Candidate = { cell: DEFAULT_CELL, layers: 2, hidden: 512, dropout: 0.25, lr: 0.002, seqLen: 100, curve: [[1e6, 2.1], [4e6, 1.7], [16e6, 1.45]] };
 const table = [small, large];
 const size = (c: Candidate): number => parameterCount({ ...c, vocabSize: 65, embedding: 64 });
 

@@ -68,7 +68,7 @@ describe('modelForBudget', () => {
     const chosen = await modelForBudget(request({ embedding: 48 }));
     const c = GRID.candidates.find((x) => x.cell === chosen.model.cell && x.layers === chosen.model.layers && x.hidden === chosen.model.hidden);
     expect(c).toBeDefined();
-    expect(chosen.model).toMatchObject({ vocabSize: 65, embedding: 48, dropout: c!.dropout, weightDrop: c!.weightDrop });
+    expect(chosen.model).toMatchObject({ vocabSize: 65, embedding: 48, dropout: c!.dropout });
     expect(chosen.engine.label).toBe(`fake ${chosen.model.hidden}`);
     expect(chosen.record.budgetMs).toBe(5 * 60_000);
     expect(chosen.record.candidates).toHaveLength(GRID.candidates.length);
@@ -100,8 +100,8 @@ describe('modelForBudget', () => {
   it('says the choice in at most three rows of an 80-column dashboard, at any budget and speed, with the candidates\' recipes', () => {
     const widest = GRID.candidates.map(candidateName);
     const choice = { index: GRID.candidates.length - 1, speeds: GRID.candidates.map(() => 123_456), expected: GRID.candidates.map(() => 1.5) };
-    // The widest a candidate's own recipe makes it (a user's flags may add more, which the dashboard cuts with …).
-    const regularisation = GRID.candidates.map((c) => describeRegularisation(c)).reduce((a, b) => (b.length > a.length ? b : a));
+    // A candidate's recipe with weight drop (a user's flags may add more, which the dashboard cuts with …).
+    const regularisation = describeRegularisation({ dropout: 0.25, weightDrop: 0.25 });
     const summary = describeChoice(GRID.candidates, choice, (2 * 60 + 30) * 60_000, regularisation, { lr: 0.0025, seqLen: 100 });
     const note = choiceNote(summary, 12_345, widest.map((name) => `${name} 123k`));
     expect(note).toContain('— the best for 2 h 30 min at 123k chars/s');
@@ -109,14 +109,9 @@ describe('modelForBudget', () => {
     expect(wrapWords(note, 78).length).toBeLessThanOrEqual(3);
   });
 
-  it('trains each candidate with its own weight drop (the one its curve was measured with), and --weight-drop replaces it', async () => {
-    const regularised = GRID.candidates.find((c) => c.weightDrop > 0)!;
-    const only = { cell: regularised.cell, layers: regularised.layers, hidden: regularised.hidden };
-    const own = await modelForBudget(request(only));
-    expect(own.model.weightDrop).toBe(regularised.weightDrop);
-    expect(own.record.summary).toContain(`dropout ${regularised.dropout}, weight drop ${regularised.weightDrop}, lr`);
-    const given = await modelForBudget(request({ ...only, weightDrop: 0 }));
-    expect(given.model.weightDrop).toBe(0);
-    expect(given.record.summary).toContain(`dropout ${regularised.dropout}, lr`);
+  it('gives the chosen model the regularisers the user gave, and says them', async () => {
+    const chosen = await modelForBudget(request({ weightDrop: 0.3, dropoutMask: 'sequence' }));
+    expect(chosen.model).toMatchObject({ weightDrop: 0.3, dropoutMask: 'sequence' });
+    expect(chosen.record.summary).toMatch(/, dropout [\d.]+ per sequence, weight drop 0\.3, lr /);
   });
 });

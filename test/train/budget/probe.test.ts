@@ -12,7 +12,7 @@ import { probeAndChoose, type ProbeRequest } from '../../../src/train/budget/pro
 import { fakeEngine } from '../../helpers/fake-engine.js';
 
 const MIN = 60_000;
-const candidate = (hidden: number, curve: Candidate['curve']): Candidate => ({ cell: DEFAULT_CELL, layers: 2, hidden, dropout: 0.1, weightDrop: 0, lr: 0.002, seqLen: 100, curve });
+const candidate = (hidden: number, curve: Candidate['curve']): Candidate => ({ cell: DEFAULT_CELL, layers: 2, hidden, dropout: 0.1, lr: 0.002, seqLen: 100, curve });
 const small = candidate(256, [[1e6, 1.9], [4e6, 1.65], [16e6, 1.58]]);
 const middle = candidate(384, [[1e6, 2.0], [4e6, 1.68], [16e6, 1.5]]);
 // Learns no faster than the others at any length: it can never win.
