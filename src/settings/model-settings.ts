@@ -1,7 +1,8 @@
 /**
  * The model's settings (`charnn train --cell --layers --hidden --embedding
- * --dropout`): defaults, bounds, and what a resume or fine-tune may change.
- * The vocabulary size is not a setting: the corpus decides it.
+ * --dropout --dropout-mask --weight-drop --embedding-dropout`): defaults,
+ * bounds, and what a resume or fine-tune may change. The vocabulary size is
+ * not a setting: the corpus decides it.
  */
 import { CELL_TYPES, DEFAULT_CELL, DROPOUT_MASKS, parameterCount, type ModelConfig } from '../model/config.js';
 import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';

@@ -216,7 +216,6 @@ export class CharRnn {
   }
 }
 
-
 function oneHotMatrix(ids: Int32Array, depth: number): tf.Tensor2D {
   const values = new Float32Array(ids.length * depth);
   for (let i = 0; i < ids.length; i++) values[i * depth + ids[i]!] = 1;
