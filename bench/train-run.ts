@@ -46,7 +46,7 @@ export async function trainFor(out: string, name: string, minutes: number, flags
       r.model = `${String(e.info.cell).toUpperCase()} ${e.info.layers}×${e.info.hidden}, dropout ${e.info.dropout}`;
       charsPerStep = Number(e.info.batchSize) * Number(e.info.seqLen);
       const chosen = (e.info.notes as string[]).find((note) => note.startsWith('model: '));
-      if (chosen) r.why = chosen.replace(/^model: [^—]*— /, '').replace(/ \(chars\/s measured.*$/, '');
+      if (chosen) r.why = chosen.replace(/^model: [^—]*— /, '').replace(/ \((chars\/s|speeds) measured.*$/, '');
     }
     if (e.type === 'step') {
       r.steps = e.step;
