@@ -7,6 +7,11 @@ export { CELL_TYPES, DEFAULT_CELL, gateCount, type CellType } from './cells/desc
 export const DROPOUT_MASKS = ['step', 'sequence'] as const;
 export type DropoutMask = (typeof DROPOUT_MASKS)[number];
 
+/** The later regularisers when off: what a config without them means (the settings' defaults, ./dropout.ts). */
+export const NO_EXTRA_REGULARISATION: { readonly dropoutMask: DropoutMask; readonly weightDrop: number; readonly embeddingDropout: number } = {
+  dropoutMask: 'step', weightDrop: 0, embeddingDropout: 0,
+};
+
 /** Model hyper-parameters; stored in every checkpoint (their defaults and bounds: settings/model-settings.ts). */
 export interface ModelConfig {
   cell: CellType;

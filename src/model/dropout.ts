@@ -18,7 +18,7 @@
  */
 import { Rng, type RngState } from '../util/rng.js';
 import { gateCount } from './cells/descriptors.js';
-import type { DropoutMask, ModelConfig } from './config.js';
+import { NO_EXTRA_REGULARISATION, type DropoutMask, type ModelConfig } from './config.js';
 
 /** The regularisation fields of a model config (the optional ones read as their defaults when absent). */
 export interface Regularisation {
@@ -32,7 +32,8 @@ type RegularisedConfig = Pick<ModelConfig, 'dropout' | 'dropoutMask' | 'weightDr
 
 /** What a config's regularisation is, with the defaults of the fields a config may lack (configs made before they existed, tests). */
 export function regularisation(c: RegularisedConfig): Regularisation {
-  return { dropout: c.dropout, dropoutMask: c.dropoutMask ?? 'step', weightDrop: c.weightDrop ?? 0, embeddingDropout: c.embeddingDropout ?? 0 };
+  const off = NO_EXTRA_REGULARISATION;
+  return { dropout: c.dropout, dropoutMask: c.dropoutMask ?? off.dropoutMask, weightDrop: c.weightDrop ?? off.weightDrop, embeddingDropout: c.embeddingDropout ?? off.embeddingDropout };
 }
 
 /** "dropout 0.2 per sequence, weight drop 0.3": what a run's regularisation is; '' for none. */

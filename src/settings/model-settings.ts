@@ -4,7 +4,7 @@
  * bounds, and what a resume or fine-tune may change. The vocabulary size is
  * not a setting: the corpus decides it.
  */
-import { CELL_TYPES, DEFAULT_CELL, DROPOUT_MASKS, parameterCount, type ModelConfig } from '../model/config.js';
+import { CELL_TYPES, DEFAULT_CELL, DROPOUT_MASKS, NO_EXTRA_REGULARISATION as OFF, parameterCount, type ModelConfig } from '../model/config.js';
 import { defaultsOf, limitProblem, type SettingsTable } from './setting.js';
 import { choice, dropoutRate, positiveInt } from './values.js';
 
@@ -35,15 +35,15 @@ export const MODEL_SETTINGS: SettingsTable<ModelSettings> = {
   embedding: { flag: '--embedding <n>', type: positiveInt, default: 64, max: 16_384, help: 'character embedding size', fixedOnResume: SHAPE, fixedOnInitFrom: SHAPE },
   dropout: { flag: '--dropout <rate>', type: dropoutRate, default: 0.25, help: 'dropout on each layer\'s output while training, in [0, 1)', fixedOnResume: KEPT },
   dropoutMask: {
-    flag: '--dropout-mask <kind>', type: choice(DROPOUT_MASKS), default: 'step', whenAbsent: 'default', fixedOnResume: KEPT,
+    flag: '--dropout-mask <kind>', type: choice(DROPOUT_MASKS), default: OFF.dropoutMask, whenAbsent: 'default', fixedOnResume: KEPT,
     help: 'a new dropout mask at every step, or one per sequence (variational dropout)',
   },
   weightDrop: {
-    flag: '--weight-drop <rate>', type: dropoutRate, default: 0, whenAbsent: 'default', fixedOnResume: KEPT,
+    flag: '--weight-drop <rate>', type: dropoutRate, default: OFF.weightDrop, whenAbsent: 'default', fixedOnResume: KEPT,
     help: 'DropConnect on the recurrent weights while training, one mask per batch, in [0, 1)',
   },
   embeddingDropout: {
-    flag: '--embedding-dropout <rate>', type: dropoutRate, default: 0, whenAbsent: 'default', fixedOnResume: KEPT,
+    flag: '--embedding-dropout <rate>', type: dropoutRate, default: OFF.embeddingDropout, whenAbsent: 'default', fixedOnResume: KEPT,
     help: 'drops whole characters\' embeddings while training, one mask per batch, in [0, 1)',
   },
 };
