@@ -100,7 +100,7 @@ export const gruCell: Cell = {
         if (t === 0) return { daH, daZR, dhPrev: null };
         // dh_{t−1} = [da_z, da_r]·R_zrᵀ + (dh ⊙ z + d(r ⊙ h) ⊙ r + dh_out,t−1)
         const direct = ops.addN([ops.mul(dhIn, s.z[t]!), ops.mul(dResetHidden, s.r[t]!), dOutputs[t - 1]!]);
-        return { daH, daZR, dhPrev: ops.add(ops.matMul(daZR, recurrentZRT), direct) };
+        return { daH, daZR, dhPrev: ops.matMulAdd(daZR, recurrentZRT, direct) };
       });
       if (t < steps - 1) ops.release(dhIn);
       dH[t] = step.daH;

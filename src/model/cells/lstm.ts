@@ -90,7 +90,7 @@ export const lstmCell: Cell = {
       const dcIn = dcNext;
       const step = ops.scope((): { da: T; dcPrev: T | null } => {
         // dh_t = dh_out,t + da_{t+1}·Rᵀ
-        const dh = t === steps - 1 ? dOutputs[t]! : ops.add(ops.matMul(dPre[t + 1]!, recurrentT), dOutputs[t]!);
+        const dh = t === steps - 1 ? dOutputs[t]! : ops.matMulAdd(dPre[t + 1]!, recurrentT, dOutputs[t]!);
         onStep?.(t, dh);
         // dc_t = dh_t ⊙ o ⊙ (1 − tanh²c_t) + dc_{t+1} ⊙ f_{t+1}
         let dc = ops.mul(dh, factors.dcFromH[t]!);

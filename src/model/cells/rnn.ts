@@ -43,7 +43,7 @@ export const rnnCell: Cell = {
     for (let t = steps - 1; t >= 0; t--) {
       dPre[t] = ops.scope(() => {
         // dh_t = dh_out,t + da_{t+1}·Rᵀ
-        const dh = t === steps - 1 ? dOutputs[t]! : ops.add(ops.matMul(dPre[t + 1]!, recurrentT), dOutputs[t]!);
+        const dh = t === steps - 1 ? dOutputs[t]! : ops.matMulAdd(dPre[t + 1]!, recurrentT, dOutputs[t]!);
         onStep?.(t, dh);
         // da_t = dh_t ⊙ (1 − h_t²)
         return ops.mul(dh, slope[t]!);
