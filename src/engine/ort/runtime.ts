@@ -88,10 +88,11 @@ export class OrtSession {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
-      // Neither one block planned for every intermediate (the memory pattern)
-      // nor onnxruntime's arena, which keeps what it once held: `charnn train`
-      // of a 2×256 LSTM peaks at ~384 MB instead of ~490 (pattern and arena)
-      // or ~440 (arena only), for ~5% more CPU time per step.
+      // No block planned for every intermediate (the memory pattern), and
+      // onnxruntime's arena, which keeps what it once held, only where asked
+      // (the training window: see OrtEngine.session). With every session on
+      // the arena `charnn train` of a 2×256 LSTM peaked at ~410–430 MB and
+      // grew after its first evaluation; with none at ~364 MB.
       enableMemPattern: false,
       enableCpuMemArena: use.arena ?? false,
       extra: {
