@@ -13,6 +13,15 @@
  * No engine here: only what the cells and the layer loop need.
  */
 export interface Ops<T> {
+  /**
+   * How the cells form the factors of their backward pass that depend on
+   * forward values only (./cells/factors.ts): true, for all steps at once in
+   * a few wide ops, then split into steps (fewer kernel calls, what TF.js
+   * needs); false, step by step inside the backward loop (no stacking and
+   * splitting copies: in an onnxruntime graph a node costs microseconds, a
+   * copy of a window's values a millisecond).
+   */
+  readonly wideFactors: boolean;
   /** a + b, elementwise (same shapes) */
   add(a: T, b: T): T;
   /** a − b */

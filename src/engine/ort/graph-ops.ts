@@ -9,6 +9,7 @@ import type { GraphBuilder } from '../onnx/graph.js';
 
 export function graphOps(g: GraphBuilder): Ops<string> {
   return {
+    wideFactors: false,
     add: (a, b) => g.add(a, b),
     sub: (a, b) => g.sub(a, b),
     mul: (a, b) => g.mul(a, b),

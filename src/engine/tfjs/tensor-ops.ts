@@ -13,6 +13,7 @@ import * as k from './backend/kernels.js';
 type T2 = tf.Tensor2D;
 
 export const tensorOps: Ops<T2> = {
+  wideFactors: true,
   add: k.add,
   sub: k.sub,
   mul: k.mul,

@@ -11,12 +11,14 @@
  *   [da_z, da_r] = [dh, d(r ⊙ h)] ⊙ [h − ĥ, h] ⊙ σ'([z, r]),
  *   dh_{t−1} = dh_out,t−1 + dh ⊙ z + d(r ⊙ h) ⊙ r + [da_z, da_r]·R_zrᵀ.
  * (1 − z) ⊙ (1 − ĥ²) and [h − ĥ, h] ⊙ σ'([z, r]) depend on forward values
- * only: they are formed for all steps at once before the loop.
+ * only: on TF.js they are formed for all steps at once before the loop, in
+ * a graph step by step (./factors.ts).
  *
  * Gate order of the G·H = 3H columns: z, r, h (same as Keras; descriptors.ts).
  */
 import type { Ops } from '../ops.js';
 import type { Cell, CellState, SequenceGradients, SequenceResult } from './cell.js';
+import { stepFactors } from './factors.js';
 
 interface GruCache<T> {
   /** σ of the z, r blocks per step, T × [N, 2H]. */
@@ -71,18 +73,13 @@ export const gruCell: Cell = {
     const [recurrentZR, recurrentH] = ops.splitColumns(recurrent, [2 * hidden, hidden]);
     const recurrentZRT = ops.transpose(recurrentZR!);
     const recurrentHT = ops.transpose(recurrentH!);
-    // The forward-only factors of every step, from the stacked [T·N, ·] caches, then T × [N, ·].
-    const factors = ops.scope(() => {
-      const zr = ops.stackRows(s.zr);
-      const [z] = ops.splitColumns(zr, [hidden, hidden]);
-      const candidate = ops.stackRows(s.candidate);
-      const hPrev = ops.stackRows(s.hPrev);
+    // The forward-only factors of step t (for all steps at once or step by step: factors.ts)
+    const factorsAt = stepFactors(ops, steps, { zr: s.zr, z: s.z, candidate: s.candidate, hPrev: s.hPrev }, (v) => ({
       // [h − ĥ, h] ⊙ σ'([z, r])
-      const zrLocal = ops.mul(ops.concatColumns([ops.sub(hPrev, candidate), hPrev]), ops.mul(zr, ops.oneMinus(zr)));
+      zrLocal: ops.mul(ops.concatColumns([ops.sub(v.hPrev, v.candidate), v.hPrev]), ops.mul(v.zr, ops.oneMinus(v.zr))),
       // (1 − z) ⊙ (1 − ĥ²)
-      const hLocal = ops.mul(ops.oneMinus(z!), ops.oneMinus(ops.square(candidate)));
-      return { hPrev, zrLocal: ops.splitRows(zrLocal, steps), hLocal: ops.splitRows(hLocal, steps) };
-    });
+      hLocal: ops.mul(ops.oneMinus(v.z), ops.oneMinus(ops.square(v.candidate))),
+    }));
 
     const dZR: T[] = new Array(steps);
     const dH: T[] = new Array(steps);
@@ -91,12 +88,13 @@ export const gruCell: Cell = {
       const dhIn = dh;
       const step = ops.scope((): { daH: T; daZR: T; dhPrev: T | null } => {
         onStep?.(t, dhIn);
+        const factors = factorsAt(t);
         // da_h = dh ⊙ (1 − z) ⊙ (1 − ĥ²)
-        const daH = ops.mul(dhIn, factors.hLocal[t]!);
+        const daH = ops.mul(dhIn, factors.hLocal);
         // d(r ⊙ h) = da_h·R_hᵀ
         const dResetHidden = ops.matMul(daH, recurrentHT);
         // [da_z, da_r] = [dh, d(r ⊙ h)] ⊙ [h − ĥ, h] ⊙ σ'([z, r])
-        const daZR = ops.mul(ops.concatColumns([dhIn, dResetHidden]), factors.zrLocal[t]!);
+        const daZR = ops.mul(ops.concatColumns([dhIn, dResetHidden]), factors.zrLocal);
         if (t === 0) return { daH, daZR, dhPrev: null };
         // dh_{t−1} = [da_z, da_r]·R_zrᵀ + (dh ⊙ z + d(r ⊙ h) ⊙ r + dh_out,t−1)
         const direct = ops.addN([ops.mul(dhIn, s.z[t]!), ops.mul(dResetHidden, s.r[t]!), dOutputs[t - 1]!]);
@@ -112,7 +110,7 @@ export const gruCell: Cell = {
     return {
       dProjection: ops.concatColumns([dZRAll, dHAll]),
       // dR_zr = Σ_t h_{t−1}ᵀ·[da_z, da_r],  dR_h = Σ_t (r ⊙ h_{t−1})ᵀ·da_h
-      dRecurrent: ops.concatColumns([ops.matMulTA(factors.hPrev, dZRAll), ops.matMulTA(ops.stackRows(s.resetHidden), dHAll)]),
+      dRecurrent: ops.concatColumns([ops.matMulTA(ops.stackRows(s.hPrev), dZRAll), ops.matMulTA(ops.stackRows(s.resetHidden), dHAll)]),
     };
   },
 

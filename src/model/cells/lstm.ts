@@ -12,20 +12,24 @@
  *   dc_t = dh_t ⊙ o ⊙ (1 − tanh²c_t) + dc_{t+1} ⊙ f_{t+1},
  *   da_t = [dc ⊙ g ⊙ σ'(i), dc ⊙ c_{t−1} ⊙ σ'(f), dh ⊙ tanh c_t ⊙ σ'(o), dc ⊙ i ⊙ (1 − g²)]
  *        = [dc, dc, dh, dc] ⊙ local_t.
- * local_t and o ⊙ (1 − tanh²c_t) depend on forward values only: they are
- * formed for all steps at once in a few wide ops before the loop
- * (stackedFactors), so each backward step is a matMul and a few small ops.
+ * local_t and o ⊙ (1 − tanh²c_t) depend on forward values only
+ * (localFactors): on TF.js they are formed for all steps at once in a few
+ * wide ops before the loop, so each backward step is a matMul and a few
+ * small ops; in a graph, step by step (./factors.ts).
  *
  * Internal gate order of the G·H = 4H columns: i, f, o, g (descriptors.ts).
  */
 import type { Ops } from '../ops.js';
 import type { Cell, CellState, SequenceGradients, SequenceResult } from './cell.js';
+import { stepFactors } from './factors.js';
 
 interface LstmCache<T> {
   /** σ of the i, f, o blocks per step, T × [N, 3H]. */
   gates: T[];
-  /** f_t per step. */
+  /** i_t, f_t, o_t per step. */
+  i: T[];
   f: T[];
+  o: T[];
   /** g_t per step. */
   g: T[];
   /** c_{t−1} per step (c_{−1} is the initial state). */
@@ -41,7 +45,7 @@ export const lstmCell: Cell = {
     let h = initial.h;
     let c: T = initial.c!;
     const outputs: T[] = [];
-    const cache: LstmCache<T> = { gates: [], f: [], g: [], cPrev: [], tanhC: [], hPrev: [] };
+    const cache: LstmCache<T> = { gates: [], i: [], f: [], o: [], g: [], cPrev: [], tanhC: [], hPrev: [] };
     for (const projection of projections) {
       const hPrev = h;
       const cPrev = c;
@@ -56,11 +60,13 @@ export const lstmCell: Cell = {
         // h_t = o ⊙ tanh c_t
         const tanhC = ops.tanh(cNext);
         const hNext = ops.mul(o!, tanhC);
-        return { gates, f: f!, g, tanhC, cNext, hNext };
+        return { gates, i: i!, f: f!, o: o!, g, tanhC, cNext, hNext };
       });
       if (keepCache) {
         cache.gates.push(step.gates);
+        cache.i.push(step.i);
         cache.f.push(step.f);
+        cache.o.push(step.o);
         cache.g.push(step.g);
         cache.cPrev.push(cPrev);
         cache.tanhC.push(step.tanhC);
@@ -76,12 +82,8 @@ export const lstmCell: Cell = {
   backward<T>(ops: Ops<T>, cache: unknown, recurrent: T, hidden: number, dOutputs: T[], onStep?: (t: number, dh: T) => void): SequenceGradients<T> {
     const s = cache as LstmCache<T>;
     const steps = s.gates.length;
-    // The forward-only factors of every step, then T × [N, ·] (scoped apart: on TF.js the
-    // wide temporaries are freed before the split, the stacked factors after it).
-    const factors = ops.scope(() => {
-      const { local, dcFromH } = ops.scope(() => stackedFactors(ops, s, hidden));
-      return { local: ops.splitRows(local, steps), dcFromH: ops.splitRows(dcFromH, steps) };
-    });
+    // The forward-only factors of step t (for all steps at once or step by step: factors.ts)
+    const factorsAt = stepFactors(ops, steps, { gates: s.gates, i: s.i, o: s.o, g: s.g, tanhC: s.tanhC, cPrev: s.cPrev }, (v) => localFactors(ops, v));
 
     const recurrentT = ops.transpose(recurrent);
     const dPre: T[] = new Array(steps);
@@ -92,11 +94,12 @@ export const lstmCell: Cell = {
         // dh_t = dh_out,t + da_{t+1}·Rᵀ
         const dh = t === steps - 1 ? dOutputs[t]! : ops.matMulAdd(dPre[t + 1]!, recurrentT, dOutputs[t]!);
         onStep?.(t, dh);
+        const factors = factorsAt(t);
         // dc_t = dh_t ⊙ o ⊙ (1 − tanh²c_t) + dc_{t+1} ⊙ f_{t+1}
-        let dc = ops.mul(dh, factors.dcFromH[t]!);
+        let dc = ops.mul(dh, factors.dcFromH);
         if (dcIn) dc = ops.add(dc, dcIn);
         // da_t = [dc, dc, dh, dc] ⊙ local_t
-        const da = ops.mul(ops.concatColumns([dc, dc, dh, dc]), factors.local[t]!);
+        const da = ops.mul(ops.concatColumns([dc, dc, dh, dc]), factors.local);
         // what c_{t−1} receives: dc_t ⊙ f_t
         return { da, dcPrev: t > 0 ? ops.mul(dc, s.f[t]!) : null };
       });
@@ -109,33 +112,23 @@ export const lstmCell: Cell = {
     return { dProjection, dRecurrent: ops.matMulTA(ops.stackRows(s.hPrev), dProjection) };
   },
 
-  signals<T>(ops: Ops<T>, cache: unknown, final: CellState<T>, hidden: number) {
+  signals<T>(_ops: Ops<T>, cache: unknown, final: CellState<T>) {
     const s = cache as LstmCache<T>;
     // Step t + 1 keeps h_t and c_t as its previous state; the last ones are the final state.
     const after = (previous: T[], last: T): T[] => previous.map((_, t) => (t + 1 < previous.length ? previous[t + 1]! : last));
-    const blocks = s.gates.map((gates) => ops.splitColumns(gates, [hidden, hidden, hidden]));
-    return { h: after(s.hPrev, final.h), c: after(s.cPrev, final.c!), i: blocks.map((b) => b[0]!), f: s.f, o: blocks.map((b) => b[2]!), g: s.g };
+    return { h: after(s.hPrev, final.h), c: after(s.cPrev, final.c!), i: s.i, f: s.f, o: s.o, g: s.g };
   },
 };
 
 /**
- * The factors of the backward pass that depend on forward values only, for
- * all steps at once from the stacked caches, [T·N, ·]:
- *   local = [g ⊙ σ'(i), c_{t−1} ⊙ σ'(f), tanh c ⊙ σ'(o), i ⊙ (1 − g²)]  [T·N, 4H],
- *   dcFromH = o ⊙ (1 − tanh²c)  [T·N, H].
+ * The factors of the backward pass that depend on forward values only, from
+ * a step's values [N, ·] or every step's stacked [T·N, ·]:
+ *   local = [g, c_{t−1}, tanh c, i] ⊙ [σ'(i), σ'(f), σ'(o), 1 − g²]  [·, 4H],
+ *   dcFromH = o ⊙ (1 − tanh²c)  [·, H],
+ * with σ'(a) = σ(a) ⊙ (1 − σ(a)) for i, f, o at once, from their σ [·, 3H].
  */
-function stackedFactors<T>(ops: Ops<T>, s: LstmCache<T>, hidden: number): { local: T; dcFromH: T } {
-  const gates = ops.stackRows(s.gates);
-  const candidate = ops.stackRows(s.g);
-  const tanhC = ops.stackRows(s.tanhC);
-  const [i, , o] = ops.splitColumns(gates, [hidden, hidden, hidden]);
-  // σ'(a) = σ(a) ⊙ (1 − σ(a)) for i, f, o at once
-  const [slopeI, slopeF, slopeO] = ops.splitColumns(ops.mul(gates, ops.oneMinus(gates)), [hidden, hidden, hidden]);
-  const local = ops.concatColumns([
-    ops.mul(candidate, slopeI!),
-    ops.mul(ops.stackRows(s.cPrev), slopeF!),
-    ops.mul(tanhC, slopeO!),
-    ops.mul(i!, ops.oneMinus(ops.square(candidate))),
-  ]);
-  return { local, dcFromH: ops.mul(o!, ops.oneMinus(ops.square(tanhC))) };
+function localFactors<T>(ops: Ops<T>, v: { gates: T; i: T; o: T; g: T; tanhC: T; cPrev: T }): { local: T; dcFromH: T } {
+  const slopes = ops.mul(v.gates, ops.oneMinus(v.gates));
+  const local = ops.mul(ops.concatColumns([v.g, v.cPrev, v.tanhC, v.i]), ops.concatColumns([slopes, ops.oneMinus(ops.square(v.g))]));
+  return { local, dcFromH: ops.mul(v.o, ops.oneMinus(ops.square(v.tanhC))) };
 }

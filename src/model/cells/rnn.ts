@@ -9,6 +9,7 @@
  */
 import type { Ops } from '../ops.js';
 import type { Cell, SequenceGradients, SequenceResult } from './cell.js';
+import { stepFactors } from './factors.js';
 
 interface RnnCache<T> {
   /** h_t per step, T × [N, H]. */
@@ -36,8 +37,8 @@ export const rnnCell: Cell = {
   backward<T>(ops: Ops<T>, cache: unknown, recurrent: T, _hidden: number, dOutputs: T[], onStep?: (t: number, dh: T) => void): SequenceGradients<T> {
     const { outputs, hPrev } = cache as RnnCache<T>;
     const steps = outputs.length;
-    // 1 − h_t² of every step: [T·N, H] in one op, then T × [N, H].
-    const slope = ops.scope(() => ops.splitRows(ops.oneMinus(ops.square(ops.stackRows(outputs))), steps));
+    // 1 − h_t² of step t (for all steps at once or step by step: factors.ts)
+    const slopeAt = stepFactors(ops, steps, { h: outputs }, (v) => ({ slope: ops.oneMinus(ops.square(v.h)) }));
     const recurrentT = ops.transpose(recurrent);
     const dPre: T[] = new Array(steps);
     for (let t = steps - 1; t >= 0; t--) {
@@ -46,7 +47,7 @@ export const rnnCell: Cell = {
         const dh = t === steps - 1 ? dOutputs[t]! : ops.matMulAdd(dPre[t + 1]!, recurrentT, dOutputs[t]!);
         onStep?.(t, dh);
         // da_t = dh_t ⊙ (1 − h_t²)
-        return ops.mul(dh, slope[t]!);
+        return ops.mul(dh, slopeAt(t).slope);
       });
     }
     const dProjection = ops.stackRows(dPre);
