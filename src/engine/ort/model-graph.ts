@@ -130,8 +130,9 @@ export function buildGraph(config: ModelConfig, kind: GraphKind, shape: GraphSha
     recurrent: masked.recurrent ? g.input(names.recurrentMask(l), 'FLOAT', [hidden, width]) : null,
   }));
 
-  // Forward: row x of the table is the layer-0 input projection of token x.
-  const first = g.splitEven(g.op('Gather', [table, tokens], { axis: 0 }), steps, 0);
+  // Forward: row x of the table is the layer-0 input projection of token x, gathered step by
+  // step (one Gather of the whole window and a Split into steps would copy it twice).
+  const first = g.splitEven(tokens, steps, 0).map((ids) => g.op('Gather', [table, ids], { axis: 0 }));
   const { top: stacked, finals, caches } = forwardLayers(ops, cell, hidden, weights, first, initial, masks, training);
   g.output(g.concat(flattenLayers(finals), 0), names.final, 'FLOAT', [stateRows, hidden]);
   const logits = g.linear(stacked, outputKernel, outputBias);
