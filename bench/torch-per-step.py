@@ -20,58 +20,26 @@ step, {"type":"eval","step":…,"valLoss":…,"valBatches":…} every --every.
 """
 import argparse
 import json
-import os
 
 import numpy as np
 import torch
 import torch.nn as nn
 
+from torch_streams import add_run_arguments, load, validation_loss
+
 p = argparse.ArgumentParser()
-p.add_argument("--dir", required=True, help="where per-step.ts wrote train.i32, val.i32 and data.json")
+add_run_arguments(p, steps=500, every=50, threads=2)
 p.add_argument("--cell", default="lstm", choices=["lstm", "rnn"])
-p.add_argument("--layers", type=int, default=2)
-p.add_argument("--hidden", type=int, default=256)
-p.add_argument("--embedding", type=int, default=64)
-p.add_argument("--batch", type=int, default=32)
-p.add_argument("--seq", type=int, default=100)
-p.add_argument("--lr", type=float, default=2e-3)
 p.add_argument("--clip", type=float, default=5.0)
-p.add_argument("--steps", type=int, default=500)
-p.add_argument("--every", type=int, default=50)
-p.add_argument("--threads", type=int, default=2)
 p.add_argument("--weights", help="float32 weights in Keras layout")
 p.add_argument("--manifest", help="JSON list of {name, shape} of --weights")
 p.add_argument("--native-init", action="store_true", help="PyTorch's own initialisation (seed --seed)")
 p.add_argument("--two-biases", action="store_true", help="train b_hh too, as PyTorch's model does (charnn's has one bias)")
-p.add_argument("--seed", type=int, default=1)
 args = p.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
 
-data = json.load(open(os.path.join(args.dir, "data.json")))
-vocab = data["vocabSize"]
-train_ids = torch.from_numpy(np.fromfile(os.path.join(args.dir, "train.i32"), dtype=np.int32).astype(np.int64))
-val_ids = torch.from_numpy(np.fromfile(os.path.join(args.dir, "val.i32"), dtype=np.int32).astype(np.int64))
-
-
-class Stream:
-    """charnn's BatchStream: batch k is [T, B] inputs and targets, time-major."""
-
-    def __init__(self, ids, batch, seq):
-        self.length = (len(ids) - 1) // batch
-        self.batches = self.length // seq
-        usable = ids[: batch * self.length + 1]
-        self.inputs = torch.stack([usable[n * self.length : (n + 1) * self.length] for n in range(batch)], 1)
-        self.targets = torch.stack([usable[n * self.length + 1 : (n + 1) * self.length + 1] for n in range(batch)], 1)
-        self.seq = seq
-
-    def batch(self, k):
-        s = slice(k * self.seq, (k + 1) * self.seq)
-        return self.inputs[s], self.targets[s]
-
-
-train = Stream(train_ids, args.batch, args.seq)
-val = Stream(val_ids, args.batch, args.seq)
+vocab, train, val = load(args.dir, args.batch, args.seq)
 
 
 class Model(nn.Module):
@@ -125,13 +93,7 @@ def detach(state):
 
 
 def validate():
-    total, state = 0.0, zero_state()
-    with torch.no_grad():
-        for k in range(val.batches):
-            x, y = val.batch(k)
-            logits, state = model(x, state)
-            total += nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1), reduction="sum").item()
-    return total / (val.batches * args.batch * args.seq)
+    return validation_loss(model, val, vocab, zero_state())
 
 
 def emit(event):
