@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import type { Tensor as OrtTensor, InferenceSession } from 'onnxruntime-node';
 import type { Binding } from 'onnxruntime-node/dist/binding.js';
+import { coresFree, othersBusyNow } from './free-cores.js';
 
 interface Runtime {
   Tensor: typeof OrtTensor;
@@ -51,12 +52,13 @@ export function runtimeAvailable(): boolean {
 /**
  * Whether the pool's idle threads may spin waiting for work (the fastest
  * hand-over between the small ops of a recurrence) — only when the cores are
- * free at start-up. On a busy machine a spinning 2-thread pool made a
- * training step 3–4× slower than 1 thread and burned twice the CPU; sleeping,
- * 2 threads were faster than 1 there.
+ * free now (./free-cores.ts), or by the 1-minute load average where that
+ * cannot be told. On a busy machine a spinning 2-thread pool made a training
+ * step 3–4× slower than 1 thread and burned twice the CPU; sleeping, 2
+ * threads were faster than 1 there.
  */
 function poolMaySpin(threads: number): boolean {
-  return threads > 1 && os.loadavg()[0]! + threads <= os.availableParallelism() + 0.5;
+  return threads > 1 && coresFree(threads, os.availableParallelism(), othersBusyNow() ?? os.loadavg()[0]!);
 }
 
 /** Threads to use when the user gives none: every core. */
