@@ -52,7 +52,8 @@ export class OrtEngine implements Engine {
       // fresh memory from the system at every call, and faulting its pages in cost 15–25% of
       // a window (LSTM 2×256, 32 × 100, 2 threads: 143–165 ms against 180–189 ms). The arena
       // holds one window's intermediates between calls: a 2×256 LSTM's training (200 steps,
-      // evaluations, samples, checkpoints) peaked at 391–397 MB against 347–350 without it.
+      // evaluations, samples, checkpoints) peaks at 342–359 MB (347–350 before, without it;
+      // 391–397 with it while the cells still stacked their caches for the backward factors).
       session = new OrtSession(buildGraph(this.config, kind, { batch, steps }), this.threads, { arena: kind === 'train' });
       this.sessions.set(key, session);
     }
