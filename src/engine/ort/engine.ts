@@ -48,7 +48,7 @@ export class OrtEngine implements Engine {
     let session = this.sessions.get(key);
     if (!session) {
       // The training window runs on onnxruntime's arena: without it each of the window's
-      // large intermediates (the stacked projections, caches and factors, megabytes each) is
+      // large intermediates (a layer's stacked outputs and projections, its gradients: megabytes) is
       // fresh memory from the system at every call, and faulting its pages in cost 15–25% of
       // a window (LSTM 2×256, 32 × 100, 2 threads: 143–165 ms against 180–189 ms). The arena
       // holds one window's intermediates between calls: a 2×256 LSTM's training (200 steps,
