@@ -54,34 +54,49 @@ export const keras: Variant = (c, rng) => {
 /** keras with the embeddings drawn N(0, 1), as nn.Embedding does: charnn's default (src/model/params.ts). */
 export const embNormal: Variant = (c, rng) => initParamArrays(c, rng);
 
-/** keras with the input kernels and the output kernel U(±1/√H) instead of Glorot. */
-export const kernelsUniform: Variant = (c, rng) => {
+/** Changes one part of an initialisation in place, drawing from `rng` (an ablation's one step towards PyTorch's recipe). */
+type Part = (c: ModelConfig, rng: Rng, params: ParamArrays) => void;
+
+/** The one-part changes, by the names --init takes (alone, on keras; or joined with '+', e.g. `emb-normal+no-forget-bias`). */
+const PARTS: Readonly<Record<string, Part>> = {
+  /** The input kernels and the output kernel U(±1/√H) instead of Glorot. */
+  'kernels-uniform': (c, rng, params) => redrawUniform(c, rng, params, isKernel),
+  /** The recurrent kernels U(±1/√H) instead of orthogonal blocks. */
+  'recurrent-uniform': (c, rng, params) => redrawUniform(c, rng, params, isRecurrent),
+  /** Every bias U(±1/√H) instead of zero (the forget bias of 1 still added). */
+  'bias-uniform': (c, rng, params) => {
+    redrawUniform(c, rng, params, isBias);
+    forgetBias(c, params, 'add');
+  },
+  /** No forget bias of 1 (the LSTM's forget-gate biases as the rest). */
+  'no-forget-bias': (c, _rng, params) => forgetBias(c, params, 'zero'),
+  /**
+   * PyTorch's biases as nn.LSTM draws them: each layer's bias the sum of two
+   * U(±1/√H) draws (its b_ih + b_hh, in one bias), the output bias U(±1/√H),
+   * no forget bias.
+   */
+  'torch-biases': (c, rng, params) => {
+    redrawUniform(c, rng, params, isBias);
+    for (const spec of parameterSpecs(c)) {
+      if (!isLayerBias(spec.name)) continue;
+      const values = params.get(spec.name)!;
+      const second = uniformArray(rng, values.length, torchBound(c));
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! + second[i]!;
+    }
+  },
+};
+
+/** keras with one part changed. */
+const onePart = (part: Part): Variant => (c, rng) => {
   const params = keras(c, rng);
-  redrawUniform(c, rng, params, isKernel);
+  part(c, rng, params);
   return params;
 };
 
-/** keras with the recurrent kernels U(±1/√H) instead of orthogonal blocks. */
-export const recurrentUniform: Variant = (c, rng) => {
-  const params = keras(c, rng);
-  redrawUniform(c, rng, params, isRecurrent);
-  return params;
-};
-
-/** keras with every bias U(±1/√H) instead of zero (the forget bias of 1 still added). */
-export const biasUniform: Variant = (c, rng) => {
-  const params = keras(c, rng);
-  redrawUniform(c, rng, params, isBias);
-  forgetBias(c, params, 'add');
-  return params;
-};
-
-/** keras without the forget bias of 1 (all biases zero). */
-export const noForgetBias: Variant = (c, rng) => {
-  const params = keras(c, rng);
-  forgetBias(c, params, 'zero');
-  return params;
-};
+export const kernelsUniform: Variant = onePart(PARTS['kernels-uniform']!);
+export const recurrentUniform: Variant = onePart(PARTS['recurrent-uniform']!);
+export const biasUniform: Variant = onePart(PARTS['bias-uniform']!);
+export const noForgetBias: Variant = onePart(PARTS['no-forget-bias']!);
 
 /**
  * PyTorch's default: embeddings N(0, 1), every other weight and bias U(±1/√H)
@@ -107,4 +122,25 @@ export const VARIANTS: Readonly<Record<string, Variant>> = Object.freeze({
   'recurrent-uniform': recurrentUniform,
   'bias-uniform': biasUniform,
   'no-forget-bias': noForgetBias,
+  'torch-biases': onePart(PARTS['torch-biases']!),
 });
+
+/**
+ * The variant a --init name gives: one of VARIANTS, or one-part names joined
+ * with '+' (`emb-normal+no-forget-bias`): charnn's default start (embeddings
+ * N(0, 1)) when `emb-normal` is among them, keras otherwise, then each other
+ * part in the order given. undefined for a name that is neither.
+ */
+export function initVariant(name: string): Variant | undefined {
+  if (Object.hasOwn(VARIANTS, name)) return VARIANTS[name];
+  const names = name.split('+');
+  if (names.length < 2 || new Set(names).size !== names.length) return undefined;
+  const parts = names.filter((n) => n !== 'emb-normal');
+  if (!parts.every((n) => Object.hasOwn(PARTS, n))) return undefined;
+  const base = names.includes('emb-normal') ? embNormal : keras;
+  return (c, rng) => {
+    const params = base(c, rng);
+    for (const n of parts) PARTS[n]!(c, rng, params);
+    return params;
+  };
+}

@@ -37,7 +37,7 @@ import { CELL_TYPES, type CellType, type ModelConfig } from '../src/model/config
 import { toKerasArrays } from '../src/model/params.js';
 import { Rng } from '../src/util/rng.js';
 import { checkFlags, optionValue, wholeOption } from './args.js';
-import { VARIANTS } from './init-variants.js';
+import { initVariant, VARIANTS } from './init-variants.js';
 
 const args = process.argv.slice(2);
 // usage() is a function declaration: hoisted, so flags are checked before anything runs.
@@ -63,7 +63,7 @@ if (!(Number(lr) > 0)) usage(`--lr takes a positive number, got ${lr}`);
 const batch = 32;
 const seqLen = 100;
 const variants = option('--init', 'keras,torch,emb-normal').split(',');
-for (const v of variants) if (!(v in VARIANTS)) usage(`unknown --init ${v}: use ${Object.keys(VARIANTS).join(', ')}`);
+for (const v of variants) if (!initVariant(v)) usage(`unknown --init ${v}: use ${Object.keys(VARIANTS).join(', ')}, or parts joined with '+' (emb-normal+no-forget-bias)`);
 const engines = option('--engines', 'charnn,torch').split(',');
 // charnn's GRU is Keras' (reset gate before the recurrent product), PyTorch's is not: no like-for-like model.
 const torchCells: readonly CellType[] = ['lstm', 'rnn'];
@@ -170,7 +170,7 @@ function record(label: string, curve: Curve): void {
 }
 
 for (const name of variants) {
-  const params = VARIANTS[name]!(config, new Rng(seed));
+  const params = initVariant(name)!(config, new Rng(seed));
   const init = path.join(out, `init-${name}`);
   const progress = { ...base.meta.progress, step: 0, epoch: 0, batch: 0, bestValLoss: null, bestStep: null, elapsedMs: 0, recoveries: 0 };
   await saveCheckpoint(init, { meta: { ...base.meta, progress, history: { train: [], val: [], time: [] } }, params, optimizer: null, carried: null });

@@ -4,7 +4,7 @@
  * part only, and `torch` must be PyTorch's recipe in every tensor.
  */
 import { describe, expect, it } from 'vitest';
-import { VARIANTS } from '../../bench/init-variants.js';
+import { initVariant, VARIANTS } from '../../bench/init-variants.js';
 import type { ModelConfig } from '../../src/model/config.js';
 import type { ParamArrays } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
@@ -65,5 +65,30 @@ describe('initialisation variants', () => {
       expect(within(values, bound), tensor).toBe(true);
       expect(std(values), tensor).toBeGreaterThan(bound / 2);
     }
+  });
+
+  it('parts joined with + start from charnn\'s default and change only their own parts', () => {
+    const base = draw('emb-normal');
+    const both = initVariant('emb-normal+no-forget-bias')!(config, new Rng(7));
+    for (const [tensor, values] of base) {
+      if (/^layer\d\.bias$/.test(tensor)) expect(within(both.get(tensor)!, 0), tensor).toBe(true);
+      else expect(both.get(tensor), tensor).toEqual(values);
+    }
+    const onKeras = initVariant('kernels-uniform+no-forget-bias')!(config, new Rng(7));
+    expect(within(onKeras.get('embedding')!, 0.05)).toBe(true);
+    expect(within(onKeras.get('output.kernel')!, bound)).toBe(true);
+  });
+
+  it('torch-biases draws each layer bias as PyTorch\'s b_ih + b_hh, with no forget bias', () => {
+    const biases = initVariant('emb-normal+torch-biases')!(config, new Rng(7));
+    const layer = biases.get('layer0.bias')!;
+    expect(within(layer, 2 * bound)).toBe(true);
+    expect(Array.from(layer).some((v) => Math.abs(v) > bound)).toBe(true);
+    expect(within(biases.get('output.bias')!, bound)).toBe(true);
+  });
+
+  it('refuses names that are not variants or parts', () => {
+    for (const name of ['nope', 'emb-normal+nope', 'emb-normal+emb-normal', 'torch+no-forget-bias']) expect(initVariant(name), name).toBeUndefined();
+    expect(initVariant('keras')).toBe(VARIANTS.keras);
   });
 });
