@@ -3,9 +3,9 @@
  * (charnn's until December 2026), PyTorch's default, and each one-part change
  * from the first towards the second, so an ablation can tell which part makes
  * learning fast. Every variant draws charnn's initialisation first from the
- * same seeded RNG and then redraws only its own part, so `emb-normal` (charnn's
- * default today, src/model/params.ts) and `keras` share every tensor but the
- * embeddings.
+ * same seeded RNG and then redraws only its own part, so `emb-normal` and
+ * `keras` share every tensor but the embeddings. charnn's default today
+ * (src/model/params.ts) is `charnn`, the same as `emb-normal+no-forget-bias`.
  */
 import { cellDescriptor } from '../src/model/cells/descriptors.js';
 import type { ModelConfig } from '../src/model/config.js';
@@ -31,28 +31,36 @@ function redrawUniform(c: ModelConfig, rng: Rng, params: ParamArrays, pick: (nam
   }
 }
 
-/** Sets the initial bias of every block that has one in the cell's descriptor (the LSTM forget gate: 1) to `value`, or adds it. */
+/** Keras' unitForgetBias: 1 added to the LSTM's forget-gate bias (block f; other cells have none). */
+const KERAS_FORGET_BIAS = 1;
+
+/** Adds Keras' forget bias to every layer's forget-gate block, or takes it away again. */
 function forgetBias(c: ModelConfig, params: ParamArrays, mode: 'zero' | 'add'): void {
-  const { blocks, biasInit } = cellDescriptor(c.cell);
+  const f = (cellDescriptor(c.cell).blocks as readonly string[]).indexOf('f');
+  if (f < 0) return;
+  const delta = mode === 'add' ? KERAS_FORGET_BIAS : -KERAS_FORGET_BIAS;
   for (const [name, values] of params) {
     if (!isLayerBias(name)) continue;
-    blocks.forEach((block, b) => {
-      const init = biasInit[block];
-      if (init === undefined) return;
-      for (let i = b * c.hidden; i < (b + 1) * c.hidden; i++) values[i] = mode === 'zero' ? values[i]! - init : values[i]! + init;
-    });
+    for (let i = f * c.hidden; i < (f + 1) * c.hidden; i++) values[i] = values[i]! + delta;
   }
 }
 
-/** Keras' defaults: embeddings U(±0.05), Glorot kernels, orthogonal recurrent blocks, zero biases with forget bias 1. */
-export const keras: Variant = (c, rng) => {
+/** charnn's default today (src/model/params.ts): embeddings N(0, 1), Glorot kernels, orthogonal recurrent blocks, every bias 0. */
+export const charnn: Variant = (c, rng) => initParamArrays(c, rng);
+
+/** keras with the embeddings drawn N(0, 1), as nn.Embedding does: charnn's default from the first of these studies until the forget bias went. */
+export const embNormal: Variant = (c, rng) => {
   const params = initParamArrays(c, rng);
-  params.set('embedding', uniformArray(rng, params.get('embedding')!.length, 0.05));
+  forgetBias(c, params, 'add');
   return params;
 };
 
-/** keras with the embeddings drawn N(0, 1), as nn.Embedding does: charnn's default (src/model/params.ts). */
-export const embNormal: Variant = (c, rng) => initParamArrays(c, rng);
+/** Keras' defaults: embeddings U(±0.05), Glorot kernels, orthogonal recurrent blocks, zero biases with forget bias 1. */
+export const keras: Variant = (c, rng) => {
+  const params = embNormal(c, rng);
+  params.set('embedding', uniformArray(rng, params.get('embedding')!.length, 0.05));
+  return params;
+};
 
 /** Changes one part of an initialisation in place, drawing from `rng` (an ablation's one step towards PyTorch's recipe). */
 type Part = (c: ModelConfig, rng: Rng, params: ParamArrays) => void;
@@ -116,6 +124,7 @@ export const torch: Variant = (c, rng) => {
 /** The variants by the names --init takes. */
 export const VARIANTS: Readonly<Record<string, Variant>> = Object.freeze({
   keras,
+  charnn,
   torch,
   'emb-normal': embNormal,
   'kernels-uniform': kernelsUniform,

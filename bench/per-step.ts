@@ -17,7 +17,7 @@
  * state carried from a zero start.
  *
  *   npm run per-step -- [--cell lstm] [--layers 2] [--hidden 256] [--steps 500] [--every 50]
- *     [--init keras,torch,emb-normal] [--engines charnn,torch] [--torch same,two-biases,native]
+ *     [--init keras,torch,charnn] [--engines charnn,torch] [--torch same,two-biases,native]
  *     [--threads 2] [--python python3] [--out dir]
  *
  * One process at a time (each with --threads), so neither engine steals cores
@@ -62,7 +62,7 @@ const lr = option('--lr', '0.002');
 if (!(Number(lr) > 0)) usage(`--lr takes a positive number, got ${lr}`);
 const batch = 32;
 const seqLen = 100;
-const variants = option('--init', 'keras,torch,emb-normal').split(',');
+const variants = option('--init', 'keras,torch,charnn').split(',');
 for (const v of variants) if (!initVariant(v)) usage(`unknown --init ${v}: use ${Object.keys(VARIANTS).join(', ')}, or parts joined with '+' (emb-normal+no-forget-bias)`);
 const engines = option('--engines', 'charnn,torch').split(',');
 // charnn's GRU is Keras' (reset gate before the recurrent product), PyTorch's is not: no like-for-like model.

@@ -1,14 +1,19 @@
 /**
  * Initial weights, drawn in JS from the seeded RNG so that a seed gives the
  * same model on every backend. The kernels follow Keras' defaults for the
- * same layers: Glorot-uniform kernels, orthogonal recurrent kernels, zero
- * biases with the LSTM forget bias at 1. The embeddings are drawn N(0, 1) as
- * PyTorch's nn.Embedding does, not Keras' uniform ±0.05: Adam moves each
- * weight by about the learning rate per step whatever its scale, so ±0.05
- * embeddings take hundreds of steps to weigh as much as the recurrent input,
- * and a model drawn that way is 0.2–0.3 nats behind per step at step 250–500
- * (docs/initialisation.md). Only the initial values differ: the weights keep
- * Keras' layout, and checkpoints load in tf.layers as before.
+ * same layers: Glorot-uniform kernels, orthogonal recurrent kernels. Two
+ * parts differ from Keras', both measured per step against PyTorch
+ * (docs/initialisation.md):
+ * - The embeddings are drawn N(0, 1) as PyTorch's nn.Embedding does, not
+ *   Keras' uniform ±0.05: Adam moves each weight by about the learning rate
+ *   per step whatever its scale, so ±0.05 embeddings take hundreds of steps to
+ *   weigh as much as the recurrent input, and a model drawn that way is
+ *   0.2–0.3 nats behind at step 250–500.
+ * - Every bias starts at 0, the LSTM's forget gate too (Keras adds 1 there):
+ *   with the forget bias of 1 an LSTM is 0.05–0.08 nats behind at steps
+ *   250–1,000, with it at 0 it is ahead of PyTorch's own LSTM.
+ * Only the initial values differ: the weights keep Keras' layout, and
+ * checkpoints load in tf.layers as before.
  */
 import type { Rng } from '../util/rng.js';
 

@@ -6,7 +6,7 @@
  * blocks, their order inside charnn and in Keras, and its initial biases.
  */
 import type { Rng } from '../util/rng.js';
-import { cellDescriptor, gateCount, kerasBlockOrder, layerShapes } from './cells/descriptors.js';
+import { gateCount, kerasBlockOrder, layerShapes } from './cells/descriptors.js';
 import type { ModelConfig } from './config.js';
 import { glorotUniform, normalArray, recurrentOrthogonal } from './init.js';
 
@@ -42,17 +42,13 @@ export function parameterSpecs(c: ModelConfig): ParamSpec[] {
 export function initParamArrays(c: ModelConfig, rng: Rng): ParamArrays {
   const params: ParamArrays = new Map();
   const gates = gateCount(c.cell);
-  const { blocks, biasInit } = cellDescriptor(c.cell);
   for (const spec of parameterSpecs(c)) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
     let values: Float32Array;
     if (spec.name === 'embedding') values = normalArray(rng, size);
     else if (spec.name.endsWith('.recurrent')) values = recurrentOrthogonal(rng, c.hidden, gates);
     else if (spec.name.endsWith('.kernel')) values = glorotUniform(rng, spec.shape[0]!, spec.shape[1]!);
-    else {
-      values = new Float32Array(size);
-      blocks.forEach((block, b) => values.fill(biasInit[block] ?? 0, b * c.hidden, (b + 1) * c.hidden));
-    }
+    else values = new Float32Array(size);
     params.set(spec.name, values);
   }
   return params;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { initVariant, VARIANTS } from '../../bench/init-variants.js';
 import type { ModelConfig } from '../../src/model/config.js';
-import type { ParamArrays } from '../../src/model/params.js';
+import { initParamArrays, type ParamArrays } from '../../src/model/params.js';
 import { Rng } from '../../src/util/rng.js';
 
 const config: ModelConfig = { cell: 'lstm', vocabSize: 65, embedding: 16, hidden: 32, layers: 2, dropout: 0 };
@@ -85,6 +85,13 @@ describe('initialisation variants', () => {
     expect(within(layer, 2 * bound)).toBe(true);
     expect(Array.from(layer).some((v) => Math.abs(v) > bound)).toBe(true);
     expect(within(biases.get('output.bias')!, bound)).toBe(true);
+  });
+
+  it('charnn is today\'s default start, the same as emb-normal+no-forget-bias', () => {
+    const today = initParamArrays(config, new Rng(7));
+    expect(draw('charnn')).toEqual(today);
+    expect(initVariant('emb-normal+no-forget-bias')!(config, new Rng(7))).toEqual(today);
+    expect(Array.from(forget(draw('emb-normal').get('layer0.bias')!)).every((v) => v === 1)).toBe(true);
   });
 
   it('refuses names that are not variants or parts', () => {

@@ -34,8 +34,6 @@ interface CellDescriptor<Type extends string = string, Block extends string = st
   readonly blocks: readonly Block[];
   /** The parts of a layer's state: h, and c for the LSTM (in STATE_PARTS order). */
   readonly state: readonly StatePart[];
-  /** Initial bias of the blocks that do not start at 0. */
-  readonly biasInit: Readonly<Partial<Record<NoInfer<Block>, number>>>;
   /** How it computes: its forward pass and hand-written BPTT, written once for both engines. */
   readonly compute: Cell;
   /** What the cell's signals() returns, h first. */
@@ -68,7 +66,6 @@ const RNN = describe({
   type: 'rnn',
   blocks: ['h'],
   state: ['h'],
-  biasInit: {},
   compute: rnnCell,
   signals: ['h'],
   // 46.8 bytes measured.
@@ -80,21 +77,21 @@ const RNN = describe({
 /**
  * Gates i, f, o and candidate g; state h and c. Internally i, f, o, g so one
  * sigmoid covers the three gates in one contiguous block; Keras orders them
- * i, f, c(= g), o. The forget gate's bias starts at 1 (Keras' unitForgetBias,
- * Jozefowicz et al. 2015): the cell remembers by default early in training.
+ * i, f, c(= g), o. Every bias starts at 0, the forget gate's too: Keras'
+ * unitForgetBias (1, Jozefowicz et al. 2015) made the model learn more slowly
+ * per step, 0.05 nats behind at step 1,000 (docs/initialisation.md).
  */
 const LSTM = describe({
   type: 'lstm',
   blocks: ['i', 'f', 'o', 'g'],
   state: ['h', 'c'],
-  biasInit: { f: 1 },
   compute: lstmCell,
   signals: ['h', 'c', 'i', 'f', 'o', 'g'],
   // 121.2 bytes measured with the per-step backward; the step's peak is now where the backward pass forms
   // its factors for all steps at once (tf.profile: 75.3 MiB where it was 65.7), about 140 bytes.
   trainingFloats: 35,
   gateSignals: ['i', 'f', 'o'],
-  keras: { layer: 'lstm', options: { recurrentActivation: 'sigmoid', unitForgetBias: true }, blocks: ['i', 'f', 'g', 'o'] },
+  keras: { layer: 'lstm', options: { recurrentActivation: 'sigmoid', unitForgetBias: false }, blocks: ['i', 'f', 'g', 'o'] },
 });
 
 /** Update gate z, reset gate r, candidate ĥ (block h), state h; Keras' reset-before variant, same block order. */
@@ -102,7 +99,6 @@ const GRU = describe({
   type: 'gru',
   blocks: ['z', 'r', 'h'],
   state: ['h'],
-  biasInit: {},
   compute: gruCell,
   signals: ['h', 'z', 'r'],
   // 122.3 bytes measured: the GRU keeps r ⊙ h and the candidate's input besides its three blocks.
