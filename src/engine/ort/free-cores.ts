@@ -21,9 +21,10 @@ export interface CpuClock {
   own: number;
 }
 
-export function cpuClock(): CpuClock {
+/** @param cpus os.cpus(), when the caller has read it already. */
+export function cpuClock(cpus: os.CpuInfo[] = os.cpus()): CpuClock {
   let busy = 0;
-  for (const { times } of os.cpus()) busy += times.user + times.nice + times.sys + times.irq;
+  for (const { times } of cpus) busy += times.user + times.nice + times.sys + times.irq;
   const own = process.cpuUsage();
   return { wall: performance.now(), busy, own: (own.user + own.system) / 1000 };
 }
@@ -65,8 +66,9 @@ const ROLL_MS = 10_000;
  * first look within 0.25 s of start-up waits for the rest of that time.
  */
 export function othersBusyNow(): number | null {
-  if (os.cpus().length !== os.availableParallelism()) return null;
-  let now = cpuClock();
+  const cpus = os.cpus();
+  if (cpus.length !== os.availableParallelism()) return null;
+  let now = cpuClock(cpus);
   if (before === null && now.wall - since.wall < MIN_INTERVAL_MS) {
     // The first look, right after start-up: wait (asleep, once per process) until there is an interval to measure.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.ceil(since.wall + MIN_INTERVAL_MS - now.wall));
