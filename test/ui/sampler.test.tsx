@@ -3,7 +3,8 @@ import { cleanup, render } from 'ink-testing-library';
 import { initBackend } from '../../src/engine/tfjs/backend/index.js';
 import { Vocabulary } from '../../src/data/vocabulary.js';
 import { CharRnn } from '../../src/engine/tfjs/char-rnn.js';
-import { disposeParams, initParams } from '../../src/engine/tfjs/param-tensors.js';
+import { arraysToParams, disposeParams } from '../../src/engine/tfjs/param-tensors.js';
+import { initParamArrays } from '../../src/model/params.js';
 import { Sampler } from '../../src/sample/sampler.js';
 import { TfjsStepModel } from '../../src/engine/tfjs/engine.js';
 import { SamplingSession, type WatchedUnit } from '../../src/sample/session.js';
@@ -32,7 +33,10 @@ const sessions: SamplingSession[] = [];
 
 beforeAll(async () => {
   await initBackend('wasm');
-  model = new CharRnn(config, initParams(config, new Rng(1)));
+  // Random weights whose predictions hang on the context, as a trained model's do: the output layer ×10.
+  const weights = initParamArrays(config, new Rng(1));
+  weights.set('output.kernel', weights.get('output.kernel')!.map((x) => 10 * x));
+  model = new CharRnn(config, arraysToParams(config, weights));
   sampler = new Sampler(TfjsStepModel.of(model));
 });
 
