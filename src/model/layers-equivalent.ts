@@ -14,9 +14,9 @@ import { toKerasArrays, type ParamArrays } from './params.js';
  *   the baseline); otherwise zeros, since the weights are set right after.
  */
 export function buildLayersModel(c: ModelConfig, options: { initialize?: boolean } = {}): tf.LayersModel {
-  // Building an LSTM layer with unitForgetBias leaves intermediate tensors of
-  // its bias initializer behind; the tidy collects them. The model's weights
-  // are variables, which a tidy leaves alone.
+  // Building a layer can leave intermediate tensors of its initialisers
+  // behind (an LSTM's with unitForgetBias); the tidy collects them. The
+  // model's weights are variables, which a tidy leaves alone.
   let built!: tf.LayersModel;
   tf.tidy(() => {
     built = buildUntidied(c, options);
