@@ -35,7 +35,7 @@ function redrawUniform(c: ModelConfig, rng: Rng, params: ParamArrays, pick: (nam
 const KERAS_FORGET_BIAS = 1;
 
 /** Adds Keras' forget bias to every layer's forget-gate block, or takes it away again. */
-function forgetBias(c: ModelConfig, params: ParamArrays, mode: 'zero' | 'add'): void {
+function forgetBias(c: ModelConfig, params: ParamArrays, mode: 'add' | 'remove'): void {
   const f = (cellDescriptor(c.cell).blocks as readonly string[]).indexOf('f');
   if (f < 0) return;
   const delta = mode === 'add' ? KERAS_FORGET_BIAS : -KERAS_FORGET_BIAS;
@@ -77,7 +77,7 @@ const PARTS: Readonly<Record<string, Part>> = {
     forgetBias(c, params, 'add');
   },
   /** No forget bias of 1 (the LSTM's forget-gate biases as the rest). */
-  'no-forget-bias': (c, _rng, params) => forgetBias(c, params, 'zero'),
+  'no-forget-bias': (c, _rng, params) => forgetBias(c, params, 'remove'),
   /**
    * PyTorch's biases as nn.LSTM draws them: each layer's bias the sum of two
    * U(±1/√H) draws (its b_ih + b_hh, in one bias), the output bias U(±1/√H),

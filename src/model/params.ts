@@ -3,7 +3,8 @@
  * conversion to and from the Keras layout used in checkpoints (the tfjs
  * engine's tensors are in src/engine/tfjs/param-tensors.ts: nothing here
  * loads TF.js). Each cell's descriptor (./cells/descriptors.ts) gives its gate
- * blocks, their order inside charnn and in Keras, and its initial biases.
+ * blocks and their order inside charnn and in Keras; every bias starts at 0
+ * (./init.ts says why).
  */
 import type { Rng } from '../util/rng.js';
 import { gateCount, kerasBlockOrder, layerShapes } from './cells/descriptors.js';

@@ -46,7 +46,8 @@ describe.each(CELL_TYPES)('initParamArrays (%s)', (cell) => {
   it('starts every bias at zero, the LSTM forget gate\'s too (docs/initialisation.md)', () => {
     for (const name of ['layer0.bias', 'layer1.bias', 'output.bias']) {
       const bias = params.get(name);
-      if (bias) expect(bias.every((v) => v === 0), name).toBe(true);
+      expect(bias, name).toBeDefined();
+      expect(bias!.every((v) => v === 0), name).toBe(true);
     }
   });
 });
