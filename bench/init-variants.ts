@@ -10,7 +10,7 @@
 import { cellDescriptor } from '../src/model/cells/descriptors.js';
 import type { ModelConfig } from '../src/model/config.js';
 import { initParamArrays, parameterSpecs, type ParamArrays } from '../src/model/params.js';
-import { uniformArray } from '../src/model/init.js';
+import { normalArray, uniformArray } from '../src/model/init.js';
 import type { Rng } from '../src/util/rng.js';
 
 type Variant = (c: ModelConfig, rng: Rng) => ParamArrays;
@@ -101,11 +101,6 @@ const onePart = (part: Part): Variant => (c, rng) => {
   return params;
 };
 
-export const kernelsUniform: Variant = onePart(PARTS['kernels-uniform']!);
-export const recurrentUniform: Variant = onePart(PARTS['recurrent-uniform']!);
-export const biasUniform: Variant = onePart(PARTS['bias-uniform']!);
-export const noForgetBias: Variant = onePart(PARTS['no-forget-bias']!);
-
 /**
  * PyTorch's default: embeddings N(0, 1), every other weight and bias U(±1/√H)
  * (nn.LSTM/GRU/RNN's reset_parameters, and nn.Linear(H, V)'s kaiming-uniform
@@ -115,8 +110,7 @@ export const noForgetBias: Variant = onePart(PARTS['no-forget-bias']!);
  */
 export const torch: Variant = (c, rng) => {
   const params = keras(c, rng);
-  const embedding = params.get('embedding')!;
-  for (let i = 0; i < embedding.length; i++) embedding[i] = rng.normal();
+  params.set('embedding', normalArray(rng, params.get('embedding')!.length));
   redrawUniform(c, rng, params, (name) => name !== 'embedding');
   return params;
 };
@@ -127,18 +121,14 @@ export const VARIANTS: Readonly<Record<string, Variant>> = Object.freeze({
   charnn,
   torch,
   'emb-normal': embNormal,
-  'kernels-uniform': kernelsUniform,
-  'recurrent-uniform': recurrentUniform,
-  'bias-uniform': biasUniform,
-  'no-forget-bias': noForgetBias,
-  'torch-biases': onePart(PARTS['torch-biases']!),
+  ...Object.fromEntries(Object.entries(PARTS).map(([name, part]) => [name, onePart(part)])),
 });
 
 /**
  * The variant a --init name gives: one of VARIANTS, or one-part names joined
- * with '+' (`emb-normal+no-forget-bias`): charnn's default start (embeddings
- * N(0, 1)) when `emb-normal` is among them, keras otherwise, then each other
- * part in the order given. undefined for a name that is neither.
+ * with '+' (`emb-normal+no-forget-bias`): `emb-normal` (keras with N(0, 1)
+ * embeddings) when it is among them, keras otherwise, then each other part in
+ * the order given. undefined for a name that is neither.
  */
 export function initVariant(name: string): Variant | undefined {
   if (Object.hasOwn(VARIANTS, name)) return VARIANTS[name];
