@@ -11,6 +11,7 @@
  *   npm run grid -- --from dir        # the table again from finished runs' logs
  *   npm run grid -- --extend dir --steps 6000   # the runs in dir continued to 6000 steps
  *   npm run grid -- --only lstm-2x384 --with '--weight-drop 0.2'   # an experiment: runs with more flags
+ *   npm run grid -- --text-chars 250000 --patience 6 --every 50   # the curves of a short text
  *
  * --only takes the grid's candidates by name, and any other model as
  * cell-LAYERSxHIDDEN:dropout[:seq-len] (a candidate's name with :dropout…
@@ -19,6 +20,11 @@
  * curves of one rate). --extend resumes each run of an
  * earlier grid directory from its latest checkpoint (the same constant rate,
  * so the curve goes on as if it had never stopped) and appends to its log.
+ * --text-chars trains on the first N characters of Tiny Shakespeare (written
+ * to <out>), for the curves of a shorter text, where every candidate
+ * overfits within the budgets; --patience stops a run once its best
+ * validation loss has not improved for that many evaluations (its curve is
+ * flat from there: at a constant rate an overfitting model does not recover).
  *
  * The recipe is charnn's defaults (embedding 64, batch 32, clip 5, state
  * resets 0.05, seed 1) with the candidate's seq-len and the learning rate
@@ -43,7 +49,7 @@ import { DEFAULT_TRAIN_CONFIG } from '../src/settings/train-settings.js';
 
 const args = process.argv.slice(2);
 // usage() is a function declaration: hoisted, so flags are checked before anything runs.
-checkFlags(args, ['--steps', '--every', '--jobs', '--threads', '--only', '--lr', '--out', '--from', '--extend', '--with'], [], usage);
+checkFlags(args, ['--steps', '--every', '--jobs', '--threads', '--only', '--lr', '--out', '--from', '--extend', '--with', '--text-chars', '--patience'], [], usage);
 const option = (name: string, fallback: string): string => optionValue(args, name) ?? fallback;
 function usage(message: string): never {
   process.stderr.write(`grid: ${message}\n`);
@@ -54,6 +60,10 @@ const steps = whole('--steps', '2000');
 const every = whole('--every', '100');
 const jobs = whole('--jobs', '2');
 const threads = whole('--threads', '1');
+/** 0: the whole corpus. */
+const textChars = optionValue(args, '--text-chars') === undefined ? 0 : whole('--text-chars', '0');
+/** 0: every run goes to --steps. */
+const patience = optionValue(args, '--patience') === undefined ? 0 : whole('--patience', '0');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');
 type Model = Omit<Candidate, 'curve'>;
@@ -69,7 +79,7 @@ function key(c: Model): string {
   const differs = own ? (['dropout', 'seqLen'] as const).filter((k) => own[k] !== c[k]) : (['dropout', 'seqLen'] as const);
   const tag = { dropout: 'd', seqLen: 'seq' } as const;
   const experiment = withFlags.map((f) => f.replace(/^--/, '').replace(/[^\w.]/g, '_'));
-  return [gridName(c), ...differs.map((k) => `${tag[k]}${c[k]}`), ...(curveLr === CURVE_LR ? [] : [`lr${curveLr}`]), ...experiment].join('-');
+  return [gridName(c), ...differs.map((k) => `${tag[k]}${c[k]}`), ...(curveLr === CURVE_LR ? [] : [`lr${curveLr}`]), ...experiment, ...(textChars > 0 ? [`text${textChars}`] : [])].join('-');
 }
 /** A model named by --only: a grid candidate's name, or cell-LAYERSxHIDDEN with :dropout[:seq-len] (a candidate's own where left out). */
 function model(spec: string): Model {
@@ -93,6 +103,16 @@ if (extend !== undefined && !candidates.some((c) => fs.existsSync(path.join(exte
 const out = extend ?? from ?? given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-grid-'));
 fs.mkdirSync(out, { recursive: true });
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const corpusPath = path.join(root, 'corpora', 'tinyshakespeare.txt');
+/** The text the runs train on: the corpus, or its first --text-chars characters written to <out>. */
+function text(): string {
+  if (textChars === 0) return corpusPath;
+  const file = path.join(out, `tinyshakespeare-${textChars}.txt`);
+  const whole = [...fs.readFileSync(corpusPath, 'utf8')];
+  if (textChars > whole.length) usage(`--text-chars ${textChars}: the corpus has ${whole.length} characters`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, whole.slice(0, textChars).join(''));
+  return file;
+}
 
 /** One candidate's run: `charnn train` with the grid's recipe, its JSON events kept in <out>/<key>.jsonl. */
 async function run(c: Model): Promise<void> {
@@ -104,13 +124,32 @@ async function run(c: Model): Promise<void> {
   const events = fs.openSync(path.join(out, `${name}.jsonl`), continued ? 'a' : 'w');
   const what = continued
     ? ['--resume', dir]
-    : [path.join(root, 'corpora', 'tinyshakespeare.txt'), '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
+    : [text(), '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
         '--lr', String(curveLr), '--seq-len', String(c.seqLen), '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', ...withFlags, '--out', dir];
   const child = spawn(process.execPath, ['--no-concurrent-recompilation', path.join(root, 'bin', 'charnn.js'), 'train', ...what,
-    '--max-steps', String(steps), '--eval-every', String(every), '--eval-every-time', '0', '--threads', String(threads), '--json'], { stdio: ['ignore', events, 'pipe'] });
+    '--max-steps', String(steps), '--eval-every', String(every), '--eval-every-time', '0', '--threads', String(threads), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Every event goes to the log; with --patience, a run whose best has stalled is asked to stop (it saves and exits 0).
+  let best = Infinity;
+  let stalled = 0;
+  const lines = readline.createInterface({ input: child.stdout! });
+  lines.on('line', (line) => {
+    fs.writeSync(events, `${line}\n`);
+    if (patience === 0 || !line.startsWith('{"type":"eval"')) return;
+    const e = JSON.parse(line) as { step: number; valLoss: number };
+    if (e.step === 0) return;
+    stalled = e.valLoss < best ? 0 : stalled + 1;
+    best = Math.min(best, e.valLoss);
+    if (stalled === patience) {
+      log(`${name}: no better for ${patience} evaluations at step ${e.step}: stopped (flat from here)`);
+      child.kill('SIGINT');
+    }
+  });
+  const [code] = await Promise.all([
+    new Promise<number | null>((resolve) => child.on('close', resolve)),
+    new Promise<void>((resolve) => lines.on('close', resolve)),
+  ]);
   fs.closeSync(events);
   if (code !== 0) throw new Error(`${name} exited ${code}: ${stderr}`);
 }
@@ -141,7 +180,8 @@ if (!from) {
     for (let c = queue.shift(); c; c = queue.shift()) await run(c);
   }));
 }
-process.stdout.write(`// ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${steps} steps, every ${every}, lr ${curveLr} held; ${out}\n`);
+const on = textChars > 0 ? `the first ${textChars} characters of Tiny Shakespeare` : 'Tiny Shakespeare';
+process.stdout.write(`// ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${on}; ${steps} steps${patience > 0 ? ` (or until no better for ${patience} evaluations)` : ''}, every ${every}, lr ${curveLr} held; ${out}\n`);
 for (const c of candidates) {
   const file = path.join(out, `${key(c)}.jsonl`);
   if (!fs.existsSync(file)) {

@@ -7,11 +7,17 @@
  * loss, against issue 20's targets. Above the table: the CPU, its load, and
  * how fast it trains a 1×256 LSTM (the figure that tells machines apart).
  *
- *   npm run quality -- [--budgets 3,5,10,20] [--long] [--busy] [--fixed gru-2x256,lstm-2x384] [--out dir]
+ *   npm run quality -- [--budgets 3,5,10,20] [--long] [--busy] [--fixed gru-2x256,lstm-2x384] [--text-chars N] [--out dir]
  *
  * --busy runs two CPU-bound processes beside every run (a busy laptop).
  * --fixed also trains each named grid candidate at every budget with its size
- * given by flags, for the "within 0.03 nats of the best fixed size" target.
+ * given by flags, for the "within 0.03 nats of the best fixed size" target
+ * (a name with :dropout, e.g. gru-2x256:0.3, where the grid has that size
+ * twice; `default` is the fixed default model, LSTM 2×512, dropout 0.25).
+ * --text-chars trains on the first N characters of Tiny Shakespeare instead
+ * (written to <out>): the choice for a short text, from the candidates
+ * measured on the text nearest in length (the targets are the whole text's,
+ * so a short text's table has none).
  * Not part of `npm test`: it takes the minutes it measures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,24 +27,38 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { checkFlags, optionValue } from './args.js';
 import { BIN as bin, SHAKESPEARE as corpus, trainFor, type RunResult } from './train-run.js';
-import { GRID } from '../src/train/budget/grid.js';
-import { candidateName } from '../src/train/budget/choose.js';
+import { gridFor } from '../src/train/budget/grid.js';
+import { DEFAULT_MODEL_CONFIG } from '../src/settings/model-settings.js';
+import { DEFAULT_TRAIN_CONFIG } from '../src/settings/train-settings.js';
 
 const args = process.argv.slice(2);
 // usage() is a function declaration: hoisted, so flags are checked before anything runs.
-checkFlags(args, ['--budgets', '--fixed', '--out'], ['--long', '--busy'], usage);
+checkFlags(args, ['--budgets', '--fixed', '--out', '--text-chars'], ['--long', '--busy'], usage);
 const TARGETS: Record<number, number> = { 3: 1.85, 5: 1.7, 10: 1.55, 20: 1.45, 60: 1.4 };
 /** Busy machine: 3 minutes beside two CPU-bound processes reach at most this, with at least this many evaluations. */
 const BUSY_TARGET = { minutes: 3, val: 2.0, evals: 3 };
 const busy = args.includes('--busy');
 const budgets = (optionValue(args, '--budgets') ?? (busy ? '3' : args.includes('--long') ? '3,5,10,20,60' : '3,5,10,20')).split(',').map(Number);
 if (budgets.some((m) => !(m > 0))) usage('--budgets takes minutes separated by commas, e.g. 3,5,10');
-const key = (c: (typeof GRID.candidates)[number]): string => `${c.cell}-${c.layers}x${c.hidden}`;
-const fixed = (optionValue(args, '--fixed')?.split(',') ?? []).map((name) => GRID.candidates.find((c) => key(c) === name) ?? usage(`--fixed ${name}: use ${GRID.candidates.map(key).join(', ')}`));
+const textChars = Number(optionValue(args, '--text-chars') ?? '0');
+if (!(Number.isInteger(textChars) && textChars >= 0)) usage('--text-chars takes a whole number of characters, e.g. 250000');
+const whole = fs.readFileSync(corpus, 'utf8');
+if (textChars > whole.length) usage(`--text-chars ${textChars}: Tiny Shakespeare has ${whole.length} characters`);
+/** The candidates of the grid the defaults choose from on this text (its training part is the first 90%). */
+const grid = gridFor(Math.floor((textChars || whole.length) * (1 - DEFAULT_TRAIN_CONFIG.valFrac)));
+type Fixed = { cell: string; layers: number; hidden: number; dropout: number; name: string };
+const key = (c: Omit<Fixed, 'name'>): string => `${c.cell}-${c.layers}x${c.hidden}`;
+const sizes: Fixed[] = [
+  ...grid.candidates.flatMap((c) => [{ ...c, name: `${key(c)}:${c.dropout}` }, { ...c, name: key(c) }]),
+  { ...DEFAULT_MODEL_CONFIG, name: 'default' },
+];
+const fixed = (optionValue(args, '--fixed')?.split(',') ?? []).map((name) => sizes.find((c) => c.name === name) ?? usage(`--fixed ${name}: use ${[...new Set(sizes.map((c) => c.name))].join(', ')}`));
 const given = optionValue(args, '--out');
 if (given !== undefined && fs.existsSync(given) && fs.readdirSync(given).length > 0) usage(`--out ${given} is not empty; give a new directory (earlier results stay)`);
 const out = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-quality-'));
 fs.mkdirSync(out, { recursive: true });
+const text = textChars === 0 ? corpus : path.join(out, `tinyshakespeare-${textChars}.txt`);
+if (textChars > 0) fs.writeFileSync(text, [...whole].slice(0, textChars).join(''));
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function usage(message: string): never {
@@ -52,7 +72,7 @@ interface Result extends RunResult {
 }
 
 async function train(label: string, minutes: number, flags: string[]): Promise<Result> {
-  return { label, minutes, ...(await trainFor(out, `${label}-${minutes}m`, minutes, flags)) };
+  return { label, minutes, ...(await trainFor(out, `${label.replace(':', '-d')}-${minutes}m`, minutes, flags, text)) };
 }
 
 /** Training chars/s of a 1×256 LSTM (embedding 64, batch 32 × 100) on this machine now: the figure above the table. */
@@ -84,15 +104,16 @@ process.on('exit', stopLoops);
 const loadBefore = os.loadavg()[0]!;
 const reference = await referenceSpeed();
 const header = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores${busy ? ', two CPU-bound processes beside it' : ''}; `
-  + `load ${loadBefore.toFixed(2)}; a 1×256 LSTM trains at ${Math.round(reference).toLocaleString('en-US')} chars/s`;
+  + `load ${loadBefore.toFixed(2)}; a 1×256 LSTM trains at ${Math.round(reference).toLocaleString('en-US')} chars/s`
+  + (textChars > 0 ? `; on the first ${textChars.toLocaleString('en-US')} characters of Tiny Shakespeare` : '');
 log(header);
 const results: Result[] = [];
 for (const minutes of budgets) {
   log(`defaults, ${minutes} min…`);
   results.push(await train('defaults', minutes, []));
   for (const c of fixed) {
-    log(`${candidateName(c)}, ${minutes} min…`);
-    results.push(await train(key(c), minutes, ['--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout)]));
+    log(`${c.name}, ${minutes} min…`);
+    results.push(await train(c.name, minutes, ['--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout)]));
   }
 }
 fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify({ header, reference, results }, null, 2)}\n`);
@@ -102,7 +123,7 @@ const verdict = (r: Result): string => {
     const ok = r.best <= BUSY_TARGET.val && r.evals >= BUSY_TARGET.evals;
     return `${ok ? 'PASS' : 'MISS'} (≤ ${BUSY_TARGET.val}, ≥ ${BUSY_TARGET.evals} evaluations)`;
   }
-  const target = TARGETS[r.minutes];
+  const target = textChars === 0 ? TARGETS[r.minutes] : undefined;
   return target === undefined ? '' : `${r.best <= target ? 'PASS' : 'MISS'} (≤ ${target})`;
 };
 process.stdout.write(`${header}; runs in ${out}\n\n| minutes | run | model | why | steps | evaluations (first at) | best val (nats) | target |\n|---:|---|---|---|---:|---:|---:|---|\n`);

@@ -28,10 +28,10 @@ export interface RunResult {
   firstEvalMin: number | null;
 }
 
-/** Trains Tiny Shakespeare for `minutes` with `flags` (besides --max-time, --json and --out). */
-export async function trainFor(out: string, name: string, minutes: number, flags: readonly string[]): Promise<RunResult> {
+/** Trains a text (Tiny Shakespeare unless given) for `minutes` with `flags` (besides --max-time, --json and --out). */
+export async function trainFor(out: string, name: string, minutes: number, flags: readonly string[], corpus = SHAKESPEARE): Promise<RunResult> {
   const events = fs.createWriteStream(path.join(out, `${name}.jsonl`));
-  const child = spawn(process.execPath, ['--no-concurrent-recompilation', BIN, 'train', SHAKESPEARE, '--max-time', `${minutes}m`, '--json', '--out', path.join(out, name), ...flags],
+  const child = spawn(process.execPath, ['--no-concurrent-recompilation', BIN, 'train', corpus, '--max-time', `${minutes}m`, '--json', '--out', path.join(out, name), ...flags],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));

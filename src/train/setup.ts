@@ -113,7 +113,7 @@ function prepareNew(request: TrainRequest, workers: number, tell: (message: stri
       given: request.model, givenTraining: request.training, base: model, training, trainIds, makeEngine: (m) => createEngine(m, runEngine(request, training)), tell,
     });
     return {
-      model: chosen.model, recipe: chosen.recipe, params: () => initParamArrays(chosen.model, new Rng(training.seed)), initFrom: null, notes: [chosen.note],
+      model: chosen.model, recipe: chosen.recipe, params: () => initParamArrays(chosen.model, new Rng(training.seed)), initFrom: null, notes: chosen.notes,
       engine: chosen.engine, choice: chosen.record, spentMs: chosen.record.probeMs,
     };
   });

@@ -7,8 +7,10 @@
  * narrow the candidates, --dropout, --lr and --seq-len replace theirs (a
  * candidate brings the dropout, rate and seq-len it was measured best with),
  * and the other regularisers given (--weight-drop, …) apply to the chosen
- * model; --max-steps or
- * --max-epochs keep today's fixed default.
+ * model; --max-steps or --max-epochs keep today's fixed default. The
+ * candidates and their curves are those measured on the text nearest the
+ * run's in length (./grid.ts): a short text overfits sooner, and its best
+ * model is another.
  */
 import type { ModelChoice } from '../../checkpoint/meta.js';
 import type { Engine } from '../../engine/engine.js';
@@ -18,7 +20,7 @@ import type { TokenIds } from '../../data/id-builder.js';
 import type { ModelSettings } from '../../settings/model-settings.js';
 import type { TrainConfig } from '../../settings/train-settings.js';
 import { budgetText, candidateName, charsPerSecond, describeChoice, type Candidate } from './choose.js';
-import { GRID } from './grid.js';
+import { GRID, gridFor, type Grid } from './grid.js';
 import { probeAndChoose } from './probe.js';
 
 
@@ -30,7 +32,8 @@ export interface BudgetModel {
   engine: Engine;
   /** What charnn.json records of the choice. */
   record: ModelChoice;
-  note: string;
+  /** The run's notes about its model: the choice, then (for a short text) whose curves it was chosen from. */
+  notes: string[];
 }
 
 /**
@@ -45,9 +48,9 @@ const PROBE_SHARE = 0.05;
 /** fixedModelReason's answer for a run without a time budget (nothing to tell the user). */
 export const NO_BUDGET = 'no time budget';
 
-/** Candidates the user's flags allow, or why none is: --cell, --layers and --hidden must match. */
-export function allowedCandidates(given: Partial<ModelSettings>): Candidate[] {
-  return GRID.candidates.filter((c) => (given.cell === undefined || c.cell === given.cell)
+/** The grid's candidates the user's flags allow: --cell, --layers and --hidden must match. */
+export function allowedCandidates(given: Partial<ModelSettings>, grid: Grid = GRID): Candidate[] {
+  return grid.candidates.filter((c) => (given.cell === undefined || c.cell === given.cell)
     && (given.layers === undefined || c.layers === given.layers) && (given.hidden === undefined || c.hidden === given.hidden));
 }
 
@@ -59,12 +62,9 @@ export function allowedCandidates(given: Partial<ModelSettings>): Candidate[] {
 export function fixedModelReason(given: Partial<ModelSettings>, limits: Partial<TrainConfig>, engine: string, trainChars: number): string | null {
   if (limits.maxTimeMs == null || limits.maxSteps != null || limits.maxEpochs != null) return NO_BUDGET;
   if (engine !== 'ort') return 'the model is chosen for a time budget on the ort engine only (it measures each candidate\'s speed): the default model on tfjs';
-  if (trainChars < GRID.minTrainChars) {
-    return `the model is chosen for a time budget on texts of ${GRID.minTrainChars.toLocaleString('en-US')} training characters or more `
-      + `(its measurements are on Tiny Shakespeare); this one has ${trainChars.toLocaleString('en-US')}: the default model`;
-  }
-  if (allowedCandidates(given).length === 0) {
-    const sizes = [...new Set(GRID.candidates.map(candidateName))].join(', ');
+  const grid = gridFor(trainChars);
+  if (allowedCandidates(given, grid).length === 0) {
+    const sizes = [...new Set(grid.candidates.map(candidateName))].join(', ');
     return `no measured model matches the --cell, --layers and --hidden given (${sizes}): the default model with those flags`;
   }
   return null;
@@ -87,7 +87,8 @@ export interface BudgetRequest {
 /** Measures the allowed candidates and returns the chosen model with its engine. */
 export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   const budgetMs = r.training.maxTimeMs!;
-  const candidates = allowedCandidates(r.given);
+  const grid = gridFor(r.trainIds.length);
+  const candidates = allowedCandidates(r.given, grid);
   const dropout = (c: Candidate): number => r.given.dropout ?? c.dropout;
   // The rest of the regularisation (--weight-drop, …) is the user's, in r.base.
   const model = (c: Candidate): ModelConfig => ({ ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c) });
@@ -99,7 +100,8 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   });
   const chosen = candidates[choice.index]!;
   const summary = describeChoice(candidates, choice, budgetMs, describeRegularisation(model(chosen)), recipe(chosen));
-  const measured = candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${charsPerSecond(choice.speeds[i]!)}`]));
+  // Candidates that differ only in dropout share one measured speed: named once.
+  const measured = [...new Set(candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${charsPerSecond(choice.speeds[i]!)}`])))];
   return {
     model: model(chosen),
     recipe: recipe(chosen),
@@ -111,7 +113,7 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
         expectedVal: choice.expected[i] === null ? null : Number(choice.expected[i]!.toFixed(3)),
       })),
     },
-    note: choiceNote(summary, probeMs, measured),
+    notes: [choiceNote(summary, probeMs, measured), ...(grid === GRID ? [] : [shortTextNote(r.trainIds.length, grid)])],
   };
 }
 
@@ -126,5 +128,11 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
 export function choiceNote(summary: string, probeMs: number, measured: readonly string[]): string {
   return `model: ${summary} (speeds measured in ${(probeMs / 1000).toFixed(1)} s: ${measured.join(', ')}; `
     + `choose with --cell, --layers, --hidden)`;
+}
+
+/** Why a short text's model differs: it was chosen from the curves of a text near its length. */
+export function shortTextNote(trainChars: number, grid: Grid): string {
+  return `a short text (${trainChars.toLocaleString('en-US')} training characters) overfits sooner: `
+    + `its model is chosen from the curves of a ${(grid.textChars / 1000).toFixed(0)}k-character text`;
 }
 

@@ -4,7 +4,8 @@
  * The speeds feed ./choose.ts. A candidate that could not win even at 1.5×
  * the speed its size predicts (from the candidates already measured) is not
  * measured, and none is once the probe has taken its share of the budget, so
- * the probe costs a few seconds, not one per candidate.
+ * the probe costs a few seconds, not one per candidate. A candidate that
+ * differs from a measured one only in dropout takes its speed.
  */
 import type { Engine } from '../../engine/engine.js';
 import { parameterCount, type ModelConfig } from '../../model/config.js';
@@ -12,6 +13,7 @@ import { uniformArray } from '../../model/init.js';
 import { parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { zeroState } from '../../model/state.js';
 import { BatchStream } from '../../data/batches.js';
+import { fitLayout, type Layout } from '../../data/layout.js';
 import type { TokenIds } from '../../data/id-builder.js';
 import { Rng } from '../../util/rng.js';
 import { chooseModel, type Candidate, type Choice } from './choose.js';
@@ -60,10 +62,21 @@ export async function probeAndChoose(r: ProbeRequest): Promise<ProbeResult> {
   const speeds: (number | null)[] = r.candidates.map(() => null);
   const engines = new Map<number, Engine>();
   const streams = new Map<number, BatchStream>();
-  const batches = (seqLen: number): BatchStream => streams.get(seqLen) ?? streams.set(seqLen, new BatchStream(r.trainIds, r.batchSize, seqLen, 'training')).get(seqLen)!;
+  // A text too short for the candidate's window is measured with the layout the run will shrink to (src/train/run-layout.ts).
+  const layout = (seqLen: number): Layout => fitLayout(r.trainIds.length, { batchSize: r.batchSize, seqLen }) ?? { batchSize: 1, seqLen: Math.max(1, r.trainIds.length - 1) };
+  const batches = (seqLen: number): BatchStream => {
+    const fit = layout(seqLen);
+    return streams.get(seqLen) ?? streams.set(seqLen, new BatchStream(r.trainIds, fit.batchSize, fit.seqLen, 'training')).get(seqLen)!;
+  };
   try {
     for (const i of order) {
       const candidate = r.candidates[i]!;
+      // The same model with other dropout trains as fast: its speed is the one measured.
+      const twin = order.find((j) => speeds[j] !== null && sameShape(r, j, i));
+      if (twin !== undefined) {
+        speeds[i] = speeds[twin]!;
+        continue;
+      }
       if (engines.size > 0 && r.clock() - start >= r.maxProbeMs) break;
       if (!worthMeasuring(r, speeds, i, r.trainingMs(r.clock() - start))) continue;
       const model = r.model(candidate);
@@ -72,12 +85,18 @@ export async function probeAndChoose(r: ProbeRequest): Promise<ProbeResult> {
       speeds[i] = await measure(engine, model, batches(r.seqLen(candidate)), r.clock);
     }
     const choice = chooseModel(r.candidates, speeds, r.trainingMs(r.clock() - start), r.untrained);
-    const engine = engines.get(choice.index)!;
+    const engine = engines.get(choice.index) ?? await r.makeEngine(r.model(r.candidates[choice.index]!));
     engines.delete(choice.index);
     return { choice, engine, probeMs: r.clock() - start };
   } finally {
     for (const engine of engines.values()) await engine.dispose();
   }
+}
+
+/** Whether candidates i and j differ only in dropout (the same products per step). */
+function sameShape(r: ProbeRequest, i: number, j: number): boolean {
+  const [a, b] = [r.candidates[i]!, r.candidates[j]!];
+  return a.cell === b.cell && a.layers === b.layers && a.hidden === b.hidden && r.seqLen(a) === r.seqLen(b);
 }
 
 /**

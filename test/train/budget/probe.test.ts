@@ -59,6 +59,20 @@ describe('probeAndChoose', () => {
     expect(made.every((m) => m.disposed)).toBe(true);
   });
 
+  it('gives a candidate that differs from a measured one only in dropout its speed, and starts its engine only if it is chosen', async () => {
+    // The same size with more dropout: slower at first, lower at the end.
+    const regularised = { ...candidate(256, [[1e6, 2.0], [4e6, 1.7], [16e6, 1.4]]), dropout: 0.4 };
+    for (const [minutes, chosen] of [[1, 0], [600, 1]] as const) {
+      const { request, made } = setup([small, regularised], { trainingMs: (spent) => minutes * MIN - spent });
+      const { choice, engine } = await probeAndChoose(request);
+      expect(made.map((m) => m.hidden)).toEqual(chosen === 0 ? [256] : [256, 256]);
+      expect(choice.speeds[1]).toBe(choice.speeds[0]);
+      expect(choice.index).toBe(chosen);
+      expect(made.filter((m) => !m.disposed)).toHaveLength(1);
+      await engine.dispose();
+    }
+  });
+
   it('does not start a candidate that could not win even at 1.5× the speed its size predicts', async () => {
     const { request, made } = setup([small, hopeless]);
     const { choice } = await probeAndChoose(request);

@@ -10,12 +10,12 @@ import { GRID } from '../../../src/train/budget/grid.js';
 import { tempDir } from '../../helpers/cli.js';
 import { runInProcess } from '../../helpers/in-process.js';
 
-/** A text long enough for a budget choice (GRID.minTrainChars of training characters): words from a small generator. */
+/** A text long enough to be chosen for with Tiny Shakespeare's grid (more than half its training characters): words from a small generator. */
 function longText(dir: string): string {
   const words = ['the', 'king', 'and', 'queen', 'of', 'a', 'night', 'we', 'shall', 'speak', 'no', 'more', 'thou', 'art'];
   let x = 1;
   const parts: string[] = [];
-  for (let n = 0; n < GRID.minTrainChars * 1.2; ) {
+  for (let n = 0; n < GRID.trainChars * 0.6; ) {
     x = (x * 1103515245 + 12345) % 2 ** 31;
     const word = words[x % words.length]!;
     parts.push(word);
