@@ -43,7 +43,7 @@ export async function trainFor(out: string, name: string, minutes: number, flags
     if (!line.startsWith('{')) continue;
     const e = JSON.parse(line) as Record<string, any>;
     if (e.type === 'start') {
-      r.model = `${String(e.info.cell).toUpperCase()} ${e.info.layers}×${e.info.hidden}, dropout ${e.info.dropout}`;
+      r.model = `${String(e.info.cell).toUpperCase()} ${e.info.layers}×${e.info.hidden}, dropout ${e.info.dropout}${e.info.weightDrop > 0 ? `, weight drop ${e.info.weightDrop}` : ''}`;
       charsPerStep = Number(e.info.batchSize) * Number(e.info.seqLen);
       const chosen = (e.info.notes as string[]).find((note) => note.startsWith('model: '));
       if (chosen) r.why = chosen.replace(/^model: [^—]*— /, '').replace(/ \((chars\/s|speeds) measured.*$/, '');

@@ -24,6 +24,13 @@ export interface Candidate {
   seqLen: number;
   /** Best validation loss against characters trained, at the grid's recipe: ./grid.ts's CURVE_LR held constant, this seq-len. */
   curve: Curve;
+  /** A run that will make at least this many passes over its text trains with this weight drop (measured by whole runs, not by the curve). */
+  longRun?: LongRun;
+}
+
+export interface LongRun {
+  passes: number;
+  weightDrop: number;
 }
 
 export interface Choice {

@@ -19,7 +19,7 @@ import { describeRegularisation } from '../../model/dropout.js';
 import type { TokenIds } from '../../data/id-builder.js';
 import type { ModelSettings } from '../../settings/model-settings.js';
 import type { TrainConfig } from '../../settings/train-settings.js';
-import { budgetText, candidateName, charsPerSecond, describeChoice, type Candidate } from './choose.js';
+import { budgetText, candidateName, charsPerSecond, describeChoice, type Candidate, type LongRun } from './choose.js';
 import { GRID, gridFor, type Grid } from './grid.js';
 import { probeAndChoose } from './probe.js';
 
@@ -99,13 +99,19 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
     trainingMs: (spent) => (budgetMs - spent) * TRAINING_SHARE, untrained: Math.log(r.base.vocabSize), maxProbeMs: budgetMs * PROBE_SHARE, clock: r.clock ?? (() => performance.now()),
   });
   const chosen = candidates[choice.index]!;
-  const summary = describeChoice(candidates, choice, budgetMs, describeRegularisation(model(chosen)), recipe(chosen));
+  // A run long enough to overfit the chosen model trains it with the weight drop its candidate brings for that (unless the user gave one).
+  const passes = (choice.speeds[choice.index]! * (budgetMs - probeMs) * TRAINING_SHARE) / 1000 / Math.max(1, r.trainIds.length);
+  const longRun = r.given.weightDrop === undefined && chosen.longRun !== undefined && passes >= chosen.longRun.passes ? chosen.longRun : null;
+  const chosenModel: ModelConfig = longRun ? { ...model(chosen), weightDrop: longRun.weightDrop } : model(chosen);
+  // The probe's engine has no recurrent masks in its graph: one with them replaces it.
+  const chosenEngine = longRun ? await replaceEngine(engine, () => r.makeEngine(chosenModel)) : engine;
+  const summary = describeChoice(candidates, choice, budgetMs, describeRegularisation(chosenModel), recipe(chosen));
   // Candidates that differ only in dropout share one measured speed: named once.
   const measured = [...new Set(candidates.flatMap((c, i) => (choice.speeds[i] === null ? [] : [`${candidateName(c)} ${charsPerSecond(choice.speeds[i]!)}`])))];
   return {
-    model: model(chosen),
+    model: chosenModel,
     recipe: recipe(chosen),
-    engine,
+    engine: chosenEngine,
     record: {
       summary, budgetMs, probeMs: Math.round(probeMs),
       candidates: candidates.map((c, i) => ({
@@ -113,8 +119,24 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
         expectedVal: choice.expected[i] === null ? null : Number(choice.expected[i]!.toFixed(3)),
       })),
     },
-    notes: [choiceNote(summary, probeMs, measured), ...(grid === GRID ? [] : [shortTextNote(r.trainIds.length, grid)])],
+    notes: [
+      choiceNote(summary, probeMs, measured),
+      ...(grid === GRID ? [] : [shortTextNote(r.trainIds.length, grid)]),
+      ...(longRun ? [longRunNote(chosen, longRun, passes)] : []),
+    ],
   };
+}
+
+/** Disposes the probe's engine, then makes the chosen model's. */
+async function replaceEngine(old: Engine, make: () => Promise<Engine>): Promise<Engine> {
+  await old.dispose();
+  return make();
+}
+
+/** Why the chosen model trains with weight drop. */
+export function longRunNote(c: Candidate, longRun: LongRun, passes: number): string {
+  return `weight drop ${longRun.weightDrop}: about ${Math.round(passes)} passes over the text, and past ${longRun.passes} `
+    + `the ${candidateName(c)} overfits without it (docs/recipes.md; --weight-drop 0: none)`;
 }
 
 /**

@@ -156,6 +156,24 @@ describe('modelForBudget', () => {
     expect(long.notes).toHaveLength(1);
   });
 
+  it('trains a candidate with the weight drop it brings for a run long enough to overfit it, unless --weight-drop is given', async () => {
+    const long = GRID.candidates.find((c) => c.longRun !== undefined)!;
+    const hour = { maxTimeMs: 60 * 60_000 };
+    const cellOf = { cell: long.cell, layers: long.layers, hidden: long.hidden };
+    const chosen = await modelForBudget(request(cellOf, hour));
+    // The fake LSTM 2×384 trains at ~40k chars/s: ~130 passes over a 1 MB text in an hour.
+    expect(chosen.model.weightDrop).toBe(long.longRun!.weightDrop);
+    expect(chosen.engine.label).toBe(`fake ${long.hidden}`);
+    expect(chosen.record.summary).toContain(`, weight drop ${long.longRun!.weightDrop}, `);
+    expect(chosen.notes[1]).toMatch(new RegExp(`^weight drop ${long.longRun!.weightDrop}: about \\d+ passes over the text, and past ${long.longRun!.passes} `));
+    expect(wrapWords(chosen.notes[1]!, 78).length).toBeLessThanOrEqual(2);
+    // Fewer passes than that (a text 20× longer), or the user's own rate: no long-run weight drop.
+    expect((await modelForBudget(request(cellOf, hour, GRID.trainChars * 20))).model.weightDrop).toBe(0);
+    const own = await modelForBudget(request({ ...cellOf, weightDrop: 0 }, hour));
+    expect(own.model.weightDrop).toBe(0);
+    expect(own.notes).toHaveLength(1);
+  });
+
   it('gives the chosen model the regularisers the user gave, and says them', async () => {
     const chosen = await modelForBudget(request({ weightDrop: 0.3, dropoutMask: 'sequence' }));
     expect(chosen.model).toMatchObject({ weightDrop: 0.3, dropoutMask: 'sequence' });
