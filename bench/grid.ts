@@ -181,7 +181,9 @@ if (!from) {
   }));
 }
 const on = textChars > 0 ? `the first ${textChars} characters of Tiny Shakespeare` : 'Tiny Shakespeare';
-process.stdout.write(`// ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${on}; ${steps} steps${patience > 0 ? ` (or until no better for ${patience} evaluations)` : ''}, every ${every}, lr ${curveLr} held; ${out}\n`);
+// With --from the runs' own logs say how long they ran and how often they were evaluated.
+const length = from ? 'the runs in' : `${steps} steps${patience > 0 ? ` (or until no better for ${patience} evaluations)` : ''}, every ${every}, lr ${curveLr} held;`;
+process.stdout.write(`// ${os.cpus()[0]?.model ?? 'unknown CPU'}; ${on}; ${length} ${out}\n`);
 for (const c of candidates) {
   const file = path.join(out, `${key(c)}.jsonl`);
   if (!fs.existsSync(file)) {

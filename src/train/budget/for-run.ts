@@ -32,7 +32,7 @@ export interface BudgetModel {
   engine: Engine;
   /** What charnn.json records of the choice. */
   record: ModelChoice;
-  /** The run's notes about its model: the choice, then (for a short text) whose curves it was chosen from. */
+  /** The run's notes about its model: the choice, then whose curves it was chosen from (a short text) and why it trains with weight drop (a long run). */
   notes: string[];
 }
 
@@ -93,14 +93,15 @@ export async function modelForBudget(r: BudgetRequest): Promise<BudgetModel> {
   // The rest of the regularisation (--weight-drop, …) is the user's, in r.base.
   const model = (c: Candidate): ModelConfig => ({ ...r.base, cell: c.cell, layers: c.layers, hidden: c.hidden, dropout: dropout(c) });
   const recipe = (c: Candidate): Pick<TrainConfig, 'lr' | 'seqLen'> => ({ lr: r.givenTraining.lr ?? c.lr, seqLen: r.givenTraining.seqLen ?? c.seqLen });
+  const trainingMs = (spent: number): number => (budgetMs - spent) * TRAINING_SHARE;
   r.tell?.(`choosing the model for ${budgetText(budgetMs)}: measuring how fast this machine trains ${candidates.length === 1 ? 'it' : `up to ${candidates.length} candidates`}…`);
   const { choice, engine, probeMs } = await probeAndChoose({
     candidates, model, makeEngine: r.makeEngine, trainIds: r.trainIds, batchSize: r.training.batchSize, seqLen: (c) => recipe(c).seqLen,
-    trainingMs: (spent) => (budgetMs - spent) * TRAINING_SHARE, untrained: Math.log(r.base.vocabSize), maxProbeMs: budgetMs * PROBE_SHARE, clock: r.clock ?? (() => performance.now()),
+    trainingMs, untrained: Math.log(r.base.vocabSize), maxProbeMs: budgetMs * PROBE_SHARE, clock: r.clock ?? (() => performance.now()),
   });
   const chosen = candidates[choice.index]!;
   // A run long enough to overfit the chosen model trains it with the weight drop its candidate brings for that (unless the user gave one).
-  const passes = (choice.speeds[choice.index]! * (budgetMs - probeMs) * TRAINING_SHARE) / 1000 / Math.max(1, r.trainIds.length);
+  const passes = (choice.speeds[choice.index]! * trainingMs(probeMs)) / 1000 / Math.max(1, r.trainIds.length);
   const longRun = r.given.weightDrop === undefined && chosen.longRun !== undefined && passes >= chosen.longRun.passes ? chosen.longRun : null;
   const chosenModel: ModelConfig = longRun ? { ...model(chosen), weightDrop: longRun.weightDrop } : model(chosen);
   // The probe's engine has no recurrent masks in its graph: one with them replaces it.
