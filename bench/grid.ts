@@ -42,6 +42,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { checkFlags, optionValue, wholeOption } from './args.js';
+import { shakespearePrefix } from './train-run.js';
 import { CURVE_LR, GRID } from '../src/train/budget/grid.js';
 import { candidateName, type Candidate } from '../src/train/budget/choose.js';
 import type { CellType } from '../src/model/config.js';
@@ -103,16 +104,10 @@ if (extend !== undefined && !candidates.some((c) => fs.existsSync(path.join(exte
 const out = extend ?? from ?? given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-grid-'));
 fs.mkdirSync(out, { recursive: true });
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
-const corpusPath = path.join(root, 'corpora', 'tinyshakespeare.txt');
 /** The text the runs train on: the corpus, or its first --text-chars characters written to <out>. */
-function text(): string {
-  if (textChars === 0) return corpusPath;
-  const file = path.join(out, `tinyshakespeare-${textChars}.txt`);
-  const whole = [...fs.readFileSync(corpusPath, 'utf8')];
-  if (textChars > whole.length) usage(`--text-chars ${textChars}: the corpus has ${whole.length} characters`);
-  if (!fs.existsSync(file)) fs.writeFileSync(file, whole.slice(0, textChars).join(''));
-  return file;
-}
+const prefix = from ? null : shakespearePrefix(out, textChars);
+if (prefix && 'problem' in prefix) usage(prefix.problem);
+const text = prefix && 'file' in prefix ? prefix.file : '';
 
 /** One candidate's run: `charnn train` with the grid's recipe, its JSON events kept in <out>/<key>.jsonl. */
 async function run(c: Model): Promise<void> {
@@ -124,7 +119,7 @@ async function run(c: Model): Promise<void> {
   const events = fs.openSync(path.join(out, `${name}.jsonl`), continued ? 'a' : 'w');
   const what = continued
     ? ['--resume', dir]
-    : [text(), '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
+    : [text, '--cell', c.cell, '--layers', String(c.layers), '--hidden', String(c.hidden), '--dropout', String(c.dropout),
         '--lr', String(curveLr), '--seq-len', String(c.seqLen), '--schedule', 'step', '--lr-decay', '1', '--first-eval', '0', '--sample-length', '0', '--engine', 'ort', ...withFlags, '--out', dir];
   const child = spawn(process.execPath, ['--no-concurrent-recompilation', path.join(root, 'bin', 'charnn.js'), 'train', ...what,
     '--max-steps', String(steps), '--eval-every', String(every), '--eval-every-time', '0', '--threads', String(threads), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { checkFlags, optionValue } from './args.js';
-import { BIN as bin, SHAKESPEARE as corpus, trainFor, type RunResult } from './train-run.js';
+import { BIN as bin, SHAKESPEARE as corpus, shakespearePrefix, trainFor, type RunResult } from './train-run.js';
 import { gridFor } from '../src/train/budget/grid.js';
 import { DEFAULT_MODEL_CONFIG } from '../src/settings/model-settings.js';
 import { DEFAULT_TRAIN_CONFIG } from '../src/settings/train-settings.js';
@@ -42,10 +42,10 @@ const budgets = (optionValue(args, '--budgets') ?? (busy ? '3' : args.includes('
 if (budgets.some((m) => !(m > 0))) usage('--budgets takes minutes separated by commas, e.g. 3,5,10');
 const textChars = Number(optionValue(args, '--text-chars') ?? '0');
 if (!(Number.isInteger(textChars) && textChars >= 0)) usage('--text-chars takes a whole number of characters, e.g. 250000');
-const whole = fs.readFileSync(corpus, 'utf8');
-if (textChars > whole.length) usage(`--text-chars ${textChars}: Tiny Shakespeare has ${whole.length} characters`);
+const corpusChars = [...fs.readFileSync(corpus, 'utf8')].length;
+if (textChars > corpusChars) usage(`--text-chars ${textChars}: Tiny Shakespeare has ${corpusChars} characters`);
 /** The candidates of the grid the defaults choose from on this text (its training part is the first 90%). */
-const grid = gridFor(Math.floor((textChars || whole.length) * (1 - DEFAULT_TRAIN_CONFIG.valFrac)));
+const grid = gridFor(Math.floor((textChars || corpusChars) * (1 - DEFAULT_TRAIN_CONFIG.valFrac)));
 type Fixed = { cell: string; layers: number; hidden: number; dropout: number; name: string };
 const key = (c: Omit<Fixed, 'name'>): string => `${c.cell}-${c.layers}x${c.hidden}`;
 const sizes: Fixed[] = [
@@ -57,8 +57,9 @@ const given = optionValue(args, '--out');
 if (given !== undefined && fs.existsSync(given) && fs.readdirSync(given).length > 0) usage(`--out ${given} is not empty; give a new directory (earlier results stay)`);
 const out = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charnn-quality-'));
 fs.mkdirSync(out, { recursive: true });
-const text = textChars === 0 ? corpus : path.join(out, `tinyshakespeare-${textChars}.txt`);
-if (textChars > 0) fs.writeFileSync(text, [...whole].slice(0, textChars).join(''));
+const prefix = shakespearePrefix(out, textChars);
+if ('problem' in prefix) usage(prefix.problem);
+const text = prefix.file;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function usage(message: string): never {

@@ -13,6 +13,21 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const BIN = path.join(root, 'bin', 'charnn.js');
 export const SHAKESPEARE = path.join(root, 'corpora', 'tinyshakespeare.txt');
 
+/**
+ * Tiny Shakespeare's first `chars` characters, written once to <out> (a
+ * short text for the bench scripts' --text-chars); the whole corpus for 0.
+ * @returns its path, or an error message when the corpus is shorter.
+ */
+export function shakespearePrefix(out: string, chars: number): { file: string } | { problem: string } {
+  if (chars === 0) return { file: SHAKESPEARE };
+  const file = path.join(out, `tinyshakespeare-${chars}.txt`);
+  if (fs.existsSync(file)) return { file };
+  const whole = [...fs.readFileSync(SHAKESPEARE, 'utf8')];
+  if (chars > whole.length) return { problem: `--text-chars ${chars}: Tiny Shakespeare has ${whole.length} characters` };
+  fs.writeFileSync(file, whole.slice(0, chars).join(''));
+  return { file };
+}
+
 export interface RunResult {
   /** e.g. "GRU 2×256, dropout 0.1". */
   model: string;

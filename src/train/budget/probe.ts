@@ -13,7 +13,7 @@ import { uniformArray } from '../../model/init.js';
 import { parameterSpecs, type ParamArrays } from '../../model/params.js';
 import { zeroState } from '../../model/state.js';
 import { BatchStream } from '../../data/batches.js';
-import { fitLayout, type Layout } from '../../data/layout.js';
+import { fitLayout } from '../../data/layout.js';
 import type { TokenIds } from '../../data/id-builder.js';
 import { Rng } from '../../util/rng.js';
 import { chooseModel, type Candidate, type Choice } from './choose.js';
@@ -63,10 +63,11 @@ export async function probeAndChoose(r: ProbeRequest): Promise<ProbeResult> {
   const engines = new Map<number, Engine>();
   const streams = new Map<number, BatchStream>();
   // A text too short for the candidate's window is measured with the layout the run will shrink to (src/train/run-layout.ts).
-  const layout = (seqLen: number): Layout => fitLayout(r.trainIds.length, { batchSize: r.batchSize, seqLen }) ?? { batchSize: 1, seqLen: Math.max(1, r.trainIds.length - 1) };
   const batches = (seqLen: number): BatchStream => {
-    const fit = layout(seqLen);
-    return streams.get(seqLen) ?? streams.set(seqLen, new BatchStream(r.trainIds, fit.batchSize, fit.seqLen, 'training')).get(seqLen)!;
+    const cached = streams.get(seqLen);
+    if (cached) return cached;
+    const fit = fitLayout(r.trainIds.length, { batchSize: r.batchSize, seqLen }) ?? { batchSize: r.batchSize, seqLen };
+    return streams.set(seqLen, new BatchStream(r.trainIds, fit.batchSize, fit.seqLen, 'training')).get(seqLen)!;
   };
   try {
     for (const i of order) {
